@@ -1,0 +1,976 @@
+//! The rules: which stored decision counts, what a click decides, and what the
+//! page is told.
+//!
+//! Nothing here touches the browser. The browser layer reads the stores and
+//! the privacy signals, calls [`load`] and [`resolve`] to get the [`Consent`]
+//! in force, calls [`decide`] when the visitor chooses, and writes out whatever
+//! these functions return. Time and the random consent id are arguments, so
+//! every rule below is a plain host test.
+
+use super::category::cookie_matches;
+use super::config::Config;
+use super::json::{self, ObjectWriter};
+use super::record::{
+    decode_cookie, decode_json, encode_cookie, ConsentRecord, Method, RecordError, STORAGE_KEY,
+};
+use super::time::{iso8601, DAY_MS, MAX_MS};
+
+/// Browser privacy signals (contract section 5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Signals {
+    /// Do Not Track is `"1"`.
+    pub dnt: bool,
+    /// Global Privacy Control is on.
+    pub gpc: bool,
+}
+
+impl Signals {
+    /// Whether either signal asks us not to track.
+    pub fn any(self) -> bool {
+        self.dnt || self.gpc
+    }
+}
+
+/// The consent in force on this page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Consent {
+    /// No stored decision and no privacy signal: ask.
+    Undecided,
+    /// No stored decision, but DNT/GPC is on: optional categories are denied
+    /// without asking. Not persisted, so an explicit choice can still win.
+    Signal,
+    /// A valid stored decision.
+    Stored(ConsentRecord),
+}
+
+impl Consent {
+    /// Whether category `id` of `config` is granted. Required categories always
+    /// are; ids the config does not know never are (a category that no longer
+    /// exists cannot be consented to). Otherwise: the stored value, with
+    /// categories missing from the record (added after the decision) refused.
+    pub fn granted(&self, id: &str, config: &Config) -> bool {
+        match config.category(id) {
+            None => false,
+            Some(c) if c.required => true,
+            Some(_) => match self {
+                Consent::Stored(r) => r.granted(id),
+                Consent::Undecided | Consent::Signal => false,
+            },
+        }
+    }
+
+    /// Every config category with its granted state, in config order.
+    pub fn grants(&self, config: &Config) -> Vec<(String, bool)> {
+        config
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), self.granted(&c.id, config)))
+            .collect()
+    }
+
+    /// Whether the visitor has a stored decision (a signal is not a decision).
+    pub fn is_decided(&self) -> bool {
+        matches!(self, Consent::Stored(_))
+    }
+
+    /// The stored decision, if there is one.
+    pub fn record(&self) -> Option<&ConsentRecord> {
+        match self {
+            Consent::Stored(r) => Some(r),
+            Consent::Undecided | Consent::Signal => None,
+        }
+    }
+}
+
+/// The longest a decision may last; matches the config's `expiresAfterDays`
+/// limit, so a longer span can only come from an edited value.
+pub const MAX_SPAN_MS: i64 = 3650 * DAY_MS;
+
+/// How far in the future `decidedAt` may be before the record counts as
+/// tampered: a day absorbs clock skew between devices sharing a cookie domain.
+pub const CLOCK_SKEW_MS: i64 = DAY_MS;
+
+/// Whether a well-formed record still counts under `config` at `now_ms`.
+///
+/// A record made under a *higher* revision is honoured: a page served from a
+/// stale cache must not make visitors answer again and again.
+pub fn validate(
+    r: ConsentRecord,
+    config: &Config,
+    now_ms: i64,
+) -> Result<ConsentRecord, RecordError> {
+    if r.decided_at_ms > now_ms.saturating_add(CLOCK_SKEW_MS) {
+        return Err(RecordError::Tampered(
+            "decidedAt is more than a day in the future".into(),
+        ));
+    }
+    if r.expires_at_ms <= r.decided_at_ms {
+        return Err(RecordError::Tampered(
+            "expiresAt is not after decidedAt".into(),
+        ));
+    }
+    if r.expires_at_ms - r.decided_at_ms > MAX_SPAN_MS {
+        return Err(RecordError::Tampered(
+            "the decision lasts longer than 3650 days".into(),
+        ));
+    }
+    if r.expires_at_ms <= now_ms {
+        return Err(RecordError::Expired);
+    }
+    if r.revision < config.revision {
+        return Err(RecordError::StaleRevision {
+            record: r.revision,
+            config: config.revision,
+        });
+    }
+    if !r
+        .categories
+        .iter()
+        .any(|(id, _)| config.category(id).is_some())
+    {
+        return Err(RecordError::NoSharedCategory);
+    }
+    Ok(r)
+}
+
+/// What [`load`] found in the two stores.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// The winning valid record, if any.
+    pub record: Option<ConsentRecord>,
+    /// localStorage should be rewritten with `record` (it was missing, invalid
+    /// or older). Only ever true when `record` is `Some`.
+    pub rewrite_local: bool,
+    /// The cookie should be rewritten with `record` (no cookie holds exactly
+    /// the winner, or there are several). Only ever true when `record` is `Some`.
+    pub rewrite_cookie: bool,
+    /// Why values were ignored, for console warnings.
+    pub problems: Vec<String>,
+}
+
+/// Picks the decision in force from localStorage and every cookie named
+/// `kloudconsent` (a host-only and a parent-`Domain` cookie can both reach the
+/// page). The newest valid record wins; on a tie localStorage wins, since it
+/// holds the full JSON form. Invalid values are reported in `problems` and
+/// otherwise treated as absent, so nothing stored can stop the page working.
+pub fn load(local: Option<&str>, cookies: &[&str], config: &Config, now_ms: i64) -> Loaded {
+    let mut problems = Vec::new();
+    let local_record = local.and_then(|s| {
+        let checked = decode_json(s).and_then(|r| validate(r, config, now_ms));
+        keep_valid(
+            checked,
+            format!("localStorage[\"{STORAGE_KEY}\"]"),
+            &mut problems,
+        )
+    });
+    let cookie_records: Vec<ConsentRecord> = cookies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let checked = decode_cookie(s).and_then(|r| validate(r, config, now_ms));
+            keep_valid(checked, cookie_name(i, cookies.len()), &mut problems)
+        })
+        .collect();
+    let newest_cookie = cookie_records.into_iter().reduce(|best, r| {
+        if r.decided_at_ms > best.decided_at_ms {
+            r
+        } else {
+            best
+        }
+    });
+    let (record, from_local) = match (local_record, newest_cookie) {
+        (Some(l), Some(c)) if c.decided_at_ms > l.decided_at_ms => (Some(c), false),
+        (Some(l), _) => (Some(l), true),
+        (None, c) => (c, false),
+    };
+    let Some(winner) = record else {
+        return Loaded {
+            problems,
+            ..Loaded::default()
+        };
+    };
+    let winner_cookie = encode_cookie(&winner);
+    Loaded {
+        rewrite_local: !from_local,
+        rewrite_cookie: cookies.len() != 1 || cookies[0] != winner_cookie,
+        record: Some(winner),
+        problems,
+    }
+}
+
+fn cookie_name(index: usize, count: usize) -> String {
+    if count == 1 {
+        format!("cookie {STORAGE_KEY}")
+    } else {
+        format!("cookie {STORAGE_KEY} (value {} of {count})", index + 1)
+    }
+}
+
+/// The record, or `None` after noting why it was ignored.
+fn keep_valid(
+    checked: Result<ConsentRecord, RecordError>,
+    source: String,
+    problems: &mut Vec<String>,
+) -> Option<ConsentRecord> {
+    checked
+        .map_err(|e| problems.push(format!("ignoring {source}: {e}")))
+        .ok()
+}
+
+/// The consent in force: a stored decision beats a privacy signal, which beats
+/// nothing.
+pub fn resolve(stored: Option<ConsentRecord>, signals: Signals) -> Consent {
+    match stored {
+        Some(r) => Consent::Stored(r),
+        None if signals.any() => Consent::Signal,
+        None => Consent::Undecided,
+    }
+}
+
+/// A visitor's (or the page's) choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Choice {
+    AcceptAll,
+    RejectAll,
+    /// Set the named categories; ids not named keep their current value,
+    /// unknown ids are ignored and required ones stay granted.
+    Set(Vec<(String, bool)>),
+}
+
+/// The record a choice produces at `now_ms`, every config category in config
+/// order, made under the config's revision.
+pub fn decide(
+    choice: Choice,
+    current: &Consent,
+    config: &Config,
+    now_ms: i64,
+    id: String,
+) -> ConsentRecord {
+    let (categories, method) = match choice {
+        Choice::AcceptAll => (all(config, true), Method::AcceptAll),
+        Choice::RejectAll => (all(config, false), Method::RejectAll),
+        Choice::Set(changes) => (
+            apply(current.grants(config), &changes, config),
+            Method::Custom,
+        ),
+    };
+    let span = i64::from(config.expires_after_days) * DAY_MS;
+    ConsentRecord {
+        categories,
+        method,
+        revision: config.revision,
+        decided_at_ms: now_ms,
+        expires_at_ms: now_ms.saturating_add(span).min(MAX_MS),
+        id,
+    }
+}
+
+/// Every category set to `granted`, required ones always granted.
+fn all(config: &Config, granted: bool) -> Vec<(String, bool)> {
+    config
+        .categories
+        .iter()
+        .map(|c| (c.id.clone(), granted || c.required))
+        .collect()
+}
+
+/// `grants` with the named, known categories changed (required stay on).
+fn apply(
+    mut grants: Vec<(String, bool)>,
+    changes: &[(String, bool)],
+    config: &Config,
+) -> Vec<(String, bool)> {
+    for (id, value) in changes {
+        let Some(category) = config.category(id) else {
+            continue;
+        };
+        if let Some(slot) = grants.iter_mut().find(|(g, _)| g == id) {
+            slot.1 = *value || category.required;
+        }
+    }
+    grants
+}
+
+/// Ids (config order) whose granted state differs between two consents.
+/// Before a first decision the baseline is what [`Consent::Undecided`] grants:
+/// required on, optional off.
+pub fn changed(before: &Consent, after: &Consent, config: &Config) -> Vec<String> {
+    ids_where(config, |id| {
+        before.granted(id, config) != after.granted(id, config)
+    })
+}
+
+/// Ids (config order) granted before and refused after: their cookies are
+/// deleted and their embeds get their placeholder back.
+pub fn revoked(before: &Consent, after: &Consent, config: &Config) -> Vec<String> {
+    ids_where(config, |id| {
+        before.granted(id, config) && !after.granted(id, config)
+    })
+}
+
+fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    config
+        .categories
+        .iter()
+        .filter(|c| keep(&c.id))
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// The state handed to the page: `get()`'s result and every event's `detail`
+/// (contract section 4), plus `"changed"` for change events. `"null"` while
+/// undecided. Categories are every config category in config order.
+pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> String {
+    if *c == Consent::Undecided {
+        return String::from("null");
+    }
+    let mut w = ObjectWriter::new();
+    w.raw("categories", &json::bool_object(&c.grants(config)));
+    match c {
+        Consent::Undecided => {}
+        Consent::Signal => {
+            w.str("method", Method::Signal.as_str())
+                .num("revision", config.revision)
+                .null("decidedAt")
+                .null("expiresAt")
+                .null("id");
+        }
+        Consent::Stored(r) => {
+            w.str("method", r.method.as_str())
+                .num("revision", r.revision)
+                .str("decidedAt", &iso8601(r.decided_at_ms))
+                .str("expiresAt", &iso8601(r.expires_at_ms))
+                .str("id", &r.id);
+        }
+    }
+    if let Some(ids) = changed {
+        w.raw("changed", &json::string_array(ids));
+    }
+    w.finish()
+}
+
+/// The cookie names among `present` (in that order) that the config lists
+/// for the revoked categories, as exact names or `prefix*` patterns. The
+/// consent cookie itself is never among them, whatever a pattern says.
+pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]) -> Vec<String> {
+    let patterns: Vec<&str> = revoked
+        .iter()
+        .filter_map(|id| config.category(id))
+        .flat_map(|c| c.cookies.iter().map(String::as_str))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in present {
+        let listed = patterns.iter().any(|p| cookie_matches(p, name));
+        if listed && name != STORAGE_KEY && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// The receipt POSTed to `receiptUrl`. The page URL loses its query and
+/// fragment, which can carry personal data (emails, tokens) and are not
+/// needed to know where consent was given.
+pub fn receipt_json(r: &ConsentRecord, page_url: &str) -> String {
+    ObjectWriter::new()
+        .str("id", &r.id)
+        .str("decidedAt", &iso8601(r.decided_at_ms))
+        .str("expiresAt", &iso8601(r.expires_at_ms))
+        .raw("categories", &json::bool_object(&r.categories))
+        .num("revision", r.revision)
+        .str("method", r.method.as_str())
+        .str("url", strip_query_and_fragment(page_url))
+        .finish()
+}
+
+fn strip_query_and_fragment(url: &str) -> &str {
+    url.find(['?', '#']).map_or(url, |end| &url[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::config;
+    use crate::domain::record::encode_json;
+    use proptest::prelude::*;
+
+    const NOW: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
+    const ID: &str = "AAECAwQFBgcICQoLDA0ODw";
+
+    fn cfg() -> Config {
+        Config::default_policy()
+    }
+
+    fn record_at(decided: i64) -> ConsentRecord {
+        decide(
+            Choice::AcceptAll,
+            &Consent::Undecided,
+            &cfg(),
+            decided,
+            ID.into(),
+        )
+    }
+
+    fn stored(choice: Choice) -> Consent {
+        Consent::Stored(decide(choice, &Consent::Undecided, &cfg(), NOW, ID.into()))
+    }
+
+    fn set(pairs: &[(&str, bool)]) -> Choice {
+        Choice::Set(pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect())
+    }
+
+    fn granted_ids(c: &Consent) -> Vec<String> {
+        c.grants(&cfg())
+            .into_iter()
+            .filter(|(_, g)| *g)
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    // ---- validate ----
+
+    #[test]
+    fn validate_accepts_a_fresh_record() {
+        let r = record_at(NOW);
+        assert_eq!(validate(r.clone(), &cfg(), NOW), Ok(r));
+    }
+
+    #[test]
+    fn validate_rules() {
+        let c = cfg();
+        let base = record_at(NOW);
+        let with = |f: &dyn Fn(&mut ConsentRecord)| {
+            let mut r = base.clone();
+            f(&mut r);
+            validate(r, &c, NOW)
+        };
+        // decidedAt up to a day ahead is clock skew; beyond that, tampering.
+        assert!(with(&|r| r.decided_at_ms = NOW + DAY_MS).is_ok());
+        assert!(matches!(
+            with(&|r| r.decided_at_ms = NOW + DAY_MS + 1),
+            Err(RecordError::Tampered(_))
+        ));
+        assert!(matches!(
+            with(&|r| r.expires_at_ms = r.decided_at_ms),
+            Err(RecordError::Tampered(_))
+        ));
+        assert!(matches!(
+            with(&|r| r.expires_at_ms = r.decided_at_ms - 1),
+            Err(RecordError::Tampered(_))
+        ));
+        assert!(with(&|r| r.expires_at_ms = r.decided_at_ms + MAX_SPAN_MS).is_ok());
+        assert!(matches!(
+            with(&|r| r.expires_at_ms = r.decided_at_ms + MAX_SPAN_MS + 1),
+            Err(RecordError::Tampered(_))
+        ));
+        // Expiry is exclusive: at expires_at the decision is over.
+        assert_eq!(
+            validate(base.clone(), &c, base.expires_at_ms),
+            Err(RecordError::Expired)
+        );
+        assert!(validate(base.clone(), &c, base.expires_at_ms - 1).is_ok());
+        // Revision: lower refused, higher honoured.
+        let c2 = Config {
+            revision: 2,
+            ..cfg()
+        };
+        assert_eq!(
+            validate(base.clone(), &c2, NOW),
+            Err(RecordError::StaleRevision {
+                record: 1,
+                config: 2
+            })
+        );
+        assert!(with(&|r| r.revision = 99).is_ok());
+        // Categories: one shared id is enough; none is not this site's record.
+        assert!(
+            with(&|r| r.categories = vec![("marketing".into(), true), ("zzz".into(), true)])
+                .is_ok()
+        );
+        assert_eq!(
+            with(&|r| r.categories = vec![("other".into(), true)]),
+            Err(RecordError::NoSharedCategory)
+        );
+    }
+
+    // ---- Consent ----
+
+    #[test]
+    fn undecided_and_signal_grant_only_required() {
+        for c in [Consent::Undecided, Consent::Signal] {
+            assert_eq!(granted_ids(&c), ["necessary", "security"]);
+            assert!(!c.is_decided());
+            assert_eq!(c.record(), None);
+        }
+    }
+
+    #[test]
+    fn stored_grants_follow_the_record() {
+        let mut r = record_at(NOW);
+        r.categories = vec![
+            ("necessary".into(), false),
+            ("analytics".into(), true),
+            ("ghost".into(), true),
+        ];
+        let c = Consent::Stored(r);
+        assert!(c.is_decided());
+        // necessary is required (recorded false is overridden), security is
+        // required though absent, functionality/marketing absent -> false.
+        assert_eq!(granted_ids(&c), ["necessary", "analytics", "security"]);
+        assert!(
+            !c.granted("ghost", &cfg()),
+            "ids unknown to the config are never granted"
+        );
+        assert_eq!(c.grants(&cfg()).len(), 5);
+    }
+
+    #[test]
+    fn resolve_order() {
+        let r = record_at(NOW);
+        let on = Signals {
+            dnt: true,
+            gpc: false,
+        };
+        assert_eq!(resolve(Some(r.clone()), on), Consent::Stored(r));
+        assert_eq!(resolve(None, on), Consent::Signal);
+        assert_eq!(
+            resolve(
+                None,
+                Signals {
+                    dnt: false,
+                    gpc: true
+                }
+            ),
+            Consent::Signal
+        );
+        assert_eq!(resolve(None, Signals::default()), Consent::Undecided);
+    }
+
+    // ---- decide ----
+
+    #[test]
+    fn accept_and_reject() {
+        let a = stored(Choice::AcceptAll);
+        assert_eq!(granted_ids(&a).len(), 5);
+        assert_eq!(a.record().unwrap().method, Method::AcceptAll);
+        let r = stored(Choice::RejectAll);
+        assert_eq!(granted_ids(&r), ["necessary", "security"]);
+        let rec = r.record().unwrap();
+        assert_eq!(rec.method, Method::RejectAll);
+        assert_eq!(
+            rec.categories,
+            [
+                ("necessary", true),
+                ("analytics", false),
+                ("functionality", false),
+                ("security", true),
+                ("marketing", false)
+            ]
+            .map(|(k, v)| (k.to_string(), v))
+        );
+    }
+
+    #[test]
+    fn decide_stamps_time_revision_and_id() {
+        let c = Config {
+            revision: 9,
+            expires_after_days: 30,
+            ..cfg()
+        };
+        let r = decide(
+            Choice::AcceptAll,
+            &Consent::Undecided,
+            &c,
+            NOW,
+            "my-consent-id".into(),
+        );
+        assert_eq!(r.decided_at_ms, NOW);
+        assert_eq!(r.expires_at_ms, NOW + 30 * DAY_MS);
+        assert_eq!(r.revision, 9);
+        assert_eq!(r.id, "my-consent-id");
+        assert_eq!(validate(r, &c, NOW).map(|r| r.revision), Ok(9));
+    }
+
+    #[test]
+    fn set_keeps_unnamed_and_ignores_unknown_and_required() {
+        let c = cfg();
+        let before = stored(Choice::AcceptAll);
+        let r = decide(
+            set(&[("analytics", false), ("necessary", false), ("nope", true)]),
+            &before,
+            &c,
+            NOW,
+            ID.into(),
+        );
+        assert_eq!(r.method, Method::Custom);
+        let after = Consent::Stored(r.clone());
+        assert_eq!(
+            granted_ids(&after),
+            ["necessary", "functionality", "security", "marketing"]
+        );
+        assert!(r.categories.iter().all(|(id, _)| id != "nope"));
+        assert_eq!(
+            r.categories
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "necessary",
+                "analytics",
+                "functionality",
+                "security",
+                "marketing"
+            ]
+        );
+        // From undecided, unnamed optional ones start off.
+        let r2 = decide(
+            set(&[("marketing", true)]),
+            &Consent::Undecided,
+            &c,
+            NOW,
+            ID.into(),
+        );
+        assert_eq!(
+            granted_ids(&Consent::Stored(r2)),
+            ["necessary", "security", "marketing"]
+        );
+        // From a signal state too.
+        let r3 = decide(set(&[]), &Consent::Signal, &c, NOW, ID.into());
+        assert_eq!(granted_ids(&Consent::Stored(r3)), ["necessary", "security"]);
+    }
+
+    #[test]
+    fn expiry_is_clamped_to_the_representable_range() {
+        let r = decide(
+            Choice::AcceptAll,
+            &Consent::Undecided,
+            &cfg(),
+            MAX_MS - 1,
+            ID.into(),
+        );
+        assert_eq!(r.expires_at_ms, MAX_MS);
+    }
+
+    // ---- changed / revoked ----
+
+    #[test]
+    fn changed_and_revoked() {
+        let c = cfg();
+        let accepted = stored(Choice::AcceptAll);
+        let rejected = stored(Choice::RejectAll);
+        assert_eq!(
+            changed(&Consent::Undecided, &accepted, &c),
+            ["analytics", "functionality", "marketing"]
+        );
+        assert_eq!(
+            changed(&Consent::Undecided, &rejected, &c),
+            Vec::<String>::new(),
+            "first reject changes nothing"
+        );
+        assert_eq!(
+            changed(&Consent::Signal, &rejected, &c),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            revoked(&accepted, &rejected, &c),
+            ["analytics", "functionality", "marketing"]
+        );
+        assert_eq!(revoked(&rejected, &accepted, &c), Vec::<String>::new());
+        let custom = Consent::Stored(decide(
+            set(&[("analytics", false)]),
+            &accepted,
+            &c,
+            NOW,
+            ID.into(),
+        ));
+        assert_eq!(changed(&accepted, &custom, &c), ["analytics"]);
+        assert_eq!(revoked(&accepted, &custom, &c), ["analytics"]);
+        assert_eq!(
+            revoked(&accepted, &Consent::Undecided, &c),
+            ["analytics", "functionality", "marketing"]
+        );
+    }
+
+    // ---- load ----
+
+    #[test]
+    fn load_prefers_the_newest_valid_record() {
+        let c = cfg();
+        let old = record_at(NOW - 10 * DAY_MS);
+        let new = record_at(NOW - DAY_MS);
+        let (old_j, new_j) = (encode_json(&old), encode_json(&new));
+        let (old_c, new_c) = (encode_cookie(&old), encode_cookie(&new));
+
+        let l = load(Some(&new_j), &[&new_c], &c, NOW);
+        assert_eq!(
+            l,
+            Loaded {
+                record: Some(new.clone()),
+                ..Loaded::default()
+            },
+            "both agree: no rewrites"
+        );
+
+        let l = load(Some(&old_j), &[&new_c], &c, NOW);
+        assert_eq!(
+            (l.record.as_ref(), l.rewrite_local, l.rewrite_cookie),
+            (Some(&decode_cookie(&new_c).unwrap()), true, false)
+        );
+
+        let l = load(Some(&new_j), &[&old_c], &c, NOW);
+        assert_eq!(
+            (l.record.as_ref(), l.rewrite_local, l.rewrite_cookie),
+            (Some(&new), false, true)
+        );
+
+        let l = load(None, &[&new_c], &c, NOW);
+        assert_eq!((l.rewrite_local, l.rewrite_cookie), (true, false));
+        assert!(l.problems.is_empty());
+
+        let l = load(Some(&new_j), &[], &c, NOW);
+        assert_eq!(
+            (l.record.as_ref(), l.rewrite_local, l.rewrite_cookie),
+            (Some(&new), false, true)
+        );
+    }
+
+    #[test]
+    fn load_tie_prefers_local_storage() {
+        let c = cfg();
+        let a = record_at(NOW);
+        let mut b = a.clone();
+        b.method = Method::RejectAll;
+        b.categories = a
+            .categories
+            .iter()
+            .map(|(id, _)| (id.clone(), false))
+            .collect();
+        let l = load(Some(&encode_json(&a)), &[&encode_cookie(&b)], &c, NOW);
+        assert_eq!(l.record, Some(a));
+        assert!(!l.rewrite_local);
+        assert!(l.rewrite_cookie);
+    }
+
+    #[test]
+    fn load_with_two_cookies() {
+        let c = cfg();
+        let old = record_at(NOW - 10 * DAY_MS);
+        let new = record_at(NOW - DAY_MS);
+        let l = load(None, &[&encode_cookie(&old), &encode_cookie(&new)], &c, NOW);
+        assert_eq!(l.record.map(|r| r.decided_at_ms), Some(new.decided_at_ms));
+        assert!(l.rewrite_local && l.rewrite_cookie);
+        // Duplicate identical cookies still ask for a rewrite, to collapse them.
+        let same = encode_cookie(&new);
+        let l = load(Some(&encode_json(&new)), &[&same, &same], &c, NOW);
+        assert!(!l.rewrite_local && l.rewrite_cookie);
+        // One good, one garbage.
+        let l = load(Some(&encode_json(&new)), &["garbage", &same], &c, NOW);
+        assert!(l.rewrite_cookie);
+        assert_eq!(l.problems.len(), 1);
+        assert!(
+            l.problems[0].contains("cookie kloudconsent (value 1 of 2)"),
+            "{:?}",
+            l.problems
+        );
+    }
+
+    #[test]
+    fn load_ignores_bad_values_and_reports_them() {
+        let c = cfg();
+        let good = record_at(NOW);
+        let future = record_at(NOW + 2 * DAY_MS);
+        let expired = record_at(NOW - 200 * DAY_MS);
+        let mut foreign = record_at(NOW);
+        foreign.categories = vec![("somethingelse".into(), true)];
+        let v2 = encode_json(&good).replacen("\"v\":1", "\"v\":2", 1);
+        let ten_kb = "x".repeat(10 * 1024);
+        let truncated = &encode_json(&good)[..40];
+        let bad_locals = [
+            "".to_string(),
+            "garbage".to_string(),
+            truncated.to_string(),
+            ten_kb.clone(),
+            v2,
+            encode_json(&future),
+            encode_json(&expired),
+            encode_json(&foreign),
+            encode_json(&good).replace("\"revision\":1", "\"revision\":1e999"),
+            encode_json(&good).replace("\"revision\":1", "\"revision\":-1"),
+        ];
+        for bad in &bad_locals {
+            let l = load(Some(bad), &[], &c, NOW);
+            assert_eq!(l.record, None, "{bad:.80}");
+            assert!(
+                !l.rewrite_local && !l.rewrite_cookie,
+                "no rewrites without a winner"
+            );
+            assert_eq!(l.problems.len(), 1, "{bad:.80}");
+            assert!(
+                l.problems[0].starts_with("ignoring localStorage[\"kloudconsent\"]: "),
+                "{}",
+                l.problems[0]
+            );
+            // A valid cookie next to it wins and repairs localStorage.
+            let l = load(Some(bad), &[&encode_cookie(&good)], &c, NOW);
+            assert!(l.record.is_some() && l.rewrite_local && !l.rewrite_cookie);
+        }
+        for bad in [
+            encode_cookie(&future),
+            encode_cookie(&expired),
+            ten_kb,
+            "1|2|3".into(),
+        ] {
+            let l = load(None, &[&bad], &c, NOW);
+            assert_eq!((l.record, l.problems.len()), (None, 1));
+        }
+        let stale = Config {
+            revision: 2,
+            ..cfg()
+        };
+        let l = load(
+            Some(&encode_json(&good)),
+            &[&encode_cookie(&good)],
+            &stale,
+            NOW,
+        );
+        assert_eq!((l.record, l.problems.len()), (None, 2));
+    }
+
+    #[test]
+    fn load_with_nothing() {
+        assert_eq!(load(None, &[], &cfg(), NOW), Loaded::default());
+    }
+
+    // ---- state_json ----
+
+    #[test]
+    fn state_json_shapes() {
+        let c = cfg();
+        assert_eq!(state_json(&Consent::Undecided, &c, None), "null");
+        assert_eq!(
+            state_json(&Consent::Signal, &c, None),
+            r#"{"categories":{"necessary":true,"analytics":false,"functionality":false,"security":true,"marketing":false},"method":"signal","revision":1,"decidedAt":null,"expiresAt":null,"id":null}"#
+        );
+        let s = stored(set(&[("functionality", true)]));
+        assert_eq!(
+            state_json(&s, &c, Some(&["functionality".to_string()])),
+            r#"{"categories":{"necessary":true,"analytics":false,"functionality":true,"security":true,"marketing":false},"method":"custom","revision":1,"decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","id":"AAECAwQFBgcICQoLDA0ODw","changed":["functionality"]}"#
+        );
+        assert!(state_json(&s, &c, Some(&[])).ends_with(r#","changed":[]}"#));
+    }
+
+    #[test]
+    fn state_json_lists_every_config_category_in_config_order() {
+        let c = config::parse(
+            r#"{"categories":[{"id":"b","label":"B"},{"id":"a","label":"A","required":true}]}"#,
+        )
+        .unwrap();
+        let mut r = record_at(NOW);
+        r.categories = vec![("a".into(), false), ("zzz".into(), true)];
+        let s = state_json(&Consent::Stored(r), &c, None);
+        assert!(
+            s.starts_with(
+                r#"{"categories":{"b":false,"a":true},"method":"accept-all","revision":1,"#
+            ),
+            "{s}"
+        );
+        assert!(crate::domain::json::Json::parse(&s).is_ok());
+    }
+
+    // ---- cookies_to_delete ----
+
+    #[test]
+    fn cookie_deletion() {
+        let c = cfg();
+        let present: Vec<String> = [
+            "_ga",
+            "_ga_ABC123",
+            "_gid",
+            "_gidx",
+            "ai_user",
+            "_fbp",
+            "session",
+            "kloudconsent",
+            "_ga",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            cookies_to_delete(&["analytics".into()], &c, &present),
+            ["_ga", "_ga_ABC123", "_gid", "ai_user"]
+        );
+        assert_eq!(
+            cookies_to_delete(&["marketing".into()], &c, &present),
+            ["_fbp"]
+        );
+        assert_eq!(
+            cookies_to_delete(&["functionality".into(), "unknown".into()], &c, &present),
+            Vec::<String>::new()
+        );
+        assert_eq!(cookies_to_delete(&[], &c, &present), Vec::<String>::new());
+        let greedy =
+            config::parse(r#"{"categories":[{"id":"x","label":"X","cookies":["k*"]}]}"#).unwrap();
+        assert_eq!(
+            cookies_to_delete(&["x".into()], &greedy, &present),
+            Vec::<String>::new(),
+            "never our own cookie"
+        );
+    }
+
+    // ---- receipt_json ----
+
+    #[test]
+    fn receipts() {
+        let r = record_at(NOW);
+        let body = receipt_json(&r, "https://kloudstack.com.au/pricing?email=a@b.c#plans");
+        assert_eq!(
+            body,
+            r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing"}"#
+        );
+        assert!(receipt_json(&r, "https://a.b/#x?y").ends_with(r#""url":"https://a.b/"}"#));
+        assert!(receipt_json(&r, "https://a.b/c").ends_with(r#""url":"https://a.b/c"}"#));
+        assert!(receipt_json(&r, "https://a.b/\"<x>").ends_with(r#""url":"https://a.b/\"<x>"}"#));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn load_never_panics_and_never_rewrites_without_a_winner(
+            local in proptest::option::of("\\PC{0,120}"), cookies in proptest::collection::vec("\\PC{0,80}", 0..3)
+        ) {
+            let refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
+            let l = load(local.as_deref(), &refs, &cfg(), NOW);
+            prop_assert!(l.record.is_some() || (!l.rewrite_local && !l.rewrite_cookie));
+        }
+
+        #[test]
+        fn decide_then_load_round_trips(
+            picks in proptest::collection::vec(any::<bool>(), 5), kind in 0u8..3, offset in 0i64..(100 * DAY_MS)
+        ) {
+            let c = cfg();
+            let choice = match kind {
+                0 => Choice::AcceptAll,
+                1 => Choice::RejectAll,
+                _ => Choice::Set(c.categories.iter().zip(&picks).map(|(cat, p)| (cat.id.clone(), *p)).collect()),
+            };
+            let r = decide(choice, &Consent::Undecided, &c, NOW, ID.into());
+            let l = load(Some(&encode_json(&r)), &[&encode_cookie(&r)], &c, NOW + offset);
+            prop_assert_eq!(l, Loaded { record: Some(r), ..Loaded::default() });
+        }
+
+        #[test]
+        fn changed_is_symmetric_and_revoked_is_a_subset(a in any::<bool>(), b in any::<bool>(), picks in proptest::collection::vec(any::<bool>(), 10)) {
+            let c = cfg();
+            let make = |p: &[bool]| Consent::Stored(decide(
+                Choice::Set(c.categories.iter().zip(p).map(|(cat, v)| (cat.id.clone(), *v)).collect()),
+                &Consent::Undecided, &c, NOW, ID.into()));
+            let before = if a { make(&picks[..5]) } else { Consent::Undecided };
+            let after = if b { make(&picks[5..]) } else { Consent::Signal };
+            prop_assert_eq!(changed(&before, &after, &c), changed(&after, &before, &c));
+            let ch = changed(&before, &after, &c);
+            prop_assert!(revoked(&before, &after, &c).iter().all(|id| ch.contains(id)));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! KloudConsent: a cookie consent widget, a Yew component compiled to WebAssembly.
+//!
+//! Three layers, data flowing one way (see README "Code layout"):
+//! - [`domain`]: the pure consent engine (config, record, rules, gating);
+//!   host-tested with plain `cargo test`.
+//! - `browser`: thin adapters over web-sys (storage, cookie, signals, events,
+//!   gated scripts); every call that can throw is turned into `Option`/`Result`.
+//! - `ui`: Yew components rendered into an open shadow root.
+//!
+//! `widget` ties them together: it owns the one live consent state of the page.
+
+pub mod domain;
+
+// Public only so the browser tests in tests/ can reach them; not an API.
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+mod exports;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod widget;
