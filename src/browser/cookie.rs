@@ -1,0 +1,93 @@
+//! `document.cookie`, parsed and written by hand. Reading and writing can
+//! throw (cookies disabled, sandboxed frame); both turn into empty/`Err`.
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlDocument;
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+}
+
+fn raw() -> String {
+    html_document().and_then(|d| d.cookie().ok()).unwrap_or_default()
+}
+
+/// `(name, value)` of every cookie visible to the page, in header order.
+pub fn all() -> Vec<(String, String)> {
+    parse(&raw())
+}
+
+fn parse(header: &str) -> Vec<(String, String)> {
+    header
+        .split(';')
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            Some((name.trim().to_owned(), value.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// Every value of cookie `name` (two when a host-only and a parent-domain
+/// cookie of the same name both reach the page).
+pub fn read_all(name: &str) -> Vec<String> {
+    all().into_iter().filter(|(n, _)| n == name).map(|(_, v)| v).collect()
+}
+
+fn is_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}
+
+/// Writes `name=value` with the contract's attributes.
+pub fn write(name: &str, value: &str, max_age_s: i64, domain: Option<&str>) -> Result<(), String> {
+    let mut cookie = format!("{name}={value}; Path=/; Max-Age={max_age_s}; SameSite=Lax");
+    if let Some(domain) = domain {
+        cookie.push_str("; Domain=");
+        cookie.push_str(domain);
+    }
+    if is_https() {
+        cookie.push_str("; Secure");
+    }
+    let document = html_document().ok_or("no document")?;
+    document.set_cookie(&cookie).map_err(super::storage::describe)
+}
+
+/// Expires cookie `name` on `domain` (host-only when `None`).
+pub fn expire(name: &str, domain: Option<&str>) {
+    let mut cookie = format!("{name}=; Path=/; Max-Age=0; SameSite=Lax");
+    if let Some(domain) = domain {
+        cookie.push_str("; Domain=");
+        cookie.push_str(domain);
+    }
+    if let Some(d) = html_document() {
+        let _ = d.set_cookie(&cookie);
+    }
+}
+
+/// Expires `name` everywhere the page could have set it: host-only, on this
+/// host, on every parent domain of it (analytics tools set their cookies on
+/// the registrable domain) and on the configured domain.
+pub fn expire_everywhere(name: &str, configured: Option<&str>) {
+    expire(name, None);
+    let host = web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default();
+    for domain in parent_domains(&host) {
+        expire(name, Some(&domain));
+    }
+    if let Some(domain) = configured {
+        expire(name, Some(domain));
+    }
+}
+
+/// `a.b.example.com` → `a.b.example.com`, `b.example.com`, `example.com`.
+fn parent_domains(host: &str) -> Vec<String> {
+    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
+        return Vec::new();
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    (0..labels.len().saturating_sub(1))
+        .map(|i| labels[i..].join("."))
+        .collect()
+}

@@ -1,0 +1,68 @@
+// Shared set-up for the end-to-end tests: one Chromium per test file, a fresh
+// context per test, a page that records page errors and console messages,
+// and the local server in front of dist/.
+import { chromium } from "playwright-core";
+import { startServer } from "./server.mjs";
+
+export const CHROMIUM_ARGS = [
+  "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+  "--disable-background-networking", "--disable-component-update", "--no-first-run",
+  "--disable-sync",
+];
+
+/** Starts the server and the browser; call from `before`. */
+export async function launch() {
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    server,
+    browser,
+    async close() { await browser.close(); await server.close(); },
+  };
+}
+
+/**
+ * A fresh context and page. `page.errors` collects uncaught page errors,
+ * `page.logs` console messages (`type: text`). Options go to newContext.
+ */
+export async function openPage(env, options = {}) {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  page.errors = [];
+  page.logs = [];
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  page.on("console", (m) => page.logs.push(`${m.type()}: ${m.text()}`));
+  return { context, page };
+}
+
+/** Records every kloudconsent:* event, from before any page script runs. */
+export async function recordEvents(context) {
+  await context.addInitScript(() => {
+    window.__events = [];
+    for (const name of ["ready", "consent", "change"]) {
+      window.addEventListener("kloudconsent:" + name, (e) => {
+        window.__events.push({ name, detail: e.detail });
+      });
+    }
+  });
+}
+
+/** Resolves once the widget has booted (its ready event fired). */
+export async function waitReady(page) {
+  await page.waitForFunction(() => window.__kcReady === true || (window.__events || []).some((e) => e.name === "ready"), null, { timeout: 15000 });
+}
+
+export const gatedRuns = (page) => page.evaluate(() => window.__gatedRuns || []);
+export const events = (page) => page.evaluate(() => window.__events || []);
+export const storedLocal = (page) => page.evaluate(() => localStorage.getItem("kloudconsent"));
+export async function consentCookies(context) {
+  return (await context.cookies()).filter((c) => c.name === "kloudconsent");
+}
+
+/** The banner region and the preference dialog, by role (inside the shadow root). */
+export const banner = (page) => page.getByRole("region", { name: "We value your privacy" });
+export const dialog = (page) => page.getByRole("dialog");
+export const button = (scope, name) => scope.getByRole("button", { name, exact: true });

@@ -1,0 +1,127 @@
+// The preference tool (second layer): every category with label, description,
+// providers and a switch named by its label; required ones locked on; Save,
+// Accept all, Reject all, close without change; openers.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, openPage, recordEvents, waitReady, gatedRuns, events, storedLocal,
+  banner, dialog, button,
+} from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+async function fresh(path = "/fixtures/basic.html") {
+  const { context, page } = await openPage(env);
+  await recordEvents(context);
+  await page.goto(env.server.url + path);
+  await waitReady(page);
+  return { context, page };
+}
+
+test("Manage preferences opens a modal listing every category with a switch named by its label", async () => {
+  const { context, page } = await fresh();
+  await button(banner(page), "Manage preferences").click();
+  const d = dialog(page);
+  await d.waitFor();
+  assert.equal(await d.getAttribute("aria-modal"), "true");
+  assert.equal(await d.getAttribute("aria-labelledby"), "kc-prefs-title");
+  const expected = {
+    "Strictly necessary": true, "Performance and analytics": false, "Functionality": false,
+    "Security": true, "Marketing and communication": false,
+  };
+  for (const [label, on] of Object.entries(expected)) {
+    const sw = d.getByRole("switch", { name: label, exact: true });
+    assert.equal(await sw.isChecked(), on, label);
+  }
+  const text = await d.innerText();
+  for (const provider of ["Microsoft Azure", "Stripe", "Atlassian"]) {
+    assert.ok(text.includes(provider), `provider ${provider} listed`);
+  }
+  for (const name of ["Save preferences", "Accept all", "Reject all", "Close"]) {
+    assert.equal(await button(d, name).count(), 1, name);
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("required switches cannot be switched off; a custom save stores exactly the chosen categories", async () => {
+  const { context, page } = await fresh();
+  await button(banner(page), "Manage preferences").click();
+  const d = dialog(page);
+  const necessary = d.getByRole("switch", { name: "Strictly necessary" });
+  await necessary.click({ force: true });
+  assert.equal(await necessary.isChecked(), true, "still on");
+  assert.equal(await necessary.getAttribute("aria-disabled"), "true");
+  await d.getByRole("switch", { name: "Performance and analytics" }).click();
+  assert.equal(await d.getByRole("switch", { name: "Performance and analytics" }).isChecked(), true);
+  await button(d, "Save preferences").click();
+  await d.waitFor({ state: "detached" });
+  assert.equal(await banner(page).count(), 0, "banner closed too");
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  assert.deepEqual(await gatedRuns(page), ["analytics"]);
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.method, "custom");
+  assert.deepEqual(state.categories, {
+    necessary: true, analytics: true, functionality: false, security: true, marketing: false,
+  });
+  const change = (await events(page)).find((e) => e.name === "change");
+  assert.deepEqual(change.detail.changed, ["analytics"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("closing the tool without saving changes nothing and returns to the banner", async () => {
+  const { context, page } = await fresh();
+  await button(banner(page), "Manage preferences").click();
+  const d = dialog(page);
+  await d.getByRole("switch", { name: "Marketing and communication" }).click();
+  await button(d, "Close").click();
+  await d.waitFor({ state: "detached" });
+  await banner(page).waitFor();
+  assert.equal(await storedLocal(page), null);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  // Escape closes too.
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.deepEqual(await gatedRuns(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Accept all and Reject all inside the tool decide and close everything", async () => {
+  for (const [name, runs] of [["Accept all", ["analytics", "marketing"]], ["Reject all", []]]) {
+    const { context, page } = await fresh();
+    await button(banner(page), "Manage preferences").click();
+    await button(dialog(page), name).click();
+    await dialog(page).waitFor({ state: "detached" });
+    assert.equal(await banner(page).count(), 0);
+    await page.waitForTimeout(200);
+    assert.deepEqual(await gatedRuns(page), runs, name);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
+test("a data-kloudconsent-open link and kloudconsent.show() open the tool after a decision; hide() closes it", async () => {
+  const { context, page } = await fresh();
+  await button(banner(page), "Reject all").click();
+  await page.click("#open-prefs");
+  const d = dialog(page);
+  await d.waitFor();
+  assert.equal(await d.getByRole("switch", { name: "Performance and analytics" }).isChecked(), false);
+  assert.match(await d.innerText(), /Your consent ID/);
+  await page.keyboard.press("Escape");
+  await d.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "open-prefs", "focus returned");
+  await page.evaluate(() => window.kloudconsent.show());
+  await d.waitFor();
+  await page.evaluate(() => window.kloudconsent.hide());
+  await d.waitFor({ state: "detached" });
+  assert.equal(await banner(page).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

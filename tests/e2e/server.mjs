@@ -1,0 +1,107 @@
+// A small static server for the demo and the end-to-end tests.
+//
+// - `/` serves dist/ (the built widget and demo page), using dist's .br/.gz
+//   copies when the client accepts them, with correct types (application/wasm
+//   for streaming instantiation).
+// - `/fixtures/` serves tests/e2e/pages/ (host pages for the tests).
+// - `?csp=strict` on an HTML page adds a strict Content-Security-Policy.
+// - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
+// - `/__config?delay=ms&status=N&body=...` serves a config slowly or failing.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(here, "..", "..");
+const MOUNTS = [
+  ["/fixtures/", join(here, "pages")],
+  ["/", join(ROOT, "dist")],
+];
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+  ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
+  const receipts = [];
+  const server = createServer(async (req, res) => {
+    try {
+      await handle(req, res, receipts);
+    } catch (e) {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(e && e.stack || e));
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(port, host, () => {
+      const { port: p } = server.address();
+      resolve({
+        url: `http://${host}:${p}`,
+        receipts,
+        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+      });
+    });
+  });
+}
+
+async function handle(req, res, receipts) {
+  const url = new URL(req.url, "http://x");
+  if (url.pathname === "/__receipts") {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    receipts.push({ method: req.method, type: req.headers["content-type"] || "", body });
+    res.writeHead(204, { "access-control-allow-origin": "*" });
+    return res.end();
+  }
+  if (url.pathname === "/__receipts/log") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify(receipts));
+  }
+  if (url.pathname === "/__config") {
+    const delay = Number(url.searchParams.get("delay") || 0);
+    await new Promise((r) => setTimeout(r, delay));
+    res.writeHead(Number(url.searchParams.get("status") || 200), { "content-type": "application/json" });
+    return res.end(url.searchParams.get("body") || "{}");
+  }
+  const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
+  let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
+  if (rel.endsWith("/")) rel += "index.html";
+  const file = normalize(join(dir, rel));
+  if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
+  const type = TYPES[extname(file)] || "application/octet-stream";
+  const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
+  if (type.startsWith("text/html") && url.searchParams.get("csp") === "strict") {
+    headers["content-security-policy"] = STRICT_CSP;
+  }
+  const accept = String(req.headers["accept-encoding"] || "");
+  for (const [enc, ext] of [["br", ".br"], ["gzip", ".gz"]]) {
+    if (accept.includes(enc) && await exists(file + ext)) {
+      headers["content-encoding"] = enc;
+      res.writeHead(200, headers);
+      return res.end(await readFile(file + ext));
+    }
+  }
+  if (!(await exists(file))) {
+    res.writeHead(404, { "content-type": "text/plain" });
+    return res.end("not found");
+  }
+  res.writeHead(200, headers);
+  res.end(await readFile(file));
+}
+
+async function exists(path) {
+  try { return (await stat(path)).isFile(); } catch { return false; }
+}
+
+// CLI: node tests/e2e/server.mjs --port 8080
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf("--port");
+  const port = i > 0 ? Number(process.argv[i + 1]) : 8080;
+  const { url } = await startServer({ port });
+  console.log(`serving dist/ at ${url}/ (fixtures at ${url}/fixtures/)`);
+}

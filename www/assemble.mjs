@@ -1,0 +1,44 @@
+// Trunk post_build hook: turns Trunk's staging dir into the shippable dist/.
+//
+// 1. kloudconsent.js = guard + wasm-bindgen no-modules glue + www/loader.js,
+//    wrapped in one function so nothing but `window.kloudconsent` leaks into
+//    the page, and so a second copy of the tag returns before doing anything.
+// 2. Every text/wasm file gets .br and .gz siblings for static hosting.
+import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const staging = process.env.TRUNK_STAGING_DIR || process.argv[2];
+if (!staging) throw new Error("assemble.mjs: TRUNK_STAGING_DIR is not set");
+
+const gluePath = join(staging, "kloudconsent.js");
+if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
+const glue = readFileSync(gluePath, "utf8");
+const loader = readFileSync(join(here, "loader.js"), "utf8");
+
+const guard = `
+if (window.__kloudconsentLoaded) { return; }
+window.__kloudconsentLoaded = true;
+var script = document.currentScript;
+`;
+const out = `/*! KloudConsent ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
+// Trunk names the glue after the crate; it is replaced by the wrapped loader.
+writeFileSync(gluePath, out);
+
+const COMPRESSIBLE = /\.(js|wasm|css|html|json|svg)$/;
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) { walk(path); continue; }
+    if (!COMPRESSIBLE.test(name)) continue;
+    const data = readFileSync(path);
+    writeFileSync(path + ".br", brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    }));
+    writeFileSync(path + ".gz", gzipSync(data, { level: 9 }));
+  }
+}
+walk(staging);
+if (!existsSync(join(staging, "kloudconsent.js.br"))) throw new Error("assemble.mjs: compression failed");

@@ -1,0 +1,126 @@
+// KloudConsent loader. assemble.mjs wraps this file, together with the
+// wasm-bindgen "no-modules" glue, into dist/kloudconsent.js:
+//
+//   (function () { <guard> <glue defining wasm_bindgen> <this file> })();
+//
+// Why a classic script and not an ES module: the embed is one plain
+// `<script src=... defer>` tag; a classic script can see its own element
+// (document.currentScript: its src, data-config and nonce) and, being a single
+// file, starts the wasm download the moment it runs, with no module chain.
+// The config fetch (data-config) starts in parallel with the wasm download.
+//
+// It also defines `window.kloudconsent` at once, so page code can call
+// `kloudconsent.on(...)` right after the tag; calls that need the engine are
+// queued until it has booted.
+
+var CONFIG_TIMEOUT_MS = 4000;
+var base = new URL(".", (script && script.src) || location.href);
+var wasmUrl = new URL("kloudconsent_bg.wasm", base);
+var configUrl = script && script.getAttribute("data-config");
+
+/** Resolves to {text, origin} or {error, origin}; never rejects. */
+function loadConfig() {
+  if (configUrl) {
+    var origin = "data-config " + configUrl;
+    var timeout = new Promise(function (resolve) {
+      setTimeout(function () {
+        resolve({ error: "timed out after " + CONFIG_TIMEOUT_MS + " ms", origin: origin });
+      }, CONFIG_TIMEOUT_MS);
+    });
+    var fetched = fetch(new URL(configUrl, location.href), { credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.text();
+      })
+      .then(function (text) { return { text: text, origin: origin }; },
+            function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")", origin: origin }; });
+    return Promise.race([fetched, timeout]);
+  }
+  return domReady().then(function () {
+    var inline = document.getElementById("kloudconsent-config");
+    return inline ? { text: inline.textContent, origin: "#kloudconsent-config" } : { origin: "built-in default" };
+  });
+}
+
+function domReady() {
+  return new Promise(function (resolve) {
+    if (document.readyState !== "loading") resolve();
+    else document.addEventListener("DOMContentLoaded", function () { resolve(); }, { once: true });
+  });
+}
+
+// ---- window.kloudconsent, usable before the engine has booted ----------
+var engine = null; // the wasm exports once booted
+var queue = [];    // calls made before boot, replayed in order
+var readyFired = false;
+var readyDetail = null;
+var EVENTS = { ready: 1, consent: 1, change: 1 };
+
+function later(name) {
+  return function () {
+    var args = arguments;
+    if (engine) return engine[name].apply(null, args);
+    queue.push(function () { engine[name].apply(null, args); });
+  };
+}
+
+var api = {
+  /** The consent state (contract section 4), or null while undecided. */
+  get: function () { return engine ? engine.kc_get() : null; },
+  /** Whether category `id` is granted now. */
+  accepted: function (id) { return engine ? engine.kc_accepted(String(id)) : false; },
+  acceptAll: later("kc_accept_all"),
+  rejectAll: later("kc_reject_all"),
+  set: function (choices) {
+    var json;
+    try { json = JSON.stringify(choices || {}); } catch (e) { json = "{}"; }
+    later("kc_set")(json);
+  },
+  show: later("kc_show"),
+  hide: later("kc_hide"),
+  reset: later("kc_reset"),
+  /** Subscribe to ready/consent/change; returns an unsubscribe function. */
+  on: function (name, callback) {
+    var short = String(name).replace(/^kloudconsent:/, "");
+    if (!EVENTS[short] || typeof callback !== "function") {
+      console.error("kloudconsent.on: unknown event `" + name + "` or callback is not a function");
+      return function () {};
+    }
+    var listener = function (event) { callback(event.detail, event); };
+    window.addEventListener("kloudconsent:" + short, listener);
+    // `ready` fires once per page: a late subscriber still hears it.
+    if (short === "ready" && readyFired) {
+      setTimeout(function () { callback(readyDetail); }, 0);
+    }
+    return function () { window.removeEventListener("kloudconsent:" + short, listener); };
+  },
+  version: "0.1.0"
+};
+window.addEventListener("kloudconsent:ready", function (e) { readyFired = true; readyDetail = e.detail; });
+
+if (window.kloudconsent && !window.kloudconsent.__kloudconsent) {
+  console.warn("kloudconsent: window.kloudconsent was already defined by the page; replacing it with the widget API.");
+}
+try {
+  Object.defineProperty(api, "__kloudconsent", { value: true });
+  window.kloudconsent = api;
+} catch (e) {
+  console.error("kloudconsent: could not define window.kloudconsent (" + e + ")");
+}
+
+// ---- boot ----------------------------------------------------------------
+Promise.all([
+  wasm_bindgen({ module_or_path: fetch(wasmUrl, { credentials: "same-origin" }) }),
+  loadConfig(),
+  domReady()
+]).then(function (results) {
+  var exports = wasm_bindgen;
+  var cfg = results[1];
+  exports.kc_boot(script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin);
+  engine = exports;
+  var pending = queue;
+  queue = [];
+  pending.forEach(function (call) { call(); });
+}, function (e) {
+  console.error("kloudconsent: the widget could not start (" + e + "); nothing gated will run.");
+});
