@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// Benchmark driver: KloudConsent vs vanilla-cookieconsent vs Klaro.
+//
+//   node bench.mjs [--n 15] [--latencies 0,50] [--widgets ours,vanilla,klaro]
+//                  [--warmup 1] [--base http://127.0.0.1:8790] [--out .]
+//
+// Env equivalents: BENCH_N, BENCH_LATENCIES, BENCH_WIDGETS, BENCH_WARMUP,
+// BENCH_BASE_URL, BENCH_OUT, BENCH_TIMEOUT_MS (per wait, default 15000),
+// BENCH_MAX_MINUTES (whole run, default 25), BENCH_CHROMIUM (/usr/bin/chromium).
+// Expects server.mjs to be running at --base (run.sh does that).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+function arg(name, envName, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i !== -1 && i + 1 < process.argv.length) return process.argv[i + 1];
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  if (process.env[envName] !== undefined && process.env[envName] !== '') return process.env[envName];
+  return dflt;
+}
+
+const N = Math.max(1, parseInt(arg('n', 'BENCH_N', '15'), 10));
+const LATENCIES = arg('latencies', 'BENCH_LATENCIES', '0,50').split(',').map((s) => Number(s.trim())).filter((x) => Number.isFinite(x) && x >= 0);
+const WANT = arg('widgets', 'BENCH_WIDGETS', 'ours,vanilla,klaro').split(',').map((s) => s.trim()).filter(Boolean);
+const WARMUP = Math.max(0, parseInt(arg('warmup', 'BENCH_WARMUP', '1'), 10));
+const BASE = arg('base', 'BENCH_BASE_URL', `http://127.0.0.1:${process.env.BENCH_PORT || 8790}`).replace(/\/$/, '');
+const OUT = path.resolve(HERE, arg('out', 'BENCH_OUT', '.'));
+const TIMEOUT = Number(arg('timeout', 'BENCH_TIMEOUT_MS', '15000'));
+const MAX_MS = Number(arg('max-minutes', 'BENCH_MAX_MINUTES', '25')) * 60000;
+const CHROMIUM = arg('chromium', 'BENCH_CHROMIUM', '/usr/bin/chromium');
+const CLS_WINDOW = 2000; // ms after navigation start
+const REJECT_SETTLE = 500; // ms after clicking Reject all before checking
+const RELOAD_SETTLE = 750; // ms after the reload's load event (at least the first visit's banner time)
+
+const CHROME_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+const WIDGETS = {
+  ours: { title: 'KloudConsent', page: '/hosts/ours.html', prefix: '/ours/', probe: '/ours/kloudconsent.js' },
+  vanilla: { title: 'vanilla-cookieconsent', page: '/hosts/vanilla.html', prefix: '/vanilla/', pkg: 'vanilla-cookieconsent' },
+  klaro: { title: 'Klaro', page: '/hosts/klaro.html', prefix: '/klaro/', pkg: 'klaro' },
+};
+const PEERS = ['vanilla', 'klaro'];
+const PROBE_SRC = fs.readFileSync(path.join(HERE, 'probe.js'), 'utf8');
+const T0 = Date.now();
+
+// ---------------------------------------------------------------- helpers
+const log = (...a) => console.log(...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function pathOf(url) { try { return new URL(url).pathname; } catch { return url; } }
+/** Requests that belong to the host page, not to the widget. */
+function isPageOwned(url, pageUrl) {
+  const p = pathOf(url);
+  return url === pageUrl || p === pathOf(pageUrl) || p.startsWith('/common/') || p === '/favicon.ico';
+}
+const isGated = (url) => /^\/common\/(analytics|marketing)\.js$/.test(pathOf(url));
+
+function rawGet(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, bytes: body.length, body });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error('timeout')));
+  });
+}
+
+function stats(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = Math.floor(v.length / 2);
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v[v.length - 1], n: v.length };
+}
+
+function pkgVersion(name) {
+  try { return JSON.parse(fs.readFileSync(path.join(HERE, 'node_modules', name, 'package.json'), 'utf8')).version; } catch { return null; }
+}
+
+function machineInfo() {
+  let cpu = null;
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    cpu = m ? m[1].trim() : null;
+  } catch { /* not linux */ }
+  let nproc = null;
+  try { nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()); } catch { nproc = os.availableParallelism ? os.availableParallelism() : os.cpus().length; }
+  let osName = `${os.type()} ${os.release()}`;
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(fs.readFileSync('/etc/os-release', 'utf8'));
+    if (m) osName = m[1];
+  } catch { /* ignore */ }
+  return { nproc, cpu, memGiB: Math.round(os.totalmem() / 2 ** 30), os: osName, loadavg: os.loadavg().map((x) => +x.toFixed(2)) };
+}
+
+// ---------------------------------------------------------------- one run
+async function newContext(browser, latency) {
+  return browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    extraHTTPHeaders: { 'x-bench-latency': String(latency) },
+    serviceWorkers: 'block',
+  });
+}
+
+async function newProbedPage(ctx, { watch = true } = {}) {
+  const page = await ctx.newPage();
+  // Returning visit: only the observers, no banner polling. (One script: the
+  // order of several init scripts is not defined.)
+  await page.addInitScript(watch ? PROBE_SRC : `window.__benchCfg = { watch: false };\n${PROBE_SRC}`);
+  const requests = [];
+  page.on('request', (r) => requests.push({ url: r.url(), type: r.resourceType(), t: Date.now() }));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e && e.message || e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return { page, requests, errors };
+}
+
+async function clickButton(page, label) {
+  const handle = await page.evaluateHandle((l) => window.__bench.find(l), label);
+  const el = handle.asElement();
+  if (!el) throw new Error(`button "${label}" not found or not clickable`);
+  await el.click({ timeout: TIMEOUT });
+  await handle.dispose();
+}
+
+function widgetResources(resources, pageUrl) {
+  return resources.filter((r) => !isPageOwned(r.url, pageUrl));
+}
+
+/** First visit -> Accept all -> returning visit, in one fresh context. */
+async function runAccept(browser, w, latency) {
+  const url = BASE + WIDGETS[w].page;
+  const out = { widget: w, latency, kind: 'accept' };
+  const ctx = await newContext(browser, latency);
+  try {
+    // ---- first visit
+    const v1 = await newProbedPage(ctx);
+    await v1.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
+    const bannerAt = await v1.page.evaluate((ms) => window.__bench.waitBanner(ms), TIMEOUT);
+    if (bannerAt === null) throw new Error(`banner ("Accept all") not clickable within ${TIMEOUT} ms`);
+    // Let the CLS window elapse before any input (also the "nothing gated ran
+    // before a choice" observation window).
+    await v1.page.evaluate((t) => window.__bench.sleepUntil(t), CLS_WINDOW);
+    const s1 = await v1.page.evaluate(() => window.__bench.snapshot());
+    const reqBefore = v1.requests.slice();
+    const wres = widgetResources(s1.resources, url);
+    out.first = {
+      bannerMs: s1.bannerAt,
+      bannerInDomMs: s1.bannerSeenAt,
+      longTaskMs: s1.longtasks.filter((l) => l.start < s1.bannerAt).reduce((a, l) => a + l.duration, 0),
+      longTaskCount: s1.longtasks.filter((l) => l.start < s1.bannerAt).length,
+      cls: s1.shifts.filter((x) => !x.input && x.start < CLS_WINDOW).reduce((a, x) => a + x.value, 0),
+      widgetRequests: reqBefore.filter((r) => !isPageOwned(r.url, url)).length,
+      widgetEncodedBytes: wres.reduce((a, r) => a + r.encoded, 0),
+      widgetDecodedBytes: wres.reduce((a, r) => a + r.decoded, 0),
+      widgetTransferBytes: wres.reduce((a, r) => a + r.transfer, 0),
+      widgetFiles: wres.map((r) => ({ path: pathOf(r.url), type: r.type, encoded: r.encoded, decoded: r.decoded, transfer: r.transfer, start: +r.start.toFixed(1), end: +r.end.toFixed(1) })),
+      requestUrls: reqBefore.map((r) => pathOf(r.url)),
+      dcl: s1.nav && s1.nav.dcl,
+      load: s1.nav && s1.nav.load,
+    };
+    out.gatedBeforeChoice = Object.keys(s1.ran).length > 0 || reqBefore.some((r) => isGated(r.url));
+
+    // ---- Accept all
+    const nReq = v1.requests.length;
+    await clickButton(v1.page, 'Accept all');
+    const ranAt = await v1.page.evaluate((ms) => window.__bench.waitRan('analytics', ms), TIMEOUT);
+    const s2 = await v1.page.evaluate(() => window.__bench.snapshot());
+    const click = s2.clicks.find((c) => c.label === 'Accept all') || s2.clicks[0];
+    if (ranAt === null) throw new Error('analytics did not run within timeout after Accept all');
+    if (!click) throw new Error('click not observed in page');
+    out.accept = {
+      clickToAnalyticsMs: ranAt - click.t,
+      marketingRan: s2.ran.marketing !== undefined,
+      requestsAfterClick: v1.requests.slice(nReq).map((r) => pathOf(r.url)),
+    };
+    await sleep(100); // let the widget finish persisting (storage writes are sync, but be safe)
+    out.errors = v1.errors.slice();
+    await v1.page.close();
+
+    // ---- returning visit (same context, new page, HTTP cache warm)
+    const v2 = await newProbedPage(ctx, { watch: false });
+    await v2.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
+    const ran2 = await v2.page.evaluate((ms) => window.__bench.waitRan('analytics', ms), TIMEOUT);
+    if (ran2 === null) throw new Error('returning visit: analytics did not run');
+    await v2.page.evaluate(() => new Promise((r) => (document.readyState === 'complete' ? r() : addEventListener('load', () => r(), { once: true }))));
+    const s3 = await v2.page.evaluate(() => window.__bench.snapshot());
+    const wres3 = widgetResources(s3.resources, url);
+    const bannerAgain = await v2.page.evaluate(() => !!window.__bench.find('Accept all'));
+    out.returning = {
+      navToAnalyticsMs: ran2,
+      marketingRan: s3.ran.marketing !== undefined,
+      widgetRequests: v2.requests.filter((r) => !isPageOwned(r.url, url)).length,
+      widgetTransferBytes: wres3.reduce((a, r) => a + r.transfer, 0),
+      bannerShown: bannerAgain,
+    };
+    out.errors.push(...v2.errors);
+    out.ok = true;
+  } catch (e) {
+    out.ok = false;
+    out.error = String(e && e.message || e).split('\n')[0];
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+  return out;
+}
+
+/** First visit -> Reject all -> nothing gated runs, also after reload. */
+async function runReject(browser, w, latency) {
+  const url = BASE + WIDGETS[w].page;
+  const out = { widget: w, latency, kind: 'reject' };
+  const ctx = await newContext(browser, latency);
+  try {
+    const v = await newProbedPage(ctx);
+    await v.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
+    const bannerAt = await v.page.evaluate((ms) => window.__bench.waitBanner(ms), TIMEOUT);
+    if (bannerAt === null) throw new Error('banner not clickable within timeout');
+    const before = await v.page.evaluate(() => window.__bench.snapshot());
+    out.gatedBeforeChoice = Object.keys(before.ran).length > 0 || v.requests.some((r) => isGated(r.url));
+    await clickButton(v.page, 'Reject all');
+    await sleep(REJECT_SETTLE);
+    const after = await v.page.evaluate(() => window.__bench.snapshot());
+    out.gatedAfterReject = Object.keys(after.ran).length > 0 || v.requests.some((r) => isGated(r.url));
+    const nReq = v.requests.length;
+    await v.page.reload({ waitUntil: 'load', timeout: TIMEOUT });
+    await sleep(Math.max(RELOAD_SETTLE, bannerAt));
+    const reloaded = await v.page.evaluate(() => window.__bench.snapshot());
+    out.gatedAfterReload = Object.keys(reloaded.ran).length > 0 || v.requests.slice(nReq).some((r) => isGated(r.url));
+    out.bannerAfterReload = await v.page.evaluate(() => !!window.__bench.find('Accept all'));
+    out.ok = true;
+  } catch (e) {
+    out.ok = false;
+    out.error = String(e && e.message || e).split('\n')[0];
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- report
+const FIGURES = [
+  // key, label, unit, getter, lower-is-better, decimals
+  ['brotli', 'Widget bytes, brotli (as transferred, body)', 'B', (r) => r.first.widgetEncodedBytes, 0],
+  ['raw', 'Widget bytes, raw (decoded)', 'B', (r) => r.first.widgetDecodedBytes, 0],
+  ['requests', 'Widget requests (first visit, before a choice)', '', (r) => r.first.widgetRequests, 0],
+  ['banner', 'First visit: nav start → Accept all visible & clickable', 'ms', (r) => r.first.bannerMs, 1],
+  ['bannerDom', '  (info) nav start → "Accept all" button in the DOM', 'ms', (r) => r.first.bannerInDomMs, 1],
+  ['longtask', 'Long-task total until then', 'ms', (r) => r.first.longTaskMs, 0],
+  ['cls', 'Cumulative layout shift, first 2 s', '', (r) => r.first.cls, 4],
+  ['accept', 'Click Accept all → gated analytics ran', 'ms', (r) => r.accept.clickToAnalyticsMs, 1],
+  ['returning', 'Returning visit: nav start → gated analytics ran', 'ms', (r) => r.returning.navToAnalyticsMs, 1],
+  ['retTransfer', 'Returning visit: widget bytes over the network', 'B', (r) => r.returning.widgetTransferBytes, 0],
+];
+
+function summarize(runs, widgets) {
+  const summary = {};
+  for (const L of LATENCIES) {
+    summary[L] = {};
+    for (const w of widgets) {
+      const acc = runs.filter((r) => r.widget === w && r.latency === L && r.kind === 'accept' && !r.warmup);
+      const rej = runs.filter((r) => r.widget === w && r.latency === L && r.kind === 'reject' && !r.warmup);
+      const ok = acc.filter((r) => r.ok);
+      const s = { runs: acc.length, ok: ok.length, failures: acc.filter((r) => !r.ok).map((r) => r.error) };
+      for (const [key, , , get] of FIGURES) s[key] = stats(ok.map(get));
+      s.checks = {
+        gatedBeforeChoice: [...acc, ...rej].filter((r) => r.gatedBeforeChoice).length,
+        observedBeforeChoice: [...acc, ...rej].filter((r) => r.gatedBeforeChoice !== undefined).length,
+        rejectOk: rej.filter((r) => r.ok).length,
+        rejectRuns: rej.length,
+        gatedAfterReject: rej.filter((r) => r.gatedAfterReject).length,
+        gatedAfterReload: rej.filter((r) => r.gatedAfterReload).length,
+        bannerAfterRejectReload: rej.filter((r) => r.bannerAfterReload).length,
+        bannerOnReturning: ok.filter((r) => r.returning.bannerShown).length,
+        marketingAfterAccept: ok.filter((r) => r.accept.marketingRan).length,
+        rejectFailures: rej.filter((r) => !r.ok).map((r) => r.error),
+      };
+      summary[L][w] = s;
+    }
+  }
+  return summary;
+}
+
+function fmtNum(x, d) {
+  if (x === null || x === undefined) return '–';
+  if (d === 0) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(d);
+}
+function fmtStat(s, d) {
+  if (!s) return '–';
+  if (s.min === s.max) return fmtNum(s.median, d);
+  return `${fmtNum(s.median, d)} [${fmtNum(s.min, d)}–${fmtNum(s.max, d)}]`;
+}
+function ratio(ours, peers) {
+  if (!ours) return 'n/a';
+  const p = peers.filter(Boolean).map((s) => s.median);
+  if (!p.length) return 'n/a';
+  const best = Math.min(...p);
+  if (best === 0) return ours.median === 0 ? '= (both 0)' : 'n/a (best peer 0)';
+  return `${(ours.median / best).toFixed(2)}×`;
+}
+
+function markdown(meta, summary, widgets) {
+  const lines = [];
+  lines.push('# KloudConsent benchmark results', '');
+  lines.push(`- Date: ${meta.date}`);
+  lines.push(`- Machine: ${meta.machine.nproc} CPUs (nproc), ${meta.machine.cpu || 'unknown CPU'}, ${meta.machine.memGiB} GiB RAM, ${meta.machine.os}; load average at start ${meta.machine.loadavg.join(' / ')}`);
+  lines.push(`- Browser: Chromium ${meta.chromium} (headless=new, ${meta.viewport}), driven by playwright-core ${meta.playwright}; Node ${meta.node}`);
+  lines.push(`- N = ${meta.n} measured runs per widget and latency (plus ${meta.warmup} discarded warm-up run(s)), widgets interleaved run by run, a fresh browser context per run`);
+  lines.push(`- Widgets: ${widgets.map((w) => `${WIDGETS[w].title}${meta.versions[w] ? ' ' + meta.versions[w] : ''}`).join(', ')}${meta.skipped.length ? `; skipped: ${meta.skipped.map((s) => `${s.widget} (${s.reason})`).join('; ')}` : ''}`);
+  if (widgets.includes('ours')) {
+    const sh = (meta.files.ours || []).map((f) => `${f.path.split('/').pop()} ${f.sha256 ? f.sha256.slice(0, 12) : '?'}`).join(', ');
+    lines.push(`- KloudConsent build: ${meta.oursDist}${meta.oursGit ? ` at commit ${meta.oursGit}` : ' (no commit)'}; sha256: ${sh}`);
+  }
+  lines.push('- Each cell: median [min–max]. "ours / best peer" = median of ours ÷ the smaller of the two peers\' medians (below 1 is better for ours).', '');
+  const cols = widgets;
+  for (const L of LATENCIES) {
+    lines.push(`## Added latency ${L} ms per request`, '');
+    const head = ['Figure', ...cols.map((w) => WIDGETS[w].title), 'ours / best peer'];
+    lines.push(`| ${head.join(' | ')} |`);
+    lines.push(`|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+    for (const [key, label, unit, , d] of FIGURES) {
+      const row = [`${label}${unit ? ` (${unit})` : ''}`];
+      for (const w of cols) row.push(fmtStat(summary[L][w][key], d));
+      row.push(cols.includes('ours') ? ratio(summary[L].ours[key], PEERS.filter((p) => cols.includes(p)).map((p) => summary[L][p][key])) : 'n/a (ours skipped)');
+      lines.push(`| ${row.join(' | ')} |`);
+    }
+    const chk = (w) => summary[L][w].checks;
+    const row = (label, f) => lines.push(`| ${label} | ${cols.map((w) => f(summary[L][w], chk(w))).join(' | ')} | |`);
+    row('Successful runs', (s) => `${s.ok}/${s.runs}`);
+    row('Correctness: gated script ran before a choice', (s, c) => `${c.gatedBeforeChoice}/${c.observedBeforeChoice} runs ${c.gatedBeforeChoice ? '**FAIL**' : 'ok'}`);
+    row('Correctness: gated ran after Reject all / after reload', (s, c) => `${c.gatedAfterReject} / ${c.gatedAfterReload} of ${c.rejectOk} ${c.gatedAfterReject || c.gatedAfterReload || c.rejectOk < c.rejectRuns ? '**FAIL**' : 'ok'}`);
+    row('Info: banner shown again on reload after Reject / on returning visit', (s, c) => `${c.bannerAfterRejectReload} / ${c.bannerOnReturning}`);
+    lines.push('');
+    const fails = cols.flatMap((w) => [...summary[L][w].failures, ...summary[L][w].checks.rejectFailures].map((e) => `${w}: ${e}`));
+    if (fails.length) {
+      lines.push('Failures:', '', ...[...new Set(fails)].map((f) => `- ${f}`), '');
+    }
+  }
+  lines.push('## Widget files (first visit, before a choice)', '');
+  lines.push('| Widget | File | Type | brotli B | gzip B | raw B |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: |');
+  for (const w of widgets) {
+    for (const f of meta.files[w] || []) {
+      lines.push(`| ${WIDGETS[w].title} | \`${f.path}\` | ${f.type} | ${fmtNum(f.encoded, 0)} | ${f.gzip === null ? '–' : fmtNum(f.gzip, 0)} | ${fmtNum(f.decoded, 0)} |`);
+    }
+  }
+  lines.push('');
+  lines.push('## How it was measured', '');
+  lines.push('- Host pages `bench/pages/hosts/*.html` share the same body and site CSS; each embeds one widget as its docs say, configured with `necessary` (read-only) + `analytics` + `functionality` + `marketing`, and gates `/common/analytics.js` and `/common/marketing.js` with the widget\'s own mechanism.');
+  lines.push('- `bench/server.mjs` serves them on 127.0.0.1 with brotli/gzip negotiated from Accept-Encoding (brotli q11 / gzip 9 on the fly, or `dist/*.br|*.gz` when present), `application/wasm`, host pages `no-store` and everything else `max-age=3600`; the added latency delays every response (not cache hits).');
+  lines.push('- Timings are taken inside the page (`performance.now()`, origin = navigation start) by `bench/probe.js`, an init script: the banner counts once a button whose text is exactly "Accept all" (searched in the document and every open shadow root) passes `checkVisibility({checkOpacity, checkVisibilityCSS})`, has a nonzero box in the viewport and is what a click at its centre would hit; checked on every DOM mutation and every animation frame.');
+  lines.push('- Long tasks: sum of `longtask` entries starting before that moment. CLS: sum of `layout-shift` values without `hadRecentInput` with startTime < 2000 ms (the driver waits until 2 s before clicking).');
+  lines.push('- Accept: a real (CDP) mouse click on the button; time from the trusted `click` event (capture on window) to the gated script\'s `performance.now()`. Returning visit: new page in the same context after accepting; navigation start → gated analytics ran.');
+  lines.push('- Bytes: Resource Timing `encodedBodySize` (brotli body) and `decodedBodySize` of every request not owned by the host page (page, `/common/*`, favicon); gzip sizes by a separate request with `Accept-Encoding: gzip`. Requests: every request the browser made on the first visit before a choice, minus the page-owned ones.');
+  lines.push('- Correctness, every run: nothing gated ran (or was requested) before a choice (observed over the first 2 s); in a second fresh context per run, after Reject all nothing gated ran (or was requested) within 500 ms, nor after a reload within max(750 ms, that run\'s banner time) after its load event.');
+  lines.push('');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  // Server up?
+  try {
+    const h = await rawGet(`${BASE}/__bench/health`);
+    if (h.status !== 200) throw new Error(`status ${h.status}`);
+  } catch (e) {
+    console.error(`bench: server not reachable at ${BASE} (${e.message}). Start it with: node server.mjs (or use run.sh)`);
+    process.exit(2);
+  }
+
+  const skipped = [];
+  const widgets = [];
+  for (const w of WANT) {
+    if (!WIDGETS[w]) { console.error(`bench: unknown widget "${w}" (known: ${Object.keys(WIDGETS).join(', ')})`); process.exit(2); }
+    if (w === 'ours') {
+      const h = await rawGet(BASE + WIDGETS.ours.probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
+      if (h.status !== 200) {
+        const reason = 'dist/kloudconsent.js not found (build the widget first; see README)';
+        log(`bench: SKIPPING ours — ${BASE}${WIDGETS.ours.probe} returned ${h.status}: ${reason}. Benchmarking the peers only.`);
+        skipped.push({ widget: w, reason });
+        continue;
+      }
+    }
+    widgets.push(w);
+  }
+  if (!widgets.length) { console.error('bench: nothing to benchmark'); process.exit(2); }
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROME_ARGS, headless: true, timeout: 60000 });
+  const meta = {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    chromium: browser.version(),
+    playwright: pkgVersion('playwright-core'),
+    node: process.version,
+    n: N,
+    warmup: WARMUP,
+    latencies: LATENCIES,
+    viewport: '1280×800',
+    versions: { ours: null, vanilla: pkgVersion('vanilla-cookieconsent'), klaro: pkgVersion('klaro') },
+    base: BASE,
+    skipped,
+    files: {},
+  };
+  log(`bench: N=${N}, latencies=${LATENCIES.join(',')} ms, widgets=${widgets.join(',')}, warmup=${WARMUP}, Chromium ${meta.chromium}, ${meta.machine.nproc} CPUs`);
+
+  const runs = [];
+  let aborted = null;
+  try {
+    outer:
+    for (const L of LATENCIES) {
+      for (let i = -WARMUP; i < N; i++) {
+        // Rotate the order each round so no widget always goes first.
+        const k = ((i % widgets.length) + widgets.length) % widgets.length;
+        const order = widgets.slice(k).concat(widgets.slice(0, k));
+        for (const w of order) {
+          if (Date.now() - T0 > MAX_MS) { aborted = `time budget of ${MAX_MS / 60000} min exceeded`; break outer; }
+          const a = await runAccept(browser, w, L);
+          const r = await runReject(browser, w, L);
+          for (const x of [a, r]) { x.round = i; x.warmup = i < 0; runs.push(x); }
+          const tag = i < 0 ? 'warm-up' : `run ${i + 1}/${N}`;
+          if (a.ok) {
+            log(`  [${L} ms] ${tag} ${w.padEnd(7)} banner ${a.first.bannerMs.toFixed(1)} ms, LT ${a.first.longTaskMs.toFixed(0)} ms, CLS ${a.first.cls.toFixed(4)}, accept→ran ${a.accept.clickToAnalyticsMs.toFixed(1)} ms, return→ran ${a.returning.navToAnalyticsMs.toFixed(1)} ms, ${a.first.widgetRequests} req ${a.first.widgetEncodedBytes} B br${a.gatedBeforeChoice ? ' GATED-BEFORE-CHOICE!' : ''}; reject ${r.ok ? (r.gatedAfterReject || r.gatedAfterReload ? 'GATED RAN!' : 'ok') : 'ERROR ' + r.error}`);
+          } else {
+            log(`  [${L} ms] ${tag} ${w.padEnd(7)} ERROR ${a.error}; reject ${r.ok ? 'ok' : 'ERROR ' + r.error}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  if (aborted) log(`bench: stopped early: ${aborted}`);
+
+  // Per-file sizes (brotli/raw from the browser; gzip from a direct request).
+  for (const w of widgets) {
+    const first = runs.find((r) => r.widget === w && r.kind === 'accept' && r.ok && !r.warmup) || runs.find((r) => r.widget === w && r.kind === 'accept' && r.ok);
+    if (!first) continue;
+    meta.files[w] = [];
+    for (const f of first.first.widgetFiles) {
+      let gz = null;
+      let sha256 = null;
+      try {
+        const g = await rawGet(BASE + f.path, { 'accept-encoding': 'gzip' });
+        gz = g.headers['content-encoding'] === 'gzip' ? g.bytes : null;
+        const raw = await rawGet(BASE + f.path, { 'accept-encoding': 'identity' });
+        if (raw.status === 200) sha256 = crypto.createHash('sha256').update(raw.body).digest('hex');
+      } catch { /* ignore */ }
+      meta.files[w].push({ path: f.path, type: f.type, encoded: f.encoded, decoded: f.decoded, gzip: gz, sha256 });
+    }
+  }
+  if (widgets.includes('ours')) {
+    meta.oursDist = process.env.BENCH_DIST_ORIGIN || process.env.BENCH_DIST || path.join('..', 'dist');
+    try {
+      const head = execFileSync('git', ['-C', path.join(HERE, '..'), 'describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      meta.oursGit = head || null;
+    } catch { meta.oursGit = null; }
+    try {
+      const m = /^version\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(path.join(HERE, '..', 'Cargo.toml'), 'utf8'));
+      meta.versions.ours = m ? m[1] : null;
+    } catch { /* ignore */ }
+  }
+
+  const summary = summarize(runs, widgets);
+  meta.aborted = aborted;
+  meta.durationS = Math.round((Date.now() - T0) / 1000);
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ meta, summary, runs }, null, 1) + '\n');
+  const md = markdown(meta, summary, widgets);
+  fs.writeFileSync(path.join(OUT, 'RESULTS.md'), md);
+  log('');
+  log(md.split('## Widget files')[0]);
+  log(`bench: wrote ${path.join(OUT, 'RESULTS.md')} and results.json in ${meta.durationS} s`);
+
+  // Exit non-zero when a correctness check failed (useful in CI), 0 otherwise.
+  const bad = Object.values(summary).some((byW) => Object.values(byW).some((s) => s.checks.gatedBeforeChoice || s.checks.gatedAfterReject || s.checks.gatedAfterReload));
+  process.exitCode = bad ? 1 : 0;
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
