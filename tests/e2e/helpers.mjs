@@ -35,12 +35,14 @@ export async function openPage(env, options = {}) {
   page.logs = [];
   page.on("pageerror", (e) => page.errors.push(String(e)));
   page.on("console", (m) => page.logs.push(`${m.type()}: ${m.text()}`));
+  await recordEvents(context);
   return { context, page };
 }
 
 /** Records every kloudconsent:* event, from before any page script runs. */
 export async function recordEvents(context) {
   await context.addInitScript(() => {
+    if (window.__events) return;
     window.__events = [];
     for (const name of ["ready", "consent", "change"]) {
       window.addEventListener("kloudconsent:" + name, (e) => {
@@ -66,3 +68,29 @@ export async function consentCookies(context) {
 export const banner = (page) => page.getByRole("region", { name: "We value your privacy" });
 export const dialog = (page) => page.getByRole("dialog");
 export const button = (scope, name) => scope.getByRole("button", { name, exact: true });
+
+/**
+ * Serves a generated host page at a unique path on the test server (via
+ * Playwright routing, so it is same-origin with dist/) and navigates to it.
+ * `config` becomes an inline #kloudconsent-config; `scriptAttrs` go on the
+ * embed tag; `body` is extra markup (gated scripts etc.).
+ */
+let pageCounter = 0;
+export async function hostPage(env, page, { config, scriptAttrs = "", body = "", head = "", path } = {}) {
+  const url = `${env.server.url}${path || `/fixtures/generated-${++pageCounter}.html`}`;
+  const inline = config === undefined ? ""
+    : `<script type="application/json" id="kloudconsent-config">${typeof config === "string" ? config : JSON.stringify(config)}</script>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>generated host</title>${head}
+${inline}
+<script src="/kloudconsent.js" ${scriptAttrs} defer></script></head>
+<body><h1>Generated host page</h1><a href="#" id="open-prefs" data-kloudconsent-open>Manage Cookie Preferences</a>
+${body}</body></html>`;
+  await page.context().route(url, (route) => route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
+  await page.goto(url);
+  return url;
+}
+
+/** Standard gated pair used by many tests. */
+export const GATED_PAIR = `
+<script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>
+<script type="text/plain" data-consent="marketing" src="/demo/marketing.js"></script>`;

@@ -1,0 +1,172 @@
+// Contract section 4: where the decision lives and how the two stores are
+// reconciled on load.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
+  banner, button, hostPage, GATED_PAIR,
+} from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+const DAY = 86400000;
+function cookieValue({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
+  method = "c", id = "AbCdEfGhIjKlMnOpQrStUv", granted = "necessary.security.analytics",
+  denied = "functionality.marketing" } = {}) {
+  return `1|${revision}|${decided}|${expires}|${method}|${id}|${granted}|${denied}`;
+}
+function localValue({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
+  method = "custom", id = "LocalIdLocalIdLocalId1", analytics = false, marketing = true } = {}) {
+  return JSON.stringify({
+    v: 1,
+    categories: { necessary: true, analytics, functionality: false, security: true, marketing },
+    method, revision, decidedAt: new Date(decided).toISOString(),
+    expiresAt: new Date(expires).toISOString(), id,
+  });
+}
+
+async function plant(context, { cookie, local }) {
+  if (cookie) {
+    await context.addCookies([{ name: "kloudconsent", value: cookie, url: env.server.url + "/" }]);
+  }
+  if (local) {
+    await context.addInitScript((v) => {
+      if (!sessionStorage.getItem("__planted")) {
+        localStorage.setItem("kloudconsent", v);
+        sessionStorage.setItem("__planted", "1");
+      }
+    }, local);
+  }
+}
+
+test("a valid cookie alone is honoured and localStorage is rewritten from it", async () => {
+  const { context, page } = await openPage(env);
+  await recordEvents(context);
+  await plant(context, { cookie: cookieValue() });
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  assert.deepEqual(await gatedRuns(page), ["analytics"]);
+  assert.equal(await banner(page).count(), 0);
+  const local = JSON.parse(await storedLocal(page));
+  assert.equal(local.id, "AbCdEfGhIjKlMnOpQrStUv");
+  assert.equal(local.categories.analytics, true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a valid localStorage record alone is honoured and the cookie is rewritten from it", async () => {
+  const { context, page } = await openPage(env);
+  await plant(context, { local: localValue() });
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  assert.deepEqual(await gatedRuns(page), ["marketing"]);
+  const cookies = await consentCookies(context);
+  assert.equal(cookies.length, 1);
+  assert.ok(cookies[0].value.includes("LocalIdLocalIdLocalId1"));
+  await context.close();
+});
+
+test("the newer of two valid records wins and the older store is rewritten", async () => {
+  const { context, page } = await openPage(env);
+  await plant(context, {
+    cookie: cookieValue({ decided: Date.now() - 2 * DAY }),
+    local: localValue({ decided: Date.now() - DAY }),
+  });
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.id, "LocalIdLocalIdLocalId1");
+  const cookies = await consentCookies(context);
+  assert.ok(cookies[0].value.includes("LocalIdLocalIdLocalId1"), "cookie rewritten from the newer record");
+  await context.close();
+});
+
+test("a valid record wins over a corrupt one in the other store", async () => {
+  const { context, page } = await openPage(env);
+  await plant(context, { cookie: cookieValue(), local: "{not json" });
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).id, "AbCdEfGhIjKlMnOpQrStUv");
+  assert.equal(JSON.parse(await storedLocal(page)).id, "AbCdEfGhIjKlMnOpQrStUv");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("an expired decision, or one under a lower revision, asks again and runs nothing", async () => {
+  for (const [name, cookie, config] of [
+    ["expired", cookieValue({ decided: Date.now() - 200 * DAY, expires: Date.now() - DAY }), undefined],
+    ["lower revision", cookieValue({ revision: 1 }), { revision: 2 }],
+  ]) {
+    const { context, page } = await openPage(env);
+    await plant(context, { cookie });
+    await hostPage(env, page, { body: GATED_PAIR, config });
+    await waitReady(page);
+    await banner(page).waitFor();
+    assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, name);
+    await page.waitForTimeout(200);
+    assert.deepEqual(await gatedRuns(page), [], name);
+    await context.close();
+  }
+});
+
+test("a decision under a higher revision than the config's is honoured", async () => {
+  const { context, page } = await openPage(env);
+  await plant(context, { cookie: cookieValue({ revision: 5 }) });
+  await hostPage(env, page, { body: GATED_PAIR, config: { revision: 2 } });
+  await waitReady(page);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).revision, 5);
+  assert.equal(await banner(page).count(), 0);
+  await context.close();
+});
+
+test("a decision made in one tab applies in the site's other open tabs", async () => {
+  const { context, page } = await openPage(env);
+  const url = await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.waitForFunction(() => !!window.kloudconsent && document.querySelector("kloud-consent"));
+  await banner(other).waitFor();
+  await button(banner(page), "Accept all").click();
+  await other.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.deepEqual(await other.evaluate(() => window.__gatedRuns), ["analytics", "marketing"]);
+  await banner(other).waitFor({ state: "detached" });
+  assert.equal((await other.evaluate(() => window.kloudconsent.get())).method, "accept-all");
+  // A revoke in the first tab reaches the second too.
+  await page.evaluate(() => window.kloudconsent.set({ analytics: false }));
+  await other.waitForFunction(() => window.kloudconsent.accepted("analytics") === false);
+  await context.close();
+});
+
+test("the cookie carries the configured Domain so subdomains share one decision", async () => {
+  // *.kloud.test resolves to the test server in this browser only.
+  const { chromium } = await import("playwright-core");
+  const { CHROMIUM_ARGS } = await import("./helpers.mjs");
+  const b = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.kloud.test 127.0.0.1"],
+  });
+  try {
+    const port = new URL(env.server.url).port;
+    const context = await b.newContext();
+    const page = await context.newPage();
+    await page.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
+    await page.getByRole("button", { name: "Reject all" }).click();
+    await page.waitForFunction(() => window.kloudconsent.get() !== null);
+    const cookies = (await context.cookies()).filter((c) => c.name === "kloudconsent");
+    assert.equal(cookies.length, 1);
+    assert.equal(cookies[0].domain, ".kloud.test");
+    // Another subdomain sees the same decision.
+    const page2 = await context.newPage();
+    await page2.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
+    await page2.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    assert.equal(await page2.evaluate(() => window.kloudconsent.get().method), "reject-all");
+    assert.equal(await page2.getByRole("button", { name: "Reject all" }).count(), 0);
+  } finally {
+    await b.close();
+  }
+});
