@@ -1,0 +1,116 @@
+// Contract section 6: gated scripts — run only when every named category is
+// granted, once, in document order, keeping their attributes; added-later
+// tags; unknown categories; revoke deletes the configured cookies.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { launch, openPage, waitReady, banner, button, hostPage, dialog } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+test("gated scripts run in document order (external before the inline after it), each once", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+    <script type="text/plain" data-consent="analytics" src="/fixtures/gated/slow.js"></script>
+    <script type="text/plain" data-consent="analytics">window.__order = (window.__order || []).concat("inline-2");</script>
+    <script type="text/plain" data-consent="marketing">window.__order = (window.__order || []).concat("marketing-3");</script>
+    <script type="text/plain" data-consent="analytics marketing">window.__order = (window.__order || []).concat("both-4");</script>` });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  await page.waitForFunction(() => (window.__order || []).length === 2);
+  await page.waitForTimeout(200);
+  assert.deepEqual(await page.evaluate(() => window.__order), ["external-1", "inline-2"]);
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  await page.waitForFunction(() => (window.__order || []).length === 4);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForTimeout(200);
+  assert.deepEqual(await page.evaluate(() => window.__order),
+    ["external-1", "inline-2", "marketing-3", "both-4"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("an activated script keeps id, async, crossorigin, integrity and data attributes", async () => {
+  const { context, page } = await openPage(env);
+  const body = readFileSync(new URL("./pages/gated/attrs.js", import.meta.url));
+  const integrity = "sha256-" + createHash("sha256").update(body).digest("base64");
+  await hostPage(env, page, { body: `
+    <script type="text/plain" data-consent="analytics" src="/fixtures/gated/attrs.js" id="tag-1"
+            async crossorigin="anonymous" integrity="${integrity}" data-extra="kept"></script>` });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => !!window.__attrs);
+  const attrs = await page.evaluate(() => window.__attrs);
+  assert.equal(attrs.id, "tag-1");
+  assert.equal(attrs.async, true);
+  assert.equal(attrs.crossOrigin, "anonymous");
+  assert.equal(attrs.integrity, integrity);
+  assert.equal(attrs.extra, "kept");
+  assert.notEqual(attrs.type, "text/plain");
+  await context.close();
+});
+
+test("gated tags added to the page later wait for consent, or run at once when already granted", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const add = (category, value) => page.evaluate(([c, v]) => {
+    const s = document.createElement("script");
+    s.type = "text/plain";
+    s.dataset.consent = c;
+    s.textContent = `window.__late = (window.__late || []).concat(${JSON.stringify(v)});`;
+    document.body.appendChild(s);
+  }, [category, value]);
+  await add("analytics", "early");
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__late), undefined, "not before consent");
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  await page.waitForFunction(() => (window.__late || []).length === 1);
+  await add("analytics", "after");
+  await add("marketing", "denied");
+  await page.waitForFunction(() => (window.__late || []).length === 2);
+  await page.waitForTimeout(200);
+  assert.deepEqual(await page.evaluate(() => window.__late), ["early", "after"]);
+  await context.close();
+});
+
+test("an unknown category never runs and warns once on the console", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+    <script type="text/plain" data-consent="advertising">window.__unknown = 1;</script>
+    <script type="text/plain" data-consent="analytics advertising">window.__unknown2 = 1;</script>` });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__unknown), undefined);
+  assert.equal(await page.evaluate(() => window.__unknown2), undefined);
+  const warnings = page.logs.filter((l) => l.startsWith("warning:") && l.includes("advertising"));
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  await context.close();
+});
+
+test("revoking a category deletes the cookies its config lists (exact names and prefix*)", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.evaluate(() => {
+    document.cookie = "_ga=GA1.1.123; Path=/";
+    document.cookie = "_ga_ABC123=GS1.1; Path=/";
+    document.cookie = "_gcl_au=1.1; Path=/";
+    document.cookie = "session_pref=keep; Path=/";
+  });
+  await page.click("#open-prefs");
+  await dialog(page).getByRole("switch", { name: "Performance and analytics" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await dialog(page).waitFor({ state: "detached" });
+  const names = (await context.cookies()).map((c) => c.name).sort();
+  assert.deepEqual(names, ["_gcl_au", "kloudconsent", "session_pref"]);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  const after = (await context.cookies()).map((c) => c.name).sort();
+  assert.deepEqual(after, ["kloudconsent", "session_pref"]);
+  await context.close();
+});
