@@ -1,0 +1,132 @@
+// Contract section 7: events and the window.kloudconsent API.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies, banner, dialog,
+  hostPage, GATED_PAIR,
+} from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+test("set() is a custom decision; ids not named keep their value; accepted() follows", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  let state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.method, "custom");
+  assert.deepEqual(state.categories, {
+    necessary: true, analytics: false, functionality: false, security: true, marketing: true,
+  });
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true, necessary: false }));
+  state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.categories.marketing, true, "kept");
+  assert.equal(state.categories.analytics, true);
+  assert.equal(state.categories.necessary, true, "required stays on");
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), true);
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("functionality")), false);
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("nope")), false);
+  const changes = (await events(page)).filter((e) => e.name === "change").map((e) => e.detail.changed);
+  assert.deepEqual(changes, [["marketing"], ["analytics"]]);
+  assert.equal((await events(page)).filter((e) => e.name === "consent").length, 1, "consent once: first decision");
+  await context.close();
+});
+
+test("set() with a bad argument logs an error and changes nothing", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.set({ analytics: "yes" }));
+  await page.evaluate(() => window.kloudconsent.set([1, 2]));
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(page.logs.filter((l) => l.startsWith("error:") && l.includes("set()")).length, 2);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("reset() forgets the decision, clears both stores and shows the banner again", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  assert.ok(await storedLocal(page));
+  await page.evaluate(() => window.kloudconsent.reset());
+  await banner(page).waitFor();
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(await storedLocal(page), null);
+  assert.equal((await consentCookies(context)).length, 0);
+  await page.reload();
+  await waitReady(page);
+  await banner(page).waitFor();
+  assert.deepEqual(await gatedRuns(page), []);
+  await context.close();
+});
+
+test("on() subscribes with or without the prefix, returns an unsubscribe function, and hears ready late", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const result = await page.evaluate(async () => {
+    const seen = [];
+    const off1 = window.kloudconsent.on("change", (d) => seen.push(["change", d.method, d.changed]));
+    const off2 = window.kloudconsent.on("kloudconsent:consent", (d) => seen.push(["consent", d.method]));
+    const late = await new Promise((r) => window.kloudconsent.on("ready", (d) => r(d)));
+    window.kloudconsent.rejectAll();
+    off1(); off2();
+    window.kloudconsent.acceptAll();
+    return { seen, late, typeofOff: typeof off1 };
+  });
+  assert.equal(result.typeofOff, "function");
+  assert.equal(result.late, null);
+  assert.deepEqual(result.seen, [["change", "reject-all", []], ["consent", "reject-all"]]);
+  await context.close();
+});
+
+test("calls made before the engine has loaded are queued and applied in order", async () => {
+  const { context, page } = await openPage(env);
+  // Delay the wasm so the page's own script runs first.
+  await context.route("**/kloudconsent_bg.wasm", async (route) => {
+    await new Promise((r) => setTimeout(r, 500));
+    await route.continue();
+  });
+  await hostPage(env, page, {
+    body: `${GATED_PAIR}<script src="/fixtures/gated/early-api.js" defer></script>`,
+  });
+  await waitReady(page);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  assert.equal(await page.evaluate(() => window.__early), null);
+  assert.deepEqual(await gatedRuns(page), ["analytics"]);
+  await context.close();
+});
+
+test("ready fires once with the stored state; consent fires on each load with a decision", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await page.reload();
+  await waitReady(page);
+  const ev = await events(page);
+  assert.deepEqual(ev.map((e) => e.name), ["ready", "consent"]);
+  assert.equal(ev[0].detail.method, "reject-all");
+  assert.deepEqual(ev[0].detail, ev[1].detail);
+  await context.close();
+});
+
+test("an exception in a page listener does not break the widget", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `${GATED_PAIR}<script>
+    window.addEventListener("kloudconsent:change", () => { throw new Error("page bug"); });
+    window.kloudconsent.on("change", () => { throw new Error("page bug 2"); });
+  </script>` });
+  await waitReady(page);
+  await banner(page).getByRole("button", { name: "Accept all" }).click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.equal(await banner(page).count(), 0);
+  assert.equal(page.errors.length, 2, "the page's own errors are reported, ours are not");
+  await page.click("#open-prefs");
+  await dialog(page).waitFor();
+  await context.close();
+});
