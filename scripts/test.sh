@@ -11,7 +11,7 @@ echo; echo "== test 1/3: host tests (cargo test)"
 cargo test --lib --quiet
 
 echo; echo "== test 2/3: browser tests (wasm-bindgen-test, headless Chromium)"
-cargo test --target wasm32-unknown-unknown --test browser
+cargo test --target wasm32-unknown-unknown --test browser --test components
 
 echo; echo "== build: trunk build --release"
 bash scripts/build.sh

@@ -2,12 +2,12 @@
 //! host element: host CSS cannot reach in, ours cannot leak out, and the
 //! page's own tools and tests can still reach the widget.
 
-mod banner;
+pub mod banner;
 mod focus;
-mod preferences;
+pub mod preferences;
 mod root;
 mod style;
-mod switch;
+pub mod switch;
 
 pub use focus::remember_opener;
 
