@@ -98,7 +98,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
     // A press on the backdrop must not pull focus out of the dialog (to the
     // body, where Tab and Escape no longer reach it). Yew delegates events,
     // so `current_target` is not the overlay: the target's `class` attribute
-    // tells.
+    // tells (not `className`, an object on the close icon's SVG).
     let keep_focus = Callback::from(|e: MouseEvent| {
         let on_backdrop = e
             .target()
@@ -116,7 +116,10 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                     <h2 id="kc-prefs-title" class="kc-title">{ &t.prefs_title }</h2>
                     <button type="button" class="kc-close" aria-label={t.close.clone()}
                             onclick={click(&props.on_close)}>
-                        <span aria-hidden="true">{ "×" }</span>
+                        // Drawn, not a "×" glyph: the same in every font.
+                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                            <path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />
+                        </svg>
                     </button>
                 </header>
                 <div class="kc-dialog-scroll">
