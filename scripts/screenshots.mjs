@@ -1,12 +1,18 @@
 // Screenshots of the widget for the README (and for looking at it):
 // node scripts/screenshots.mjs  → docs/screenshots/*.png (needs a built dist/).
+// Extra shots as a JSON list of rows like the ones below:
+// node scripts/screenshots.mjs '[["mine", 800, 600, "dark", "/fixtures/box.html", "manage"]]'
+// Only the extra shots are taken when the second argument is "--only".
 import { chromium } from "playwright-core";
 import { startServer } from "../tests/e2e/server.mjs";
 import { CHROMIUM_ARGS } from "../tests/e2e/helpers.mjs";
 
 const OUT = new URL("../docs/screenshots/", import.meta.url).pathname;
+// Actions: null (the banner), "manage" (the preference tool, opened from the
+// banner), "focus" (the tool opened and Tab pressed to the first optional
+// switch, to show the focus ring). Paths under /fixtures/ are tests/e2e/pages/.
 const shots = [
-  // name, width, height, colour scheme, page, action
+  // name, width, height, colour scheme, page, action[, device scale factor]
   ["banner-desktop", 1280, 800, "light", "/", null],
   ["preferences-desktop", 1280, 800, "light", "/", "manage"],
   ["banner-phone", 360, 740, "light", "/", null],
@@ -15,19 +21,37 @@ const shots = [
   ["preferences-desktop-dark", 1280, 800, "dark", "/", "manage"],
   ["banner-phone-dark", 360, 740, "dark", "/", null],
   ["preferences-phone-dark", 360, 740, "dark", "/", "manage"],
+  ["focus-desktop", 1280, 800, "light", "/", "focus"],
+  ["focus-desktop-dark", 1280, 800, "dark", "/", "focus"],
+  ["box-desktop", 1280, 800, "light", "/fixtures/box.html", null],
+  ["box-desktop-dark", 1280, 800, "dark", "/fixtures/box.html", null],
+  ["box-phone", 360, 740, "light", "/fixtures/box.html", null],
+  ["rtl-banner-desktop", 1280, 800, "light", "/fixtures/rtl.html", null],
+  ["rtl-preferences-phone", 360, 740, "dark", "/fixtures/rtl.html", "manage"],
+  ["themed-desktop", 1280, 800, "light", "/fixtures/themed.html", "manage"],
+  ["zoom-200-banner", 640, 400, "light", "/", null, 2],
+  ["zoom-200-preferences", 640, 400, "light", "/", "manage", 2],
+  ["narrow-320-preferences", 320, 568, "light", "/", "manage"],
 ];
-if (process.argv[2]) shots.push(...JSON.parse(process.argv[2]));
+const extra = process.argv[2] ? JSON.parse(process.argv[2]) : [];
+const todo = process.argv[3] === "--only" ? extra : [...shots, ...extra];
 
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-for (const [name, width, height, colorScheme, path, action] of shots) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: "reduce" });
+for (const [name, width, height, colorScheme, path, action, deviceScaleFactor = 1] of todo) {
+  const context = await browser.newContext({
+    viewport: { width, height }, deviceScaleFactor, colorScheme, reducedMotion: "reduce",
+  });
   const page = await context.newPage();
   await page.goto(server.url + path);
-  await page.getByRole("button", { name: "Accept all" }).first().waitFor();
-  if (action === "manage") {
-    await page.getByRole("button", { name: "Manage preferences" }).click();
+  // Language-neutral: the banner's secondary button is Manage preferences.
+  await page.locator(".kc-banner .kc-secondary").waitFor();
+  if (action === "manage" || action === "focus") {
+    await page.locator(".kc-banner .kc-secondary").click();
     await page.getByRole("dialog").waitFor();
+  }
+  if (action === "focus") {
+    for (let i = 0; i < 5; i++) await page.keyboard.press("Tab");
   }
   await page.screenshot({ path: `${OUT}${name}.png` });
   await context.close();

@@ -1,7 +1,12 @@
 //! The first layer: a short text from the policy, the two policy links and
 //! three buttons. Accept all and Reject all share one style (equal
 //! prominence); Manage preferences is secondary.
+//!
+//! The banner is a labelled region, not a modal: it takes focus only when it
+//! comes back after the preference tool it opened was closed, so a keyboard
+//! user lands where they left off.
 
+use super::focus;
 use crate::domain::Config;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -17,6 +22,17 @@ pub struct BannerProps {
 #[component]
 pub fn Banner(props: &BannerProps) -> Html {
     let t = &props.config.texts;
+    let manage = use_node_ref();
+    {
+        let manage = manage.clone();
+        use_effect_with((), move |_| {
+            if focus::banner_takes_focus() {
+                if let Some(button) = manage.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
     html! {
         <section class="kc-banner" role="region" aria-labelledby="kc-banner-title"
@@ -32,7 +48,7 @@ pub fn Banner(props: &BannerProps) -> Html {
             <div class="kc-actions">
                 <button type="button" class="kc-btn kc-primary" onclick={click(&props.on_accept)}>{ &t.accept_all }</button>
                 <button type="button" class="kc-btn kc-primary" onclick={click(&props.on_reject)}>{ &t.reject_all }</button>
-                <button type="button" class="kc-btn kc-secondary" onclick={click(&props.on_manage)}>{ &t.manage }</button>
+                <button type="button" class="kc-btn kc-secondary" ref={manage} onclick={click(&props.on_manage)}>{ &t.manage }</button>
             </div>
         </section>
     }

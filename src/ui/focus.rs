@@ -3,33 +3,107 @@
 //! inside, and give focus back on close.
 
 use crate::browser::dom;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, KeyboardEvent};
+use web_sys::{Element, FocusOptions, HtmlElement, KeyboardEvent};
 
-thread_local! {
-    static OPENER: RefCell<Option<HtmlElement>> = const { RefCell::new(None) };
-    static MADE_INERT: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
+/// Where focus goes when the tool closes.
+enum Opener {
+    /// A page element (a `data-kloudconsent-open` link, the control whose
+    /// handler called `kloudconsent.show()`): back to it while it exists.
+    Page(HtmlElement),
+    /// The banner's Manage preferences button. The banner is re-rendered
+    /// when the tool closes, so the old button is gone: its replacement
+    /// takes focus if the banner comes back, the page otherwise.
+    Banner,
+    /// Nothing had focus: leave it with the page.
+    Nobody,
 }
 
-/// The element that opened the tool, to return focus to on close. `None`
-/// when opened by script: focus then returns to whatever had it.
+thread_local! {
+    static OPENER: RefCell<Opener> = const { RefCell::new(Opener::Nobody) };
+    static MADE_INERT: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
+    static BANNER_WANTS_FOCUS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Remembers the element that opened the tool; `None` means whatever has
+/// focus now (a page button whose handler called `kloudconsent.show()`).
 pub fn remember_opener(opener: Option<HtmlElement>) {
-    let opener = opener.or_else(|| {
-        dom::document()
-            .and_then(|d| d.active_element())
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    });
+    let opener = opener.or_else(deep_active_element);
+    let opener = match opener {
+        // Our only focusable things outside the dialog are in the banner.
+        Some(el) if in_widget(&el) => Opener::Banner,
+        Some(el) if el.tag_name() != "BODY" => Opener::Page(el),
+        _ => Opener::Nobody,
+    };
     OPENER.with(|o| *o.borrow_mut() = opener);
 }
 
-/// Gives focus back to the opener if it is still in the page.
-pub fn return_focus() {
-    if let Some(opener) = OPENER.with(|o| o.borrow_mut().take()) {
-        if opener.is_connected() && opener.tag_name() != "BODY" {
-            let _ = opener.focus();
+/// The banner's Manage preferences button opened the tool.
+pub fn remember_banner_opener() {
+    OPENER.with(|o| *o.borrow_mut() = Opener::Banner);
+}
+
+/// Moves focus out of the closing tool: to the page opener while it is
+/// connected, to the banner when the banner opened the tool and is coming
+/// back (`banner_returns`), else to the page itself. Must run while the
+/// dialog is still in the DOM (a hook destructor), so that focus never sits
+/// on a removed node.
+pub fn return_focus(dialog: Option<HtmlElement>, banner_returns: bool) {
+    match OPENER.with(|o| o.replace(Opener::Nobody)) {
+        Opener::Page(el) if el.is_connected() => {
+            let _ = el.focus();
+            return;
         }
+        Opener::Banner if banner_returns => BANNER_WANTS_FOCUS.with(|f| f.set(true)),
+        _ => {}
     }
+    // Only when focus is still ours: never take it from where the page put it.
+    let focus_in_widget = dialog
+        .and_then(|d| d.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok())
+        .is_some_and(|r| r.active_element().is_some());
+    if focus_in_widget {
+        focus_page();
+    }
+}
+
+/// Focuses `<body>` itself (scroll position kept): focus is then on the
+/// page, not on a node about to be removed, and the next Tab starts at the
+/// top of the page instead of leaving it from where the dialog was (the
+/// widget sits at the end of `<body>`). The `tabindex` needed for that is
+/// taken away again at once; focus stays.
+fn focus_page() {
+    let Some(body) = dom::document().and_then(|d| d.body()) else { return };
+    let borrowed = !body.has_attribute("tabindex") && body.set_attribute("tabindex", "-1").is_ok();
+    let options = FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = body.focus_with_options(&options);
+    if borrowed {
+        let _ = body.remove_attribute("tabindex");
+    }
+}
+
+/// Whether the banner, just mounted, should focus its Manage preferences
+/// button (it is back after the tool it opened was closed). Asks once.
+pub fn banner_takes_focus() -> bool {
+    BANNER_WANTS_FOCUS.with(|f| f.replace(false))
+}
+
+/// The focused element, looking inside open shadow roots (the document's
+/// `activeElement` is only the host of a focused shadow element).
+fn deep_active_element() -> Option<HtmlElement> {
+    let mut active = dom::document()?.active_element()?;
+    while let Some(inner) = active.shadow_root().and_then(|r| r.active_element()) {
+        active = inner;
+    }
+    active.dyn_into::<HtmlElement>().ok()
+}
+
+/// Whether `el` is inside our own shadow root (not a page component's).
+fn in_widget(el: &Element) -> bool {
+    el.get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .is_ok_and(|r| r.host().tag_name().eq_ignore_ascii_case(super::HOST_TAG))
 }
 
 /// Marks every sibling of the widget's host `inert` (remembering which ones

@@ -12,7 +12,6 @@ pub mod switch;
 pub use focus::remember_opener;
 
 use crate::browser::{console, dom};
-use crate::domain::config::{Dir, Layout, ThemeMode};
 use crate::widget::Widget;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -29,23 +28,30 @@ pub fn mount(widget: Rc<Widget>) {
         console::error("the page has no <body> to show the consent banner in.");
         return;
     };
+    // Attributes on the host: `data-theme`/`data-layout` select the styles;
+    // `lang`/`dir` tell the page (and its tools) what the widget speaks.
     let config = &widget.config;
-    let _ = host.set_attribute("lang", &config.lang);
-    let _ = host.set_attribute("dir", if config.dir == Dir::Rtl { "rtl" } else { "ltr" });
-    let theme = match config.theme {
-        ThemeMode::Auto => "auto",
-        ThemeMode::Light => "light",
-        ThemeMode::Dark => "dark",
-    };
-    let _ = host.set_attribute("data-theme", theme);
-    let layout = if config.layout == Layout::Box { "box" } else { "bar" };
-    let _ = host.set_attribute("data-layout", layout);
+    let attrs = [
+        ("lang", config.lang.as_str()),
+        ("dir", config.dir.as_str()),
+        ("data-theme", config.theme.as_str()),
+        ("data-layout", config.layout.as_str()),
+    ];
+    for (name, value) in attrs {
+        let _ = host.set_attribute(name, value);
+    }
     let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else {
         console::error("could not attach a shadow root for the consent banner.");
         return;
     };
     style::adopt(&shadow, &document);
     let Ok(mount_point) = document.create_element("div") else { return };
+    // Repeated inside the shadow root: there `lang` is what screen readers
+    // and hyphenation read for the text, and `dir` what `:dir()` and the
+    // logical CSS properties mirror on, whatever the engine inherits across
+    // the shadow boundary.
+    let _ = mount_point.set_attribute("lang", &config.lang);
+    let _ = mount_point.set_attribute("dir", config.dir.as_str());
     let _ = shadow.append_child(&mount_point);
     if body.append_child(&host).is_err() {
         return;

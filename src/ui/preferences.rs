@@ -4,6 +4,7 @@
 
 use super::{focus, switch::Switch, HOST_TAG};
 use crate::domain::{time, Config, Consent};
+use crate::widget::{self, View};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -24,16 +25,19 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
     let dialog = use_node_ref();
     {
         // Focus moves into the dialog on open and the page behind goes inert;
-        // both are undone when the dialog unmounts.
+        // both are undone when the dialog unmounts. The destructor runs
+        // before Yew removes the dialog's nodes, and after the widget has
+        // switched view, so it knows whether the banner is coming back.
         let dialog = dialog.clone();
         use_effect_with((), move |_| {
             focus::make_page_inert(HOST_TAG);
             if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }
-            || {
+            move || {
                 focus::release_page();
-                focus::return_focus();
+                let banner_returns = widget::current().is_some_and(|w| w.view() == View::Banner);
+                focus::return_focus(dialog.cast(), banner_returns);
             }
         });
     }
@@ -91,15 +95,31 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         },
         _ => html! {},
     };
+    // A press on the backdrop must not pull focus out of the dialog (to the
+    // body, where Tab and Escape no longer reach it). Yew delegates events,
+    // so `current_target` is not the overlay: the target's `class` attribute
+    // tells (not `className`, an object on the close icon's SVG).
+    let keep_focus = Callback::from(|e: MouseEvent| {
+        let on_backdrop = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|t| t.get_attribute("class").as_deref() == Some("kc-overlay"));
+        if on_backdrop {
+            e.prevent_default();
+        }
+    });
     html! {
-        <div class="kc-overlay">
+        <div class="kc-overlay" onmousedown={keep_focus}>
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
                  aria-describedby="kc-prefs-body" tabindex="-1" ref={dialog} {onkeydown}>
                 <header class="kc-dialog-head">
                     <h2 id="kc-prefs-title" class="kc-title">{ &t.prefs_title }</h2>
                     <button type="button" class="kc-close" aria-label={t.close.clone()}
                             onclick={click(&props.on_close)}>
-                        <span aria-hidden="true">{ "×" }</span>
+                        // Drawn, not a "×" glyph: the same in every font.
+                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                            <path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />
+                        </svg>
                     </button>
                 </header>
                 <div class="kc-dialog-scroll">

@@ -38,7 +38,7 @@ pub fn Root(props: &RootProps) -> Html {
         View::Hidden => html! {},
         View::Banner => html! {
             <Banner config={widget.config.clone()} {on_accept} {on_reject}
-                    on_manage={act(|w| { super::remember_opener(None); w.show_preferences() })} />
+                    on_manage={act(|w| { super::focus::remember_banner_opener(); w.show_preferences() })} />
         },
         View::Preferences => {
             let on_save = {
