@@ -1,0 +1,141 @@
+// What marketers and site owners plug into (issue #5): Google Consent Mode v2
+// and the dataLayer event, gated embeds with their placeholder, consent
+// receipts, and clean-up scripts. Fixture pages: tests/e2e/pages/marketing/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
+  banner, dialog, button,
+} from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+const PAGES = "/fixtures/marketing/";
+
+async function fresh(path, { init } = {}) {
+  const { context, page } = await openPage(env);
+  await recordEvents(context);
+  if (init) await context.addInitScript(init);
+  await page.goto(env.server.url + PAGES + path);
+  await waitReady(page);
+  return { context, page };
+}
+
+async function reload(page) {
+  await page.reload();
+  await waitReady(page);
+}
+
+const withGpc = () => {
+  Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+};
+
+// ---- Google Consent Mode v2 and dataLayer ---------------------------------
+
+/** dataLayer, with gtag's Arguments objects as {args: [...]}. */
+const layer = (page) => page.evaluate(() => (window.dataLayer || []).map((e) =>
+  Object.prototype.toString.call(e) === "[object Arguments]" ? { args: Array.from(e) } : e));
+
+const SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+  "functionality_storage", "personalization_storage", "security_storage"];
+const signals = (granted) => Object.fromEntries(SIGNALS.map((s) =>
+  [s, granted.includes(s) || s === "security_storage" ? "granted" : "denied"]));
+const DENIED = signals([]);
+const GRANTED = signals(SIGNALS);
+const DEFAULTS = [
+  { args: ["consent", "default", { ...DENIED, wait_for_update: 500 }] },
+  { args: ["consent", "default", { analytics_storage: "granted", region: ["AU-NSW"] }] },
+];
+const update = (s) => ({ args: ["consent", "update", s] });
+const cats = (granted) => Object.fromEntries(
+  ["necessary", "analytics", "functionality", "security", "marketing"].map((c) =>
+    [c, ["necessary", "security", ...granted].includes(c)]));
+const kcEvent = (granted, method) =>
+  ({ event: "kloudconsent_update", kloudconsent: cats(granted), kloudconsentMethod: method });
+const ALL = ["analytics", "functionality", "marketing"];
+
+test("Consent Mode: the defaults are in dataLayer before the next tag runs; nothing more while undecided", async () => {
+  const { context, page } = await fresh("gcm-inline.html");
+  // tag.js ran synchronously right after the widget's tag, long before the wasm.
+  assert.deepEqual(await page.evaluate(() => window.__tagSaw), DEFAULTS.map((d) => d.args));
+  assert.deepEqual(await layer(page), DEFAULTS);
+  assert.equal(await page.evaluate(() => typeof window.gtag), "undefined", "window.gtag left to the site");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: Accept all sends the update then the kloudconsent_update event; every reload repeats them", async () => {
+  const { context, page } = await fresh("gcm-inline.html");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.dataLayer.length === 4);
+  const accepted = [...DEFAULTS, update(GRANTED), kcEvent(ALL, "accept-all")];
+  assert.deepEqual(await layer(page), accepted);
+  // The gated analytics script ran after the update reached dataLayer.
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  await reload(page);
+  assert.deepEqual(await layer(page), accepted, "defaults first, then the stored decision");
+  await reload(page);
+  assert.deepEqual(await layer(page), accepted);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: a custom save, set() and reset() each send exactly their signals and an event", async () => {
+  const { context, page } = await fresh("gcm-inline.html");
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch", { name: "Performance and analytics" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await page.waitForFunction(() => window.dataLayer.length === 4);
+  const custom = [update(signals(["analytics_storage"])), kcEvent(["analytics"], "custom")];
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...custom]);
+
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  const ads = signals(["analytics_storage", "ad_storage", "ad_user_data", "ad_personalization"]);
+  const more = [update(ads), kcEvent(["analytics", "marketing"], "custom")];
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...custom, ...more]);
+
+  await reload(page);
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...more]);
+
+  // Forgetting the decision takes everything optional back.
+  await page.evaluate(() => window.kloudconsent.reset());
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...more, update(DENIED), kcEvent([], null)]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: with data-config the engine sends the same defaults at boot, before any update", async () => {
+  const { context, page } = await fresh("gcm-fetched.html");
+  assert.deepEqual(await layer(page), DEFAULTS, "identical to the loader's inline path");
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await reload(page);
+  assert.deepEqual(await layer(page), [...DEFAULTS, update(DENIED), kcEvent([], "reject-all")]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: under Global Privacy Control the update denies everything optional (method signal)", async () => {
+  const { context, page } = await fresh("gcm-inline.html", { init: withGpc });
+  assert.deepEqual(await layer(page), [...DEFAULTS, update(DENIED), kcEvent([], "signal")]);
+  assert.equal(await banner(page).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: a page's own gtag and dataLayer keep working and carry our commands", async () => {
+  const { context, page } = await fresh("gcm-own-gtag.html");
+  const own = [{ site: "before-widget" }, { args: ["js", "2026-11-28"] }, { args: ["config", "G-TEST"] }];
+  assert.deepEqual(await layer(page), [...own, { args: ["consent", "default", DENIED] }]);
+  assert.equal(await page.evaluate(() => window.__ownGtagCalls), 3, "our default went through their gtag");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  assert.deepEqual(await layer(page), [
+    ...own, { args: ["consent", "default", DENIED] }, update(GRANTED), kcEvent(ALL, "accept-all"),
+  ]);
+  assert.equal(await page.evaluate(() => window.__ownGtagCalls), 4);
+  assert.match(await page.evaluate(() => String(window.gtag)), /__ownGtagCalls/, "their gtag is still theirs");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
