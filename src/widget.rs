@@ -3,12 +3,12 @@
 //! Every path that changes the decision — a click in the UI, a call from the
 //! page's JS, a decision made in another tab — goes through [`Widget`], which
 //! asks `domain` for the new state and then performs the effects in one
-//! place: tell Google Consent Mode, persist to both stores,
+//! place: tell Google Consent Mode, persist to both stores, send the receipt,
 //! fire events, release gated scripts, delete revoked cookies,
 //! re-render the UI.
 
 use crate::browser::{clock, console, cookie, events, scripts, signals, storage};
-use crate::browser::gtag;
+use crate::browser::{dom, gtag, receipt};
 use crate::browser::storage::{CookieStore, LocalStore, Store};
 use crate::domain::{decision, record, Choice, Config, Consent, ConsentRecord, Signals};
 use std::cell::{Cell, RefCell};
@@ -181,6 +181,9 @@ impl Widget {
         let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
         self.write_local(&record);
         self.write_cookie(&record);
+        if let Some(url) = &self.config.receipt_url {
+            receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
+        }
         self.apply(before, Consent::Stored(record));
         self.banner_under.set(false);
         self.set_view(View::Hidden);

@@ -8,6 +8,7 @@ pub mod cookie;
 pub mod dom;
 pub mod events;
 pub mod gtag;
+pub mod receipt;
 pub mod scripts;
 pub mod signals;
 pub mod storage;

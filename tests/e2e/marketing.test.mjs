@@ -139,3 +139,57 @@ test("Consent Mode: a page's own gtag and dataLayer keep working and carry our c
   await context.close();
 });
 
+// ---- proof of consent -----------------------------------------------------------
+
+test("each decision is sent as a small JSON receipt without query string, and the tool shows the consent id", async () => {
+  env.server.receipts.length = 0;
+  const { context, page } = await fresh("receipts.html?email=someone%40example.com#top");
+  await button(banner(page), "Accept all").click();
+  await waitFor(() => env.server.receipts.length === 1);
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  const [first] = env.server.receipts;
+  assert.equal(first.method, "POST");
+  assert.equal(first.type, "text/plain;charset=UTF-8", "a CORS-safelisted type: no preflight");
+  const body = JSON.parse(first.body);
+  assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url"]);
+  assert.deepEqual(body, {
+    id: state.id, decidedAt: state.decidedAt, expiresAt: state.expiresAt, categories: state.categories,
+    revision: 1, method: "accept-all", url: env.server.url + PAGES + "receipts.html",
+  });
+  assert.ok(first.body.length < 400, `small: ${first.body.length} bytes`);
+
+  await page.evaluate(() => window.kloudconsent.show());
+  const text = await dialog(page).innerText();
+  assert.ok(text.includes(`Your consent ID: ${state.id}`), text);
+  assert.ok(text.includes(`Decided on: ${state.decidedAt.slice(0, 10)}`), text);
+  await dialog(page).getByRole("switch", { name: "Marketing and communication" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await waitFor(() => env.server.receipts.length === 2);
+  const second = JSON.parse(env.server.receipts[1].body);
+  assert.equal(second.id, state.id, "one visitor, one consent id");
+  assert.equal(second.method, "custom");
+  assert.equal(second.categories.marketing, false);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a receipt that cannot be sent only warns; the decision stands", async () => {
+  const { context, page } = await fresh("receipts-broken.html");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.kloudconsent.get() !== null);
+  assert.equal(await banner(page).count(), 0);
+  assert.ok(await storedLocal(page));
+  assert.ok(page.logs.some((l) => l.startsWith("warning: kloudconsent: could not send the consent receipt")),
+    page.logs.join("\n"));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+async function waitFor(predicate, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error("timed out waiting for " + predicate);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
