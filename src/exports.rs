@@ -3,7 +3,7 @@
 //! that it exists, and queues calls, before the wasm has loaded).
 
 use crate::browser::{console, dom, scripts};
-use crate::browser::gtag;
+use crate::browser::{embeds, gtag};
 use crate::domain::{choices, config, decision, Choice, Config};
 use crate::widget::{self, Widget};
 use crate::ui;
@@ -32,9 +32,16 @@ pub fn kc_boot(
     ui::mount(widget.clone());
     listen_for_openers();
     listen_for_other_tabs();
+    embeds::on_allow_always(|ids| {
+        if let Some(w) = widget::current() {
+            w.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect()));
+        }
+    });
     scripts::observe(|| {
         if let Some(w) = widget::current() {
-            scripts::release(&w.consent(), &w.config);
+            let consent = w.consent();
+            scripts::release(&consent, &w.config);
+            embeds::update(&consent, &w.config, &[]);
         }
     });
     widget.start();

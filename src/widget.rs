@@ -4,11 +4,11 @@
 //! page's JS, a decision made in another tab — goes through [`Widget`], which
 //! asks `domain` for the new state and then performs the effects in one
 //! place: tell Google Consent Mode, persist to both stores, send the receipt,
-//! fire events, release gated scripts, delete revoked cookies,
+//! fire events, release gated scripts and embeds, delete revoked cookies,
 //! re-render the UI.
 
 use crate::browser::{clock, console, cookie, events, scripts, signals, storage};
-use crate::browser::{dom, gtag, receipt};
+use crate::browser::{dom, embeds, gtag, receipt};
 use crate::browser::storage::{CookieStore, LocalStore, Store};
 use crate::domain::{decision, record, Choice, Config, Consent, ConsentRecord, Signals};
 use std::cell::{Cell, RefCell};
@@ -80,6 +80,7 @@ impl Widget {
             events::dispatch("consent", &decision::state_json(&consent, &self.config, None));
         }
         scripts::release(&consent, &self.config);
+        embeds::update(&consent, &self.config, &[]);
     }
 
     fn load_stored(&self) -> Consent {
@@ -235,6 +236,7 @@ impl Widget {
         }
         self.delete_revoked_cookies(&revoked);
         scripts::release(&after, &self.config);
+        embeds::update(&after, &self.config, &revoked);
         self.rerender();
     }
 

@@ -139,6 +139,148 @@ test("Consent Mode: a page's own gtag and dataLayer keep working and carry our c
   await context.close();
 });
 
+// ---- gated embeds -------------------------------------------------------------
+
+const EMBEDS = ["video", "map", "chart", "clip"];
+
+/** Each embed's box, its placeholder's box (null when none) and its src. */
+const embedState = (page) => page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+  const el = document.getElementById(id);
+  const prev = el.previousElementSibling;
+  const host = prev && prev.localName === "kloud-consent-placeholder" ? prev : null;
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round); };
+  return [id, {
+    box: box(el), placeholder: host && box(host), src: el.getAttribute("src"),
+    text: host && host.shadowRoot.textContent, visibility: getComputedStyle(el).visibility,
+  }];
+})), EMBEDS);
+const placeholderOf = (page, id) => page.locator(`#${id}`).locator("xpath=preceding-sibling::*[1]");
+const frameUrls = (page) => page.frames().slice(1).map((f) => f.url());
+const layoutShift = (page) => page.evaluate(() => window.__layoutShift);
+const MARKETING = "This content is blocked until you allow Marketing and communication cookies.Allow onceAllow always";
+
+for (const csp of ["", "?csp=strict"]) {
+  test(`embeds wait without src behind a same-size placeholder naming the category${csp && " (strict CSP)"}`, async () => {
+    const { context, page } = await fresh("embeds.html" + csp);
+    const s = await embedState(page);
+    for (const id of EMBEDS) {
+      assert.equal(s[id].src, null, `${id} has no src`);
+      assert.deepEqual(s[id].placeholder, s[id].box, `${id}: placeholder covers exactly its box`);
+      assert.equal(s[id].visibility, "hidden");
+    }
+    assert.deepEqual(s.video.box.slice(2), [484, 274], "the iframe keeps its own size (480×270 + border)");
+    assert.equal(s.video.text, MARKETING);
+    assert.equal(s.clip.text, MARKETING);
+    assert.match(s.chart.text, /allow Performance and analytics cookies/);
+    assert.match(s.map.text, /allow Functionality cookies/);
+    assert.deepEqual(frameUrls(page), ["about:blank", "about:blank"], "both frames are blank");
+    assert.equal(await page.getAttribute("#chart", "alt"), null, "alt text would collapse the image box");
+    assert.equal(await page.getByRole("button", { name: "Allow once" }).count(), 4);
+    assert.equal(await page.getByRole("button", { name: "Allow always" }).count(), 4);
+    assert.equal(await placeholderOf(page, "video").evaluate((h) => getComputedStyle(h).position), "absolute",
+      "the adopted stylesheet applies");
+    assert.ok(!page.logs.some((l) => /Content Security Policy|Refused/.test(l)), page.logs.join("\n"));
+    assert.equal(await layoutShift(page), 0);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
+test("Allow once loads that embed for this page only, in the same box, and stores nothing", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const before = await embedState(page);
+  await button(placeholderOf(page, "video"), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src"));
+  const s = await embedState(page);
+  assert.equal(s.video.src, "/fixtures/marketing/frame.html");
+  assert.equal(s.video.placeholder, null);
+  assert.equal(s.video.visibility, "visible");
+  assert.deepEqual(s.video.box, before.video.box, "same box before and after");
+  for (const id of ["map", "chart", "clip"]) assert.deepEqual(s[id], before[id], `${id} untouched`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "video", "focus moves to the content");
+  await page.waitForFunction(() => document.getElementById("video").contentDocument?.body?.textContent.includes("third-party"));
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(await storedLocal(page), null);
+  assert.deepEqual(await consentCookies(context), []);
+  assert.ok(await banner(page).isVisible(), "still undecided");
+  assert.equal(await layoutShift(page), 0);
+  await reload(page);
+  assert.deepEqual(await embedState(page), before, "blocked again on the next page");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Allow always stores the category as granted and loads every embed that needs it", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const before = await embedState(page);
+  await button(placeholderOf(page, "video"), "Allow always").click();
+  await page.waitForFunction(() => window.kloudconsent.get() !== null);
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.method, "custom");
+  assert.deepEqual(state.categories, cats(["marketing"]));
+  assert.equal(await banner(page).count(), 0, "a decision closes the banner");
+  const s = await embedState(page);
+  assert.equal(s.video.src, "/fixtures/marketing/frame.html");
+  assert.equal(s.clip.src, "/fixtures/marketing/clip.webm");
+  for (const id of ["video", "clip"]) {
+    assert.equal(s[id].placeholder, null);
+    assert.deepEqual(s[id].box, before[id].box);
+  }
+  assert.deepEqual([s.map.src, s.chart.src], [null, null], "other categories stay blocked");
+  await reload(page);
+  const again = await embedState(page);
+  assert.deepEqual([again.video.src, again.video.placeholder], ["/fixtures/marketing/frame.html", null]);
+  assert.equal(await layoutShift(page), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("revoking a category puts the placeholder back and unloads the content", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const blocked = await embedState(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 0);
+  const loaded = await embedState(page);
+  assert.deepEqual(EMBEDS.map((id) => loaded[id].box), EMBEDS.map((id) => blocked[id].box));
+  await page.waitForFunction(() => document.getElementById("chart").complete);
+  assert.deepEqual(await page.evaluate(() => document.getElementById("chart").naturalWidth), 160);
+  assert.equal(await page.getAttribute("#chart", "alt"), "Visitors chart", "alt text is back");
+
+  await page.evaluate(() => window.kloudconsent.set({ marketing: false }));
+  const s = await embedState(page);
+  for (const id of ["video", "clip"]) assert.deepEqual(s[id], blocked[id], `${id} blocked again`);
+  for (const id of ["map", "chart"]) assert.deepEqual(s[id], loaded[id], `${id} still loaded`);
+  await page.waitForFunction(() => document.getElementById("video").contentDocument?.URL === "about:blank");
+  assert.equal(await layoutShift(page), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("embeds added later are gated the same way; a removed embed takes its placeholder along", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const add = (id) => page.evaluate((id) => {
+    const f = document.createElement("iframe");
+    Object.assign(f, { id, width: 200, height: 100 });
+    f.setAttribute("data-consent", "marketing");
+    f.setAttribute("data-src", "/fixtures/marketing/frame.html?" + id);
+    document.getElementById("end").before(f);
+  }, id);
+  await add("late");
+  await placeholderOf(page, "late").getByRole("button", { name: "Allow always" }).waitFor();
+  assert.equal(await page.getAttribute("#late", "src"), null);
+  await page.evaluate(() => document.getElementById("clip").remove());
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 4);
+
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  assert.equal(await page.getAttribute("#late", "src"), "/fixtures/marketing/frame.html?late");
+  await add("later");
+  await page.waitForFunction(() => document.getElementById("later").getAttribute("src"));
+  assert.equal(await page.locator("#later").evaluate((f) => f.previousElementSibling.localName), "iframe",
+    "no placeholder for an allowed embed");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 // ---- proof of consent -----------------------------------------------------------
 
 test("each decision is sent as a small JSON receipt without query string, and the tool shows the consent id", async () => {
