@@ -335,3 +335,67 @@ async function waitFor(predicate, ms = 5000) {
   }
 }
 
+// ---- clean-up scripts ----------------------------------------------------------
+
+const cleanups = (page) => page.evaluate(() => window.__cleanups || []);
+const settle = (page) => page.waitForTimeout(300);
+
+test("clean-up scripts never run while undecided, under a privacy signal, or when the category is granted", async () => {
+  for (const init of [undefined, withGpc]) {
+    const { context, page } = await fresh("cleanup.html", { init });
+    await settle(page);
+    assert.deepEqual(await cleanups(page), [], init ? "signal" : "undecided");
+    await context.close();
+  }
+  const { context, page } = await fresh("cleanup.html");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  await reload(page);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  await settle(page);
+  assert.deepEqual(await cleanups(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("clean-up scripts run on Reject all, once, and again on every page load while refused", async () => {
+  const { context, page } = await fresh("cleanup.html");
+  await button(banner(page), "Reject all").click();
+  await page.waitForFunction(() => (window.__cleanups || []).length === 2);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await settle(page);
+  assert.deepEqual(await cleanups(page), ["analytics", "marketing"], "at most once per page");
+  for (let i = 0; i < 2; i++) {
+    await reload(page);
+    await page.waitForFunction(() => (window.__cleanups || []).length === 2);
+    await settle(page);
+    assert.deepEqual(await cleanups(page), ["analytics", "marketing"]);
+  }
+  assert.deepEqual(await gatedRuns(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("clean-up scripts run when a granted category is revoked, or a custom save leaves it out", async () => {
+  {
+    const { context, page } = await fresh("cleanup.html");
+    await page.evaluate(() => window.kloudconsent.acceptAll());
+    await settle(page);
+    assert.deepEqual(await cleanups(page), []);
+    await page.evaluate(() => window.kloudconsent.set({ analytics: false }));
+    await page.waitForFunction(() => (window.__cleanups || []).length === 1);
+    await settle(page);
+    assert.deepEqual(await cleanups(page), ["analytics"]);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+  const { context, page } = await fresh("cleanup.html");
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch", { name: "Marketing and communication" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await page.waitForFunction(() => (window.__cleanups || []).length === 1);
+  await settle(page);
+  assert.deepEqual(await cleanups(page), ["analytics"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
