@@ -3,6 +3,7 @@
 //! that it exists, and queues calls, before the wasm has loaded).
 
 use crate::browser::{console, dom, scripts};
+use crate::browser::{embeds, gtag};
 use crate::domain::{choices, config, decision, Choice, Config};
 use crate::widget::{self, Widget};
 use crate::ui;
@@ -24,17 +25,34 @@ pub fn kc_boot(
         return;
     }
     let config = load_config(config_text, config_error, &origin);
+    // Before anything can read consent: the Consent Mode defaults.
+    gtag::send_defaults(&config);
     scripts::set_nonce(script.map(|s| s.nonce()));
     let widget = Widget::boot(config);
     ui::mount(widget.clone());
     listen_for_openers();
     listen_for_other_tabs();
+    embeds::on_allow_always(|ids| {
+        if let Some(w) = widget::current() {
+            w.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect()));
+        }
+    });
     scripts::observe(|| {
         if let Some(w) = widget::current() {
-            scripts::release(&w.consent(), &w.config);
+            let consent = w.consent();
+            scripts::release(&consent, &w.config);
+            embeds::update(&consent, &w.config, &[]);
         }
     });
     widget.start();
+}
+
+/// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
+/// pushes a real `arguments` object, as GTM requires), and whether it already
+/// sent the Consent Mode defaults synchronously from an inline config.
+#[wasm_bindgen]
+pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
+    gtag::connect(gtag, defaults_sent);
 }
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {

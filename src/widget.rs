@@ -3,10 +3,12 @@
 //! Every path that changes the decision — a click in the UI, a call from the
 //! page's JS, a decision made in another tab — goes through [`Widget`], which
 //! asks `domain` for the new state and then performs the effects in one
-//! place: persist to both stores, fire events, release gated scripts, delete
-//! revoked cookies, re-render the UI.
+//! place: tell Google Consent Mode, persist to both stores, send the receipt,
+//! fire events, release gated scripts and embeds, delete revoked cookies,
+//! re-render the UI.
 
 use crate::browser::{clock, console, cookie, events, scripts, signals, storage};
+use crate::browser::{dom, embeds, gtag, receipt};
 use crate::browser::storage::{CookieStore, LocalStore, Store};
 use crate::domain::{decision, record, Choice, Config, Consent, ConsentRecord, Signals};
 use std::cell::{Cell, RefCell};
@@ -65,14 +67,20 @@ impl Widget {
         widget
     }
 
-    /// Fires `ready` (and `consent` when decided) and releases what is allowed.
+    /// Tells Consent Mode what is known, fires `ready` (and `consent` when
+    /// decided) and releases what is allowed.
     pub fn start(&self) {
         let consent = self.consent();
+        // Undecided: the defaults already say everything optional is denied.
+        if consent != Consent::Undecided {
+            gtag::announce(&consent, &self.config);
+        }
         events::dispatch("ready", &decision::state_json(&consent, &self.config, None));
         if consent.is_decided() {
             events::dispatch("consent", &decision::state_json(&consent, &self.config, None));
         }
         scripts::release(&consent, &self.config);
+        embeds::update(&consent, &self.config, &[]);
     }
 
     fn load_stored(&self) -> Consent {
@@ -174,6 +182,9 @@ impl Widget {
         let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
         self.write_local(&record);
         self.write_cookie(&record);
+        if let Some(url) = &self.config.receipt_url {
+            receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
+        }
         self.apply(before, Consent::Stored(record));
         self.banner_under.set(false);
         self.set_view(View::Hidden);
@@ -213,6 +224,9 @@ impl Widget {
         *self.consent.borrow_mut() = after.clone();
         let changed = decision::changed(&before, &after, &self.config);
         let revoked = decision::revoked(&before, &after, &self.config);
+        // First, so that whatever the page or a released script does next
+        // already runs under the new consent.
+        gtag::announce(&after, &self.config);
         if after.is_decided() {
             let detail = decision::state_json(&after, &self.config, Some(&changed));
             events::dispatch("change", &detail);
@@ -222,6 +236,7 @@ impl Widget {
         }
         self.delete_revoked_cookies(&revoked);
         scripts::release(&after, &self.config);
+        embeds::update(&after, &self.config, &revoked);
         self.rerender();
     }
 

@@ -108,6 +108,61 @@ try {
   console.error("kloudconsent: could not define window.kloudconsent (" + e + ")");
 }
 
+// ---- Google Consent Mode -------------------------------------------------
+var GCM_SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+  "functionality_storage", "personalization_storage", "security_storage"];
+
+/**
+ * `gtag(...)` with the standard semantics, handed to the engine: the page's
+ * own `window.gtag` when it has one (never replaced), otherwise this call's
+ * `arguments` pushed to `window.dataLayer`. It must be the real `arguments`
+ * object: GTM ignores consent commands pushed as plain arrays, and Rust
+ * cannot build one. `window.gtag` itself is left undefined, so the page's
+ * gtag.js snippet stays the one that defines it.
+ */
+function kcGtag() {
+  window.dataLayer = window.dataLayer || [];
+  if (typeof window.gtag === "function") window.gtag.apply(window, arguments);
+  else window.dataLayer.push(arguments);
+}
+
+/**
+ * `gtag('consent', 'default', ...)` from an inline config, right now, while
+ * the page is still being parsed: the wasm is not loaded yet, and a Google
+ * tag that runs before the default treats consent as granted. Mirrors
+ * domain::consent_mode::{default_json, region_defaults_json}, which send the
+ * same objects at boot when the config comes from data-config instead; the
+ * e2e tests check both paths send identical commands. A config the engine
+ * later rejects leaves these defaults (everything optional denied) in place.
+ */
+function sendConsentDefaults(mode) {
+  if (mode !== true && (!mode || typeof mode !== "object" || Array.isArray(mode))) return false;
+  var base = {};
+  GCM_SIGNALS.forEach(function (s) { base[s] = s === "security_storage" ? "granted" : "denied"; });
+  if (typeof mode.wait_for_update === "number") base.wait_for_update = mode.wait_for_update;
+  kcGtag("consent", "default", base);
+  (Array.isArray(mode.regions) ? mode.regions : []).forEach(function (r) {
+    if (!r || !Array.isArray(r.region)) return;
+    var region = {};
+    GCM_SIGNALS.forEach(function (s) {
+      if (r[s] === "granted" || r[s] === "denied") region[s] = r[s];
+    });
+    region.region = r.region.slice();
+    kcGtag("consent", "default", region);
+  });
+  return true;
+}
+
+var consentDefaultsSent = false;
+var earlyConfig = !configUrl && document.getElementById("kloudconsent-config");
+if (earlyConfig) {
+  try {
+    consentDefaultsSent = sendConsentDefaults((JSON.parse(earlyConfig.textContent) || {}).googleConsentMode);
+  } catch (e) {
+    // Invalid JSON: the engine reports it at boot and falls back to the default config.
+  }
+}
+
 // ---- boot ----------------------------------------------------------------
 Promise.all([
   wasm_bindgen({ module_or_path: fetch(wasmUrl, { credentials: "same-origin" }) }),
@@ -116,6 +171,7 @@ Promise.all([
 ]).then(function (results) {
   var exports = wasm_bindgen;
   var cfg = results[1];
+  exports.kc_connect_gtag(kcGtag, consentDefaultsSent);
   exports.kc_boot(script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin);
   engine = exports;
   var pending = queue;

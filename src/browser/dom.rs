@@ -22,7 +22,8 @@ pub fn query_all(selector: &str) -> Vec<Element> {
         .collect()
 }
 
-/// The page URL without query string or fragment (for receipts).
+/// The page URL, for receipts (`decision::receipt_json` drops its query
+/// string and fragment).
 pub fn page_url() -> String {
     window()
         .and_then(|w| w.location().href().ok())

@@ -133,20 +133,21 @@ fn copy_attributes(from: &Element, to: &Element) {
     }
 }
 
-/// Calls `on_added` whenever elements are added to the document, so tags
-/// inserted after start-up are gated the same way. The observer lives as long
-/// as the page.
-pub fn observe(on_added: impl Fn() + 'static) {
+/// Calls `on_change` whenever nodes are added to or removed from the
+/// document, so tags and embeds inserted after start-up are gated the same
+/// way (and a removed embed's placeholder goes with it). The observer lives
+/// as long as the page.
+pub fn observe(on_change: impl Fn() + 'static) {
     let Some(root) = dom::document().and_then(|d| d.document_element()) else { return };
     let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
         move |records: js_sys::Array, _: MutationObserver| {
-            let added = records.iter().any(|r| {
+            let changed = records.iter().any(|r| {
                 r.dyn_into::<web_sys::MutationRecord>()
-                    .map(|r| r.added_nodes().length() > 0)
+                    .map(|r| r.added_nodes().length() > 0 || r.removed_nodes().length() > 0)
                     .unwrap_or(false)
             });
-            if added {
-                on_added();
+            if changed {
+                on_change();
             }
         },
     );

@@ -10,6 +10,7 @@ pub mod choices;
 pub mod config;
 pub mod consent_mode;
 pub mod decision;
+pub mod embeds;
 pub mod gating;
 mod json;
 pub mod record;

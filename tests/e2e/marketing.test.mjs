@@ -1,0 +1,402 @@
+// What marketers and site owners plug into (issue #5): Google Consent Mode v2
+// and the dataLayer event, gated embeds with their placeholder, consent
+// receipts, and clean-up scripts. Fixture pages: tests/e2e/pages/marketing/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
+  banner, dialog, button,
+} from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+const PAGES = "/fixtures/marketing/";
+
+async function fresh(path, { init } = {}) {
+  const { context, page } = await openPage(env);
+  await recordEvents(context);
+  if (init) await context.addInitScript(init);
+  await page.goto(env.server.url + PAGES + path);
+  await waitReady(page);
+  return { context, page };
+}
+
+async function reload(page) {
+  await page.reload();
+  await waitReady(page);
+}
+
+const withGpc = () => {
+  Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+};
+
+// ---- Google Consent Mode v2 and dataLayer ---------------------------------
+
+/** dataLayer, with gtag's Arguments objects as {args: [...]}. */
+const layer = (page) => page.evaluate(() => (window.dataLayer || []).map((e) =>
+  Object.prototype.toString.call(e) === "[object Arguments]" ? { args: Array.from(e) } : e));
+
+const SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+  "functionality_storage", "personalization_storage", "security_storage"];
+const signals = (granted) => Object.fromEntries(SIGNALS.map((s) =>
+  [s, granted.includes(s) || s === "security_storage" ? "granted" : "denied"]));
+const DENIED = signals([]);
+const GRANTED = signals(SIGNALS);
+const DEFAULTS = [
+  { args: ["consent", "default", { ...DENIED, wait_for_update: 500 }] },
+  { args: ["consent", "default", { analytics_storage: "granted", region: ["AU-NSW"] }] },
+];
+const update = (s) => ({ args: ["consent", "update", s] });
+const cats = (granted) => Object.fromEntries(
+  ["necessary", "analytics", "functionality", "security", "marketing"].map((c) =>
+    [c, ["necessary", "security", ...granted].includes(c)]));
+const kcEvent = (granted, method) =>
+  ({ event: "kloudconsent_update", kloudconsent: cats(granted), kloudconsentMethod: method });
+const ALL = ["analytics", "functionality", "marketing"];
+
+test("Consent Mode: the defaults are in dataLayer before the next tag runs; nothing more while undecided", async () => {
+  const { context, page } = await fresh("gcm-inline.html");
+  // tag.js ran synchronously right after the widget's tag, long before the wasm.
+  assert.deepEqual(await page.evaluate(() => window.__tagSaw), DEFAULTS.map((d) => d.args));
+  assert.deepEqual(await layer(page), DEFAULTS);
+  assert.equal(await page.evaluate(() => typeof window.gtag), "undefined", "window.gtag left to the site");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: Accept all sends the update then the kloudconsent_update event; every reload repeats them", async () => {
+  const { context, page } = await fresh("gcm-inline.html");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.dataLayer.length === 4);
+  const accepted = [...DEFAULTS, update(GRANTED), kcEvent(ALL, "accept-all")];
+  assert.deepEqual(await layer(page), accepted);
+  // The gated analytics script ran after the update reached dataLayer.
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  await reload(page);
+  assert.deepEqual(await layer(page), accepted, "defaults first, then the stored decision");
+  await reload(page);
+  assert.deepEqual(await layer(page), accepted);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: a custom save, set() and reset() each send exactly their signals and an event", async () => {
+  const { context, page } = await fresh("gcm-inline.html");
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch", { name: "Performance and analytics" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await page.waitForFunction(() => window.dataLayer.length === 4);
+  const custom = [update(signals(["analytics_storage"])), kcEvent(["analytics"], "custom")];
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...custom]);
+
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  const ads = signals(["analytics_storage", "ad_storage", "ad_user_data", "ad_personalization"]);
+  const more = [update(ads), kcEvent(["analytics", "marketing"], "custom")];
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...custom, ...more]);
+
+  await reload(page);
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...more]);
+
+  // Forgetting the decision takes everything optional back.
+  await page.evaluate(() => window.kloudconsent.reset());
+  assert.deepEqual(await layer(page), [...DEFAULTS, ...more, update(DENIED), kcEvent([], null)]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: with data-config the engine sends the same defaults at boot, before any update", async () => {
+  const { context, page } = await fresh("gcm-fetched.html");
+  assert.deepEqual(await layer(page), DEFAULTS, "identical to the loader's inline path");
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await reload(page);
+  assert.deepEqual(await layer(page), [...DEFAULTS, update(DENIED), kcEvent([], "reject-all")]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: under Global Privacy Control the update denies everything optional (method signal)", async () => {
+  const { context, page } = await fresh("gcm-inline.html", { init: withGpc });
+  assert.deepEqual(await layer(page), [...DEFAULTS, update(DENIED), kcEvent([], "signal")]);
+  assert.equal(await banner(page).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: a page's own gtag and dataLayer keep working and carry our commands", async () => {
+  const { context, page } = await fresh("gcm-own-gtag.html");
+  const own = [{ site: "before-widget" }, { args: ["js", "2026-11-28"] }, { args: ["config", "G-TEST"] }];
+  assert.deepEqual(await layer(page), [...own, { args: ["consent", "default", DENIED] }]);
+  assert.equal(await page.evaluate(() => window.__ownGtagCalls), 3, "our default went through their gtag");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  assert.deepEqual(await layer(page), [
+    ...own, { args: ["consent", "default", DENIED] }, update(GRANTED), kcEvent(ALL, "accept-all"),
+  ]);
+  assert.equal(await page.evaluate(() => window.__ownGtagCalls), 4);
+  assert.match(await page.evaluate(() => String(window.gtag)), /__ownGtagCalls/, "their gtag is still theirs");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// ---- gated embeds -------------------------------------------------------------
+
+const EMBEDS = ["video", "map", "chart", "clip"];
+
+/** Each embed's box, its placeholder's box (null when none) and its src. */
+const embedState = (page) => page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+  const el = document.getElementById(id);
+  const prev = el.previousElementSibling;
+  const host = prev && prev.localName === "kloud-consent-placeholder" ? prev : null;
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round); };
+  return [id, {
+    box: box(el), placeholder: host && box(host), src: el.getAttribute("src"), srcset: el.getAttribute("srcset"),
+    text: host && host.shadowRoot.textContent, visibility: getComputedStyle(el).visibility,
+  }];
+})), EMBEDS);
+const placeholderOf = (page, id) => page.locator(`#${id}`).locator("xpath=preceding-sibling::*[1]");
+const frameUrls = (page) => page.frames().slice(1).map((f) => f.url());
+const layoutShift = (page) => page.evaluate(() => window.__layoutShift);
+const MARKETING = "This content is blocked until you allow Marketing and communication cookies.Allow onceAllow always";
+
+for (const csp of ["", "?csp=strict"]) {
+  test(`embeds wait without src behind a same-size placeholder naming the category${csp && " (strict CSP)"}`, async () => {
+    const { context, page } = await fresh("embeds.html" + csp);
+    const s = await embedState(page);
+    for (const id of EMBEDS) {
+      assert.equal(s[id].src, null, `${id} has no src`);
+      assert.deepEqual(s[id].placeholder, s[id].box, `${id}: placeholder covers exactly its box`);
+      assert.equal(s[id].visibility, "hidden");
+    }
+    assert.deepEqual(s.video.box.slice(2), [484, 274], "the iframe keeps its own size (480×270 + border)");
+    assert.equal(s.video.text, MARKETING);
+    assert.equal(s.clip.text, MARKETING);
+    assert.match(s.chart.text, /allow Performance and analytics cookies/);
+    assert.match(s.map.text, /allow Functionality cookies/);
+    assert.deepEqual(frameUrls(page), ["about:blank", "about:blank"], "both frames are blank");
+    assert.equal(await page.getAttribute("#chart", "alt"), null, "alt text would collapse the image box");
+    assert.equal(await page.getByRole("button", { name: "Allow once" }).count(), 4);
+    assert.equal(await page.getByRole("button", { name: "Allow always" }).count(), 4);
+    assert.equal(await placeholderOf(page, "video").evaluate((h) => getComputedStyle(h).position), "absolute",
+      "the adopted stylesheet applies");
+    assert.ok(!page.logs.some((l) => /Content Security Policy|Refused/.test(l)), page.logs.join("\n"));
+    assert.equal(await layoutShift(page), 0);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
+test("Allow once loads that embed for this page only, in the same box, and stores nothing", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const before = await embedState(page);
+  await button(placeholderOf(page, "video"), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src"));
+  const s = await embedState(page);
+  assert.equal(s.video.src, "/fixtures/marketing/frame.html");
+  assert.equal(s.video.placeholder, null);
+  assert.equal(s.video.visibility, "visible");
+  assert.deepEqual(s.video.box, before.video.box, "same box before and after");
+  for (const id of ["map", "chart", "clip"]) assert.deepEqual(s[id], before[id], `${id} untouched`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "video", "focus moves to the content");
+  await page.waitForFunction(() => document.getElementById("video").contentDocument?.body?.textContent.includes("third-party"));
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(await storedLocal(page), null);
+  assert.deepEqual(await consentCookies(context), []);
+  assert.ok(await banner(page).isVisible(), "still undecided");
+  assert.equal(await layoutShift(page), 0);
+  await reload(page);
+  assert.deepEqual(await embedState(page), before, "blocked again on the next page");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Allow always stores the category as granted and loads every embed that needs it", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const before = await embedState(page);
+  await button(placeholderOf(page, "video"), "Allow always").click();
+  await page.waitForFunction(() => window.kloudconsent.get() !== null);
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.method, "custom");
+  assert.deepEqual(state.categories, cats(["marketing"]));
+  assert.equal(await banner(page).count(), 0, "a decision closes the banner");
+  const s = await embedState(page);
+  assert.equal(s.video.src, "/fixtures/marketing/frame.html");
+  assert.equal(s.clip.src, "/fixtures/marketing/clip.webm");
+  for (const id of ["video", "clip"]) {
+    assert.equal(s[id].placeholder, null);
+    assert.deepEqual(s[id].box, before[id].box);
+  }
+  assert.deepEqual([s.map.src, s.chart.src], [null, null], "other categories stay blocked");
+  await reload(page);
+  const again = await embedState(page);
+  assert.deepEqual([again.video.src, again.video.placeholder], ["/fixtures/marketing/frame.html", null]);
+  assert.equal(await layoutShift(page), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("revoking a category puts the placeholder back and unloads the content", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const blocked = await embedState(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 0);
+  const loaded = await embedState(page);
+  assert.deepEqual(EMBEDS.map((id) => loaded[id].box), EMBEDS.map((id) => blocked[id].box));
+  await page.waitForFunction(() => document.getElementById("chart").complete);
+  assert.deepEqual(await page.evaluate(() => document.getElementById("chart").naturalWidth), 160);
+  assert.equal(await page.getAttribute("#chart", "alt"), "Visitors chart", "alt text is back");
+  assert.equal(loaded.chart.srcset, "/fixtures/marketing/pixel.svg 2x");
+
+  await page.evaluate(() => window.kloudconsent.set({ marketing: false, analytics: false }));
+  const s = await embedState(page);
+  for (const id of ["video", "clip", "chart"]) assert.deepEqual(s[id], blocked[id], `${id} blocked again`);
+  assert.deepEqual(s.map, loaded.map, "map still loaded");
+  await page.waitForFunction(() => document.getElementById("video").contentDocument?.URL === "about:blank");
+  assert.equal(await layoutShift(page), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("embeds added later are gated the same way; a removed embed takes its placeholder along", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const add = (id) => page.evaluate((id) => {
+    const f = document.createElement("iframe");
+    Object.assign(f, { id, width: 200, height: 100 });
+    f.setAttribute("data-consent", "marketing");
+    f.setAttribute("data-src", "/fixtures/marketing/frame.html?" + id);
+    document.getElementById("end").before(f);
+  }, id);
+  await add("late");
+  await placeholderOf(page, "late").getByRole("button", { name: "Allow always" }).waitFor();
+  assert.equal(await page.getAttribute("#late", "src"), null);
+  await page.evaluate(() => document.getElementById("clip").remove());
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 4);
+
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  assert.equal(await page.getAttribute("#late", "src"), "/fixtures/marketing/frame.html?late");
+  await add("later");
+  await page.waitForFunction(() => document.getElementById("later").getAttribute("src"));
+  assert.equal(await page.locator("#later").evaluate((f) => f.previousElementSibling.localName), "iframe",
+    "no placeholder for an allowed embed");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// ---- proof of consent -----------------------------------------------------------
+
+test("each decision is sent as a small JSON receipt without query string, and the tool shows the consent id", async () => {
+  env.server.receipts.length = 0;
+  const { context, page } = await fresh("receipts.html?email=someone%40example.com#top");
+  await button(banner(page), "Accept all").click();
+  await waitFor(() => env.server.receipts.length === 1);
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  const [first] = env.server.receipts;
+  assert.equal(first.method, "POST");
+  assert.equal(first.type, "text/plain;charset=UTF-8", "a CORS-safelisted type: no preflight");
+  const body = JSON.parse(first.body);
+  assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url"]);
+  assert.deepEqual(body, {
+    id: state.id, decidedAt: state.decidedAt, expiresAt: state.expiresAt, categories: state.categories,
+    revision: 1, method: "accept-all", url: env.server.url + PAGES + "receipts.html",
+  });
+  assert.ok(first.body.length < 400, `small: ${first.body.length} bytes`);
+
+  await page.evaluate(() => window.kloudconsent.show());
+  const text = await dialog(page).innerText();
+  assert.ok(text.includes(`Your consent ID: ${state.id}`), text);
+  assert.ok(text.includes(`Decided on: ${state.decidedAt.slice(0, 10)}`), text);
+  await dialog(page).getByRole("switch", { name: "Marketing and communication" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await waitFor(() => env.server.receipts.length === 2);
+  const second = JSON.parse(env.server.receipts[1].body);
+  assert.equal(second.id, state.id, "one visitor, one consent id");
+  assert.equal(second.method, "custom");
+  assert.equal(second.categories.marketing, false);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a receipt that cannot be sent only warns; the decision stands", async () => {
+  const { context, page } = await fresh("receipts-broken.html");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.kloudconsent.get() !== null);
+  assert.equal(await banner(page).count(), 0);
+  assert.ok(await storedLocal(page));
+  assert.ok(page.logs.some((l) => l.startsWith("warning: kloudconsent: could not send the consent receipt")),
+    page.logs.join("\n"));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+async function waitFor(predicate, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error("timed out waiting for " + predicate);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// ---- clean-up scripts ----------------------------------------------------------
+
+const cleanups = (page) => page.evaluate(() => window.__cleanups || []);
+const settle = (page) => page.waitForTimeout(300);
+
+test("clean-up scripts never run while undecided, under a privacy signal, or when the category is granted", async () => {
+  for (const init of [undefined, withGpc]) {
+    const { context, page } = await fresh("cleanup.html", { init });
+    await settle(page);
+    assert.deepEqual(await cleanups(page), [], init ? "signal" : "undecided");
+    await context.close();
+  }
+  const { context, page } = await fresh("cleanup.html");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  await reload(page);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  await settle(page);
+  assert.deepEqual(await cleanups(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("clean-up scripts run on Reject all, once, and again on every page load while refused", async () => {
+  const { context, page } = await fresh("cleanup.html");
+  await button(banner(page), "Reject all").click();
+  await page.waitForFunction(() => (window.__cleanups || []).length === 2);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await settle(page);
+  assert.deepEqual(await cleanups(page), ["analytics", "marketing"], "at most once per page");
+  for (let i = 0; i < 2; i++) {
+    await reload(page);
+    await page.waitForFunction(() => (window.__cleanups || []).length === 2);
+    await settle(page);
+    assert.deepEqual(await cleanups(page), ["analytics", "marketing"]);
+  }
+  assert.deepEqual(await gatedRuns(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("clean-up scripts run when a granted category is revoked, or a custom save leaves it out", async () => {
+  {
+    const { context, page } = await fresh("cleanup.html");
+    await page.evaluate(() => window.kloudconsent.acceptAll());
+    await settle(page);
+    assert.deepEqual(await cleanups(page), []);
+    await page.evaluate(() => window.kloudconsent.set({ analytics: false }));
+    await page.waitForFunction(() => (window.__cleanups || []).length === 1);
+    await settle(page);
+    assert.deepEqual(await cleanups(page), ["analytics"]);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+  const { context, page } = await fresh("cleanup.html");
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch", { name: "Marketing and communication" }).click();
+  await button(dialog(page), "Save preferences").click();
+  await page.waitForFunction(() => (window.__cleanups || []).length === 1);
+  await settle(page);
+  assert.deepEqual(await cleanups(page), ["analytics"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
