@@ -43,26 +43,34 @@ pub fn current() -> Option<Rc<Widget>> {
 }
 
 impl Widget {
-    /// Reads both stores and the signals, and decides what is in force.
-    pub fn boot(config: Config) -> Rc<Widget> {
-        let local = LocalStore;
+    /// Registers the page's widget in its fail-closed state: undecided, banner
+    /// up, nothing released. [`Widget::load`] then reads what is stored.
+    ///
+    /// Two steps, so that if reading ever fails (a bug, or a hostile page
+    /// breaking a browser API under us) what remains is exactly this state:
+    /// Yew renders in a microtask after boot, so the banner still appears, and
+    /// a choice made there overwrites whatever broke the read.
+    pub fn new(config: Config) -> Rc<Widget> {
         let cookie = CookieStore { domain: config.cookie_domain.clone() };
-        let signals = signals::read();
         let widget = Rc::new(Widget {
             config: Rc::new(config),
-            signals,
+            signals: signals::read(),
             consent: RefCell::new(Consent::Undecided),
-            view: Cell::new(View::Hidden),
+            view: Cell::new(View::Banner),
             banner_under: Cell::new(false),
-            local,
+            local: LocalStore,
             cookie,
             rerender: RefCell::new(None),
         });
-        let consent = widget.load_stored();
-        widget.view.set(widget.initial_view(&consent));
-        *widget.consent.borrow_mut() = consent;
         WIDGET.with(|w| *w.borrow_mut() = Some(widget.clone()));
         widget
+    }
+
+    /// Reads both stores and decides what is in force (and so what shows).
+    pub fn load(&self) {
+        let consent = self.load_stored();
+        self.view.set(self.initial_view(&consent));
+        *self.consent.borrow_mut() = consent;
     }
 
     /// Fires `ready` (and `consent` when decided) and releases what is allowed.

@@ -7,6 +7,7 @@ pub mod console;
 pub mod cookie;
 pub mod dom;
 pub mod events;
+pub mod panic;
 pub mod scripts;
 pub mod signals;
 pub mod storage;
