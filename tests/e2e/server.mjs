@@ -4,7 +4,13 @@
 //   copies when the client accepts them, with correct types (application/wasm
 //   for streaming instantiation).
 // - `/fixtures/` serves tests/e2e/pages/ (host pages for the tests).
-// - `?csp=strict` on an HTML page adds a strict Content-Security-Policy.
+// - `?csp=strict` on an HTML page adds a strict Content-Security-Policy;
+//   `?csp=nonce` the same with `'nonce-XYZ'` allowed for scripts.
+// - `{{config}}` in a fixture page becomes the `config` query parameter
+//   (HTML-escaped), so one page serves every data-config case.
+// - dist/ files are sent with `Access-Control-Allow-Origin: *`, as a CDN
+//   serving the widget to other origins (or to sandboxed iframes, whose
+//   origin is opaque) must: the loader fetch()es the wasm.
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
 // - `/__config?delay=ms&status=N&body=...` serves a config slowly or failing.
 import { createServer } from "node:http";
@@ -26,6 +32,12 @@ const TYPES = {
 };
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+export const NONCE = "XYZ";
+export const NONCE_CSP =
+  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'`;
+const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP };
+
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
   const receipts = [];
@@ -75,8 +87,14 @@ async function handle(req, res, receipts) {
   if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
   const type = TYPES[extname(file)] || "application/octet-stream";
   const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
-  if (type.startsWith("text/html") && url.searchParams.get("csp") === "strict") {
-    headers["content-security-policy"] = STRICT_CSP;
+  const csp = CSPS[url.searchParams.get("csp")];
+  if (type.startsWith("text/html") && csp) headers["content-security-policy"] = csp;
+  if (prefix === "/") headers["access-control-allow-origin"] = "*";
+  if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
+    const html = (await readFile(file, "utf8"))
+      .replaceAll("{{config}}", escapeHtml(url.searchParams.get("config") || ""));
+    res.writeHead(200, headers);
+    return res.end(html);
   }
   const accept = String(req.headers["accept-encoding"] || "");
   for (const [enc, ext] of [["br", ".br"], ["gzip", ".gz"]]) {
