@@ -78,7 +78,7 @@ async function handle(req, res, receipts) {
     const delay = Number(url.searchParams.get("delay") || 0);
     await new Promise((r) => setTimeout(r, delay));
     res.writeHead(Number(url.searchParams.get("status") || 200), { "content-type": "application/json" });
-    return res.end(url.searchParams.get("body") || "{}");
+    return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
   const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
