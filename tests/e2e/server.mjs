@@ -77,7 +77,9 @@ async function handle(req, res, receipts) {
   if (url.pathname === "/__config") {
     const delay = Number(url.searchParams.get("delay") || 0);
     await new Promise((r) => setTimeout(r, delay));
-    res.writeHead(Number(url.searchParams.get("status") || 200), { "content-type": "application/json" });
+    res.writeHead(Number(url.searchParams.get("status") || 200), {
+      "content-type": "application/json", "access-control-allow-origin": "*",
+    });
     return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
   const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
