@@ -6,8 +6,8 @@
 // - `/fixtures/` serves tests/e2e/pages/ (host pages for the tests).
 // - `?csp=strict` on an HTML page adds a strict Content-Security-Policy;
 //   `?csp=nonce` the same with `'nonce-XYZ'` allowed for scripts.
-// - `{{config}}` in a fixture page becomes the `config` query parameter
-//   (HTML-escaped), so one page serves every data-config case.
+// - `{{name}}` in a fixture page becomes the `name` query parameter
+//   (HTML-escaped), so one page serves every data-config or nonce case.
 // - dist/ files are sent with `Access-Control-Allow-Origin: *`, as a CDN
 //   serving the widget to other origins (or to sandboxed iframes, whose
 //   origin is opaque) must: the loader fetch()es the wasm.
@@ -94,7 +94,7 @@ async function handle(req, res, receipts) {
   if (prefix === "/") headers["access-control-allow-origin"] = "*";
   if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
     const html = (await readFile(file, "utf8"))
-      .replaceAll("{{config}}", escapeHtml(url.searchParams.get("config") || ""));
+      .replace(/\{\{(\w+)\}\}/g, (_, name) => escapeHtml(url.searchParams.get(name) || ""));
     res.writeHead(200, headers);
     return res.end(html);
   }
