@@ -256,9 +256,10 @@ impl Widget {
     }
 }
 
-/// Seconds from now until the record expires.
+/// Seconds from now until the record expires. Saturating: the clock is the
+/// page's `Date.now`, which a page can replace with anything.
 fn max_age(record: &ConsentRecord) -> i64 {
-    ((record.expires_at_ms - clock::now_ms()) / 1000).max(0)
+    (record.expires_at_ms.saturating_sub(clock::now_ms()) / 1000).max(0)
 }
 
 fn same_decision(a: &Consent, b: &Consent) -> bool {
