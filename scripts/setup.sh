@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for building, demoing and testing KloudConsent.
 # Idempotent: each step checks first. Reaches only the package registries
-# (crates.io, npm, Debian). Fresh machine: ~22 min on 2 cores (Trunk ~7 min,
+# (crates.io, npm, Debian). Fresh machine: ~20 min on 2 cores (Trunk ~7 min,
 # geckodriver ~4-8 min are most).
 set -euo pipefail
 cd "$(dirname "$0")/.."

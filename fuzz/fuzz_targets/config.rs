@@ -12,7 +12,9 @@ use libfuzzer_sys::fuzz_target;
 const NOW: i64 = 1_795_867_200_000;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match parse(text) {
         Ok(config) => {
             assert!(!config.categories.is_empty() && config.categories.len() <= MAX_CATEGORIES);
@@ -20,7 +22,13 @@ fuzz_target!(|data: &[u8]| {
             assert!(is_safe_url(&config.texts.privacy_policy_url));
             // Every decision under the config can be made, stored and read back.
             for choice in [Choice::AcceptAll, Choice::RejectAll] {
-                let r = decision::decide(choice, &Consent::Undecided, &config, NOW, "AAECAwQFBgcICQoLDA0ODw".into());
+                let r = decision::decide(
+                    choice,
+                    &Consent::Undecided,
+                    &config,
+                    NOW,
+                    "AAECAwQFBgcICQoLDA0ODw".into(),
+                );
                 let cookie = kloudconsent::domain::record::encode_cookie(&r);
                 let json = kloudconsent::domain::record::encode_json(&r);
                 let loaded = decision::load(Some(&json), &[&cookie], &config, NOW);

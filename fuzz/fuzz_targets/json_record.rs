@@ -6,7 +6,9 @@ use kloudconsent::domain::record::{decode_json, encode_json};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match decode_json(text) {
         Ok(record) => {
             let again = decode_json(&encode_json(&record));

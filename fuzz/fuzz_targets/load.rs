@@ -9,7 +9,9 @@ use libfuzzer_sys::fuzz_target;
 const NOW: i64 = 1_795_867_200_000;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut parts = text.split('\0');
     let local = parts.next().filter(|s| !s.is_empty());
     let cookies: Vec<&str> = parts.take(4).collect();
