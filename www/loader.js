@@ -14,9 +14,7 @@
 // queued until it has booted.
 
 var CONFIG_TIMEOUT_MS = 4000;
-// document.baseURI, not location.href: in a srcdoc iframe the location is
-// `about:srcdoc`, which cannot be a base URL (new URL throws), while
-// baseURI is the embedding page's.
+// Not location.href: in a srcdoc iframe it is about:srcdoc, no base URL.
 var pageBase = document.baseURI || location.href;
 var base = new URL(".", (script && script.src) || pageBase);
 var wasmUrl = new URL("kloudconsent_bg.wasm", base);
@@ -31,7 +29,7 @@ function loadConfig() {
         resolve({ error: "timed out after " + CONFIG_TIMEOUT_MS + " ms", origin: origin });
       }, CONFIG_TIMEOUT_MS);
     });
-    var fetched = Promise.resolve()
+    var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
       .then(function () { return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" }); })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
@@ -62,12 +60,8 @@ var readyDetail = null;
 var failed = false;
 var EVENTS = { ready: 1, consent: 1, change: 1 };
 
-/**
- * Calls the engine so that nothing it throws (a wasm trap from a bug, or a
- * browser API a hostile page broke under us) reaches the page's code: the
- * first failure is logged once, and the call answers `fallback` (`null`,
- * `false`), which reads as "undecided, nothing granted", so nothing gated runs.
- */
+// Nothing the engine throws (a trap, a browser API broken by the page)
+// reaches page code: logged once; get()/accepted() answer null/false.
 function invoke(name, args, fallback) {
   try {
     return engine[name].apply(null, args);
@@ -107,7 +101,6 @@ var api = {
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
     var short = String(name).replace(/^kloudconsent:/, "");
-    // hasOwnProperty: `on("toString", f)` must not pass through Object.prototype.
     if (!Object.prototype.hasOwnProperty.call(EVENTS, short) || typeof callback !== "function") {
       console.error("kloudconsent.on: unknown event `" + name + "` or callback is not a function");
       return function () {};
@@ -141,9 +134,7 @@ Promise.all([
   domReady()
 ]).then(function (results) {
   var cfg = results[1];
-  // The engine is live before boot, so that page code reacting to `ready` or
-  // `consent` (fired during boot) already gets real answers from get() and
-  // accepted(), not the pre-boot null/false.
+  // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
   invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin]);
   var pending = queue;
