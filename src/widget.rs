@@ -75,12 +75,16 @@ impl Widget {
 
     /// Fires `ready` (and `consent` when decided) and releases what is allowed.
     pub fn start(&self) {
-        let consent = self.consent();
-        events::dispatch("ready", &decision::state_json(&consent, &self.config, None));
-        if consent.is_decided() {
-            events::dispatch("consent", &decision::state_json(&consent, &self.config, None));
+        let at_boot = self.consent();
+        events::dispatch("ready", &decision::state_json(&at_boot, &self.config, None));
+        // A ready listener may already have decided through the API (which
+        // fired change/consent itself for a first decision): from here on only
+        // what is in force now counts, never the value from before the event.
+        let now = self.consent();
+        if at_boot.is_decided() && now.is_decided() {
+            events::dispatch("consent", &decision::state_json(&now, &self.config, None));
         }
-        scripts::release(&consent, &self.config);
+        scripts::release(&self.consent(), &self.config);
     }
 
     fn load_stored(&self) -> Consent {
@@ -183,8 +187,11 @@ impl Widget {
         self.write_local(&record);
         self.write_cookie(&record);
         self.apply(before, Consent::Stored(record));
-        self.banner_under.set(false);
-        self.set_view(View::Hidden);
+        // Unless a listener reset it meanwhile (and so asked for the banner).
+        if self.consent().is_decided() {
+            self.banner_under.set(false);
+            self.set_view(View::Hidden);
+        }
     }
 
     /// `kloudconsent.reset()`: forget the decision and ask again.
@@ -217,19 +224,25 @@ impl Widget {
     }
 
     /// Installs `after` and performs every effect of the change.
+    ///
+    /// Page listeners run inside `dispatch` and may decide again through the
+    /// API (re-entrantly). So after each event the consent in force is read
+    /// afresh: scripts are released, and cookies deleted, for what holds now,
+    /// never for the `after` a listener has already replaced.
     fn apply(&self, before: Consent, after: Consent) {
         *self.consent.borrow_mut() = after.clone();
-        let changed = decision::changed(&before, &after, &self.config);
-        let revoked = decision::revoked(&before, &after, &self.config);
         if after.is_decided() {
+            let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
             events::dispatch("change", &detail);
-            if !before.is_decided() {
-                events::dispatch("consent", &decision::state_json(&after, &self.config, None));
+            let now = self.consent();
+            if !before.is_decided() && now.is_decided() {
+                events::dispatch("consent", &decision::state_json(&now, &self.config, None));
             }
         }
-        self.delete_revoked_cookies(&revoked);
-        scripts::release(&after, &self.config);
+        let now = self.consent();
+        self.delete_revoked_cookies(&decision::revoked(&before, &now, &self.config));
+        scripts::release(&now, &self.config);
         self.rerender();
     }
 
