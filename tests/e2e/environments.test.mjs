@@ -291,3 +291,51 @@ test("an internal fault while reading the stored decision: one console.error, ba
   await acceptAndExpectBothScripts(page);
   await context.close();
 });
+
+test("re-entrant calls from listeners: a decision changed inside ready/change wins; nothing runs on the stale one", async () => {
+  // A stored accept-all; the page's ready listener rejects everything at once
+  // (a consent-management bridge syncing from elsewhere could do this).
+  const { context, page } = await openPage(env);
+  await recordEvents(context);
+  await context.addCookies([{
+    name: "kloudconsent", url: env.server.url,
+    value: `1|1|${Date.now() - 1000}|${Date.now() + 1e9}|a|AAECAwQFBgcICQoLDA0ODw|necessary.analytics.functionality.security.marketing|`,
+  }]);
+  await context.addInitScript(() => {
+    addEventListener("kloudconsent:ready", () => window.kloudconsent.rejectAll(), { once: true });
+  });
+  await page.goto(url("/fixtures/basic.html"));
+  await waitReady(page);
+  await page.waitForTimeout(400);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.deepEqual(await gatedRuns(page), [], "nothing ran on the stale accept-all");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+
+  // First decision Accept all; the change listener narrows it to analytics only.
+  const b = await fresh("/fixtures/basic.html", () => {
+    addEventListener("kloudconsent:change", () => window.kloudconsent.set({ marketing: false }), { once: true });
+  });
+  await button(banner(b.page), "Accept all").click();
+  await b.page.waitForFunction(() => (window.__gatedRuns || []).length >= 1);
+  await b.page.waitForTimeout(400);
+  const state = await b.page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.method, "custom");
+  assert.equal(state.categories.marketing, false);
+  assert.deepEqual(await gatedRuns(b.page), ["analytics"], "marketing never ran");
+  assert.deepEqual(b.page.errors, []);
+  assert.deepEqual(widgetLogs(b.page, "error"), []);
+  await b.context.close();
+
+  // A change listener that resets: the banner comes back, nothing gated ran.
+  const c = await fresh("/fixtures/basic.html", () => {
+    addEventListener("kloudconsent:change", () => window.kloudconsent.reset(), { once: true });
+  });
+  await button(banner(c.page), "Accept all").click();
+  await c.page.waitForTimeout(400);
+  assert.equal(await c.page.evaluate(() => window.kloudconsent.get()), null);
+  assert.ok(await banner(c.page).isVisible(), "banner back");
+  assert.deepEqual(await gatedRuns(c.page), []);
+  assert.deepEqual(c.page.errors, []);
+  await c.context.close();
+});
