@@ -339,3 +339,18 @@ test("re-entrant calls from listeners: a decision changed inside ready/change wi
   assert.deepEqual(c.page.errors, []);
   await c.context.close();
 });
+
+test("a script queued behind a slow one does not run once its category is refused meanwhile; it runs when granted again", async () => {
+  const { context, page } = await fresh("/fixtures/queue.html");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForTimeout(200); // the slow analytics script is loading; marketing waits behind it
+  await page.evaluate(() => window.kloudconsent.set({ marketing: false }));
+  await page.waitForFunction(() => (window.__gatedRuns || []).includes("slow-analytics"));
+  await page.waitForTimeout(500);
+  assert.deepEqual(await gatedRuns(page), ["slow-analytics"], "marketing never ran while refused");
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.deepEqual(await gatedRuns(page), ["slow-analytics", "marketing"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -12,7 +12,8 @@
 //   serving the widget to other origins (or to sandboxed iframes, whose
 //   origin is opaque) must: the loader fetch()es the wasm.
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
-// - `/__config?delay=ms&status=N&body=...` serves a config slowly or failing.
+// - `/__config?delay=ms&status=N&body=...&type=...` serves a config (or,
+//   with type=text/javascript, a script) slowly or failing.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
@@ -78,7 +79,8 @@ async function handle(req, res, receipts) {
     const delay = Number(url.searchParams.get("delay") || 0);
     await new Promise((r) => setTimeout(r, delay));
     res.writeHead(Number(url.searchParams.get("status") || 200), {
-      "content-type": "application/json", "access-control-allow-origin": "*",
+      "content-type": url.searchParams.get("type") || "application/json",
+      "access-control-allow-origin": "*",
     });
     return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
