@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for building, demoing and testing KloudConsent.
 # Idempotent: each step checks first. Reaches only the package registries
-# (crates.io, npm, Debian). Fresh machine: ~12 min on 2 cores (Trunk is most).
+# (crates.io, npm, Debian). Fresh machine: ~20 min on 2 cores (Trunk ~7 min,
+# geckodriver ~4-8 min are most).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+# Firefox ESR's WebDriver server (second browser engine for the tests).
+GECKODRIVER_VERSION=0.37.1
+# The fuzzing front end (runs on nightly, which the image has).
+CARGO_FUZZ_VERSION=0.13.2
 # Must equal the `wasm-bindgen = "=..."` pin in Cargo.toml.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -27,15 +32,34 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  step "Chromium and ChromeDriver (Debian)"
+if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
+  step "geckodriver $GECKODRIVER_VERSION (cargo install, ~4-8 min)"
+  cargo install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
+fi
+
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  step "nightly Rust (for cargo fuzz)"
+  rustup toolchain install nightly --profile minimal
+fi
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  step "cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~1 min)"
+  cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
+fi
+
+APT_MISSING=()
+[ -x /usr/bin/chromium ] || APT_MISSING+=(chromium)
+[ -x /usr/bin/chromedriver ] || APT_MISSING+=(chromium-driver)
+[ -x /usr/bin/firefox-esr ] || APT_MISSING+=(firefox-esr)
+if [ ${#APT_MISSING[@]} -gt 0 ]; then
+  step "Debian packages: ${APT_MISSING[*]} (~1-2 min)"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_MISSING[@]}" >/dev/null
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+   || [ ! -d node_modules/selenium-webdriver ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm packages (binaryen's wasm-opt, playwright-core, axe-core)"
+  step "npm packages (binaryen's wasm-opt, playwright-core, axe-core, selenium-webdriver)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 step "ready"

@@ -2,7 +2,7 @@
 //! `window.kloudconsent` (the API object itself is defined by the loader so
 //! that it exists, and queues calls, before the wasm has loaded).
 
-use crate::browser::{console, dom, scripts};
+use crate::browser::{console, dom, panic, scripts};
 use crate::browser::{embeds, gtag};
 use crate::domain::{choices, config, decision, Choice, Config};
 use crate::widget::{self, Widget};
@@ -14,6 +14,11 @@ use web_sys::HtmlElement;
 /// Starts the widget once per page. `config_text`/`config_error` come from
 /// the loader, which fetched `data-config` (or read the inline config) in
 /// parallel with the wasm download; `origin` names where they came from.
+///
+/// The order is fail-closed: the widget exists, undecided with its banner,
+/// before anything stored is read, and gated scripts are released last. An
+/// exception at any step leaves "banner up, nothing gated ran" (the loader
+/// catches it and logs it once).
 #[wasm_bindgen]
 pub fn kc_boot(
     script: Option<HtmlElement>,
@@ -21,6 +26,7 @@ pub fn kc_boot(
     config_error: Option<String>,
     origin: String,
 ) {
+    panic::install();
     if widget::current().is_some() {
         return;
     }
@@ -28,7 +34,7 @@ pub fn kc_boot(
     // Before anything can read consent: the Consent Mode defaults.
     gtag::send_defaults(&config);
     scripts::set_nonce(script.map(|s| s.nonce()));
-    let widget = Widget::boot(config);
+    let widget = Widget::new(config);
     ui::mount(widget.clone());
     listen_for_openers();
     listen_for_other_tabs();
@@ -44,6 +50,7 @@ pub fn kc_boot(
             embeds::update(&consent, &w.config, &[]);
         }
     });
+    widget.load();
     widget.start();
 }
 

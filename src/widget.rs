@@ -45,42 +45,55 @@ pub fn current() -> Option<Rc<Widget>> {
 }
 
 impl Widget {
-    /// Reads both stores and the signals, and decides what is in force.
-    pub fn boot(config: Config) -> Rc<Widget> {
-        let local = LocalStore;
+    /// Registers the page's widget in its fail-closed state: undecided, banner
+    /// up, nothing released. [`Widget::load`] then reads what is stored.
+    ///
+    /// Two steps, so that if reading ever fails (a bug, or a hostile page
+    /// breaking a browser API under us) what remains is exactly this state:
+    /// Yew renders in a microtask after boot, so the banner still appears, and
+    /// a choice made there overwrites whatever broke the read.
+    pub fn new(config: Config) -> Rc<Widget> {
         let cookie = CookieStore { domain: config.cookie_domain.clone() };
-        let signals = signals::read();
         let widget = Rc::new(Widget {
             config: Rc::new(config),
-            signals,
+            signals: signals::read(),
             consent: RefCell::new(Consent::Undecided),
-            view: Cell::new(View::Hidden),
+            view: Cell::new(View::Banner),
             banner_under: Cell::new(false),
-            local,
+            local: LocalStore,
             cookie,
             rerender: RefCell::new(None),
         });
-        let consent = widget.load_stored();
-        widget.view.set(widget.initial_view(&consent));
-        *widget.consent.borrow_mut() = consent;
         WIDGET.with(|w| *w.borrow_mut() = Some(widget.clone()));
         widget
+    }
+
+    /// Reads both stores and decides what is in force (and so what shows).
+    pub fn load(&self) {
+        let consent = self.load_stored();
+        self.view.set(self.initial_view(&consent));
+        *self.consent.borrow_mut() = consent;
     }
 
     /// Tells Consent Mode what is known, fires `ready` (and `consent` when
     /// decided) and releases what is allowed.
     pub fn start(&self) {
-        let consent = self.consent();
+        let at_boot = self.consent();
         // Undecided: the defaults already say everything optional is denied.
-        if consent != Consent::Undecided {
-            gtag::announce(&consent, &self.config);
+        if at_boot != Consent::Undecided {
+            gtag::announce(&at_boot, &self.config);
         }
-        events::dispatch("ready", &decision::state_json(&consent, &self.config, None));
-        if consent.is_decided() {
-            events::dispatch("consent", &decision::state_json(&consent, &self.config, None));
+        events::dispatch("ready", &decision::state_json(&at_boot, &self.config, None));
+        // A ready listener may already have decided through the API (which
+        // fired change/consent itself for a first decision): from here on only
+        // what is in force now counts, never the value from before the event.
+        let now = self.consent();
+        if at_boot.is_decided() && now.is_decided() {
+            events::dispatch("consent", &decision::state_json(&now, &self.config, None));
         }
-        scripts::release(&consent, &self.config);
-        embeds::update(&consent, &self.config, &[]);
+        let now = self.consent();
+        scripts::release(&now, &self.config);
+        embeds::update(&now, &self.config, &[]);
     }
 
     fn load_stored(&self) -> Consent {
@@ -186,8 +199,11 @@ impl Widget {
             receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
         }
         self.apply(before, Consent::Stored(record));
-        self.banner_under.set(false);
-        self.set_view(View::Hidden);
+        // Unless a listener reset it meanwhile (and so asked for the banner).
+        if self.consent().is_decided() {
+            self.banner_under.set(false);
+            self.set_view(View::Hidden);
+        }
     }
 
     /// `kloudconsent.reset()`: forget the decision and ask again.
@@ -220,23 +236,32 @@ impl Widget {
     }
 
     /// Installs `after` and performs every effect of the change.
+    ///
+    /// Page listeners run inside `dispatch` and may decide again through the
+    /// API (re-entrantly). So after each event the consent in force is read
+    /// afresh: scripts are released, and cookies deleted, for what holds now,
+    /// never for the `after` a listener has already replaced.
     fn apply(&self, before: Consent, after: Consent) {
         *self.consent.borrow_mut() = after.clone();
-        let changed = decision::changed(&before, &after, &self.config);
-        let revoked = decision::revoked(&before, &after, &self.config);
         // First, so that whatever the page or a released script does next
         // already runs under the new consent.
         gtag::announce(&after, &self.config);
         if after.is_decided() {
+            let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
             events::dispatch("change", &detail);
-            if !before.is_decided() {
-                events::dispatch("consent", &decision::state_json(&after, &self.config, None));
+            let now = self.consent();
+            if !before.is_decided() && now.is_decided() {
+                events::dispatch("consent", &decision::state_json(&now, &self.config, None));
             }
         }
+        // A listener may have decided again during the events: act on what
+        // is in force now, never on the value from before them.
+        let now = self.consent();
+        let revoked = decision::revoked(&before, &now, &self.config);
         self.delete_revoked_cookies(&revoked);
-        scripts::release(&after, &self.config);
-        embeds::update(&after, &self.config, &revoked);
+        scripts::release(&now, &self.config);
+        embeds::update(&now, &self.config, &revoked);
         self.rerender();
     }
 
@@ -263,9 +288,10 @@ impl Widget {
     }
 }
 
-/// Seconds from now until the record expires.
+/// Seconds from now until the record expires. Saturating: the clock is the
+/// page's `Date.now`, which a page can replace with anything.
 fn max_age(record: &ConsentRecord) -> i64 {
-    ((record.expires_at_ms - clock::now_ms()) / 1000).max(0)
+    (record.expires_at_ms.saturating_sub(clock::now_ms()) / 1000).max(0)
 }
 
 fn same_decision(a: &Consent, b: &Consent) -> bool {

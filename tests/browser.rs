@@ -113,3 +113,124 @@ fn gated_inline_scripts_run_only_when_granted_and_only_once() {
     assert!(!ran("__t_unknown"));
     div.remove();
 }
+
+// ---- hardening: the adapters never throw when the browser refuses ----------
+
+/// Replaces `target[key]` with an accessor whose getter and setter throw,
+/// and returns a function that puts the original back.
+fn make_throwing(target: &JsValue, key: &str) -> impl FnOnce() {
+    let object: &js_sys::Object = target.unchecked_ref();
+    let original = js_sys::Object::get_own_property_descriptor::<JsValue>(object, &key.into());
+    let thrower = js_sys::Function::new_no_args("throw new Error('refused by the test')");
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"get".into(), &thrower).unwrap();
+    js_sys::Reflect::set(&descriptor, &"set".into(), &thrower).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE).unwrap();
+    js_sys::Object::define_property(object, &key.into(), &descriptor);
+    let (object, key) = (object.clone(), key.to_owned());
+    move || {
+        if original.is_undefined() {
+            js_sys::Reflect::delete_property(&object, &key.into()).unwrap();
+        } else {
+            js_sys::Object::define_property(&object, &key.into(), original.unchecked_ref());
+        }
+    }
+}
+
+fn prototype_of(value: &JsValue) -> JsValue {
+    js_sys::Object::get_prototype_of(value).into()
+}
+
+#[wasm_bindgen_test]
+fn local_store_survives_a_throwing_local_storage() {
+    let window: JsValue = web_sys::window().unwrap().into();
+    let restore = make_throwing(&window, "localStorage");
+    let store = LocalStore;
+    assert!(store.read().is_empty());
+    assert!(store.write("x", 60).is_err());
+    store.clear();
+    restore();
+    assert!(web_sys::window().unwrap().local_storage().unwrap().is_some(), "restored");
+}
+
+#[wasm_bindgen_test]
+fn cookie_store_survives_a_throwing_document_cookie() {
+    // `cookie` is an accessor on Document.prototype (HTMLDocument's parent).
+    let document: JsValue = document().into();
+    let html_document_proto = prototype_of(&document);
+    let document_proto = prototype_of(&html_document_proto);
+    let restore = make_throwing(&document_proto, "cookie");
+    let store = CookieStore { domain: Some(".example.test".into()) };
+    assert!(store.read().is_empty());
+    assert!(store.write("1|1|2|3|a|abcdefgh|necessary|", 60).is_err());
+    store.clear();
+    cookie::expire_everywhere("_ga", Some(".example.test"));
+    assert!(cookie::all().is_empty());
+    restore();
+}
+
+#[wasm_bindgen_test]
+fn signals_survive_a_throwing_navigator() {
+    let window: JsValue = web_sys::window().unwrap().into();
+    // `navigator` lives on the window itself or on its prototype chain,
+    // depending on the engine.
+    let own = js_sys::Object::get_own_property_descriptor::<JsValue>(window.unchecked_ref(), &"navigator".into());
+    let owner = if own.is_undefined() {
+        prototype_of(&window)
+    } else {
+        window.clone()
+    };
+    let restore = make_throwing(&owner, "navigator");
+    let s = signals::read();
+    restore();
+    assert!(!s.dnt && !s.gpc);
+}
+
+#[wasm_bindgen_test]
+fn events_survive_a_listener_that_throws() {
+    let window = web_sys::window().unwrap();
+    let thrower = js_sys::Function::new_no_args("throw new Error('page listener boom')");
+    window.add_event_listener_with_callback("kloudconsent:boom", &thrower).unwrap();
+    events::dispatch("boom", "{}");
+    events::dispatch("boom", "not json either");
+    window.remove_event_listener_with_callback("kloudconsent:boom", &thrower).unwrap();
+}
+
+/// Runs `f` with `console.error` recording its first argument, and returns
+/// what was recorded.
+fn console_errors_during(f: impl FnOnce()) -> Vec<String> {
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    let original = js_sys::Reflect::get(&console, &"error".into()).unwrap();
+    let log = js_sys::Array::new();
+    let recorder = js_sys::Function::new_with_args("m", "this.push(m)").bind0(&log);
+    js_sys::Reflect::set(&console, &"error".into(), &recorder).unwrap();
+    f();
+    js_sys::Reflect::set(&console, &"error".into(), &original).unwrap();
+    log.iter().filter_map(|v| v.as_string()).collect()
+}
+
+#[wasm_bindgen_test]
+fn panic_report_is_one_clear_console_error() {
+    let logged = console_errors_during(|| {
+        kloudconsent::browser::panic::report(Some("index out of bounds"), Some(("src/x.rs", 7)));
+        kloudconsent::browser::panic::report(None, None);
+    });
+    assert_eq!(logged.len(), 2);
+    assert!(
+        logged[0].starts_with("kloudconsent: internal error (index out of bounds at src/x.rs:7); gated scripts"),
+        "{}",
+        logged[0]
+    );
+    assert!(logged[1].starts_with("kloudconsent: internal error (panic);"), "{}", logged[1]);
+}
+
+/// Installing the hook (twice, as a second boot call would) keeps panics
+/// panics: the test still fails over to the harness. (The hook replaces the
+/// harness's own, so this test cannot also check the panic's text.)
+#[wasm_bindgen_test]
+#[should_panic]
+fn panic_hook_installs_and_panics_still_abort() {
+    kloudconsent::browser::panic::install();
+    kloudconsent::browser::panic::install();
+    panic!("deliberate test panic");
+}

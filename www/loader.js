@@ -14,7 +14,9 @@
 // queued until it has booted.
 
 var CONFIG_TIMEOUT_MS = 4000;
-var base = new URL(".", (script && script.src) || location.href);
+// Not location.href: in a srcdoc iframe it is about:srcdoc, no base URL.
+var pageBase = document.baseURI || location.href;
+var base = new URL(".", (script && script.src) || pageBase);
 var wasmUrl = new URL("kloudconsent_bg.wasm", base);
 var configUrl = script && script.getAttribute("data-config");
 
@@ -27,7 +29,8 @@ function loadConfig() {
         resolve({ error: "timed out after " + CONFIG_TIMEOUT_MS + " ms", origin: origin });
       }, CONFIG_TIMEOUT_MS);
     });
-    var fetched = fetch(new URL(configUrl, location.href), { credentials: "same-origin" })
+    var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
+      .then(function () { return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" }); })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.text();
@@ -54,21 +57,37 @@ var engine = null; // the wasm exports once booted
 var queue = [];    // calls made before boot, replayed in order
 var readyFired = false;
 var readyDetail = null;
+var failed = false;
 var EVENTS = { ready: 1, consent: 1, change: 1 };
+
+// Nothing the engine throws (a trap, a browser API broken by the page)
+// reaches page code: logged once; get()/accepted() answer null/false.
+function invoke(name, args, fallback) {
+  try {
+    return engine[name].apply(null, args);
+  } catch (e) {
+    if (!failed) {
+      failed = true;
+      console.error("kloudconsent: internal error in " + name + " (" + (e && e.message || e) +
+        "); gated scripts not yet released stay blocked.");
+    }
+    return fallback;
+  }
+}
 
 function later(name) {
   return function () {
     var args = arguments;
-    if (engine) return engine[name].apply(null, args);
-    queue.push(function () { engine[name].apply(null, args); });
+    if (engine) return invoke(name, args);
+    queue.push(function () { invoke(name, args); });
   };
 }
 
 var api = {
   /** The consent state (contract section 4), or null while undecided. */
-  get: function () { return engine ? engine.kc_get() : null; },
+  get: function () { return engine ? invoke("kc_get", [], null) : null; },
   /** Whether category `id` is granted now. */
-  accepted: function (id) { return engine ? engine.kc_accepted(String(id)) : false; },
+  accepted: function (id) { return engine ? invoke("kc_accepted", [String(id)], false) : false; },
   acceptAll: later("kc_accept_all"),
   rejectAll: later("kc_reject_all"),
   set: function (choices) {
@@ -82,7 +101,7 @@ var api = {
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
     var short = String(name).replace(/^kloudconsent:/, "");
-    if (!EVENTS[short] || typeof callback !== "function") {
+    if (!Object.prototype.hasOwnProperty.call(EVENTS, short) || typeof callback !== "function") {
       console.error("kloudconsent.on: unknown event `" + name + "` or callback is not a function");
       return function () {};
     }
@@ -169,11 +188,11 @@ Promise.all([
   loadConfig(),
   domReady()
 ]).then(function (results) {
-  var exports = wasm_bindgen;
   var cfg = results[1];
-  exports.kc_connect_gtag(kcGtag, consentDefaultsSent);
-  exports.kc_boot(script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin);
-  engine = exports;
+  // Live before boot: ready/consent listeners (fired in boot) may call get().
+  engine = wasm_bindgen;
+  invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
+  invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin]);
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });

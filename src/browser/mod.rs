@@ -11,6 +11,7 @@ pub mod events;
 pub mod gtag;
 pub mod placeholder;
 pub mod receipt;
+pub mod panic;
 pub mod scripts;
 pub mod signals;
 pub mod storage;

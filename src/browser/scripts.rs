@@ -38,6 +38,7 @@ pub fn set_nonce(nonce: Option<String>) {
 
 /// Queues every waiting tag that `consent` now allows and starts running them.
 pub fn release(consent: &Consent, config: &Config) {
+    drop_refused(consent, config);
     for tag in dom::query_all(PENDING) {
         if tag.has_attribute(MARK) {
             continue;
@@ -60,6 +61,29 @@ pub fn release(consent: &Consent, config: &Config) {
         }
     }
     pump();
+}
+
+fn allowed(tag: &Element, consent: &Consent, config: &Config) -> bool {
+    let attr = tag.get_attribute("data-consent").unwrap_or_default();
+    gating::verdict(&gating::parse_gate(&attr), consent, config) == Verdict::Run
+}
+
+/// Tags queued behind an external script that is still loading were allowed
+/// by an earlier decision. Every change of decision comes through
+/// [`release`], so here the queue is cut down to what `consent` allows; the
+/// rest go back to waiting (unmarked) and run if granted again.
+fn drop_refused(consent: &Consent, config: &Config) {
+    let refused = QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        let (keep, refused): (VecDeque<Element>, VecDeque<Element>) = std::mem::take(&mut q.tags)
+            .into_iter()
+            .partition(|tag| allowed(tag, consent, config));
+        q.tags = keep;
+        refused
+    });
+    for tag in refused {
+        let _ = tag.remove_attribute(MARK);
+    }
 }
 
 /// Runs queued tags until one must be waited for.

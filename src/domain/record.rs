@@ -925,6 +925,55 @@ mod tests {
         chars.into_iter().collect()
     }
 
+    /// The cookie rows of tests/e2e/hostile-storage.test.mjs, at host level:
+    /// each is refused with an error, never a panic and never a record.
+    #[test]
+    fn hostile_cookie_values_are_refused() {
+        let valid = |f: &dyn Fn(&mut Vec<String>)| {
+            let mut fields: Vec<String> = SAMPLE_COOKIE.split('|').map(str::to_owned).collect();
+            f(&mut fields);
+            fields.join("|")
+        };
+        let cases = [
+            String::new(),
+            "hello-world".into(),
+            "1".into(),
+            "1|".into(),
+            "|||||||".into(),
+            format!("1|{}", "A".repeat(3998)),
+            format!("\"{SAMPLE_COOKIE}\""),
+            "<img/src=x/onerror=window.__xss=1>".into(),
+            SAMPLE_COOKIE
+                .split('|')
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("|"),
+            format!("{SAMPLE_COOKIE}|extra"),
+            valid(&|f| f[1] = "NaN".into()),
+            valid(&|f| f[2] = "NaN".into()),
+            valid(&|f| f[3] = "Infinity".into()),
+            valid(&|f| f[2] = "-1".into()),
+            valid(&|f| f[3] = "1e13".into()),
+            valid(&|f| f[3] = "99999999999999999999".into()),
+            valid(&|f| f[3] = "253402300800000".into()), // year 10000
+            valid(&|f| f[1] = "4294967296".into()),
+            valid(&|f| f[4] = "s".into()),
+            valid(&|f| f[5] = "short".into()),
+            valid(&|f| f[6] = "analytics.analytics".into()),
+            valid(&|f| f[6] = "necessary..security".into()),
+            valid(&|f| {
+                f[6].clear();
+                f[7].clear();
+            }),
+        ];
+        for case in &cases {
+            assert!(decode_cookie(case).is_err(), "accepted {case:?}");
+        }
+        assert!(
+            matches!(decode_cookie(&valid(&|f| f[0] = "2".into())), Err(RecordError::UnknownVersion(v)) if v == "2")
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 

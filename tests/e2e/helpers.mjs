@@ -10,12 +10,18 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Starts the server and the browser; call from `before`. */
-export async function launch() {
+/**
+ * Chromium resolves every `*.kloud.test` host to the local server, so a test
+ * can use real domain cookies (`Domain=.kloud.test` next to a host-only one).
+ */
+export const KLOUD_TEST_ARGS = ["--host-resolver-rules=MAP *.kloud.test 127.0.0.1"];
+
+/** Starts the server and the browser; call from `before`. `args` are extra Chromium flags. */
+export async function launch({ args = [] } = {}) {
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
   });
   return {
     server,
@@ -94,3 +100,14 @@ ${body}</body></html>`;
 export const GATED_PAIR = `
 <script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>
 <script type="text/plain" data-consent="marketing" src="/demo/marketing.js"></script>`;
+/** Console errors and warnings the widget logged (they all start with `kloudconsent`). */
+export const widgetLogs = (page, type = "error") =>
+  page.logs.filter((l) => l.startsWith(type + ": kloudconsent"));
+
+/** The text of every element in the widget's shadow root, and its element count. */
+export const shadowSummary = (page) => page.evaluate(() => {
+  const root = document.querySelector("kloud-consent")?.shadowRoot;
+  if (!root) return null;
+  const tags = [...root.querySelectorAll("*")].map((e) => e.localName);
+  return { tags, text: root.textContent };
+});

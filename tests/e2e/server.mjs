@@ -4,9 +4,16 @@
 //   copies when the client accepts them, with correct types (application/wasm
 //   for streaming instantiation).
 // - `/fixtures/` serves tests/e2e/pages/ (host pages for the tests).
-// - `?csp=strict` on an HTML page adds a strict Content-Security-Policy.
+// - `?csp=strict` on an HTML page adds a strict Content-Security-Policy;
+//   `?csp=nonce` the same with `'nonce-XYZ'` allowed for scripts.
+// - `{{name}}` in a fixture page becomes the `name` query parameter
+//   (HTML-escaped), so one page serves every data-config or nonce case.
+// - dist/ files are sent with `Access-Control-Allow-Origin: *`, as a CDN
+//   serving the widget to other origins (or to sandboxed iframes, whose
+//   origin is opaque) must: the loader fetch()es the wasm.
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
-// - `/__config?delay=ms&status=N&body=...` serves a config slowly or failing.
+// - `/__config?delay=ms&status=N&body=...&type=...` serves a config (or,
+//   with type=text/javascript, a script) slowly or failing.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
@@ -26,6 +33,12 @@ const TYPES = {
 };
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+export const NONCE = "XYZ";
+export const NONCE_CSP =
+  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'`;
+const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP };
+
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
   const receipts = [];
@@ -65,8 +78,11 @@ async function handle(req, res, receipts) {
   if (url.pathname === "/__config") {
     const delay = Number(url.searchParams.get("delay") || 0);
     await new Promise((r) => setTimeout(r, delay));
-    res.writeHead(Number(url.searchParams.get("status") || 200), { "content-type": "application/json" });
-    return res.end(url.searchParams.get("body") || "{}");
+    res.writeHead(Number(url.searchParams.get("status") || 200), {
+      "content-type": url.searchParams.get("type") || "application/json",
+      "access-control-allow-origin": "*",
+    });
+    return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
   const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
@@ -75,8 +91,14 @@ async function handle(req, res, receipts) {
   if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
   const type = TYPES[extname(file)] || "application/octet-stream";
   const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
-  if (type.startsWith("text/html") && url.searchParams.get("csp") === "strict") {
-    headers["content-security-policy"] = STRICT_CSP;
+  const csp = CSPS[url.searchParams.get("csp")];
+  if (type.startsWith("text/html") && csp) headers["content-security-policy"] = csp;
+  if (prefix === "/") headers["access-control-allow-origin"] = "*";
+  if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
+    const html = (await readFile(file, "utf8"))
+      .replace(/\{\{(\w+)\}\}/g, (_, name) => escapeHtml(url.searchParams.get(name) || ""));
+    res.writeHead(200, headers);
+    return res.end(html);
   }
   const accept = String(req.headers["accept-encoding"] || "");
   for (const [enc, ext] of [["br", ".br"], ["gzip", ".gz"]]) {

@@ -1,0 +1,199 @@
+// The core end-to-end flows in a second engine: Firefox ESR through WebDriver
+// (selenium-webdriver + geckodriver). First visit, accept, reject, custom
+// save, reload, DNT/GPC and gating, against the same dist/ and server as the
+// Chromium suite. The shadow root is reached with getShadowRoot().
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { homedir } from "node:os";
+import { Builder, By, until } from "selenium-webdriver";
+import firefox from "selenium-webdriver/firefox.js";
+import { startServer } from "../e2e/server.mjs";
+
+const PAGE = "/fixtures/recorded.html";
+// Keep Firefox off the (closed) network.
+const PREFS = {
+  "app.update.disabledForTesting": true,
+  "browser.safebrowsing.update.enabled": false,
+  "datareporting.policy.dataSubmissionEnabled": false,
+  "network.captive-portal-service.enabled": false,
+  "network.connectivity-service.enabled": false,
+  "toolkit.telemetry.enabled": false,
+};
+
+let server;
+let driver;
+before(async () => {
+  server = await startServer();
+  driver = await startFirefox();
+});
+after(async () => {
+  await driver?.quit();
+  await server?.close();
+});
+
+function startFirefox(prefs = {}) {
+  const options = new firefox.Options()
+    .addArguments("-headless")
+    .setBinary(process.env.FIREFOX || "/usr/bin/firefox-esr");
+  for (const [k, v] of Object.entries({ ...PREFS, ...prefs })) options.setPreference(k, v);
+  const service = new firefox.ServiceBuilder(process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`);
+  return new Builder().forBrowser("firefox").setFirefoxOptions(options).setFirefoxService(service).build();
+}
+
+const js = (d, fn, ...args) => d.executeScript(`return (${fn}).apply(null, arguments)`, ...args);
+const gatedRuns = (d) => js(d, () => window.__gatedRuns || []);
+const eventNames = (d) => js(d, () => window.__events.map((e) => e.name));
+const errors = (d) => js(d, () => window.__errors);
+const get = (d) => js(d, () => window.kloudconsent.get());
+
+/** A clean origin: no cookies, no localStorage, then the page, ready. */
+async function fresh(d = driver, path = PAGE) {
+  await d.get(server.url + "/fixtures/plain.html");
+  await d.manage().deleteAllCookies();
+  await js(d, () => localStorage.clear());
+  return open(d, path);
+}
+
+async function open(d, path = PAGE) {
+  await d.get(server.url + path);
+  await d.wait(() => js(d, () => window.__events.some((e) => e.name === "ready")), 15000, "ready");
+  // Let Yew's deferred render and released scripts run.
+  await d.sleep(150);
+}
+
+async function shadow(d) {
+  const host = await d.findElement(By.css("kloud-consent"));
+  return host.getShadowRoot();
+}
+
+async function bannerShown(d) {
+  return (await (await shadow(d)).findElements(By.css(".kc-banner"))).length === 1;
+}
+
+/** The button with exactly this text inside `scope` (the banner or dialog). */
+async function button(d, scopeCss, name) {
+  const root = await shadow(d);
+  await d.wait(async () => (await root.findElements(By.css(scopeCss))).length > 0, 5000, scopeCss);
+  for (const b of await root.findElements(By.css(`${scopeCss} button`))) {
+    if ((await b.getText()).trim() === name || (await b.getAttribute("aria-label")) === name) return b;
+  }
+  throw new Error(`no button ${name} in ${scopeCss}`);
+}
+
+const waitRuns = (d, n) => d.wait(async () => (await gatedRuns(d)).length >= n, 5000, `${n} gated runs`);
+
+test("first visit: banner with three buttons and both links; nothing gated; ready(null)", async () => {
+  await fresh();
+  assert.ok(await bannerShown(driver));
+  for (const name of ["Accept all", "Reject all", "Manage preferences"]) await button(driver, ".kc-banner", name);
+  const root = await shadow(driver);
+  const links = await root.findElements(By.css(".kc-banner a"));
+  assert.deepEqual(await Promise.all(links.map((a) => a.getText())), ["Cookie Policy", "Privacy Policy"]);
+  assert.equal(await get(driver), null);
+  assert.deepEqual(await gatedRuns(driver), []);
+  assert.deepEqual(await eventNames(driver), ["ready"]);
+  assert.deepEqual(await errors(driver), []);
+});
+
+test("Accept all: both stores, each gated script once, change then consent; a reload keeps it", async () => {
+  await fresh();
+  await (await button(driver, ".kc-banner", "Accept all")).click();
+  await waitRuns(driver, 2);
+  assert.deepEqual(await gatedRuns(driver), ["analytics", "marketing"]);
+  assert.equal(await bannerShown(driver), false);
+  const state = await get(driver);
+  assert.equal(state.method, "accept-all");
+  assert.equal(JSON.parse(await js(driver, () => localStorage.getItem("kloudconsent"))).id, state.id);
+  const cookie = await driver.manage().getCookie("kloudconsent");
+  assert.ok(cookie.value.startsWith("1|1|") && cookie.value.includes(state.id));
+  assert.equal(cookie.sameSite, "Lax");
+  assert.deepEqual(await eventNames(driver), ["ready", "change", "consent"]);
+
+  await open(driver);
+  await waitRuns(driver, 2);
+  assert.equal(await bannerShown(driver), false);
+  assert.deepEqual(await gatedRuns(driver), ["analytics", "marketing"]);
+  assert.deepEqual(await eventNames(driver), ["ready", "consent"]);
+  assert.equal((await get(driver)).id, state.id);
+  assert.deepEqual(await errors(driver), []);
+});
+
+test("Reject all: nothing gated, and a reload keeps it that way", async () => {
+  await fresh();
+  await (await button(driver, ".kc-banner", "Reject all")).click();
+  await driver.wait(async () => (await get(driver)) !== null, 5000);
+  assert.equal((await get(driver)).method, "reject-all");
+  await open(driver);
+  assert.equal(await bannerShown(driver), false);
+  assert.deepEqual(await gatedRuns(driver), []);
+  assert.equal(await js(driver, () => window.kloudconsent.accepted("analytics")), false);
+  assert.equal(await js(driver, () => window.kloudconsent.accepted("security")), true);
+  assert.deepEqual(await errors(driver), []);
+});
+
+test("custom save in the preference tool stores exactly the chosen categories; required stay on", async () => {
+  await fresh();
+  await (await button(driver, ".kc-banner", "Manage preferences")).click();
+  const root = await shadow(driver);
+  await driver.wait(async () => (await root.findElements(By.css("[role=dialog]"))).length === 1, 5000);
+  const analytics = await root.findElement(By.css("#kc-switch-analytics"));
+  assert.equal(await analytics.isSelected(), false);
+  await analytics.click();
+  assert.equal(await analytics.isSelected(), true);
+  const necessary = await root.findElement(By.css("#kc-switch-necessary"));
+  await driver.executeScript("arguments[0].click()", necessary);
+  assert.equal(await necessary.isSelected(), true, "required stays on");
+  await (await button(driver, "[role=dialog]", "Save preferences")).click();
+  await waitRuns(driver, 1);
+  await driver.sleep(200);
+  assert.deepEqual(await gatedRuns(driver), ["analytics"]);
+  const state = await get(driver);
+  assert.equal(state.method, "custom");
+  assert.deepEqual(state.categories, { necessary: true, analytics: true, functionality: false, security: true, marketing: false });
+  const change = await js(driver, () => window.__events.find((e) => e.name === "change").detail.changed);
+  assert.deepEqual(change, ["analytics"]);
+  assert.equal(await bannerShown(driver), false);
+  assert.deepEqual(await errors(driver), []);
+});
+
+test("gating: a gated script added after the decision runs; an unknown category never runs", async () => {
+  await fresh();
+  await (await button(driver, ".kc-banner", "Accept all")).click();
+  await waitRuns(driver, 2);
+  await js(driver, () => {
+    for (const [gate, name] of [["analytics", "late"], ["nonsense", "unknown"]]) {
+      const s = document.createElement("script");
+      s.type = "text/plain";
+      s.dataset.consent = gate;
+      s.textContent = `window.__gatedRuns.push(${JSON.stringify(name)})`;
+      document.body.appendChild(s);
+    }
+  });
+  await waitRuns(driver, 3);
+  await driver.sleep(200);
+  assert.deepEqual(await gatedRuns(driver), ["analytics", "marketing", "late"]);
+  assert.deepEqual(await errors(driver), []);
+});
+
+test("Global Privacy Control / Do Not Track: no banner, method signal, nothing gated; an explicit choice wins", async () => {
+  const d = await startFirefox({
+    "privacy.globalprivacycontrol.enabled": true,
+    "privacy.donottrackheader.enabled": true,
+  });
+  try {
+    await fresh(d);
+    const signals = await js(d, () => [navigator.globalPrivacyControl, navigator.doNotTrack]);
+    assert.ok(signals[0] === true || signals[1] === "1", `a signal is on: ${JSON.stringify(signals)}`);
+    assert.equal(await bannerShown(d), false);
+    assert.equal((await get(d)).method, "signal");
+    assert.deepEqual(await gatedRuns(d), []);
+    await js(d, () => window.kloudconsent.show());
+    await (await button(d, "[role=dialog]", "Accept all")).click();
+    await waitRuns(d, 2);
+    await open(d);
+    assert.equal((await get(d)).method, "accept-all", "the stored choice beats the signal");
+    assert.deepEqual(await errors(d), []);
+  } finally {
+    await d.quit();
+  }
+});
