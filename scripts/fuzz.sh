@@ -2,7 +2,7 @@
 # Fuzzes the decoders of everything a page, storage or a site owner can hand
 # the widget (cargo-fuzz: libFuzzer + AddressSanitizer, on nightly). Usage:
 #   bash scripts/fuzz.sh [seconds per target] [target ...]
-# scripts/test.sh runs 20 s per target; for a long run (see docs/security.md):
+# scripts/test.sh runs 20 s per target; for a long run (see the README, "Fuzzing"):
 #   bash scripts/fuzz.sh 1800
 # A crash stops the run and leaves the input in fuzz/artifacts/<target>/:
 # turn it into a regression test in src/domain before fixing it.
