@@ -103,7 +103,7 @@ test("markup in every text field, label, description and provider is rendered as
   const shownLiterally = async (keys) => {
     const shadow = await shadowSummary(page);
     for (const key of keys) assert.ok(shadow.text.includes(texts[key]), `${key} shown literally`);
-    const injected = shadow.tags.filter((t) => ["img", "b", "script", "svg", "iframe"].includes(t));
+    const injected = shadow.foreign.filter((t) => ["img", "b", "script", "svg", "iframe"].includes(t));
     assert.deepEqual(injected, [], "no element injected");
     return shadow;
   };

@@ -174,13 +174,17 @@ test("aggressive host CSS on *, div and button does not change the widget (compu
     });
   }, PROPS);
   const states = {};
+  // Entry animations must have finished before styles are compared.
+  const settled = (page) => page.evaluate(() => Promise.all(
+    document.querySelector("kloud-consent").shadowRoot.getAnimations().map((a) => a.finished)));
   for (const path of ["/fixtures/basic.html", "/fixtures/hostile-css.html"]) {
     const { context, page } = await fresh(path);
     await banner(page).waitFor();
+    await settled(page);
     const bannerState = await snapshot(page);
     await button(banner(page), "Manage preferences").click();
     await dialog(page).waitFor();
-    await page.waitForTimeout(300); // the dialog's entry animation
+    await settled(page);
     states[path] = { bannerState, dialogState: await snapshot(page) };
     // Still usable: the buttons take clicks.
     await button(dialog(page), "Reject all").click();

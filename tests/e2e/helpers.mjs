@@ -109,5 +109,10 @@ export const shadowSummary = (page) => page.evaluate(() => {
   const root = document.querySelector("kloud-consent")?.shadowRoot;
   if (!root) return null;
   const tags = [...root.querySelectorAll("*")].map((e) => e.localName);
-  return { tags, text: root.textContent };
+  // Elements that are not the widget's own: the close button's drawn icon is
+  // the only <svg> the widget renders itself.
+  const foreign = [...root.querySelectorAll("*")]
+    .filter((e) => !(e.closest(".kc-close") && ["svg", "path"].includes(e.localName)))
+    .map((e) => e.localName);
+  return { tags, foreign, text: root.textContent };
 });
