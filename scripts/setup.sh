@@ -35,7 +35,7 @@ fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm packages (binaryen's wasm-opt, playwright-core, axe-core)"
+  step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 step "ready"
