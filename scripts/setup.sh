@@ -16,6 +16,22 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 step "Rust wasm32 target"
 rustup target add wasm32-unknown-unknown >/dev/null
 
+# The size-optimized release build (scripts/build.sh) rebuilds std with the
+# nightly toolchain on the image; it needs nightly's std sources and wasm32
+# target. Without them build.sh falls back to stable (larger output).
+if rustup run nightly rustc --version >/dev/null 2>&1; then
+  sysroot=$(rustup run nightly rustc --print sysroot)
+  if [ ! -f "$sysroot/lib/rustlib/src/rust/library/Cargo.lock" ] \
+     || [ ! -d "$sysroot/lib/rustlib/wasm32-unknown-unknown" ]; then
+    step "nightly rust-src and wasm32 target (size-optimized release build)"
+    rustup component add rust-src --toolchain nightly \
+      && rustup target add wasm32-unknown-unknown --toolchain nightly \
+      || echo "setup: could not add them; scripts/build.sh will build on stable (larger)" >&2
+  fi
+else
+  echo "setup: no nightly toolchain; scripts/build.sh will build on stable (larger)" >&2
+fi
+
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   step "Trunk $TRUNK_VERSION (cargo install, ~7 min)"
   cargo install --locked trunk --version "$TRUNK_VERSION"
