@@ -139,62 +139,73 @@ impl Json {
 /// every such number is also exact as a JavaScript number).
 const WHOLE_LIMIT: u64 = 9_000_000_000_000_000;
 
-/// A number literal as `(negative, digits, exponent)`: its value is
-/// `digits × 10^exponent`, where `digits` (ASCII) has no leading or trailing
-/// zeros and is empty for zero. The exponent saturates far beyond any range
-/// that matters here.
-fn decompose(literal: &str) -> (bool, Vec<u8>, i64) {
-    let negative = literal.starts_with('-');
-    let body = literal.trim_start_matches('-');
-    let (mantissa, mut exponent) = match body.find(['e', 'E']) {
-        Some(e) => {
-            let exp = &body[e + 1..];
-            let magnitude = exp
-                .trim_start_matches(['+', '-'])
-                .bytes()
-                .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(1 << 40));
-            (
-                &body[..e],
-                if exp.starts_with('-') {
-                    -magnitude
-                } else {
-                    magnitude
-                },
-            )
+/// A number literal's value as `digits × 10^exponent`, where `digits` are its
+/// significant digits: no leading or trailing zeros, none at all for zero.
+struct Decimal<'a> {
+    negative: bool,
+    /// The literal's digits and point, without sign and exponent.
+    mantissa: &'a [u8],
+    /// How many leading zero digits to skip, and how many digits follow.
+    skip: usize,
+    count: usize,
+    /// Saturates far beyond any range that matters here.
+    exponent: i64,
+}
+
+impl Decimal<'_> {
+    fn of(literal: &str) -> Decimal<'_> {
+        let bytes = literal.as_bytes();
+        let negative = bytes.first() == Some(&b'-');
+        let body = &bytes[usize::from(negative)..];
+        let e = body.iter().position(|&b| b | 0x20 == b'e').unwrap_or(body.len());
+        let (mantissa, exp) = body.split_at(e);
+        let mut exponent = exp
+            .iter()
+            .filter(|b| b.is_ascii_digit())
+            .fold(0i64, |n, &d| (n * 10 + i64::from(d - b'0')).min(1 << 40));
+        if exp.get(1) == Some(&b'-') {
+            exponent = -exponent;
         }
-        None => (body, 0),
-    };
-    if let Some(point) = mantissa.find('.') {
-        exponent -= (mantissa.len() - point - 1) as i64;
+        if let Some(point) = mantissa.iter().position(|&b| b == b'.') {
+            exponent -= (mantissa.len() - point - 1) as i64;
+        }
+        let digits = || mantissa.iter().filter(|&&b| b != b'.');
+        let total = digits().count();
+        let skip = digits().take_while(|&&b| b == b'0').count();
+        let trailing = digits().rev().take_while(|&&b| b == b'0').count();
+        let count = total.saturating_sub(skip + trailing);
+        Decimal {
+            negative,
+            mantissa,
+            skip,
+            count,
+            exponent: if count == 0 { 0 } else { exponent + trailing as i64 },
+        }
     }
-    let mut digits: Vec<u8> = mantissa.bytes().filter(|&b| b != b'.').collect();
-    while digits.last() == Some(&b'0') {
-        digits.pop();
-        exponent += 1;
+
+    fn digits(&self) -> impl Iterator<Item = u8> + '_ {
+        self.mantissa
+            .iter()
+            .copied()
+            .filter(|&b| b != b'.')
+            .skip(self.skip)
+            .take(self.count)
     }
-    let leading = digits.iter().take_while(|&&b| b == b'0').count();
-    digits.drain(..leading);
-    (negative, digits, exponent)
 }
 
 /// [`Json::as_whole_number`] of a non-integer literal, computed exactly.
 fn whole_decimal(literal: &str) -> Option<i128> {
-    let (negative, digits, exponent) = decompose(literal);
-    if digits.is_empty() {
-        return Some(0);
-    }
+    let d = Decimal::of(literal);
     // A fraction, or 17+ digits: not a whole number within the limit.
-    if exponent < 0 || digits.len() as i64 + exponent > 16 {
+    if d.exponent < 0 || d.count as i64 + d.exponent > 16 {
         return None;
     }
-    let mut n = digits
-        .iter()
-        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-    for _ in 0..exponent {
+    let mut n = d.digits().fold(0u64, |n, c| n * 10 + u64::from(c - b'0'));
+    for _ in 0..d.exponent {
         n *= 10;
     }
     let n = i128::from(n);
-    (n <= i128::from(WHOLE_LIMIT)).then_some(if negative { -n } else { n })
+    (n <= i128::from(WHOLE_LIMIT)).then_some(if d.negative { -n } else { n })
 }
 
 /// The leading digits of 2^1024 − 2^970 (f64::MAX plus half a unit in the
@@ -205,16 +216,16 @@ const F64_OVERFLOW: &[u8; 45] = b"179769313486231580793728971405303415079934132"
 /// Whether a number literal is too large in magnitude for an `f64`, which
 /// serde_json (and JavaScript) would make infinite: it rejects those.
 fn out_of_range(literal: &str) -> bool {
-    let (_, digits, exponent) = decompose(literal);
-    if digits.is_empty() {
+    let d = Decimal::of(literal);
+    if d.count == 0 {
         return false;
     }
     // The power of ten of the leading digit; F64_OVERFLOW's is 308.
-    match (digits.len() as i64 - 1 + exponent).cmp(&308) {
+    match (d.count as i64 - 1 + d.exponent).cmp(&308) {
         Ordering::Less => false,
         Ordering::Greater => true,
         Ordering::Equal => {
-            let padded = digits.iter().copied().chain(std::iter::repeat(b'0'));
+            let padded = d.digits().chain(std::iter::repeat(b'0'));
             padded
                 .zip(F64_OVERFLOW)
                 .map(|(d, o)| d.cmp(o))
