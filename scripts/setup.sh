@@ -21,6 +21,22 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 step "Rust wasm32 target"
 rustup target add wasm32-unknown-unknown >/dev/null
 
+# The size-optimized release build (scripts/build.sh) rebuilds std with the
+# nightly toolchain on the image; it needs nightly's std sources and wasm32
+# target. Without them build.sh falls back to stable (larger output).
+if rustup run nightly rustc --version >/dev/null 2>&1; then
+  sysroot=$(rustup run nightly rustc --print sysroot)
+  if [ ! -f "$sysroot/lib/rustlib/src/rust/library/Cargo.lock" ] \
+     || [ ! -d "$sysroot/lib/rustlib/wasm32-unknown-unknown" ]; then
+    step "nightly rust-src and wasm32 target (size-optimized release build)"
+    rustup component add rust-src --toolchain nightly \
+      && rustup target add wasm32-unknown-unknown --toolchain nightly \
+      || echo "setup: could not add them; scripts/build.sh will build on stable (larger)" >&2
+  fi
+else
+  echo "setup: no nightly toolchain; scripts/build.sh will build on stable (larger)" >&2
+fi
+
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   step "Trunk $TRUNK_VERSION (cargo install, ~7 min)"
   cargo install --locked trunk --version "$TRUNK_VERSION"
@@ -57,9 +73,9 @@ if [ ${#APT_MISSING[@]} -gt 0 ]; then
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
-   || [ ! -d node_modules/selenium-webdriver ] \
+   || [ ! -d node_modules/selenium-webdriver ] || [ ! -d node_modules/terser ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm packages (binaryen's wasm-opt, playwright-core, axe-core, selenium-webdriver)"
+  step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 step "ready"

@@ -23,3 +23,9 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod widget;
+
+/// The allocator: talc instead of Rust's default dlmalloc port, for size
+/// (~4 KB less wasm, 1.7 KB brotli) on the single-threaded wasm target.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -474,10 +474,7 @@ fn whole_in(v: &Json, field: &str, min: u32, max: u32) -> Result<u32> {
 /// The number as written back for an error message.
 fn number_text(v: &Json) -> String {
     match v {
-        Json::Number(json::Number::Unsigned(u)) => u.to_string(),
-        Json::Number(json::Number::Signed(i)) => i.to_string(),
-        // Debug keeps `1e300` short where Display would print 301 digits.
-        Json::Number(json::Number::Float(f)) => format!("{f:?}"),
+        Json::Number(n) => n.text(),
         other => other.kind().to_owned(),
     }
 }

@@ -1,4 +1,4 @@
-//! The consent engine: pure Rust (std + serde/serde_json only), no web-sys, no yew.
+//! The consent engine: pure Rust (std only), no web-sys, no yew.
 //!
 //! Everything the contract decides lives here, so that every rule is testable
 //! with plain `cargo test` on the host. Time (`now_ms`, Unix milliseconds) and

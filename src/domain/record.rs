@@ -287,19 +287,11 @@ fn check_json_version(v: Option<&Json>) -> Result<(), RecordError> {
     match v {
         None => Err(malformed("missing `v`")),
         Some(v) if v.as_exact_integer() == Some(i128::from(FORMAT_VERSION)) => Ok(()),
-        Some(Json::Number(n)) => Err(RecordError::UnknownVersion(number_text(n))),
+        Some(Json::Number(n)) => Err(RecordError::UnknownVersion(n.text())),
         Some(other) => Err(malformed(format!(
             "`v` must be a number, got {}",
             other.kind()
         ))),
-    }
-}
-
-fn number_text(n: &json::Number) -> String {
-    match n {
-        json::Number::Unsigned(u) => u.to_string(),
-        json::Number::Signed(i) => i.to_string(),
-        json::Number::Float(f) => format!("{f:?}"), // `1e300`, not 301 digits
     }
 }
 
