@@ -109,22 +109,10 @@ pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::test_support::{cfg, stored};
     use crate::domain::config::{self, RegionDefault};
     use crate::domain::decision::{decide, Choice};
 
-    fn cfg() -> Config {
-        Config::default_policy()
-    }
-
-    fn stored(choice: Choice) -> Consent {
-        Consent::Stored(decide(
-            choice,
-            &Consent::Undecided,
-            &cfg(),
-            0,
-            "AAAAAAAAAAAA".into(),
-        ))
-    }
 
     #[test]
     fn mapping() {

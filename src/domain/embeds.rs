@@ -82,22 +82,10 @@ pub fn placeholder_text(missing: &[String], config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::decision::{decide, Choice};
+    use crate::domain::test_support::{cfg, stored};
+    use crate::domain::decision::Choice;
     use crate::domain::gating::parse_gate;
 
-    fn cfg() -> Config {
-        Config::default_policy()
-    }
-
-    fn stored(choice: Choice) -> Consent {
-        Consent::Stored(decide(
-            choice,
-            &Consent::Undecided,
-            &cfg(),
-            0,
-            "AAAAAAAAAAAA".into(),
-        ))
-    }
 
     fn v(attr: &str, consent: &Consent, once: bool) -> EmbedView {
         view(&parse_gate(attr), consent, &cfg(), once)

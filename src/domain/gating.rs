@@ -86,24 +86,11 @@ fn unknown_ids(ids: &[String], config: &Config) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::decision::{decide, Choice};
+    use crate::domain::test_support::{cfg, stored};
+    use crate::domain::decision::Choice;
     use proptest::prelude::*;
 
-    const NOW: i64 = 1_795_867_200_000;
 
-    fn cfg() -> Config {
-        Config::default_policy()
-    }
-
-    fn stored(choice: Choice) -> Consent {
-        Consent::Stored(decide(
-            choice,
-            &Consent::Undecided,
-            &cfg(),
-            NOW,
-            "AAAAAAAAAAAA".into(),
-        ))
-    }
 
     fn only_analytics() -> Consent {
         stored(Choice::Set(vec![("analytics".into(), true)]))

@@ -21,3 +21,6 @@ pub use config::{Config, ConfigError};
 pub use decision::{Choice, Consent, Loaded, Signals};
 pub use gating::{Gate, Verdict};
 pub use record::{ConsentRecord, Method, RecordError};
+
+#[cfg(test)]
+mod test_support;
