@@ -68,8 +68,15 @@ async fn banner_buttons_emit_their_actions() {
     root.remove();
 }
 
-#[wasm_bindgen_test]
-async fn preferences_save_emits_the_draft_with_required_categories_locked_on() {
+/// A preference tool for an undecided visitor, with recorders for Save and Close.
+struct MountedPreferences {
+    root: web_sys::Element,
+    app: yew::AppHandle<Preferences>,
+    saved: Rc<RefCell<Vec<Vec<(String, bool)>>>>,
+    closed: Rc<RefCell<Vec<()>>>,
+}
+
+async fn mount_preferences() -> MountedPreferences {
     let root = fresh_root();
     let (on_save, saved) = recorder::<Vec<(String, bool)>>();
     let (on_close, closed) = recorder::<()>();
@@ -83,6 +90,12 @@ async fn preferences_save_emits_the_draft_with_required_categories_locked_on() {
     };
     let app = yew::Renderer::<Preferences>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
+    MountedPreferences { root, app, saved, closed }
+}
+
+#[wasm_bindgen_test]
+async fn preferences_save_emits_the_draft_with_required_categories_locked_on() {
+    let MountedPreferences { root, app, saved, closed } = mount_preferences().await;
 
     let necessary = switch(&root, "necessary");
     assert!(necessary.checked());
@@ -108,19 +121,7 @@ async fn preferences_save_emits_the_draft_with_required_categories_locked_on() {
 
 #[wasm_bindgen_test]
 async fn preferences_close_emits_close_and_changes_nothing() {
-    let root = fresh_root();
-    let (on_save, saved) = recorder::<Vec<(String, bool)>>();
-    let (on_close, closed) = recorder::<()>();
-    let props = PreferencesProps {
-        config: Rc::new(Config::default_policy()),
-        consent: Consent::Undecided,
-        on_accept: Callback::noop(),
-        on_reject: Callback::noop(),
-        on_save,
-        on_close,
-    };
-    let app = yew::Renderer::<Preferences>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+    let MountedPreferences { root, app, saved, closed } = mount_preferences().await;
     switch(&root, "analytics").click();
     yew::scheduler::flush().await;
     let close = root.query_selector(".kc-close").unwrap().unwrap().dyn_into::<web_sys::HtmlElement>().unwrap();
