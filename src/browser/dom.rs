@@ -1,7 +1,7 @@
 //! Small DOM helpers shared by the adapters.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Window};
+use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, Window};
 
 pub fn window() -> Option<Window> {
     web_sys::window()
@@ -28,4 +28,39 @@ pub fn page_url() -> String {
     window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
+}
+
+/// A constructable stylesheet holding `css`; `None` where the browser has no
+/// constructable stylesheets (Safari < 16.4).
+pub fn stylesheet(css: &str) -> Option<CssStyleSheet> {
+    CssStyleSheet::new()
+        .ok()
+        .filter(|sheet| sheet.replace_sync(css).is_ok())
+}
+
+/// Styles a shadow root with `sheet` adopted, which a `style-src 'self'`
+/// Content-Security-Policy allows; without constructable stylesheets it falls
+/// back to a `<style>` element holding `css`.
+pub fn adopt_stylesheet(
+    shadow: &ShadowRoot,
+    document: &Document,
+    sheet: Option<CssStyleSheet>,
+    css: &str,
+) {
+    if let Some(sheet) = sheet {
+        let sheets = js_sys::Array::of1(&sheet);
+        if js_sys::Reflect::set(
+            shadow,
+            &wasm_bindgen::JsValue::from_str("adoptedStyleSheets"),
+            &sheets,
+        )
+        .is_ok()
+        {
+            return;
+        }
+    }
+    if let Ok(style) = document.create_element("style") {
+        style.set_text_content(Some(css));
+        let _ = shadow.append_child(&style);
+    }
 }

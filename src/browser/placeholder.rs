@@ -17,7 +17,7 @@
 
 use super::dom;
 use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
@@ -130,21 +130,9 @@ fn adopt_sheet(shadow: &ShadowRoot, document: &Document) {
     let sheet = SHEET.with(|s| {
         let mut s = s.borrow_mut();
         if s.is_none() {
-            *s = CssStyleSheet::new()
-                .ok()
-                .filter(|sheet| sheet.replace_sync(CSS).is_ok());
+            *s = dom::stylesheet(CSS);
         }
         s.clone()
     });
-    if let Some(sheet) = sheet {
-        let sheets = js_sys::Array::of1(&sheet);
-        if js_sys::Reflect::set(shadow, &JsValue::from_str("adoptedStyleSheets"), &sheets).is_ok() {
-            return;
-        }
-    }
-    // Browsers without constructable stylesheets (Safari < 16.4).
-    if let Ok(style) = document.create_element("style") {
-        style.set_text_content(Some(CSS));
-        let _ = shadow.append_child(&style);
-    }
+    dom::adopt_stylesheet(shadow, document, sheet, CSS);
 }
