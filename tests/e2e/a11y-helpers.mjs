@@ -1,7 +1,7 @@
 // Helpers for the accessibility and theming tests: axe-core, where focus is
 // inside the shadow root, colours and geometry of shadow elements.
 import { fileURLToPath } from "node:url";
-import { openPage, recordEvents, waitReady } from "./helpers.mjs";
+import { openPage, waitReady } from "./helpers.mjs";
 
 const AXE = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -9,7 +9,6 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 /** A fresh context (options: viewport, colorScheme, ...) on a fixture page, booted. */
 export async function freshPage(env, path = "/fixtures/basic.html", options = {}) {
   const { context, page } = await openPage(env, options);
-  await recordEvents(context);
   await page.goto(env.server.url + path);
   await waitReady(page);
   await page.locator(".kc-banner, .kc-dialog").first().waitFor();

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, banner, dialog, button, widgetLogs, shadowSummary,
+  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary,
 } from "./helpers.mjs";
 import { readFileSync } from "node:fs";
 
@@ -49,7 +49,6 @@ const CASES = [
 
 async function expectDefaultWithOneError(path, mustContain, { wait = 15000 } = {}) {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + path);
   await page.waitForFunction(() => (window.__events || []).some((e) => e.name === "ready"), null, { timeout: wait });
   const b = banner(page);
@@ -93,7 +92,6 @@ test("markup in every text field, label, description and provider is rendered as
     ],
   };
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + page_(configUrl(JSON.stringify(config))));
   await waitReady(page);
   const host = page.locator("kloud-consent");

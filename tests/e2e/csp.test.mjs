@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, banner, dialog, button, widgetLogs,
+  launch, openPage, waitReady, gatedRuns, banner, dialog, button, widgetLogs,
 } from "./helpers.mjs";
 import { STRICT_CSP, NONCE } from "./server.mjs";
 
@@ -17,7 +17,6 @@ after(async () => { await env.close(); });
 /** A page whose CSP violations are recorded from before any of its scripts run. */
 async function openWatched(path) {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await context.addInitScript(() => {
     window.__violations = [];
     document.addEventListener("securitypolicyviolation", (e) => {

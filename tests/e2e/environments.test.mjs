@@ -6,8 +6,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, events, storedLocal, consentCookies,
-  banner, dialog, button, widgetLogs,
+  launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies,
+  banner, dialog, button, widgetLogs, consentCookie,
 } from "./helpers.mjs";
 
 let env;
@@ -18,7 +18,6 @@ const url = (path) => env.server.url + path;
 
 async function fresh(path = "/fixtures/basic.html", init) {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   if (init) await context.addInitScript(init);
   await page.goto(url(path));
   await waitReady(page);
@@ -137,7 +136,6 @@ test("injected after DOMContentLoaded (before load) and after load: works the sa
   await a.context.close();
 
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(url("/fixtures/plain.html"), { waitUntil: "load" });
   await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
   await page.evaluate(() => {
@@ -237,10 +235,9 @@ test("page listeners and on() callbacks that throw do not break the widget", asy
 
 test("get() and accepted() answer from inside ready and consent listeners", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await context.addCookies([{
     name: "kloudconsent", url: env.server.url,
-    value: `1|1|${Date.now() - 1000}|${Date.now() + 1e9}|c|AAECAwQFBgcICQoLDA0ODw|necessary.security.analytics|functionality.marketing`,
+    value: consentCookie({ decided: Date.now() - 1000, expires: Date.now() + 1e9, id: "AAECAwQFBgcICQoLDA0ODw" }),
   }]);
   await context.addInitScript(() => {
     window.__seen = [];
@@ -270,10 +267,10 @@ test("an internal fault while reading the stored decision: one console.error, ba
   // Date.now throws once, on the first call after DOMContentLoaded: that is
   // the widget reading the clock to judge the stored decision, mid-boot.
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await context.addCookies([{
     name: "kloudconsent", url: env.server.url,
-    value: `1|1|${Date.now() - 1000}|${Date.now() + 1e9}|a|AAECAwQFBgcICQoLDA0ODw|necessary.analytics.functionality.security.marketing|`,
+    value: consentCookie({ decided: Date.now() - 1000, expires: Date.now() + 1e9, method: "a", id: "AAECAwQFBgcICQoLDA0ODw",
+      granted: "necessary.analytics.functionality.security.marketing", denied: "" }),
   }]);
   await context.addInitScript(() => {
     const real = Date.now;
@@ -300,10 +297,10 @@ test("re-entrant calls from listeners: a decision changed inside ready/change wi
   // A stored accept-all; the page's ready listener rejects everything at once
   // (a consent-management bridge syncing from elsewhere could do this).
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await context.addCookies([{
     name: "kloudconsent", url: env.server.url,
-    value: `1|1|${Date.now() - 1000}|${Date.now() + 1e9}|a|AAECAwQFBgcICQoLDA0ODw|necessary.analytics.functionality.security.marketing|`,
+    value: consentCookie({ decided: Date.now() - 1000, expires: Date.now() + 1e9, method: "a", id: "AAECAwQFBgcICQoLDA0ODw",
+      granted: "necessary.analytics.functionality.security.marketing", denied: "" }),
   }]);
   await context.addInitScript(() => {
     addEventListener("kloudconsent:ready", () => window.kloudconsent.rejectAll(), { once: true });

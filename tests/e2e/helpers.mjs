@@ -45,7 +45,7 @@ export async function openPage(env, options = {}) {
   return { context, page };
 }
 
-/** Records every kloudconsent:* event, from before any page script runs. */
+/** Records every kloudconsent:* event, from before any page script runs (openPage does this). */
 export async function recordEvents(context) {
   await context.addInitScript(() => {
     if (window.__events) return;
@@ -60,7 +60,7 @@ export async function recordEvents(context) {
 
 /** Resolves once the widget has booted (its ready event fired). */
 export async function waitReady(page) {
-  await page.waitForFunction(() => window.__kcReady === true || (window.__events || []).some((e) => e.name === "ready"), null, { timeout: 15000 });
+  await page.waitForFunction(() => (window.__events || []).some((e) => e.name === "ready"), null, { timeout: 15000 });
 }
 
 export const gatedRuns = (page) => page.evaluate(() => window.__gatedRuns || []);
@@ -116,3 +116,14 @@ export const shadowSummary = (page) => page.evaluate(() => {
     .map((e) => e.localName);
   return { tags, foreign, text: root.textContent };
 });
+
+/**
+ * A `kloudconsent` cookie value in the documented format (README, "Cookie
+ * format"), valid by default: decided a day ago, expiring in 100 days.
+ */
+const DAY = 86400000;
+export function consentCookie({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
+  method = "c", id = "AbCdEfGhIjKlMnOpQrStUv", granted = "necessary.security.analytics",
+  denied = "functionality.marketing" } = {}) {
+  return `1|${revision}|${decided}|${expires}|${method}|${id}|${granted}|${denied}`;
+}

@@ -8,7 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, banner, storedLocal,
+  launch, openPage, waitReady, gatedRuns, banner, storedLocal,
   KLOUD_TEST_ARGS, widgetLogs, shadowSummary,
 } from "./helpers.mjs";
 
@@ -139,7 +139,6 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
   for (const c of CASES) {
     await t.test(c.name, async () => {
       const { context, page } = await openPage(env);
-      await recordEvents(context);
       const cookies = (c.cookies || []).map(([value, where]) => ({
         name: "kloudconsent", value, path: "/",
         domain: where === "parent" ? ".kloud.test" : "www.kloud.test",

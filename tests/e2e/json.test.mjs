@@ -2,7 +2,7 @@
 // inline config, a broken one, and kloudconsent.set() from page code.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, recordEvents, waitReady, banner } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -21,7 +21,6 @@ async function hostPage(page, head) {
 
 test("an inline config with escapes and a whole float is read", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   const config = String.raw`{"revision": 2.0, "texts": {"bannerTitle": "Caf\u00e9 cookies \ud83c\udf6a \"ok\""}}`;
   await hostPage(page, `<script type="application/json" id="kloudconsent-config">${config}</script>`);
   const region = page.getByRole("region", { name: "Café cookies 🍪 \"ok\"" });
@@ -35,7 +34,6 @@ test("an inline config with escapes and a whole float is read", async () => {
 
 test("a config that is not JSON is reported with its position and the default is used", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await hostPage(page, `<script type="application/json" id="kloudconsent-config">{"revision": 1,}</script>`);
   await banner(page).waitFor({ state: "visible" });
   assert.ok(page.logs.some((l) => l.startsWith("error:") &&
@@ -46,7 +44,6 @@ test("a config that is not JSON is reported with its position and the default is
 
 test("kloudconsent.set() applies known ids, names unknown ones, and rejects non-booleans", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);
   await page.evaluate(() => window.kloudconsent.set({ analytics: "yes" }));

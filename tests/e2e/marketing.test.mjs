@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
+  launch, openPage, waitReady, gatedRuns, storedLocal, consentCookies,
   banner, dialog, button,
 } from "./helpers.mjs";
 
@@ -16,7 +16,6 @@ const PAGES = "/fixtures/marketing/";
 
 async function fresh(path, { init } = {}) {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   if (init) await context.addInitScript(init);
   await page.goto(env.server.url + PAGES + path);
   await waitReady(page);

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, events, storedLocal,
+  launch, openPage, waitReady, gatedRuns, events, storedLocal,
   banner, dialog, button,
 } from "./helpers.mjs";
 
@@ -14,7 +14,6 @@ after(async () => { await env.close(); });
 
 async function fresh(path = "/fixtures/basic.html") {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + path);
   await waitReady(page);
   return { context, page };

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, events, storedLocal,
+  launch, openPage, waitReady, gatedRuns, events, storedLocal,
   consentCookies, banner, button,
 } from "./helpers.mjs";
 
@@ -14,7 +14,6 @@ after(async () => { await env.close(); });
 
 test("first visit shows the banner with three buttons and both policy links; nothing gated runs", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);
   const b = banner(page);
@@ -37,7 +36,6 @@ test("first visit shows the banner with three buttons and both policy links; not
 
 test("Accept all persists to both stores, runs each gated script once, fires change and consent", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);
   await button(banner(page), "Accept all").click();
@@ -79,7 +77,6 @@ test("Accept all persists to both stores, runs each gated script once, fires cha
 
 test("Reject all persists, runs nothing gated, and a reload keeps it that way", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);
   await button(banner(page), "Reject all").click();

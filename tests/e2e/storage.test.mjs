@@ -3,8 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
-  banner, button, hostPage, GATED_PAIR,
+  launch, openPage, waitReady, gatedRuns, storedLocal, consentCookies,
+  banner, button, hostPage, GATED_PAIR, consentCookie,
 } from "./helpers.mjs";
 
 let env;
@@ -12,11 +12,6 @@ before(async () => { env = await launch(); });
 after(async () => { await env.close(); });
 
 const DAY = 86400000;
-function cookieValue({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
-  method = "c", id = "AbCdEfGhIjKlMnOpQrStUv", granted = "necessary.security.analytics",
-  denied = "functionality.marketing" } = {}) {
-  return `1|${revision}|${decided}|${expires}|${method}|${id}|${granted}|${denied}`;
-}
 function localValue({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
   method = "custom", id = "LocalIdLocalIdLocalId1", analytics = false, marketing = true } = {}) {
   return JSON.stringify({
@@ -43,8 +38,7 @@ async function plant(context, { cookie, local }) {
 
 test("a valid cookie alone is honoured and localStorage is rewritten from it", async () => {
   const { context, page } = await openPage(env);
-  await recordEvents(context);
-  await plant(context, { cookie: cookieValue() });
+  await plant(context, { cookie: consentCookie() });
   await hostPage(env, page, { body: GATED_PAIR });
   await waitReady(page);
   await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
@@ -73,7 +67,7 @@ test("a valid localStorage record alone is honoured and the cookie is rewritten 
 test("the newer of two valid records wins and the older store is rewritten", async () => {
   const { context, page } = await openPage(env);
   await plant(context, {
-    cookie: cookieValue({ decided: Date.now() - 2 * DAY }),
+    cookie: consentCookie({ decided: Date.now() - 2 * DAY }),
     local: localValue({ decided: Date.now() - DAY }),
   });
   await hostPage(env, page, { body: GATED_PAIR });
@@ -87,7 +81,7 @@ test("the newer of two valid records wins and the older store is rewritten", asy
 
 test("a valid record wins over a corrupt one in the other store", async () => {
   const { context, page } = await openPage(env);
-  await plant(context, { cookie: cookieValue(), local: "{not json" });
+  await plant(context, { cookie: consentCookie(), local: "{not json" });
   await hostPage(env, page, { body: GATED_PAIR });
   await waitReady(page);
   assert.equal((await page.evaluate(() => window.kloudconsent.get())).id, "AbCdEfGhIjKlMnOpQrStUv");
@@ -98,8 +92,8 @@ test("a valid record wins over a corrupt one in the other store", async () => {
 
 test("an expired decision, or one under a lower revision, asks again and runs nothing", async () => {
   for (const [name, cookie, config] of [
-    ["expired", cookieValue({ decided: Date.now() - 200 * DAY, expires: Date.now() - DAY }), undefined],
-    ["lower revision", cookieValue({ revision: 1 }), { revision: 2 }],
+    ["expired", consentCookie({ decided: Date.now() - 200 * DAY, expires: Date.now() - DAY }), undefined],
+    ["lower revision", consentCookie({ revision: 1 }), { revision: 2 }],
   ]) {
     const { context, page } = await openPage(env);
     await plant(context, { cookie });
@@ -115,7 +109,7 @@ test("an expired decision, or one under a lower revision, asks again and runs no
 
 test("a decision under a higher revision than the config's is honoured", async () => {
   const { context, page } = await openPage(env);
-  await plant(context, { cookie: cookieValue({ revision: 5 }) });
+  await plant(context, { cookie: consentCookie({ revision: 5 }) });
   await hostPage(env, page, { body: GATED_PAIR, config: { revision: 2 } });
   await waitReady(page);
   assert.equal((await page.evaluate(() => window.kloudconsent.get())).revision, 5);
