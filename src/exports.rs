@@ -35,7 +35,19 @@ pub fn kc_boot(
     gtag::send_defaults(&config);
     scripts::set_nonce(script.map(|s| s.nonce()));
     let widget = Widget::new(config);
-    ui::mount(widget.clone());
+    // The UI is built on first show. Queued before anything stored is read,
+    // so that if reading throws (the loader catches it) the microtask still
+    // finds the widget undecided with its banner up, and shows it.
+    widget.set_mount_ui(Box::new(|| {
+        if let Some(w) = widget::current() {
+            ui::mount(w);
+        }
+    }));
+    dom::queue_microtask(|| {
+        if let Some(w) = widget::current() {
+            w.show_ui();
+        }
+    });
     listen_for_openers();
     listen_for_other_tabs();
     embeds::on_allow_always(|ids| {

@@ -33,6 +33,10 @@ pub struct Widget {
     local: LocalStore,
     cookie: CookieStore,
     rerender: RefCell<Option<Rc<dyn Fn()>>>,
+    /// Builds the UI, once, the first time something is to be shown: a
+    /// returning visitor's page never pays for rendering a hidden widget
+    /// before its gated scripts run.
+    mount_ui: RefCell<Option<Box<dyn FnOnce()>>>,
 }
 
 thread_local! {
@@ -50,8 +54,8 @@ impl Widget {
     ///
     /// Two steps, so that if reading ever fails (a bug, or a hostile page
     /// breaking a browser API under us) what remains is exactly this state:
-    /// Yew renders in a microtask after boot, so the banner still appears, and
-    /// a choice made there overwrites whatever broke the read.
+    /// boot queued the UI's mount in a microtask before reading, so the banner
+    /// still appears, and a choice made there overwrites whatever broke the read.
     pub fn new(config: Config) -> Rc<Widget> {
         let cookie = CookieStore { domain: config.cookie_domain.clone() };
         let widget = Rc::new(Widget {
@@ -63,6 +67,7 @@ impl Widget {
             local: LocalStore,
             cookie,
             rerender: RefCell::new(None),
+            mount_ui: RefCell::new(None),
         });
         WIDGET.with(|w| *w.borrow_mut() = Some(widget.clone()));
         widget
@@ -140,6 +145,23 @@ impl Widget {
         self.signals
     }
 
+    /// How to build the UI; called by [`Widget::show_ui`] the first time the
+    /// view is not hidden.
+    pub fn set_mount_ui(&self, mount: Box<dyn FnOnce()>) {
+        *self.mount_ui.borrow_mut() = Some(mount);
+    }
+
+    /// Builds the UI if it has not been built and there is something to show.
+    pub fn show_ui(&self) {
+        if self.view.get() == View::Hidden {
+            return;
+        }
+        let mount = self.mount_ui.borrow_mut().take();
+        if let Some(mount) = mount {
+            mount();
+        }
+    }
+
     /// The UI registers how to re-render itself.
     pub fn set_rerender(&self, rerender: Rc<dyn Fn()>) {
         *self.rerender.borrow_mut() = Some(rerender);
@@ -155,6 +177,7 @@ impl Widget {
     fn set_view(&self, view: View) {
         if self.view.get() != view {
             self.view.set(view);
+            self.show_ui();
             self.rerender();
         }
     }

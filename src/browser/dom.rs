@@ -11,6 +11,15 @@ pub fn document() -> Option<Document> {
     window()?.document()
 }
 
+/// Runs `f` once, in a microtask: after the current call into the wasm has
+/// returned (or thrown), before the browser does anything else.
+pub fn queue_microtask(f: impl FnOnce() + 'static) {
+    if let Some(window) = window() {
+        let f = wasm_bindgen::closure::Closure::once_into_js(f);
+        window.queue_microtask(f.unchecked_ref());
+    }
+}
+
 /// Every element matching `selector`, in document order; empty on any error.
 pub fn query_all(selector: &str) -> Vec<Element> {
     let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else {

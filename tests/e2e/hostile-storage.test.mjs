@@ -174,7 +174,14 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
         assert.ok(values.some((v) => v.startsWith("1|1|") && v.includes(state.id)), values.join(", "));
       }
       if (c.expect.rewritesLocal) assert.equal(JSON.parse(await storedLocal(page)).id, state.id);
+      if (method !== null) {
+        // Decided: nothing is rendered until shown, so open the preference
+        // tool, which displays what was read from storage.
+        await page.evaluate(() => window.kloudconsent.show());
+        await page.waitForFunction(() => document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-dialog"));
+      }
       const shadow = await shadowSummary(page);
+      assert.ok(shadow, "the widget rendered");
       assert.ok(!shadow.tags.some((t) => ["img", "script", "iframe"].includes(t)), "no element injected");
       assert.equal(await page.evaluate(() => window.__xss), undefined);
       assert.deepEqual(page.errors, [], "no page error");
