@@ -67,7 +67,10 @@ async function shadow(d) {
 }
 
 async function bannerShown(d) {
-  return (await (await shadow(d)).findElements(By.css(".kc-banner"))).length === 1;
+  // No host element: the widget has shown nothing yet (it is built on first show).
+  const hosts = await d.findElements(By.css("kloud-consent"));
+  if (hosts.length === 0) return false;
+  return (await (await hosts[0].getShadowRoot()).findElements(By.css(".kc-banner"))).length === 1;
 }
 
 /** The button with exactly this text inside `scope` (the banner or dialog). */
