@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark driver: KloudConsent vs vanilla-cookieconsent vs Klaro.
 //
-//   node bench.mjs [--n 15] [--latencies 0,50] [--widgets ours,vanilla,klaro]
+//   node bench.mjs [--n 15] [--latencies 0,50] [--widgets ours,preload,vanilla,klaro]
 //                  [--warmup 1] [--base http://127.0.0.1:8790] [--out .]
 //
 // Env equivalents: BENCH_N, BENCH_LATENCIES, BENCH_WIDGETS, BENCH_WARMUP,
@@ -31,7 +31,7 @@ function arg(name, envName, dflt) {
 
 const N = Math.max(1, parseInt(arg('n', 'BENCH_N', '15'), 10));
 const LATENCIES = arg('latencies', 'BENCH_LATENCIES', '0,50').split(',').map((s) => Number(s.trim())).filter((x) => Number.isFinite(x) && x >= 0);
-const WANT = arg('widgets', 'BENCH_WIDGETS', 'ours,vanilla,klaro').split(',').map((s) => s.trim()).filter(Boolean);
+const WANT = arg('widgets', 'BENCH_WIDGETS', 'ours,preload,vanilla,klaro').split(',').map((s) => s.trim()).filter(Boolean);
 const WARMUP = Math.max(0, parseInt(arg('warmup', 'BENCH_WARMUP', '1'), 10));
 const BASE = arg('base', 'BENCH_BASE_URL', `http://127.0.0.1:${process.env.BENCH_PORT || 8790}`).replace(/\/$/, '');
 const OUT = path.resolve(HERE, arg('out', 'BENCH_OUT', '.'));
@@ -47,6 +47,9 @@ const CHROME_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disab
 
 const WIDGETS = {
   ours: { title: 'KloudConsent', page: '/hosts/ours.html', prefix: '/ours/', probe: '/ours/kloudconsent.js' },
+  // Info only, never a peer and never in the ratio: the same page plus the
+  // optional `<link rel=preload>` for the wasm that the README offers sites.
+  preload: { title: 'KloudConsent + wasm preload (info)', page: '/hosts/ours-preload.html', prefix: '/ours/', probe: '/ours/kloudconsent.js' },
   vanilla: { title: 'vanilla-cookieconsent', page: '/hosts/vanilla.html', prefix: '/vanilla/', pkg: 'vanilla-cookieconsent' },
   klaro: { title: 'Klaro', page: '/hosts/klaro.html', prefix: '/klaro/', pkg: 'klaro' },
 };
@@ -389,11 +392,11 @@ async function main() {
   const widgets = [];
   for (const w of WANT) {
     if (!WIDGETS[w]) { console.error(`bench: unknown widget "${w}" (known: ${Object.keys(WIDGETS).join(', ')})`); process.exit(2); }
-    if (w === 'ours') {
-      const h = await rawGet(BASE + WIDGETS.ours.probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
+    if (WIDGETS[w].probe) {
+      const h = await rawGet(BASE + WIDGETS[w].probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
       if (h.status !== 200) {
         const reason = 'dist/kloudconsent.js not found (build the widget first; see README)';
-        log(`bench: SKIPPING ours — ${BASE}${WIDGETS.ours.probe} returned ${h.status}: ${reason}. Benchmarking the peers only.`);
+        log(`bench: SKIPPING ${w} — ${BASE}${WIDGETS[w].probe} returned ${h.status}: ${reason}. Benchmarking the peers only.`);
         skipped.push({ widget: w, reason });
         continue;
       }
@@ -413,7 +416,7 @@ async function main() {
     warmup: WARMUP,
     latencies: LATENCIES,
     viewport: '1280×800',
-    versions: { ours: null, vanilla: pkgVersion('vanilla-cookieconsent'), klaro: pkgVersion('klaro') },
+    versions: { ours: null, preload: null, vanilla: pkgVersion('vanilla-cookieconsent'), klaro: pkgVersion('klaro') },
     base: BASE,
     skipped,
     files: {},
@@ -473,7 +476,7 @@ async function main() {
     } catch { meta.oursGit = null; }
     try {
       const m = /^version\s*=\s*"([^"]+)"/m.exec(fs.readFileSync(path.join(HERE, '..', 'Cargo.toml'), 'utf8'));
-      meta.versions.ours = m ? m[1] : null;
+      meta.versions.ours = meta.versions.preload = m ? m[1] : null;
     } catch { /* ignore */ }
   }
 
