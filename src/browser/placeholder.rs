@@ -26,7 +26,8 @@ use web_sys::{
 /// with the page's markup).
 pub const TAG: &str = "kloud-consent-placeholder";
 
-const CSS: &str = include_str!("placeholder.css");
+// placeholder.css without comments and spare whitespace (build.rs).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/placeholder.min.css"));
 
 thread_local! {
     /// One stylesheet object shared by every placeholder's shadow root.
