@@ -482,7 +482,7 @@ fn number_text(v: &Json) -> String {
 /// One of a fixed set of strings, mapped to its value.
 fn one_of<T: Copy>(v: &Json, field: &str, choices: &[(&str, T)]) -> Result<T> {
     let names: Vec<String> = choices.iter().map(|(n, _)| json::string(n)).collect();
-    let expected = format!("one of {}", names.join(", "));
+    let expected = format!("one of {}", super::join(&names, ", "));
     let s = match v {
         Json::String(s) => s,
         other => return Err(ConfigError::wrong_type(field, &expected, other)),
@@ -735,7 +735,7 @@ fn parse_region(v: &Json, at: &str) -> Result<RegionDefault> {
         if key != "region" && !SIGNALS.contains(&key.as_str()) {
             let problem = format!(
                 "not a Consent Mode signal; expected one of {}",
-                SIGNALS.join(", ")
+                super::join(&SIGNALS, ", ")
             );
             return Err(ConfigError::new(path(at, key), problem));
         }
