@@ -86,10 +86,14 @@ fn parent_domains(host: &str) -> Vec<String> {
     if host.is_empty() || is_ip_address(host) {
         return Vec::new();
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    (0..labels.len().saturating_sub(1))
-        .map(|i| crate::domain::join(&labels[i..], "."))
-        .collect()
+    // Every suffix that starts at a label and is not the last label alone.
+    let mut domains = Vec::new();
+    let mut rest = host;
+    while let Some(dot) = rest.find('.') {
+        domains.push(rest.to_owned());
+        rest = &rest[dot + 1..];
+    }
+    domains
 }
 
 /// Whether `location.hostname` is an IP address: browsers give IPv6 in
