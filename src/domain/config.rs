@@ -418,7 +418,7 @@ fn apply_presentation(config: &mut Config, top: &Entries) -> Result<()> {
 
 /// The value under `key`, treating an explicit `null` as "not given".
 fn given<'a>(entries: &'a Entries, key: &str) -> Option<&'a Json> {
-    json::get(entries, key).filter(|v| **v != Json::Null)
+    json::get(entries, key).filter(|v| !matches!(v, Json::Null))
 }
 
 /// `parent.key`, or just `key` at the top level.
