@@ -163,7 +163,7 @@ pub fn kc_set(choices_json: String) {
     match choices::parse_choices(&choices_json, &w.config) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
-                console::warn(&format!("set(): ignored unknown categories `{}`.", unknown.join("`, `")));
+                console::warn(&format!("set(): ignored unknown categories `{}`.", crate::domain::join(&unknown, "`, `")));
             }
             w.choose(Choice::Set(choices));
         }

@@ -26,7 +26,8 @@ use web_sys::{
 /// with the page's markup).
 pub const TAG: &str = "kloud-consent-placeholder";
 
-const CSS: &str = include_str!("placeholder.css");
+// placeholder.css without comments and spare whitespace (build.rs).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/placeholder.min.css"));
 
 thread_local! {
     /// One stylesheet object shared by every placeholder's shadow root.
@@ -116,8 +117,31 @@ pub fn place(host: &HtmlElement, embed: &Element) {
     );
 }
 
+/// `v` CSS pixels, rounded to the millionth: layout works in 1/64 px, which
+/// six decimals write exactly. Written digit by digit because core's float
+/// formatting costs ~4 KB of wasm (1.8 KB brotli) for this one use.
+/// Not finite: 0; clamped to ±1e9 px (browsers clamp lengths far below that).
 fn px(v: f64) -> String {
-    format!("{}px", if v.is_finite() { v } else { 0.0 })
+    let v = if v.is_finite() { v.clamp(-1e9, 1e9) } else { 0.0 };
+    let scaled = v * 1e6;
+    let n = (scaled + if scaled < 0.0 { -0.5 } else { 0.5 }) as i64;
+    let mut s = String::new();
+    if n < 0 {
+        s.push('-');
+    }
+    let n = n.unsigned_abs();
+    s.push_str(&(n / 1_000_000).to_string());
+    let (mut frac, mut unit) = (n % 1_000_000, 100_000);
+    if frac != 0 {
+        s.push('.');
+    }
+    while frac != 0 {
+        s.push(char::from(b'0' + (frac / unit) as u8));
+        frac %= unit;
+        unit /= 10;
+    }
+    s.push_str("px");
+    s
 }
 
 fn element(document: &Document, tag: &str, class: &str) -> Option<Element> {

@@ -54,7 +54,7 @@ pub fn release(consent: &Consent, config: &Config) {
                 console::warn(&format!(
                     "a gated script names unknown consent categor{} `{}`; it will never run.",
                     if ids.len() == 1 { "y" } else { "ies" },
-                    ids.join("`, `")
+                    crate::domain::join(&ids, "`, `")
                 ));
             }
             Verdict::Wait => {}

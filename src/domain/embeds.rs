@@ -43,7 +43,7 @@ pub fn view(gate: &Gate, consent: &Consent, config: &Config, allowed_once: bool)
         Verdict::Unknown(unknown) => EmbedView::Never(format!(
             "an embed names unknown consent categor{} `{}`; it will never load.",
             if unknown.len() == 1 { "y" } else { "ies" },
-            unknown.join("`, `")
+            super::join(&unknown, "`, `")
         )),
         Verdict::Wait if allowed_once => EmbedView::Load,
         Verdict::Wait => {
@@ -76,7 +76,7 @@ pub fn placeholder_text(missing: &[String], config: &Config) -> String {
         .filter_map(|id| config.category(id))
         .map(|c| c.label.as_str())
         .collect();
-    config.texts.placeholder(&labels.join(", "))
+    config.texts.placeholder(&super::join(&labels, ", "))
 }
 
 #[cfg(test)]

@@ -620,7 +620,7 @@ impl ObjectWriter {
 /// A JSON array of strings, in the given order.
 pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> String {
     let parts: Vec<String> = items.iter().map(|s| string(s.as_ref())).collect();
-    format!("[{}]", parts.join(","))
+    format!("[{}]", super::join(&parts, ","))
 }
 
 /// A JSON object of booleans, in the given order (e.g. category grants).

@@ -355,7 +355,7 @@ pub fn encode_cookie(r: &ConsentRecord) -> String {
             .filter(|(_, g)| *g == granted)
             .map(|(id, _)| id.as_str())
             .collect();
-        ids.join(".")
+        super::join(&ids, ".")
     };
     format!(
         "{FORMAT_VERSION}|{}|{}|{}|{}|{}|{}|{}",

@@ -81,7 +81,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                         locked_text={t.always_on.clone()} ontoggle={ontoggle.clone()} />
                 <p class="kc-cat-desc">{ &c.description }</p>
                 if !c.providers.is_empty() {
-                    <p class="kc-providers"><span class="kc-providers-label">{ &t.providers_label }{ ": " }</span>{ c.providers.join(", ") }</p>
+                    <p class="kc-providers"><span class="kc-providers-label">{ &t.providers_label }{ ": " }</span>{ crate::domain::join(&c.providers, ", ") }</p>
                 }
             </li>
         }

@@ -5,7 +5,8 @@
 use crate::browser::dom;
 use web_sys::{Document, ShadowRoot};
 
-const CSS: &str = include_str!("style.css");
+// src/ui/style.css without comments and spare whitespace (build.rs).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 pub fn adopt(shadow: &ShadowRoot, document: &Document) {
     dom::adopt_stylesheet(shadow, document, dom::stylesheet(CSS), CSS);
