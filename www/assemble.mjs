@@ -25,10 +25,17 @@ if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in 
 const glue = readFileSync(gluePath, "utf8");
 const loader = readFileSync(join(here, "loader.js"), "utf8");
 
+// The wasm download starts on the wrapper's first lines, before the glue and
+// the loader are even defined (a few ms earlier on every visit). loader.js
+// hands `wasmResponse` to the glue.
 const guard = `
 if (window.__kloudconsentLoaded) { return; }
 window.__kloudconsentLoaded = true;
 var script = document.currentScript;
+// Not location.href: in a srcdoc iframe it is about:srcdoc, no base URL.
+var pageBase = document.baseURI || location.href;
+var wasmResponse = fetch(new URL("kloudconsent_bg.wasm", new URL(".", (script && script.src) || pageBase)),
+  { credentials: "same-origin" });
 `;
 const out = `/*! KloudConsent ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
 // Default (safe) compression, two passes; the licence comment is kept.

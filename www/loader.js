@@ -13,11 +13,10 @@
 // `kloudconsent.on(...)` right after the tag; calls that need the engine are
 // queued until it has booted.
 
+// Defined by the wrapper's first lines (www/assemble.mjs), before the glue:
+// `script` (this tag), `pageBase` (the page's base URL) and `wasmResponse`
+// (the wasm download, started before anything else).
 var CONFIG_TIMEOUT_MS = 4000;
-// Not location.href: in a srcdoc iframe it is about:srcdoc, no base URL.
-var pageBase = document.baseURI || location.href;
-var base = new URL(".", (script && script.src) || pageBase);
-var wasmUrl = new URL("kloudconsent_bg.wasm", base);
 var configUrl = script && script.getAttribute("data-config");
 
 /** Resolves to {text, origin} or {error, origin}; never rejects. */
@@ -184,7 +183,7 @@ if (earlyConfig) {
 
 // ---- boot ----------------------------------------------------------------
 Promise.all([
-  wasm_bindgen({ module_or_path: fetch(wasmUrl, { credentials: "same-origin" }) }),
+  wasm_bindgen({ module_or_path: wasmResponse }),
   loadConfig(),
   domReady()
 ]).then(function (results) {
