@@ -137,6 +137,18 @@ function resolveFile(urlPath) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The information-only "preload" widget's page is ours.html plus the wasm
+// preload hint the README offers, made here so the two pages cannot drift.
+const PRELOAD_PAGE = '/hosts/ours-preload.html';
+const OURS_TAG = '<script src="/ours/kloudconsent.js" defer></script>';
+async function preloadPage() {
+  const ours = await fsp.readFile(path.join(HERE, 'pages', 'hosts', 'ours.html'), 'utf8');
+  if (!ours.includes(OURS_TAG)) throw new Error(`ours.html no longer has ${OURS_TAG}`);
+  return Buffer.from(ours
+    .replace('<title>Bench host: KloudConsent</title>', '<title>Bench host: KloudConsent with a wasm preload hint</title>')
+    .replace(OURS_TAG, '<link rel="preload" href="/ours/kloudconsent_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n' + OURS_TAG));
+}
+
 function send(res, status, headers, body, method) {
   res.writeHead(status, headers);
   if (method === 'HEAD') res.end(); else res.end(body);
@@ -168,6 +180,15 @@ const server = http.createServer(async (req, res) => {
     if (urlPath.endsWith('.br') || urlPath.endsWith('.gz')) {
       status = 404; // precompressed siblings are an implementation detail
       return send(res, status, { 'content-type': 'text/plain', 'cache-control': 'no-store' }, 'not found\n', req.method);
+    }
+    if (urlPath === PRELOAD_PAGE) {
+      const enc = negotiate(req.headers['accept-encoding']);
+      const page = await preloadPage();
+      const body = enc === 'br' ? await brotli(page) : enc === 'gzip' ? await gzip(page, { level: 9 }) : page;
+      const headers = { 'content-type': TYPES['.html'], 'content-length': body.length, 'cache-control': 'no-store', vary: 'Accept-Encoding' };
+      if (enc !== 'identity') headers['content-encoding'] = enc;
+      status = 200;
+      return send(res, status, headers, body, req.method);
     }
     const r = resolveFile(urlPath);
     if (!r || r.forbidden) {
