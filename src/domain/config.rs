@@ -1455,7 +1455,6 @@ mod tests {
     }
 
     proptest! {
-
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         #[test]

@@ -263,15 +263,18 @@ test("a gated script that throws, and one that fails to load, do not stop the ne
   await context.close();
 });
 
+/** A valid stored Accept all (every default category granted), as a cookie. */
+const storeAcceptAll = (context) => context.addCookies([{
+  name: "kloudconsent", url: env.server.url,
+  value: consentCookie({ decided: Date.now() - 1000, expires: Date.now() + 1e9, method: "a", id: "AAECAwQFBgcICQoLDA0ODw",
+    granted: "necessary.analytics.functionality.security.marketing", denied: "" }),
+}]);
+
 test("an internal fault while reading the stored decision: one console.error, banner up, nothing gated, still decidable", async () => {
   // Date.now throws once, on the first call after DOMContentLoaded: that is
   // the widget reading the clock to judge the stored decision, mid-boot.
   const { context, page } = await openPage(env);
-  await context.addCookies([{
-    name: "kloudconsent", url: env.server.url,
-    value: consentCookie({ decided: Date.now() - 1000, expires: Date.now() + 1e9, method: "a", id: "AAECAwQFBgcICQoLDA0ODw",
-      granted: "necessary.analytics.functionality.security.marketing", denied: "" }),
-  }]);
+  await storeAcceptAll(context);
   await context.addInitScript(() => {
     const real = Date.now;
     let armed = false;
@@ -297,11 +300,7 @@ test("re-entrant calls from listeners: a decision changed inside ready/change wi
   // A stored accept-all; the page's ready listener rejects everything at once
   // (a consent-management bridge syncing from elsewhere could do this).
   const { context, page } = await openPage(env);
-  await context.addCookies([{
-    name: "kloudconsent", url: env.server.url,
-    value: consentCookie({ decided: Date.now() - 1000, expires: Date.now() + 1e9, method: "a", id: "AAECAwQFBgcICQoLDA0ODw",
-      granted: "necessary.analytics.functionality.security.marketing", denied: "" }),
-  }]);
+  await storeAcceptAll(context);
   await context.addInitScript(() => {
     addEventListener("kloudconsent:ready", () => window.kloudconsent.rejectAll(), { once: true });
   });
