@@ -2,7 +2,7 @@
 # Sets everything up, builds, and serves the demo host page on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh demo
 bash scripts/build.sh
 source scripts/env.sh
 PORT="${PORT:-8080}"

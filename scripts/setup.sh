@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs whatever is missing for building, demoing and testing KloudConsent.
-# Idempotent: each step checks first. Reaches only the package registries
-# (crates.io, npm, Debian). Fresh machine: ~20 min on 2 cores (Trunk ~7 min,
-# geckodriver ~4-8 min are most).
+# Installs whatever is missing, idempotently (each step checks first), from
+# the package registries only (the crates registry, npm, Debian's archive).
+#
+#   bash scripts/setup.sh demo   what the demo needs: build tools and the
+#                                crates and npm packages the build reads
+#   bash scripts/setup.sh test   (default) all of the above plus the browsers,
+#                                drivers and fuzzer the tests use
+#
+# First run on a fresh machine (2 cores): demo ~10 min (Trunk's cargo install
+# is most of it); test ~20 min (adds geckodriver, cargo-fuzz, Chromium,
+# Firefox ESR). CONTRIBUTING.md has the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE="${1:-test}"
+case "$MODE" in demo|test) ;; *) echo "usage: setup.sh [demo|test]" >&2; exit 2 ;; esac
 
 TRUNK_VERSION=0.21.14
 # Firefox ESR's WebDriver server (second browser engine for the tests).
@@ -13,7 +22,7 @@ GECKODRIVER_VERSION=0.37.1
 CARGO_FUZZ_VERSION=0.13.2
 # Must equal the `wasm-bindgen = "=..."` pin in Cargo.toml.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step() { printf '\n== setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -33,9 +42,21 @@ if rustup run nightly rustc --version >/dev/null 2>&1; then
       && rustup target add wasm32-unknown-unknown --toolchain nightly \
       || echo "setup: could not add them; scripts/build.sh will build on stable (larger)" >&2
   fi
+  # Trunk builds offline (Trunk.toml), and rebuilding std reads the crates
+  # that std's own Cargo.lock names (wasip1, ...) from cargo's local
+  # registry. A fresh machine has none of them: fetch them now. Seconds when
+  # they are already there.
+  if [ -f "$sysroot/lib/rustlib/src/rust/library/Cargo.lock" ]; then
+    step "crates std's own build needs (for the offline size-optimized build)"
+    cargo +nightly fetch --quiet --manifest-path "$sysroot/lib/rustlib/src/rust/library/Cargo.toml"
+  fi
 else
   echo "setup: no nightly toolchain; scripts/build.sh will build on stable (larger)" >&2
 fi
+
+# The offline build needs the project's own crates in cargo's registry too.
+step "the project's crates"
+cargo fetch --quiet
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   step "Trunk $TRUNK_VERSION (cargo install, ~7 min)"
@@ -48,28 +69,29 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
-  step "geckodriver $GECKODRIVER_VERSION (cargo install, ~4-8 min)"
-  cargo install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
-fi
+if [ "$MODE" = test ]; then
+  if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
+    step "geckodriver $GECKODRIVER_VERSION (cargo install, ~4-8 min)"
+    cargo install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
+  fi
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    step "nightly Rust (for cargo fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    step "cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~1 min)"
+    cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
+  fi
 
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-  step "nightly Rust (for cargo fuzz)"
-  rustup toolchain install nightly --profile minimal
-fi
-if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
-  step "cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~1 min)"
-  cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
-fi
-
-APT_MISSING=()
-[ -x /usr/bin/chromium ] || APT_MISSING+=(chromium)
-[ -x /usr/bin/chromedriver ] || APT_MISSING+=(chromium-driver)
-[ -x /usr/bin/firefox-esr ] || APT_MISSING+=(firefox-esr)
-if [ ${#APT_MISSING[@]} -gt 0 ]; then
-  step "Debian packages: ${APT_MISSING[*]} (~1-2 min)"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_MISSING[@]}" >/dev/null
+  APT_MISSING=()
+  [ -x /usr/bin/chromium ] || APT_MISSING+=(chromium)
+  [ -x /usr/bin/chromedriver ] || APT_MISSING+=(chromium-driver)
+  [ -x /usr/bin/firefox-esr ] || APT_MISSING+=(firefox-esr)
+  if [ ${#APT_MISSING[@]} -gt 0 ]; then
+    step "Debian packages: ${APT_MISSING[*]} (~1-2 min)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_MISSING[@]}" >/dev/null
+  fi
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
@@ -78,4 +100,4 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-step "ready"
+step "ready ($MODE)"

@@ -9,7 +9,7 @@
 #   6. core end-to-end flows in Firefox ESR (selenium-webdriver)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh test
 source scripts/env.sh
 
 LOGS="$(mktemp -d)"
