@@ -9,7 +9,8 @@
 //!
 //! `widget` ties them together: it owns the one live consent state of the page.
 
-pub mod domain;
+/// The pure engine, shared with the preference tool (crates/domain).
+pub use kloudconsent_domain as domain;
 
 // Public only so the browser tests in tests/ can reach them; not an API.
 #[cfg(target_arch = "wasm32")]

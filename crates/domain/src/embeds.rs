@@ -82,9 +82,9 @@ pub fn placeholder_text(missing: &[String], config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_support::{cfg, stored};
-    use crate::domain::decision::Choice;
-    use crate::domain::gating::parse_gate;
+    use crate::test_support::{cfg, stored};
+    use crate::decision::Choice;
+    use crate::gating::parse_gate;
 
 
     fn v(attr: &str, consent: &Consent, once: bool) -> EmbedView {

@@ -24,7 +24,7 @@ use std::fmt;
 
 /// A parsed JSON number, kept exactly as precise as it was written.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Number {
+pub enum Number {
     /// A non-negative integer literal that fits `u64`.
     Unsigned(u64),
     /// A negative integer literal that fits `i64` (`-0` is not one).
@@ -37,7 +37,7 @@ pub(crate) enum Number {
 impl Number {
     /// The number for an error message: as written, shortened so that a
     /// 10 KB literal cannot flood the console.
-    pub(crate) fn text(&self) -> String {
+    pub fn text(&self) -> String {
         match self {
             Number::Unsigned(u) => u.to_string(),
             Number::Signed(i) => i.to_string(),
@@ -49,7 +49,7 @@ impl Number {
 
 /// A JSON value whose objects keep their entries in document order.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Json {
+pub enum Json {
     Null,
     Bool(bool),
     Number(Number),
@@ -61,7 +61,7 @@ pub(crate) enum Json {
 /// Why a text is not JSON, and where: 1-based line, column in bytes (as
 /// serde_json counts them).
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Error {
+pub struct Error {
     problem: &'static str,
     line: usize,
     column: usize,
@@ -79,7 +79,7 @@ impl fmt::Display for Error {
 
 impl Json {
     /// Parses a complete JSON text (trailing garbage is an error).
-    pub(crate) fn parse(text: &str) -> Result<Json, Error> {
+    pub fn parse(text: &str) -> Result<Json, Error> {
         let mut p = Parser {
             text,
             at: 0,
@@ -95,7 +95,7 @@ impl Json {
 
     /// What kind of value this is, phrased for an error message:
     /// "expected a string, got **a number**".
-    pub(crate) fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "a boolean",
@@ -107,7 +107,7 @@ impl Json {
     }
 
     /// The entries of an object, or `None` for any other kind.
-    pub(crate) fn as_object(&self) -> Option<&[(String, Json)]> {
+    pub fn as_object(&self) -> Option<&[(String, Json)]> {
         match self {
             Json::Object(entries) => Some(entries),
             _ => None,
@@ -116,7 +116,7 @@ impl Json {
 
     /// An integer written as an integer literal (`1`, not `1.0` or `1e0`).
     /// Used where the exact text matters, e.g. stored records.
-    pub(crate) fn as_exact_integer(&self) -> Option<i128> {
+    pub fn as_exact_integer(&self) -> Option<i128> {
         match self {
             Json::Number(Number::Unsigned(u)) => Some(i128::from(*u)),
             Json::Number(Number::Signed(i)) => Some(i128::from(*i)),
@@ -127,7 +127,7 @@ impl Json {
     /// A whole number in any spelling (`182`, `182.0`, `1.82e2`), at most
     /// 9e15 in magnitude. Used for site configs, which people write by hand or
     /// generate with tools that may print floats.
-    pub(crate) fn as_whole_number(&self) -> Option<i128> {
+    pub fn as_whole_number(&self) -> Option<i128> {
         match self {
             Json::Number(Number::Decimal(text)) => whole_decimal(text),
             other => other.as_exact_integer(),
@@ -516,7 +516,7 @@ impl Parser<'_> {
 }
 
 /// The first key that occurs twice in `entries`, if any.
-pub(crate) fn duplicate_key(entries: &[(String, Json)]) -> Option<&str> {
+pub fn duplicate_key(entries: &[(String, Json)]) -> Option<&str> {
     entries
         .iter()
         .enumerate()
@@ -525,14 +525,14 @@ pub(crate) fn duplicate_key(entries: &[(String, Json)]) -> Option<&str> {
 }
 
 /// The value stored under `key` (the first one, should there be several).
-pub(crate) fn get<'a>(entries: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
+pub fn get<'a>(entries: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
     entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// `s` as a JSON string literal, quotes included, escaped exactly as
 /// serde_json escapes: `"`, `\` and control characters (short forms where
 /// JSON has them, else `\u00xx`); everything else as is.
-pub(crate) fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -565,13 +565,13 @@ pub(crate) fn string(s: &str) -> String {
 }
 
 /// Writes one flat JSON object, keys in the order they are added.
-pub(crate) struct ObjectWriter {
+pub struct ObjectWriter {
     out: String,
     empty: bool,
 }
 
 impl ObjectWriter {
-    pub(crate) fn new() -> ObjectWriter {
+    pub fn new() -> ObjectWriter {
         ObjectWriter {
             out: String::from("{"),
             empty: true,
@@ -588,29 +588,29 @@ impl ObjectWriter {
     }
 
     /// Adds a value that is already JSON text (a nested object, a number).
-    pub(crate) fn raw(&mut self, key: &str, json: &str) -> &mut ObjectWriter {
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut ObjectWriter {
         self.key(key);
         self.out.push_str(json);
         self
     }
 
-    pub(crate) fn str(&mut self, key: &str, value: &str) -> &mut ObjectWriter {
+    pub fn str(&mut self, key: &str, value: &str) -> &mut ObjectWriter {
         self.raw(key, &string(value))
     }
 
-    pub(crate) fn bool(&mut self, key: &str, value: bool) -> &mut ObjectWriter {
+    pub fn bool(&mut self, key: &str, value: bool) -> &mut ObjectWriter {
         self.raw(key, if value { "true" } else { "false" })
     }
 
-    pub(crate) fn num(&mut self, key: &str, value: impl fmt::Display) -> &mut ObjectWriter {
+    pub fn num(&mut self, key: &str, value: impl fmt::Display) -> &mut ObjectWriter {
         self.raw(key, &value.to_string())
     }
 
-    pub(crate) fn null(&mut self, key: &str) -> &mut ObjectWriter {
+    pub fn null(&mut self, key: &str) -> &mut ObjectWriter {
         self.raw(key, "null")
     }
 
-    pub(crate) fn finish(&mut self) -> String {
+    pub fn finish(&mut self) -> String {
         let mut out = std::mem::take(&mut self.out);
         out.push('}');
         out
@@ -618,13 +618,20 @@ impl ObjectWriter {
 }
 
 /// A JSON array of strings, in the given order.
-pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> String {
-    let parts: Vec<String> = items.iter().map(|s| string(s.as_ref())).collect();
-    format!("[{}]", super::join(&parts, ","))
+pub fn string_array<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&string(item.as_ref()));
+    }
+    out.push(']');
+    out
 }
 
 /// A JSON object of booleans, in the given order (e.g. category grants).
-pub(crate) fn bool_object(entries: &[(String, bool)]) -> String {
+pub fn bool_object(entries: &[(String, bool)]) -> String {
     let mut w = ObjectWriter::new();
     for (key, value) in entries {
         w.bool(key, *value);

@@ -86,8 +86,8 @@ fn unknown_ids(ids: &[String], config: &Config) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_support::{cfg, stored};
-    use crate::domain::decision::Choice;
+    use crate::test_support::{cfg, stored};
+    use crate::decision::Choice;
     use proptest::prelude::*;
 
 

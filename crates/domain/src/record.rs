@@ -28,7 +28,7 @@
 //! re-encoding a decoded cookie gives back the exact same text.
 
 use super::category::is_valid_id;
-use super::json::{self, Json, ObjectWriter};
+use kloudconsent_json::{self as json, Json, ObjectWriter};
 use super::time::{iso8601, parse_iso8601, MAX_MS, MIN_MS};
 use std::fmt;
 
@@ -482,7 +482,7 @@ fn base64url(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::time::DAY_MS;
+    use crate::time::DAY_MS;
     use proptest::prelude::*;
 
     const T0: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
@@ -545,7 +545,7 @@ mod tests {
     #[test]
     fn cookie_is_small_and_cookie_safe() {
         let worst = ConsentRecord {
-            categories: crate::domain::category::default_categories()
+            categories: crate::category::default_categories()
                 .into_iter()
                 .map(|c| (c.id, true))
                 .collect(),

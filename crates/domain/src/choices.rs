@@ -3,7 +3,7 @@
 //! and changes nothing, and unknown ids are named so the site owner can fix
 //! the call.
 
-use super::json::Json;
+use kloudconsent_json::Json;
 use super::Config;
 
 /// Known `(id, granted)` pairs in the order given, and the unknown ids.

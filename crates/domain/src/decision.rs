@@ -9,7 +9,7 @@
 
 use super::category::cookie_matches;
 use super::config::Config;
-use super::json::{self, ObjectWriter};
+use kloudconsent_json::{self as json, ObjectWriter};
 use super::record::{
     decode_cookie, decode_json, encode_cookie, ConsentRecord, Method, RecordError, STORAGE_KEY,
 };
@@ -390,8 +390,8 @@ fn strip_query_and_fragment(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::config;
-    use crate::domain::record::encode_json;
+    use crate::config;
+    use crate::record::encode_json;
     use proptest::prelude::*;
 
     const NOW: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
@@ -874,7 +874,7 @@ mod tests {
             ),
             "{s}"
         );
-        assert!(crate::domain::json::Json::parse(&s).is_ok());
+        assert!(kloudconsent_json::Json::parse(&s).is_ok());
     }
 
     // ---- cookies_to_delete ----

@@ -12,7 +12,7 @@
 
 use super::category::{self, default_categories, Category};
 use super::consent_mode::SIGNALS;
-use super::json::{self, Json};
+use kloudconsent_json::{self as json, Json};
 use super::record::MAX_CATEGORIES;
 use std::fmt;
 

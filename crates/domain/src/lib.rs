@@ -12,7 +12,7 @@ pub mod consent_mode;
 pub mod decision;
 pub mod embeds;
 pub mod gating;
-mod json;
+
 pub mod record;
 pub mod time;
 

@@ -7,7 +7,7 @@
 
 use super::config::{Config, ConsentModeConfig};
 use super::decision::Consent;
-use super::json::{self, ObjectWriter};
+use kloudconsent_json::{self as json, ObjectWriter};
 
 /// The seven Consent Mode v2 signals, in the order we write them.
 pub const SIGNALS: [&str; 7] = [
@@ -109,9 +109,9 @@ pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::test_support::{cfg, stored};
-    use crate::domain::config::{self, RegionDefault};
-    use crate::domain::decision::{decide, Choice};
+    use crate::test_support::{cfg, stored};
+    use crate::config::{self, RegionDefault};
+    use crate::decision::{decide, Choice};
 
 
     #[test]
