@@ -14,6 +14,7 @@ pub mod embeds;
 pub mod gating;
 
 pub mod record;
+pub mod screen;
 pub mod time;
 
 pub use category::Category;
