@@ -12,15 +12,17 @@ pub mod consent_mode;
 pub mod decision;
 pub mod embeds;
 pub mod gating;
-
+pub mod grants;
 pub mod record;
 pub mod screen;
 pub mod time;
+pub mod tool_model;
 
 pub use category::Category;
 pub use config::{Config, ConfigError};
 pub use decision::{Choice, Consent, Loaded, Signals};
 pub use gating::{Gate, Verdict};
+pub use grants::Grants;
 pub use record::{ConsentRecord, Method, RecordError};
 
 #[cfg(test)]
