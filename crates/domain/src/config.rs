@@ -145,6 +145,10 @@ pub struct Texts {
     pub allow_always: String,
     pub consent_id_label: String,
     pub consent_date_label: String,
+    /// Shown while the preference tool's module loads.
+    pub loading: String,
+    /// Shown when the preference tool's module could not be loaded.
+    pub tool_failed: String,
 }
 
 impl Default for Texts {
@@ -182,6 +186,11 @@ impl Default for Texts {
             allow_always: s("Allow always"),
             consent_id_label: s("Your consent ID"),
             consent_date_label: s("Decided on"),
+            loading: s("Loading your cookie preferences\u{2026}"),
+            tool_failed: s(
+                "The cookie preference tool could not be loaded. You can still accept or \
+                 reject all cookies, or try again later.",
+            ),
         }
     }
 }
@@ -218,7 +227,7 @@ fn fill(body: &str, label: &str) -> String {
 macro_rules! text_keys {
     ($($key:literal => $field:ident),* $(,)?) => {
         /// The config keys of [`Texts`] (inside `"texts": {...}`), in struct order.
-        pub const TEXT_KEYS: [&str; 20] = [$($key),*];
+        pub const TEXT_KEYS: [&str; 22] = [$($key),*];
 
         impl Texts {
             /// The text stored under a config key of [`TEXT_KEYS`].
@@ -261,6 +270,8 @@ text_keys! {
     "allowAlways" => allow_always,
     "consentIdLabel" => consent_id_label,
     "consentDateLabel" => consent_date_label,
+    "loading" => loading,
+    "toolFailed" => tool_failed,
 }
 
 impl Config {

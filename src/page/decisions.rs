@@ -1,83 +1,20 @@
-//! The one live consent state of the page, and the effects of changing it.
-//!
-//! Every path that changes the decision — a click in the UI, a call from the
-//! page's JS, a decision made in another tab — goes through [`Widget`], which
-//! asks `domain` for the new state and then performs the effects in one
-//! place: tell Google Consent Mode, persist to both stores, send the receipt,
-//! fire events, release gated scripts and embeds, delete revoked cookies,
-//! re-render the UI.
+//! Changing the decision, and every effect of a change: both stores, the
+//! receipt, Consent Mode, the page's events, gated scripts and embeds,
+//! revoked cookies, and the open tool.
 
-use crate::browser::{clock, console, cookie, events, scripts, signals, storage};
-use crate::browser::{dom, embeds, gtag, receipt};
-use crate::browser::storage::{CookieStore, LocalStore, Store};
-use crate::domain::{decision, record, Choice, Config, Consent, ConsentRecord, Signals};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use super::Page;
+use crate::browser::storage::{self, Store};
+use crate::browser::{clock, console, cookie, dom, embeds, events, gtag, receipt, scripts};
+use kloudconsent_domain::screen::Event;
+use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord};
 
-/// What the visitor sees.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Hidden,
-    Banner,
-    Preferences,
-}
-
-pub struct Widget {
-    pub config: Rc<Config>,
-    signals: Signals,
-    consent: RefCell<Consent>,
-    view: Cell<View>,
-    /// Whether the banner was showing when the tool opened (closing the tool
-    /// without deciding returns to it).
-    banner_under: Cell<bool>,
-    local: LocalStore,
-    cookie: CookieStore,
-    rerender: RefCell<Option<Rc<dyn Fn()>>>,
-    /// Builds the UI, once, the first time something is to be shown: a
-    /// returning visitor's page never pays for rendering a hidden widget
-    /// before its gated scripts run.
-    mount_ui: RefCell<Option<Box<dyn FnOnce()>>>,
-}
-
-thread_local! {
-    static WIDGET: RefCell<Option<Rc<Widget>>> = const { RefCell::new(None) };
-}
-
-/// The page's widget, once booted.
-pub fn current() -> Option<Rc<Widget>> {
-    WIDGET.with(|w| w.borrow().clone())
-}
-
-impl Widget {
-    /// Registers the page's widget in its fail-closed state: undecided, banner
-    /// up, nothing released. [`Widget::load`] then reads what is stored.
-    ///
-    /// Two steps, so that if reading ever fails (a bug, or a hostile page
-    /// breaking a browser API under us) what remains is exactly this state:
-    /// boot queued the UI's mount in a microtask before reading, so the banner
-    /// still appears, and a choice made there overwrites whatever broke the read.
-    pub fn new(config: Config) -> Rc<Widget> {
-        let cookie = CookieStore { domain: config.cookie_domain.clone() };
-        let widget = Rc::new(Widget {
-            config: Rc::new(config),
-            signals: signals::read(),
-            consent: RefCell::new(Consent::Undecided),
-            view: Cell::new(View::Banner),
-            banner_under: Cell::new(false),
-            local: LocalStore,
-            cookie,
-            rerender: RefCell::new(None),
-            mount_ui: RefCell::new(None),
-        });
-        WIDGET.with(|w| *w.borrow_mut() = Some(widget.clone()));
-        widget
-    }
-
+impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
     pub fn load(&self) {
         let consent = self.load_stored();
-        self.view.set(self.initial_view(&consent));
+        let ask = self.asks(&consent);
         *self.consent.borrow_mut() = consent;
+        self.on(Event::Booted { ask });
     }
 
     /// Tells Consent Mode what is known, fires `ready` (and `consent` when
@@ -125,88 +62,6 @@ impl Widget {
         decision::resolve(loaded.record, self.signals)
     }
 
-    fn initial_view(&self, consent: &Consent) -> View {
-        match consent {
-            Consent::Stored(_) => View::Hidden,
-            Consent::Signal if !self.config.signals_show_banner => View::Hidden,
-            _ => View::Banner,
-        }
-    }
-
-    pub fn consent(&self) -> Consent {
-        self.consent.borrow().clone()
-    }
-
-    pub fn view(&self) -> View {
-        self.view.get()
-    }
-
-    pub fn signals(&self) -> Signals {
-        self.signals
-    }
-
-    /// How to build the UI; called by [`Widget::show_ui`] the first time the
-    /// view is not hidden.
-    pub fn set_mount_ui(&self, mount: Box<dyn FnOnce()>) {
-        *self.mount_ui.borrow_mut() = Some(mount);
-    }
-
-    /// Builds the UI if it has not been built and there is something to show.
-    pub fn show_ui(&self) {
-        if self.view.get() == View::Hidden {
-            return;
-        }
-        let mount = self.mount_ui.borrow_mut().take();
-        if let Some(mount) = mount {
-            mount();
-        }
-    }
-
-    /// The UI registers how to re-render itself.
-    pub fn set_rerender(&self, rerender: Rc<dyn Fn()>) {
-        *self.rerender.borrow_mut() = Some(rerender);
-    }
-
-    fn rerender(&self) {
-        let rerender = self.rerender.borrow().clone();
-        if let Some(rerender) = rerender {
-            rerender();
-        }
-    }
-
-    fn set_view(&self, view: View) {
-        if self.view.get() != view {
-            self.view.set(view);
-            self.show_ui();
-            self.rerender();
-        }
-    }
-
-    /// Opens the preference tool (from the banner, a `data-kloudconsent-open`
-    /// element or `kloudconsent.show()`).
-    pub fn show_preferences(&self) {
-        if self.view.get() != View::Preferences {
-            self.banner_under.set(self.view.get() == View::Banner);
-        }
-        self.set_view(View::Preferences);
-    }
-
-    /// Closes the tool without deciding: back to the banner if it was up.
-    pub fn close_preferences(&self) {
-        let back = if self.banner_under.get() && !self.consent().is_decided() {
-            View::Banner
-        } else {
-            View::Hidden
-        };
-        self.set_view(back);
-    }
-
-    /// `kloudconsent.hide()`: closes whatever is open, deciding nothing.
-    pub fn hide(&self) {
-        self.banner_under.set(false);
-        self.set_view(View::Hidden);
-    }
-
     /// A visitor's or the page's decision.
     pub fn choose(&self, choice: Choice) {
         let before = self.consent();
@@ -224,8 +79,7 @@ impl Widget {
         self.apply(before, Consent::Stored(record));
         // Unless a listener reset it meanwhile (and so asked for the banner).
         if self.consent().is_decided() {
-            self.banner_under.set(false);
-            self.set_view(View::Hidden);
+            self.on(Event::Decided);
         }
     }
 
@@ -236,9 +90,7 @@ impl Widget {
         self.cookie.clear();
         let after = decision::resolve(None, self.signals);
         self.apply(before, after);
-        self.banner_under.set(false);
-        self.view.set(View::Hidden);
-        self.set_view(View::Banner);
+        self.on(Event::Reset);
     }
 
     /// Another tab changed the stored decision: adopt it here.
@@ -248,14 +100,9 @@ impl Widget {
         if same_decision(&before, &after) {
             return;
         }
-        let decided = after.is_decided();
-        self.apply(before, after.clone());
-        if decided && self.view.get() == View::Banner {
-            self.set_view(View::Hidden);
-        } else if !decided && self.view.get() == View::Hidden {
-            self.set_view(self.initial_view(&after));
-        }
-        self.rerender();
+        let (decided, ask) = (after.is_decided(), self.asks(&after));
+        self.apply(before, after);
+        self.on(Event::StoredChanged { decided, ask });
     }
 
     /// Installs `after` and performs every effect of the change.
@@ -285,7 +132,7 @@ impl Widget {
         self.delete_revoked_cookies(&revoked);
         scripts::release(&now, &self.config);
         embeds::update(&now, &self.config, &revoked);
-        self.rerender();
+        self.update_tool();
     }
 
     fn delete_revoked_cookies(&self, revoked: &[String]) {
