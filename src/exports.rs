@@ -3,10 +3,11 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, dom, embeds, gtag, panic, scripts};
+use crate::browser::{console, dom, embeds, gtag, json, panic, scripts};
 use crate::page::{self, Page};
 use crate::tool::Hooks;
-use kloudconsent_domain::{choices, config, decision, Choice, Config};
+use kloudconsent_domain::text::cat;
+use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError, Grants};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -60,7 +61,7 @@ pub fn kc_boot(
     listen_on_document(&page);
     let allow = page.clone();
     embeds::on_allow_always(move |ids| {
-        allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect()));
+        allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
     });
     let observed = page.clone();
     scripts::observe(move || {
@@ -82,12 +83,15 @@ pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {
     if let Some(error) = error {
-        console::error(&format!("the config from {origin} {error}; using the built-in default."));
+        console::error(&cat(&["the config from ", origin, " ", &error, "; using the built-in default."]));
         return Config::default_policy();
     }
     let Some(text) = text else { return Config::default_policy() };
-    config::parse(&text).unwrap_or_else(|e| {
-        console::error(&format!("{e} (config from {origin})"));
+    let parsed = json::parse(&text)
+        .map_err(|e| ConfigError::whole(cat(&["config is not valid JSON: ", &e])))
+        .and_then(config::parse_value);
+    parsed.unwrap_or_else(|e| {
+        console::error(&cat(&[&e.message(), " (config from ", origin, ")"]));
         Config::default_policy()
     })
 }
@@ -129,6 +133,12 @@ fn listen_on_document(page: &Rc<Page>) {
     page.keep(listener);
 }
 
+/// Choices as the loader hands them over (`JSON.stringify` of a page object).
+fn parse_choices(text: &str, page: &Page) -> Result<choices::Parsed, String> {
+    let value = json::parse(text).map_err(|_| String::from("the argument is not a plain object"))?;
+    choices::parse_choices_value(value, &page.config)
+}
+
 /// `kloudconsent.get()`: the state object, or `null` while undecided.
 #[wasm_bindgen]
 pub fn kc_get() -> JsValue {
@@ -161,17 +171,15 @@ pub fn kc_reject_all() {
 #[wasm_bindgen]
 pub fn kc_set(choices_json: String) {
     let Some(p) = page() else { return };
-    match choices::parse_choices(&choices_json, &p.config) {
+    match parse_choices(&choices_json, &p) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
-                console::warn(&format!(
-                    "set(): ignored unknown categories `{}`.",
-                    kloudconsent_domain::join(&unknown, "`, `")
-                ));
+                let unknown = kloudconsent_domain::join(&unknown, "`, `");
+                console::warn(&cat(&["set(): ignored unknown categories `", &unknown, "`."]));
             }
             p.choose(Choice::Set(choices));
         }
-        Err(problem) => console::error(&format!("set(): {problem}; nothing was changed.")),
+        Err(problem) => console::error(&cat(&["set(): ", &problem, "; nothing was changed."])),
     }
 }
 
@@ -204,10 +212,10 @@ pub fn kc_tool_choose(kind: String, grants_json: String) {
     let choice = match kind.as_str() {
         "accept-all" => Choice::AcceptAll,
         "reject-all" => Choice::RejectAll,
-        _ => match choices::parse_choices(&grants_json, &p.config) {
+        _ => match parse_choices(&grants_json, &p) {
             Ok((choices, _)) => Choice::Set(choices),
             Err(problem) => {
-                console::error(&format!("the preference tool sent {problem}; nothing was changed."));
+                console::error(&cat(&["the preference tool sent ", &problem, "; nothing was changed."]));
                 return;
             }
         },

@@ -12,7 +12,7 @@ pub fn dispatch(name: &str, detail_json: &str) {
     let detail = js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL);
     let init = CustomEventInit::new();
     init.set_detail(&detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("kloudconsent:{name}"), &init) {
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&kloudconsent_domain::text::cat(&["kloudconsent:", name]), &init) {
         let _ = window.dispatch_event(&event);
     }
 }

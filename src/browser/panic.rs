@@ -22,14 +22,18 @@ pub fn install() {
     }));
 }
 
+#[cfg(not(panic = "immediate-abort"))]
+use kloudconsent_domain::text::{cat, uint};
+
 /// Logs one panic: its message when it is plain text, and where it happened.
 pub fn report(what: Option<&str>, at: Option<(&str, u32)>) {
     let at = at
-        .map(|(file, line)| format!(" at {file}:{line}"))
+        .map(|(file, line)| cat(&[" at ", file, ":", &uint(line.into())]))
         .unwrap_or_default();
-    super::console::error(&format!(
-        "kloudconsent: internal error ({}{at}); gated scripts not yet released stay \
-         blocked. Please report this to the KloudConsent project.",
-        what.unwrap_or("panic")
-    ));
+    super::console::error(&cat(&[
+        "kloudconsent: internal error (",
+        what.unwrap_or("panic"),
+        &at,
+        "); gated scripts not yet released stay blocked. Please report this to the KloudConsent project.",
+    ]));
 }

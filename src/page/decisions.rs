@@ -4,9 +4,10 @@
 
 use super::Page;
 use crate::browser::storage::{self, Store};
-use crate::browser::{clock, console, cookie, dom, embeds, events, gtag, receipt, scripts};
+use crate::browser::{clock, console, cookie, dom, embeds, events, gtag, json, receipt, scripts};
 use kloudconsent_domain::screen::Event;
-use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord};
+use kloudconsent_domain::text::cat;
+use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
 
 impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
@@ -39,17 +40,17 @@ impl Page {
     }
 
     fn load_stored(&self) -> Consent {
-        let local = self.local.read();
+        // localStorage holds JSON: the browser parses it (no parser ships).
+        let local = self.local.read().into_iter().next().map(|text| {
+            record::too_large(&text)?;
+            let value = json::parse(&text).map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
+            record::decode_json_value(value)
+        });
         let cookies = self.cookie.read();
         let cookie_refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
-        let loaded = decision::load(
-            local.first().map(String::as_str),
-            &cookie_refs,
-            &self.config,
-            clock::now_ms(),
-        );
+        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms());
         for problem in &loaded.problems {
-            console::warn(&format!("ignored a stored decision: {problem}"));
+            console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
         if let Some(record) = &loaded.record {
             if loaded.rewrite_local {
@@ -147,13 +148,13 @@ impl Page {
 
     fn write_local(&self, record: &ConsentRecord) {
         if let Err(e) = self.local.write(&record::encode_json(record), max_age(record)) {
-            console::warn(&format!("could not write localStorage ({e}); the cookie keeps the decision."));
+            console::warn(&cat(&["could not write localStorage (", &e, "); the cookie keeps the decision."]));
         }
     }
 
     fn write_cookie(&self, record: &ConsentRecord) {
         if let Err(e) = self.cookie.write(&record::encode_cookie(record), max_age(record)) {
-            console::warn(&format!("could not write the cookie ({e}); localStorage keeps the decision."));
+            console::warn(&cat(&["could not write the cookie (", &e, "); localStorage keeps the decision."]));
         }
     }
 }

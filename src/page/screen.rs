@@ -8,6 +8,7 @@ use crate::tool;
 use crate::ui::{focus, Action, Ui};
 use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
 use kloudconsent_domain::tool_model::model_json;
+use kloudconsent_domain::text::cat;
 use kloudconsent_domain::Choice;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
@@ -177,9 +178,11 @@ impl Page {
     }
 
     fn tool_failed(&self, reason: &str) {
-        console::error(&format!(
-            "the preference tool could not be loaded ({reason}); Accept all and Reject all still work."
-        ));
+        console::error(&cat(&[
+            "the preference tool could not be loaded (",
+            reason,
+            "); Accept all and Reject all still work.",
+        ]));
         {
             let mut t = self.tool.borrow_mut();
             t.module = None;

@@ -3,33 +3,39 @@
 //! and changes nothing, and unknown ids are named so the site owner can fix
 //! the call.
 
-use kloudconsent_json::Json;
 use super::Config;
+use crate::grants::Grants;
+use crate::text::cat;
+use kloudconsent_json::{Json, Kind, Value};
 
 /// Known `(id, granted)` pairs in the order given, and the unknown ids.
-pub type Parsed = (Vec<(String, bool)>, Vec<String>);
+pub type Parsed = (Grants, Vec<String>);
+
+/// [`parse_choices_value`] of a JSON text (the loader hands `set()`'s
+/// argument over as `JSON.stringify` output).
+pub fn parse_choices(json: &str, config: &Config) -> Result<Parsed, String> {
+    let value = Json::parse(json).map_err(|_| String::from("the argument is not a plain object"))?;
+    parse_choices_value(value, config)
+}
 
 /// A key given twice counts once, with its last value (as in JavaScript,
 /// where the loader's `JSON.stringify` cannot produce one anyway).
-pub fn parse_choices(json: &str, config: &Config) -> Result<Parsed, String> {
-    let value = Json::parse(json).map_err(|_| "the argument is not a plain object".to_string())?;
-    let Json::Object(entries) = value else {
+pub fn parse_choices_value<V: Value>(value: V, config: &Config) -> Result<Parsed, String> {
+    if value.kind() != Kind::Object {
         return Err("expected an object like {\"analytics\": true}".into());
-    };
-    let mut known: Vec<(String, bool)> = Vec::new();
+    }
+    let mut known = Grants::new();
     let mut unknown = Vec::new();
-    for (id, granted) in entries {
-        let Json::Bool(granted) = granted else {
-            return Err(format!("`{id}` must be true or false"));
+    for id in value.keys() {
+        let Some(granted) = value.get(&id).and_then(|v| v.as_bool()) else {
+            return Err(cat(&["`", &id, "` must be true or false"]));
         };
         if config.category(&id).is_none() {
             if !unknown.contains(&id) {
                 unknown.push(id);
             }
-        } else if let Some(slot) = known.iter_mut().find(|(k, _)| *k == id) {
-            slot.1 = granted;
         } else {
-            known.push((id, granted));
+            known.set(&id, granted);
         }
     }
     Ok((known, unknown))
@@ -48,8 +54,8 @@ mod tests {
         let (known, unknown) =
             parse_choices(r#"{"analytics": true, "marketing": false, "ads": true}"#, &config()).unwrap();
         assert_eq!(known.len(), 2);
-        assert!(known.contains(&("analytics".to_string(), true)));
-        assert!(known.contains(&("marketing".to_string(), false)));
+        assert_eq!(known.get("analytics"), Some(true));
+        assert_eq!(known.get("marketing"), Some(false));
         assert_eq!(unknown, vec!["ads".to_string()]);
     }
 
@@ -62,7 +68,7 @@ mod tests {
 
     #[test]
     fn an_empty_object_changes_nothing() {
-        assert_eq!(parse_choices("{}", &config()).unwrap(), (vec![], vec![]));
+        assert_eq!(parse_choices("{}", &config()).unwrap(), (Grants::new(), vec![]));
     }
 
     #[test]
@@ -72,7 +78,7 @@ mod tests {
             &config(),
         )
         .unwrap();
-        assert_eq!(known, [("marketing".to_string(), false), ("analytics".to_string(), true)]);
+        assert_eq!(known, [("marketing", false), ("analytics", true)].into());
         assert_eq!(unknown, ["zz", "aa"]);
     }
 }

@@ -97,7 +97,7 @@ pub fn update_json(c: &Consent, config: &Config) -> String {
 pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
     let mut w = ObjectWriter::new();
     w.str("event", "kloudconsent_update");
-    w.raw("kloudconsent", &json::bool_object(&c.grants(config)));
+    w.raw("kloudconsent", &c.grants(config).to_json());
     match c {
         Consent::Undecided => w.null("kloudconsentMethod"),
         Consent::Signal => w.str("kloudconsentMethod", "signal"),
@@ -183,7 +183,7 @@ mod tests {
             update_json(&stored(Choice::AcceptAll), &c),
             denied.replace("denied", "granted")
         );
-        let analytics_only = stored(Choice::Set(vec![("analytics".into(), true)]));
+        let analytics_only = stored(Choice::Set([("analytics", true)].into()));
         assert_eq!(
             update_json(&analytics_only, &c),
             denied.replace(

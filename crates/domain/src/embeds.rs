@@ -11,6 +11,7 @@
 use super::config::Config;
 use super::decision::Consent;
 use super::gating::{self, Gate, Verdict};
+use crate::text::{cat, join};
 
 /// What to do with a gated embed now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,19 +33,23 @@ pub fn view(gate: &Gate, consent: &Consent, config: &Config, allowed_once: bool)
         // A clean-up gate says "run when refused": loading third-party
         // content because the visitor refused it would invert their choice.
         Gate::CleanupWhenRefused(id) => {
-            return EmbedView::Never(format!(
-                "an embed has data-consent=\"!{id}\"; clean-up gates are for scripts only, so it will never load."
-            ))
+            return EmbedView::Never(cat(&[
+                "an embed has data-consent=\"!",
+                id,
+                "\"; clean-up gates are for scripts only, so it will never load.",
+            ]))
         }
         Gate::All(ids) => ids,
     };
     match gating::verdict(gate, consent, config) {
         Verdict::Run => EmbedView::Load,
-        Verdict::Unknown(unknown) => EmbedView::Never(format!(
-            "an embed names unknown consent categor{} `{}`; it will never load.",
+        Verdict::Unknown(unknown) => EmbedView::Never(cat(&[
+            "an embed names unknown consent categor",
             if unknown.len() == 1 { "y" } else { "ies" },
-            super::join(&unknown, "`, `")
-        )),
+            " `",
+            &join(&unknown, "`, `"),
+            "`; it will never load.",
+        ])),
         Verdict::Wait if allowed_once => EmbedView::Load,
         Verdict::Wait => {
             let mut missing: Vec<String> = Vec::new();
@@ -76,7 +81,7 @@ pub fn placeholder_text(missing: &[String], config: &Config) -> String {
         .filter_map(|id| config.category(id))
         .map(|c| c.label.as_str())
         .collect();
-    config.texts.placeholder(&super::join(&labels, ", "))
+    config.texts.placeholder(&join(&labels, ", "))
 }
 
 #[cfg(test)]
@@ -97,7 +102,7 @@ mod tests {
 
     #[test]
     fn loads_exactly_when_a_script_would_run_or_once_allowed() {
-        let analytics = stored(Choice::Set(vec![("analytics".into(), true)]));
+        let analytics = stored(Choice::Set([("analytics", true)].into()));
         assert_eq!(
             v("marketing", &Consent::Undecided, false),
             missing(&["marketing"])

@@ -93,7 +93,7 @@ mod tests {
 
 
     fn only_analytics() -> Consent {
-        stored(Choice::Set(vec![("analytics".into(), true)]))
+        stored(Choice::Set([("analytics", true)].into()))
     }
 
     fn v(attr: &str, c: &Consent) -> Verdict {

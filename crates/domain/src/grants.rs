@@ -55,6 +55,23 @@ impl Grants {
     }
 }
 
+impl From<Vec<(String, bool)>> for Grants {
+    /// Later entries for the same id win, in the place of the first.
+    fn from(pairs: Vec<(String, bool)>) -> Grants {
+        pairs.into_iter().collect()
+    }
+}
+
+impl<const N: usize> From<[(&str, bool); N]> for Grants {
+    fn from(pairs: [(&str, bool); N]) -> Grants {
+        let mut grants = Grants::new();
+        for (id, granted) in pairs {
+            grants.set(id, granted);
+        }
+        grants
+    }
+}
+
 impl FromIterator<(String, bool)> for Grants {
     /// Later entries for the same id win, in the place of the first.
     fn from_iter<I: IntoIterator<Item = (String, bool)>>(iter: I) -> Grants {
@@ -63,6 +80,24 @@ impl FromIterator<(String, bool)> for Grants {
             grants.set(&id, granted);
         }
         grants
+    }
+}
+
+impl<'a> FromIterator<(&'a str, bool)> for Grants {
+    fn from_iter<I: IntoIterator<Item = (&'a str, bool)>>(iter: I) -> Grants {
+        let mut grants = Grants::new();
+        for (id, granted) in iter {
+            grants.set(id, granted);
+        }
+        grants
+    }
+}
+
+impl IntoIterator for Grants {
+    type Item = (String, bool);
+    type IntoIter = std::vec::IntoIter<(String, bool)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 

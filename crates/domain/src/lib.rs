@@ -14,6 +14,7 @@ pub mod embeds;
 pub mod gating;
 pub mod grants;
 pub mod record;
+pub mod text;
 pub mod screen;
 pub mod time;
 pub mod tool_model;
@@ -28,29 +29,5 @@ pub use record::{ConsentRecord, Method, RecordError};
 #[cfg(test)]
 mod test_support;
 
-/// `items` joined with `sep`, like `[S]::join`. One small loop instead of
-/// std's `join`, whose generic body (~0.9 KB of wasm) would be instantiated
-/// once for `String` items and once for `&str` items.
-pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
-    let mut out = String::new();
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        out.push_str(item.as_ref());
-    }
-    out
-}
+pub use text::join;
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn join_matches_std_join() {
-        let strs: [&[&str]; 4] = [&[], &["a"], &["a", "b"], &["", "x", ""]];
-        for items in strs {
-            assert_eq!(super::join(items, "`, `"), items.join("`, `"));
-            let owned: Vec<String> = items.iter().map(|s| s.to_string()).collect();
-            assert_eq!(super::join(&owned, "."), owned.join("."));
-        }
-    }
-}

@@ -28,13 +28,29 @@ pub fn iso8601(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);
     let in_day = ms.rem_euclid(DAY_MS);
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        in_day % 1000,
-    )
+    let mut out = String::with_capacity(24);
+    let fields = [
+        (year, 4, '-'),
+        (month, 2, '-'),
+        (day, 2, 'T'),
+        (in_day / 3_600_000, 2, ':'),
+        (in_day / 60_000 % 60, 2, ':'),
+        (in_day / 1000 % 60, 2, '.'),
+        (in_day % 1000, 3, 'Z'),
+    ];
+    for (value, width, after) in fields {
+        push_padded(&mut out, value, width);
+        out.push(after);
+    }
+    out
+}
+
+/// `value` (0 to 9999) in exactly `width` digits, zero-padded.
+fn push_padded(out: &mut String, value: i64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10_i64.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Parses exactly `YYYY-MM-DDTHH:MM:SS.sssZ` (years 1970..=9999) back to Unix

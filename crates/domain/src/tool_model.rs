@@ -121,7 +121,7 @@ pub fn model_json(config: &Config, consent: &Consent) -> String {
         .str("dir", config.dir.as_str())
         .raw("texts", &texts.finish())
         .raw("categories", &categories)
-        .raw("grants", &json::bool_object(&consent.grants(config)));
+        .raw("grants", &consent.grants(config).to_json());
     match consent.record() {
         Some(r) => w.raw(
             "receipt",
