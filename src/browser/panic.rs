@@ -22,7 +22,6 @@ pub fn install() {
     }));
 }
 
-#[cfg(not(panic = "immediate-abort"))]
 use kloudconsent_domain::text::{cat, uint};
 
 /// Logs one panic: its message when it is plain text, and where it happened.
