@@ -17,19 +17,16 @@ pub fn cat(pieces: &[&str]) -> String {
 
 /// `n` in decimal.
 pub fn uint(n: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    let mut place = 1;
+    while n / place >= 10 {
+        place *= 10;
     }
-    // Only ASCII digits were written.
-    String::from_utf8(digits[at..].to_vec()).unwrap_or_default()
+    let mut out = String::new();
+    while place > 0 {
+        out.push(char::from(b'0' + (n / place % 10) as u8));
+        place /= 10;
+    }
+    out
 }
 
 /// `n` in decimal, with a `-` when negative.
