@@ -12,7 +12,7 @@ import {
 import { readFileSync } from "node:fs";
 
 // Every text key, read from the config parser itself so the list cannot drift.
-const TEXT_KEYS = [...readFileSync(new URL("../../src/domain/config.rs", import.meta.url), "utf8")
+const TEXT_KEYS = [...readFileSync(new URL("../../crates/domain/src/config.rs", import.meta.url), "utf8")
   .split("text_keys! {")[1].matchAll(/"(\w+)" => \w+,/g)].map((m) => m[1]);
 
 let env;
