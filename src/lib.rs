@@ -1,6 +1,6 @@
 //! KloudConsent: a cookie consent widget, a Yew component compiled to WebAssembly.
 //!
-//! Three layers, data flowing one way (see README "Code layout"):
+//! Three layers, data flowing one way (see CONTRIBUTING.md, "Code layout"):
 //! - [`domain`]: the pure consent engine (config, record, rules, gating);
 //!   host-tested with plain `cargo test`.
 //! - `browser`: thin adapters over web-sys (storage, cookie, signals, events,

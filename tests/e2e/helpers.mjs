@@ -118,8 +118,8 @@ export const shadowSummary = (page) => page.evaluate(() => {
 });
 
 /**
- * A `kloudconsent` cookie value in the documented format (README, "Cookie
- * format"), valid by default: decided a day ago, expiring in 100 days.
+ * A `kloudconsent` cookie value in the documented format (docs/stored-decision.md,
+ * "Cookie format"), valid by default: decided a day ago, expiring in 100 days.
  */
 const DAY = 86400000;
 export function consentCookie({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
