@@ -7,7 +7,7 @@
 # and panics compile to a bare trap (no formatting machinery, no messages).
 # The environment below passes through Trunk to cargo. Without nightly it
 # falls back to plain stable `trunk build --release`: same behaviour, ~11 KB
-# brotli more wasm. KLOUDCONSENT_STABLE=1 forces stable. See the README, "Size and speed".
+# brotli more wasm. KLOUDCONSENT_STABLE=1 forces stable. See docs/performance.md.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
