@@ -9,11 +9,29 @@
 //! says it is busy; if the tool cannot load, a message says so in a live
 //! region and all three buttons keep working.
 
-use super::build::{append, attrs, button, el, text_el};
+use super::build::{build, Node};
 use kloudconsent_domain::config::Texts;
 use kloudconsent_domain::screen::BannerState;
-use web_sys::{Document, Element, HtmlElement};
 use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+const TEMPLATE: [Node; 12] = [
+    Node { depth: 0, tag: "section", attrs: "class=kc-banner|role=region|aria-labelledby=kc-banner-title|aria-describedby=kc-banner-body", text: "" },
+    Node { depth: 1, tag: "div", attrs: "class=kc-banner-text", text: "" },
+    Node { depth: 2, tag: "h2", attrs: "class=kc-title|id=kc-banner-title", text: "bannerTitle" },
+    Node { depth: 2, tag: "p", attrs: "class=kc-body|id=kc-banner-body", text: "bannerBody" },
+    Node { depth: 2, tag: "p", attrs: "class=kc-links", text: "" },
+    Node { depth: 3, tag: "a", attrs: "href=$cookiePolicyUrl", text: "cookiePolicyLabel" },
+    Node { depth: 3, tag: "a", attrs: "href=$privacyPolicyUrl", text: "privacyPolicyLabel" },
+    // Polite, so the failure message is read once it appears.
+    Node { depth: 2, tag: "p", attrs: "class=kc-status|role=status", text: "" },
+    Node { depth: 1, tag: "div", attrs: "class=kc-actions", text: "" },
+    Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-primary|data-kc-action=accept", text: "acceptAll" },
+    Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-primary|data-kc-action=reject", text: "rejectAll" },
+    Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-secondary|data-kc-action=manage", text: "manage" },
+];
+const STATUS: usize = 7;
+const MANAGE: usize = 11;
 
 /// The drawn banner and the parts that change.
 pub struct Banner {
@@ -25,48 +43,19 @@ pub struct Banner {
 
 impl Banner {
     /// Builds the banner (not yet in the page).
-    pub fn build(doc: &Document, t: &Texts) -> Option<Banner> {
-        let root = el(doc, "section", "kc-banner")?;
-        attrs(
-            &root,
-            &[
-                ("role", "region"),
-                ("aria-labelledby", "kc-banner-title"),
-                ("aria-describedby", "kc-banner-body"),
-            ],
-        );
-        let text = el(doc, "div", "kc-banner-text")?;
-        let title = text_el(doc, "h2", "kc-title", &t.banner_title)?;
-        title.set_id("kc-banner-title");
-        let body = text_el(doc, "p", "kc-body", &t.banner_body)?;
-        body.set_id("kc-banner-body");
-        let links = el(doc, "p", "kc-links")?;
-        append(&links, &[&link(doc, &t.cookie_policy_url, &t.cookie_policy_label)?]);
-        append(&links, &[&link(doc, &t.privacy_policy_url, &t.privacy_policy_label)?]);
-        // Polite, so the failure message is read once it appears.
-        let status = el(doc, "p", "kc-status")?;
-        attrs(&status, &[("role", "status")]);
-        append(&text, &[&title, &body, &links, &status]);
-        let actions = el(doc, "div", "kc-actions")?;
-        let manage = button(doc, "kc-btn kc-secondary", "manage", &t.manage)?;
-        append(
-            &actions,
-            &[
-                &button(doc, "kc-btn kc-primary", "accept", &t.accept_all)?,
-                &button(doc, "kc-btn kc-primary", "reject", &t.reject_all)?,
-                &manage,
-            ],
-        );
-        append(&root, &[&text, &actions]);
-        Some(Banner { root, manage, status })
+    pub fn build(doc: &Document, texts: &Texts) -> Option<Banner> {
+        let mut made = build(doc, &TEMPLATE, texts)?;
+        let manage = made.swap_remove(MANAGE);
+        let status = made.swap_remove(STATUS);
+        Some(Banner { root: made.swap_remove(0), manage, status })
     }
 
     /// Shows `state`: busy while the tool loads, a message when it failed.
-    pub fn set_state(&self, state: BannerState, t: &Texts) {
+    pub fn set_state(&self, state: BannerState, texts: &Texts) {
         let busy = state == BannerState::Busy;
-        set_flag(&self.manage, "aria-busy", busy);
+        let _ = if busy { self.manage.set_attribute("aria-busy", "true") } else { self.manage.remove_attribute("aria-busy") };
         let _ = self.manage.class_list().toggle_with_force("kc-busy", busy);
-        let message = if state == BannerState::ToolFailed { t.tool_failed.as_str() } else { "" };
+        let message = if state == BannerState::ToolFailed { texts.tool_failed.as_str() } else { "" };
         if self.status.text_content().as_deref() != Some(message) {
             self.status.set_text_content(Some(message));
         }
@@ -79,15 +68,4 @@ impl Banner {
             let _ = b.focus();
         }
     }
-}
-
-fn link(doc: &Document, href: &str, label: &str) -> Option<Element> {
-    let a = text_el(doc, "a", "", label)?;
-    attrs(&a, &[("href", href)]);
-    Some(a)
-}
-
-/// Sets `name="true"` or removes it.
-pub fn set_flag(el: &Element, name: &str, on: bool) {
-    let _ = if on { el.set_attribute(name, "true") } else { el.remove_attribute(name) };
 }

@@ -40,10 +40,7 @@ pub enum Action {
 pub struct Ui {
     pub host: HtmlElement,
     pub shadow: ShadowRoot,
-    /// Holds every layer; carries `lang` and `dir` (inside the shadow root,
-    /// `lang` is what screen readers and hyphenation read and `dir` what the
-    /// logical CSS properties mirror on, whatever the engine inherits across
-    /// the boundary).
+    /// Holds every layer; carries `lang` and `dir`.
     root: Element,
     banner: Option<Banner>,
     shell: Option<(DialogState, Element)>,
@@ -65,22 +62,27 @@ impl Ui {
         };
         // `data-theme`/`data-layout` select the styles; `lang`/`dir` tell the
         // page (and its tools) what the widget speaks.
-        build::attrs(
-            &host,
-            &[
-                ("lang", &config.lang),
-                ("dir", config.dir.as_str()),
-                ("data-theme", config.theme.as_str()),
-                ("data-layout", config.layout.as_str()),
-            ],
-        );
+        let attrs = [
+            ("lang", config.lang.as_str()),
+            ("dir", config.dir.as_str()),
+            ("data-theme", config.theme.as_str()),
+            ("data-layout", config.layout.as_str()),
+        ];
+        for (name, value) in attrs {
+            host.set_attribute(name, value).ok()?;
+        }
         let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else {
             console::error("could not attach a shadow root for the consent banner.");
             return None;
         };
         style::adopt(&shadow, &doc);
         let root = doc.create_element("div").ok()?;
-        build::attrs(&root, &[("lang", &config.lang), ("dir", config.dir.as_str())]);
+        // Repeated inside the shadow root: there `lang` is what screen readers
+        // and hyphenation read, and `dir` what the logical CSS properties
+        // mirror on, whatever the engine inherits across the boundary.
+        for (name, value) in &attrs[..2] {
+            root.set_attribute(name, value).ok()?;
+        }
         shadow.append_child(&root).ok()?;
         body.append_child(&host).ok()?;
         let listeners = listen(&shadow, on_action);
@@ -126,7 +128,7 @@ impl Ui {
             old.remove();
         }
         let Some(state) = state else { return };
-        let Some(overlay) = dom::document().and_then(|d| shell::build(&d, texts, state)) else {
+        let Some(overlay) = dom::document().and_then(|d| shell::build_shell(&d, texts, state)) else {
             return;
         };
         if self.add(&overlay).is_some() {
