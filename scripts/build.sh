@@ -30,4 +30,4 @@ else
   echo "== build: $(rustc --version) (stable: nightly with rust-src not available or KLOUDCONSENT_STABLE=1)"
 fi
 trunk build --release
-node scripts/size.mjs dist
+node scripts/size.mjs dist --check

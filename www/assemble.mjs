@@ -34,8 +34,8 @@ window.__kloudconsentLoaded = true;
 var script = document.currentScript;
 // Not location.href: in a srcdoc iframe it is about:srcdoc, no base URL.
 var pageBase = document.baseURI || location.href;
-var wasmResponse = fetch(new URL("kloudconsent_bg.wasm", new URL(".", (script && script.src) || pageBase)),
-  { credentials: "same-origin" });
+var distBase = new URL(".", (script && script.src) || pageBase);
+var wasmResponse = fetch(new URL("kloudconsent_bg.wasm", distBase), { credentials: "same-origin" });
 `;
 const out = `/*! KloudConsent ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
 // Default (safe) compression, two passes; the licence comment is kept.
@@ -51,6 +51,36 @@ if (!WebAssembly.validate(short.wasm)) throw new Error("assemble.mjs: the rename
 writeFileSync(wasmPath, short.wasm);
 // Trunk names the glue after the crate; it is replaced by the wrapped loader.
 writeFileSync(gluePath, short.js + "\n");
+
+// The preference tool: its own wasm and glue, fetched by the loader the
+// first time the tool is to be shown. Its script hands the loader an
+// initialiser through a Symbol-keyed slot on window (markup cannot clobber a
+// Symbol key); the loader passes it the wasm download.
+const toolGluePath = join(staging, "kloudconsent-tool.js");
+const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
+if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
+  throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
+}
+const toolOut = `/*! KloudConsent preference tool ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */
+(function () {
+"use strict";
+${readFileSync(toolGluePath, "utf8")}
+var register = window[Symbol.for("kloudconsent.tool")];
+if (typeof register === "function") {
+  register(function (wasm) {
+    return wasm_bindgen({ module_or_path: wasm }).then(function () {
+      return { mount: wasm_bindgen.mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
+    });
+  });
+}
+})();
+`;
+const toolMin = await minify(toolOut, { compress: { passes: 2 }, mangle: true, format: { comments: /^!/ } });
+if (!toolMin.code || toolMin.code.length < 1000) throw new Error("assemble.mjs: terser produced no tool output");
+const toolShort = shortenNames(readFileSync(toolWasmPath), toolMin.code);
+if (!WebAssembly.validate(toolShort.wasm)) throw new Error("assemble.mjs: the renamed tool wasm does not validate");
+writeFileSync(toolWasmPath, toolShort.wasm);
+writeFileSync(toolGluePath, toolShort.js + "\n");
 
 const COMPRESSIBLE = /\.(js|wasm|css|html|json|svg)$/;
 function walk(dir) {

@@ -181,6 +181,64 @@ if (earlyConfig) {
   }
 }
 
+// ---- the preference tool, fetched the first time it is to be shown --------
+var TOOL_KEY = Symbol.for("kloudconsent.tool");
+var toolPromise = null;
+
+/**
+ * The tool module's entry points ({mount, update, unmount}): its script and
+ * wasm are fetched once, on first need (or as a prefetch); a failed load is
+ * forgotten, so the next call tries again. Rejects with a message that names
+ * the URL that failed.
+ */
+function loadTool() {
+  if (toolPromise) return toolPromise;
+  var jsUrl = new URL("kloudconsent-tool.js", distBase).href;
+  var wasmUrl = new URL("kloudconsent-tool_bg.wasm", distBase).href;
+  toolPromise = new Promise(function (resolve, reject) {
+    var tag = document.createElement("script");
+    window[TOOL_KEY] = function (init) {
+      delete window[TOOL_KEY];
+      var wasm = fetch(wasmUrl, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r;
+      });
+      resolve(init(wasm).then(null, function (e) {
+        throw new Error(wasmUrl + ": " + (e && e.message || e));
+      }));
+    };
+    tag.src = jsUrl;
+    tag.async = true;
+    if (script && script.nonce) tag.nonce = script.nonce;
+    tag.onerror = function () {
+      delete window[TOOL_KEY];
+      reject(new Error(jsUrl + " could not be loaded"));
+    };
+    tag.onload = function () {
+      // It ran without handing over its initialiser.
+      if (window[TOOL_KEY]) {
+        delete window[TOOL_KEY];
+        reject(new Error(jsUrl + " did not start"));
+      }
+    };
+    (document.head || document.documentElement).appendChild(tag);
+  }).then(null, function (e) {
+    toolPromise = null;
+    throw e;
+  });
+  return toolPromise;
+}
+
+/** What the tool calls with the visitor's choices (it never decides itself). */
+var toolHost = {
+  choose: function (kind, grants) {
+    var json;
+    try { json = JSON.stringify(grants || {}); } catch (e) { json = "{}"; }
+    invoke("kc_tool_choose", [String(kind), json]);
+  },
+  close: function () { invoke("kc_tool_close", []); }
+};
+
 // ---- boot ----------------------------------------------------------------
 Promise.all([
   wasm_bindgen({ module_or_path: wasmResponse }),
@@ -191,7 +249,8 @@ Promise.all([
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
   invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
-  invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin]);
+  invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin,
+    loadTool, toolHost]);
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });
