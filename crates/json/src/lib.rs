@@ -709,6 +709,12 @@ pub struct ObjectWriter {
     empty: bool,
 }
 
+impl Default for ObjectWriter {
+    fn default() -> ObjectWriter {
+        ObjectWriter::new()
+    }
+}
+
 impl ObjectWriter {
     pub fn new() -> ObjectWriter {
         ObjectWriter {
