@@ -122,7 +122,9 @@ fn listen_on_document(page: &Rc<Page>) {
             event.prevent_default();
             page.open_tool(opener.dyn_into::<HtmlElement>().ok());
         } else {
-            page.on(kloudconsent_domain::screen::Event::Prefetch);
+            // Focus can arrive from our own `focus()` call while drawing.
+            let page = page.clone();
+            dom::queue_microtask(move || page.on(kloudconsent_domain::screen::Event::Prefetch));
         }
     });
     let callback = listener.as_ref().unchecked_ref();

@@ -229,14 +229,19 @@ function loadTool() {
   return toolPromise;
 }
 
-/** What the tool calls with the visitor's choices (it never decides itself). */
+/**
+ * What the tool calls with the visitor's choices (it never decides itself).
+ * Each call reaches the engine in a microtask, once the tool's own event
+ * handler has returned: the engine then closes (unmounts) the tool, which a
+ * component cannot have done to it from inside its own handler.
+ */
 var toolHost = {
   choose: function (kind, grants) {
     var json;
     try { json = JSON.stringify(grants || {}); } catch (e) { json = "{}"; }
-    invoke("kc_tool_choose", [String(kind), json]);
+    queueMicrotask(function () { invoke("kc_tool_choose", [String(kind), json]); });
   },
-  close: function () { invoke("kc_tool_close", []); }
+  close: function () { queueMicrotask(function () { invoke("kc_tool_close", []); }); }
 };
 
 // ---- boot ----------------------------------------------------------------

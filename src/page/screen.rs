@@ -36,6 +36,11 @@ impl Page {
             let Some(ui) = ui.as_mut() else { return };
             let had_banner = ui.has_banner();
             ui.show_banner(scene.banner, &self.config);
+            // Nothing modal any more: the page stops being inert first, or
+            // focus could not go back to an element of it.
+            if scene.dialog.is_none() {
+                ui.set_modal(false);
+            }
             // Focus leaves a closing dialog while it is still in the page,
             // so it never sits on a removed node.
             match focus {
@@ -94,7 +99,12 @@ impl Page {
             Action::Reject => self.choose(Choice::RejectAll),
             Action::Manage => self.on(Event::Open(Opener::Banner)),
             Action::Close => self.close_tool(),
-            Action::Intent => self.on(Event::Prefetch),
+            // Focus reaching the Manage button can come from our own
+            // `focus()` call in the middle of drawing: fetch after it.
+            Action::Intent => {
+                let prefetch = self.callback(|page: &Page, _: ()| page.on(Event::Prefetch));
+                dom::queue_microtask(move || prefetch(()));
+            }
         }
     }
 

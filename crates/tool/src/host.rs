@@ -37,7 +37,7 @@ impl Host {
         let result = match choice {
             Choice::AcceptAll => self.choose.call1(&self.this, &"accept-all".into()),
             Choice::RejectAll => self.choose.call1(&self.this, &"reject-all".into()),
-            Choice::Set(grants) => grants_object(grants)
+            Choice::Set(grants) => grants_object(grants.as_pairs())
                 .and_then(|g| self.choose.call2(&self.this, &"custom".into(), &g)),
         };
         report(result);
