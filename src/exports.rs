@@ -118,14 +118,20 @@ fn listen_on_document(page: &Rc<Page>) {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|el| el.closest("[data-kloudconsent-open]").ok().flatten());
         let Some(opener) = opener else { return };
-        if event.type_() == "click" {
+        // The work happens in a microtask: opening moves focus, whose
+        // `focusin` would otherwise re-enter this very listener.
+        let click = event.type_() == "click";
+        if click {
             event.prevent_default();
-            page.open_tool(opener.dyn_into::<HtmlElement>().ok());
-        } else {
-            // Focus can arrive from our own `focus()` call while drawing.
-            let page = page.clone();
-            dom::queue_microtask(move || page.on(kloudconsent_domain::screen::Event::Prefetch));
         }
+        let opener = opener.dyn_into::<HtmlElement>().ok();
+        dom::queue_microtask(move || {
+            if click {
+                page.open_tool(opener);
+            } else {
+                page.on(kloudconsent_domain::screen::Event::Prefetch);
+            }
+        });
     });
     let callback = listener.as_ref().unchecked_ref();
     for kind in ["click", "pointerover", "focusin"] {

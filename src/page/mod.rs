@@ -48,6 +48,8 @@ pub struct Page {
 struct Tool {
     module: Option<ToolModule>,
     mounted: bool,
+    /// A load failure was logged already.
+    reported: bool,
 }
 
 impl Page {

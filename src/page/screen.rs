@@ -188,11 +188,16 @@ impl Page {
     }
 
     fn tool_failed(&self, reason: &str) {
-        console::error(&cat(&[
+        // One console.error per page: a failed prefetch and the retry when
+        // the visitor opens the tool are the same problem.
+        if !self.tool.borrow().reported {
+            self.tool.borrow_mut().reported = true;
+            console::error(&cat(&[
             "the preference tool could not be loaded (",
             reason,
             "); Accept all and Reject all still work.",
-        ]));
+            ]));
+        }
         {
             let mut t = self.tool.borrow_mut();
             t.module = None;

@@ -140,6 +140,8 @@ impl Ui {
     pub fn tool_root(&mut self) -> Option<Element> {
         if self.tool_root.is_none() {
             let root = dom::document()?.create_element("div").ok()?;
+            // No box of its own: only the tool's fixed overlay is drawn.
+            root.set_class_name("kc-tool");
             self.add(&root)?;
             self.tool_root = Some(root);
         }
