@@ -4,6 +4,8 @@
 //! entry points; the tool reports the visitor's choices through the `host`
 //! object the loader built, which calls back into this module's engine.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -55,17 +57,21 @@ pub fn load(hooks: &Hooks, done: impl FnOnce(Result<ToolModule, String>) + 'stat
         return;
     };
     // Two one-shot callbacks sharing the one `done`.
-    let done = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
-    let other = done.clone();
-    let on_ok = Closure::once_into_js(move |module: JsValue| {
-        if let Some(done) = done.take() {
-            done(Ok(module.unchecked_into()));
-        }
-    });
-    let on_err = Closure::once_into_js(move |e: JsValue| {
-        if let Some(done) = other.take() {
-            done(Err(crate::browser::storage::describe(e)));
-        }
-    });
-    promise.then(&on_ok, &on_err);
+    let done: Rc<RefCell<Option<Box<dyn FnOnce(Result<ToolModule, String>)>>>> =
+        Rc::new(RefCell::new(Some(Box::new(done))));
+    let settle = |ok: bool| {
+        let done = done.clone();
+        once_with_value(Box::new(move |value: JsValue| {
+            if let Some(done) = done.borrow_mut().take() {
+                done(if ok { Ok(value.unchecked_into()) } else { Err(crate::browser::storage::describe(value)) });
+            }
+        }))
+    };
+    promise.then(&settle(true), &settle(false));
+}
+
+/// A JS function that runs `f` once with its argument. Boxed and not
+/// generic, so that both of a promise's callbacks share one closure type.
+fn once_with_value(f: Box<dyn FnOnce(JsValue)>) -> JsValue {
+    Closure::once_into_js(move |value: JsValue| f(value))
 }
