@@ -1,11 +1,8 @@
-//! The bridge to the preference tool's module (crates/tool), a separate
-//! wasm fetched the first time the tool is to be shown. The loader
-//! (www/loader.js) fetches it and hands back an object with the tool's three
-//! entry points; the tool reports the visitor's choices through the `host`
-//! object the loader built, which calls back into this module's engine.
+//! The preference tool's module (crates/tool), a separate wasm the loader
+//! fetches the first time the tool is to be shown: its three entry points.
+//! The tool reports the visitor's choices through the `host` object the
+//! loader built, which calls back into the engine (`kc_tool`, `kc_tool_close`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -27,51 +24,4 @@ extern "C" {
     /// Removes what the tool rendered.
     #[wasm_bindgen(method, catch)]
     pub fn unmount(this: &ToolModule) -> Result<(), JsValue>;
-
-    /// A promise, for `then` without the futures machinery.
-    pub type Thenable;
-
-    #[wasm_bindgen(method)]
-    pub fn then(this: &Thenable, on_ok: &JsValue, on_err: &JsValue);
-}
-
-/// What the loader hands the engine at boot for the tool.
-pub struct Hooks {
-    /// `loadTool()`: a promise of the [`ToolModule`], fetched once (a failed
-    /// load is tried again on the next call).
-    pub load: Option<js_sys::Function>,
-    /// The `host` object passed to [`ToolModule::mount`].
-    pub host: JsValue,
-}
-
-/// Asks the loader for the module; exactly one of `done`'s outcomes runs:
-/// the module, or the reason it could not be loaded.
-pub fn load(hooks: &Hooks, done: impl FnOnce(Result<ToolModule, String>) + 'static) {
-    let promise = hooks
-        .load
-        .as_ref()
-        .map(|load| load.call0(&JsValue::UNDEFINED))
-        .map(|p| p.map(JsCast::unchecked_into::<Thenable>));
-    let Some(Ok(promise)) = promise else {
-        done(Err("the loader cannot load it".into()));
-        return;
-    };
-    // Two one-shot callbacks sharing the one `done`.
-    let done: Rc<RefCell<Option<Box<dyn FnOnce(Result<ToolModule, String>)>>>> =
-        Rc::new(RefCell::new(Some(Box::new(done))));
-    let settle = |ok: bool| {
-        let done = done.clone();
-        once_with_value(Box::new(move |value: JsValue| {
-            if let Some(done) = done.borrow_mut().take() {
-                done(if ok { Ok(value.unchecked_into()) } else { Err(crate::browser::storage::describe(value)) });
-            }
-        }))
-    };
-    promise.then(&settle(true), &settle(false));
-}
-
-/// A JS function that runs `f` once with its argument. Boxed and not
-/// generic, so that both of a promise's callbacks share one closure type.
-fn once_with_value(f: Box<dyn FnOnce(JsValue)>) -> JsValue {
-    Closure::once_into_js(move |value: JsValue| f(value))
 }
