@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How often the retention purge runs (and once at start).
+/// How often the retention purge runs (and once at start, before listening).
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Runs the service until SIGTERM or Ctrl+C, then finishes the requests in
@@ -42,6 +42,10 @@ pub async fn run(args: Args) -> Result<(), String> {
     }
 
     let metrics = Arc::new(Metrics::new());
+    if let Some(days) = args.retention_days {
+        // Before listening, so nothing past retention is ever served.
+        purge(&db, &metrics, days).await;
+    }
     let limiter = Arc::new(RateLimiter::new(
         args.rate_limit_per_minute,
         args.rate_limit_burst,
@@ -114,17 +118,22 @@ async fn purge_old_receipts(db: Arc<Database>, metrics: Arc<Metrics>, retention_
     let Some(days) = retention_days else {
         return;
     };
-    let mut every = tokio::time::interval(PURGE_EVERY);
+    let mut every =
+        tokio::time::interval_at(tokio::time::Instant::now() + PURGE_EVERY, PURGE_EVERY);
     loop {
-        every.tick().await; // the first tick is immediate: a purge at start
-        let before = http::now_ms() - i64::from(days) * DAY_MS;
-        match db.purge(before).await {
-            Ok(0) => {}
-            Ok(n) => {
-                metrics.purged.inc_by(n);
-                tracing::info!(deleted = n, days, "retention purge");
-            }
-            Err(e) => tracing::error!(error = %e, "retention purge failed; retrying in an hour"),
+        every.tick().await;
+        purge(&db, &metrics, days).await;
+    }
+}
+
+async fn purge(db: &Database, metrics: &Metrics, days: u32) {
+    let before = http::now_ms() - i64::from(days) * DAY_MS;
+    match db.purge(before).await {
+        Ok(0) => {}
+        Ok(n) => {
+            metrics.purged.inc_by(n);
+            tracing::info!(deleted = n, days, "retention purge");
         }
+        Err(e) => tracing::error!(error = %e, "retention purge failed; retrying in an hour"),
     }
 }
