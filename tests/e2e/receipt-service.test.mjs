@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { launch, openPage, waitReady, hostPage, banner, dialog, button } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button } from "./helpers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TOKEN = "e2e-token-" + "0123456789abcdef".repeat(2);
@@ -72,10 +72,23 @@ async function history(id, count) {
   }
 }
 
+/**
+ * The data-config fixture page, its config (fetched from the test server)
+ * naming the service as receiptUrl. Served by the test server itself, not a
+ * Playwright route: Chromium lets a page reach a loopback service only when
+ * the page was itself loaded from a local address (Local Network Access).
+ */
+async function openHostPage(page, origin = env.server.url) {
+  const body = JSON.stringify({ receiptUrl: `${service.url}/receipts` });
+  const config = encodeURIComponent(`/__config?body=${encodeURIComponent(body)}`);
+  await page.goto(`${origin}/fixtures/config.html?config=${config}`);
+  await waitReady(page);
+  return `${origin}/fixtures/config.html`;
+}
+
 test("a decision made in Chromium is stored by the service and found by the consent id the tool shows", async () => {
   const { context, page } = await openPage(env);
-  const pageUrl = await hostPage(env, page, { config: { receiptUrl: `${service.url}/receipts` } });
-  await waitReady(page);
+  const pageUrl = await openHostPage(page);
   await button(banner(page), "Accept all").click();
   await page.waitForFunction(() => window.kloudconsent.get() !== null);
   const state = await page.evaluate(() => window.kloudconsent.get());
@@ -115,16 +128,9 @@ test("the lookup refuses a missing or wrong token, and a token in the URL", asyn
 });
 
 test("a page on an origin outside the allow-list stores nothing", async () => {
-  const { context, page } = await openPage(env, {});
+  const { context, page } = await openPage(env);
   // localhost is another origin than 127.0.0.1 for the browser.
-  const other = env.server.url.replace("127.0.0.1", "localhost");
-  const url = `${other}/fixtures/generated-other-origin.html`;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>other</title>
-<script type="application/json" id="kloudconsent-config">${JSON.stringify({ receiptUrl: `${service.url}/receipts` })}</script>
-<script src="/kloudconsent.js" defer></script></head><body><h1>Other origin</h1></body></html>`;
-  await context.route(url, (route) => route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
-  await page.goto(url);
-  await waitReady(page);
+  await openHostPage(page, env.server.url.replace("127.0.0.1", "localhost"));
   await button(banner(page), "Reject all").click();
   await page.waitForFunction(() => window.kloudconsent.get() !== null);
   const { id } = await page.evaluate(() => window.kloudconsent.get());
