@@ -1,5 +1,13 @@
 //! `kloudconsent-receipts`: see `docs/receipts.md`, or run with `--help`.
 
+// A panicking request must be caught and answered 500 (http/mod.rs); with
+// panic=abort it would kill the service instead.
+#[cfg(panic = "abort")]
+compile_error!(
+    "build kloudconsent-receipts with `--profile service` (or the dev profile): \
+     the release profile aborts on panic, tuned for the widget's wasm"
+);
+
 use clap::Parser;
 use kloudconsent_receipts::{config::Args, server};
 use std::io::IsTerminal;

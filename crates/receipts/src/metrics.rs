@@ -38,8 +38,8 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let mut registry = Registry::with_prefix("kloudconsent_receipts");
-        let m = Metrics {
+        let mut m = Metrics {
+            registry: Registry::with_prefix("kloudconsent_receipts"),
             received: Counter::default(),
             stored: Counter::default(),
             duplicates: Counter::default(),
@@ -48,31 +48,31 @@ impl Metrics {
             latency: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             purged: Counter::default(),
             database_up: Gauge::default(),
-            registry: Registry::default(),
         };
-        registry.register("received", "Receipt POSTs received", m.received.clone());
-        registry.register("stored", "Receipts newly stored", m.stored.clone());
-        registry.register(
+        let r = &mut m.registry;
+        r.register("received", "Receipt POSTs received", m.received.clone());
+        r.register("stored", "Receipts newly stored", m.stored.clone());
+        r.register(
             "duplicates",
             "Receipts already stored, sent again (answered 200, stored once)",
             m.duplicates.clone(),
         );
-        registry.register(
+        r.register(
             "rejected",
             "Receipts refused, by reason",
             m.rejected.clone(),
         );
-        registry.register(
+        r.register(
             "ingest_seconds",
             "Time from a receipt POST to its answer",
             m.latency.clone(),
         );
-        registry.register(
+        r.register(
             "purged",
             "Receipts deleted by the retention purge",
             m.purged.clone(),
         );
-        registry.register(
+        r.register(
             "database_up",
             "Whether the database answered the last check or write",
             m.database_up.clone(),
@@ -82,7 +82,7 @@ impl Metrics {
         for reason in Problem::ALL.iter().map(|p| p.label()).chain(OTHER_REASONS) {
             let _ = m.rejected.get_or_create(&vec![("reason", reason)]);
         }
-        Metrics { registry, ..m }
+        m
     }
 
     pub fn reject(&self, reason: &'static str) {

@@ -20,6 +20,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Longest a request waits for its commit before answering 503 (the commit
 /// may still happen; a resend is then answered 200, stored once).
 const STORE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a client may take to send its (at most 4 KB) body: a trickling
+/// client must not hold a connection and a task for ever.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn ingest(
     State(app): State<Arc<App>>,
@@ -40,6 +43,8 @@ pub async fn ingest(
     with_cors(&app, &headers, response)
 }
 
+/// A metric reason and the answer. Large for a `Result` error, but built
+/// only on the refusal path, once per request.
 type Refusal = (&'static str, Response);
 
 async fn handle(
@@ -48,6 +53,25 @@ async fn handle(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, Refusal> {
+    // A refusal answered before the body is read closes the connection: the
+    // unread body would otherwise be taken for the next request, and a
+    // client reusing the connection would race its closing.
+    let close = |(reason, response): Refusal| (reason, closing(response));
+    check_before_body(app, peer, headers).map_err(close)?;
+    let bytes = read_body(headers, body).await.map_err(close)?;
+    store(app, &bytes).await
+}
+
+/// `Connection: close` on a response.
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+#[allow(clippy::result_large_err)]
+fn check_before_body(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Refusal> {
     let origin = headers
         .get(header::ORIGIN)
         .map(|v| v.to_str().unwrap_or("(not ASCII)"));
@@ -80,6 +104,10 @@ async fn handle(
             text(StatusCode::UNSUPPORTED_MEDIA_TYPE, message),
         ));
     }
+    Ok(())
+}
+
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Refusal> {
     let too_large = || {
         let message = format!("the body is larger than {MAX_BODY_BYTES} bytes");
         (
@@ -93,11 +121,22 @@ async fn handle(
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
         .await
-        .map_err(|_| too_large())?;
+    {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return Err(too_large()),
+        Err(_) => {
+            let message = "the body did not arrive within 10 s";
+            return Err(("timeout", text(StatusCode::REQUEST_TIMEOUT, message)));
+        }
+    };
+    Ok(bytes)
+}
+
+async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
     let now = now_ms();
-    let receipt = receipt::parse(&bytes, now)
+    let receipt = receipt::parse(bytes, now)
         .map_err(|e| (e.problem.label(), text(StatusCode::BAD_REQUEST, e.message)))?;
     let id = receipt.id.clone();
     match tokio::time::timeout(STORE_TIMEOUT, app.writer.store(receipt, now)).await {
@@ -184,7 +223,7 @@ fn client_ip(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .last()
+            .next_back()
             .and_then(|v| v.rsplit(',').next())
             .and_then(|ip| ip.trim().parse().ok());
         if let Some(ip) = forwarded {
