@@ -14,8 +14,14 @@ fuzz_target!(|data: &[u8]| {
         Ok(receipt) => {
             assert!(data.len() <= MAX_BODY_BYTES);
             let written = receipt.to_json(None);
-            assert_eq!(parse(written.as_bytes(), NOW), Ok(receipt.clone()), "write/read round trip");
-            assert!(receipt.to_json(Some(NOW)).starts_with(&written[..written.len() - 1]));
+            assert_eq!(
+                parse(written.as_bytes(), NOW),
+                Ok(receipt.clone()),
+                "write/read round trip"
+            );
+            assert!(receipt
+                .to_json(Some(NOW))
+                .starts_with(&written[..written.len() - 1]));
         }
         Err(rejection) => assert!(!rejection.message.is_empty()),
     }
