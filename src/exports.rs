@@ -5,8 +5,8 @@
 use crate::browser::{console, dom, panic, scripts};
 use crate::browser::{embeds, gtag};
 use crate::domain::{choices, config, decision, Choice, Config};
-use crate::widget::{self, Widget};
 use crate::ui;
+use crate::widget::{self, Widget};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -33,7 +33,8 @@ pub fn kc_boot(
     let config = load_config(config_text, config_error, &origin);
     // Before anything can read consent: the Consent Mode defaults.
     gtag::send_defaults(&config);
-    scripts::set_nonce(script.map(|s| s.nonce()));
+    // Before anything is released: which gated tags came with the page.
+    scripts::start(script.map(|s| s.nonce()));
     let widget = Widget::new(config);
     // The UI is built on first show. Queued before anything stored is read,
     // so that if reading throws (the loader catches it) the microtask still
@@ -55,11 +56,13 @@ pub fn kc_boot(
             w.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect()));
         }
     });
-    scripts::observe(|| {
+    scripts::observe(|added, removed| {
         if let Some(w) = widget::current() {
             let consent = w.consent();
-            scripts::release(&consent, &w.config);
-            embeds::update(&consent, &w.config, &[]);
+            if scripts::any_pending(added) {
+                scripts::release(&consent, &w.config);
+            }
+            embeds::dom_changed(added, removed, &consent, &w.config);
         }
     });
     widget.load();
@@ -76,10 +79,14 @@ pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {
     if let Some(error) = error {
-        console::error(&format!("the config from {origin} {error}; using the built-in default."));
+        console::error(&format!(
+            "the config from {origin} {error}; using the built-in default."
+        ));
         return Config::default_policy();
     }
-    let Some(text) = text else { return Config::default_policy() };
+    let Some(text) = text else {
+        return Config::default_policy();
+    };
     config::parse(&text).unwrap_or_else(|e| {
         console::error(&format!("{e} (config from {origin})"));
         Config::default_policy()
@@ -89,7 +96,9 @@ fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Con
 /// Any `[data-kloudconsent-open]` element opens the preference tool, including
 /// ones added later (one delegated listener on the document).
 fn listen_for_openers() {
-    let Some(document) = dom::document() else { return };
+    let Some(document) = dom::document() else {
+        return;
+    };
     let on_click = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
         let opener = event
             .target()
@@ -113,13 +122,14 @@ fn listen_for_openers() {
 /// A decision made in another tab arrives as a `storage` event.
 fn listen_for_other_tabs() {
     let Some(window) = dom::window() else { return };
-    let on_storage = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|event: web_sys::StorageEvent| {
-        if widget::is_our_key(event.key()) {
-            if let Some(w) = widget::current() {
-                w.sync_from_storage();
+    let on_storage =
+        Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|event: web_sys::StorageEvent| {
+            if widget::is_our_key(event.key()) {
+                if let Some(w) = widget::current() {
+                    w.sync_from_storage();
+                }
             }
-        }
-    });
+        });
     if window
         .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref())
         .is_ok()
@@ -131,7 +141,9 @@ fn listen_for_other_tabs() {
 /// `kloudconsent.get()`: the state object, or `null` while undecided.
 #[wasm_bindgen]
 pub fn kc_get() -> JsValue {
-    let Some(w) = widget::current() else { return JsValue::NULL };
+    let Some(w) = widget::current() else {
+        return JsValue::NULL;
+    };
     let json = decision::state_json(&w.consent(), &w.config, None);
     js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
 }
@@ -163,7 +175,10 @@ pub fn kc_set(choices_json: String) {
     match choices::parse_choices(&choices_json, &w.config) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
-                console::warn(&format!("set(): ignored unknown categories `{}`.", crate::domain::join(&unknown, "`, `")));
+                console::warn(&format!(
+                    "set(): ignored unknown categories `{}`.",
+                    crate::domain::join(&unknown, "`, `")
+                ));
             }
             w.choose(Choice::Set(choices));
         }

@@ -7,9 +7,9 @@
 //! fire events, release gated scripts and embeds, delete revoked cookies,
 //! re-render the UI.
 
+use crate::browser::storage::{CookieStore, LocalStore, Store};
 use crate::browser::{clock, console, cookie, events, scripts, signals, storage};
 use crate::browser::{dom, embeds, gtag, receipt};
-use crate::browser::storage::{CookieStore, LocalStore, Store};
 use crate::domain::{decision, record, Choice, Config, Consent, ConsentRecord, Signals};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -57,7 +57,9 @@ impl Widget {
     /// boot queued the UI's mount in a microtask before reading, so the banner
     /// still appears, and a choice made there overwrites whatever broke the read.
     pub fn new(config: Config) -> Rc<Widget> {
-        let cookie = CookieStore { domain: config.cookie_domain.clone() };
+        let cookie = CookieStore {
+            domain: config.cookie_domain.clone(),
+        };
         let widget = Rc::new(Widget {
             config: Rc::new(config),
             signals: signals::read(),
@@ -103,13 +105,17 @@ impl Widget {
 
     fn load_stored(&self) -> Consent {
         let local = self.local.read();
-        let cookies = self.cookie.read();
-        let cookie_refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
+        let cookies = self.cookie.read_named();
+        let cookie_refs: Vec<(&str, &str)> = cookies
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let loaded = decision::load(
             local.first().map(String::as_str),
             &cookie_refs,
             &self.config,
             clock::now_ms(),
+            self.cookie.name(),
         );
         for problem in &loaded.problems {
             console::warn(&format!("ignored a stored decision: {problem}"));
@@ -219,7 +225,7 @@ impl Widget {
         self.write_local(&record);
         self.write_cookie(&record);
         if let Some(url) = &self.config.receipt_url {
-            receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
+            receipt::send(url, &decision::receipt_json(&record, &dom::page_origin()));
         }
         self.apply(before, Consent::Stored(record));
         // Unless a listener reset it meanwhile (and so asked for the banner).
@@ -299,14 +305,24 @@ impl Widget {
     }
 
     fn write_local(&self, record: &ConsentRecord) {
-        if let Err(e) = self.local.write(&record::encode_json(record), max_age(record)) {
-            console::warn(&format!("could not write localStorage ({e}); the cookie keeps the decision."));
+        if let Err(e) = self
+            .local
+            .write(&record::encode_json(record), max_age(record))
+        {
+            console::warn(&format!(
+                "could not write localStorage ({e}); the cookie keeps the decision."
+            ));
         }
     }
 
     fn write_cookie(&self, record: &ConsentRecord) {
-        if let Err(e) = self.cookie.write(&record::encode_cookie(record), max_age(record)) {
-            console::warn(&format!("could not write the cookie ({e}); localStorage keeps the decision."));
+        if let Err(e) = self
+            .cookie
+            .write(&record::encode_cookie(record), max_age(record))
+        {
+            console::warn(&format!(
+                "could not write the cookie ({e}); localStorage keeps the decision."
+            ));
         }
     }
 }
@@ -319,7 +335,9 @@ fn max_age(record: &ConsentRecord) -> i64 {
 
 fn same_decision(a: &Consent, b: &Consent) -> bool {
     match (a, b) {
-        (Consent::Stored(x), Consent::Stored(y)) => record::encode_json(x) == record::encode_json(y),
+        (Consent::Stored(x), Consent::Stored(y)) => {
+            record::encode_json(x) == record::encode_json(y)
+        }
         (Consent::Stored(_), _) | (_, Consent::Stored(_)) => false,
         _ => true,
     }

@@ -538,20 +538,26 @@ fn url<'a>(v: &'a Json, field: &str) -> Result<&'a str> {
         Err(ConfigError::new(
             field,
             format!(
-                "expected a link starting with https://, http:// or /, got {}",
+                "expected a link starting with https://, http:// or / (a path on this site), got {}",
                 shown(s)
             ),
         ))
     }
 }
 
-/// Whether `s` is an absolute http(s) URL or a relative path, with no spaces or
-/// control characters (which browsers strip, hiding the real scheme).
+/// Whether `s` is an absolute http(s) URL or a path on this site, with no
+/// spaces or control characters (which browsers strip, hiding the real
+/// scheme).
+///
+/// `//host/x` and `/\host/x` are not paths on this site: browsers read both
+/// as another host (a backslash counts as a slash in http(s) URLs), so they
+/// are refused; a link to another host is written with its scheme.
 pub fn is_safe_url(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let site_path = s.starts_with('/') && !matches!(s.as_bytes().get(1), Some(b'/' | b'\\'));
     let scheme_ok = (lower.starts_with("https://") && s.len() > 8)
         || (lower.starts_with("http://") && s.len() > 7)
-        || s.starts_with('/');
+        || site_path;
     scheme_ok && s.len() <= 2048 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -1386,7 +1392,7 @@ mod tests {
             "http://x",
             "/relative",
             "/",
-            "//cdn.example.net/x",
+            "/a//b",
         ] {
             assert!(is_safe_url(good), "{good}");
         }
@@ -1402,6 +1408,12 @@ mod tests {
             "ftp://x",
             "http://",
             "https:/x",
+            // Another host, not a path on this site.
+            "//cdn.example.net/x",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
         ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
@@ -1440,9 +1452,22 @@ mod tests {
 
     #[test]
     fn fill_is_replace() {
-        for body in ["", "{category}", "{{category}}", "a {category} b {category}", "{categor", "{ {category", "}{", "é{category}é{"] {
+        for body in [
+            "",
+            "{category}",
+            "{{category}}",
+            "a {category} b {category}",
+            "{categor",
+            "{ {category",
+            "}{",
+            "é{category}é{",
+        ] {
             for label in ["", "X", "{category}"] {
-                assert_eq!(fill(body, label), body.replace("{category}", label), "{body:?} {label:?}");
+                assert_eq!(
+                    fill(body, label),
+                    body.replace("{category}", label),
+                    "{body:?} {label:?}"
+                );
             }
         }
     }

@@ -35,6 +35,11 @@ use std::fmt;
 /// Name of the cookie and of the localStorage key (contract section 4).
 pub const STORAGE_KEY: &str = "kloudconsent";
 
+/// The cookie's name where no `cookie.domain` is configured and the browser
+/// accepts a `__Host-` cookie (https): only this host can write it
+/// (`decision::CookieName`).
+pub const HOST_COOKIE: &str = "__Host-kloudconsent";
+
 /// The format version written by this widget (`"v"` in JSON, the first cookie
 /// field). Any other version is refused as [`RecordError::UnknownVersion`].
 pub const FORMAT_VERSION: u32 = 1;
