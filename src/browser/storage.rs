@@ -55,7 +55,7 @@ impl Store for LocalStore {
 
 /// The consent cookie: `__Host-kloudconsent` where the browser accepts it
 /// and no `cookie.domain` is configured, else `kloudconsent`, optionally on
-/// a parent `Domain` (README "The stored decision").
+/// a parent `Domain` (docs/stored-decision.md).
 pub struct CookieStore {
     pub domain: Option<String>,
 }

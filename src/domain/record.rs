@@ -1,8 +1,9 @@
 //! The stored decision and its two wire forms.
 //!
 //! Every decision is written twice (contract section 4): as JSON in
-//! `localStorage["kloudconsent"]` and as a compact value in the first-party
-//! cookie `kloudconsent`, which a server can read too. Both stores can be
+//! `localStorage["kloudconsent"]` and as a compact value in a first-party
+//! cookie (`__Host-kloudconsent`, or `kloudconsent`: docs/stored-decision.md),
+//! which a server can read too. Both stores can be
 //! edited by anyone with devtools, truncated by a full disk, or written by an
 //! older or newer version of the widget, so both decoders are strict: a value
 //! is either exactly what an encoder could have produced (same fields, same

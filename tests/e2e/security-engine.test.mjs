@@ -1,5 +1,6 @@
-// Issue 18, the engine's findings: each test here failed against the build
-// before its fix (README of docs/security.md says which finding each guards).
+// Issue 18, the engine's findings: each test here (but the controls marked
+// as such) failed against the build before its fix; docs/security.md
+// explains each defence.
 //   3  nonce laundering: a gated tag added later never gets the page's nonce
 //   4  data-src/srcset/poster: only http(s) and relative URLs are copied
 //   5  a sibling subdomain cannot flip a decision (see also hostile-storage)
@@ -78,7 +79,7 @@ test("3: under 'strict-dynamic' an injected external gated tag is not activated"
   await context.close();
 });
 
-test("3: without a nonce on the embed tag, a gated tag added later still runs", async () => {
+test("3 (control): without a nonce on the embed tag, a gated tag added later still runs", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
   await waitReady(page);
@@ -148,7 +149,7 @@ for (const [name, cookie] of [
   });
 }
 
-test("5: with cookie.domain configured, siblings share the decision (trusted by configuration)", async () => {
+test("5 (control): with cookie.domain configured, siblings share the decision (trusted by configuration)", async () => {
   const { context, page } = await openPage(env);
   await page.goto(www + "/fixtures/domain.html");
   await waitReady(page);
