@@ -51,7 +51,8 @@ pub fn kc_boot(
     let config = load_config(config_text, config_error, &origin);
     // Before anything can read consent: the Consent Mode defaults.
     gtag::send_defaults(&config);
-    scripts::set_nonce(script.map(|s| s.nonce()));
+    // Before anything is released: which gated tags came with the page.
+    scripts::start(script.map(|s| s.nonce()));
     let page = Page::new(config, hooks, tool_host);
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
@@ -63,10 +64,12 @@ pub fn kc_boot(
         allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
     });
     let observed = page.clone();
-    scripts::observe(move || {
+    scripts::observe(move |added, removed| {
         let consent = observed.consent();
-        scripts::release(&consent, &observed.config);
-        embeds::update(&consent, &observed.config, &[]);
+        if scripts::any_pending(added) {
+            scripts::release(&consent, &observed.config);
+        }
+        embeds::dom_changed(added, removed, &consent, &observed.config);
     });
     page.load();
     page.start();

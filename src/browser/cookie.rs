@@ -5,11 +5,16 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
 
 fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()
 }
 
 fn raw() -> String {
-    html_document().and_then(|d| d.cookie().ok()).unwrap_or_default()
+    html_document()
+        .and_then(|d| d.cookie().ok())
+        .unwrap_or_default()
 }
 
 /// `(name, value)` of every cookie visible to the page, in header order.
@@ -30,7 +35,11 @@ fn parse(header: &str) -> Vec<(String, String)> {
 /// Every value of cookie `name` (two when a host-only and a parent-domain
 /// cookie of the same name both reach the page).
 pub fn read_all(name: &str) -> Vec<String> {
-    all().into_iter().filter(|(n, _)| n == name).map(|(_, v)| v).collect()
+    all()
+        .into_iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v)
+        .collect()
 }
 
 fn is_https() -> bool {
@@ -39,29 +48,40 @@ fn is_https() -> bool {
         .is_some_and(|p| p == "https:")
 }
 
-/// Writes `name=value` with the contract's attributes.
-pub fn write(name: &str, value: &str, max_age_s: i64, domain: Option<&str>) -> Result<(), String> {
+/// Whether the page may try a `Secure` cookie: https, or another secure
+/// context such as `http://localhost`, where browsers differ (the caller
+/// checks that the cookie stuck).
+pub fn is_secure_context() -> bool {
+    is_https() || web_sys::window().is_some_and(|w| w.is_secure_context())
+}
+
+/// `name=value; <attributes>` with the contract's attributes; `Secure` on
+/// https, and always on a `__Host-` cookie (which the browser refuses
+/// without it).
+fn line(name: &str, value: &str, max_age_s: i64, domain: Option<&str>) -> String {
     let mut cookie = format!("{name}={value}; Path=/; Max-Age={max_age_s}; SameSite=Lax");
     if let Some(domain) = domain {
         cookie.push_str("; Domain=");
         cookie.push_str(domain);
     }
-    if is_https() {
+    if is_https() || name.starts_with("__Host-") {
         cookie.push_str("; Secure");
     }
+    cookie
+}
+
+/// Writes `name=value` with the contract's attributes.
+pub fn write(name: &str, value: &str, max_age_s: i64, domain: Option<&str>) -> Result<(), String> {
     let document = html_document().ok_or("no document")?;
-    document.set_cookie(&cookie).map_err(super::storage::describe)
+    document
+        .set_cookie(&line(name, value, max_age_s, domain))
+        .map_err(super::storage::describe)
 }
 
 /// Expires cookie `name` on `domain` (host-only when `None`).
 pub fn expire(name: &str, domain: Option<&str>) {
-    let mut cookie = format!("{name}=; Path=/; Max-Age=0; SameSite=Lax");
-    if let Some(domain) = domain {
-        cookie.push_str("; Domain=");
-        cookie.push_str(domain);
-    }
     if let Some(d) = html_document() {
-        let _ = d.set_cookie(&cookie);
+        let _ = d.set_cookie(&line(name, "", 0, domain));
     }
 }
 

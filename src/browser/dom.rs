@@ -46,20 +46,27 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
 
 /// Every element matching `selector`, in document order; empty on any error.
 pub fn query_all(selector: &str) -> Vec<Element> {
-    let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else {
-        return Vec::new();
-    };
+    elements(document().and_then(|d| d.query_selector_all(selector).ok()))
+}
+
+/// Every element inside `root` (not `root` itself) matching `selector`.
+pub fn query_all_in(root: &Element, selector: &str) -> Vec<Element> {
+    elements(root.query_selector_all(selector).ok())
+}
+
+fn elements(list: Option<web_sys::NodeList>) -> Vec<Element> {
+    let Some(list) = list else { return Vec::new() };
     (0..list.length())
         .filter_map(|i| list.item(i))
         .filter_map(|node| node.dyn_into::<Element>().ok())
         .collect()
 }
 
-/// The page URL, for receipts (`decision::receipt_json` drops its query
-/// string and fragment).
-pub fn page_url() -> String {
+/// The page's origin, for receipts: never its path, query or fragment,
+/// which can carry personal data (`decision::receipt_json`).
+pub fn page_origin() -> String {
     window()
-        .and_then(|w| w.location().href().ok())
+        .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
 }
 

@@ -9,7 +9,8 @@
 //! - The placeholder is absolutely positioned at its *static* position, so it
 //!   moves with the embed when content above it reflows; a measured
 //!   translation corrects the small offset between the two boxes, and a ResizeObserver
-//!   re-measures when the embed's size changes.
+//!   re-measures when the embed's size changes (the window's resize event
+//!   re-measures all of them).
 //! - No `style` attribute and no `<style>` element: the stylesheet is adopted
 //!   (constructable) and geometry is set through the CSSOM, both of which a
 //!   `style-src 'self'` Content-Security-Policy allows. No `innerHTML`
@@ -19,7 +20,8 @@ use super::dom;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+    CssStyleSheet, Document, DomRect, Element, HtmlElement, ShadowRoot, ShadowRootInit,
+    ShadowRootMode,
 };
 
 /// The placeholder element's tag (a custom-element name, so it cannot clash
@@ -86,35 +88,61 @@ pub fn set_text(host: &Element, text: &str) {
     }
 }
 
-/// Lays `host` over `embed`'s border box. Idempotent; cheap enough to run on
-/// every resize.
-pub fn place(host: &HtmlElement, embed: &Element) {
-    let style = host.style();
-    let set = |name: &str, value: &str| {
-        let _ = style.set_property_with_priority(name, value, "important");
-    };
-    // A block-level embed gets a block placeholder, so both start on the same line.
-    let inline = dom::window()
-        .and_then(|w| w.get_computed_style(embed).ok().flatten())
-        .and_then(|s| s.get_property_value("display").ok())
-        .is_some_and(|d| d.starts_with("inline"));
-    set("display", if inline { "inline-block" } else { "block" });
-    let e = embed.get_bounding_client_rect();
-    set("width", &px(e.width()));
-    set("height", &px(e.height()));
-    set("margin", "0px");
-    set("transform", "none");
-    let h = host.get_bounding_client_rect();
-    // A transform, unlike a margin, moves the box the same way in
+/// Lays each placeholder over its embed's border box. Idempotent.
+///
+/// Every box is read before any style is written, in two rounds, so the
+/// browser lays the page out twice whatever the number of placeholders
+/// (reading a box after a write forces a layout: one read-write pair per
+/// placeholder would cost one layout each). The placeholders are absolutely
+/// positioned, so writing their styles never moves an embed.
+pub fn place_all(items: &[(HtmlElement, Element)]) {
+    let window = dom::window();
+    // Reads: each embed's display and box.
+    let mut embeds: Vec<(bool, DomRect)> = Vec::with_capacity(items.len());
+    for (_, embed) in items {
+        // A block-level embed gets a block placeholder, so both start on the same line.
+        let inline = window
+            .as_ref()
+            .and_then(|w| w.get_computed_style(embed).ok().flatten())
+            .and_then(|s| s.get_property_value("display").ok())
+            .is_some_and(|d| d.starts_with("inline"));
+        embeds.push((inline, embed.get_bounding_client_rect()));
+    }
+    // Writes: each placeholder at its static position, the embed's size.
+    for (i, (host, _)) in items.iter().enumerate() {
+        let (inline, e) = &embeds[i];
+        set(
+            host,
+            "display",
+            if *inline { "inline-block" } else { "block" },
+        );
+        set(host, "width", &px(e.width()));
+        set(host, "height", &px(e.height()));
+        set(host, "margin", "0px");
+        set(host, "transform", "none");
+    }
+    // Reads: where each placeholder landed.
+    let mut moves: Vec<(f64, f64)> = Vec::with_capacity(items.len());
+    for (i, (host, _)) in items.iter().enumerate() {
+        let (e, h) = (&embeds[i].1, host.get_bounding_client_rect());
+        moves.push((e.left() - h.left(), e.top() - h.top()));
+    }
+    // Writes: a transform, unlike a margin, moves the box the same way in
     // right-to-left text.
-    set(
-        "transform",
-        &format!(
-            "translate({}, {})",
-            px(e.left() - h.left()),
-            px(e.top() - h.top())
-        ),
-    );
+    for (i, (host, _)) in items.iter().enumerate() {
+        let (dx, dy) = moves[i];
+        set(
+            host,
+            "transform",
+            &format!("translate({}, {})", px(dx), px(dy)),
+        );
+    }
+}
+
+fn set(host: &HtmlElement, name: &str, value: &str) {
+    let _ = host
+        .style()
+        .set_property_with_priority(name, value, "important");
 }
 
 /// `v` CSS pixels, rounded to the millionth: layout works in 1/64 px, which
@@ -122,7 +150,11 @@ pub fn place(host: &HtmlElement, embed: &Element) {
 /// formatting costs ~4 KB of wasm (1.8 KB brotli) for this one use.
 /// Not finite: 0; clamped to ±1e9 px (browsers clamp lengths far below that).
 fn px(v: f64) -> String {
-    let v = if v.is_finite() { v.clamp(-1e9, 1e9) } else { 0.0 };
+    let v = if v.is_finite() {
+        v.clamp(-1e9, 1e9)
+    } else {
+        0.0
+    };
     let scaled = v * 1e6;
     let n = (scaled + if scaled < 0.0 { -0.5 } else { 0.5 }) as i64;
     let mut s = String::new();

@@ -46,9 +46,9 @@ impl Page {
             let value = json::parse(&text).map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
             record::decode_json_value(value)
         });
-        let cookies = self.cookie.read();
-        let cookie_refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
-        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms());
+        let cookies = self.cookie.read_named();
+        let cookie_refs: Vec<(&str, &str)> = cookies.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms(), self.cookie.name());
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
@@ -75,7 +75,7 @@ impl Page {
         self.write_local(&record);
         self.write_cookie(&record);
         if let Some(url) = &self.config.receipt_url {
-            receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
+            receipt::send(url, &decision::receipt_json(&record, &dom::page_origin()));
         }
         self.apply(before, Consent::Stored(record));
         // Unless a listener reset it meanwhile (and so asked for the banner).
