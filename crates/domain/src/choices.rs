@@ -8,7 +8,8 @@ use crate::grants::Grants;
 use crate::text::cat;
 use kloudconsent_json::{Json, Kind, Value};
 
-/// Known `(id, granted)` pairs in the order given, and the unknown ids.
+/// Known `(id, granted)` pairs (category ids and full service ids) in the
+/// order given, and the unknown ids.
 pub type Parsed = (Grants, Vec<String>);
 
 /// [`parse_choices_value`] of a JSON text (the loader hands `set()`'s
@@ -30,7 +31,7 @@ pub fn parse_choices_value<V: Value>(value: V, config: &Config) -> Result<Parsed
         let Some(granted) = value.get(&id).and_then(|v| v.as_bool()) else {
             return Err(cat(&["`", &id, "` must be true or false"]));
         };
-        if config.category(&id).is_none() {
+        if !config.knows(&id) {
             if !unknown.contains(&id) {
                 unknown.push(id);
             }
@@ -80,5 +81,16 @@ mod tests {
         .unwrap();
         assert_eq!(known, [("marketing", false), ("analytics", true)].into());
         assert_eq!(unknown, ["zz", "aa"]);
+    }
+
+    #[test]
+    fn service_ids_are_known_by_their_full_id() {
+        let (known, unknown) = parse_choices(
+            r#"{"analytics.ga": true, "analytics": false, "ga": true, "analytics.nope": true, "marketing.ga": false}"#,
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(known, [("analytics.ga", true), ("analytics", false)].into());
+        assert_eq!(unknown, ["ga", "analytics.nope", "marketing.ga"]);
     }
 }

@@ -78,26 +78,58 @@ pub fn region_defaults_json(cfg: &ConsentModeConfig) -> Vec<String> {
         .collect()
 }
 
-/// The object for `gtag('consent', 'update', ...)` from the consent in force:
-/// a signal is granted exactly when its category exists in the config and is
-/// granted. Undecided and signal states thus grant only what required
-/// categories map to (security, by default).
+/// The object for `gtag('consent', 'update', ...)` from the consent in force.
+///
+/// A signal that services claim (their `googleConsentMode`) is granted
+/// exactly when every service claiming it is granted: a tag that reads it
+/// must never store for a service the visitor refused. Any other signal is
+/// granted exactly when its category exists in the config and is granted.
+/// Undecided and signal states thus grant only what required categories map
+/// to (security, by default).
 pub fn update_json(c: &Consent, config: &Config) -> String {
     let mut w = ObjectWriter::new();
     for signal in SIGNALS {
-        let granted = category_for(signal).is_some_and(|cat| c.granted(cat, config));
+        let mut claimed = false;
+        let mut all = true;
+        for category in &config.categories {
+            for s in &category.services {
+                if s.signals.iter().any(|claimed| claimed == signal) {
+                    claimed = true;
+                    all &= c.granted(&s.id, config);
+                }
+            }
+        }
+        let granted = match claimed {
+            true => all,
+            false => category_for(signal).is_some_and(|cat| c.granted(cat, config)),
+        };
         w.str(signal, state(granted));
     }
     w.finish()
 }
 
 /// The `dataLayer.push` object, so tag managers can trigger on our decision:
-/// `{"event":"kloudconsent_update","kloudconsent":{..grants..},"kloudconsentMethod":..}`.
-/// The method is `null` while undecided.
+/// `{"event":"kloudconsent_update","kloudconsent":{..categories..},"kloudconsentMethod":..}`,
+/// and, when the config has services, `"kloudconsentServices"` nested by
+/// category (`{"analytics":{"ga":true}}`), because a tag manager's
+/// data-layer variable reads a dot as a step into an object
+/// (`kloudconsentServices.analytics.ga`). The method is `null` while
+/// undecided.
 pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
     let mut w = ObjectWriter::new();
     w.str("event", "kloudconsent_update");
-    w.raw("kloudconsent", &c.grants(config).to_json());
+    w.raw("kloudconsent", &c.grants(config).part(false).to_json());
+    if config.has_services() {
+        let mut by_category = ObjectWriter::new();
+        for category in config.categories.iter().filter(|k| !k.services.is_empty()) {
+            let mut services = ObjectWriter::new();
+            for s in &category.services {
+                services.bool(&s.id[category.id.len() + 1..], c.granted(&s.id, config));
+            }
+            by_category.raw(&category.id, &services.finish());
+        }
+        w.raw("kloudconsentServices", &by_category.finish());
+    }
     match c {
         Consent::Undecided => w.null("kloudconsentMethod"),
         Consent::Signal => w.str("kloudconsentMethod", "signal"),
@@ -214,11 +246,54 @@ mod tests {
         let c = cfg();
         assert_eq!(
             datalayer_event_json(&stored(Choice::AcceptAll), &c),
-            r#"{"event":"kloudconsent_update","kloudconsent":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"kloudconsentMethod":"accept-all"}"#
+            r#"{"event":"kloudconsent_update","kloudconsent":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"kloudconsentServices":{"analytics":{"appinsights":true,"ga":true}},"kloudconsentMethod":"accept-all"}"#
         );
         assert!(datalayer_event_json(&Consent::Signal, &c)
             .ends_with(r#""kloudconsentMethod":"signal"}"#));
         assert!(datalayer_event_json(&Consent::Undecided, &c)
             .ends_with(r#""kloudconsentMethod":null}"#));
+    }
+
+    #[test]
+    fn a_signal_claimed_by_services_follows_them() {
+        let c = cfg();
+        let analytics_storage = |consent: &Consent| update_json(consent, &c).contains(r#""analytics_storage":"granted""#);
+        assert!(analytics_storage(&stored(Choice::Set([("analytics.ga", true)].into()))));
+        assert!(
+            !analytics_storage(&stored(Choice::Set([("analytics.appinsights", true)].into()))),
+            "analytics granted through another service: Google's signal stays denied"
+        );
+        assert!(analytics_storage(&stored(Choice::AcceptAll)));
+        assert!(!analytics_storage(&Consent::Undecided));
+        // Two services claiming one signal: granted only when both are.
+        let two = config::parse(
+            r#"{"categories": [{"id": "ads", "label": "Ads", "services": [
+                 {"id": "gads", "label": "Google Ads", "googleConsentMode": ["ad_storage", "ad_user_data"]},
+                 {"id": "dv", "label": "Display & Video 360", "googleConsentMode": ["ad_storage"]}]},
+               {"id": "marketing", "label": "M"}]}"#,
+        )
+        .unwrap();
+        let decided = |pairs: &[(&str, bool)]| {
+            let choice = Choice::Set(pairs.iter().copied().collect());
+            Consent::Stored(decide(choice, &Consent::Undecided, &two, 0, "AAAAAAAAAAAA".into()))
+        };
+        let gads_only = update_json(&decided(&[("ads.gads", true), ("marketing", true)]), &two);
+        assert!(gads_only.contains(r#""ad_storage":"denied""#), "{gads_only}");
+        assert!(gads_only.contains(r#""ad_user_data":"granted""#), "{gads_only}");
+        assert!(gads_only.contains(r#""ad_personalization":"granted""#), "unclaimed: follows marketing");
+        let both = update_json(&decided(&[("ads", true)]), &two);
+        assert!(both.contains(r#""ad_storage":"granted""#) && both.contains(r#""ad_personalization":"denied""#), "{both}");
+    }
+
+    #[test]
+    fn the_datalayer_event_nests_services_by_category() {
+        let c = cfg();
+        let only_ga = stored(Choice::Set([("analytics.ga", true)].into()));
+        assert_eq!(
+            datalayer_event_json(&only_ga, &c),
+            r#"{"event":"kloudconsent_update","kloudconsent":{"necessary":true,"analytics":true,"functionality":false,"security":true,"marketing":false},"kloudconsentServices":{"analytics":{"appinsights":false,"ga":true}},"kloudconsentMethod":"custom"}"#
+        );
+        let plain = crate::test_support::without_services();
+        assert!(!datalayer_event_json(&Consent::Undecided, &plain).contains("Services"));
     }
 }

@@ -78,8 +78,7 @@ pub fn once_survives(gate: &Gate, revoked: &[String]) -> bool {
 pub fn placeholder_text(missing: &[String], config: &Config) -> String {
     let labels: Vec<&str> = missing
         .iter()
-        .filter_map(|id| config.category(id))
-        .map(|c| c.label.as_str())
+        .filter_map(|id| config.label(id))
         .collect();
     config.texts.placeholder(&join(&labels, ", "))
 }
@@ -371,5 +370,23 @@ mod tests {
             }
             let _ = url_refusal("data-srcset", &s, BASE);
         }
+    }
+
+    #[test]
+    fn service_embeds_name_the_service() {
+        let ga = parse_gate("analytics.ga marketing");
+        let only_insights = stored(Choice::Set([("analytics.appinsights", true)].into()));
+        let EmbedView::Placeholder(missing) = view(&ga, &only_insights, &cfg(), false) else {
+            panic!("a placeholder");
+        };
+        assert_eq!(missing, ["analytics.ga", "marketing"]);
+        assert_eq!(
+            placeholder_text(&missing, &cfg()),
+            "This content is blocked until you allow Google Analytics, Marketing and communication cookies."
+        );
+        let only_ga = stored(Choice::Set([("analytics.ga", true), ("marketing", true)].into()));
+        assert_eq!(view(&ga, &only_ga, &cfg(), false), EmbedView::Load);
+        assert!(!once_survives(&ga, &["analytics.ga".into()]));
+        assert!(once_survives(&ga, &["analytics.appinsights".into()]));
     }
 }

@@ -61,7 +61,7 @@ pub fn verdict(gate: &Gate, consent: &Consent, config: &Config) -> Verdict {
             }
         }
         Gate::CleanupWhenRefused(id) => {
-            if config.category(id).is_none() {
+            if !config.knows(id) {
                 Verdict::Unknown(vec![id.clone()])
             } else if consent.is_decided() && !consent.granted(id, config) {
                 Verdict::Run
@@ -76,7 +76,7 @@ pub fn verdict(gate: &Gate, consent: &Consent, config: &Config) -> Verdict {
 fn unknown_ids(ids: &[String], config: &Config) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for id in ids {
-        if config.category(id).is_none() && !out.contains(id) {
+        if !config.knows(id) && !out.contains(id) {
             out.push(id.clone());
         }
     }
@@ -198,6 +198,34 @@ mod tests {
                     prop_assert!(ids.iter().all(|id| cfg().category(id).is_some_and(|c| c.required)));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn service_gates() {
+        let ga = "analytics.ga";
+        let only_ga = stored(Choice::Set([(ga, true)].into()));
+        let only_insights = stored(Choice::Set([("analytics.appinsights", true)].into()));
+        let table: &[(&str, &Consent, Verdict)] = &[
+            ("analytics.ga", &only_ga, Verdict::Run),
+            ("analytics.appinsights", &only_ga, Verdict::Wait),
+            ("analytics.appinsights", &only_insights, Verdict::Run),
+            ("analytics.ga", &only_insights, Verdict::Wait),
+            // A category with services runs once any of them is granted.
+            ("analytics", &only_ga, Verdict::Run),
+            ("analytics.ga analytics.appinsights", &only_ga, Verdict::Wait),
+            ("analytics.ga necessary", &only_ga, Verdict::Run),
+            ("analytics.ga marketing", &only_ga, Verdict::Wait),
+            ("!analytics.appinsights", &only_ga, Verdict::Run),
+            ("!analytics.ga", &only_ga, Verdict::Wait),
+            ("!analytics.ga", &Consent::Undecided, Verdict::Wait),
+            ("analytics.ga", &Consent::Undecided, Verdict::Wait),
+            ("analytics.nope", &only_ga, Verdict::Unknown(vec!["analytics.nope".into()])),
+            ("marketing.ga analytics.ga", &only_ga, Verdict::Unknown(vec!["marketing.ga".into()])),
+            ("!analytics.nope", &only_ga, Verdict::Unknown(vec!["analytics.nope".into()])),
+        ];
+        for (attr, consent, want) in table {
+            assert_eq!(&v(attr, consent), want, "{attr:?} under {consent:?}");
         }
     }
 }

@@ -49,6 +49,12 @@ impl Grants {
         &self.0
     }
 
+    /// The entries of categories (`part(false)`) or of services
+    /// (`part(true)`: full ids, which hold a `.`), in order.
+    pub fn part(&self, services: bool) -> Grants {
+        Grants(self.0.iter().filter(|(id, _)| id.contains('.') == services).cloned().collect())
+    }
+
     /// A JSON object `{"id": true, ...}` in order.
     pub fn to_json(&self) -> String {
         kloudconsent_json::bool_object(&self.0)

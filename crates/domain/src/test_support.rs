@@ -10,6 +10,35 @@ pub fn cfg() -> Config {
     Config::default_policy()
 }
 
+/// The rows of a cookie table's JSON (`Category::table`) as
+/// `[name, provider, purpose, duration]`, checking that each row has exactly
+/// those keys, all strings. Empty for an empty table.
+pub fn rows(table: &str) -> Vec<[String; 4]> {
+    use kloudconsent_json::{Json, Value};
+    if table.is_empty() {
+        return Vec::new();
+    }
+    let parsed = Json::parse(table).unwrap_or_else(|e| panic!("{table}: {e}"));
+    parsed
+        .items()
+        .iter()
+        .map(|row| {
+            assert_eq!(row.keys(), crate::category::TABLE_ROW, "{table}");
+            crate::category::TABLE_ROW.map(|key| row.get(key).and_then(|v| v.as_string()).expect("a string"))
+        })
+        .collect()
+}
+
+/// The default policy's categories without their services: what every
+/// config looked like before services, whose rules must not change.
+pub fn without_services() -> Config {
+    let mut c = Config::default_policy();
+    for category in &mut c.categories {
+        category.services.clear();
+    }
+    c
+}
+
 /// A first decision, made at [`NOW`] under the default policy.
 pub fn stored(choice: Choice) -> Consent {
     Consent::Stored(decide(choice, &Consent::Undecided, &cfg(), NOW, "AAAAAAAAAAAA".into()))

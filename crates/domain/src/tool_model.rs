@@ -12,11 +12,12 @@
 use super::config::Config;
 use super::decision::Consent;
 use super::grants::Grants;
+use super::text::{fill, uint};
 use super::time::iso8601;
 use kloudconsent_json::{self as json, ObjectWriter};
 
 /// The `texts` keys (see `config::TEXT_KEYS`) the tool shows.
-pub const TOOL_TEXT_KEYS: [&str; 14] = [
+pub const TOOL_TEXT_KEYS: [&str; 21] = [
     "prefsTitle",
     "prefsBody",
     "acceptAll",
@@ -31,6 +32,13 @@ pub const TOOL_TEXT_KEYS: [&str; 14] = [
     "privacyPolicyUrl",
     "consentIdLabel",
     "consentDateLabel",
+    "partlyOn",
+    "cookiesSummary",
+    "cookieTableCaption",
+    "cookieName",
+    "cookieProvider",
+    "cookiePurpose",
+    "cookieDuration",
 ];
 
 /// The texts the tool shows, one field per key of [`TOOL_TEXT_KEYS`].
@@ -52,6 +60,14 @@ pub struct ToolTexts {
     pub privacy_policy_url: String,
     pub consent_id_label: String,
     pub consent_date_label: String,
+    pub partly_on: String,
+    pub cookies_summary: String,
+    /// `{category}` still in it: the tool fills in each table's label.
+    pub cookie_table_caption: String,
+    pub cookie_name: String,
+    pub cookie_provider: String,
+    pub cookie_purpose: String,
+    pub cookie_duration: String,
 }
 
 /// One category as the tool lists it.
@@ -61,9 +77,37 @@ pub struct ToolCategory {
     pub id: String,
     pub label: String,
     pub description: String,
-    /// Always on: the switch is locked and says so.
+    /// Always on: the switch is locked and says so (its services' too).
     pub required: bool,
     pub providers: Vec<String>,
+    /// The category's own rows of the cookie table.
+    pub cookies: Vec<CookieRow>,
+    /// Its services, in order; its switch then reflects and sets theirs.
+    pub services: Vec<ToolService>,
+}
+
+/// One row of a cookie table (`category::TABLE_ROW`): plain text, empty
+/// where the config says nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+pub struct CookieRow {
+    pub name: String,
+    pub provider: String,
+    pub purpose: String,
+    /// `{days}` already filled in.
+    pub duration: String,
+}
+
+/// One service as the tool lists it, under its category.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+pub struct ToolService {
+    /// The full id (`analytics.ga`), as in `grants`.
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub provider: String,
+    pub cookies: Vec<CookieRow>,
 }
 
 /// The stored decision's id and time, shown so a visitor can quote them.
@@ -87,8 +131,9 @@ pub struct ToolModel {
     pub texts: ToolTexts,
     /// In display order.
     pub categories: Vec<ToolCategory>,
-    /// What each category's switch shows when the tool opens: the decision
-    /// in force (required ones on; optional ones off while undecided).
+    /// What each category's and service's switch shows when the tool
+    /// opens: the decision in force (required ones on; optional ones off
+    /// while undecided), categories by id, services by full id.
     pub grants: Grants,
     /// `None` while there is no stored decision.
     pub receipt: Option<ToolReceipt>,
@@ -100,27 +145,38 @@ pub fn model_json(config: &Config, consent: &Consent) -> String {
     for key in TOOL_TEXT_KEYS {
         texts.str(key, config.texts.get(key).unwrap_or_default());
     }
-    let mut categories = String::from("[");
-    for (i, c) in config.categories.iter().enumerate() {
-        if i > 0 {
-            categories.push(',');
+    let days = uint(config.expires_after_days.into());
+    let mut categories = Vec::new();
+    for c in &config.categories {
+        let mut services = Vec::new();
+        for s in &c.services {
+            services.push(
+                ObjectWriter::new()
+                    .str("id", &s.id)
+                    .str("label", &s.label)
+                    .str("description", &s.description)
+                    .str("provider", &s.provider)
+                    .raw("cookies", &table(&s.table, &days))
+                    .finish(),
+            );
         }
-        categories.push_str(
-            &ObjectWriter::new()
+        categories.push(
+            ObjectWriter::new()
                 .str("id", &c.id)
                 .str("label", &c.label)
                 .str("description", &c.description)
                 .bool("required", c.required)
                 .raw("providers", &json::string_array(&c.providers))
+                .raw("cookies", &table(&c.table, &days))
+                .raw("services", &array(&services))
                 .finish(),
         );
     }
-    categories.push(']');
     let mut w = ObjectWriter::new();
     w.str("lang", &config.lang)
         .str("dir", config.dir.as_str())
         .raw("texts", &texts.finish())
-        .raw("categories", &categories)
+        .raw("categories", &array(&categories))
         .raw("grants", &consent.grants(config).to_json());
     match consent.record() {
         Some(r) => w.raw(
@@ -133,6 +189,20 @@ pub fn model_json(config: &Config, consent: &Consent) -> String {
         None => w.null("receipt"),
     };
     w.finish()
+}
+
+/// A cookie table's JSON (`Category::table`) with `{days}` filled in;
+/// `[]` for none.
+fn table(json: &str, days: &str) -> String {
+    match json.is_empty() {
+        true => String::from("[]"),
+        false => fill(json, "{days}", days),
+    }
+}
+
+/// JSON texts joined into an array.
+fn array(items: &[String]) -> String {
+    crate::text::cat(&["[", &crate::text::join(items, ","), "]"])
 }
 
 /// Round trips through serde: run with `--features serde` (the test command does).
@@ -171,6 +241,8 @@ mod tests {
             [
                 "necessary",
                 "analytics",
+                "analytics.appinsights",
+                "analytics.ga",
                 "functionality",
                 "security",
                 "marketing"
@@ -207,5 +279,34 @@ mod tests {
         let model = read(&model_json(&config, &Consent::Signal));
         assert_eq!(model.texts.save, config.texts.save);
         assert_eq!(model.categories[1].label, "a\"b\nc");
+    }
+
+    #[test]
+    fn services_and_cookie_rows_reach_the_tool_with_the_decision_lifetime_filled_in() {
+        let mut config = cfg();
+        config.expires_after_days = 30;
+        let consent = stored(Choice::Set([("analytics.ga", true)].into()));
+        let model = read(&model_json(&config, &consent));
+        let analytics = &model.categories[1];
+        assert!(analytics.cookies.is_empty());
+        let services: Vec<(&str, &str, &str)> =
+            analytics.services.iter().map(|s| (s.id.as_str(), s.label.as_str(), s.provider.as_str())).collect();
+        assert_eq!(
+            services,
+            [("analytics.appinsights", "Microsoft Azure Application Insights", "Microsoft"), ("analytics.ga", "Google Analytics", "Google")]
+        );
+        let ga_rows: Vec<[String; 4]> = analytics.services[1]
+            .cookies
+            .iter()
+            .map(|r| [r.name.clone(), r.provider.clone(), r.purpose.clone(), r.duration.clone()])
+            .collect();
+        assert_eq!(ga_rows, crate::test_support::rows(&config.categories[1].services[1].table));
+        assert_eq!(model.grants.get("analytics.ga"), Some(true));
+        assert_eq!(model.grants.get("analytics.appinsights"), Some(false));
+        let own = &model.categories[0].cookies[0];
+        assert_eq!((own.name.as_str(), own.duration.as_str()), ("__Host-kloudconsent", "30 days"));
+        assert_eq!(model.texts.cookie_table_caption, "Cookies and storage used by {category}");
+        assert_eq!((model.texts.partly_on.as_str(), model.texts.cookie_duration.as_str()), ("Partly on", "Duration"));
+        assert!(model.categories[2].services.is_empty() && model.categories[2].cookies.is_empty());
     }
 }

@@ -52,7 +52,7 @@ fn read_texts(t: &JsValue) -> Read<ToolTexts> {
         texts.push(string(t, "texts.", key)?);
     }
     let Ok(
-        [prefs_title, prefs_body, accept_all, reject_all, save, close, always_on, providers_label, cookie_policy_label, cookie_policy_url, privacy_policy_label, privacy_policy_url, consent_id_label, consent_date_label],
+        [prefs_title, prefs_body, accept_all, reject_all, save, close, always_on, providers_label, cookie_policy_label, cookie_policy_url, privacy_policy_label, privacy_policy_url, consent_id_label, consent_date_label, partly_on, cookies_summary, cookie_table_caption, cookie_name, cookie_provider, cookie_purpose, cookie_duration],
     ) = <[String; TOOL_TEXT_KEYS.len()]>::try_from(texts)
     else {
         return Err(wrong("texts", "", "every text"));
@@ -72,6 +72,13 @@ fn read_texts(t: &JsValue) -> Read<ToolTexts> {
         privacy_policy_url,
         consent_id_label,
         consent_date_label,
+        partly_on,
+        cookies_summary,
+        cookie_table_caption,
+        cookie_name,
+        cookie_provider,
+        cookie_purpose,
+        cookie_duration,
     })
 }
 
@@ -111,6 +118,8 @@ fn category(i: usize, c: &JsValue) -> Read<ToolCategory> {
         description,
         required,
         providers,
+        cookies: Vec::new(),
+        services: Vec::new(),
     })
 }
 

@@ -208,17 +208,28 @@ impl<'a, V: Value> Field<'a, V> {
 
     /// Every item of this array read by `read`, in order.
     pub fn each<T>(&self, mut read: impl FnMut(&Field<'_, V>) -> Result<T>) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.visit(&mut |item| {
+            out.push(read(item)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// `visit` called with every item of this array, in order. One copy of
+    /// the loop for every caller (`dyn`): each generic copy of it costs
+    /// every page's wasm.
+    pub fn visit(&self, visit: &mut dyn FnMut(&Field<'_, V>) -> Result<()>) -> Result<()> {
         if self.value.kind() != Kind::Array {
             return Err(self.wrong("an array"));
         }
-        let mut out = Vec::new();
         for (i, value) in self.value.items().into_iter().enumerate() {
-            out.push(read(&Field {
+            visit(&Field {
                 value,
                 at: Path::Index(&self.at, i),
-            })?);
+            })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// An array of strings that each pass `valid`; `expected` describes one.

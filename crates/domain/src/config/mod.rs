@@ -18,7 +18,7 @@ pub use field::{ConfigError, Field, Result};
 pub use parse::{is_safe_url, parse, parse_value, MAX_WAIT_FOR_UPDATE_MS};
 pub use texts::{Texts, TEXT_KEYS};
 
-use crate::category::{default_categories, Category};
+use crate::category::{default_categories, Category, Service};
 
 /// Everything the widget needs to know about the site.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +146,45 @@ impl Config {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+
+    /// The service with this full id (`analytics.ga`), and its category.
+    pub fn service(&self, id: &str) -> Option<(&Category, &Service)> {
+        let (category, _) = id.split_once('.')?;
+        let c = self.category(category)?;
+        Some((c, c.service(id)?))
+    }
+
+    /// Whether `id` names a category or a service of this config.
+    pub fn knows(&self, id: &str) -> bool {
+        self.category(id).is_some() || self.service(id).is_some()
+    }
+
+    /// The label of the category or service `id`.
+    pub fn label(&self, id: &str) -> Option<&str> {
+        match self.service(id) {
+            Some((_, s)) => Some(&s.label),
+            None => self.category(id).map(|c| c.label.as_str()),
+        }
+    }
+
+    /// Every category id, each followed by its services' ids, in display
+    /// order: the entries of a decision.
+    pub fn ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        for c in &self.categories {
+            ids.push(c.id.as_str());
+            for s in &c.services {
+                ids.push(s.id.as_str());
+            }
+        }
+        ids
+    }
+
+    /// Whether any category has services (the page-facing state then
+    /// carries a `services` object).
+    pub fn has_services(&self) -> bool {
+        self.categories.iter().any(|c| !c.services.is_empty())
+    }
 }
 
 impl Default for Config {
@@ -156,3 +195,5 @@ impl Default for Config {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod services_tests;

@@ -10,11 +10,11 @@
 use super::field::{ConfigError, Field, Result};
 use super::texts::{Texts, TEXT_KEYS};
 use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode};
-use crate::category::{self, Category};
+use crate::category::{self, Category, Service, TABLE_ROW};
 use crate::consent_mode::SIGNALS;
-use crate::record::MAX_CATEGORIES;
+use crate::record::{MAX_CATEGORIES, MAX_ID_BYTES};
 use crate::text::{cat, join, uint};
-use kloudconsent_json::{Json, Kind, Value};
+use kloudconsent_json::{Json, Kind, ObjectWriter, Value};
 
 /// Parses a site config from its text (host side: this crate's own JSON
 /// reader; the wasm core hands [`parse_value`] what the browser's
@@ -124,42 +124,158 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
     for (i, c) in list.iter().enumerate() {
         if let Some(first) = list[..i].iter().position(|o| o.id == c.id) {
             let field = cat(&["categories[", &uint(i as u64), "].id"]);
-            let first = uint(first as u64);
-            let shown = kloudconsent_json::shown(&c.id);
-            let problem = cat(&["duplicate id ", &shown, ", already used by categories[", &first, "]"]);
-            return Err(ConfigError { field, problem });
+            return Err(ConfigError { field, problem: duplicate(&c.id, "categories[", first) });
         }
+    }
+    // Every id of a decision, as a JSON key with its value (`"id":false,`):
+    // bounded so that the stored record and the receipt stay within their
+    // limits whatever ids a config uses.
+    let mut bytes = 0;
+    for c in &list {
+        bytes += c.id.len() + 9;
+        for s in &c.services {
+            bytes += s.id.len() + 9;
+        }
+    }
+    if bytes > MAX_ID_BYTES {
+        let problem = cat(&[
+            "the category and service ids together take ",
+            &uint(bytes as u64),
+            " bytes in the stored decision; at most ",
+            &uint(MAX_ID_BYTES as u64),
+            " fit (use fewer or shorter ids)",
+        ]);
+        return Err(f.fail(problem));
     }
     Ok(list)
 }
 
-fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
+/// What categories and services share, in their order: the id (after
+/// `prefix`), label, description, and the cookies to delete (by default
+/// when `optional`) with the cookie table. One reader for both keeps every
+/// page's wasm from carrying two copies of it.
+type Entry = (String, String, String, Vec<String>, String);
+
+fn entry<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<Entry> {
     f.object()?;
-    let id = f.required("id", "a string")?;
-    let id_expected = cat(&["1 to ", &uint(category::MAX_ID_LEN as u64), " letters, digits, `_` or `-`"]);
-    let id = checked(&id, category::is_valid_id, &id_expected)?;
+    let expected = cat(&["1 to ", &uint(category::MAX_ID_LEN as u64), " letters, digits, `_` or `-`"]);
+    let id = checked(&f.required("id", "a string")?, category::is_valid_id, &expected)?;
     let label = f.required("label", "a string")?.text()?;
+    let description = optional_string(f, "description")?;
+    let (cookies, table) = match f.key("cookies") {
+        Some(k) => cookies(&k, optional)?,
+        None => (Vec::new(), String::new()),
+    };
+    Ok((cat(&[prefix, &id]), label, description, cookies, table))
+}
+
+/// Member `key` as a string; empty when not given.
+fn optional_string<V: Value>(f: &Field<'_, V>, key: &str) -> Result<String> {
+    match f.key(key) {
+        Some(value) => value.string(),
+        None => Ok(String::new()),
+    }
+}
+
+fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
+    let required = match f.key("required") {
+        Some(r) => r.boolean()?,
+        None => false,
+    };
+    let (id, label, description, cookies, table) = entry(f, "", !required)?;
     let mut c = Category {
         id,
         label,
-        description: String::new(),
-        required: false,
+        description,
+        required,
         providers: Vec::new(),
-        cookies: Vec::new(),
+        cookies,
+        table,
+        services: Vec::new(),
     };
-    if let Some(d) = f.key("description") {
-        c.description = d.string()?;
-    }
-    if let Some(r) = f.key("required") {
-        c.required = r.boolean()?;
-    }
     if let Some(p) = f.key("providers") {
         c.providers = p.each(|item| item.string())?;
     }
-    if let Some(k) = f.key("cookies") {
-        c.cookies = k.strings(is_cookie_pattern, "a cookie name, optionally ending in `*` for a prefix")?;
+    if let Some(list) = f.key("services") {
+        let prefix = cat(&[&c.id, "."]);
+        let mut seen: Vec<String> = Vec::new();
+        c.services = list.each(|item| {
+            let s = service(item, &prefix, !required)?;
+            if let Some(first) = seen.iter().position(|o| *o == s.id) {
+                let problem = duplicate(&s.id[prefix.len()..], "services[", first);
+                return Err(item.required("id", "a string")?.fail(problem));
+            }
+            seen.push(s.id.clone());
+            Ok(s)
+        })?;
     }
     Ok(c)
+}
+
+/// `duplicate id "x", already used by <list><first>]`.
+fn duplicate(id: &str, list: &str, first: usize) -> String {
+    cat(&["duplicate id ", &kloudconsent_json::shown(id), ", already used by ", list, &uint(first as u64), "]"])
+}
+
+/// One service of a category; `prefix` is `"<category id>."`.
+fn service<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<Service> {
+    let (id, label, description, cookies, table) = entry(f, prefix, optional)?;
+    let provider = optional_string(f, "provider")?;
+    let signals = match f.key("googleConsentMode") {
+        Some(g) => g.strings(|s| SIGNALS.contains(&s), &cat(&["one of ", &join(&SIGNALS, ", ")]))?,
+        None => Vec::new(),
+    };
+    Ok(Service {
+        id,
+        label,
+        description,
+        provider,
+        cookies,
+        table,
+        signals,
+    })
+}
+
+/// A `cookies` list: strings (a cookie name or `prefix*`, deleted on
+/// revoke) and objects (rows of the cookie table, deleted on revoke when
+/// `delete` says so; by default when `optional`). The deletion patterns in
+/// order, and the rows as the table's JSON (`Category::table`).
+fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, String)> {
+    let expected = "a cookie name, optionally ending in `*` for a prefix";
+    let (mut delete, mut rows) = (Vec::new(), Vec::new());
+    f.visit(&mut |item| {
+        if item.string().is_ok() {
+            delete.push(checked(item, is_cookie_pattern, expected)?);
+            return Ok(());
+        }
+        if item.object().is_err() {
+            return Err(item.wrong("a cookie name or an object with a \"name\""));
+        }
+        let name = checked(&item.required("name", "a cookie name")?, is_cookie_pattern, expected)?;
+        let mut row = ObjectWriter::new();
+        row.str("name", &name);
+        for key in &TABLE_ROW[1..] {
+            let text = match item.key(key) {
+                Some(text) => text.string()?,
+                None => String::new(),
+            };
+            row.str(key, &text);
+        }
+        let deleted = match item.key("delete") {
+            Some(d) => d.boolean()?,
+            None => optional,
+        };
+        if deleted {
+            delete.push(name);
+        }
+        rows.push(row.finish());
+        Ok(())
+    })?;
+    let table = match rows.is_empty() {
+        true => String::new(),
+        false => cat(&["[", &join(&rows, ","), "]"]),
+    };
+    Ok((delete, table))
 }
 
 /// A cookie name, or a prefix ending in `*`. A bare `*` is refused: it would

@@ -120,6 +120,8 @@ fn full_config() {
             required: false,
             providers: vec!["Plausible".into()],
             cookies: vec!["_pk_*".into(), "_pk_ses".into()],
+            table: String::new(),
+            services: vec![],
         }
     );
     assert!(c.categories[0].required);

@@ -31,6 +31,18 @@ pub struct Texts {
     pub loading: String,
     /// Shown when the preference tool's module could not be loaded.
     pub tool_failed: String,
+    /// Next to a category's switch when some but not all of its services are on.
+    pub partly_on: String,
+    /// The control that shows a cookie table.
+    pub cookies_summary: String,
+    /// A cookie table's caption; `{category}` becomes the category's or
+    /// service's label.
+    pub cookie_table_caption: String,
+    /// The cookie table's column headers.
+    pub cookie_name: String,
+    pub cookie_provider: String,
+    pub cookie_purpose: String,
+    pub cookie_duration: String,
 }
 
 impl Default for Texts {
@@ -73,6 +85,13 @@ impl Default for Texts {
                 "The cookie preference tool could not be loaded. You can still accept or \
                  reject all cookies, or try again later.",
             ),
+            partly_on: s("Partly on"),
+            cookies_summary: s("Cookies and storage"),
+            cookie_table_caption: s("Cookies and storage used by {category}"),
+            cookie_name: s("Name"),
+            cookie_provider: s("Provider"),
+            cookie_purpose: s("Purpose"),
+            cookie_duration: s("Duration"),
         }
     }
 }
@@ -84,24 +103,9 @@ impl Texts {
     }
 }
 
-/// `body.replace("{category}", label)`, without std's substring searcher
-/// (~0.8 KB of wasm for this one use): every `{` is checked for the name.
+/// `body.replace("{category}", label)` ([`crate::text::fill`]).
 pub(crate) fn fill(body: &str, label: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if let Some(after) = rest.strip_prefix("{category}") {
-            out.push_str(label);
-            rest = after;
-        } else {
-            out.push('{');
-            rest = &rest[1..];
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::text::fill(body, "{category}", label)
 }
 
 /// Pairs each config key of the `texts` object with its [`Texts`] field, once,
@@ -109,7 +113,7 @@ pub(crate) fn fill(body: &str, label: &str) -> String {
 macro_rules! text_keys {
     ($($key:literal => $field:ident),* $(,)?) => {
         /// The config keys of [`Texts`] (inside `"texts": {...}`), in struct order.
-        pub const TEXT_KEYS: [&str; 22] = [$($key),*];
+        pub const TEXT_KEYS: [&str; 29] = [$($key),*];
 
         impl Texts {
             /// The text stored under a config key of [`TEXT_KEYS`].
@@ -154,4 +158,11 @@ text_keys! {
     "consentDateLabel" => consent_date_label,
     "loading" => loading,
     "toolFailed" => tool_failed,
+    "partlyOn" => partly_on,
+    "cookiesSummary" => cookies_summary,
+    "cookieTableCaption" => cookie_table_caption,
+    "cookieName" => cookie_name,
+    "cookieProvider" => cookie_provider,
+    "cookiePurpose" => cookie_purpose,
+    "cookieDuration" => cookie_duration,
 }

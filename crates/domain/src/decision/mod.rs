@@ -48,26 +48,36 @@ pub enum Consent {
 }
 
 impl Consent {
-    /// Whether category `id` of `config` is granted. Required categories always
-    /// are; ids the config does not know never are (a category that no longer
-    /// exists cannot be consented to). Otherwise: the stored value, with
-    /// categories missing from the record (added after the decision) refused.
+    /// Whether category or service `id` of `config` is granted. Required
+    /// categories (and their services) always are; ids the config does not
+    /// know never are (a category that no longer exists cannot be consented
+    /// to). A category with services is granted exactly when one of them
+    /// is. Otherwise: the stored value, with ids missing from the record
+    /// (added after the decision) refused.
     pub fn granted(&self, id: &str, config: &Config) -> bool {
-        match config.category(id) {
-            None => false,
-            Some(c) if c.required => true,
-            Some(_) => match self {
-                Consent::Stored(r) => r.granted(id),
-                Consent::Undecided | Consent::Signal => false,
+        let category = match config.service(id) {
+            Some((c, _)) => c,
+            None => match config.category(id) {
+                Some(c) if !c.required && !c.services.is_empty() => {
+                    return c.services.iter().any(|s| self.granted(&s.id, config));
+                }
+                Some(c) => c,
+                None => return false,
             },
+        };
+        match self {
+            _ if category.required => true,
+            Consent::Stored(r) => r.granted(id),
+            Consent::Undecided | Consent::Signal => false,
         }
     }
 
-    /// Every config category with its granted state, in config order.
+    /// Every config category, each followed by its services, with its
+    /// granted state, in config order.
     pub fn grants(&self, config: &Config) -> Grants {
         let mut grants = Grants::new();
-        for c in &config.categories {
-            grants.set(&c.id, self.granted(&c.id, config));
+        for id in config.ids() {
+            grants.set(id, self.granted(id, config));
         }
         grants
     }
@@ -315,13 +325,17 @@ pub fn resolve(stored: Option<ConsentRecord>, signals: Signals) -> Consent {
 pub enum Choice {
     AcceptAll,
     RejectAll,
-    /// Set the named categories; ids not named keep their current value,
-    /// unknown ids are ignored and required ones stay granted.
+    /// Set the named categories and services; ids not named keep their
+    /// current value, unknown ids are ignored and required ones stay
+    /// granted. A category sets all of its services; a service named too
+    /// wins over its category's value.
     Set(Grants),
 }
 
-/// The record a choice produces at `now_ms`, every config category in config
-/// order, made under the config's revision.
+/// The record a choice produces at `now_ms`: every config category, each
+/// followed by its services, in config order, made under the config's
+/// revision. A category with services is stored as granted exactly when
+/// one of them is.
 pub fn decide(choice: Choice, current: &Consent, config: &Config, now_ms: i64, id: String) -> ConsentRecord {
     let mut categories = current.grants(config);
     let method = match &choice {
@@ -330,13 +344,24 @@ pub fn decide(choice: Choice, current: &Consent, config: &Config, now_ms: i64, i
         Choice::Set(_) => Method::Custom,
     };
     for c in &config.categories {
-        let wanted = match &choice {
+        let wanted = |id: &str| match &choice {
             Choice::AcceptAll => Some(true),
             Choice::RejectAll => Some(false),
-            Choice::Set(changes) => changes.get(&c.id),
+            Choice::Set(changes) => changes.get(id),
         };
-        if let Some(on) = wanted {
+        let for_category = wanted(&c.id);
+        if let Some(on) = for_category {
             categories.set(&c.id, on || c.required);
+        }
+        let mut any = false;
+        for s in &c.services {
+            if let Some(on) = wanted(&s.id).or(for_category) {
+                categories.set(&s.id, on || c.required);
+            }
+            any |= categories.get(&s.id) == Some(true);
+        }
+        if !c.services.is_empty() {
+            categories.set(&c.id, any || c.required);
         }
     }
     let span = i64::from(config.expires_after_days) * DAY_MS;
@@ -350,9 +375,9 @@ pub fn decide(choice: Choice, current: &Consent, config: &Config, now_ms: i64, i
     }
 }
 
-/// Ids (config order) whose granted state differs between two consents.
-/// Before a first decision the baseline is what [`Consent::Undecided`] grants:
-/// required on, optional off.
+/// Ids (config order: each category, then its services) whose granted
+/// state differs between two consents. Before a first decision the baseline
+/// is what [`Consent::Undecided`] grants: required on, optional off.
 pub fn changed(before: &Consent, after: &Consent, config: &Config) -> Vec<String> {
     ids_where(config, |id| before.granted(id, config) != after.granted(id, config))
 }
@@ -365,24 +390,33 @@ pub fn revoked(before: &Consent, after: &Consent, config: &Config) -> Vec<String
 
 fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let mut ids = Vec::new();
-    for c in &config.categories {
-        if keep(&c.id) {
-            ids.push(c.id.clone());
+    for id in config.ids() {
+        if keep(id) {
+            ids.push(id.to_owned());
         }
     }
     ids
 }
 
 /// The cookie names among `present` (in that order) that the config lists
-/// for the revoked categories, as exact names or `prefix*` patterns. The
-/// consent cookies themselves are never among them, whatever a pattern says.
+/// for the revoked categories and services, as exact names or `prefix*`
+/// patterns. The consent cookies themselves are never among them, whatever
+/// a pattern says.
 pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]) -> Vec<String> {
+    let mut patterns: Vec<&[String]> = Vec::new();
+    for id in revoked {
+        match config.service(id) {
+            Some((_, s)) => patterns.push(&s.cookies),
+            None => {
+                if let Some(c) = config.category(id) {
+                    patterns.push(&c.cookies);
+                }
+            }
+        }
+    }
     let mut out: Vec<String> = Vec::new();
     for name in present {
-        let listed = revoked
-            .iter()
-            .filter_map(|id| config.category(id))
-            .any(|c| c.cookies.iter().any(|p| cookie_matches(p, name)));
+        let listed = patterns.iter().any(|list| list.iter().any(|p| cookie_matches(p, name)));
         let ours = name == STORAGE_KEY || name == HOST_COOKIE;
         if listed && !ours && !out.contains(name) {
             out.push(name.clone());
@@ -393,3 +427,5 @@ pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod services_tests;

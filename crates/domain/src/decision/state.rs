@@ -3,16 +3,19 @@
 
 use super::Consent;
 use crate::config::Config;
+use crate::grants::Grants;
 use crate::record::{ConsentRecord, Method};
 use crate::time::iso8601;
 use kloudconsent_json::{string_array, ObjectWriter};
 
 /// The state handed to the page: `get()`'s result and every event's `detail`
-/// (contract section 4), plus `"changed"` for change events. `"null"` while
-/// undecided. Categories are every config category in config order.
+/// (contract section 4), plus `"changed"` for change events (category and
+/// service ids). `"null"` while undecided. `categories` holds every config
+/// category in config order; when the config has services, `services`
+/// holds each by its full id (`{"analytics.ga": true, ...}`).
 pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> String {
     let mut w = ObjectWriter::new();
-    w.raw("categories", &c.grants(config).to_json());
+    grants_json(&mut w, &c.grants(config), config.has_services());
     match c {
         Consent::Undecided => return String::from("null"),
         Consent::Signal => {
@@ -40,14 +43,26 @@ pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> S
 /// (`location.origin`, which the browser layer passes): the site where
 /// consent was given. Never the rest of the page URL: a path, query or
 /// fragment can carry personal data (`/users/jane.doe`, `?email=`, tokens).
+///
+/// `services` is there when the decision has service entries.
 pub fn receipt_json(r: &ConsentRecord, origin: &str) -> String {
-    ObjectWriter::new()
-        .str("id", &r.id)
+    let mut w = ObjectWriter::new();
+    w.str("id", &r.id)
         .str("decidedAt", &iso8601(r.decided_at_ms))
-        .str("expiresAt", &iso8601(r.expires_at_ms))
-        .raw("categories", &r.categories.to_json())
-        .num("revision", r.revision)
+        .str("expiresAt", &iso8601(r.expires_at_ms));
+    let services = r.categories.iter().any(|(id, _)| id.contains('.'));
+    grants_json(&mut w, &r.categories, services);
+    w.num("revision", r.revision)
         .str("method", r.method.as_str())
         .str("url", origin)
         .finish()
+}
+
+/// `"categories"` (category ids only) and, when `services`, `"services"`
+/// (full service ids) from grants that hold both.
+pub(crate) fn grants_json(w: &mut ObjectWriter, grants: &Grants, services: bool) {
+    w.raw("categories", &grants.part(false).to_json());
+    if services {
+        w.raw("services", &grants.part(true).to_json());
+    }
 }

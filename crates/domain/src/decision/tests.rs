@@ -6,8 +6,11 @@ use proptest::prelude::*;
 const NOW: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
 const ID: &str = "AAECAwQFBgcICQoLDA0ODw";
 
+/// These tests are about categories: a config without services, whose
+/// rules are exactly what they were before services existed (the default
+/// policy's services are tested in services_tests.rs).
 fn cfg() -> Config {
-    Config::default_policy()
+    crate::test_support::without_services()
 }
 
 fn record_at(decided: i64) -> ConsentRecord {
@@ -705,7 +708,9 @@ fn state_json_lists_every_config_category_in_config_order() {
 
 #[test]
 fn cookie_deletion() {
-    let c = cfg();
+    // The default policy: analytics' cookies belong to its services, which
+    // a revoke of analytics revokes too.
+    let c = Config::default_policy();
     let present: Vec<String> = [
         "_ga",
         "_ga_ABC123",
@@ -721,9 +726,15 @@ fn cookie_deletion() {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    let analytics = ["analytics".into(), "analytics.appinsights".into(), "analytics.ga".into()];
     assert_eq!(
-        cookies_to_delete(&["analytics".into()], &c, &present),
+        cookies_to_delete(&analytics, &c, &present),
         ["_ga", "_ga_ABC123", "_gid", "ai_user"]
+    );
+    assert_eq!(
+        cookies_to_delete(&["analytics.appinsights".into()], &c, &present),
+        ["ai_user"],
+        "one service: its own cookies only"
     );
     assert_eq!(
         cookies_to_delete(&["marketing".into()], &c, &present),

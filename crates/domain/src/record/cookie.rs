@@ -6,7 +6,14 @@
 //! ```
 //!
 //! Timestamps are Unix milliseconds, `a`/`r`/`c` is accept-all / reject-all /
-//! custom, id lists are joined with `.`. Every character is a cookie-octet of
+//! custom, id lists are joined with `.`; a service's full id
+//! (`analytics.ga`) is written `analytics:ga` in them:
+//!
+//! ```text
+//! 1|1|1795867200000|1811592000000|c|Qk9PTV9CT09NX0JPT01fQg|necessary.analytics.analytics:ga.security|analytics:appinsights.functionality.marketing
+//! ```
+//!
+//! Every character is a cookie-octet of
 //! RFC 6265, so the value needs no quoting or URL-encoding, and a server can
 //! read granted categories with one `split('|')`. Because granted and denied
 //! ids travel in separate lists, decoding yields the granted categories first
@@ -40,7 +47,9 @@ pub fn encode_cookie(r: &ConsentRecord) -> String {
                 if !first {
                     out.push('.');
                 }
-                out.push_str(id);
+                for ch in id.chars() {
+                    out.push(if ch == '.' { ':' } else { ch });
+                }
                 first = false;
             }
         }
@@ -92,11 +101,12 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
         if list.is_empty() {
             continue;
         }
-        for cat_id in list.split('.') {
-            if cat_id.is_empty() || categories.get(cat_id).is_some() {
+        for entry in list.split('.') {
+            let id: String = entry.chars().map(|ch| if ch == ':' { '.' } else { ch }).collect();
+            if id.is_empty() || categories.get(&id).is_some() {
                 return Err(malformed("a category id is empty or appears twice"));
             }
-            categories.set(cat_id, granted);
+            categories.set(&id, granted);
         }
     }
     check_categories(&categories)?;

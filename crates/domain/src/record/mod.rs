@@ -20,7 +20,7 @@ mod json;
 pub use cookie::{decode_cookie, encode_cookie};
 pub use json::{decode_json, decode_json_value, encode_json, too_large};
 
-use crate::category::is_valid_id;
+use crate::category::is_valid_entry_id;
 use crate::grants::Grants;
 use crate::text::{cat, uint};
 use crate::time::{MAX_MS, MIN_MS};
@@ -43,9 +43,16 @@ pub const FORMAT_VERSION: u32 = 1;
 /// parsing it would only waste the visitor's time.
 pub const MAX_STORED_BYTES: usize = 4096;
 
-/// Most categories a record (and hence a config) may hold; keeps the largest
-/// possible record well under [`MAX_STORED_BYTES`].
+/// Most categories a record (and hence a config) may hold (services not
+/// counted).
 pub const MAX_CATEGORIES: usize = 64;
+
+/// Most bytes the entries of a record may take written as JSON members
+/// (`"analytics.ga":false,`: the id and 9 bytes): a config whose category
+/// and service ids need more is refused, so the largest possible record
+/// stays well under [`MAX_STORED_BYTES`] and its receipt under the receipt
+/// service's 4 KB, with a kilobyte left for the rest.
+pub const MAX_ID_BYTES: usize = 3072;
 
 /// How a decision was made. `Signal` describes the unstored state implied by
 /// Do Not Track / Global Privacy Control; it never appears in a stored record.
@@ -83,8 +90,9 @@ impl Method {
 /// One visitor decision as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsentRecord {
-    /// Every category of the config in force when the decision was made, in
-    /// that config's order (the cookie form reads back granted ones first).
+    /// Every category of the config in force when the decision was made,
+    /// each followed by its services (full ids, `analytics.ga`), in that
+    /// config's order (the cookie form reads back granted ones first).
     pub categories: Grants,
     /// Never [`Method::Signal`] in a stored record.
     pub method: Method,
@@ -100,8 +108,8 @@ pub struct ConsentRecord {
 }
 
 impl ConsentRecord {
-    /// The recorded value for category `id`; a category the record does not
-    /// mention was never offered, so it is not granted.
+    /// The recorded value for category or service `id`; one the record does
+    /// not mention was never offered, so it is not granted.
     pub fn granted(&self, id: &str) -> bool {
         self.categories.get(id) == Some(true)
     }
@@ -177,15 +185,16 @@ fn check_consent_id(id: &str) -> Result<(), RecordError> {
 }
 
 fn check_categories(categories: &Grants) -> Result<(), RecordError> {
-    let count = categories.len();
+    let mut count = 0;
+    for (id, _) in categories.iter() {
+        if !is_valid_entry_id(id) {
+            return Err(malformed("an id is not a category id or <category id>.<service id> of A-Z a-z 0-9 _ -"));
+        }
+        count += usize::from(!id.contains('.'));
+    }
     if count == 0 || count > MAX_CATEGORIES {
         let max = uint(MAX_CATEGORIES as u64);
         return Err(RecordError::Malformed(cat(&["expected 1 to ", &max, " categories, got ", &uint(count as u64)])));
-    }
-    for (id, _) in categories.iter() {
-        if !is_valid_id(id) {
-            return Err(malformed("a category id has characters outside A-Z a-z 0-9 _ -"));
-        }
     }
     Ok(())
 }
@@ -226,3 +235,5 @@ fn base64url(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod services_tests;
