@@ -4,9 +4,9 @@
 
 use super::Page;
 use crate::browser::storage::Store;
-use crate::browser::{clock, console, cookie, dom, embeds, gtag, json, receipt, scripts};
+use crate::browser::{clock, console, cookie, dom, gtag, json, receipt};
 use kloudconsent_domain::screen::Event;
-use kloudconsent_domain::text::cat;
+use kloudconsent_domain::text::{cat, join};
 use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
 
 impl Page {
@@ -34,9 +34,9 @@ impl Page {
         if at_boot.is_decided() && now.is_decided() {
             self.emit("consent", &decision::state_json(&now, &self.config, None));
         }
-        let now = self.consent();
-        scripts::release(&now, &self.config);
-        embeds::update(&now, &self.config, &[]);
+        // Gated scripts and embeds: the loader's gating code asks the engine
+        // about each one (www/gating.js).
+        self.hooks.gate("");
     }
 
     fn load_stored(&self) -> Consent {
@@ -131,8 +131,7 @@ impl Page {
         let now = self.consent();
         let revoked = decision::revoked(&before, &now, &self.config);
         self.delete_revoked_cookies(&revoked);
-        scripts::release(&now, &self.config);
-        embeds::update(&now, &self.config, &revoked);
+        self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
     }
 
