@@ -3,7 +3,7 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, gtag, json, panic};
+use crate::browser::{console, json, panic};
 use crate::hooks::Hooks;
 use crate::page::Page;
 use crate::tool::ToolModule;
@@ -49,9 +49,9 @@ pub fn kc_boot(
         return;
     }
     let config = load_config(config_text, config_error, &origin);
-    // Before anything can read consent: the Consent Mode defaults.
-    gtag::send_defaults(&config);
     let page = Page::new(config, hooks, tool_host);
+    // Before anything can read consent: the Consent Mode defaults.
+    page.send_defaults();
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
     // catches it), `kc_draw` still finds the page undecided with its banner
@@ -116,14 +116,6 @@ pub fn kc_tool_failed(reason: String) {
     if let Some(p) = page() {
         p.tool_failed(&reason);
     }
-}
-
-/// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
-/// pushes a real `arguments` object, as GTM requires), and whether it already
-/// sent the Consent Mode defaults synchronously from an inline config.
-#[wasm_bindgen]
-pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
-    gtag::connect(gtag, defaults_sent);
 }
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {

@@ -253,7 +253,6 @@ Promise.all([
   var cfg = results[1];
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
-  invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
   // Which gated tags came with the page's HTML (only they may borrow its
   // nonce), before the engine releases any.
   startGating(script && script.nonce);

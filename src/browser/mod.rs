@@ -6,7 +6,6 @@ pub mod clock;
 pub mod console;
 pub mod cookie;
 pub mod dom;
-pub mod gtag;
 pub mod json;
 pub mod receipt;
 pub mod panic;

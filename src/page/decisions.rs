@@ -4,7 +4,7 @@
 
 use super::Page;
 use crate::browser::storage::Store;
-use crate::browser::{clock, console, cookie, dom, gtag, json, receipt};
+use crate::browser::{clock, console, cookie, dom, json, receipt};
 use kloudconsent_domain::screen::Event;
 use kloudconsent_domain::text::{cat, join};
 use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
@@ -24,7 +24,7 @@ impl Page {
         let at_boot = self.consent();
         // Undecided: the defaults already say everything optional is denied.
         if at_boot != Consent::Undecided {
-            gtag::announce(&at_boot, &self.config);
+            self.announce(&at_boot);
         }
         self.emit("ready", &decision::state_json(&at_boot, &self.config, None));
         // A ready listener may already have decided through the API (which
@@ -116,7 +116,7 @@ impl Page {
         *self.consent.borrow_mut() = after.clone();
         // First, so that whatever the page or a released script does next
         // already runs under the new consent.
-        gtag::announce(&after, &self.config);
+        self.announce(&after);
         if after.is_decided() {
             let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
