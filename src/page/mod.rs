@@ -85,8 +85,10 @@ impl Page {
     /// tag the event triggers already sees the new consent.
     fn announce(&self, consent: &Consent) {
         if self.config.consent_mode.is_some() {
-            self.hooks.gtag("update", &consent_mode::update_json(consent, &self.config));
-            self.hooks.push(&consent_mode::datalayer_event_json(consent, &self.config));
+            self.hooks
+                .gtag("update", &consent_mode::update_json(consent, &self.config));
+            self.hooks
+                .push(&consent_mode::datalayer_event_json(consent, &self.config));
         }
     }
 
@@ -94,7 +96,9 @@ impl Page {
     /// gated script runs (the loader drops them when it already sent them
     /// from an inline config, while the page was still being parsed).
     pub fn send_defaults(&self) {
-        let Some(cm) = &self.config.consent_mode else { return };
+        let Some(cm) = &self.config.consent_mode else {
+            return;
+        };
         self.hooks.gtag("default", &consent_mode::default_json(cm));
         for region in consent_mode::region_defaults_json(cm) {
             self.hooks.gtag("default", &region);

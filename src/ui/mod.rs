@@ -113,7 +113,8 @@ impl Ui {
             old.remove();
         }
         let Some(state) = state else { return };
-        let Some(overlay) = dom::document().and_then(|d| shell::build_shell(&d, texts, state)) else {
+        let Some(overlay) = dom::document().and_then(|d| shell::build_shell(&d, texts, state))
+        else {
             return;
         };
         if self.add(&overlay).is_some() {
