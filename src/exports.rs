@@ -3,7 +3,7 @@
 //! that it exists, and queues calls, before the wasm has loaded).
 
 use crate::browser::{console, dom, panic, scripts};
-use crate::browser::{embeds, gtag};
+use crate::browser::{embeds, events, gtag};
 use crate::domain::{choices, config, decision, Choice, Config};
 use crate::widget::{self, Widget};
 use crate::ui;
@@ -67,11 +67,18 @@ pub fn kc_boot(
 }
 
 /// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
-/// pushes a real `arguments` object, as GTM requires), and whether it already
-/// sent the Consent Mode defaults synchronously from an inline config.
+/// pushes a real `arguments` object, as GTM requires), its `emit` for our
+/// events (it feeds `kloudconsent.on()` subscribers from its own closure,
+/// then dispatches on `window`), and whether it already sent the Consent
+/// Mode defaults synchronously from an inline config.
 #[wasm_bindgen]
-pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
+pub fn kc_connect(
+    gtag: Option<js_sys::Function>,
+    emit: Option<js_sys::Function>,
+    defaults_sent: bool,
+) {
     gtag::connect(gtag, defaults_sent);
+    events::connect(emit);
 }
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {

@@ -1,18 +1,36 @@
-//! `kloudconsent:*` CustomEvents on `window`.
+//! `kloudconsent:*` events, handed to the loader.
+//!
+//! The loader calls the page's `kloudconsent.on()` subscribers from its own
+//! closure and then dispatches the `CustomEvent` on `window`. Why not
+//! dispatch on `window` from here: any page script can dispatch a fake
+//! `kloudconsent:ready` there, and subscribers fed from `window` could not
+//! tell it from ours (docs/security.md).
 
+use js_sys::Function;
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit};
 
-/// Dispatches `kloudconsent:<name>` with `detail` parsed from `detail_json`
-/// (a fresh object per event, so one listener cannot alter what the next one
-/// sees). An exception thrown by a page listener is reported by the browser
-/// and does not reach us: dispatchEvent does not rethrow it.
+thread_local! {
+    /// The loader's `emit(name, detailJson)`.
+    static EMIT: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Called by the loader before boot.
+pub fn connect(emit: Option<Function>) {
+    EMIT.with(|e| *e.borrow_mut() = emit);
+}
+
+/// Hands event `name` (`ready`, `consent`, `change`) with its detail as JSON
+/// to the loader; nothing before [`connect`]. The loader gives every
+/// subscriber its own parsed copy, and reports what a subscriber throws as
+/// the page's error, so nothing comes back here.
 pub fn dispatch(name: &str, detail_json: &str) {
-    let Some(window) = web_sys::window() else { return };
-    let detail = js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL);
-    let init = CustomEventInit::new();
-    init.set_detail(&detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("kloudconsent:{name}"), &init) {
-        let _ = window.dispatch_event(&event);
-    }
+    let Some(emit) = EMIT.with(|e| e.borrow().clone()) else {
+        return;
+    };
+    let _ = emit.call2(
+        &JsValue::UNDEFINED,
+        &JsValue::from_str(name),
+        &JsValue::from_str(detail_json),
+    );
 }
