@@ -38,7 +38,8 @@ const SLOW = `<script src="/__config?delay=1500&type=text/javascript&body=window
  * the page must show; `ignoredConfigs` how many elements the warning about
  * `id="kloudconsent-config"` counts. `engineGap` names what the same markup
  * still breaks in the engine (the Rust side reads `document` directly): the
- * tests of a working widget on that page are marked todo until it is fixed.
+ * test of a working widget on that page is marked todo until it is fixed,
+ * and with `engineGapAll` the page's first test too.
  */
 export const HOSTILE_PAGES = {
   // ---- finding 1: document.currentScript clobbered -------------------------
@@ -113,6 +114,20 @@ export const HOSTILE_PAGES = {
     head: "",
     body: `<img name="addEventListener" alt=""><script src="/kloudconsent.js"></script>${SLOW}`,
     engineGap: "the engine listens for opener clicks with document.addEventListener (src/exports.rs): the link does nothing",
+  },
+  "create-element": {
+    what: "<img name=createElement>",
+    head: TAG,
+    body: `<img name="createElement" alt="">`,
+    engineGap: "the engine builds its UI and activates scripts with document.createElement (src/ui, src/browser): no banner, nothing released",
+    engineGapAll: true,
+  },
+  "body-form": {
+    what: `<form name="body" hidden>`,
+    head: TAG,
+    body: `<form name="body" hidden></form>`,
+    engineGap: "the engine appends its host to document.body (src/ui/mod.rs): the banner lands in the hidden form",
+    engineGapAll: true,
   },
   // ---- finding 8: the once-per-page guard -------------------------------------
   "loaded-flag": {
