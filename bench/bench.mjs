@@ -48,7 +48,7 @@ const CHROME_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disab
 const WIDGETS = {
   ours: { title: 'KloudConsent', page: '/hosts/ours.html', prefix: '/ours/', probe: '/ours/kloudconsent.js' },
   // Info only, never a peer and never in the ratio: the same page plus the
-  // optional `<link rel=preload>` for the wasm that the README offers sites.
+  // optional `<link rel=preload>` for the wasm that docs/embedding.md offers sites.
   preload: { title: 'KloudConsent + wasm preload (info)', page: '/hosts/ours-preload.html', prefix: '/ours/', probe: '/ours/kloudconsent.js' },
   vanilla: { title: 'vanilla-cookieconsent', page: '/hosts/vanilla.html', prefix: '/vanilla/', pkg: 'vanilla-cookieconsent' },
   klaro: { title: 'Klaro', page: '/hosts/klaro.html', prefix: '/klaro/', pkg: 'klaro' },

@@ -138,7 +138,7 @@ function resolveFile(urlPath) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The information-only "preload" widget's page is ours.html plus the wasm
-// preload hint the README offers, made here so the two pages cannot drift.
+// preload hint docs/embedding.md offers, made here so the two pages cannot drift.
 const PRELOAD_PAGE = '/hosts/ours-preload.html';
 const OURS_TAG = '<script src="/ours/kloudconsent.js" defer></script>';
 async function preloadPage() {

@@ -7,7 +7,7 @@
 # and panics compile to a bare trap (no formatting machinery, no messages).
 # The environment below passes through Trunk to cargo. Without nightly it
 # falls back to plain stable `trunk build --release`: same behaviour, ~11 KB
-# brotli more wasm. KLOUDCONSENT_STABLE=1 forces stable. See the README, "Size and speed".
+# brotli more wasm. KLOUDCONSENT_STABLE=1 forces stable. See docs/performance.md.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -30,4 +30,4 @@ else
   echo "== build: $(rustc --version) (stable: nightly with rust-src not available or KLOUDCONSENT_STABLE=1)"
 fi
 trunk build --release
-node scripts/size.mjs dist
+node scripts/size.mjs dist --check

@@ -2,10 +2,10 @@
 # Fuzzes the decoders of everything a page, storage or a site owner can hand
 # the widget (cargo-fuzz: libFuzzer + AddressSanitizer, on nightly). Usage:
 #   bash scripts/fuzz.sh [seconds per target] [target ...]
-# scripts/test.sh runs 20 s per target; for a long run (see the README, "Fuzzing"):
+# scripts/test.sh runs 20 s per target; for a long run (see CONTRIBUTING.md, "Fuzzing"):
 #   bash scripts/fuzz.sh 1800
 # A crash stops the run and leaves the input in fuzz/artifacts/<target>/:
-# turn it into a regression test in src/domain before fixing it.
+# turn it into a regression test in crates/domain before fixing it.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 SECONDS_PER_TARGET="${1:-20}"

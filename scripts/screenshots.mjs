@@ -1,4 +1,4 @@
-// Screenshots of the widget for the README (and for looking at it):
+// Screenshots of the widget for the docs (and for looking at it):
 // node scripts/screenshots.mjs  → docs/screenshots/*.png (needs a built dist/).
 // Extra shots as a JSON list of rows like the ones below:
 // node scripts/screenshots.mjs '[["mine", 800, 600, "dark", "/fixtures/box.html", "manage"]]'

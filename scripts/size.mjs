@@ -1,18 +1,59 @@
-// Prints what a page fetches for the widget, raw and as served (brotli, as
-// precompressed by www/assemble.mjs), against the 45 KB budget (issue #7).
-// Usage: node scripts/size.mjs [dist]
-import { statSync } from "node:fs";
-import { join } from "node:path";
+// The byte ratchet: what each part of the widget costs as served (brotli,
+// as precompressed by www/assemble.mjs), against the budgets committed in
+// scripts/size-budget.json. Bytes are deterministic for the pinned
+// toolchain, so a part that grows past its budget fails the build: a stray
+// `format!` cannot silently undo the size work. When a part shrinks, lower
+// its budget in the same commit (the output says to what).
+//
+// Usage: node scripts/size.mjs [dist] [--check]
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const BUDGET = 45_000; // bytes, brotli: kloudconsent.js + kloudconsent_bg.wasm
-const dist = process.argv[2] || "dist";
-const files = ["kloudconsent_bg.wasm", "kloudconsent.js"];
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const check = args.includes("--check");
+const dist = args.find((a) => !a.startsWith("--")) || "dist";
+const budgets = JSON.parse(readFileSync(join(here, "size-budget.json"), "utf8"));
+
+// Each part: the files a page fetches for it.
+const PARTS = {
+  core: { files: ["kloudconsent.js", "kloudconsent_bg.wasm"], what: "every page (engine, banner, API)" },
+  tool: { files: ["kloudconsent-tool.js", "kloudconsent-tool_bg.wasm"], what: "the preference tool, when opened" },
+  placeholders: { files: ["kloudconsent-embeds.js", "kloudconsent-embeds_bg.wasm"], what: "embed placeholders, on pages with blocked embeds" },
+};
+
 const size = (f) => statSync(join(dist, f)).size;
-let total = 0;
-for (const f of files) {
-  const br = size(f + ".br");
-  total += br;
-  console.log(`${f.padEnd(22)} ${String(size(f)).padStart(7)} B raw ${String(br).padStart(7)} B brotli ${String(size(f + ".gz")).padStart(7)} B gzip`);
+let failed = false;
+for (const [name, part] of Object.entries(PARTS)) {
+  if (!part.files.every((f) => existsSync(join(dist, f)))) {
+    if (budgets[name] !== undefined) {
+      console.log(`${name.padEnd(13)} missing from ${dist}/ (${part.files.join(", ")})`);
+      failed = true;
+    }
+    continue;
+  }
+  let total = 0;
+  for (const f of part.files) {
+    const br = size(f + ".br");
+    total += br;
+    console.log(`  ${f.padEnd(28)} ${String(size(f)).padStart(7)} B raw ${String(br).padStart(7)} B brotli`);
+  }
+  const budget = budgets[name];
+  let verdict = "no budget";
+  if (budget !== undefined) {
+    if (total > budget) {
+      verdict = `OVER its budget of ${budget} B by ${total - budget} B`;
+      failed = true;
+    } else if (budget - total > 200) {
+      verdict = `within ${budget} B (shrank: lower the budget in scripts/size-budget.json to ${total})`;
+    } else {
+      verdict = `within ${budget} B`;
+    }
+  }
+  console.log(`${name.padEnd(13)} ${String(total).padStart(7)} B brotli, ${part.what}: ${verdict}`);
 }
-const verdict = total <= BUDGET ? "within" : `over by ${total - BUDGET} B`;
-console.log(`${"total as served".padEnd(22)} ${String(total).padStart(19)} B brotli (budget ${BUDGET} B: ${verdict})`);
+if (failed && check) {
+  console.error("size.mjs: a part of the widget is over its committed byte budget (see above).");
+  process.exit(1);
+}

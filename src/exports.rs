@@ -1,69 +1,76 @@
 //! The functions `kloudconsent.js` calls: boot, and the engine behind
 //! `window.kloudconsent` (the API object itself is defined by the loader so
-//! that it exists, and queues calls, before the wasm has loaded).
+//! that it exists, and queues calls, before the wasm has loaded), and the
+//! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, dom, panic, scripts};
-use crate::browser::{embeds, events, gtag};
-use crate::domain::{choices, config, decision, Choice, Config};
-use crate::widget::{self, Widget};
-use crate::ui;
+use crate::browser::{console, dom, embeds, events, gtag, json, panic, scripts};
+use crate::page::{self, Page};
+use crate::tool::Hooks;
+use kloudconsent_domain::text::cat;
+use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError, Grants};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, Event, HtmlElement};
+
+thread_local! {
+    /// The page's widget. A `thread_local!` because the exported functions
+    /// below are called by the loader's JS and have no other way in; every
+    /// browser callback captures the page itself instead.
+    static PAGE: RefCell<Option<Rc<Page>>> = const { RefCell::new(None) };
+}
+
+fn page() -> Option<Rc<Page>> {
+    PAGE.with(|p| p.borrow().clone())
+}
 
 /// Starts the widget once per page. `config_text`/`config_error` come from
 /// the loader, which fetched `data-config` (or read the inline config) in
 /// parallel with the wasm download; `origin` names where they came from.
+/// `load_tool` and `tool_host` connect the lazily loaded preference tool.
 ///
-/// The order is fail-closed: the widget exists, undecided with its banner,
-/// before anything stored is read, and gated scripts are released last. An
-/// exception at any step leaves "banner up, nothing gated ran" (the loader
-/// catches it and logs it once).
+/// The order is fail-closed: the widget exists, undecided with its banner
+/// due, before anything stored is read, and gated scripts are released last.
+/// An exception at any step leaves "banner up, nothing gated ran" (the
+/// loader catches it and logs it once).
 #[wasm_bindgen]
 pub fn kc_boot(
     script: Option<HtmlElement>,
     config_text: Option<String>,
     config_error: Option<String>,
     origin: String,
+    load_tool: Option<js_sys::Function>,
+    tool_host: JsValue,
 ) {
     panic::install();
-    if widget::current().is_some() {
+    if page().is_some() {
         return;
     }
     let config = load_config(config_text, config_error, &origin);
     // Before anything can read consent: the Consent Mode defaults.
     gtag::send_defaults(&config);
     scripts::set_nonce(script.map(|s| s.nonce()));
-    let widget = Widget::new(config);
-    // The UI is built on first show. Queued before anything stored is read,
-    // so that if reading throws (the loader catches it) the microtask still
-    // finds the widget undecided with its banner up, and shows it.
-    widget.set_mount_ui(Box::new(|| {
-        if let Some(w) = widget::current() {
-            ui::mount(w);
-        }
-    }));
-    dom::queue_microtask(|| {
-        if let Some(w) = widget::current() {
-            w.show_ui();
-        }
+    let page = Page::new(config, Hooks { load: load_tool, host: tool_host });
+    PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
+    // Queued before anything stored is read: if reading throws (the loader
+    // catches it), the microtask still finds the page undecided with its
+    // banner due, and draws it.
+    let first_draw = page.clone();
+    dom::queue_microtask(move || first_draw.draw(kloudconsent_domain::screen::Focus::Stay));
+    listen_on_document(&page);
+    let allow = page.clone();
+    embeds::on_allow_always(move |ids| {
+        allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
     });
-    listen_for_openers();
-    listen_for_other_tabs();
-    embeds::on_allow_always(|ids| {
-        if let Some(w) = widget::current() {
-            w.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect()));
-        }
+    let observed = page.clone();
+    scripts::observe(move || {
+        let consent = observed.consent();
+        scripts::release(&consent, &observed.config);
+        embeds::update(&consent, &observed.config, &[]);
     });
-    scripts::observe(|| {
-        if let Some(w) = widget::current() {
-            let consent = w.consent();
-            scripts::release(&consent, &w.config);
-            embeds::update(&consent, &w.config, &[]);
-        }
-    });
-    widget.load();
-    widget.start();
+    page.load();
+    page.start();
 }
 
 /// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
@@ -83,119 +90,152 @@ pub fn kc_connect(
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {
     if let Some(error) = error {
-        console::error(&format!("the config from {origin} {error}; using the built-in default."));
+        console::error(&cat(&["the config from ", origin, " ", &error, "; using the built-in default."]));
         return Config::default_policy();
     }
     let Some(text) = text else { return Config::default_policy() };
-    config::parse(&text).unwrap_or_else(|e| {
-        console::error(&format!("{e} (config from {origin})"));
+    let parsed = json::parse(&text)
+        .map_err(|e| ConfigError::whole(cat(&["config is not valid JSON: ", &e])))
+        .and_then(config::parse_value);
+    parsed.unwrap_or_else(|e| {
+        console::error(&cat(&[&e.message(), " (config from ", origin, ")"]));
         Config::default_policy()
     })
 }
 
-/// Any `[data-kloudconsent-open]` element opens the preference tool, including
-/// ones added later (one delegated listener on the document).
-fn listen_for_openers() {
-    let Some(document) = dom::document() else { return };
-    let on_click = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
+/// The page-lifetime listeners on the document: any `[data-kloudconsent-open]`
+/// element (including ones added later) opens the tool, and fetches it as
+/// soon as the pointer or focus reaches it; a decision made in another tab
+/// arrives as a `storage` event.
+fn listen_on_document(page: &Rc<Page>) {
+    let Some(window) = dom::window() else { return };
+    let Some(document) = window.document() else { return };
+    let weak = Rc::downgrade(page);
+    let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        let Some(page) = weak.upgrade() else { return };
+        if event.type_() == "storage" {
+            let key = event.dyn_ref::<web_sys::StorageEvent>().and_then(|e| e.key());
+            if page::is_our_key(key) {
+                page.sync_from_storage();
+            }
+            return;
+        }
         let opener = event
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|el| el.closest("[data-kloudconsent-open]").ok().flatten());
-        if let (Some(opener), Some(w)) = (opener, widget::current()) {
+        let Some(opener) = opener else { return };
+        if event.type_() == "click" {
             event.prevent_default();
-            ui::remember_opener(opener.dyn_into::<HtmlElement>().ok());
-            w.show_preferences();
+            page.open_tool(opener.dyn_into::<HtmlElement>().ok());
+        } else {
+            // Focus can arrive from our own `focus()` call while drawing.
+            let page = page.clone();
+            dom::queue_microtask(move || page.on(kloudconsent_domain::screen::Event::Prefetch));
         }
     });
-    if document
-        .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())
-        .is_ok()
-    {
-        // Page-lifetime listener.
-        on_click.forget();
+    let callback = listener.as_ref().unchecked_ref();
+    for kind in ["click", "pointerover", "focusin"] {
+        let _ = document.add_event_listener_with_callback(kind, callback);
     }
+    let _ = window.add_event_listener_with_callback("storage", callback);
+    page.keep(listener);
 }
 
-/// A decision made in another tab arrives as a `storage` event.
-fn listen_for_other_tabs() {
-    let Some(window) = dom::window() else { return };
-    let on_storage = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|event: web_sys::StorageEvent| {
-        if widget::is_our_key(event.key()) {
-            if let Some(w) = widget::current() {
-                w.sync_from_storage();
-            }
-        }
-    });
-    if window
-        .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref())
-        .is_ok()
-    {
-        on_storage.forget();
-    }
+/// Choices as the loader hands them over (`JSON.stringify` of a page object).
+fn parse_choices(text: &str, page: &Page) -> Result<choices::Parsed, String> {
+    let value = json::parse(text).map_err(|_| String::from("the argument is not a plain object"))?;
+    choices::parse_choices_value(value, &page.config)
 }
 
 /// `kloudconsent.get()`: the state object, or `null` while undecided.
 #[wasm_bindgen]
 pub fn kc_get() -> JsValue {
-    let Some(w) = widget::current() else { return JsValue::NULL };
-    let json = decision::state_json(&w.consent(), &w.config, None);
+    let Some(p) = page() else { return JsValue::NULL };
+    let json = decision::state_json(&p.consent(), &p.config, None);
     js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
 }
 
 /// `kloudconsent.accepted(id)`.
 #[wasm_bindgen]
 pub fn kc_accepted(id: String) -> bool {
-    widget::current().is_some_and(|w| w.consent().granted(&id, &w.config))
+    page().is_some_and(|p| p.consent().granted(&id, &p.config))
 }
 
 #[wasm_bindgen]
 pub fn kc_accept_all() {
-    if let Some(w) = widget::current() {
-        w.choose(Choice::AcceptAll);
+    if let Some(p) = page() {
+        p.choose(Choice::AcceptAll);
     }
 }
 
 #[wasm_bindgen]
 pub fn kc_reject_all() {
-    if let Some(w) = widget::current() {
-        w.choose(Choice::RejectAll);
+    if let Some(p) = page() {
+        p.choose(Choice::RejectAll);
     }
 }
 
 /// `kloudconsent.set({id: bool, ...})`; the loader passes it as JSON.
 #[wasm_bindgen]
 pub fn kc_set(choices_json: String) {
-    let Some(w) = widget::current() else { return };
-    match choices::parse_choices(&choices_json, &w.config) {
+    let Some(p) = page() else { return };
+    match parse_choices(&choices_json, &p) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
-                console::warn(&format!("set(): ignored unknown categories `{}`.", crate::domain::join(&unknown, "`, `")));
+                let unknown = kloudconsent_domain::join(&unknown, "`, `");
+                console::warn(&cat(&["set(): ignored unknown categories `", &unknown, "`."]));
             }
-            w.choose(Choice::Set(choices));
+            p.choose(Choice::Set(choices));
         }
-        Err(problem) => console::error(&format!("set(): {problem}; nothing was changed.")),
+        Err(problem) => console::error(&cat(&["set(): ", &problem, "; nothing was changed."])),
     }
 }
 
 #[wasm_bindgen]
 pub fn kc_show() {
-    if let Some(w) = widget::current() {
-        ui::remember_opener(None);
-        w.show_preferences();
+    if let Some(p) = page() {
+        p.open_tool(None);
     }
 }
 
 #[wasm_bindgen]
 pub fn kc_hide() {
-    if let Some(w) = widget::current() {
-        w.hide();
+    if let Some(p) = page() {
+        p.hide();
     }
 }
 
 #[wasm_bindgen]
 pub fn kc_reset() {
-    if let Some(w) = widget::current() {
-        w.reset();
+    if let Some(p) = page() {
+        p.reset();
+    }
+}
+
+/// The tool's Accept all / Reject all / Save (`kind` `accept-all`,
+/// `reject-all` or `custom` with every category's switch as JSON).
+#[wasm_bindgen]
+pub fn kc_tool_choose(kind: String, grants_json: String) {
+    let Some(p) = page() else { return };
+    let choice = match kind.as_str() {
+        "accept-all" => Choice::AcceptAll,
+        "reject-all" => Choice::RejectAll,
+        _ => match parse_choices(&grants_json, &p) {
+            Ok((choices, _)) => Choice::Set(choices),
+            Err(problem) => {
+                console::error(&cat(&["the preference tool sent ", &problem, "; nothing was changed."]));
+                return;
+            }
+        },
+    };
+    p.choose(choice);
+}
+
+/// The tool's close control or Escape.
+#[wasm_bindgen]
+pub fn kc_tool_close() {
+    if let Some(p) = page() {
+        p.close_tool();
     }
 }

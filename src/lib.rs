@@ -1,15 +1,20 @@
-//! KloudConsent: a cookie consent widget, a Yew component compiled to WebAssembly.
+//! KloudConsent's core: what every page that embeds the widget loads.
 //!
-//! Three layers, data flowing one way (see README "Code layout"):
-//! - [`domain`]: the pure consent engine (config, record, rules, gating);
-//!   host-tested with plain `cargo test`.
+//! Three layers, data flowing one way (see CONTRIBUTING.md, "Code layout"):
+//! - [`domain`] (crates/domain): the pure consent engine, host-tested with
+//!   plain `cargo test`, shared with the preference tool.
 //! - `browser`: thin adapters over web-sys (storage, cookie, signals, events,
-//!   gated scripts); every call that can throw is turned into `Option`/`Result`.
-//! - `ui`: Yew components rendered into an open shadow root.
+//!   gated scripts and embeds); every call that can throw is turned into
+//!   `Option`/`Result`.
+//! - `ui`: the banner and the small loading/failure dialogs, drawn directly
+//!   with web-sys in an open shadow root.
 //!
-//! `widget` ties them together: it owns the one live consent state of the page.
+//! `page` owns the page's live state and performs every effect; `tool`
+//! bridges to the preference tool, a Yew component in its own wasm
+//! (crates/tool) fetched the first time it is opened.
 
-pub mod domain;
+/// The pure engine, shared with the preference tool (crates/domain).
+pub use kloudconsent_domain as domain;
 
 // Public only so the browser tests in tests/ can reach them; not an API.
 #[cfg(target_arch = "wasm32")]
@@ -18,11 +23,12 @@ pub mod browser;
 #[cfg(target_arch = "wasm32")]
 mod exports;
 #[cfg(target_arch = "wasm32")]
-#[doc(hidden)]
-pub mod ui;
+mod page;
+#[cfg(target_arch = "wasm32")]
+mod tool;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
-pub mod widget;
+pub mod ui;
 
 /// The allocator: talc instead of Rust's default dlmalloc port, for size
 /// (~4 KB less wasm, 1.7 KB brotli) on the single-threaded wasm target.

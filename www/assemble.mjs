@@ -39,13 +39,56 @@ if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no lo
 const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
 const loader = readFileSync(join(here, "loader.js"), "utf8");
 
-// The files kloudconsent.js fetches, each pinned by its SHA-384 (Subresource
+// The files kloudconsent.js loads, each pinned by its SHA-384 (Subresource
 // Integrity): a CDN or proxy that swaps or corrupts one gets it refused. A
-// file the loader starts fetching (e.g. a lazily loaded tool's wasm) is one
-// more name here. The hashes are of the final bytes, so they are filled in
-// after the names are shortened, in place of these placeholders.
-const PINNED = ["kloudconsent_bg.wasm"];
+// file the loader starts loading is one more name here. A file loaded only
+// on demand pins what it loads itself (the tool's script carries its wasm's
+// hash), so that only the pages that load it pay for those bytes. The
+// hashes are of the final bytes, so they are filled in after the names are
+// shortened, in place of these placeholders.
+const PINNED = ["kloudconsent_bg.wasm", "kloudconsent-tool.js"];
 const placeholder = (file) => `sha384-(${file})`;
+/** `js` with each of `files`' placeholder replaced by the file's final hash. */
+function pin(js, files) {
+  for (const file of files) {
+    const parts = js.split(placeholder(file));
+    if (parts.length !== 2) throw new Error(`assemble.mjs: expected one integrity placeholder for ${file}, found ${parts.length - 1}`);
+    js = parts.join(sri(readFileSync(join(staging, file))));
+  }
+  return js;
+}
+
+// The preference tool: its own wasm and glue, fetched by the loader the
+// first time the tool is to be shown. Its script hands the loader an
+// initialiser through a Symbol-keyed slot on window (markup cannot clobber a
+// Symbol key), and its wasm's SHA-384, with which the loader fetches the
+// wasm and passes the download to the initialiser. Built first: the core
+// pins the tool's final script.
+const toolGluePath = join(staging, "kloudconsent-tool.js");
+const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
+if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
+  throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
+}
+const toolOut = `/*! KloudConsent preference tool ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */
+(function () {
+"use strict";
+${readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null")}
+var register = window[Symbol.for("kloudconsent.tool")];
+if (typeof register === "function") {
+  register(function (wasm) {
+    return wasm_bindgen({ module_or_path: wasm }).then(function () {
+      return { mount: wasm_bindgen.mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
+    });
+  }, "${placeholder("kloudconsent-tool_bg.wasm")}");
+}
+})();
+`;
+const toolMin = await minify(toolOut, { compress: { passes: 2 }, mangle: true, format: { comments: /^!/ } });
+if (!toolMin.code || toolMin.code.length < 1000) throw new Error("assemble.mjs: terser produced no tool output");
+const toolShort = shortenNames(readFileSync(toolWasmPath), toolMin.code);
+if (!WebAssembly.validate(toolShort.wasm)) throw new Error("assemble.mjs: the renamed tool wasm does not validate");
+writeFileSync(toolWasmPath, toolShort.wasm);
+writeFileSync(toolGluePath, pin(toolShort.js + "\n", ["kloudconsent-tool_bg.wasm"]));
 
 // The wrapper's first lines, before the glue and the loader are defined (both
 // use what they set up): the once-per-page guard, the DOM reads that markup
@@ -71,6 +114,9 @@ function native(proto, name) {
 var ScriptElement = HTMLScriptElement;
 var querySelectorAll = native(Document.prototype, "querySelectorAll");
 var readyState = native(Document.prototype, "readyState");
+var createElement = native(Document.prototype, "createElement");
+var head = native(Document.prototype, "head");
+var documentElement = native(Document.prototype, "documentElement");
 var listen = native(EventTarget.prototype, "addEventListener");
 var dispatch = native(EventTarget.prototype, "dispatchEvent");
 var found = native(Document.prototype, "currentScript").call(doc);
@@ -106,18 +152,13 @@ const wasmPath = join(staging, "kloudconsent_bg.wasm");
 const short = shortenNames(readFileSync(wasmPath), minified.code);
 if (!WebAssembly.validate(short.wasm)) throw new Error("assemble.mjs: the renamed wasm does not validate");
 writeFileSync(wasmPath, short.wasm);
-let js = short.js + "\n";
-for (const file of PINNED) {
-  const parts = js.split(placeholder(file));
-  if (parts.length !== 2) throw new Error(`assemble.mjs: expected one integrity placeholder for ${file}, found ${parts.length - 1}`);
-  js = parts.join(sri(readFileSync(join(staging, file))));
-}
 // Trunk names the glue after the crate; it is replaced by the wrapped loader.
-writeFileSync(gluePath, js);
+writeFileSync(gluePath, pin(short.js + "\n", PINNED));
 
 // What a site puts on its tag (`<script src=".../kloudconsent.js"
 // integrity="..." crossorigin defer>`), and the pinned files' for reference.
-const integrity = Object.fromEntries(["kloudconsent.js", ...PINNED].map((f) => [f, sri(readFileSync(join(staging, f)))]));
+const integrity = Object.fromEntries(["kloudconsent.js", ...PINNED, "kloudconsent-tool_bg.wasm"]
+  .map((f) => [f, sri(readFileSync(join(staging, f)))]));
 writeFileSync(join(staging, "integrity.json"), JSON.stringify(integrity, null, 2) + "\n");
 for (const [file, value] of Object.entries(integrity)) console.log(`integrity ${file}: ${value}`);
 

@@ -125,13 +125,14 @@ function later(name) {
 }
 
 /**
- * Calls one subscriber with its own copy of the detail. What it throws is
- * reported as the page's error, as an event listener's would be, and does
- * not stop the other subscribers or the widget.
+ * Calls one subscriber with its own copy of the detail (and the event about
+ * to be dispatched on window). What it throws is reported as the page's
+ * error, as an event listener's would be, and does not stop the other
+ * subscribers or the widget.
  */
-function notify(callback, json) {
+function notify(callback, json, event) {
   try {
-    callback(JSON.parse(json));
+    callback(JSON.parse(json), event);
   } catch (e) {
     if (typeof reportError === "function") reportError(e);
     else setTimeout(function () { throw e; });
@@ -144,9 +145,10 @@ function notify(callback, json) {
  * for page code that listens there.
  */
 function emit(name, json) {
+  var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
   if (name === "ready") readyJson = json;
-  subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json); });
-  dispatch.call(window, new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) }));
+  subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json, event); });
+  dispatch.call(window, event);
 }
 
 var api = {
@@ -224,24 +226,24 @@ function given(o, key) {
   return hasOwn.call(o, key) && o[key] !== null ? o[key] : undefined;
 }
 
-/** A `googleConsentMode.regions` item the engine's parser accepts. */
+/** A `googleConsentMode.regions` item the engine's parser accepts (null counts as absent). */
 function isRegionDefault(r) {
   var codes = isObject(r) && given(r, "region");
   return Array.isArray(codes) && codes.length > 0 && codes.every(function (c) {
     return typeof c === "string" && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(c);
   }) && Object.keys(r).every(function (k) {
-    return k === "region" || GCM_SIGNALS.indexOf(k) >= 0 && (r[k] === null || r[k] === "granted" || r[k] === "denied");
+    return k === "region" || r[k] === null || GCM_SIGNALS.indexOf(k) >= 0 && (r[k] === "granted" || r[k] === "denied");
   });
 }
 
 /**
  * The `gtag('consent', 'default', ...)` objects for an inline config's
  * `googleConsentMode`, or null when the engine's parser
- * (domain/config.rs, parse_consent_mode) would reject it. Mirrors that
- * parser's checks and domain::consent_mode::{default_json,
- * region_defaults_json}'s output; the e2e tests check both against the
- * engine. Own properties only: a polluted Object.prototype cannot add a
- * region or a signal.
+ * (crates/domain/src/config/parse.rs, consent_mode) would reject it. Both
+ * read what JSON.parse made of the same text, own properties only (a
+ * polluted Object.prototype adds no region or signal). Mirrors that
+ * parser's checks and consent_mode::{default_json, region_defaults_json}'s
+ * output; the e2e tests check both against the engine.
  */
 function consentDefaults(config) {
   var mode = given(config, "googleConsentMode"), base = {}, commands = [base];
@@ -270,29 +272,90 @@ function consentDefaults(config) {
  * `gtag('consent', 'default', ...)` from an inline config, right now, while
  * the page is still being parsed: the wasm is not loaded yet, and a Google
  * tag that runs before the default treats consent as granted. Returns whether
- * it sent exactly what the engine would, so that the engine does not send
- * them again. When it cannot be sure (a Consent Mode part the engine will
- * reject, or duplicate keys, which JSON.parse resolves to the last and the
- * engine to the first), only the all-denied defaults go out now, and the
- * engine sends its own at boot if its config enables Consent Mode.
+ * it sent them, so that the engine does not send them again. A Consent Mode
+ * part the engine will reject sends only the all-denied defaults.
  */
 function sendConsentDefaults(text) {
   var config;
   try { config = JSON.parse(text); } catch (e) { return false; } // the engine reports it at boot
   var commands = isObject(config) ? consentDefaults(config) : [];
-  if (commands && !commands.length) return false;
-  // Keys in the text (a string followed by `:`) against keys parsed: fewer
-  // parsed means a key was given twice.
-  var written = 0, parsed = -1; // the reviver's last call is for the root
-  text.replace(/"(?:[^"\\]|\\.)*"(\s*:)?|[^"]+/g, function (token, colon) { if (colon) written++; });
-  JSON.parse(text, function (key, value) { if (!Array.isArray(this)) parsed++; return value; });
-  var exact = !!commands && written === parsed;
-  if (!exact) commands = consentDefaults({ googleConsentMode: true });
-  commands.forEach(function (c) { kcGtag("consent", "default", c); });
-  return exact;
+  (commands || consentDefaults({ googleConsentMode: true })).forEach(function (c) {
+    kcGtag("consent", "default", c);
+  });
+  return !commands || commands.length > 0;
 }
 
 var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
+
+// ---- the preference tool, fetched the first time it is to be shown --------
+var TOOL_KEY = Symbol.for("kloudconsent.tool");
+var toolPromise = null;
+
+/**
+ * The tool module's entry points ({mount, update, unmount}): its script and
+ * wasm are fetched once, on first need (or as a prefetch); a failed load is
+ * forgotten, so the next call tries again. Rejects with a message that names
+ * the URL that failed.
+ */
+function loadTool() {
+  if (toolPromise) return toolPromise;
+  var jsFile = "kloudconsent-tool.js";
+  var jsUrl = new URL(jsFile, loaderUrl).href;
+  var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
+  toolPromise = new Promise(function (resolve, reject) {
+    var tag = createElement.call(doc, "script");
+    // The tool's script carries its wasm's SHA-384 (it is itself pinned
+    // here), so only pages that open the tool pay for that hash's bytes.
+    window[TOOL_KEY] = function (init, wasmIntegrity) {
+      delete window[TOOL_KEY];
+      var wasm = fetch(toolWasmUrl, { credentials: "same-origin", integrity: wasmIntegrity }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r;
+      }, function () {
+        throw new Error("unreachable, or its content does not match the SHA-384 built into " + jsFile);
+      });
+      resolve(init(wasm).then(null, function (e) {
+        throw new Error(toolWasmUrl + ": " + (e && e.message || e));
+      }));
+    };
+    tag.src = jsUrl;
+    tag.async = true;
+    tag.integrity = PINNED[jsFile];
+    tag.crossOrigin = "anonymous";
+    if (script && script.nonce) tag.nonce = script.nonce;
+    tag.onerror = function () {
+      delete window[TOOL_KEY];
+      reject(new Error(jsUrl + " could not be loaded (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"));
+    };
+    tag.onload = function () {
+      // It ran without handing over its initialiser.
+      if (window[TOOL_KEY]) {
+        delete window[TOOL_KEY];
+        reject(new Error(jsUrl + " did not start"));
+      }
+    };
+    (head.call(doc) || documentElement.call(doc)).appendChild(tag);
+  }).then(null, function (e) {
+    toolPromise = null;
+    throw e;
+  });
+  return toolPromise;
+}
+
+/**
+ * What the tool calls with the visitor's choices (it never decides itself).
+ * Each call reaches the engine in a microtask, once the tool's own event
+ * handler has returned: the engine then closes (unmounts) the tool, which a
+ * component cannot have done to it from inside its own handler.
+ */
+var toolHost = {
+  choose: function (kind, grants) {
+    var json;
+    try { json = JSON.stringify(grants || {}); } catch (e) { json = "{}"; }
+    queueMicrotask(function () { invoke("kc_tool_choose", [String(kind), json]); });
+  },
+  close: function () { queueMicrotask(function () { invoke("kc_tool_close", []); }); }
+};
 
 // ---- boot ----------------------------------------------------------------
 if (!script) {
@@ -309,7 +372,8 @@ Promise.all([
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
   invoke("kc_connect", [kcGtag, emit, consentDefaultsSent]);
-  invoke("kc_boot", [script, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin]);
+  invoke("kc_boot", [script, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin,
+    loadTool, toolHost]);
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });

@@ -4,9 +4,9 @@
 //! message of bounded length.
 #![no_main]
 
-use kloudconsent::domain::config::{is_safe_url, parse};
-use kloudconsent::domain::record::MAX_CATEGORIES;
-use kloudconsent::domain::{decision, Choice, Consent};
+use kloudconsent_domain::config::{is_safe_url, parse};
+use kloudconsent_domain::record::MAX_CATEGORIES;
+use kloudconsent_domain::{decision, Choice, Consent};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_795_867_200_000;
@@ -29,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
                     NOW,
                     "AAECAwQFBgcICQoLDA0ODw".into(),
                 );
-                let cookie = kloudconsent::domain::record::encode_cookie(&r);
-                let json = kloudconsent::domain::record::encode_json(&r);
+                let cookie = kloudconsent_domain::record::encode_cookie(&r);
+                let json = kloudconsent_domain::record::encode_json(&r);
                 let loaded = decision::load(Some(&json), &[&cookie], &config, NOW);
                 assert_eq!(loaded.record, Some(r));
             }

@@ -3,7 +3,7 @@
 //! text (the decoder accepts only what the encoder writes).
 #![no_main]
 
-use kloudconsent::domain::record::{decode_cookie, encode_cookie};
+use kloudconsent_domain::record::{decode_cookie, encode_cookie};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! panics, and a decoded record survives encode → decode unchanged.
 #![no_main]
 
-use kloudconsent::domain::record::{decode_json, encode_json};
+use kloudconsent_domain::record::{decode_json, encode_json};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

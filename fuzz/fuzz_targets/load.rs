@@ -3,7 +3,7 @@
 //! cookie values. Never panics; a winner is always one of the valid inputs.
 #![no_main]
 
-use kloudconsent::domain::{decision, Config};
+use kloudconsent_domain::{decision, Config};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_795_867_200_000;

@@ -15,6 +15,6 @@ fn prefixed(message: &str) -> String {
     if message.starts_with("kloudconsent") {
         message.to_owned()
     } else {
-        format!("kloudconsent: {message}")
+        kloudconsent_domain::text::cat(&["kloudconsent: ", message])
     }
 }

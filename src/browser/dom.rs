@@ -20,6 +20,24 @@ pub fn queue_microtask(f: impl FnOnce() + 'static) {
     }
 }
 
+/// Runs `f` once when the page is idle (`requestIdleCallback`, at the
+/// latest after 3 s), or after 1.5 s where the browser lacks it (Safari).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    let Some(window) = window() else { return };
+    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Function>().ok());
+    if let Some(idle) = idle {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &3000.into());
+        if idle.call2(&window, &f, &options).is_ok() {
+            return;
+        }
+    }
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 1500);
+}
+
 /// Every element matching `selector`, in document order; empty on any error.
 pub fn query_all(selector: &str) -> Vec<Element> {
     let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else {

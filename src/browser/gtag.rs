@@ -79,9 +79,11 @@ fn consent(command: &str, json: &str) {
         &params,
     );
     if result.is_err() {
-        console::warn(&format!(
-            "gtag('consent', '{command}', ...) threw; Google tags may not see the consent."
-        ));
+        console::warn(&kloudconsent_domain::text::cat(&[
+            "gtag('consent', '",
+            command,
+            "', ...) threw; Google tags may not see the consent.",
+        ]));
     }
 }
 

@@ -9,6 +9,7 @@ pub mod dom;
 pub mod embeds;
 pub mod events;
 pub mod gtag;
+pub mod json;
 pub mod placeholder;
 pub mod receipt;
 pub mod panic;

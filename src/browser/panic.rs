@@ -10,11 +10,11 @@
 
 /// Installs the hook (again on a second boot call: harmless). Not in a
 /// `panic=immediate-abort` build, where no hook ever runs: there it would
-/// only ship the hook's code. Through Yew, because Yew's renderer replaces
-/// any hook not set this way with its own on the first render.
+/// only ship the hook's code. (The core has no Yew renderer that would
+/// replace it; the tool's module is a separate wasm with its own.)
 pub fn install() {
     #[cfg(not(panic = "immediate-abort"))]
-    yew::set_custom_panic_hook(Box::new(|info| {
+    std::panic::set_hook(Box::new(|info| {
         report(
             info.payload_as_str(),
             info.location().map(|l| (l.file(), l.line())),
@@ -22,14 +22,17 @@ pub fn install() {
     }));
 }
 
+use kloudconsent_domain::text::{cat, uint};
+
 /// Logs one panic: its message when it is plain text, and where it happened.
 pub fn report(what: Option<&str>, at: Option<(&str, u32)>) {
     let at = at
-        .map(|(file, line)| format!(" at {file}:{line}"))
+        .map(|(file, line)| cat(&[" at ", file, ":", &uint(line.into())]))
         .unwrap_or_default();
-    super::console::error(&format!(
-        "kloudconsent: internal error ({}{at}); gated scripts not yet released stay \
-         blocked. Please report this to the KloudConsent project.",
-        what.unwrap_or("panic")
-    ));
+    super::console::error(&cat(&[
+        "kloudconsent: internal error (",
+        what.unwrap_or("panic"),
+        &at,
+        "); gated scripts not yet released stay blocked. Please report this to the KloudConsent project.",
+    ]));
 }

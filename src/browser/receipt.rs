@@ -14,13 +14,10 @@ pub fn send(url: &str, body: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    match window.navigator().send_beacon_with_opt_str(url, Some(body)) {
-        Ok(true) => {}
-        Ok(false) => console::warn(&format!(
-            "the browser refused to queue the consent receipt for {url}; the decision itself is stored."
-        )),
-        Err(_) => console::warn(&format!(
-            "could not send the consent receipt to {url}; the decision itself is stored."
-        )),
-    }
+    let problem = match window.navigator().send_beacon_with_opt_str(url, Some(body)) {
+        Ok(true) => return,
+        Ok(false) => "the browser refused to queue the consent receipt for ",
+        Err(_) => "could not send the consent receipt to ",
+    };
+    console::warn(&kloudconsent_domain::text::cat(&[problem, url, "; the decision itself is stored."]));
 }

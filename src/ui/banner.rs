@@ -1,55 +1,71 @@
-//! The first layer: a short text from the policy, the two policy links and
-//! three buttons. Accept all and Reject all share one style (equal
-//! prominence); Manage preferences is secondary.
+//! The first layer, drawn directly with web-sys (no framework on every
+//! page): a short text from the policy, the two policy links and three
+//! buttons. Accept all and Reject all share one style (equal prominence);
+//! Manage preferences is secondary.
 //!
 //! The banner is a labelled region, not a modal: it takes focus only when it
 //! comes back after the preference tool it opened was closed, so a keyboard
-//! user lands where they left off.
+//! user lands where they left off. While the tool loads, Manage preferences
+//! says it is busy; if the tool cannot load, a message says so in a live
+//! region and all three buttons keep working.
 
-use super::focus;
-use crate::domain::Config;
-use std::rc::Rc;
-use yew::prelude::*;
+use super::build::{build, Node};
+use kloudconsent_domain::config::Texts;
+use kloudconsent_domain::screen::BannerState;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
 
-#[derive(Properties, PartialEq)]
-pub struct BannerProps {
-    pub config: Rc<Config>,
-    pub on_accept: Callback<()>,
-    pub on_reject: Callback<()>,
-    pub on_manage: Callback<()>,
+const TEMPLATE: [Node; 12] = [
+    Node { depth: 0, tag: "section", attrs: "class=kc-banner|role=region|aria-labelledby=kc-banner-title|aria-describedby=kc-banner-body", text: "" },
+    Node { depth: 1, tag: "div", attrs: "class=kc-banner-text", text: "" },
+    Node { depth: 2, tag: "h2", attrs: "class=kc-title|id=kc-banner-title", text: "bannerTitle" },
+    Node { depth: 2, tag: "p", attrs: "class=kc-body|id=kc-banner-body", text: "bannerBody" },
+    Node { depth: 2, tag: "p", attrs: "class=kc-links", text: "" },
+    Node { depth: 3, tag: "a", attrs: "href=$cookiePolicyUrl", text: "cookiePolicyLabel" },
+    Node { depth: 3, tag: "a", attrs: "href=$privacyPolicyUrl", text: "privacyPolicyLabel" },
+    // Polite, so the failure message is read once it appears.
+    Node { depth: 2, tag: "p", attrs: "class=kc-status|role=status", text: "" },
+    Node { depth: 1, tag: "div", attrs: "class=kc-actions", text: "" },
+    Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-primary|data-kc-action=accept", text: "acceptAll" },
+    Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-primary|data-kc-action=reject", text: "rejectAll" },
+    Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-secondary|data-kc-action=manage", text: "manage" },
+];
+const STATUS: usize = 7;
+const MANAGE: usize = 11;
+
+/// The drawn banner and the parts that change.
+pub struct Banner {
+    pub root: Element,
+    manage: Element,
+    /// Empty unless the tool failed to load.
+    status: Element,
 }
 
-#[component]
-pub fn Banner(props: &BannerProps) -> Html {
-    let t = &props.config.texts;
-    let manage = use_node_ref();
-    {
-        let manage = manage.clone();
-        use_effect_with((), move |_| {
-            if focus::banner_takes_focus() {
-                if let Some(button) = manage.cast::<web_sys::HtmlElement>() {
-                    let _ = button.focus();
-                }
-            }
-        });
+impl Banner {
+    /// Builds the banner (not yet in the page).
+    pub fn build(doc: &Document, texts: &Texts) -> Option<Banner> {
+        let mut made = build(doc, &TEMPLATE, texts)?;
+        let manage = made.swap_remove(MANAGE);
+        let status = made.swap_remove(STATUS);
+        Some(Banner { root: made.swap_remove(0), manage, status })
     }
-    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
-    html! {
-        <section class="kc-banner" role="region" aria-labelledby="kc-banner-title"
-                 aria-describedby="kc-banner-body">
-            <div class="kc-banner-text">
-                <h2 id="kc-banner-title" class="kc-title">{ &t.banner_title }</h2>
-                <p id="kc-banner-body" class="kc-body">{ &t.banner_body }</p>
-                <p class="kc-links">
-                    <a href={t.cookie_policy_url.clone()}>{ &t.cookie_policy_label }</a>
-                    <a href={t.privacy_policy_url.clone()}>{ &t.privacy_policy_label }</a>
-                </p>
-            </div>
-            <div class="kc-actions">
-                <button type="button" class="kc-btn kc-primary" onclick={click(&props.on_accept)}>{ &t.accept_all }</button>
-                <button type="button" class="kc-btn kc-primary" onclick={click(&props.on_reject)}>{ &t.reject_all }</button>
-                <button type="button" class="kc-btn kc-secondary" ref={manage} onclick={click(&props.on_manage)}>{ &t.manage }</button>
-            </div>
-        </section>
+
+    /// Shows `state`: busy while the tool loads, a message when it failed.
+    pub fn set_state(&self, state: BannerState, texts: &Texts) {
+        let busy = state == BannerState::Busy;
+        let _ = if busy { self.manage.set_attribute("aria-busy", "true") } else { self.manage.remove_attribute("aria-busy") };
+        let _ = self.manage.class_list().toggle_with_force("kc-busy", busy);
+        let message = if state == BannerState::ToolFailed { texts.tool_failed.as_str() } else { "" };
+        if self.status.text_content().as_deref() != Some(message) {
+            self.status.set_text_content(Some(message));
+        }
+    }
+
+    /// Focuses Manage preferences (the banner is back after the tool it
+    /// opened was closed).
+    pub fn focus_manage(&self) {
+        if let Some(b) = self.manage.dyn_ref::<HtmlElement>() {
+            let _ = b.focus();
+        }
     }
 }

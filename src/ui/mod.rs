@@ -1,64 +1,242 @@
-//! Yew components, rendered into an open shadow root on a `<kloud-consent>`
-//! host element: host CSS cannot reach in, ours cannot leak out, and the
-//! page's own tools and tests can still reach the widget.
+//! The core's own UI: the `<kloud-consent>` host with its open shadow root
+//! (host CSS cannot reach in, ours cannot leak out, and the page's tools and
+//! tests can still reach the widget), the banner, and the small loading and
+//! failure dialogs. The preference tool renders into a root element this
+//! module makes inside the same shadow root.
+//!
+//! Built on first show: a returning visitor's page never creates any of it.
 
-pub mod banner;
-mod focus;
-pub mod preferences;
-mod root;
+mod banner;
+mod build;
+pub mod focus;
+mod shell;
 mod style;
-pub mod switch;
-
-pub use focus::remember_opener;
 
 use crate::browser::{console, dom};
-use crate::widget::Widget;
-use std::rc::Rc;
+use banner::Banner;
+use kloudconsent_domain::config::{Config, Texts};
+use kloudconsent_domain::screen::{BannerState, DialogState};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// The host element's tag. A custom-element name: no id, so it cannot clash
 /// with `window.kloudconsent` through named access.
 pub const HOST_TAG: &str = "kloud-consent";
 
-/// Creates the host element at the end of `<body>` and renders the widget.
-pub fn mount(widget: Rc<Widget>) {
-    let Some(document) = dom::document() else { return };
-    let (Some(body), Ok(host)) = (document.body(), document.create_element(HOST_TAG)) else {
-        console::error("the page has no <body> to show the consent banner in.");
-        return;
-    };
-    // Attributes on the host: `data-theme`/`data-layout` select the styles;
-    // `lang`/`dir` tell the page (and its tools) what the widget speaks.
-    let config = &widget.config;
-    let attrs = [
-        ("lang", config.lang.as_str()),
-        ("dir", config.dir.as_str()),
-        ("data-theme", config.theme.as_str()),
-        ("data-layout", config.layout.as_str()),
-    ];
-    for (name, value) in attrs {
-        let _ = host.set_attribute(name, value);
+/// What a control of the core's UI asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Accept,
+    Reject,
+    Manage,
+    /// The failure/loading dialog's Close, or Escape there.
+    Close,
+    /// The pointer or focus reached Manage preferences: fetch the tool now.
+    Intent,
+}
+
+/// The drawn UI. Lives as long as the page once built.
+pub struct Ui {
+    pub host: HtmlElement,
+    pub shadow: ShadowRoot,
+    /// Holds every layer; carries `lang` and `dir`.
+    root: Element,
+    banner: Option<Banner>,
+    shell: Option<(DialogState, Element)>,
+    tool_root: Option<Element>,
+    /// Page elements we made inert while a dialog is up.
+    inert: Vec<Element>,
+    /// The shadow root's listeners; dropping them would detach the UI.
+    _listeners: Vec<Closure<dyn FnMut(Event)>>,
+}
+
+impl Ui {
+    /// Creates the host at the end of `<body>`; `on_action` hears every
+    /// control of the core's UI.
+    pub fn create(config: &Config, on_action: impl Fn(Action) + 'static) -> Option<Ui> {
+        let doc = dom::document()?;
+        let (Some(body), Ok(host)) = (doc.body(), doc.create_element(HOST_TAG)) else {
+            console::error("the page has no <body> to show the consent banner in.");
+            return None;
+        };
+        // `data-theme`/`data-layout` select the styles; `lang`/`dir` tell the
+        // page (and its tools) what the widget speaks.
+        let attrs = [
+            ("lang", config.lang.as_str()),
+            ("dir", config.dir.as_str()),
+            ("data-theme", config.theme.as_str()),
+            ("data-layout", config.layout.as_str()),
+        ];
+        for (name, value) in attrs {
+            host.set_attribute(name, value).ok()?;
+        }
+        let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else {
+            console::error("could not attach a shadow root for the consent banner.");
+            return None;
+        };
+        style::adopt(&shadow, &doc);
+        let root = doc.create_element("div").ok()?;
+        // Repeated inside the shadow root: there `lang` is what screen readers
+        // and hyphenation read, and `dir` what the logical CSS properties
+        // mirror on, whatever the engine inherits across the boundary.
+        for (name, value) in &attrs[..2] {
+            root.set_attribute(name, value).ok()?;
+        }
+        shadow.append_child(&root).ok()?;
+        body.append_child(&host).ok()?;
+        let listeners = listen(&shadow, on_action);
+        Some(Ui {
+            host: host.dyn_into().ok()?,
+            shadow,
+            root,
+            banner: None,
+            shell: None,
+            tool_root: None,
+            inert: Vec::new(),
+            _listeners: listeners,
+        })
     }
-    let Ok(shadow) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else {
-        console::error("could not attach a shadow root for the consent banner.");
-        return;
-    };
-    style::adopt(&shadow, &document);
-    let Ok(mount_point) = document.create_element("div") else { return };
-    // Repeated inside the shadow root: there `lang` is what screen readers
-    // and hyphenation read for the text, and `dir` what `:dir()` and the
-    // logical CSS properties mirror on, whatever the engine inherits across
-    // the shadow boundary.
-    let _ = mount_point.set_attribute("lang", &config.lang);
-    let _ = mount_point.set_attribute("dir", config.dir.as_str());
-    let _ = shadow.append_child(&mount_point);
-    if body.append_child(&host).is_err() {
-        return;
+
+    /// Shows, updates or removes the banner.
+    pub fn show_banner(&mut self, state: Option<BannerState>, config: &Config) {
+        match (state, &self.banner) {
+            (None, Some(b)) => {
+                b.root.remove();
+                self.banner = None;
+            }
+            (Some(state), None) => {
+                let Some(b) = dom::document().and_then(|d| Banner::build(&d, &config.texts)) else {
+                    return;
+                };
+                b.set_state(state, &config.texts);
+                if self.add(&b.root).is_some() {
+                    self.banner = Some(b);
+                }
+            }
+            (Some(state), Some(b)) => b.set_state(state, &config.texts),
+            (None, None) => {}
+        }
     }
-    yew::Renderer::<root::Root>::with_root_and_props(
-        mount_point.unchecked_into(),
-        root::RootProps { widget },
-    )
-    .render();
+
+    /// Shows, redraws or removes the core's loading/failure dialog.
+    pub fn show_shell(&mut self, state: Option<DialogState>, texts: &Texts) {
+        if self.shell.as_ref().map(|(s, _)| *s) == state {
+            return;
+        }
+        if let Some((_, old)) = self.shell.take() {
+            old.remove();
+        }
+        let Some(state) = state else { return };
+        let Some(overlay) = dom::document().and_then(|d| shell::build_shell(&d, texts, state)) else {
+            return;
+        };
+        if self.add(&overlay).is_some() {
+            self.shell = Some((state, overlay));
+        }
+    }
+
+    /// The element the preference tool renders into, made on first need.
+    pub fn tool_root(&mut self) -> Option<Element> {
+        if self.tool_root.is_none() {
+            let root = dom::document()?.create_element("div").ok()?;
+            self.add(&root)?;
+            self.tool_root = Some(root);
+        }
+        self.tool_root.clone()
+    }
+
+    /// Removes the tool's root (after the tool unmounted from it).
+    pub fn remove_tool_root(&mut self) {
+        if let Some(root) = self.tool_root.take() {
+            root.remove();
+        }
+    }
+
+    /// Makes the page behind a dialog inert, or releases it.
+    pub fn set_modal(&mut self, modal: bool) {
+        if modal && self.inert.is_empty() {
+            self.inert = focus::make_page_inert(&self.host);
+        } else if !modal {
+            focus::release_page(std::mem::take(&mut self.inert));
+        }
+    }
+
+    /// Whether the banner is drawn.
+    pub fn has_banner(&self) -> bool {
+        self.banner.is_some()
+    }
+
+    /// Whether `el` is inside the widget's shadow root.
+    pub fn contains(&self, el: &Element) -> bool {
+        el.get_root_node() == **self.shadow
+    }
+
+    /// Focuses the dialog that is up (the tool's, or the core's own).
+    pub fn focus_dialog(&self) {
+        if let Ok(Some(d)) = self.shadow.query_selector("[role=dialog]") {
+            focus::focus_if_connected(&d);
+        }
+    }
+
+    /// Focuses the banner's Manage preferences button.
+    pub fn focus_manage(&self) {
+        if let Some(b) = &self.banner {
+            b.focus_manage();
+        }
+    }
+
+    /// Adds a layer.
+    fn add(&self, node: &Element) -> Option<()> {
+        self.root.append_child(node).ok().map(|_| ())
+    }
+}
+
+/// One click, one keydown and one intent listener on the shadow root.
+fn listen(shadow: &ShadowRoot, on_action: impl Fn(Action) + 'static) -> Vec<Closure<dyn FnMut(Event)>> {
+    let on_action = std::rc::Rc::new(on_action);
+    let mut listeners = Vec::new();
+    for kind in ["click", "keydown", "pointerover", "focusin"] {
+        let on_action = on_action.clone();
+        let shadow_ = shadow.clone();
+        let closure = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            if let Some(action) = action_of(&event, &shadow_) {
+                on_action(action);
+            }
+        });
+        if shadow.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref()).is_ok() {
+            listeners.push(closure);
+        }
+    }
+    listeners
+}
+
+/// The action an event on the shadow root asks for, if any.
+fn action_of(event: &Event, shadow: &ShadowRoot) -> Option<Action> {
+    let target = event.target()?.dyn_into::<Element>().ok()?;
+    let control = target.closest("[data-kc-action]").ok().flatten();
+    let named = control.as_ref().and_then(|c| c.get_attribute(build::ACTION));
+    match event.type_().as_str() {
+        "click" => match named.as_deref()? {
+            "accept" => Some(Action::Accept),
+            "reject" => Some(Action::Reject),
+            "manage" => Some(Action::Manage),
+            "close" => Some(Action::Close),
+            _ => None,
+        },
+        "keydown" => {
+            let key = event.dyn_ref::<KeyboardEvent>()?;
+            // Only in the core's own dialog: the tool handles its own keys.
+            let dialog = target.closest(".kc-shell").ok().flatten()?;
+            if key.key() == "Escape" {
+                key.prevent_default();
+                return Some(Action::Close);
+            }
+            if key.key() == "Tab" {
+                focus::trap_tab(key, &dialog, shadow.active_element());
+            }
+            None
+        }
+        _ => (named.as_deref() == Some("manage")).then_some(Action::Intent),
+    }
 }

@@ -7,12 +7,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary,
+  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary, configParserSource,
 } from "./helpers.mjs";
-import { readFileSync } from "node:fs";
 
 // Every text key, read from the config parser itself so the list cannot drift.
-const TEXT_KEYS = [...readFileSync(new URL("../../src/domain/config.rs", import.meta.url), "utf8")
+const TEXT_KEYS = [...configParserSource()
   .split("text_keys! {")[1].matchAll(/"(\w+)" => \w+,/g)].map((m) => m[1]);
 
 let env;

@@ -2,6 +2,7 @@
 // context per test, a page that records page errors and console messages,
 // and the local server in front of dist/.
 import { chromium } from "playwright-core";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { startServer } from "./server.mjs";
 
 export const CHROMIUM_ARGS = [
@@ -118,12 +119,26 @@ export const shadowSummary = (page) => page.evaluate(() => {
 });
 
 /**
- * A `kloudconsent` cookie value in the documented format (README, "Cookie
- * format"), valid by default: decided a day ago, expiring in 100 days.
+ * A `kloudconsent` cookie value in the documented format (docs/stored-decision.md,
+ * "Cookie format"), valid by default: decided a day ago, expiring in 100 days.
  */
 const DAY = 86400000;
 export function consentCookie({ revision = 1, decided = Date.now() - DAY, expires = Date.now() + 100 * DAY,
   method = "c", id = "AbCdEfGhIjKlMnOpQrStUv", granted = "necessary.security.analytics",
   denied = "functionality.marketing" } = {}) {
   return `1|${revision}|${decided}|${expires}|${method}|${id}|${granted}|${denied}`;
+}
+
+/**
+ * The source of the domain's config parser (`crates/domain/src/config.rs`,
+ * or every file of `crates/domain/src/config/` once it is split), for tests
+ * that read the key lists from the parser itself so they cannot drift.
+ */
+export function configParserSource() {
+  const root = new URL("../../crates/domain/src/", import.meta.url);
+  const single = new URL("config.rs", root);
+  if (existsSync(single)) return readFileSync(single, "utf8");
+  const dir = new URL("config/", root);
+  return readdirSync(dir).filter((f) => f.endsWith(".rs")).sort()
+    .map((f) => readFileSync(new URL(f, dir), "utf8")).join("\n");
 }

@@ -115,6 +115,11 @@ export const HOSTILE_PAGES = {
     body: `<img name="addEventListener" alt=""><script src="/kloudconsent.js"></script>${SLOW}`,
     engineGap: "the engine listens for opener clicks with document.addEventListener (src/exports.rs): the link does nothing",
   },
+  "head-iframe": {
+    what: "<iframe name=head>: document.head is then a window (the loader adds the tool's script to the head)",
+    head: TAG,
+    body: `<iframe name="head" srcdoc="framed"></iframe>`,
+  },
   "create-element": {
     what: "<img name=createElement>",
     head: TAG,

@@ -1,4 +1,4 @@
-// The JSON the wasm reads in a real page (src/domain/json.rs): a site's
+// The JSON the wasm reads in a real page (crates/json): a site's
 // inline config, a broken one, and kloudconsent.set() from page code.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

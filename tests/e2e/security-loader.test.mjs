@@ -140,6 +140,10 @@ const GCM_TABLE = [
   '{"googleConsentMode": {"regions": []}}',
   '{"googleConsentMode": {"regions": [{"region": ["AU-NSW", "NZ", "US-CA", "GB-ENG", "FR-75"], "ad_storage": "granted", "analytics_storage": null}]}}',
   '{"googleConsentMode": {"regions": [{"security_storage": "denied", "region": ["AU"], "ad_user_data": "granted"}, {"region": ["DE"]}]}}',
+  '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted", "bogus": null}]}}',
+  // duplicate keys: both the loader and the engine read what JSON.parse made of them (the last)
+  '{"googleConsentMode": true, "googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted"}]}}',
+  '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "denied", "ad_storage": "granted"}]}}',
   // rejected by the engine
   '{"googleConsentMode": "yes"}',
   '{"googleConsentMode": 1}',
@@ -163,7 +167,7 @@ const GCM_TABLE = [
   '{"googleConsentMode": {"regions": [{"region": ["AU", 1], "ad_storage": "granted"}]}}',
   '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "GRANTED"}]}}',
   '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": true}]}}',
-  '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted", "bogus": null}]}}',
+  '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted", "bogus": 1}]}}',
 ];
 /**
  * A valid Consent Mode part in a config the engine rejects for another field:
@@ -173,15 +177,6 @@ const GCM_TABLE = [
 const GCM_REST_INVALID = [
   ['{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted"}]}, "revision": -1}',
     '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted"}]}}'],
-];
-/**
- * Duplicate keys, which JSON.parse resolves to the last and the engine to the
- * first: the loader sends the all-denied defaults, then the engine its own.
- */
-const GCM_DUPLICATES = [
-  '{"googleConsentMode": true, "googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "granted"}]}}',
-  '{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "denied", "ad_storage": "granted"}]}}',
-  '{"googleConsentMode": {"wait_for_update": 100}, "texts": {"acceptAll": "OK", "acceptAll": "Yes"}}',
 ];
 
 test("Consent Mode: the loader's early defaults are the engine's, or only the all-denied ones when the engine would not agree", async () => {
@@ -200,12 +195,11 @@ test("Consent Mode: the loader's early defaults are the engine's, or only the al
     return layer(page);
   }
   const rows = [];
-  const cases = [...GCM_TABLE.map((t) => [t, t]), ...GCM_REST_INVALID, ...GCM_DUPLICATES.map((t) => [t, t])];
+  const cases = [...GCM_TABLE.map((t) => [t, t]), ...GCM_REST_INVALID];
   for (const [text, consentModePart] of cases) {
     const engine = await engineSends(consentModePart);
     const inline = await loaderSends(text);
-    const expected = !engine.accepted ? [consentDefault(BASE)]
-      : GCM_DUPLICATES.includes(text) ? [consentDefault(BASE), ...engine.sent] : engine.sent;
+    const expected = engine.accepted ? engine.sent : [consentDefault(BASE)];
     rows.push({ text, engineAccepted: engine.accepted, ok: JSON.stringify(inline) === JSON.stringify(expected), inline, engine: engine.sent });
   }
   const wrong = rows.filter((r) => !r.ok);
@@ -259,11 +253,17 @@ test("window.kloudconsent is read-only and frozen: page code cannot replace or w
 
 const sri = (file) => "sha384-" + createHash("sha384").update(readFileSync(join(DIST, file))).digest("base64");
 
-test("dist/integrity.json holds the SRI of kloudconsent.js and of the wasm it pins, which the loader carries", () => {
+const FILES = ["kloudconsent.js", "kloudconsent_bg.wasm", "kloudconsent-tool.js", "kloudconsent-tool_bg.wasm"];
+
+test("dist/integrity.json holds every file's SRI; the loader pins its wasm and the tool's script, which pins the tool's wasm", () => {
   const integrity = JSON.parse(readFileSync(join(DIST, "integrity.json"), "utf8"));
-  assert.deepEqual(integrity, { "kloudconsent.js": sri("kloudconsent.js"), "kloudconsent_bg.wasm": sri("kloudconsent_bg.wasm") });
-  const loader = readFileSync(join(DIST, "kloudconsent.js"), "utf8");
-  assert.equal(loader.split(integrity["kloudconsent_bg.wasm"]).length, 2, "the wasm's hash, once");
+  assert.deepEqual(integrity, Object.fromEntries(FILES.map((f) => [f, sri(f)])));
+  const once = (file, hashOf) => readFileSync(join(DIST, file), "utf8").split(integrity[hashOf]).length === 2;
+  assert.ok(once("kloudconsent.js", "kloudconsent_bg.wasm"));
+  assert.ok(once("kloudconsent.js", "kloudconsent-tool.js"));
+  assert.ok(once("kloudconsent-tool.js", "kloudconsent-tool_bg.wasm"));
+  assert.ok(!readFileSync(join(DIST, "kloudconsent.js"), "utf8").includes(integrity["kloudconsent-tool_bg.wasm"]),
+    "the tool's wasm hash ships only with the tool");
 });
 
 for (const csp of ["", "strict"]) {
@@ -290,10 +290,39 @@ for (const csp of ["", "strict"]) {
     await context.close();
   });
 
-  test(`an intact copy served the same way works${under}`, async () => {
+  for (const [kind, file, pinnedBy] of [["tampered-tool", "kloudconsent-tool_bg.wasm", "kloudconsent-tool.js"],
+    ["tampered-tool-js", "kloudconsent-tool.js", "kloudconsent.js"]]) {
+    test(`a tampered ${file} is refused${under}: a console.error naming it, the banner still decides`, async () => {
+      const { context, page } = await open(`/fixtures/copy.html?kind=${kind}&csp=${csp}`);
+      await waitRecordedReady(page);
+      const b = bannerTitled(page, DEFAULT_TITLE);
+      await button(b, "Manage preferences").click();
+      // The widget says so (the default `toolFailed` text).
+      await page.waitForFunction(() => document.querySelector("kloud-consent").shadowRoot.textContent
+        .includes("preference tool could not be loaded"), null, { timeout: 5000 });
+      await page.waitForTimeout(500);
+      // One error per attempt (hovering the button prefetches, the click retries).
+      const errors = widgetLogs(page, "error");
+      assert.ok(errors.length >= 1, page.logs.join(" | "));
+      for (const e of errors) {
+        assert.ok(e.includes(`${env.server.url}/__copy/${kind}/${file}`) && e.includes(`SHA-384 built into ${pinnedBy}`), e);
+      }
+      assert.equal(await page.getByRole("switch").count(), 0, "no preference tool");
+      assert.deepEqual(await gatedRuns(page), []);
+      await page.evaluate(() => window.kloudconsent.acceptAll());
+      await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+      assert.deepEqual(page.errors, []);
+      await context.close();
+    });
+  }
+
+  test(`an intact copy served the same way works, preference tool included${under}`, async () => {
     const { context, page } = await open(`/fixtures/copy.html?kind=intact&csp=${csp}`);
     await waitRecordedReady(page);
-    await button(bannerTitled(page, DEFAULT_TITLE), "Accept all").click();
+    await button(bannerTitled(page, DEFAULT_TITLE), "Manage preferences").click();
+    const d = page.getByRole("dialog");
+    await d.getByRole("switch", { name: "Performance and analytics" }).waitFor();
+    await button(d, "Accept all").click();
     await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
     assert.deepEqual(widgetLogs(page, "error"), []);
     assert.ok(!page.logs.some((l) => /Content Security Policy|Refused to/i.test(l)), page.logs.join(" | "));

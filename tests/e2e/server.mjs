@@ -18,9 +18,11 @@
 //   hostile-pages.mjs.
 // - `/__copy/intact/<file>` serves a copy of dist/ as another server would
 //   (an attacker's, in the hostile pages: there every `consent.json` and
-//   `__config` is the attacker's policy); `/__copy/tampered/` the same with a
-//   wasm that still works but is not the one built (a custom section added),
-//   as a swapped file on a CDN would be.
+//   `__config` is the attacker's policy). `/__copy/tampered/` serves the same
+//   with the core's wasm swapped for one that still works but is not the
+//   one built (a custom section added), as a swapped file on a CDN would be;
+//   `/__copy/tampered-tool/` with the preference tool's wasm swapped so, and
+//   `/__copy/tampered-tool-js/` with a comment added to the tool's script.
 // - `server.requests` lists every path+query requested, in order.
 // - KLOUDCONSENT_DIST=<dir> serves another build instead of dist/ (e.g. to
 //   run a test against the build from before a fix).
@@ -106,7 +108,7 @@ async function handle(req, res, receipts) {
     res.writeHead(200, { "content-type": TYPES[".html"], ...(csp ? { "content-security-policy": csp } : {}) });
     return res.end(hostilePage(hostile[1]));
   }
-  const copy = url.pathname.match(/^\/__copy\/(intact|tampered)\/(.*)$/);
+  const copy = url.pathname.match(/^\/__copy\/(intact|tampered|tampered-tool|tampered-tool-js)\/(.*)$/);
   if (copy) return serveCopy(res, copy[1], copy[2]);
   const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
@@ -152,7 +154,11 @@ async function serveCopy(res, kind, rel) {
     return res.end("not found");
   }
   let body = await readFile(file);
-  if (kind === "tampered" && file.endsWith(".wasm")) body = Buffer.concat([body, TAMPER_SECTION]);
+  const swapped = { tampered: "kloudconsent_bg.wasm", "tampered-tool": "kloudconsent-tool_bg.wasm",
+    "tampered-tool-js": "kloudconsent-tool.js" }[kind];
+  if (rel === swapped) {
+    body = Buffer.concat([body, rel.endsWith(".wasm") ? TAMPER_SECTION : Buffer.from("/* tampered */\n")]);
+  }
   res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] || "application/octet-stream" });
   res.end(body);
 }

@@ -56,10 +56,6 @@ async function button(root, scope, name) {
   throw new Error(`no ${name} button in ${scope}`);
 }
 
-async function acceptAll() {
-  const root = await (await driver.findElement(By.css("kloud-consent"))).getShadowRoot();
-  await (await button(root, ".kc-banner", "Accept all")).click();
-}
 
 for (const [name, p] of Object.entries(HOSTILE_PAGES)) {
   test(`hostile markup, ${name}: own files, the site's policy, nothing gated before consent`, { todo: p.engineGapAll && p.engineGap }, async () => {
@@ -85,7 +81,8 @@ for (const [name, p] of Object.entries(HOSTILE_PAGES)) {
     await open(`/__hostile/${name}.html`);
     await driver.findElement(By.css("#open-prefs")).click();
     const root = await (await driver.findElement(By.css("kloud-consent"))).getShadowRoot();
-    await driver.wait(async () => (await root.findElements(By.css("[role=dialog]"))).length === 1, 3000, "dialog");
+    // The tool is fetched on first need: wait for its switches, not just the dialog.
+    await driver.wait(async () => (await root.findElements(By.css("[role=dialog] [role=switch]"))).length > 0, 5000, "the tool");
     await (await button(root, "[role=dialog]", "Accept all")).click();
     await driver.wait(async () => (await gatedRuns()).length === 2, 3000, "both gated scripts");
     assert.deepEqual(await gatedRuns(), ["analytics", "marketing"]);
@@ -143,9 +140,33 @@ for (const csp of ["", "strict"]) {
     assert.deepEqual(await js(driver, () => window.__errors), []);
   });
 
-  test(`an intact copy served the same way works${under}`, async () => {
+  for (const [kind, file, pinnedBy] of [["tampered-tool", "kloudconsent-tool_bg.wasm", "kloudconsent-tool.js"],
+    ["tampered-tool-js", "kloudconsent-tool.js", "kloudconsent.js"]]) {
+    test(`a tampered ${file} is refused${under}: a console.error naming it, the banner still decides`, async () => {
+      await open(`/fixtures/copy.html?kind=${kind}&csp=${csp}`);
+      const root = await (await driver.findElement(By.css("kloud-consent"))).getShadowRoot();
+      await (await button(root, ".kc-banner", "Manage preferences")).click();
+      await driver.wait(async () => (await widgetConsole()).length > 0, 5000, "an error");
+      await driver.sleep(300);
+      // One error per attempt (a prefetch, then the click's retry).
+      for (const l of await widgetConsole()) {
+        assert.ok(l.startsWith("error: kloudconsent: ") && l.includes(`${server.url}/__copy/${kind}/${file}`), l);
+        assert.ok(l.includes(`SHA-384 built into ${pinnedBy}`), l);
+      }
+      assert.equal((await root.findElements(By.css("[role=switch]"))).length, 0, "no preference tool");
+      assert.deepEqual(await gatedRuns(), []);
+      await js(driver, () => window.kloudconsent.acceptAll());
+      await driver.wait(async () => (await gatedRuns()).length === 2, 5000, "both gated scripts");
+      assert.deepEqual(await js(driver, () => window.__errors), []);
+    });
+  }
+
+  test(`an intact copy served the same way works, preference tool included${under}`, async () => {
     await open(`/fixtures/copy.html?kind=intact&csp=${csp}`);
-    await acceptAll();
+    const root = await (await driver.findElement(By.css("kloud-consent"))).getShadowRoot();
+    await (await button(root, ".kc-banner", "Manage preferences")).click();
+    await driver.wait(async () => (await root.findElements(By.css("[role=switch]"))).length > 0, 5000, "the tool's switches");
+    await (await button(root, "[role=dialog]", "Accept all")).click();
     await driver.wait(async () => (await gatedRuns()).length === 2, 5000, "both gated scripts");
     assert.deepEqual(await widgetConsole(), []);
     assert.deepEqual(await js(driver, () => window.__errors), []);

@@ -1,0 +1,240 @@
+//! Reading a config value together with where it is, so that every mistake
+//! comes back naming the exact field (`categories[1].label`) and saying what
+//! was expected and what was found. The path is a chain of borrowed parents,
+//! written out only when an error needs it.
+
+use crate::text::{cat, uint};
+use kloudconsent_json::{Kind, Value};
+use std::fmt;
+
+/// Why a config was rejected: the JSON path of the offending field and what
+/// was wrong with it. The widget logs it and uses the built-in default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Path such as `categories[2].label`; empty for problems with the whole
+    /// text (invalid JSON, not an object).
+    pub field: String,
+    /// What was expected and what was found.
+    pub problem: String,
+}
+
+impl ConfigError {
+    /// An error about the whole config (no field).
+    pub fn whole(problem: String) -> ConfigError {
+        ConfigError {
+            field: String::new(),
+            problem,
+        }
+    }
+
+    /// The console message: names the field and says the default is used.
+    pub fn message(&self) -> String {
+        if self.field.is_empty() {
+            cat(&["kloudconsent: ", &self.problem, "; using the built-in default."])
+        } else {
+            cat(&[
+                "kloudconsent: config field `",
+                &self.field,
+                "`: ",
+                &self.problem,
+                "; using the built-in default.",
+            ])
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The result of reading (part of) a config.
+pub type Result<T> = std::result::Result<T, ConfigError>;
+
+/// Where a value sits in the config.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                out.push_str(&uint(*i as u64));
+                out.push(']');
+            }
+        }
+    }
+}
+
+/// A config value and its place in the config.
+pub struct Field<'a, V> {
+    value: V,
+    at: Path<'a>,
+}
+
+impl<V: Value> Field<'static, V> {
+    /// The whole config.
+    pub fn root(value: V) -> Field<'static, V> {
+        Field {
+            value,
+            at: Path::Root,
+        }
+    }
+}
+
+impl<'a, V: Value> Field<'a, V> {
+    /// Member `key` of this object; `None` when it is missing or `null` (many
+    /// serialisers write absent optional values as `null`).
+    pub fn key<'b>(&'b self, key: &'b str) -> Option<Field<'b, V>> {
+        let value = self.value.get(key).filter(|v| v.kind() != Kind::Null)?;
+        Some(Field {
+            value,
+            at: Path::Key(&self.at, key),
+        })
+    }
+
+    /// Member `key`, which must be given (the message says it is required,
+    /// and as what).
+    pub fn required<'b>(&'b self, key: &'b str, what: &str) -> Result<Field<'b, V>> {
+        self.key(key).ok_or_else(|| {
+            let mut field = String::new();
+            Path::Key(&self.at, key).write(&mut field);
+            ConfigError {
+                field,
+                problem: cat(&["is required (", what, ")"]),
+            }
+        })
+    }
+
+    /// The error `problem` about this field.
+    pub fn fail(&self, problem: String) -> ConfigError {
+        let mut field = String::new();
+        self.at.write(&mut field);
+        ConfigError { field, problem }
+    }
+
+    /// "expected `expected`, got <what this is>".
+    pub fn wrong(&self, expected: &str) -> ConfigError {
+        self.fail(cat(&["expected ", expected, ", got ", self.value.kind().name()]))
+    }
+
+    /// The value as written, for a message.
+    pub fn shown(&self) -> String {
+        self.value.text()
+    }
+
+    /// Checks that this is an object.
+    pub fn object(&self) -> Result<&Self> {
+        if self.value.kind() == Kind::Object {
+            Ok(self)
+        } else {
+            Err(self.wrong("an object"))
+        }
+    }
+
+    /// The object's keys, in order.
+    pub fn keys(&self) -> Vec<String> {
+        self.value.keys()
+    }
+
+    /// A string (possibly empty).
+    pub fn string(&self) -> Result<String> {
+        self.value.as_string().ok_or_else(|| self.wrong("a string"))
+    }
+
+    /// A string that is not blank: labels and titles, which are the
+    /// accessible names of controls.
+    pub fn text(&self) -> Result<String> {
+        let s = self.string()?;
+        if s.trim().is_empty() {
+            return Err(self.fail("must not be empty".into()));
+        }
+        Ok(s)
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&self) -> Result<bool> {
+        self.value.as_bool().ok_or_else(|| self.wrong("true or false"))
+    }
+
+    /// A whole number within `min..=max`, in any spelling (`182`, `182.0`,
+    /// `1.82e2`): configs are written by hand or by tools that print floats.
+    pub fn whole(&self, min: u32, max: u32) -> Result<u32> {
+        let expected = cat(&["a whole number from ", &uint(min.into()), " to ", &uint(max.into())]);
+        let Some(n) = self.value.as_f64() else {
+            return Err(self.wrong(&expected));
+        };
+        if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) {
+            Ok(n as u32)
+        } else {
+            Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()])))
+        }
+    }
+
+    /// One of a fixed set of strings, mapped to its value.
+    pub fn one_of<T: Copy>(&self, choices: &[(&str, T)]) -> Result<T> {
+        let mut expected = String::from("one of ");
+        for (i, (name, _)) in choices.iter().enumerate() {
+            if i > 0 {
+                expected.push_str(", ");
+            }
+            expected.push_str(&kloudconsent_json::string(name));
+        }
+        let s = self.value.as_string().ok_or_else(|| self.wrong(&expected))?;
+        for (name, value) in choices {
+            if *name == s {
+                return Ok(*value);
+            }
+        }
+        Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()])))
+    }
+
+    /// Every item of this array read by `read`, in order.
+    pub fn each<T>(&self, mut read: impl FnMut(&Field<'_, V>) -> Result<T>) -> Result<Vec<T>> {
+        if self.value.kind() != Kind::Array {
+            return Err(self.wrong("an array"));
+        }
+        let mut out = Vec::new();
+        for (i, value) in self.value.items().into_iter().enumerate() {
+            out.push(read(&Field {
+                value,
+                at: Path::Index(&self.at, i),
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// An array of strings that each pass `valid`; `expected` describes one.
+    pub fn strings(&self, valid: fn(&str) -> bool, expected: &str) -> Result<Vec<String>> {
+        self.each(|item| {
+            let s = item.string()?;
+            if valid(&s) {
+                Ok(s)
+            } else {
+                Err(item.fail(cat(&["expected ", expected, ", got ", &item.shown()])))
+            }
+        })
+    }
+
+    /// How many items this array has (0 for other kinds).
+    pub fn len(&self) -> usize {
+        self.value.items().len()
+    }
+}

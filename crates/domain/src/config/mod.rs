@@ -1,0 +1,158 @@
+//! The site's configuration: built-in defaults, parsing and validation.
+//!
+//! A site owner writes the config by hand, so every mistake must come back as
+//! one message that names the exact field (`categories[1].id`) and says what was
+//! expected; the widget then logs it and falls back to the built-in default
+//! (contract section 8). Every key is optional and a missing key keeps its
+//! default, so `{"revision": 2}` is a complete config. Unknown keys are ignored
+//! (a newer config may be served to an older widget), but a *known* key with a
+//! wrong value is an error rather than a silent default: a typo in a privacy
+//! setting should be loud. A JSON `null` counts as "not given", since many
+//! serialisers write absent optional values that way.
+
+mod field;
+mod parse;
+mod texts;
+
+pub use field::{ConfigError, Field, Result};
+pub use parse::{is_safe_url, parse, parse_value, MAX_WAIT_FOR_UPDATE_MS};
+pub use texts::{Texts, TEXT_KEYS};
+
+use crate::category::{default_categories, Category};
+
+/// Everything the widget needs to know about the site.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Bumped by the site when its policy changes materially; decisions made
+    /// under a lower revision no longer count. Default 1.
+    pub revision: u32,
+    /// How long a decision lasts, in days (1..=3650). Default 182 (six months).
+    pub expires_after_days: u32,
+    /// Display order. Never empty, ids unique, at most [`MAX_CATEGORIES`].
+    pub categories: Vec<Category>,
+    /// `Domain` attribute of the consent cookie, so a site and its subdomains
+    /// share one decision. `None`: a host-only cookie.
+    pub cookie_domain: Option<String>,
+    /// Show the banner even when Do Not Track / Global Privacy Control applies.
+    pub signals_show_banner: bool,
+    /// Google Consent Mode v2; `None` when off (the default).
+    pub consent_mode: Option<ConsentModeConfig>,
+    /// Where each decision is POSTed as a receipt; `None` sends nothing.
+    pub receipt_url: Option<String>,
+    /// Every visible string.
+    pub texts: Texts,
+    /// `lang` of the widget's root element. Default `en-AU`.
+    pub lang: String,
+    /// Text direction of the widget.
+    pub dir: Dir,
+    /// Colour scheme.
+    pub theme: ThemeMode,
+    /// Banner shape.
+    pub layout: Layout,
+}
+
+/// Text direction of the widget (`"ltr"` or `"rtl"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    Ltr,
+    Rtl,
+}
+
+/// Colour scheme: follow the visitor's system setting, or force one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThemeMode {
+    Auto,
+    Light,
+    Dark,
+}
+
+/// A full-width bar along the bottom, or a compact box in a corner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Bar,
+    Box,
+}
+
+impl Dir {
+    /// The value for the HTML `dir` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Ltr => "ltr",
+            Dir::Rtl => "rtl",
+        }
+    }
+}
+
+impl ThemeMode {
+    /// The config spelling, also usable as a CSS class or data attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThemeMode::Auto => "auto",
+            ThemeMode::Light => "light",
+            ThemeMode::Dark => "dark",
+        }
+    }
+}
+
+impl Layout {
+    /// The config spelling, also usable as a CSS class or data attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Bar => "bar",
+            Layout::Box => "box",
+        }
+    }
+}
+
+/// Google Consent Mode settings (`"googleConsentMode": true` or an object).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConsentModeConfig {
+    /// `wait_for_update` for the default command: how long tags wait for our
+    /// update before using the defaults.
+    pub wait_for_update_ms: Option<u32>,
+    /// Per-region defaults, in config order.
+    pub regions: Vec<RegionDefault>,
+}
+
+/// Defaults for some regions, e.g. everything granted outside the EEA.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionDefault {
+    /// ISO 3166-1 / 3166-2 codes such as `"AU"` or `"AU-NSW"`.
+    pub region: Vec<String>,
+    /// `(signal, granted)` pairs in `consent_mode::SIGNALS` order.
+    pub signals: Vec<(String, bool)>,
+}
+
+impl Config {
+    /// The built-in config: KloudStack's own Cookie Policy.
+    pub fn default_policy() -> Config {
+        Config {
+            revision: 1,
+            expires_after_days: 182,
+            categories: default_categories(),
+            cookie_domain: None,
+            signals_show_banner: false,
+            consent_mode: None,
+            receipt_url: None,
+            texts: Texts::default(),
+            lang: String::from("en-AU"),
+            dir: Dir::Ltr,
+            theme: ThemeMode::Auto,
+            layout: Layout::Bar,
+        }
+    }
+
+    /// The category with this id, if the config has one.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::default_policy()
+    }
+}
+
+#[cfg(test)]
+mod tests;

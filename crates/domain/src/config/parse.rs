@@ -1,0 +1,271 @@
+//! The config's keys, one declaration each: what a site may write, what it
+//! must look like, and where it goes in [`Config`].
+//!
+//! Every key is optional and a missing key keeps its default, so
+//! `{"revision": 2}` is a complete config. Unknown keys are ignored (a newer
+//! config may be served to an older widget), but a *known* key with a wrong
+//! value is an error rather than a silent default: a typo in a privacy
+//! setting should be loud.
+
+use super::field::{ConfigError, Field, Result};
+use super::texts::{Texts, TEXT_KEYS};
+use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode};
+use crate::category::{self, Category};
+use crate::consent_mode::SIGNALS;
+use crate::record::MAX_CATEGORIES;
+use crate::text::{cat, join, uint};
+use kloudconsent_json::{Json, Kind, Value};
+
+/// Parses a site config from its text (host side: this crate's own JSON
+/// reader; the wasm core hands [`parse_value`] what the browser's
+/// `JSON.parse` returned instead).
+pub fn parse(text: &str) -> Result<Config> {
+    let value = Json::parse(text)
+        .map_err(|e| ConfigError::whole(cat(&["config is not valid JSON: ", &e.to_string()])))?;
+    parse_value(value)
+}
+
+/// Reads a parsed config. Missing keys take the built-in default; the first
+/// invalid field found is the error.
+pub fn parse_value<V: Value>(value: V) -> Result<Config> {
+    if value.kind() != Kind::Object {
+        let got = value.kind().name();
+        return Err(ConfigError::whole(cat(&["config must be a JSON object, got ", got])));
+    }
+    let top = Field::root(value);
+    let mut c = Config::default_policy();
+    if let Some(f) = top.key("revision") {
+        c.revision = f.whole(0, u32::MAX)?;
+    }
+    if let Some(f) = top.key("expiresAfterDays") {
+        c.expires_after_days = f.whole(1, 3650)?;
+    }
+    if let Some(f) = top.key("categories") {
+        c.categories = categories(&f)?;
+    }
+    if let Some(f) = top.key("cookie") {
+        if let Some(domain) = f.object()?.key("domain") {
+            c.cookie_domain = Some(checked(&domain, is_cookie_domain, "a domain such as \".kloudstack.com.au\"")?);
+        }
+    }
+    if let Some(f) = top.key("signals") {
+        if let Some(show) = f.object()?.key("showBanner") {
+            c.signals_show_banner = show.boolean()?;
+        }
+    }
+    if let Some(f) = top.key("googleConsentMode") {
+        c.consent_mode = consent_mode(&f)?;
+    }
+    if let Some(f) = top.key("receiptUrl") {
+        c.receipt_url = Some(url(&f)?);
+    }
+    if let Some(f) = top.key("texts") {
+        texts(&mut c.texts, &f)?;
+    }
+    if let Some(f) = top.key("language") {
+        c.lang = checked(&f, is_language_tag, "a language tag such as \"en-AU\"")?;
+    }
+    if let Some(f) = top.key("dir") {
+        c.dir = f.one_of(&[("ltr", Dir::Ltr), ("rtl", Dir::Rtl)])?;
+    }
+    if let Some(f) = top.key("theme") {
+        c.theme = f.one_of(&[("auto", ThemeMode::Auto), ("light", ThemeMode::Light), ("dark", ThemeMode::Dark)])?;
+    }
+    if let Some(f) = top.key("layout") {
+        c.layout = f.one_of(&[("bar", Layout::Bar), ("box", Layout::Box)])?;
+    }
+    Ok(c)
+}
+
+/// A string that passes `valid`; `expected` describes a good one.
+fn checked<V: Value>(f: &Field<'_, V>, valid: fn(&str) -> bool, expected: &str) -> Result<String> {
+    let s = f.string()?;
+    if valid(&s) {
+        Ok(s)
+    } else {
+        Err(f.fail(cat(&["expected ", expected, ", got ", &f.shown()])))
+    }
+}
+
+/// A link the widget may put in an `href` or `fetch`.
+fn url<V: Value>(f: &Field<'_, V>) -> Result<String> {
+    checked(f, is_safe_url, "a link starting with https://, http:// or /")
+}
+
+/// Whether `s` is an absolute http(s) URL or a path on this site, with no
+/// spaces or control characters (which browsers strip, hiding the real
+/// scheme). Anything else (`javascript:`, `data:`) is refused, because a
+/// config may come from a URL an attacker can influence.
+pub fn is_safe_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let scheme_ok = (lower.starts_with("https://") && s.len() > 8)
+        || (lower.starts_with("http://") && s.len() > 7)
+        || s.starts_with('/');
+    scheme_ok && s.len() <= 2048 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+// ---- categories ------------------------------------------------------------
+
+fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
+    let count = f.len();
+    if count > MAX_CATEGORIES {
+        let max = uint(MAX_CATEGORIES as u64);
+        return Err(f.fail(cat(&["lists ", &uint(count as u64), " categories; at most ", &max, " are supported"])));
+    }
+    let list: Vec<Category> = f.each(|item| category(item))?;
+    if list.is_empty() {
+        return Err(f.fail("must list at least one category".into()));
+    }
+    for (i, c) in list.iter().enumerate() {
+        if let Some(first) = list[..i].iter().position(|o| o.id == c.id) {
+            let field = cat(&["categories[", &uint(i as u64), "].id"]);
+            let first = uint(first as u64);
+            let shown = kloudconsent_json::shown(&c.id);
+            let problem = cat(&["duplicate id ", &shown, ", already used by categories[", &first, "]"]);
+            return Err(ConfigError { field, problem });
+        }
+    }
+    Ok(list)
+}
+
+fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
+    f.object()?;
+    let id = f.required("id", "a string")?;
+    let id_expected = cat(&["1 to ", &uint(category::MAX_ID_LEN as u64), " letters, digits, `_` or `-`"]);
+    let id = checked(&id, category::is_valid_id, &id_expected)?;
+    let label = f.required("label", "a string")?.text()?;
+    let mut c = Category {
+        id,
+        label,
+        description: String::new(),
+        required: false,
+        providers: Vec::new(),
+        cookies: Vec::new(),
+    };
+    if let Some(d) = f.key("description") {
+        c.description = d.string()?;
+    }
+    if let Some(r) = f.key("required") {
+        c.required = r.boolean()?;
+    }
+    if let Some(p) = f.key("providers") {
+        c.providers = p.each(|item| item.string())?;
+    }
+    if let Some(k) = f.key("cookies") {
+        c.cookies = k.strings(is_cookie_pattern, "a cookie name, optionally ending in `*` for a prefix")?;
+    }
+    Ok(c)
+}
+
+/// A cookie name, or a prefix ending in `*`. A bare `*` is refused: it would
+/// mean "delete every cookie", the consent cookie included.
+fn is_cookie_pattern(s: &str) -> bool {
+    let name = s.strip_suffix('*').unwrap_or(s);
+    !name.is_empty() && name.len() <= 200 && name.bytes().all(is_cookie_name_byte)
+}
+
+/// RFC 6265 cookie-name (token) characters.
+fn is_cookie_name_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b)
+}
+
+/// A host name of `[A-Za-z0-9-]` labels, optionally starting with a dot.
+fn is_cookie_domain(s: &str) -> bool {
+    let host = s.strip_prefix('.').unwrap_or(s);
+    !host.is_empty()
+        && host.len() <= 253
+        && host
+            .split('.')
+            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
+// ---- Google Consent Mode ---------------------------------------------------
+
+/// The largest accepted `wait_for_update`: a minute is already far longer
+/// than any tag should wait.
+pub const MAX_WAIT_FOR_UPDATE_MS: u32 = 60_000;
+
+fn consent_mode<V: Value>(f: &Field<'_, V>) -> Result<Option<ConsentModeConfig>> {
+    if let Ok(on) = f.boolean() {
+        return Ok(on.then(ConsentModeConfig::default));
+    }
+    if f.object().is_err() {
+        return Err(f.wrong("true, false or an object"));
+    }
+    let mut cm = ConsentModeConfig::default();
+    if let Some(w) = f.key("wait_for_update") {
+        cm.wait_for_update_ms = Some(w.whole(0, MAX_WAIT_FOR_UPDATE_MS)?);
+    }
+    if let Some(r) = f.key("regions") {
+        cm.regions = r.each(|item| region(item))?;
+    }
+    Ok(Some(cm))
+}
+
+fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
+    f.object()?;
+    let codes = f.required("region", "an array of region codes")?;
+    let region = codes.strings(is_region_code, "an ISO 3166 region code such as \"AU\" or \"AU-NSW\"")?;
+    if region.is_empty() {
+        return Err(codes.fail("must list at least one region code".into()));
+    }
+    for key in f.keys() {
+        if key != "region" && !SIGNALS.contains(&key.as_str()) {
+            let problem = cat(&["not a Consent Mode signal; expected one of ", &join(&SIGNALS, ", ")]);
+            if let Some(bad) = f.key(&key) {
+                return Err(bad.fail(problem));
+            }
+        }
+    }
+    let mut signals = Vec::new();
+    for signal in SIGNALS {
+        if let Some(value) = f.key(signal) {
+            let granted = value.one_of(&[("granted", true), ("denied", false)])?;
+            signals.push((signal.to_owned(), granted));
+        }
+    }
+    Ok(RegionDefault { region, signals })
+}
+
+/// An ISO 3166-1 alpha-2 code, optionally with a 3166-2 subdivision:
+/// `AU`, `AU-NSW`, `US-CA`.
+fn is_region_code(s: &str) -> bool {
+    let (country, subdivision) = match s.split_once('-') {
+        Some((c, sub)) => (c, Some(sub)),
+        None => (s, None),
+    };
+    let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
+    let sub_ok = subdivision.is_none_or(|sub| {
+        (1..=3).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
+    country_ok && sub_ok
+}
+
+// ---- texts and language ----------------------------------------------------
+
+fn texts<V: Value>(texts: &mut Texts, f: &Field<'_, V>) -> Result<()> {
+    f.object()?;
+    for key in TEXT_KEYS {
+        let Some(value) = f.key(key) else { continue };
+        let text = match key {
+            "cookiePolicyUrl" | "privacyPolicyUrl" => url(&value)?,
+            // Body texts may be left empty on purpose; labels and titles may
+            // not, because they are the accessible names of controls.
+            "bannerBody" | "prefsBody" => value.string()?,
+            _ => value.text()?,
+        };
+        if let Some(slot) = texts.field_mut(key) {
+            *slot = text;
+        }
+    }
+    Ok(())
+}
+
+/// A BCP 47-like tag: `en`, `en-AU`, `zh-Hant-TW`.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    primary_ok && s.len() <= 35 && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}

@@ -1,0 +1,157 @@
+//! Every visible string of the widget, its built-in (KloudStack, en-AU)
+//! wording, and the config keys that override each one.
+
+/// Every visible string of the widget (plain text; rendered as text, never
+/// as markup). Config keys are the camelCase forms of these names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Texts {
+    pub banner_title: String,
+    pub banner_body: String,
+    pub accept_all: String,
+    pub reject_all: String,
+    pub manage: String,
+    pub prefs_title: String,
+    pub prefs_body: String,
+    pub save: String,
+    pub close: String,
+    pub always_on: String,
+    pub providers_label: String,
+    pub cookie_policy_label: String,
+    pub cookie_policy_url: String,
+    pub privacy_policy_label: String,
+    pub privacy_policy_url: String,
+    /// Placeholder text for a blocked embed; `{category}` becomes the
+    /// category's label (see [`Texts::placeholder`]).
+    pub placeholder_body: String,
+    pub allow_once: String,
+    pub allow_always: String,
+    pub consent_id_label: String,
+    pub consent_date_label: String,
+    /// Shown while the preference tool's module loads.
+    pub loading: String,
+    /// Shown when the preference tool's module could not be loaded.
+    pub tool_failed: String,
+}
+
+impl Default for Texts {
+    /// KloudStack's own wording (en-AU).
+    fn default() -> Texts {
+        let s = |t: &str| t.to_owned();
+        Texts {
+            banner_title: s("We value your privacy"),
+            banner_body: s(
+                "KloudStack uses cookies to keep the platform secure and working, \
+                 and\u{2014}with your permission\u{2014}to understand how it is used and to \
+                 improve our marketing. You can change your choice at any time via Manage \
+                 Cookie Preferences.",
+            ),
+            accept_all: s("Accept all"),
+            reject_all: s("Reject all"),
+            manage: s("Manage preferences"),
+            prefs_title: s("Cookie preferences"),
+            prefs_body: s(
+                "Choose which cookies KloudStack may use. Strictly necessary and \
+                 security cookies are always on, because the platform cannot run safely \
+                 without them. Your choice applies to this browser and you can change it \
+                 at any time.",
+            ),
+            save: s("Save preferences"),
+            close: s("Close"),
+            always_on: s("Always on"),
+            providers_label: s("Providers"),
+            cookie_policy_label: s("Cookie Policy"),
+            cookie_policy_url: s("https://kloudstack.com.au/cookie-policy/"),
+            privacy_policy_label: s("Privacy Policy"),
+            privacy_policy_url: s("https://kloudstack.com.au/privacy-policy/"),
+            placeholder_body: s("This content is blocked until you allow {category} cookies."),
+            allow_once: s("Allow once"),
+            allow_always: s("Allow always"),
+            consent_id_label: s("Your consent ID"),
+            consent_date_label: s("Decided on"),
+            loading: s("Loading your cookie preferences\u{2026}"),
+            tool_failed: s(
+                "The cookie preference tool could not be loaded. You can still accept or \
+                 reject all cookies, or try again later.",
+            ),
+        }
+    }
+}
+
+impl Texts {
+    /// The placeholder text for an embed gated on a category with this label.
+    pub fn placeholder(&self, category_label: &str) -> String {
+        fill(&self.placeholder_body, category_label)
+    }
+}
+
+/// `body.replace("{category}", label)`, without std's substring searcher
+/// (~0.8 KB of wasm for this one use): every `{` is checked for the name.
+pub(crate) fn fill(body: &str, label: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(after) = rest.strip_prefix("{category}") {
+            out.push_str(label);
+            rest = after;
+        } else {
+            out.push('{');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Pairs each config key of the `texts` object with its [`Texts`] field, once,
+/// so the key list, the reader and the writer cannot drift apart.
+macro_rules! text_keys {
+    ($($key:literal => $field:ident),* $(,)?) => {
+        /// The config keys of [`Texts`] (inside `"texts": {...}`), in struct order.
+        pub const TEXT_KEYS: [&str; 22] = [$($key),*];
+
+        impl Texts {
+            /// The text stored under a config key of [`TEXT_KEYS`].
+            pub fn get(&self, key: &str) -> Option<&str> {
+                match key {
+                    $($key => Some(&self.$field),)*
+                    _ => None,
+                }
+            }
+
+            /// The field behind a config key of [`TEXT_KEYS`].
+            pub(crate) fn field_mut(&mut self, key: &str) -> Option<&mut String> {
+                match key {
+                    $($key => Some(&mut self.$field),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+text_keys! {
+    "bannerTitle" => banner_title,
+    "bannerBody" => banner_body,
+    "acceptAll" => accept_all,
+    "rejectAll" => reject_all,
+    "manage" => manage,
+    "prefsTitle" => prefs_title,
+    "prefsBody" => prefs_body,
+    "save" => save,
+    "close" => close,
+    "alwaysOn" => always_on,
+    "providersLabel" => providers_label,
+    "cookiePolicyLabel" => cookie_policy_label,
+    "cookiePolicyUrl" => cookie_policy_url,
+    "privacyPolicyLabel" => privacy_policy_label,
+    "privacyPolicyUrl" => privacy_policy_url,
+    "placeholderBody" => placeholder_body,
+    "allowOnce" => allow_once,
+    "allowAlways" => allow_always,
+    "consentIdLabel" => consent_id_label,
+    "consentDateLabel" => consent_date_label,
+    "loading" => loading,
+    "toolFailed" => tool_failed,
+}

@@ -1,0 +1,224 @@
+//! Google Consent Mode v2: the JSON objects for `gtag('consent', ...)` and the
+//! `dataLayer` event (contract section 7).
+//!
+//! The browser layer only calls `gtag` with what these functions return, so
+//! the mapping from our categories to Google's signals lives, and is tested,
+//! in one place.
+
+use super::config::{Config, ConsentModeConfig};
+use super::decision::Consent;
+use kloudconsent_json::{self as json, ObjectWriter};
+
+/// The seven Consent Mode v2 signals, in the order we write them.
+pub const SIGNALS: [&str; 7] = [
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+];
+
+/// The category whose grant decides a signal (contract section 7).
+pub fn category_for(signal: &str) -> Option<&'static str> {
+    match signal {
+        "ad_storage" | "ad_user_data" | "ad_personalization" => Some("marketing"),
+        "analytics_storage" => Some("analytics"),
+        "functionality_storage" | "personalization_storage" => Some("functionality"),
+        "security_storage" => Some("security"),
+        _ => None,
+    }
+}
+
+/// The signals a category decides (empty for categories Google has no signal for).
+pub fn signals_for(category: &str) -> Vec<&'static str> {
+    SIGNALS
+        .iter()
+        .copied()
+        .filter(|s| category_for(s) == Some(category))
+        .collect()
+}
+
+fn state(granted: bool) -> &'static str {
+    if granted {
+        "granted"
+    } else {
+        "denied"
+    }
+}
+
+/// The object for `gtag('consent', 'default', ...)`, sent before any tag runs:
+/// everything denied except `security_storage`, which covers cookies the site
+/// needs to stay safe and so never waits for consent.
+pub fn default_json(cfg: &ConsentModeConfig) -> String {
+    let mut w = ObjectWriter::new();
+    for signal in SIGNALS {
+        w.str(signal, state(signal == "security_storage"));
+    }
+    if let Some(ms) = cfg.wait_for_update_ms {
+        w.num("wait_for_update", ms);
+    }
+    w.finish()
+}
+
+/// One `gtag('consent', 'default', ...)` object per configured region, each
+/// carrying its `"region"` list and the signals the config sets for it.
+pub fn region_defaults_json(cfg: &ConsentModeConfig) -> Vec<String> {
+    cfg.regions
+        .iter()
+        .map(|r| {
+            let mut w = ObjectWriter::new();
+            for (signal, granted) in &r.signals {
+                w.str(signal, state(*granted));
+            }
+            w.raw("region", &json::string_array(&r.region));
+            w.finish()
+        })
+        .collect()
+}
+
+/// The object for `gtag('consent', 'update', ...)` from the consent in force:
+/// a signal is granted exactly when its category exists in the config and is
+/// granted. Undecided and signal states thus grant only what required
+/// categories map to (security, by default).
+pub fn update_json(c: &Consent, config: &Config) -> String {
+    let mut w = ObjectWriter::new();
+    for signal in SIGNALS {
+        let granted = category_for(signal).is_some_and(|cat| c.granted(cat, config));
+        w.str(signal, state(granted));
+    }
+    w.finish()
+}
+
+/// The `dataLayer.push` object, so tag managers can trigger on our decision:
+/// `{"event":"kloudconsent_update","kloudconsent":{..grants..},"kloudconsentMethod":..}`.
+/// The method is `null` while undecided.
+pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
+    let mut w = ObjectWriter::new();
+    w.str("event", "kloudconsent_update");
+    w.raw("kloudconsent", &c.grants(config).to_json());
+    match c {
+        Consent::Undecided => w.null("kloudconsentMethod"),
+        Consent::Signal => w.str("kloudconsentMethod", "signal"),
+        Consent::Stored(r) => w.str("kloudconsentMethod", r.method.as_str()),
+    };
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{cfg, stored};
+    use crate::config::{self, RegionDefault};
+    use crate::decision::{decide, Choice};
+
+
+    #[test]
+    fn mapping() {
+        assert_eq!(
+            signals_for("marketing"),
+            ["ad_storage", "ad_user_data", "ad_personalization"]
+        );
+        assert_eq!(signals_for("analytics"), ["analytics_storage"]);
+        assert_eq!(
+            signals_for("functionality"),
+            ["functionality_storage", "personalization_storage"]
+        );
+        assert_eq!(signals_for("security"), ["security_storage"]);
+        assert!(signals_for("necessary").is_empty());
+        assert!(SIGNALS.iter().all(|s| category_for(s).is_some()));
+        assert_eq!(category_for("nope"), None);
+    }
+
+    #[test]
+    fn defaults() {
+        let plain = r#"{"ad_storage":"denied","ad_user_data":"denied","ad_personalization":"denied","analytics_storage":"denied","functionality_storage":"denied","personalization_storage":"denied","security_storage":"granted"}"#;
+        assert_eq!(default_json(&ConsentModeConfig::default()), plain);
+        let waiting = ConsentModeConfig {
+            wait_for_update_ms: Some(500),
+            regions: vec![],
+        };
+        assert_eq!(
+            default_json(&waiting),
+            plain.replace("}", r#","wait_for_update":500}"#)
+        );
+    }
+
+    #[test]
+    fn region_defaults() {
+        let cfg = ConsentModeConfig {
+            wait_for_update_ms: None,
+            regions: vec![RegionDefault {
+                region: vec!["AU-NSW".into(), "NZ".into()],
+                signals: vec![
+                    ("ad_storage".into(), true),
+                    ("analytics_storage".into(), false),
+                ],
+            }],
+        };
+        assert_eq!(
+            region_defaults_json(&cfg),
+            [r#"{"ad_storage":"granted","analytics_storage":"denied","region":["AU-NSW","NZ"]}"#]
+        );
+        assert!(region_defaults_json(&ConsentModeConfig::default()).is_empty());
+        let parsed = config::parse(
+            r#"{"googleConsentMode":{"regions":[{"region":["AU"],"security_storage":"denied"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            region_defaults_json(&parsed.consent_mode.unwrap()),
+            [r#"{"security_storage":"denied","region":["AU"]}"#]
+        );
+    }
+
+    #[test]
+    fn updates() {
+        let c = cfg();
+        let denied = r#"{"ad_storage":"denied","ad_user_data":"denied","ad_personalization":"denied","analytics_storage":"denied","functionality_storage":"denied","personalization_storage":"denied","security_storage":"granted"}"#;
+        assert_eq!(update_json(&Consent::Undecided, &c), denied);
+        assert_eq!(update_json(&Consent::Signal, &c), denied);
+        assert_eq!(update_json(&stored(Choice::RejectAll), &c), denied);
+        assert_eq!(
+            update_json(&stored(Choice::AcceptAll), &c),
+            denied.replace("denied", "granted")
+        );
+        let analytics_only = stored(Choice::Set([("analytics", true)].into()));
+        assert_eq!(
+            update_json(&analytics_only, &c),
+            denied.replace(
+                r#""analytics_storage":"denied""#,
+                r#""analytics_storage":"granted""#
+            )
+        );
+    }
+
+    #[test]
+    fn update_for_a_config_without_the_mapped_categories() {
+        let c = config::parse(r#"{"categories":[{"id":"necessary","label":"N","required":true},{"id":"analytics","label":"A"}]}"#).unwrap();
+        let all = Consent::Stored(decide(
+            Choice::AcceptAll,
+            &Consent::Undecided,
+            &c,
+            0,
+            "AAAAAAAAAAAA".into(),
+        ));
+        assert_eq!(
+            update_json(&all, &c),
+            r#"{"ad_storage":"denied","ad_user_data":"denied","ad_personalization":"denied","analytics_storage":"granted","functionality_storage":"denied","personalization_storage":"denied","security_storage":"denied"}"#
+        );
+    }
+
+    #[test]
+    fn datalayer_events() {
+        let c = cfg();
+        assert_eq!(
+            datalayer_event_json(&stored(Choice::AcceptAll), &c),
+            r#"{"event":"kloudconsent_update","kloudconsent":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"kloudconsentMethod":"accept-all"}"#
+        );
+        assert!(datalayer_event_json(&Consent::Signal, &c)
+            .ends_with(r#""kloudconsentMethod":"signal"}"#));
+        assert!(datalayer_event_json(&Consent::Undecided, &c)
+            .ends_with(r#""kloudconsentMethod":null}"#));
+    }
+}

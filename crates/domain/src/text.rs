@@ -1,0 +1,92 @@
+//! Building strings without `format!`.
+//!
+//! Every `format!` ships Rust's formatting machinery (`core::fmt`: the
+//! `Formatter`, padding, the `Display` impls it reaches) into the wasm that
+//! every page loads, a few kilobytes for what is, here, always "glue these
+//! pieces together". So messages and values are built with [`cat`] and
+//! [`uint`] instead; a size ratchet in the test command keeps it that way.
+
+/// The pieces joined, like `concat` on a slice, sized once.
+pub fn cat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        out.push_str(p);
+    }
+    out
+}
+
+/// `n` in decimal.
+pub fn uint(n: u64) -> String {
+    let mut place = 1;
+    while n / place >= 10 {
+        place *= 10;
+    }
+    let mut out = String::new();
+    while place > 0 {
+        out.push(char::from(b'0' + (n / place % 10) as u8));
+        place /= 10;
+    }
+    out
+}
+
+/// `n` in decimal, with a `-` when negative.
+pub fn int(n: i64) -> String {
+    let digits = uint(n.unsigned_abs());
+    if n < 0 {
+        cat(&["-", &digits])
+    } else {
+        digits
+    }
+}
+
+/// `items` joined with `sep`, like `[S]::join`. One small loop instead of
+/// std's `join`, whose generic body would be instantiated once for `String`
+/// items and once for `&str` items.
+pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_ref());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn cat_concatenates() {
+        assert_eq!(cat(&[]), "");
+        assert_eq!(cat(&["a", "", "bc"]), "abc");
+    }
+
+    #[test]
+    fn join_matches_std_join() {
+        let strs: [&[&str]; 4] = [&[], &["a"], &["a", "b"], &["", "x", ""]];
+        for items in strs {
+            assert_eq!(join(items, "`, `"), items.join("`, `"));
+            let owned: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+            assert_eq!(join(&owned, "."), owned.join("."));
+        }
+    }
+
+    #[test]
+    fn numbers_at_the_edges() {
+        assert_eq!(uint(0), "0");
+        assert_eq!(uint(u64::MAX), u64::MAX.to_string());
+        assert_eq!(int(i64::MIN), i64::MIN.to_string());
+        assert_eq!(int(-1), "-1");
+    }
+
+    proptest! {
+        #[test]
+        fn uint_and_int_match_display(n: u64, i: i64) {
+            prop_assert_eq!(uint(n), n.to_string());
+            prop_assert_eq!(int(i), i.to_string());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The preference tool: a modal dialog listing every category with its
+//! label, description, providers and switch. Switch changes are a draft
+//! until Save; closing without saving changes nothing.
+
+use crate::category::Category;
+use crate::draft::{Action, Draft};
+use crate::focus;
+use kloudconsent_domain::tool_model::{ToolModel, ToolReceipt, ToolTexts};
+use kloudconsent_domain::Choice;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PreferencesProps {
+    pub model: Rc<ToolModel>,
+    /// Accept all, Reject all, or Save (`Choice::Set`, every category).
+    pub on_choose: Callback<Choice>,
+    /// The close control or Escape.
+    pub on_close: Callback<()>,
+}
+
+/// The draft as Yew state: [`Draft::apply`] is the reducer.
+struct DraftState(Draft);
+
+impl Reducible for DraftState {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let next = self.0.clone().apply(action);
+        // Same pointer when nothing changed: no re-render.
+        if next == self.0 {
+            self
+        } else {
+            Rc::new(DraftState(next))
+        }
+    }
+}
+
+#[component]
+pub fn Preferences(props: &PreferencesProps) -> Html {
+    let draft = use_reducer(|| DraftState(Draft::of(&props.model)));
+    {
+        // A new model from the core replaces whatever the visitor had not
+        // saved (runs before the browser paints; a no-op on the first one).
+        let draft = draft.clone();
+        use_effect_with(props.model.clone(), move |model| {
+            draft.dispatch(Action::Reset(Draft::of(model)))
+        });
+    }
+    let dialog = use_node_ref();
+    {
+        // Focus moves into the dialog when it opens.
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let (model, t) = (&props.model, &props.model.texts);
+    let onkeydown = {
+        let (dialog, on_close) = (dialog.clone(), props.on_close.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                on_close.emit(());
+            } else if let Some(container) = dialog.cast::<web_sys::Element>() {
+                let active = container
+                    .get_root_node()
+                    .dyn_into::<web_sys::ShadowRoot>()
+                    .ok()
+                    .and_then(|r| r.active_element());
+                focus::trap_tab(&e, &container, active);
+            }
+        })
+    };
+    let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice.clone());
+    let on_save = {
+        let (draft, on_choose) = (draft.clone(), props.on_choose.clone());
+        Callback::from(move |_: MouseEvent| on_choose.emit(draft.0.choice()))
+    };
+    let ontoggle = draft
+        .dispatcher()
+        .to_callback()
+        .reform(|(id, on)| Action::Toggle(id, on));
+    let categories = model.categories.iter().map(|c| {
+        html! {
+            <Category key={c.id.clone()} category={c.clone()} on={draft.0.is_on(&c.id)}
+                      always_on={t.always_on.clone()} providers_label={t.providers_label.clone()}
+                      ontoggle={ontoggle.clone()} />
+        }
+    });
+    html! {
+        <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()}>
+            <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
+                 aria-describedby="kc-prefs-body" tabindex="-1" ref={dialog} {onkeydown}>
+                <header class="kc-dialog-head">
+                    <h2 id="kc-prefs-title" class="kc-title">{ &t.prefs_title }</h2>
+                    <button type="button" class="kc-close" aria-label={t.close.clone()}
+                            onclick={props.on_close.reform(|_: MouseEvent| ())}>
+                        // Drawn, not a "×" glyph: the same in every font.
+                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                            <path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />
+                        </svg>
+                    </button>
+                </header>
+                <div class="kc-dialog-scroll">
+                    { intro(t) }
+                    <ul class="kc-cats">{ for categories }</ul>
+                    { model.receipt.as_ref().map(|r| receipt(t, r)) }
+                </div>
+                <footer class="kc-actions kc-dialog-foot">
+                    <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::AcceptAll)}>{ &t.accept_all }</button>
+                    <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::RejectAll)}>{ &t.reject_all }</button>
+                    <button type="button" class="kc-btn kc-secondary" onclick={on_save}>{ &t.save }</button>
+                </footer>
+            </div>
+        </div>
+    }
+}
+
+/// The dialog's description: the intro text and the two policy links.
+fn intro(t: &ToolTexts) -> Html {
+    html! {
+        <p id="kc-prefs-body" class="kc-body">
+            { &t.prefs_body }{ " " }
+            <a href={t.cookie_policy_url.clone()}>{ &t.cookie_policy_label }</a>
+            { " · " }
+            <a href={t.privacy_policy_url.clone()}>{ &t.privacy_policy_label }</a>
+        </p>
+    }
+}
+
+/// The stored decision's id and date, for a visitor to quote.
+fn receipt(t: &ToolTexts, r: &ToolReceipt) -> Html {
+    let date = r.decided_at.get(..10).unwrap_or(&r.decided_at);
+    html! {
+        <p class="kc-receipt">
+            { &t.consent_id_label }{ ": " }<code>{ &r.id }</code>{ " · " }
+            { &t.consent_date_label }{ ": " }<time datetime={r.decided_at.clone()}>{ date.to_owned() }</time>
+        </p>
+    }
+}
+
+/// A press on the backdrop must not pull focus out of the dialog (to the
+/// body, where Tab and Escape no longer reach it). Yew delegates events, so
+/// `current_target` is not the overlay: the target's `class` attribute tells
+/// (not `className`, an object on the close icon's SVG).
+fn keep_focus() -> Callback<MouseEvent> {
+    Callback::from(|e: MouseEvent| {
+        let on_backdrop = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|t| t.get_attribute("class").as_deref() == Some("kc-overlay"));
+        if on_backdrop {
+            e.prevent_default();
+        }
+    })
+}

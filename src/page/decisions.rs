@@ -1,0 +1,179 @@
+//! Changing the decision, and every effect of a change: both stores, the
+//! receipt, Consent Mode, the page's events, gated scripts and embeds,
+//! revoked cookies, and the open tool.
+
+use super::Page;
+use crate::browser::storage::{self, Store};
+use crate::browser::{clock, console, cookie, dom, embeds, events, gtag, json, receipt, scripts};
+use kloudconsent_domain::screen::Event;
+use kloudconsent_domain::text::cat;
+use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
+
+impl Page {
+    /// Reads both stores and decides what is in force (and so what shows).
+    pub fn load(&self) {
+        let consent = self.load_stored();
+        let ask = self.asks(&consent);
+        *self.consent.borrow_mut() = consent;
+        self.on(Event::Booted { ask });
+    }
+
+    /// Tells Consent Mode what is known, fires `ready` (and `consent` when
+    /// decided) and releases what is allowed.
+    pub fn start(&self) {
+        let at_boot = self.consent();
+        // Undecided: the defaults already say everything optional is denied.
+        if at_boot != Consent::Undecided {
+            gtag::announce(&at_boot, &self.config);
+        }
+        events::dispatch("ready", &decision::state_json(&at_boot, &self.config, None));
+        // A ready listener may already have decided through the API (which
+        // fired change/consent itself for a first decision): from here on only
+        // what is in force now counts, never the value from before the event.
+        let now = self.consent();
+        if at_boot.is_decided() && now.is_decided() {
+            events::dispatch("consent", &decision::state_json(&now, &self.config, None));
+        }
+        let now = self.consent();
+        scripts::release(&now, &self.config);
+        embeds::update(&now, &self.config, &[]);
+    }
+
+    fn load_stored(&self) -> Consent {
+        // localStorage holds JSON: the browser parses it (no parser ships).
+        let local = self.local.read().into_iter().next().map(|text| {
+            record::too_large(&text)?;
+            let value = json::parse(&text).map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
+            record::decode_json_value(value)
+        });
+        let cookies = self.cookie.read();
+        let cookie_refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
+        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms());
+        for problem in &loaded.problems {
+            console::warn(&cat(&["ignored a stored decision: ", problem]));
+        }
+        if let Some(record) = &loaded.record {
+            if loaded.rewrite_local {
+                self.write_local(record);
+            }
+            if loaded.rewrite_cookie {
+                self.write_cookie(record);
+            }
+        }
+        decision::resolve(loaded.record, self.signals)
+    }
+
+    /// A visitor's or the page's decision.
+    pub fn choose(&self, choice: Choice) {
+        let before = self.consent();
+        let id = match &before {
+            // One visitor keeps one consent id across changes of mind.
+            Consent::Stored(record) => record.id.clone(),
+            _ => record::consent_id(&clock::random_bytes()),
+        };
+        let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
+        self.write_local(&record);
+        self.write_cookie(&record);
+        if let Some(url) = &self.config.receipt_url {
+            receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
+        }
+        self.apply(before, Consent::Stored(record));
+        // Unless a listener reset it meanwhile (and so asked for the banner).
+        if self.consent().is_decided() {
+            self.on(Event::Decided);
+        }
+    }
+
+    /// `kloudconsent.reset()`: forget the decision and ask again.
+    pub fn reset(&self) {
+        let before = self.consent();
+        self.local.clear();
+        self.cookie.clear();
+        let after = decision::resolve(None, self.signals);
+        self.apply(before, after);
+        self.on(Event::Reset);
+    }
+
+    /// Another tab changed the stored decision: adopt it here.
+    pub fn sync_from_storage(&self) {
+        let before = self.consent();
+        let after = self.load_stored();
+        if same_decision(&before, &after) {
+            return;
+        }
+        let (decided, ask) = (after.is_decided(), self.asks(&after));
+        self.apply(before, after);
+        self.on(Event::StoredChanged { decided, ask });
+    }
+
+    /// Installs `after` and performs every effect of the change.
+    ///
+    /// Page listeners run inside `dispatch` and may decide again through the
+    /// API (re-entrantly). So after each event the consent in force is read
+    /// afresh: scripts are released, and cookies deleted, for what holds now,
+    /// never for the `after` a listener has already replaced.
+    fn apply(&self, before: Consent, after: Consent) {
+        *self.consent.borrow_mut() = after.clone();
+        // First, so that whatever the page or a released script does next
+        // already runs under the new consent.
+        gtag::announce(&after, &self.config);
+        if after.is_decided() {
+            let changed = decision::changed(&before, &after, &self.config);
+            let detail = decision::state_json(&after, &self.config, Some(&changed));
+            events::dispatch("change", &detail);
+            let now = self.consent();
+            if !before.is_decided() && now.is_decided() {
+                events::dispatch("consent", &decision::state_json(&now, &self.config, None));
+            }
+        }
+        // A listener may have decided again during the events: act on what
+        // is in force now, never on the value from before them.
+        let now = self.consent();
+        let revoked = decision::revoked(&before, &now, &self.config);
+        self.delete_revoked_cookies(&revoked);
+        scripts::release(&now, &self.config);
+        embeds::update(&now, &self.config, &revoked);
+        self.update_tool();
+    }
+
+    fn delete_revoked_cookies(&self, revoked: &[String]) {
+        if revoked.is_empty() {
+            return;
+        }
+        let present: Vec<String> = cookie::all().into_iter().map(|(name, _)| name).collect();
+        for name in decision::cookies_to_delete(revoked, &self.config, &present) {
+            cookie::expire_everywhere(&name, self.config.cookie_domain.as_deref());
+        }
+    }
+
+    fn write_local(&self, record: &ConsentRecord) {
+        if let Err(e) = self.local.write(&record::encode_json(record), max_age(record)) {
+            console::warn(&cat(&["could not write localStorage (", &e, "); the cookie keeps the decision."]));
+        }
+    }
+
+    fn write_cookie(&self, record: &ConsentRecord) {
+        if let Err(e) = self.cookie.write(&record::encode_cookie(record), max_age(record)) {
+            console::warn(&cat(&["could not write the cookie (", &e, "); localStorage keeps the decision."]));
+        }
+    }
+}
+
+/// Seconds from now until the record expires. Saturating: the clock is the
+/// page's `Date.now`, which a page can replace with anything.
+fn max_age(record: &ConsentRecord) -> i64 {
+    (record.expires_at_ms.saturating_sub(clock::now_ms()) / 1000).max(0)
+}
+
+fn same_decision(a: &Consent, b: &Consent) -> bool {
+    match (a, b) {
+        (Consent::Stored(x), Consent::Stored(y)) => record::encode_json(x) == record::encode_json(y),
+        (Consent::Stored(_), _) | (_, Consent::Stored(_)) => false,
+        _ => true,
+    }
+}
+
+/// Local storage of the key in another tab changed (the `storage` event).
+pub fn is_our_key(key: Option<String>) -> bool {
+    key.is_none_or(|k| k == storage::KEY)
+}

@@ -1,0 +1,213 @@
+//! What is shown and where focus goes: feeds `domain::screen` its events and
+//! performs each step (draw the banner and dialogs, mount the preference
+//! tool, move focus, make the page inert behind a dialog).
+
+use super::Page;
+use crate::browser::{console, dom};
+use crate::tool;
+use crate::ui::{focus, Action, Ui};
+use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
+use kloudconsent_domain::tool_model::model_json;
+use kloudconsent_domain::text::cat;
+use kloudconsent_domain::Choice;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
+
+impl Page {
+    /// Applies a screen event and performs its step.
+    pub fn on(&self, event: Event) {
+        let mut screen = self.screen.get();
+        let step = screen.on(event);
+        self.screen.set(screen);
+        if step.load_tool {
+            self.load_tool();
+        }
+        self.draw(step.focus);
+    }
+
+    /// Draws the current scene (also the fail-closed first draw at boot).
+    pub fn draw(&self, focus: Focus) {
+        let scene = self.screen.get().scene();
+        if !self.ensure_ui(scene) {
+            return;
+        }
+        let first_banner = {
+            let mut ui = self.ui.borrow_mut();
+            let Some(ui) = ui.as_mut() else { return };
+            let had_banner = ui.has_banner();
+            ui.show_banner(scene.banner, &self.config);
+            // Nothing modal any more: the page stops being inert first, or
+            // focus could not go back to an element of it.
+            if scene.dialog.is_none() {
+                ui.set_modal(false);
+            }
+            // Focus leaves a closing dialog while it is still in the page,
+            // so it never sits on a removed node.
+            match focus {
+                Focus::Opener => {
+                    let opener = self.opener.borrow_mut().take();
+                    if !opener.is_some_and(|o| focus::focus_if_connected(&o)) {
+                        focus::focus_page(&ui.shadow);
+                    }
+                }
+                Focus::BannerManage => ui.focus_manage(),
+                Focus::Page => focus::focus_page(&ui.shadow),
+                Focus::Stay | Focus::Dialog => {}
+            }
+            let shell = scene.dialog.filter(|d| *d != DialogState::Tool);
+            ui.show_shell(shell, &self.config.texts);
+            !had_banner && ui.has_banner()
+        };
+        // Outside the UI borrow: the tool's code runs in here. If it failed
+        // to mount, that failure has already been drawn over this step.
+        let screen = self.screen.get();
+        self.show_tool(scene.dialog == Some(DialogState::Tool));
+        if self.screen.get() != screen {
+            return;
+        }
+        if let Some(ui) = self.ui.borrow_mut().as_mut() {
+            ui.set_modal(scene.dialog.is_some());
+            if focus == Focus::Dialog {
+                ui.focus_dialog();
+            }
+        }
+        if first_banner {
+            self.prefetch_when_idle();
+        }
+    }
+
+    /// Builds the UI the first time there is something to show; says
+    /// whether there is a UI to draw into.
+    fn ensure_ui(&self, scene: Scene) -> bool {
+        if self.ui.borrow().is_some() {
+            return true;
+        }
+        if scene.banner.is_none() && scene.dialog.is_none() {
+            return false;
+        }
+        let on_action = self.callback(|page: &Page, action: Action| page.on_action(action));
+        let ui = Ui::create(&self.config, on_action);
+        let built = ui.is_some();
+        *self.ui.borrow_mut() = ui;
+        built
+    }
+
+    /// A control of the core's own UI.
+    fn on_action(&self, action: Action) {
+        match action {
+            Action::Accept => self.choose(Choice::AcceptAll),
+            Action::Reject => self.choose(Choice::RejectAll),
+            Action::Manage => self.on(Event::Open(Opener::Banner)),
+            Action::Close => self.close_tool(),
+            // Focus reaching the Manage button can come from our own
+            // `focus()` call in the middle of drawing: fetch after it.
+            Action::Intent => {
+                let prefetch = self.callback(|page: &Page, _: ()| page.on(Event::Prefetch));
+                dom::queue_microtask(move || prefetch(()));
+            }
+        }
+    }
+
+    /// Opens the preference tool for `opener` (a page element), or for
+    /// whatever has focus now when `None` (`kloudconsent.show()` from a
+    /// page button's handler).
+    pub fn open_tool(&self, opener: Option<HtmlElement>) {
+        let opener = opener.or_else(focus::deep_active_element);
+        let in_widget = |el: &HtmlElement| {
+            self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el))
+        };
+        let who = match opener {
+            Some(el) if in_widget(&el) => Opener::Banner,
+            Some(el) if el.tag_name() != "BODY" => {
+                *self.opener.borrow_mut() = Some(el);
+                Opener::Page
+            }
+            _ => Opener::Nobody,
+        };
+        self.on(Event::Open(who));
+    }
+
+    /// Closes the tool (or the core's loading/failure dialog) without deciding.
+    pub fn close_tool(&self) {
+        let decided = self.consent().is_decided();
+        self.on(Event::Close { decided });
+    }
+
+    /// `kloudconsent.hide()`.
+    pub fn hide(&self) {
+        self.on(Event::Hide);
+    }
+
+    /// Mounts or unmounts the tool to match the scene.
+    fn show_tool(&self, up: bool) {
+        let (module, mounted) = {
+            let t = self.tool.borrow();
+            (t.module.clone(), t.mounted)
+        };
+        let Some(module) = module else { return };
+        if up && !mounted {
+            let root = self.ui.borrow_mut().as_mut().and_then(Ui::tool_root);
+            let Some(root) = root else { return };
+            self.tool.borrow_mut().mounted = true;
+            if let Err(e) = module.mount(&root, &self.tool_model(), &self.hooks.host) {
+                self.tool_failed(&crate::browser::storage::describe(e));
+            }
+        } else if !up && mounted {
+            self.tool.borrow_mut().mounted = false;
+            let _ = module.unmount();
+            if let Some(ui) = self.ui.borrow_mut().as_mut() {
+                ui.remove_tool_root();
+            }
+        }
+    }
+
+    /// Shows the tool the decision now in force, when it is open.
+    pub(super) fn update_tool(&self) {
+        let module = {
+            let t = self.tool.borrow();
+            t.module.clone().filter(|_| t.mounted)
+        };
+        if let Some(module) = module {
+            let _ = module.update(&self.tool_model());
+        }
+    }
+
+    fn tool_model(&self) -> JsValue {
+        js_sys::JSON::parse(&model_json(&self.config, &self.consent())).unwrap_or(JsValue::NULL)
+    }
+
+    fn load_tool(&self) {
+        let done = self.callback(|page: &Page, result: Result<tool::ToolModule, String>| match result {
+            Ok(module) => {
+                page.tool.borrow_mut().module = Some(module);
+                page.on(Event::ToolLoaded);
+            }
+            Err(reason) => page.tool_failed(&reason),
+        });
+        tool::load(&self.hooks, done);
+    }
+
+    fn tool_failed(&self, reason: &str) {
+        console::error(&cat(&[
+            "the preference tool could not be loaded (",
+            reason,
+            "); Accept all and Reject all still work.",
+        ]));
+        {
+            let mut t = self.tool.borrow_mut();
+            t.module = None;
+            t.mounted = false;
+        }
+        if let Some(ui) = self.ui.borrow_mut().as_mut() {
+            ui.remove_tool_root();
+        }
+        self.on(Event::ToolFailed);
+    }
+
+    /// Once the banner is up and the page has nothing better to do, the
+    /// tool is fetched, so that Manage preferences opens it at once.
+    fn prefetch_when_idle(&self) {
+        let prefetch = self.callback(|page: &Page, _: ()| page.on(Event::Prefetch));
+        dom::when_idle(move || prefetch(()));
+    }
+}
