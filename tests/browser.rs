@@ -3,10 +3,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use kloudconsent::browser::storage::{CookieStore, LocalStore, Store};
-use kloudconsent::browser::{cookie, events, scripts, signals};
+use kloudconsent::browser::{cookie, scripts, signals};
 use kloudconsent::domain::{decision, Choice, Config, Consent};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -58,29 +56,6 @@ fn expire_everywhere_deletes_a_cookie() {
 fn signals_are_off_in_a_default_headless_browser() {
     let s = signals::read();
     assert!(!s.dnt && !s.gpc);
-}
-
-#[wasm_bindgen_test]
-fn events_go_to_the_connected_emitter_only() {
-    let window = web_sys::window().unwrap();
-    let heard = Rc::new(RefCell::new(false));
-    let sink = heard.clone();
-    let listener = Closure::<dyn FnMut()>::new(move || *sink.borrow_mut() = true);
-    window
-        .add_event_listener_with_callback("kloudconsent:test", listener.as_ref().unchecked_ref())
-        .unwrap();
-    let log = js_sys::Array::new();
-    let emit = js_sys::Function::new_with_args("n, d", "this.push(n, d)").bind0(&log);
-    events::connect(Some(emit));
-    events::dispatch("test", r#"{"method":"custom","n":1}"#);
-    events::connect(None);
-    events::dispatch("test", "{}");
-    window
-        .remove_event_listener_with_callback("kloudconsent:test", listener.as_ref().unchecked_ref())
-        .unwrap();
-    let got: Vec<String> = log.iter().filter_map(|v| v.as_string()).collect();
-    assert_eq!(got, ["test", r#"{"method":"custom","n":1}"#]);
-    assert!(!*heard.borrow(), "nothing dispatched on window by the engine itself");
 }
 
 fn ran(key: &str) -> bool {
@@ -187,14 +162,6 @@ fn signals_survive_a_throwing_navigator() {
     let s = signals::read();
     restore();
     assert!(!s.dnt && !s.gpc);
-}
-
-#[wasm_bindgen_test]
-fn events_survive_an_emitter_that_throws() {
-    let thrower = js_sys::Function::new_no_args("throw new Error('emitter boom')");
-    events::connect(Some(thrower));
-    events::dispatch("boom", "{}");
-    events::connect(None);
 }
 
 /// Runs `f` with `console.error` recording its first argument, and returns

@@ -37,7 +37,8 @@ const CURRENT_SCRIPT = /\bdocument\.currentScript\b/g;
 const rawGlue = readFileSync(gluePath, "utf8");
 if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no longer reads document.currentScript; review this replacement");
 const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
-const loader = readFileSync(join(here, "loader.js"), "utf8");
+// The loader, then the hands it gives the engine (both in one scope).
+const loader = readFileSync(join(here, "loader.js"), "utf8") + "\n" + readFileSync(join(here, "hooks.js"), "utf8");
 
 // The files kloudconsent.js loads, each pinned by its SHA-384 (Subresource
 // Integrity): a CDN or proxy that swaps or corrupts one gets it refused. A
@@ -117,6 +118,7 @@ var readyState = native(Document.prototype, "readyState");
 var createElement = native(Document.prototype, "createElement");
 var head = native(Document.prototype, "head");
 var documentElement = native(Document.prototype, "documentElement");
+var body = native(Document.prototype, "body");
 var listen = native(EventTarget.prototype, "addEventListener");
 var dispatch = native(EventTarget.prototype, "dispatchEvent");
 var found = native(Document.prototype, "currentScript").call(doc);

@@ -371,9 +371,10 @@ Promise.all([
   warnIgnoredConfigs();
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
-  invoke("kc_connect", [kcGtag, emit, consentDefaultsSent]);
+  invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
   invoke("kc_boot", [script, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin,
-    loadTool, toolHost]);
+    hooks, toolHost]);
+  wireDocument();
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });

@@ -113,12 +113,16 @@ export const HOSTILE_PAGES = {
     what: "<img name=addEventListener> before a classic tag, the page still loading",
     head: "",
     body: `<img name="addEventListener" alt=""><script src="/kloudconsent.js"></script>${SLOW}`,
-    engineGap: "the engine listens for opener clicks with document.addEventListener (src/exports.rs): the link does nothing",
   },
   "head-iframe": {
     what: "<iframe name=head>: document.head is then a window (the loader adds the tool's script to the head)",
     head: TAG,
     body: `<iframe name="head" srcdoc="framed"></iframe>`,
+  },
+  "form-controls": {
+    what: "a <form> whose controls are named after element methods (it sits next to the widget, which makes the page inert)",
+    head: TAG,
+    body: `<form><input name="hasAttribute"><input name="setAttribute"><input name="removeAttribute"><input name="closest"></form>`,
   },
   "create-element": {
     what: "<img name=createElement>",

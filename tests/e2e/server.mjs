@@ -26,6 +26,9 @@
 // - `server.requests` lists every path+query requested, in order.
 // - KLOUDCONSENT_DIST=<dir> serves another build instead of dist/ (e.g. to
 //   run a test against the build from before a fix).
+// - With `receiptUrl` (CLI `--receipt-url URL`, used by scripts/demo.sh),
+//   dist/'s HTML pages get an inline config `{"receiptUrl": URL}`, so the
+//   demo sends its receipts to the receipt service. Tests never set it.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
@@ -55,13 +58,13 @@ const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP };
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
+export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
   const receipts = [];
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
     try {
-      await handle(req, res, receipts);
+      await handle(req, res, receipts, receiptUrl);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(e && e.stack || e));
@@ -80,7 +83,7 @@ export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
   });
 }
 
-async function handle(req, res, receipts) {
+async function handle(req, res, receipts, receiptUrl) {
   const url = new URL(req.url, "http://x");
   if (url.pathname === "/__receipts") {
     let body = "";
@@ -122,6 +125,15 @@ async function handle(req, res, receipts) {
   if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
     const html = (await readFile(file, "utf8"))
       .replace(/\{\{(\w+)\}\}/g, (_, name) => escapeHtml(url.searchParams.get(name) || ""));
+    res.writeHead(200, headers);
+    return res.end(html);
+  }
+  if (receiptUrl && prefix === "/" && type.startsWith("text/html") && await exists(file)) {
+    // JSON inside <script>: "<" escaped so no value can close the element.
+    const config = JSON.stringify({ receiptUrl }).replace(/</g, "\\u003c");
+    const html = (await readFile(file, "utf8")).replace(
+      /<script[^>]*\bsrc="?kloudconsent\.js"?[^>]*>/,
+      (tag) => `<script type="application/json" id="kloudconsent-config">${config}</script>\n  ${tag}`);
     res.writeHead(200, headers);
     return res.end(html);
   }
@@ -173,10 +185,10 @@ async function exists(path) {
   try { return (await stat(path)).isFile(); } catch { return false; }
 }
 
-// CLI: node tests/e2e/server.mjs --port 8080
+// CLI: node tests/e2e/server.mjs --port 8080 [--receipt-url URL]
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf("--port");
-  const port = i > 0 ? Number(process.argv[i + 1]) : 8080;
-  const { url } = await startServer({ port });
+  const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+  const port = Number(arg("--port") || 8080);
+  const { url } = await startServer({ port, receiptUrl: arg("--receipt-url") });
   console.log(`serving dist/ at ${url}/ (fixtures at ${url}/fixtures/)`);
 }

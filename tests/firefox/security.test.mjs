@@ -86,6 +86,7 @@ for (const [name, p] of Object.entries(HOSTILE_PAGES)) {
     await (await button(root, "[role=dialog]", "Accept all")).click();
     await driver.wait(async () => (await gatedRuns()).length === 2, 3000, "both gated scripts");
     assert.deepEqual(await gatedRuns(), ["analytics", "marketing"]);
+    assert.deepEqual((await widgetConsole()).filter((l) => l.startsWith("error:")), []);
   });
 }
 
