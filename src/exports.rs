@@ -3,12 +3,12 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, embeds, gtag, json, panic, scripts};
+use crate::browser::{console, json, panic};
 use crate::hooks::Hooks;
 use crate::page::Page;
 use crate::tool::ToolModule;
 use kloudconsent_domain::text::cat;
-use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError, Grants};
+use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -21,7 +21,8 @@ thread_local! {
     static PAGE: RefCell<Option<Rc<Page>>> = const { RefCell::new(None) };
 }
 
-fn page() -> Option<Rc<Page>> {
+/// The page's widget, once booted.
+pub fn page() -> Option<Rc<Page>> {
     PAGE.with(|p| p.borrow().clone())
 }
 
@@ -37,7 +38,6 @@ fn page() -> Option<Rc<Page>> {
 /// loader catches it and logs it once).
 #[wasm_bindgen]
 pub fn kc_boot(
-    script: Option<HtmlElement>,
     config_text: Option<String>,
     config_error: Option<String>,
     origin: String,
@@ -49,25 +49,14 @@ pub fn kc_boot(
         return;
     }
     let config = load_config(config_text, config_error, &origin);
-    // Before anything can read consent: the Consent Mode defaults.
-    gtag::send_defaults(&config);
-    scripts::set_nonce(script.map(|s| s.nonce()));
     let page = Page::new(config, hooks, tool_host);
+    // Before anything can read consent: the Consent Mode defaults.
+    page.send_defaults();
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
     // catches it), `kc_draw` still finds the page undecided with its banner
     // due, and draws it.
     page.hooks().soon();
-    let allow = page.clone();
-    embeds::on_allow_always(move |ids| {
-        allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
-    });
-    let observed = page.clone();
-    scripts::observe(move || {
-        let consent = observed.consent();
-        scripts::release(&consent, &observed.config);
-        embeds::update(&consent, &observed.config, &[]);
-    });
     page.load();
     page.start();
 }
@@ -127,14 +116,6 @@ pub fn kc_tool_failed(reason: String) {
     if let Some(p) = page() {
         p.tool_failed(&reason);
     }
-}
-
-/// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
-/// pushes a real `arguments` object, as GTM requires), and whether it already
-/// sent the Consent Mode defaults synchronously from an inline config.
-#[wasm_bindgen]
-pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
-    gtag::connect(gtag, defaults_sent);
 }
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {

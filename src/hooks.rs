@@ -38,6 +38,24 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn inert(this: &Hooks, host: &Element, on: bool);
 
+    /// Brings gated scripts and embeds in line with the consent in force
+    /// (www/gating.js); `revoked` lists the ids just taken back.
+    #[wasm_bindgen(method)]
+    pub fn gate(this: &Hooks, revoked: &str);
+
+    /// `gtag('consent', command, JSON.parse(json))` through the page's own
+    /// `gtag` or an `arguments` object pushed to `dataLayer` (GTM ignores
+    /// plain arrays, and Rust cannot build one). `default` commands are
+    /// dropped when the loader already sent the defaults from an inline
+    /// config.
+    #[wasm_bindgen(method)]
+    pub fn gtag(this: &Hooks, command: &str, json: &str);
+
+    /// `dataLayer.push(JSON.parse(json))`, through whatever `push` the array
+    /// has now (GTM replaces it with its own).
+    #[wasm_bindgen(method)]
+    pub fn push(this: &Hooks, json: &str);
+
     /// Moves focus to the page itself when it is inside the widget.
     #[wasm_bindgen(method, js_name = focusPage)]
     pub fn focus_page(this: &Hooks, root: &ShadowRoot);

@@ -1,10 +1,14 @@
-//! Browser tests of the adapters and components (wasm-bindgen-test in
-//! headless Chromium): `cargo test --target wasm32-unknown-unknown --test browser`.
+//! Browser tests of the core's adapters (wasm-bindgen-test in headless
+//! Chromium and Firefox ESR): `cargo test --target wasm32-unknown-unknown --test browser`.
+//! Gated scripts and embeds, events and the UI's wiring are the loader's JS
+//! (www/): the end-to-end tests drive them through the built widget.
 #![cfg(target_arch = "wasm32")]
 
+use kloudconsent::browser::json::parse;
 use kloudconsent::browser::storage::{CookieStore, LocalStore, Store};
-use kloudconsent::browser::{cookie, scripts, signals};
-use kloudconsent::domain::{decision, Choice, Config, Consent};
+use kloudconsent::browser::{cookie, signals};
+use kloudconsent::domain::config;
+use kloudconsent_json::{Kind, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -13,14 +17,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh element in the body for one test, removed by the caller.
-fn fresh_div(html: &str) -> web_sys::Element {
-    let div = document().create_element("div").unwrap();
-    div.set_inner_html(html);
-    document().body().unwrap().append_child(&div).unwrap();
-    div
 }
 
 #[wasm_bindgen_test]
@@ -38,8 +34,34 @@ fn local_store_round_trips_and_clears() {
 fn cookie_store_writes_a_readable_cookie_and_clears_it() {
     let store = CookieStore { domain: None };
     store.write("1|1|2|3|a|abcdefgh|necessary|", 60).unwrap();
-    assert_eq!(store.read(), vec!["1|1|2|3|a|abcdefgh|necessary|".to_string()]);
-    assert!(cookie::all().iter().any(|(n, _)| n == "kloudconsent"));
+    assert_eq!(
+        store.read(),
+        vec!["1|1|2|3|a|abcdefgh|necessary|".to_string()]
+    );
+    // The test page is a secure context (127.0.0.1): `__Host-kloudconsent`
+    // where the browser takes it, else `kloudconsent`.
+    let name = store.name().as_str();
+    assert!(cookie::all().iter().any(|(n, _)| n == name), "{name}");
+    store.clear();
+    assert!(store.read().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn cookie_store_migrates_an_old_cookie_to_the_host_name() {
+    let store = CookieStore { domain: None };
+    cookie::write("kloudconsent", "old", 60, None).unwrap();
+    store.write("new", 60).unwrap();
+    if store.name().as_str() == "__Host-kloudconsent" {
+        assert_eq!(
+            store.read_named(),
+            vec![("__Host-kloudconsent".to_string(), "new".to_string())]
+        );
+    } else {
+        assert_eq!(
+            store.read_named(),
+            vec![("kloudconsent".to_string(), "new".to_string())]
+        );
+    }
     store.clear();
     assert!(store.read().is_empty());
 }
@@ -58,38 +80,41 @@ fn signals_are_off_in_a_default_headless_browser() {
     assert!(!s.dnt && !s.gpc);
 }
 
-fn ran(key: &str) -> bool {
-    js_sys::Reflect::get(&web_sys::window().unwrap(), &key.into())
-        .map(|v| v.is_truthy())
-        .unwrap_or(false)
+// ---- JSON: parsed by the browser, read through the domain's Value trait ----
+
+#[wasm_bindgen_test]
+fn json_view_reads_kinds_members_and_items() {
+    let v = parse(r#"{"a":[1,"x",true,null,{}],"n":2.5}"#).unwrap();
+    assert_eq!(v.kind(), Kind::Object);
+    assert_eq!(v.keys(), ["a", "n"]);
+    let items = v.get("a").unwrap().items();
+    let kinds: Vec<Kind> = items.iter().map(Value::kind).collect();
+    assert_eq!(kinds, [Kind::Number, Kind::String, Kind::Bool, Kind::Null, Kind::Object]);
+    assert_eq!(v.get("n").unwrap().as_f64(), Some(2.5));
+    assert_eq!(v.get("n").unwrap().text(), "2.5");
+    assert!(v.get("missing").is_none());
+    assert!(parse("{oops").is_err());
 }
 
 #[wasm_bindgen_test]
-fn gated_inline_scripts_run_only_when_granted_and_only_once() {
-    let config = Config::default_policy();
-    let div = fresh_div(
-        r#"<script type="text/plain" data-consent="analytics">window.__t_analytics = (window.__t_analytics || 0) + 1;</script>
-           <script type="text/plain" data-consent="marketing">window.__t_marketing = 1;</script>
-           <script type="text/plain" data-consent="nonsense">window.__t_unknown = 1;</script>"#,
-    );
-    scripts::release(&Consent::Undecided, &config);
-    assert!(!ran("__t_analytics") && !ran("__t_marketing"));
+fn json_view_never_reads_inherited_members() {
+    // A page that adds to Object.prototype cannot slip a value into a config.
+    let proto = js_sys::Object::get_prototype_of(&js_sys::Object::new());
+    js_sys::Reflect::set(&proto, &"revision".into(), &JsValue::from(7)).unwrap();
+    let v = parse("{}").unwrap();
+    let seen = v.get("revision").is_some();
+    js_sys::Reflect::delete_property(&proto, &"revision".into()).unwrap();
+    assert!(!seen);
+    let c = config::parse_value(parse(r#"{"expiresAfterDays": 30}"#).unwrap()).unwrap();
+    assert_eq!((c.revision, c.expires_after_days), (1, 30));
+}
 
-    let record = decision::decide(
-        Choice::Set(vec![("analytics".into(), true)]),
-        &Consent::Undecided,
-        &config,
-        1_700_000_000_000,
-        "testid123".into(),
-    );
-    let consent = Consent::Stored(record);
-    scripts::release(&consent, &config);
-    scripts::release(&consent, &config);
-    let count = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__t_analytics".into()).unwrap();
-    assert_eq!(count.as_f64(), Some(1.0), "ran exactly once");
-    assert!(!ran("__t_marketing"));
-    assert!(!ran("__t_unknown"));
-    div.remove();
+#[wasm_bindgen_test]
+fn config_errors_read_the_same_through_the_browsers_json() {
+    let err = config::parse_value(parse(r#"{"categories":[{"id":"a","label":"A"},{"id":5,"label":"B"}]}"#).unwrap())
+        .unwrap_err();
+    assert_eq!(err.field, "categories[1].id");
+    assert_eq!(err.problem, "expected a string, got a number");
 }
 
 // ---- hardening: the adapters never throw when the browser refuses ----------
@@ -128,7 +153,14 @@ fn local_store_survives_a_throwing_local_storage() {
     assert!(store.write("x", 60).is_err());
     store.clear();
     restore();
-    assert!(web_sys::window().unwrap().local_storage().unwrap().is_some(), "restored");
+    assert!(
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .is_some(),
+        "restored"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -138,7 +170,9 @@ fn cookie_store_survives_a_throwing_document_cookie() {
     let html_document_proto = prototype_of(&document);
     let document_proto = prototype_of(&html_document_proto);
     let restore = make_throwing(&document_proto, "cookie");
-    let store = CookieStore { domain: Some(".example.test".into()) };
+    let store = CookieStore {
+        domain: Some(".example.test".into()),
+    };
     assert!(store.read().is_empty());
     assert!(store.write("1|1|2|3|a|abcdefgh|necessary|", 60).is_err());
     store.clear();
@@ -152,7 +186,10 @@ fn signals_survive_a_throwing_navigator() {
     let window: JsValue = web_sys::window().unwrap().into();
     // `navigator` lives on the window itself or on its prototype chain,
     // depending on the engine.
-    let own = js_sys::Object::get_own_property_descriptor::<JsValue>(window.unchecked_ref(), &"navigator".into());
+    let own = js_sys::Object::get_own_property_descriptor::<JsValue>(
+        window.unchecked_ref(),
+        &"navigator".into(),
+    );
     let owner = if own.is_undefined() {
         prototype_of(&window)
     } else {
@@ -185,11 +222,17 @@ fn panic_report_is_one_clear_console_error() {
     });
     assert_eq!(logged.len(), 2);
     assert!(
-        logged[0].starts_with("kloudconsent: internal error (index out of bounds at src/x.rs:7); gated scripts"),
+        logged[0].starts_with(
+            "kloudconsent: internal error (index out of bounds at src/x.rs:7); gated scripts"
+        ),
         "{}",
         logged[0]
     );
-    assert!(logged[1].starts_with("kloudconsent: internal error (panic);"), "{}", logged[1]);
+    assert!(
+        logged[1].starts_with("kloudconsent: internal error (panic);"),
+        "{}",
+        logged[1]
+    );
 }
 
 /// Installing the hook (twice, as a second boot call would) keeps panics

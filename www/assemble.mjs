@@ -38,7 +38,7 @@ const rawGlue = readFileSync(gluePath, "utf8");
 if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no longer reads document.currentScript; review this replacement");
 const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
 // The loader, then the hands it gives the engine (both in one scope).
-const loader = readFileSync(join(here, "loader.js"), "utf8") + "\n" + readFileSync(join(here, "hooks.js"), "utf8");
+const loader = ["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n");
 
 // The files kloudconsent.js loads, each pinned by its SHA-384 (Subresource
 // Integrity): a CDN or proxy that swaps or corrupts one gets it refused. A
@@ -129,9 +129,10 @@ var script = found instanceof ScriptElement ? found : null;
 // base is inherited from the parent, so baseURI it is.
 var pageUrl = location.href;
 var firstBase = querySelectorAll.call(doc, "base[href]")[0];
+var baseUri = native(Node.prototype, "baseURI");
 var pageBase = /^about:/.test(pageUrl) ||
   (script && firstBase && script.compareDocumentPosition(firstBase) & 2 /* PRECEDING */)
-  ? native(Node.prototype, "baseURI").call(doc) : pageUrl;
+  ? baseUri.call(doc) : pageUrl;
 var loaderUrl = new URL(script && script.getAttribute("src") || pageBase, pageBase);
 // Every file the loader fetches, with its SHA-384 (filled in at build time):
 // a copy that was swapped or corrupted on the way is refused by fetch().

@@ -38,6 +38,29 @@ var hooks = {
     root.addEventListener("pointerover", intent);
     root.addEventListener("focusin", intent);
   },
+  /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
+  gtag: function (command, json) {
+    if (command === "default" && consentDefaultsSent) return;
+    try {
+      kcGtag("consent", command, JSON.parse(json));
+    } catch (e) {
+      console.warn("kloudconsent: gtag('consent', '" + command + "', ...) threw; Google tags may not see the consent.");
+    }
+  },
+  /** The kloudconsent_update event, through whatever push dataLayer has now. */
+  push: function (json) {
+    try {
+      if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
+      window.dataLayer.push(JSON.parse(json));
+    } catch (e) {
+      console.warn("kloudconsent: could not push the kloudconsent_update event to window.dataLayer.");
+    }
+  },
+  /** Gated scripts and embeds in line with the consent in force (gating.js). */
+  gate: function (revoked) {
+    releaseScripts();
+    updateEmbeds(revoked);
+  },
   /** The engine's deferred first draw. */
   soon: function () { soon("kc_draw"); },
   /** Fetch the tool once the page is idle (at the latest after 3 s). */
