@@ -15,6 +15,18 @@
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
 // - `/__config?delay=ms&status=N&body=...&type=...` serves a config (or,
 //   with type=text/javascript, a script) slowly or failing.
+// - `/__hostile/<name>.html` serves the hostile-markup pages of
+//   hostile-pages.mjs.
+// - `/__copy/intact/<file>` serves a copy of dist/ as another server would
+//   (an attacker's, in the hostile pages: there every `consent.json` and
+//   `__config` is the attacker's policy). `/__copy/tampered/` serves the same
+//   with the core's wasm swapped for one that still works but is not the
+//   one built (a custom section added), as a swapped file on a CDN would be;
+//   `/__copy/tampered-tool/` with the preference tool's wasm swapped so, and
+//   `/__copy/tampered-tool-js/` with a comment added to the tool's script.
+// - `server.requests` lists every path+query requested, in order.
+// - KLOUDCONSENT_DIST=<dir> serves another build instead of dist/ (e.g. to
+//   run a test against the build from before a fix).
 // - With `receiptUrl` (CLI `--receipt-url URL`, used by scripts/demo.sh),
 //   dist/'s HTML pages get an inline config `{"receiptUrl": URL}`, so the
 //   demo sends its receipts to the receipt service. Tests never set it.
@@ -22,12 +34,14 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostilePage, EVIL_CONFIG } from "./hostile-pages.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, "..", "..");
+export const DIST = process.env.KLOUDCONSENT_DIST || join(ROOT, "dist");
 const MOUNTS = [
   ["/fixtures/", join(here, "pages")],
-  ["/", join(ROOT, "dist")],
+  ["/", DIST],
 ];
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -35,21 +49,24 @@ const TYPES = {
   ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml",
   ".png": "image/png",
 };
+// As docs/security.md recommends, `base-uri 'none'` included.
 export const STRICT_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'none'";
 export const NONCE = "XYZ";
 export const NONCE_CSP =
-  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'`;
+  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'; base-uri 'none'`;
 /** Nonce plus 'strict-dynamic': any script a trusted one inserts runs, whatever its URL. */
 export const DYNAMIC_CSP =
-  `default-src 'self'; script-src 'nonce-${NONCE}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'`;
+  `default-src 'self'; script-src 'nonce-${NONCE}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'none'`;
 const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP, dynamic: DYNAMIC_CSP };
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
   const receipts = [];
+  const requests = [];
   const server = createServer(async (req, res) => {
+    requests.push(req.url);
     try {
       await handle(req, res, receipts, receiptUrl);
     } catch (e) {
@@ -63,6 +80,7 @@ export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
       resolve({
         url: `http://${host}:${p}`,
         receipts,
+        requests,
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
       });
     });
@@ -91,6 +109,14 @@ async function handle(req, res, receipts, receiptUrl) {
     });
     return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
+  const csp = CSPS[url.searchParams.get("csp")];
+  const hostile = url.pathname.match(/^\/__hostile\/([\w-]+)\.html$/);
+  if (hostile && hostilePage(hostile[1])) {
+    res.writeHead(200, { "content-type": TYPES[".html"], ...(csp ? { "content-security-policy": csp } : {}) });
+    return res.end(hostilePage(hostile[1]));
+  }
+  const copy = url.pathname.match(/^\/__copy\/(intact|tampered|tampered-tool|tampered-tool-js)\/(.*)$/);
+  if (copy) return serveCopy(res, copy[1], copy[2]);
   const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
   if (rel.endsWith("/")) rel += "index.html";
@@ -98,7 +124,6 @@ async function handle(req, res, receipts, receiptUrl) {
   if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
   const type = TYPES[extname(file)] || "application/octet-stream";
   const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
-  const csp = CSPS[url.searchParams.get("csp")];
   if (type.startsWith("text/html") && csp) headers["content-security-policy"] = csp;
   if (prefix === "/") headers["access-control-allow-origin"] = "*";
   if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
@@ -131,6 +156,34 @@ async function handle(req, res, receipts, receiptUrl) {
   res.writeHead(200, headers);
   res.end(await readFile(file));
 }
+
+/** A file of the `/__copy/<kind>/` servers (see the top of this file). */
+async function serveCopy(res, kind, rel) {
+  const headers = { "access-control-allow-origin": "*", "cache-control": "no-cache" };
+  if (/(^|\/)(consent\.json|__config)$/.test(rel)) {
+    res.writeHead(200, { ...headers, "content-type": "application/json" });
+    return res.end(JSON.stringify(EVIL_CONFIG));
+  }
+  const file = normalize(join(DIST, rel));
+  if (!file.startsWith(DIST) || !(await exists(file))) {
+    res.writeHead(404, { "content-type": "text/plain" });
+    return res.end("not found");
+  }
+  let body = await readFile(file);
+  const swapped = { tampered: "kloudconsent_bg.wasm", "tampered-tool": "kloudconsent-tool_bg.wasm",
+    "tampered-tool-js": "kloudconsent-tool.js" }[kind];
+  if (rel === swapped) {
+    body = Buffer.concat([body, rel.endsWith(".wasm") ? TAMPER_SECTION : Buffer.from("/* tampered */\n")]);
+  }
+  res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] || "application/octet-stream" });
+  res.end(body);
+}
+
+/** A wasm custom section (id 0) named "x": any module still validates and runs with it appended. */
+const TAMPER_SECTION = (() => {
+  const payload = Buffer.from("\x01xtampered", "latin1");
+  return Buffer.concat([Buffer.from([0, payload.length]), payload]);
+})();
 
 async function exists(path) {
   try { return (await stat(path)).isFile(); } catch { return false; }
