@@ -14,6 +14,11 @@
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
 // - `/__config?delay=ms&status=N&body=...&type=...` serves a config (or,
 //   with type=text/javascript, a script) slowly or failing.
+// - `routes` (a Map of pathname → async (req, res, url, next) handler) lets
+//   a test answer a path itself, before the mounts: a generated host page, a
+//   file held back (`await held; return next()`) or failing. WebDriver has no request interception, so the
+//   Firefox and WebKit suites use this where the Chromium suite uses
+//   Playwright's routing. `requests` lists every pathname asked for.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
@@ -38,12 +43,21 @@ export const NONCE_CSP =
   `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'`;
 const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP };
 
+/** The Content-Security-Policy a `?csp=` query asks for, if any. */
+export const cspFor = (url) => CSPS[url.searchParams.get("csp")];
+
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
   const receipts = [];
+  const routes = new Map();
+  const requests = [];
   const server = createServer(async (req, res) => {
     try {
+      const url = new URL(req.url, "http://x");
+      requests.push(url.pathname);
+      const route = routes.get(url.pathname);
+      if (route) return await route(req, res, url, () => handle(req, res, receipts));
       await handle(req, res, receipts);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
@@ -56,6 +70,8 @@ export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
       resolve({
         url: `http://${host}:${p}`,
         receipts,
+        routes,
+        requests,
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
       });
     });
@@ -91,7 +107,7 @@ async function handle(req, res, receipts) {
   if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
   const type = TYPES[extname(file)] || "application/octet-stream";
   const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
-  const csp = CSPS[url.searchParams.get("csp")];
+  const csp = cspFor(url);
   if (type.startsWith("text/html") && csp) headers["content-security-policy"] = csp;
   if (prefix === "/") headers["access-control-allow-origin"] = "*";
   if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
