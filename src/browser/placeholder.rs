@@ -121,7 +121,8 @@ pub fn place(host: &HtmlElement, embed: &Element) {
 /// six decimals write exactly. Written digit by digit because core's float
 /// formatting costs ~4 KB of wasm (1.8 KB brotli) for this one use.
 /// Not finite: 0; clamped to ±1e9 px (browsers clamp lengths far below that).
-fn px(v: f64) -> String {
+/// Also used by `ui::viewport` (one copy of this code in the wasm).
+pub(crate) fn px(v: f64) -> String {
     let v = if v.is_finite() { v.clamp(-1e9, 1e9) } else { 0.0 };
     let scaled = v * 1e6;
     let n = (scaled + if scaled < 0.0 { -0.5 } else { 0.5 }) as i64;

@@ -11,6 +11,7 @@ mod build;
 pub mod focus;
 mod shell;
 mod style;
+mod viewport;
 
 use crate::browser::{console, dom};
 use banner::Banner;
@@ -40,7 +41,8 @@ pub enum Action {
 pub struct Ui {
     pub host: HtmlElement,
     pub shadow: ShadowRoot,
-    /// Holds every layer; carries `lang` and `dir`.
+    /// Holds every layer; carries `lang` and `dir`. The frame the layers
+    /// are positioned in: it follows the visual viewport (viewport.rs).
     root: Element,
     banner: Option<Banner>,
     shell: Option<(DialogState, Element)>,
@@ -77,6 +79,7 @@ impl Ui {
         };
         style::adopt(&shadow, &doc);
         let root = doc.create_element("div").ok()?;
+        root.set_class_name("kc-frame");
         // Repeated inside the shadow root: there `lang` is what screen readers
         // and hyphenation read, and `dir` what the logical CSS properties
         // mirror on, whatever the engine inherits across the boundary.
@@ -85,7 +88,10 @@ impl Ui {
         }
         shadow.append_child(&root).ok()?;
         body.append_child(&host).ok()?;
-        let listeners = listen(&shadow, on_action);
+        let mut listeners = listen(&shadow, on_action);
+        if let Some(listener) = viewport::follow(&root) {
+            listeners.push(listener);
+        }
         Some(Ui {
             host: host.dyn_into().ok()?,
             shadow,
@@ -140,7 +146,7 @@ impl Ui {
     pub fn tool_root(&mut self) -> Option<Element> {
         if self.tool_root.is_none() {
             let root = dom::document()?.create_element("div").ok()?;
-            // No box of its own: only the tool's fixed overlay is drawn.
+            // No box of its own: only the tool's overlay is drawn (in the frame).
             root.set_class_name("kc-tool");
             self.add(&root)?;
             self.tool_root = Some(root);
@@ -188,8 +194,9 @@ impl Ui {
         }
     }
 
-    /// Adds a layer.
+    /// Adds a layer, with the frame fitted to the visible screen as it is now.
     fn add(&self, node: &Element) -> Option<()> {
+        viewport::fit(&self.root);
         self.root.append_child(node).ok().map(|_| ())
     }
 }
