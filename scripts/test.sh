@@ -7,6 +7,8 @@
 #   4. the same browser tests in Firefox ESR
 #   5. end-to-end in Chromium (playwright-core) against the built dist/
 #   6. core end-to-end flows in Firefox ESR (selenium-webdriver)
+#   7. end-to-end flows in WebKit (WebKitGTK's MiniBrowser, selenium-webdriver;
+#      the suite starts and stops its own virtual display)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -20,7 +22,7 @@ TOTAL_PASSED=0
 # Runs one level, showing its output and keeping it to count from.
 level() {
   local n="$1" name="$2"; shift 2
-  echo; echo "== test $n/6: $name"
+  echo; echo "== test $n/7: $name"
   "$@" 2>&1 | tee "$LOGS/$n.log"
 }
 
@@ -58,6 +60,10 @@ count 5 "end-to-end, Chromium (playwright-core)"
 level 6 "end-to-end core flows (node --test, Firefox ESR via selenium-webdriver)" \
   node --test --test-concurrency=1 tests/firefox/
 count 6 "end-to-end, Firefox ESR (selenium-webdriver)"
+
+level 7 "end-to-end flows (node --test, WebKit's MiniBrowser via selenium-webdriver)" \
+  node --test --test-concurrency=1 tests/webkit/
+count 7 "end-to-end, WebKit (selenium-webdriver)"
 
 echo; echo "== summary"
 printf '%s\n' "${SUMMARY[@]}"
