@@ -17,6 +17,19 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn listen(this: &Hooks, root: &ShadowRoot);
 
+    /// Keeps `frame` (the layer every part of the widget is placed in) on
+    /// the visible screen: moved and sized to `window.visualViewport` now
+    /// and on each of its resize and scroll events. A host page wider than
+    /// a phone's screen, pinch zoom or an on-screen keyboard would otherwise
+    /// put a fixed banner's buttons off the screen. No-op where the browser
+    /// has no `visualViewport` (the stylesheet's fixed frame stays).
+    #[wasm_bindgen(method)]
+    pub fn follow(this: &Hooks, frame: &Element);
+
+    /// Fits `frame` to the visual viewport as it is now (a layer is added).
+    #[wasm_bindgen(method)]
+    pub fn fit(this: &Hooks, frame: &Element);
+
     /// Calls `kc_draw` in a microtask.
     #[wasm_bindgen(method)]
     pub fn soon(this: &Hooks);

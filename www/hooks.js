@@ -38,6 +38,31 @@ var hooks = {
     root.addEventListener("pointerover", intent);
     root.addEventListener("focusin", intent);
   },
+  /**
+   * Keeps the widget's frame on the visible screen: `position: fixed` is
+   * measured against the layout viewport, which a page wider than a phone's
+   * screen, pinch zoom or an on-screen keyboard make differ from what the
+   * visitor sees. Geometry goes through the CSSOM, which a strict style-src
+   * CSP allows (a style attribute it would block).
+   */
+  follow: function (frame) {
+    var viewport = window.visualViewport;
+    if (!viewport || typeof viewport.addEventListener !== "function") return;
+    var fit = function () { hooks.fit(frame); };
+    fit();
+    viewport.addEventListener("resize", fit);
+    viewport.addEventListener("scroll", fit);
+  },
+  /** Moves and sizes `frame` to the visual viewport, in layout-viewport px. */
+  fit: function (frame) {
+    var viewport = window.visualViewport;
+    if (!viewport) return;
+    var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
+    for (var property in geometry) {
+      var value = +viewport[geometry[property]];
+      if (isFinite(value)) frame.style.setProperty(property, value + "px");
+    }
+  },
   /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
   gtag: function (command, json) {
     if (command === "default" && consentDefaultsSent) return;

@@ -30,6 +30,11 @@
 // - With `receiptUrl` (CLI `--receipt-url URL`, used by scripts/demo.sh),
 //   dist/'s HTML pages get an inline config `{"receiptUrl": URL}`, so the
 //   demo sends its receipts to the receipt service. Tests never set it.
+// - `routes` (a Map of pathname → async (req, res, url, next) handler) lets
+//   a test answer a path itself, before the mounts: a generated host page, a
+//   file held back (`await held; return next()`) or failing. WebDriver has no request interception, so the
+//   Firefox and WebKit suites use this where the Chromium suite uses
+//   Playwright's routing. (`requests`, above, lists what was asked for.)
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
@@ -60,14 +65,21 @@ export const DYNAMIC_CSP =
   `default-src 'self'; script-src 'nonce-${NONCE}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'none'`;
 const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP, dynamic: DYNAMIC_CSP };
 
+/** The Content-Security-Policy a `?csp=` query asks for, if any. */
+export const cspFor = (url) => CSPS[url.searchParams.get("csp")];
+
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
   const receipts = [];
+  const routes = new Map();
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
     try {
+      const url = new URL(req.url, "http://x");
+      const route = routes.get(url.pathname);
+      if (route) return await route(req, res, url, () => handle(req, res, receipts, receiptUrl));
       await handle(req, res, receipts, receiptUrl);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
@@ -80,6 +92,7 @@ export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
       resolve({
         url: `http://${host}:${p}`,
         receipts,
+        routes,
         requests,
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
       });
@@ -109,7 +122,7 @@ async function handle(req, res, receipts, receiptUrl) {
     });
     return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
-  const csp = CSPS[url.searchParams.get("csp")];
+  const csp = cspFor(url);
   const hostile = url.pathname.match(/^\/__hostile\/([\w-]+)\.html$/);
   if (hostile && hostilePage(hostile[1])) {
     res.writeHead(200, { "content-type": TYPES[".html"], ...(csp ? { "content-security-policy": csp } : {}) });
