@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { minify } from "terser";
 import { shortenNames } from "./shorten-names.mjs";
+import { VERSION, withVersion } from "./version.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const staging = process.env.TRUNK_STAGING_DIR || process.argv[2];
@@ -23,7 +24,7 @@ if (!staging) throw new Error("assemble.mjs: TRUNK_STAGING_DIR is not set");
 const gluePath = join(staging, "kloudconsent.js");
 if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
 const glue = readFileSync(gluePath, "utf8");
-const loader = readFileSync(join(here, "loader.js"), "utf8");
+const loader = withVersion(readFileSync(join(here, "loader.js"), "utf8"));
 
 // The wasm download starts on the wrapper's first lines, before the glue and
 // the loader are even defined (a few ms earlier on every visit). loader.js
@@ -37,7 +38,7 @@ var pageBase = document.baseURI || location.href;
 var distBase = new URL(".", (script && script.src) || pageBase);
 var wasmResponse = fetch(new URL("kloudconsent_bg.wasm", distBase), { credentials: "same-origin" });
 `;
-const out = `/*! KloudConsent ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
+const out = `/*! KloudConsent ${VERSION} | MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
 // Default (safe) compression, two passes; the licence comment is kept.
 const minified = await minify(out, {
   compress: { passes: 2 },
@@ -61,7 +62,7 @@ const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
 if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
   throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
 }
-const toolOut = `/*! KloudConsent preference tool ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */
+const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0 */
 (function () {
 "use strict";
 ${readFileSync(toolGluePath, "utf8")}

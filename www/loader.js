@@ -112,7 +112,8 @@ var api = {
     }
     return function () { window.removeEventListener("kloudconsent:" + short, listener); };
   },
-  version: "0.1.0"
+  /** The release (www/version.mjs: the workspace version in Cargo.toml, set by assemble.mjs). */
+  version: "__KLOUDCONSENT_VERSION__"
 };
 window.addEventListener("kloudconsent:ready", function (e) { readyFired = true; readyDetail = e.detail; });
 
