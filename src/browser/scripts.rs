@@ -106,7 +106,14 @@ fn pump() {
 
 /// Replaces `tag` with a live copy of it. Returns whether the queue must wait
 /// for the copy to load.
+///
+/// A tag the page removed while it was queued (a single-page app leaving a
+/// route) is skipped: its copy would never be inserted, never load, and the
+/// queue would wait for it forever.
 fn activate(tag: &Element, nonce: Option<&str>) -> bool {
+    if !tag.is_connected() {
+        return false;
+    }
     let Some(document) = dom::document() else { return false };
     let Ok(live) = document.create_element("script") else { return false };
     let Ok(live) = live.dyn_into::<HtmlScriptElement>() else { return false };
