@@ -17,9 +17,12 @@ export const CHROMIUM_ARGS = [
  */
 export const KLOUD_TEST_ARGS = ["--host-resolver-rules=MAP *.kloud.test 127.0.0.1"];
 
-/** Starts the server and the browser; call from `before`. `args` are extra Chromium flags. */
-export async function launch({ args = [] } = {}) {
-  const server = await startServer();
+/**
+ * Starts the server and the browser; call from `before`. `args` are extra
+ * Chromium flags; `root` serves that directory instead of dist/ (server.mjs).
+ */
+export async function launch({ args = [], root } = {}) {
+  const server = await startServer({ root });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [...CHROMIUM_ARGS, ...args],

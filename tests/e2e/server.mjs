@@ -40,11 +40,16 @@ const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP };
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
+/**
+ * Starts the server. `root`: serve that directory at `/` instead of dist/
+ * and the fixtures (an installed package, a built example app).
+ */
+export function startServer({ port = 0, host = "127.0.0.1", root } = {}) {
   const receipts = [];
+  const mounts = root ? [["/", root]] : MOUNTS;
   const server = createServer(async (req, res) => {
     try {
-      await handle(req, res, receipts);
+      await handle(req, res, receipts, mounts);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(e && e.stack || e));
@@ -62,7 +67,7 @@ export function startServer({ port = 0, host = "127.0.0.1" } = {}) {
   });
 }
 
-async function handle(req, res, receipts) {
+async function handle(req, res, receipts, mounts) {
   const url = new URL(req.url, "http://x");
   if (url.pathname === "/__receipts") {
     let body = "";
@@ -84,7 +89,7 @@ async function handle(req, res, receipts) {
     });
     return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
-  const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
+  const [prefix, dir] = mounts.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
   if (rel.endsWith("/")) rel += "index.html";
   const file = normalize(join(dir, rel));
