@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Fuzzes the decoders of everything a page, storage or a site owner can hand
-# the widget (cargo-fuzz: libFuzzer + AddressSanitizer, on nightly). Usage:
+# the widget, and the receipt service's body parser (cargo-fuzz: libFuzzer +
+# AddressSanitizer, on nightly). Usage:
 #   bash scripts/fuzz.sh [seconds per target] [target ...]
 # scripts/test.sh runs 20 s per target; for a long run (see CONTRIBUTING.md, "Fuzzing"):
 #   bash scripts/fuzz.sh 1800
 # A crash stops the run and leaves the input in fuzz/artifacts/<target>/:
-# turn it into a regression test in crates/domain before fixing it.
+# turn it into a regression test (crates/domain, or crates/receipts for the
+# receipt target) before fixing it.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 SECONDS_PER_TARGET="${1:-20}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(cookie_record json_record config load)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(cookie_record json_record config load receipt)
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
 cargo +nightly fuzz build

@@ -9,7 +9,7 @@
 #
 # First run on a fresh machine (2 cores): demo ~10 min (Trunk's cargo install
 # is most of it); test ~20 min (adds geckodriver, cargo-fuzz, Chromium,
-# Firefox ESR). CONTRIBUTING.md has the table.
+# Firefox ESR, PostgreSQL). CONTRIBUTING.md has the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-test}"
@@ -87,6 +87,9 @@ if [ "$MODE" = test ]; then
   [ -x /usr/bin/chromium ] || APT_MISSING+=(chromium)
   [ -x /usr/bin/chromedriver ] || APT_MISSING+=(chromium-driver)
   [ -x /usr/bin/firefox-esr ] || APT_MISSING+=(firefox-esr)
+  # The receipt service's tests and benchmark start their own server from it
+  # (scripts/postgres.sh).
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || APT_MISSING+=(postgresql)
   if [ ${#APT_MISSING[@]} -gt 0 ]; then
     step "Debian packages: ${APT_MISSING[*]} (~1-2 min)"
     as_root apt-get update -qq

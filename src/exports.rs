@@ -3,16 +3,16 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, dom, embeds, gtag, json, panic, scripts};
-use crate::page::{self, Page};
-use crate::tool::Hooks;
+use crate::browser::{console, embeds, gtag, json, panic, scripts};
+use crate::hooks::Hooks;
+use crate::page::Page;
+use crate::tool::ToolModule;
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError, Grants};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement};
+use web_sys::HtmlElement;
 
 thread_local! {
     /// The page's widget. A `thread_local!` because the exported functions
@@ -28,7 +28,8 @@ fn page() -> Option<Rc<Page>> {
 /// Starts the widget once per page. `config_text`/`config_error` come from
 /// the loader, which fetched `data-config` (or read the inline config) in
 /// parallel with the wasm download; `origin` names where they came from.
-/// `load_tool` and `tool_host` connect the lazily loaded preference tool.
+/// `hooks` are the loader's hands (www/hooks.js); `tool_host` is what the
+/// lazily loaded preference tool calls with the visitor's choices.
 ///
 /// The order is fail-closed: the widget exists, undecided with its banner
 /// due, before anything stored is read, and gated scripts are released last.
@@ -40,7 +41,7 @@ pub fn kc_boot(
     config_text: Option<String>,
     config_error: Option<String>,
     origin: String,
-    load_tool: Option<js_sys::Function>,
+    hooks: Hooks,
     tool_host: JsValue,
 ) {
     panic::install();
@@ -51,14 +52,12 @@ pub fn kc_boot(
     // Before anything can read consent: the Consent Mode defaults.
     gtag::send_defaults(&config);
     scripts::set_nonce(script.map(|s| s.nonce()));
-    let page = Page::new(config, Hooks { load: load_tool, host: tool_host });
+    let page = Page::new(config, hooks, tool_host);
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
-    // catches it), the microtask still finds the page undecided with its
-    // banner due, and draws it.
-    let first_draw = page.clone();
-    dom::queue_microtask(move || first_draw.draw(kloudconsent_domain::screen::Focus::Stay));
-    listen_on_document(&page);
+    // catches it), `kc_draw` still finds the page undecided with its banner
+    // due, and draws it.
+    page.hooks().soon();
     let allow = page.clone();
     embeds::on_allow_always(move |ids| {
         allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
@@ -71,6 +70,63 @@ pub fn kc_boot(
     });
     page.load();
     page.start();
+}
+
+/// The deferred first draw `kc_boot` queued (`hooks.soon`).
+#[wasm_bindgen]
+pub fn kc_draw() {
+    if let Some(p) = page() {
+        p.draw(kloudconsent_domain::screen::Focus::Stay);
+    }
+}
+
+/// A control of the widget's own UI was used (its `data-kc-action`).
+#[wasm_bindgen]
+pub fn kc_ui(action: String) {
+    if let Some(p) = page() {
+        p.on_action(&action);
+    }
+}
+
+/// A `[data-kloudconsent-open]` element was clicked.
+#[wasm_bindgen]
+pub fn kc_open(opener: Option<HtmlElement>) {
+    if let Some(p) = page() {
+        p.open_tool(opener);
+    }
+}
+
+/// Fetch the preference tool ahead of need (idle, or the pointer or focus
+/// reached an opener).
+#[wasm_bindgen]
+pub fn kc_prefetch() {
+    if let Some(p) = page() {
+        p.on(kloudconsent_domain::screen::Event::Prefetch);
+    }
+}
+
+/// Another tab changed the stored decision (a `storage` event).
+#[wasm_bindgen]
+pub fn kc_storage() {
+    if let Some(p) = page() {
+        p.sync_from_storage();
+    }
+}
+
+/// The preference tool's module arrived.
+#[wasm_bindgen]
+pub fn kc_tool_loaded(module: ToolModule) {
+    if let Some(p) = page() {
+        p.tool_loaded(module);
+    }
+}
+
+/// The preference tool's module could not be loaded; `reason` names the URL.
+#[wasm_bindgen]
+pub fn kc_tool_failed(reason: String) {
+    if let Some(p) = page() {
+        p.tool_failed(&reason);
+    }
 }
 
 /// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
@@ -94,45 +150,6 @@ fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Con
         console::error(&cat(&[&e.message(), " (config from ", origin, ")"]));
         Config::default_policy()
     })
-}
-
-/// The page-lifetime listeners on the document: any `[data-kloudconsent-open]`
-/// element (including ones added later) opens the tool, and fetches it as
-/// soon as the pointer or focus reaches it; a decision made in another tab
-/// arrives as a `storage` event.
-fn listen_on_document(page: &Rc<Page>) {
-    let Some(window) = dom::window() else { return };
-    let Some(document) = window.document() else { return };
-    let weak = Rc::downgrade(page);
-    let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-        let Some(page) = weak.upgrade() else { return };
-        if event.type_() == "storage" {
-            let key = event.dyn_ref::<web_sys::StorageEvent>().and_then(|e| e.key());
-            if page::is_our_key(key) {
-                page.sync_from_storage();
-            }
-            return;
-        }
-        let opener = event
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|el| el.closest("[data-kloudconsent-open]").ok().flatten());
-        let Some(opener) = opener else { return };
-        if event.type_() == "click" {
-            event.prevent_default();
-            page.open_tool(opener.dyn_into::<HtmlElement>().ok());
-        } else {
-            // Focus can arrive from our own `focus()` call while drawing.
-            let page = page.clone();
-            dom::queue_microtask(move || page.on(kloudconsent_domain::screen::Event::Prefetch));
-        }
-    });
-    let callback = listener.as_ref().unchecked_ref();
-    for kind in ["click", "pointerover", "focusin"] {
-        let _ = document.add_event_listener_with_callback(kind, callback);
-    }
-    let _ = window.add_event_listener_with_callback("storage", callback);
-    page.keep(listener);
 }
 
 /// Choices as the loader hands them over (`JSON.stringify` of a page object).
@@ -195,7 +212,7 @@ pub fn kc_show() {
 #[wasm_bindgen]
 pub fn kc_hide() {
     if let Some(p) = page() {
-        p.hide();
+        p.on(kloudconsent_domain::screen::Event::Hide);
     }
 }
 

@@ -24,7 +24,8 @@ if (!staging) throw new Error("assemble.mjs: TRUNK_STAGING_DIR is not set");
 const gluePath = join(staging, "kloudconsent.js");
 if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
 const glue = readFileSync(gluePath, "utf8");
-const loader = withVersion(readFileSync(join(here, "loader.js"), "utf8"));
+// The loader, then the hands it gives the engine (both in one scope).
+const loader = withVersion(readFileSync(join(here, "loader.js"), "utf8")) + "\n" + readFileSync(join(here, "hooks.js"), "utf8");
 
 // The wasm download starts on the wrapper's first lines, before the glue and
 // the loader are even defined (a few ms earlier on every visit). loader.js

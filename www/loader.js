@@ -256,7 +256,8 @@ Promise.all([
   engine = wasm_bindgen;
   invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
   invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin,
-    loadTool, toolHost]);
+    hooks, toolHost]);
+  wireDocument();
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });

@@ -15,16 +15,22 @@ pub fn document() -> Option<Document> {
 /// returned (or thrown), before the browser does anything else.
 pub fn queue_microtask(f: impl FnOnce() + 'static) {
     if let Some(window) = window() {
-        let f = wasm_bindgen::closure::Closure::once_into_js(f);
-        window.queue_microtask(f.unchecked_ref());
+        window.queue_microtask(once(Box::new(f)).unchecked_ref());
     }
+}
+
+/// A JS function that runs `f` once. Boxed and not generic: every
+/// `Closure` type costs the wasm its own shims, so all the one-shot
+/// callbacks of the core share this one.
+pub fn once(f: Box<dyn FnOnce()>) -> wasm_bindgen::JsValue {
+    wasm_bindgen::closure::Closure::once_into_js(move || f())
 }
 
 /// Runs `f` once when the page is idle (`requestIdleCallback`, at the
 /// latest after 3 s), or after 1.5 s where the browser lacks it (Safari).
 pub fn when_idle(f: impl FnOnce() + 'static) {
     let Some(window) = window() else { return };
-    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let f = once(Box::new(f));
     let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::Function>().ok());

@@ -7,7 +7,6 @@ pub mod console;
 pub mod cookie;
 pub mod dom;
 pub mod embeds;
-pub mod events;
 pub mod gtag;
 pub mod json;
 pub mod placeholder;

@@ -3,8 +3,8 @@
 //! revoked cookies, and the open tool.
 
 use super::Page;
-use crate::browser::storage::{self, Store};
-use crate::browser::{clock, console, cookie, dom, embeds, events, gtag, json, receipt, scripts};
+use crate::browser::storage::Store;
+use crate::browser::{clock, console, cookie, dom, embeds, gtag, json, receipt, scripts};
 use kloudconsent_domain::screen::Event;
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
@@ -26,13 +26,13 @@ impl Page {
         if at_boot != Consent::Undecided {
             gtag::announce(&at_boot, &self.config);
         }
-        events::dispatch("ready", &decision::state_json(&at_boot, &self.config, None));
+        self.emit("ready", &decision::state_json(&at_boot, &self.config, None));
         // A ready listener may already have decided through the API (which
         // fired change/consent itself for a first decision): from here on only
         // what is in force now counts, never the value from before the event.
         let now = self.consent();
         if at_boot.is_decided() && now.is_decided() {
-            events::dispatch("consent", &decision::state_json(&now, &self.config, None));
+            self.emit("consent", &decision::state_json(&now, &self.config, None));
         }
         let now = self.consent();
         scripts::release(&now, &self.config);
@@ -120,10 +120,10 @@ impl Page {
         if after.is_decided() {
             let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
-            events::dispatch("change", &detail);
+            self.emit("change", &detail);
             let now = self.consent();
             if !before.is_decided() && now.is_decided() {
-                events::dispatch("consent", &decision::state_json(&now, &self.config, None));
+                self.emit("consent", &decision::state_json(&now, &self.config, None));
             }
         }
         // A listener may have decided again during the events: act on what
@@ -134,6 +134,12 @@ impl Page {
         scripts::release(&now, &self.config);
         embeds::update(&now, &self.config, &revoked);
         self.update_tool();
+    }
+
+    /// `kloudconsent:<name>` on window. A page listener that throws is
+    /// reported by the browser and does not reach us.
+    fn emit(&self, name: &str, json: &str) {
+        let _ = self.hooks.emit(name, json);
     }
 
     fn delete_revoked_cookies(&self, revoked: &[String]) {
@@ -171,9 +177,4 @@ fn same_decision(a: &Consent, b: &Consent) -> bool {
         (Consent::Stored(_), _) | (_, Consent::Stored(_)) => false,
         _ => true,
     }
-}
-
-/// Local storage of the key in another tab changed (the `storage` event).
-pub fn is_our_key(key: Option<String>) -> bool {
-    key.is_none_or(|k| k == storage::KEY)
 }

@@ -9,19 +9,19 @@
 //! scripts and embeds, revoked cookies; screen.rs: drawing and focus).
 
 mod decisions;
-pub use decisions::is_our_key;
 mod screen;
 
 use crate::browser::signals;
 use crate::browser::storage::{CookieStore, LocalStore};
-use crate::tool::{Hooks, ToolModule};
+use crate::hooks::Hooks;
+use crate::tool::ToolModule;
 use crate::ui::Ui;
 use kloudconsent_domain::screen::Screen;
 use kloudconsent_domain::{Config, Consent, Signals};
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
-use wasm_bindgen::closure::Closure;
-use web_sys::{Event, HtmlElement};
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
 
 /// The page's consent widget.
 pub struct Page {
@@ -36,11 +36,10 @@ pub struct Page {
     /// Built the first time something is to be shown.
     ui: RefCell<Option<Ui>>,
     tool: RefCell<Tool>,
+    /// The loader's hands (www/hooks.js).
     hooks: Hooks,
-    /// Page-lifetime listeners (openers, other tabs, idle prefetch).
-    listeners: RefCell<Vec<Closure<dyn FnMut(Event)>>>,
-    /// Itself, for the callbacks it hands the browser.
-    this: Weak<Page>,
+    /// What the tool calls with the visitor's choices (built by the loader).
+    tool_host: JsValue,
 }
 
 /// The preference tool's module and whether it is rendered.
@@ -48,16 +47,18 @@ pub struct Page {
 struct Tool {
     module: Option<ToolModule>,
     mounted: bool,
+    /// A load failure was logged already.
+    reported: bool,
 }
 
 impl Page {
     /// The page's widget in its fail-closed state: undecided, banner due,
     /// nothing released. [`Page::load`] then reads what is stored.
-    pub fn new(config: Config, hooks: Hooks) -> Rc<Page> {
+    pub fn new(config: Config, hooks: Hooks, tool_host: JsValue) -> Rc<Page> {
         let cookie = CookieStore {
             domain: config.cookie_domain.clone(),
         };
-        Rc::new_cyclic(|this| Page {
+        Rc::new(Page {
             config,
             signals: signals::read(),
             consent: RefCell::new(Consent::Undecided),
@@ -68,9 +69,13 @@ impl Page {
             ui: RefCell::new(None),
             tool: RefCell::new(Tool::default()),
             hooks,
-            listeners: RefCell::new(Vec::new()),
-            this: this.clone(),
+            tool_host,
         })
+    }
+
+    /// The loader's hands.
+    pub fn hooks(&self) -> &Hooks {
+        &self.hooks
     }
 
     /// The consent in force.
@@ -85,22 +90,6 @@ impl Page {
             Consent::Undecided => true,
             Consent::Signal => self.config.signals_show_banner,
             Consent::Stored(_) => false,
-        }
-    }
-
-    /// Keeps a page-lifetime listener alive.
-    pub fn keep(&self, listener: Closure<dyn FnMut(Event)>) {
-        self.listeners.borrow_mut().push(listener);
-    }
-
-    /// A callback into this page for the browser, doing nothing once the
-    /// page is gone.
-    fn callback<A>(&self, f: impl Fn(&Page, A) + 'static) -> impl Fn(A) + 'static {
-        let this = self.this.clone();
-        move |a| {
-            if let Some(page) = this.upgrade() {
-                f(&page, a);
-            }
         }
     }
 }

@@ -3,12 +3,12 @@
 //! tool, move focus, make the page inert behind a dialog).
 
 use super::Page;
-use crate::browser::{console, dom};
-use crate::tool;
-use crate::ui::{focus, Action, Ui};
+use crate::browser::console;
+use crate::tool::ToolModule;
+use crate::ui::{focus, Ui};
 use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
-use kloudconsent_domain::tool_model::model_json;
 use kloudconsent_domain::text::cat;
+use kloudconsent_domain::tool_model::model_json;
 use kloudconsent_domain::Choice;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
@@ -20,7 +20,7 @@ impl Page {
         let step = screen.on(event);
         self.screen.set(screen);
         if step.load_tool {
-            self.load_tool();
+            self.hooks.load_tool();
         }
         self.draw(step.focus);
     }
@@ -39,7 +39,7 @@ impl Page {
             // Nothing modal any more: the page stops being inert first, or
             // focus could not go back to an element of it.
             if scene.dialog.is_none() {
-                ui.set_modal(false);
+                ui.set_modal(false, &self.hooks);
             }
             // Focus leaves a closing dialog while it is still in the page,
             // so it never sits on a removed node.
@@ -47,11 +47,11 @@ impl Page {
                 Focus::Opener => {
                     let opener = self.opener.borrow_mut().take();
                     if !opener.is_some_and(|o| focus::focus_if_connected(&o)) {
-                        focus::focus_page(&ui.shadow);
+                        self.hooks.focus_page(&ui.shadow);
                     }
                 }
                 Focus::BannerManage => ui.focus_manage(),
-                Focus::Page => focus::focus_page(&ui.shadow),
+                Focus::Page => self.hooks.focus_page(&ui.shadow),
                 Focus::Stay | Focus::Dialog => {}
             }
             let shell = scene.dialog.filter(|d| *d != DialogState::Tool);
@@ -66,13 +66,15 @@ impl Page {
             return;
         }
         if let Some(ui) = self.ui.borrow_mut().as_mut() {
-            ui.set_modal(scene.dialog.is_some());
+            ui.set_modal(scene.dialog.is_some(), &self.hooks);
             if focus == Focus::Dialog {
                 ui.focus_dialog();
             }
         }
+        // Once the banner is up and the page has nothing better to do, the
+        // tool is fetched, so that Manage preferences opens it at once.
         if first_banner {
-            self.prefetch_when_idle();
+            self.hooks.idle();
         }
     }
 
@@ -85,26 +87,20 @@ impl Page {
         if scene.banner.is_none() && scene.dialog.is_none() {
             return false;
         }
-        let on_action = self.callback(|page: &Page, action: Action| page.on_action(action));
-        let ui = Ui::create(&self.config, on_action);
+        let ui = Ui::create(&self.config, &self.hooks);
         let built = ui.is_some();
         *self.ui.borrow_mut() = ui;
         built
     }
 
-    /// A control of the core's own UI.
-    fn on_action(&self, action: Action) {
+    /// A control of the core's own UI (`data-kc-action`).
+    pub fn on_action(&self, action: &str) {
         match action {
-            Action::Accept => self.choose(Choice::AcceptAll),
-            Action::Reject => self.choose(Choice::RejectAll),
-            Action::Manage => self.on(Event::Open(Opener::Banner)),
-            Action::Close => self.close_tool(),
-            // Focus reaching the Manage button can come from our own
-            // `focus()` call in the middle of drawing: fetch after it.
-            Action::Intent => {
-                let prefetch = self.callback(|page: &Page, _: ()| page.on(Event::Prefetch));
-                dom::queue_microtask(move || prefetch(()));
-            }
+            "accept" => self.choose(Choice::AcceptAll),
+            "reject" => self.choose(Choice::RejectAll),
+            "manage" => self.on(Event::Open(Opener::Banner)),
+            "close" => self.close_tool(),
+            _ => {}
         }
     }
 
@@ -113,9 +109,7 @@ impl Page {
     /// page button's handler).
     pub fn open_tool(&self, opener: Option<HtmlElement>) {
         let opener = opener.or_else(focus::deep_active_element);
-        let in_widget = |el: &HtmlElement| {
-            self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el))
-        };
+        let in_widget = |el: &HtmlElement| self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el));
         let who = match opener {
             Some(el) if in_widget(&el) => Opener::Banner,
             Some(el) if el.tag_name() != "BODY" => {
@@ -133,11 +127,6 @@ impl Page {
         self.on(Event::Close { decided });
     }
 
-    /// `kloudconsent.hide()`.
-    pub fn hide(&self) {
-        self.on(Event::Hide);
-    }
-
     /// Mounts or unmounts the tool to match the scene.
     fn show_tool(&self, up: bool) {
         let (module, mounted) = {
@@ -149,7 +138,7 @@ impl Page {
             let root = self.ui.borrow_mut().as_mut().and_then(Ui::tool_root);
             let Some(root) = root else { return };
             self.tool.borrow_mut().mounted = true;
-            if let Err(e) = module.mount(&root, &self.tool_model(), &self.hooks.host) {
+            if let Err(e) = module.mount(&root, &self.tool_model(), &self.tool_host) {
                 self.tool_failed(&crate::browser::storage::describe(e));
             }
         } else if !up && mounted {
@@ -176,23 +165,24 @@ impl Page {
         js_sys::JSON::parse(&model_json(&self.config, &self.consent())).unwrap_or(JsValue::NULL)
     }
 
-    fn load_tool(&self) {
-        let done = self.callback(|page: &Page, result: Result<tool::ToolModule, String>| match result {
-            Ok(module) => {
-                page.tool.borrow_mut().module = Some(module);
-                page.on(Event::ToolLoaded);
-            }
-            Err(reason) => page.tool_failed(&reason),
-        });
-        tool::load(&self.hooks, done);
+    /// The tool's module arrived (`hooks.loadTool` answered).
+    pub fn tool_loaded(&self, module: ToolModule) {
+        self.tool.borrow_mut().module = Some(module);
+        self.on(Event::ToolLoaded);
     }
 
-    fn tool_failed(&self, reason: &str) {
-        console::error(&cat(&[
-            "the preference tool could not be loaded (",
-            reason,
-            "); Accept all and Reject all still work.",
-        ]));
+    /// The tool's module could not be loaded, or not mounted.
+    pub fn tool_failed(&self, reason: &str) {
+        // One console.error per page: a failed prefetch and the retry when
+        // the visitor opens the tool are the same problem.
+        let first = !std::mem::replace(&mut self.tool.borrow_mut().reported, true);
+        if first {
+            console::error(&cat(&[
+                "the preference tool could not be loaded (",
+                reason,
+                "); Accept all and Reject all still work.",
+            ]));
+        }
         {
             let mut t = self.tool.borrow_mut();
             t.module = None;
@@ -202,12 +192,5 @@ impl Page {
             ui.remove_tool_root();
         }
         self.on(Event::ToolFailed);
-    }
-
-    /// Once the banner is up and the page has nothing better to do, the
-    /// tool is fetched, so that Manage preferences opens it at once.
-    fn prefetch_when_idle(&self) {
-        let prefetch = self.callback(|page: &Page, _: ()| page.on(Event::Prefetch));
-        dom::when_idle(move || prefetch(()));
     }
 }

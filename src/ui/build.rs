@@ -19,10 +19,6 @@ pub struct Node {
     pub text: &'static str,
 }
 
-/// The attribute naming a control's action (the UI's one click listener
-/// reads it).
-pub const ACTION: &str = "data-kc-action";
-
 /// Builds `nodes`; returns every element in template order (the first is
 /// the root), or `None` when the browser refuses one.
 pub fn build(doc: &Document, nodes: &[Node], texts: &Texts) -> Option<Vec<Element>> {

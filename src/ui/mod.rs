@@ -13,28 +13,16 @@ mod shell;
 mod style;
 
 use crate::browser::{console, dom};
+use crate::hooks::Hooks;
 use banner::Banner;
 use kloudconsent_domain::config::{Config, Texts};
 use kloudconsent_domain::screen::{BannerState, DialogState};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// The host element's tag. A custom-element name: no id, so it cannot clash
 /// with `window.kloudconsent` through named access.
 pub const HOST_TAG: &str = "kloud-consent";
-
-/// What a control of the core's UI asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Accept,
-    Reject,
-    Manage,
-    /// The failure/loading dialog's Close, or Escape there.
-    Close,
-    /// The pointer or focus reached Manage preferences: fetch the tool now.
-    Intent,
-}
 
 /// The drawn UI. Lives as long as the page once built.
 pub struct Ui {
@@ -45,16 +33,14 @@ pub struct Ui {
     banner: Option<Banner>,
     shell: Option<(DialogState, Element)>,
     tool_root: Option<Element>,
-    /// Page elements we made inert while a dialog is up.
-    inert: Vec<Element>,
-    /// The shadow root's listeners; dropping them would detach the UI.
-    _listeners: Vec<Closure<dyn FnMut(Event)>>,
+    /// The page behind is inert (a dialog is up).
+    modal: bool,
 }
 
 impl Ui {
-    /// Creates the host at the end of `<body>`; `on_action` hears every
-    /// control of the core's UI.
-    pub fn create(config: &Config, on_action: impl Fn(Action) + 'static) -> Option<Ui> {
+    /// Creates the host at the end of `<body>`; its controls reach the
+    /// engine through the loader's listeners (`hooks.listen`, `kc_ui`).
+    pub fn create(config: &Config, hooks: &Hooks) -> Option<Ui> {
         let doc = dom::document()?;
         let (Some(body), Ok(host)) = (doc.body(), doc.create_element(HOST_TAG)) else {
             console::error("the page has no <body> to show the consent banner in.");
@@ -85,7 +71,7 @@ impl Ui {
         }
         shadow.append_child(&root).ok()?;
         body.append_child(&host).ok()?;
-        let listeners = listen(&shadow, on_action);
+        hooks.listen(&shadow);
         Some(Ui {
             host: host.dyn_into().ok()?,
             shadow,
@@ -93,8 +79,7 @@ impl Ui {
             banner: None,
             shell: None,
             tool_root: None,
-            inert: Vec::new(),
-            _listeners: listeners,
+            modal: false,
         })
     }
 
@@ -140,6 +125,8 @@ impl Ui {
     pub fn tool_root(&mut self) -> Option<Element> {
         if self.tool_root.is_none() {
             let root = dom::document()?.create_element("div").ok()?;
+            // No box of its own: only the tool's fixed overlay is drawn.
+            root.set_class_name("kc-tool");
             self.add(&root)?;
             self.tool_root = Some(root);
         }
@@ -154,11 +141,10 @@ impl Ui {
     }
 
     /// Makes the page behind a dialog inert, or releases it.
-    pub fn set_modal(&mut self, modal: bool) {
-        if modal && self.inert.is_empty() {
-            self.inert = focus::make_page_inert(&self.host);
-        } else if !modal {
-            focus::release_page(std::mem::take(&mut self.inert));
+    pub fn set_modal(&mut self, modal: bool, hooks: &Hooks) {
+        if modal != self.modal {
+            self.modal = modal;
+            hooks.inert(&self.host, modal);
         }
     }
 
@@ -189,54 +175,5 @@ impl Ui {
     /// Adds a layer.
     fn add(&self, node: &Element) -> Option<()> {
         self.root.append_child(node).ok().map(|_| ())
-    }
-}
-
-/// One click, one keydown and one intent listener on the shadow root.
-fn listen(shadow: &ShadowRoot, on_action: impl Fn(Action) + 'static) -> Vec<Closure<dyn FnMut(Event)>> {
-    let on_action = std::rc::Rc::new(on_action);
-    let mut listeners = Vec::new();
-    for kind in ["click", "keydown", "pointerover", "focusin"] {
-        let on_action = on_action.clone();
-        let shadow_ = shadow.clone();
-        let closure = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            if let Some(action) = action_of(&event, &shadow_) {
-                on_action(action);
-            }
-        });
-        if shadow.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref()).is_ok() {
-            listeners.push(closure);
-        }
-    }
-    listeners
-}
-
-/// The action an event on the shadow root asks for, if any.
-fn action_of(event: &Event, shadow: &ShadowRoot) -> Option<Action> {
-    let target = event.target()?.dyn_into::<Element>().ok()?;
-    let control = target.closest("[data-kc-action]").ok().flatten();
-    let named = control.as_ref().and_then(|c| c.get_attribute(build::ACTION));
-    match event.type_().as_str() {
-        "click" => match named.as_deref()? {
-            "accept" => Some(Action::Accept),
-            "reject" => Some(Action::Reject),
-            "manage" => Some(Action::Manage),
-            "close" => Some(Action::Close),
-            _ => None,
-        },
-        "keydown" => {
-            let key = event.dyn_ref::<KeyboardEvent>()?;
-            // Only in the core's own dialog: the tool handles its own keys.
-            let dialog = target.closest(".kc-shell").ok().flatten()?;
-            if key.key() == "Escape" {
-                key.prevent_default();
-                return Some(Action::Close);
-            }
-            if key.key() == "Tab" {
-                focus::trap_tab(key, &dialog, shadow.active_element());
-            }
-            None
-        }
-        _ => (named.as_deref() == Some("manage")).then_some(Action::Intent),
     }
 }

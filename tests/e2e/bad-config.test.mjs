@@ -60,6 +60,8 @@ async function expectDefaultWithOneError(path, mustContain, { wait = 15000 } = {
   assert.match(errors[0], /built-in default/);
   // The default categories, none of the bad config's.
   await button(b, "Manage preferences").click();
+  // The tool is fetched on first need: wait for it.
+  await dialog(page).getByRole("switch").first().waitFor();
   const labels = await dialog(page).getByRole("switch").evaluateAll((els) => els.map((e) => e.labels[0].textContent));
   assert.deepEqual(labels, ["Strictly necessary", "Performance and analytics", "Functionality", "Security", "Marketing and communication"]);
   assert.deepEqual(page.errors, []);
@@ -78,7 +80,7 @@ test(`bad configs (${CASES.length + 2} cases): one clear console.error, the buil
 
 test("markup in every text field, label, description and provider is rendered as text", async () => {
   const mark = (what) => `<img src=x onerror="window.__xss='${what}'"><b>${what}</b><script>window.__xss=1</script>`;
-  assert.equal(TEXT_KEYS.length, 20);
+  assert.equal(TEXT_KEYS.length, 22);
   const texts = Object.fromEntries(TEXT_KEYS.map((k) => [k, mark(k)]));
   // Links must stay http(s) or site-relative; markup without spaces is a valid path.
   texts.cookiePolicyUrl = `/"><img/src=x/onerror=window.__xss=1>`;
@@ -115,4 +117,24 @@ test("markup in every text field, label, description and provider is rendered as
   assert.deepEqual(widgetLogs(page, "error"), []);
   assert.deepEqual(page.errors, []);
   await context.close();
+
+  // The texts of the core's own small dialog: shown while the tool loads
+  // (held back here) and when it cannot load (then refused).
+  const second = await openPage(env);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await second.page.route("**/kloudconsent-tool.js", async (route) => { await held; await route.fulfill({ status: 404, body: "" }); });
+  await second.page.goto(env.server.url + page_(configUrl(JSON.stringify({ texts, signals: { showBanner: false } }))));
+  await waitReady(second.page);
+  await second.page.evaluate(() => window.kloudconsent.show());
+  await dialog(second.page).waitFor();
+  const loading = await shadowSummary(second.page);
+  assert.ok(loading.text.includes(texts.loading) && loading.text.includes(texts.prefsTitle), "loading shown literally");
+  release();
+  await dialog(second.page).getByRole("button", { name: texts.acceptAll }).waitFor();
+  const failed = await shadowSummary(second.page);
+  assert.ok(failed.text.includes(texts.toolFailed), "toolFailed shown literally");
+  assert.deepEqual(failed.foreign.filter((t) => ["img", "b", "script", "svg", "iframe"].includes(t)), []);
+  assert.equal(await second.page.evaluate(() => window.__xss), undefined);
+  await second.context.close();
 });

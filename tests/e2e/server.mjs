@@ -14,6 +14,9 @@
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
 // - `/__config?delay=ms&status=N&body=...&type=...` serves a config (or,
 //   with type=text/javascript, a script) slowly or failing.
+// - With `receiptUrl` (CLI `--receipt-url URL`, used by scripts/demo.sh),
+//   dist/'s HTML pages get an inline config `{"receiptUrl": URL}`, so the
+//   demo sends its receipts to the receipt service. Tests never set it.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
@@ -44,12 +47,12 @@ const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
  * Starts the server. `root`: serve that directory at `/` instead of dist/
  * and the fixtures (an installed package, a built example app).
  */
-export function startServer({ port = 0, host = "127.0.0.1", root } = {}) {
+export function startServer({ port = 0, host = "127.0.0.1", receiptUrl, root } = {}) {
   const receipts = [];
   const mounts = root ? [["/", root]] : MOUNTS;
   const server = createServer(async (req, res) => {
     try {
-      await handle(req, res, receipts, mounts);
+      await handle(req, res, receipts, receiptUrl, mounts);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(e && e.stack || e));
@@ -67,7 +70,7 @@ export function startServer({ port = 0, host = "127.0.0.1", root } = {}) {
   });
 }
 
-async function handle(req, res, receipts, mounts) {
+async function handle(req, res, receipts, receiptUrl, mounts) {
   const url = new URL(req.url, "http://x");
   if (url.pathname === "/__receipts") {
     let body = "";
@@ -105,6 +108,15 @@ async function handle(req, res, receipts, mounts) {
     res.writeHead(200, headers);
     return res.end(html);
   }
+  if (receiptUrl && prefix === "/" && type.startsWith("text/html") && await exists(file)) {
+    // JSON inside <script>: "<" escaped so no value can close the element.
+    const config = JSON.stringify({ receiptUrl }).replace(/</g, "\\u003c");
+    const html = (await readFile(file, "utf8")).replace(
+      /<script[^>]*\bsrc="?kloudconsent\.js"?[^>]*>/,
+      (tag) => `<script type="application/json" id="kloudconsent-config">${config}</script>\n  ${tag}`);
+    res.writeHead(200, headers);
+    return res.end(html);
+  }
   const accept = String(req.headers["accept-encoding"] || "");
   for (const [enc, ext] of [["br", ".br"], ["gzip", ".gz"]]) {
     if (accept.includes(enc) && await exists(file + ext)) {
@@ -125,10 +137,10 @@ async function exists(path) {
   try { return (await stat(path)).isFile(); } catch { return false; }
 }
 
-// CLI: node tests/e2e/server.mjs --port 8080
+// CLI: node tests/e2e/server.mjs --port 8080 [--receipt-url URL]
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf("--port");
-  const port = i > 0 ? Number(process.argv[i + 1]) : 8080;
-  const { url } = await startServer({ port });
+  const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+  const port = Number(arg("--port") || 8080);
+  const { url } = await startServer({ port, receiptUrl: arg("--receipt-url") });
   console.log(`serving dist/ at ${url}/ (fixtures at ${url}/fixtures/)`);
 }

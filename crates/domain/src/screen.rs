@@ -206,7 +206,7 @@ impl Screen {
             },
             // Opened from the banner and still loading: the banner stays,
             // its button busy, until the tool can take its place.
-            View::Tool if !loaded && self.banner_under && self.tool != ToolModule::Failed => {
+            View::Tool if !loaded && self.busy_banner() && self.tool != ToolModule::Failed => {
                 Scene {
                     banner: Some(BannerState::Busy),
                     dialog: None,
@@ -301,6 +301,13 @@ impl Screen {
         }
     }
 
+    /// The banner's own button opened the tool and the banner is still up:
+    /// while the tool loads, that button shows it is busy (any other opener
+    /// gets the small loading dialog instead).
+    fn busy_banner(&self) -> bool {
+        self.banner_under && self.opener == Opener::Banner
+    }
+
     fn open(&mut self, opener: Opener) -> Step {
         if self.view == View::Tool {
             // Already open (or loading): a second request changes nothing.
@@ -327,7 +334,7 @@ impl Screen {
         if self.view != View::Tool {
             return Step::NOTHING;
         }
-        if self.banner_under {
+        if self.busy_banner() {
             // Back to the banner, which now says the tool could not load;
             // its Manage button, still focused, can try again.
             self.view = View::Banner;

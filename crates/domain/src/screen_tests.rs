@@ -338,3 +338,15 @@ fn close_when_nothing_is_open_does_nothing() {
     );
     assert_eq!(s.scene(), BANNER);
 }
+
+#[test]
+fn show_from_the_api_over_the_banner_gets_the_loading_dialog_not_a_busy_button() {
+    let mut s = booted(true);
+    assert_eq!(s.on(Event::Open(Opener::Nobody)), step(true, Focus::Dialog));
+    assert_eq!(s.scene(), scene(None, Some(DialogState::Loading)));
+    assert_eq!(s.on(Event::ToolFailed), step(false, Focus::Dialog));
+    assert_eq!(s.scene(), scene(None, Some(DialogState::Failed)));
+    // Closing the failure dialog brings the banner back.
+    assert_eq!(s.on(Event::Close { decided: false }), step(false, Focus::Page));
+    assert_eq!(s.scene(), BANNER);
+}

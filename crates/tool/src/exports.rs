@@ -4,7 +4,7 @@
 
 use crate::host::Host;
 use crate::preferences::{Preferences, PreferencesProps};
-use crate::style;
+use crate::style::{self, Sheet};
 use kloudconsent_domain::tool_model::ToolModel;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,10 +15,10 @@ use yew::{AppHandle, Callback};
 /// The tool on the page (only one at a time).
 struct Mounted {
     app: AppHandle<Preferences>,
-    root: Element,
-    /// Kept to hand the same callbacks to `update`'s new props.
-    on_choose: Callback<kloudconsent_domain::Choice>,
-    on_close: Callback<()>,
+    /// What Yew renders into: our own child of the core's root element.
+    container: Element,
+    sheet: Sheet,
+    host: Rc<Host>,
 }
 
 thread_local! {
@@ -32,8 +32,8 @@ thread_local! {
 /// Renders the dialog into `root` (an empty element inside the widget's
 /// open shadow root), showing `model` (a `ToolModel` as a plain object) and
 /// sending the visitor's choices to `host` (`{choose(kind, grants), close()}`).
-/// Adopts the tool's stylesheet into that shadow root. A tool already
-/// mounted is unmounted first.
+/// Adds the tool's stylesheet to that shadow root. A tool already mounted
+/// is unmounted first.
 #[wasm_bindgen]
 pub fn mount(root: Element, model: JsValue, host: JsValue) -> Result<(), JsValue> {
     let model = read_model(model)?;
@@ -43,25 +43,26 @@ pub fn mount(root: Element, model: JsValue, host: JsValue) -> Result<(), JsValue
             "the tool's root element must be inside the widget's shadow root",
         ));
     };
+    // Yew renders a microtask later, even when unmount came in between:
+    // into a container of our own, which unmount takes out of the page at
+    // once, so such a late render lands nowhere the visitor sees.
+    let Some(container) = shadow
+        .owner_document()
+        .and_then(|d| d.create_element("div").ok())
+    else {
+        return Err(error("could not create the tool's container element"));
+    };
     unmount();
-    style::adopt(&shadow);
-    let on_choose = {
-        let host = host.clone();
-        Callback::from(move |choice| host.choose(&choice))
-    };
-    let on_close = Callback::from(move |()| host.close());
-    let props = PreferencesProps {
-        model,
-        on_choose: on_choose.clone(),
-        on_close: on_close.clone(),
-    };
-    let app = yew::Renderer::<Preferences>::with_root_and_props(root.clone(), props).render();
+    root.append_child(&container)?;
+    let sheet = style::adopt(&shadow);
+    let props = props(model, &host);
+    let app = yew::Renderer::<Preferences>::with_root_and_props(container.clone(), props).render();
     MOUNTED.with(|m| {
         *m.borrow_mut() = Some(Mounted {
             app,
-            root,
-            on_choose,
-            on_close,
+            container,
+            sheet,
+            host,
         })
     });
     Ok(())
@@ -74,45 +75,50 @@ pub fn update(model: JsValue) -> Result<(), JsValue> {
     let model = read_model(model)?;
     MOUNTED.with(|m| match m.borrow_mut().as_mut() {
         Some(m) => {
-            let props = PreferencesProps {
-                model,
-                on_choose: m.on_choose.clone(),
-                on_close: m.on_close.clone(),
-            };
-            m.app.update(props);
+            m.app.update(props(model, &m.host));
             Ok(())
         }
         None => Err(error("update: the tool is not mounted")),
     })
 }
 
-/// Removes everything the tool rendered, at once. Yew removes its nodes a
-/// microtask later; emptying the root now means the core never sees a
-/// half-gone dialog (Yew then finds the nodes gone, which it tolerates).
-/// The core moves focus out first. Does nothing when nothing is mounted.
+/// Removes everything the tool added, at once: its container (Yew's own
+/// removal runs a microtask later, on a container no longer in the page)
+/// and its stylesheet. The core moves focus out first. Does nothing when
+/// nothing is mounted.
 #[wasm_bindgen]
 pub fn unmount() {
-    let Some(Mounted { app, root, .. }) = MOUNTED.with(|m| m.borrow_mut().take()) else {
+    let Some(Mounted {
+        app,
+        container,
+        sheet,
+        ..
+    }) = MOUNTED.with(|m| m.borrow_mut().take())
+    else {
         return;
     };
     app.destroy();
-    while let Some(child) = root.last_child() {
-        let _ = root.remove_child(&child);
+    container.remove();
+    sheet.remove();
+}
+
+/// The dialog's props: `model`, and callbacks that tell `host`.
+fn props(model: Rc<ToolModel>, host: &Rc<Host>) -> PreferencesProps {
+    let (choosing, closing) = (host.clone(), host.clone());
+    PreferencesProps {
+        model,
+        on_choose: Callback::from(move |choice| choosing.choose(&choice)),
+        on_close: Callback::from(move |()| closing.close()),
     }
 }
 
 /// `model` read into a [`ToolModel`], or an error naming what is wrong.
 fn read_model(model: JsValue) -> Result<Rc<ToolModel>, JsValue> {
-    serde_wasm_bindgen::from_value(model)
-        .map(Rc::new)
-        .map_err(|e| {
-            let detail = JsValue::from(e)
-                .dyn_into::<js_sys::Error>()
-                .map(|e| String::from(e.message()));
-            let mut message = String::from("the preference tool's model is invalid: ");
-            message.push_str(detail.as_deref().unwrap_or("not a ToolModel"));
-            error(&message)
-        })
+    crate::model::read(&model).map(Rc::new).map_err(|problem| {
+        let mut message = String::from("the preference tool's model is invalid: ");
+        message.push_str(&problem);
+        error(&message)
+    })
 }
 
 /// A JS `Error` with `message`, for the core to log and treat as a failed load.

@@ -3,42 +3,38 @@
 //! are the core's: it owns the page and knows who opened the tool.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement, KeyboardEvent, ShadowRoot};
 
-/// Every element Tab can reach inside `container`, in order.
-fn tabbables(container: &Element) -> Vec<HtmlElement> {
-    let Ok(list) = container.query_selector_all("button, input, a[href], [tabindex='0']") else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-        .filter(|e| !e.has_attribute("disabled"))
-        .collect()
-}
+/// What Tab can reach in the dialog. None of its controls is ever disabled.
+const TABBABLE: &str = "button, input, a[href], [tabindex='0']";
 
 /// On Tab from the last tabbable, focus goes to the first; on Shift+Tab from
 /// the first (or from the dialog itself, which holds focus on open), to the
-/// last. `active` is the focused element inside the shadow root.
-pub fn trap_tab(event: &KeyboardEvent, container: &Element, active: Option<Element>) {
+/// last. Elsewhere Tab is the browser's.
+pub fn trap_tab(event: &KeyboardEvent, dialog: &Element) {
     if event.key() != "Tab" {
         return;
     }
-    let items = tabbables(container);
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+    let Ok(items) = dialog.query_selector_all(TABBABLE) else {
         return;
     };
-    let active_is = |e: &HtmlElement| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == e.unchecked_ref::<Element>())
+    let end = |i: u32| items.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok());
+    let (Some(first), Some(last)) = (end(0), end(items.length().wrapping_sub(1))) else {
+        return;
     };
-    let on_container = active.as_ref().is_some_and(|a| a == container);
-    if event.shift_key() && (active_is(first) || on_container) {
+    // The focused element inside the widget's shadow root.
+    let active = dialog
+        .get_root_node()
+        .dyn_into::<ShadowRoot>()
+        .ok()
+        .and_then(|r| r.active_element());
+    let is = |e: &Element| active.as_ref() == Some(e);
+    let wrap_to = match event.shift_key() {
+        true => (is(&first) || is(dialog)).then_some(last),
+        false => is(&last).then_some(first),
+    };
+    if let Some(target) = wrap_to {
         event.prevent_default();
-        let _ = last.focus();
-    } else if !event.shift_key() && active_is(last) {
-        event.prevent_default();
-        let _ = first.focus();
+        let _ = target.focus();
     }
 }

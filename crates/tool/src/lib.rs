@@ -20,6 +20,9 @@ mod focus;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]
+#[doc(hidden)] // Public for the browser tests only.
+pub mod model;
+#[cfg(target_arch = "wasm32")]
 mod preferences;
 #[cfg(target_arch = "wasm32")]
 mod style;

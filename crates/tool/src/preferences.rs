@@ -2,8 +2,8 @@
 //! label, description, providers and switch. Switch changes are a draft
 //! until Save; closing without saving changes nothing.
 
-use crate::category::Category;
-use crate::draft::{Action, Draft};
+use crate::category::category;
+use crate::draft::Draft;
 use crate::focus;
 use kloudconsent_domain::tool_model::{ToolModel, ToolReceipt, ToolTexts};
 use kloudconsent_domain::Choice;
@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct PreferencesProps {
     pub model: Rc<ToolModel>,
     /// Accept all, Reject all, or Save (`Choice::Set`, every category).
@@ -20,34 +20,44 @@ pub struct PreferencesProps {
     pub on_close: Callback<()>,
 }
 
-/// The draft as Yew state: [`Draft::apply`] is the reducer.
-struct DraftState(Draft);
+/// By identity: every model the core hands over is news (the draft is
+/// replaced even when it equals the last), and no deep comparison ships.
+impl PartialEq for PreferencesProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.model, &other.model)
+            && self.on_choose == other.on_choose
+            && self.on_close == other.on_close
+    }
+}
 
-impl Reducible for DraftState {
-    type Action = Action;
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let next = self.0.clone().apply(action);
-        // Same pointer when nothing changed: no re-render.
-        if next == self.0 {
-            self
-        } else {
-            Rc::new(DraftState(next))
-        }
+/// The draft (and the dialog's node, kept here rather than in a hook of
+/// its own: one hook type less in the wasm).
+struct State {
+    draft: Draft,
+    dialog: NodeRef,
+}
+
+/// A switch flipped: `(the model shown, category id, on)`.
+type Toggle = (Rc<ToolModel>, String, bool);
+
+impl Reducible for State {
+    type Action = Toggle;
+    fn reduce(self: Rc<Self>, (model, id, on): Toggle) -> Rc<Self> {
+        let draft = self.draft.for_model(&model).toggled(&id, on);
+        Rc::new(State {
+            draft,
+            dialog: self.dialog.clone(),
+        })
     }
 }
 
 #[component]
 pub fn Preferences(props: &PreferencesProps) -> Html {
-    let draft = use_reducer(|| DraftState(Draft::of(&props.model)));
-    {
-        // A new model from the core replaces whatever the visitor had not
-        // saved (runs before the browser paints; a no-op on the first one).
-        let draft = draft.clone();
-        use_effect_with(props.model.clone(), move |model| {
-            draft.dispatch(Action::Reset(Draft::of(model)))
-        });
-    }
-    let dialog = use_node_ref();
+    let state = use_reducer(|| State {
+        draft: Draft::of(&props.model),
+        dialog: NodeRef::default(),
+    });
+    let dialog = state.dialog.clone();
     {
         // Focus moves into the dialog when it opens.
         let dialog = dialog.clone();
@@ -58,6 +68,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         });
     }
     let (model, t) = (&props.model, &props.model.texts);
+    let draft = state.draft.for_model(model);
     let onkeydown = {
         let (dialog, on_close) = (dialog.clone(), props.on_close.clone());
         Callback::from(move |e: KeyboardEvent| {
@@ -65,31 +76,19 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 e.prevent_default();
                 on_close.emit(());
             } else if let Some(container) = dialog.cast::<web_sys::Element>() {
-                let active = container
-                    .get_root_node()
-                    .dyn_into::<web_sys::ShadowRoot>()
-                    .ok()
-                    .and_then(|r| r.active_element());
-                focus::trap_tab(&e, &container, active);
+                focus::trap_tab(&e, &container);
             }
         })
     };
     let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice.clone());
-    let on_save = {
-        let (draft, on_choose) = (draft.clone(), props.on_choose.clone());
-        Callback::from(move |_: MouseEvent| on_choose.emit(draft.0.choice()))
+    let ontoggle = {
+        let (dispatcher, model) = (state.dispatcher(), model.clone());
+        Callback::from(move |(id, on)| dispatcher.dispatch((model.clone(), id, on)))
     };
-    let ontoggle = draft
-        .dispatcher()
-        .to_callback()
-        .reform(|(id, on)| Action::Toggle(id, on));
-    let categories = model.categories.iter().map(|c| {
-        html! {
-            <Category key={c.id.clone()} category={c.clone()} on={draft.0.is_on(&c.id)}
-                      always_on={t.always_on.clone()} providers_label={t.providers_label.clone()}
-                      ontoggle={ontoggle.clone()} />
-        }
-    });
+    let categories = model
+        .categories
+        .iter()
+        .map(|c| category(c, draft.is_on(&c.id), t, &ontoggle));
     html! {
         <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()}>
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
@@ -112,7 +111,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 <footer class="kc-actions kc-dialog-foot">
                     <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::AcceptAll)}>{ &t.accept_all }</button>
                     <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::RejectAll)}>{ &t.reject_all }</button>
-                    <button type="button" class="kc-btn kc-secondary" onclick={on_save}>{ &t.save }</button>
+                    <button type="button" class="kc-btn kc-secondary" onclick={choose(draft.choice())}>{ &t.save }</button>
                 </footer>
             </div>
         </div>

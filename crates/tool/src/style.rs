@@ -1,6 +1,7 @@
 //! The tool's stylesheet (style.css, minified by build.rs), added to the
 //! widget's shadow root *after* the core's sheet that is already there: its
-//! rules build on the core's custom properties and dialog frame.
+//! rules build on the core's custom properties and dialog frame. Taken out
+//! again on unmount.
 //!
 //! Adopted as a constructable stylesheet, which a strict `style-src 'self'`
 //! Content-Security-Policy allows; a `<style>` element (which such a policy
@@ -9,53 +10,63 @@
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
-use web_sys::{CssStyleSheet, ShadowRoot};
+use web_sys::{CssStyleSheet, Element, ShadowRoot};
 
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
-/// Marks our fallback `<style>`, so a second mount does not add another.
-const FALLBACK_MARK: &str = "data-kc-tool";
-
-thread_local! {
-    /// One sheet for the page, made on first use: a re-mount (the tool
-    /// opened again) finds it already adopted and adds nothing.
-    static SHEET: Option<CssStyleSheet> = CssStyleSheet::new()
-        .ok()
-        .filter(|sheet| sheet.replace_sync(CSS).is_ok());
+/// How the sheet was added, to take it out again.
+pub enum Sheet {
+    Adopted(ShadowRoot, CssStyleSheet),
+    Element(Element),
+    None,
 }
 
-/// Adds the tool's sheet to `shadow`, keeping the sheets already adopted.
-pub fn adopt(shadow: &ShadowRoot) {
-    if SHEET.with(|sheet| sheet.as_ref().is_some_and(|s| adopt_sheet(shadow, s))) {
-        return;
+/// Adds the tool's sheet to `shadow`, after the sheets already there.
+pub fn adopt(shadow: &ShadowRoot) -> Sheet {
+    if let Ok(sheet) = CssStyleSheet::new() {
+        let mut sheets = adopted(shadow);
+        if let Some(list) = sheets.as_mut() {
+            list.push(&sheet);
+        }
+        if sheet.replace_sync(CSS).is_ok() && sheets.is_some_and(|list| set(shadow, &list)) {
+            return Sheet::Adopted(shadow.clone(), sheet);
+        }
     }
-    let selector = "style[".to_owned() + FALLBACK_MARK + "]";
-    if shadow.query_selector(&selector).ok().flatten().is_some() {
-        return;
-    }
-    let Some(document) = shadow.owner_document() else {
-        return;
+    let Some(style) = shadow
+        .owner_document()
+        .and_then(|d| d.create_element("style").ok())
+    else {
+        return Sheet::None;
     };
-    if let Ok(style) = document.create_element("style") {
-        let _ = style.set_attribute(FALLBACK_MARK, "");
-        style.set_text_content(Some(CSS));
-        let _ = shadow.append_child(&style);
+    style.set_text_content(Some(CSS));
+    match shadow.append_child(&style) {
+        Ok(_) => Sheet::Element(style),
+        Err(_) => Sheet::None,
     }
 }
 
-/// `adoptedStyleSheets = [...adoptedStyleSheets, sheet]` unless it is there.
-fn adopt_sheet(shadow: &ShadowRoot, sheet: &CssStyleSheet) -> bool {
-    let key = JsValue::from_str("adoptedStyleSheets");
-    let Ok(current) = Reflect::get(shadow, &key) else {
-        return false;
-    };
-    if !Array::is_array(&current) {
-        return false;
+impl Sheet {
+    /// Takes the sheet out, leaving the core's.
+    pub fn remove(self) {
+        match self {
+            Sheet::Adopted(shadow, sheet) => {
+                if let Some(list) = adopted(&shadow) {
+                    let ours = JsValue::from(sheet);
+                    set(&shadow, &list.filter(&mut |s, _, _| s != ours));
+                }
+            }
+            Sheet::Element(style) => style.remove(),
+            Sheet::None => {}
+        }
     }
-    let sheets = Array::from(&current);
-    if sheets.includes(sheet, 0) {
-        return true;
-    }
-    sheets.push(sheet);
-    Reflect::set(shadow, &key, &sheets).unwrap_or(false)
+}
+
+/// A copy of `shadow.adoptedStyleSheets`; `None` where there is none.
+fn adopted(shadow: &ShadowRoot) -> Option<Array> {
+    let list = Reflect::get(shadow, &JsValue::from_str("adoptedStyleSheets")).ok()?;
+    Array::is_array(&list).then(|| Array::from(&list))
+}
+
+fn set(shadow: &ShadowRoot, list: &Array) -> bool {
+    Reflect::set(shadow, &JsValue::from_str("adoptedStyleSheets"), list).unwrap_or(false)
 }

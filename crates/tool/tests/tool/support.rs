@@ -27,7 +27,7 @@ pub struct Harness {
     pub host: JsValue,
     pub calls: Rc<RefCell<Vec<Call>>>,
     /// The core's sheet stand-in, adopted before the tool mounts.
-    pub core_sheet: CssStyleSheet,
+    pub core_sheet: JsValue,
     /// Raw `grants` arguments, to check they are plain objects.
     pub raw_grants: Rc<RefCell<Vec<JsValue>>>,
     /// Kept alive while `host` may call them.
@@ -77,7 +77,7 @@ impl Harness {
             root,
             host: host.into(),
             calls,
-            core_sheet,
+            core_sheet: core_sheet.into(),
             raw_grants,
             _choose: choose,
             _close: close,
@@ -120,6 +120,11 @@ impl Harness {
 
     pub fn switch(&self, id: &str) -> HtmlInputElement {
         self.find(&("#kc-switch-".to_owned() + id)).unchecked_into()
+    }
+
+    /// The shadow root's adopted sheets.
+    pub fn sheets(&self) -> Vec<JsValue> {
+        Array::from(&Reflect::get(&self.shadow, &"adoptedStyleSheets".into()).unwrap()).to_vec()
     }
 
     pub fn focused(&self) -> Option<Element> {
@@ -197,4 +202,14 @@ pub fn throwing_host() -> JsValue {
     Reflect::set(&host, &"choose".into(), &throws).unwrap();
     Reflect::set(&host, &"close".into(), &throws).unwrap();
     host.into()
+}
+
+/// `Some` of `pairs` as owned entries.
+pub fn grants(pairs: &[(&str, bool)]) -> Option<Vec<(String, bool)>> {
+    Some(pairs.iter().map(|(id, on)| (id.to_string(), *on)).collect())
+}
+
+/// `choose("custom", pairs)`.
+pub fn custom(pairs: &[(&str, bool)]) -> Call {
+    Call::Choose("custom".into(), grants(pairs))
 }

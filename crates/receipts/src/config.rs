@@ -1,0 +1,138 @@
+//! Command-line flags, each with an environment variable of the same
+//! meaning (flags win). The lookup token is not a flag: see `auth.rs`.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "kloudconsent-receipts",
+    version,
+    about = "Stores the consent receipts KloudConsent's widget sends, for lookup and export by a privacy team.",
+    after_help = "The lookup/export token comes from KLOUDCONSENT_RECEIPTS_TOKEN or --token-file, never a flag. \
+                  Documentation: docs/receipts.md"
+)]
+pub struct Args {
+    /// Where receipts are stored: sqlite:PATH (created if missing) or
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE.
+    #[arg(
+        long,
+        env = "KLOUDCONSENT_RECEIPTS_DATABASE_URL",
+        default_value = "sqlite:kloudconsent-receipts.sqlite3",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Address and port to listen on (plain HTTP: put TLS in front).
+    #[arg(
+        long,
+        env = "KLOUDCONSENT_RECEIPTS_LISTEN",
+        default_value = "127.0.0.1:8081"
+    )]
+    pub listen: SocketAddr,
+
+    /// A site origin allowed to send receipts, e.g. https://kloudstack.com.au
+    /// (repeat the flag, or comma-separate in the variable). None given:
+    /// every origin is accepted, with a warning at start.
+    #[arg(
+        long = "allowed-origin",
+        env = "KLOUDCONSENT_RECEIPTS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// Receipts a minute one client (IPv4 address or IPv6 /64) may send on
+    /// average; 0 turns the limit off.
+    #[arg(
+        long,
+        env = "KLOUDCONSENT_RECEIPTS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 60
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// Receipts one client may send at once before the average applies.
+    #[arg(
+        long,
+        env = "KLOUDCONSENT_RECEIPTS_RATE_LIMIT_BURST",
+        default_value_t = 20
+    )]
+    pub rate_limit_burst: u32,
+
+    /// Behind a load balancer or reverse proxy: the client is the last
+    /// address of X-Forwarded-For (the one the proxy added). Without a proxy
+    /// that sets it, leave this off, or clients can pick their own address.
+    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_FORWARDED_FOR")]
+    pub forwarded_for: bool,
+
+    /// Delete receipts that arrived more than this many days ago (checked at
+    /// start and every hour). Not set: keep every receipt.
+    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_days: Option<u32>,
+
+    /// File holding the privacy team's bearer token (alternative to
+    /// KLOUDCONSENT_RECEIPTS_TOKEN). Without a token, lookup and export are off.
+    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_TOKEN_FILE", value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Seconds to wait for a database connection before answering 503.
+    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_DATABASE_TIMEOUT", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub database_timeout: u64,
+
+    /// Connections per pool on PostgreSQL (two pools: writes, reads).
+    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_MAX_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub max_connections: u32,
+}
+
+/// An allow-list entry as browsers send `Origin`: `scheme://host[:port]`,
+/// lower-case, no trailing slash or path.
+pub fn normalize_origin(origin: &str) -> Result<String, String> {
+    let o = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = o
+        .strip_prefix("https://")
+        .or_else(|| o.strip_prefix("http://"))
+        .ok_or_else(|| format!("allowed origin {origin:?} must start with https:// or http://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(format!(
+            "allowed origin {origin:?} must be scheme://host[:port] only, like https://kloudstack.com.au"
+        ));
+    }
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_normalized_like_a_browser_sends_them() {
+        assert_eq!(
+            normalize_origin("https://KloudStack.com.au/").unwrap(),
+            "https://kloudstack.com.au"
+        );
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(normalize_origin("kloudstack.com.au").is_err());
+        assert!(normalize_origin("https://a.b/path").is_err());
+    }
+
+    #[test]
+    fn flags_parse() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+        let args = Args::try_parse_from([
+            "kloudconsent-receipts",
+            "--allowed-origin",
+            "https://a.b,https://c.d",
+            "--retention-days",
+            "400",
+        ])
+        .unwrap();
+        assert_eq!(args.allowed_origins, ["https://a.b", "https://c.d"]);
+        assert_eq!(args.retention_days, Some(400));
+        assert!(Args::try_parse_from(["x", "--retention-days", "0"]).is_err());
+    }
+}

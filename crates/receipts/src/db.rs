@@ -1,0 +1,534 @@
+//! Storage: one code path for SQLite and PostgreSQL through sqlx's `Any`
+//! driver.
+//!
+//! `Any` is enough here because the service needs only what both databases
+//! share: BIGINT and TEXT columns, `$N` placeholders (SQLite reads them too),
+//! `INSERT .. ON CONFLICT DO NOTHING RETURNING`, row-value `IN`, and one
+//! migration file. The two differences are connection set-up, kept in
+//! [`Database::open`]: SQLite gets WAL journaling with `synchronous=FULL` and
+//! a single writing connection; and a SQLite file can disappear under a
+//! running process, which [`SqliteFile`] detects.
+//!
+//! Durability: a receipt is answered only after its transaction committed.
+//! On SQLite, `synchronous=FULL` in WAL mode fsyncs the log at every commit,
+//! so a committed receipt survives a power cut, not only a crash of this
+//! process (`NORMAL` would survive the crash but could lose the last commits
+//! on power loss, and a success answer must mean "stored"). The cost of one
+//! fsync per commit is shared by a whole batch (see `writer.rs`).
+
+use crate::receipt::{choices_json, parse_choices_json, Method, Receipt};
+use futures_util::StreamExt;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor, Row};
+use std::borrow::Cow;
+use std::fmt;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Why the database could not do what was asked. From a client's point of
+/// view it is always "try again later" (503); the text is for the log and
+/// the health check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unavailable(pub String);
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<sqlx::Error> for Unavailable {
+    fn from(e: sqlx::Error) -> Self {
+        Unavailable(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, Unavailable>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What became of one receipt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Newly stored.
+    Stored,
+    /// The very same decision was already stored (sent twice).
+    Duplicate,
+    /// A different receipt with the same consent id and `decidedAt` is
+    /// stored; the first one stands.
+    Conflict,
+}
+
+/// A stored receipt and when it arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub receipt: Receipt,
+    pub received_at_ms: i64,
+}
+
+/// Connection settings that are not in the URL.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How long to wait for a connection before answering 503.
+    pub timeout: Duration,
+    /// Connections per pool (PostgreSQL); SQLite writes through one.
+    pub max_connections: u32,
+}
+
+#[derive(Clone)]
+struct Pools {
+    /// SQLite: one connection (SQLite has one writer at a time anyway, and
+    /// a single connection never waits on its own lock).
+    writer: AnyPool,
+    /// Lookups, exports and health checks; with WAL they never block writes.
+    reader: AnyPool,
+}
+
+pub struct Database {
+    backend: Backend,
+    url: String,
+    options: Options,
+    pools: RwLock<Pools>,
+    sqlite_file: Option<SqliteFile>,
+    reopening: tokio::sync::Mutex<()>,
+}
+
+/// The SQLite file as it was when opened. If it is deleted or moved while the
+/// service runs, SQLite goes on writing into the now nameless file, and every
+/// receipt written after that is lost at the next restart. So writes and the
+/// health check first make sure the path still names the file that is open
+/// (same device and inode); if it does not, the database counts as
+/// unavailable until the file is back, or is reopened if another file now
+/// stands at that path (a restored backup).
+struct SqliteFile {
+    path: PathBuf,
+    identity: Mutex<(u64, u64)>,
+}
+
+/// The migrations, compiled in: the binary needs no files beside it.
+fn migrator() -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("receipts"),
+            MigrationType::Simple,
+            Cow::Borrowed(include_str!("../migrations/0001_receipts.sql")),
+            false,
+        )]),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    }
+}
+
+/// The database URL with any password replaced, for logs and messages.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Database {
+    /// Opens (and for SQLite, creates) the database and brings its schema up
+    /// to date. `url` is `sqlite:PATH` or `postgres://...`.
+    pub async fn open(url: &str, options: Options) -> std::result::Result<Database, String> {
+        sqlx::any::install_default_drivers();
+        let (backend, sqlite_file) = if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = PathBuf::from(path.trim_start_matches("//"));
+            if path.as_os_str().is_empty() {
+                return Err("the SQLite URL names no file: use sqlite:PATH".into());
+            }
+            (Backend::Sqlite, Some(path))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, None)
+        } else {
+            return Err(format!(
+                "unsupported database URL {}: use sqlite:PATH or postgres://...",
+                redacted(url)
+            ));
+        };
+        let pools = connect(backend, url, sqlite_file.as_ref(), true, &options)
+            .await
+            .map_err(|e| format!("cannot open the database {}: {e}", redacted(url)))?;
+        let sqlite_file = match sqlite_file {
+            Some(path) => {
+                let identity = file_identity(&path).ok_or_else(|| {
+                    format!("the database file {} did not appear", path.display())
+                })?;
+                Some(SqliteFile {
+                    path,
+                    identity: Mutex::new(identity),
+                })
+            }
+            None => None,
+        };
+        Ok(Database {
+            backend,
+            url: url.to_owned(),
+            options,
+            pools: RwLock::new(pools),
+            sqlite_file,
+            reopening: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn pools(&self) -> Pools {
+        self.pools.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// For SQLite: the path still names the open file (see [`SqliteFile`]);
+    /// another file there (a restored copy) is opened in its place.
+    async fn check_file(&self) -> Result<()> {
+        let Some(file) = &self.sqlite_file else {
+            return Ok(());
+        };
+        let missing = || {
+            Unavailable(format!(
+                "the database file {} is missing (moved or deleted?); receipts are refused until it is back",
+                file.path.display()
+            ))
+        };
+        let now = file_identity(&file.path).ok_or_else(missing)?;
+        if now == *file.identity.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Ok(());
+        }
+        let _guard = self.reopening.lock().await;
+        let now = file_identity(&file.path).ok_or_else(missing)?;
+        if now == *file.identity.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Ok(()); // another task reopened it meanwhile
+        }
+        tracing::warn!(path = %file.path.display(), "the database file was replaced; reopening it");
+        let pools = connect(
+            self.backend,
+            &self.url,
+            Some(&file.path),
+            false,
+            &self.options,
+        )
+        .await?;
+        let old = std::mem::replace(
+            &mut *self.pools.write().unwrap_or_else(|e| e.into_inner()),
+            pools,
+        );
+        *file.identity.lock().unwrap_or_else(|e| e.into_inner()) = now;
+        tokio::spawn(async move {
+            old.writer.close().await;
+            old.reader.close().await;
+        });
+        Ok(())
+    }
+
+    /// Stores a batch in one transaction and says what became of each
+    /// receipt. Nothing is answered before the commit.
+    pub async fn insert(&self, batch: &[(Receipt, i64)]) -> Result<Vec<Outcome>> {
+        self.check_file().await?;
+        let mut tx = self.pools().writer.begin().await?;
+        let mut inserted: Vec<(String, i64)> = Vec::with_capacity(batch.len());
+        let mut rest = batch;
+        while !rest.is_empty() {
+            // A few fixed statement sizes, so the prepared-statement cache
+            // holds three statements instead of one per batch length.
+            let n = [64, 8, 1]
+                .into_iter()
+                .find(|&n| n <= rest.len())
+                .unwrap_or(1);
+            let (chunk, tail) = rest.split_at(n);
+            let sql = insert_sql(n);
+            let mut query = sqlx::query(&sql);
+            for (r, received_at) in chunk {
+                query = query
+                    .bind(r.id.clone())
+                    .bind(r.decided_at_ms)
+                    .bind(r.expires_at_ms)
+                    .bind(*received_at)
+                    .bind(i64::from(r.revision))
+                    .bind(r.method.as_str())
+                    .bind(choices_json(&r.categories))
+                    .bind(r.services.as_deref().map(choices_json))
+                    .bind(r.url.clone())
+                    .bind(r.language.clone());
+            }
+            for row in query.fetch_all(&mut *tx).await? {
+                inserted.push((row.try_get(0)?, row.try_get(1)?));
+            }
+            rest = tail;
+        }
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for (r, _) in batch {
+            let key = (r.id.clone(), r.decided_at_ms);
+            if let Some(i) = inserted.iter().position(|k| *k == key) {
+                inserted.swap_remove(i);
+                outcomes.push(Outcome::Stored);
+                continue;
+            }
+            let row = sqlx::query(&format!(
+                "{SELECT} WHERE consent_id = $1 AND decided_at = $2"
+            ))
+            .bind(r.id.clone())
+            .bind(r.decided_at_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+            let same = decode(&row)?.receipt == *r;
+            outcomes.push(if same {
+                Outcome::Duplicate
+            } else {
+                Outcome::Conflict
+            });
+        }
+        tx.commit().await?;
+        // The file may have gone while we wrote: then the commit went into a
+        // nameless file and must not be answered as stored.
+        self.check_file().await?;
+        Ok(outcomes)
+    }
+
+    /// Every receipt of one consent id, oldest decision first: the last one
+    /// is the decision in force.
+    pub async fn history(&self, consent_id: &str) -> Result<Vec<Stored>> {
+        self.check_file().await?;
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE consent_id = $1 ORDER BY decided_at"
+        ))
+        .bind(consent_id.to_owned())
+        .fetch_all(&self.pools().reader)
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    /// Receipts that arrived in `[from, to)` (Unix ms), oldest first, read
+    /// from the database as the consumer takes them: nothing is buffered
+    /// beyond the channel's few rows, whatever the range holds.
+    pub async fn export(&self, from: i64, to: i64) -> Result<mpsc::Receiver<Result<Stored>>> {
+        self.check_file().await?;
+        let pool = self.pools().reader;
+        let (tx, rx) = mpsc::channel(64);
+        tokio::spawn(async move {
+            let sql = format!(
+                "{SELECT} WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, consent_id, decided_at"
+            );
+            let mut rows = sqlx::query(&sql).bind(from).bind(to).fetch(&pool);
+            while let Some(row) = rows.next().await {
+                let item = row.map_err(Unavailable::from).and_then(|r| decode(&r));
+                let failed = item.is_err();
+                if tx.send(item).await.is_err() || failed {
+                    break; // the client went away, or the read failed
+                }
+            }
+        });
+        Ok(rx)
+    }
+
+    /// Deletes receipts that arrived before `before` (Unix ms), a few
+    /// thousand per statement so writers are never held up for long.
+    pub async fn purge(&self, before: i64) -> Result<u64> {
+        const CHUNK: u64 = 5000;
+        let mut total = 0;
+        loop {
+            self.check_file().await?;
+            let deleted = sqlx::query(
+                "DELETE FROM receipts WHERE (consent_id, decided_at) IN \
+                 (SELECT consent_id, decided_at FROM receipts WHERE received_at < $1 LIMIT 5000)",
+            )
+            .bind(before)
+            .execute(&self.pools().writer)
+            .await?
+            .rows_affected();
+            total += deleted;
+            if deleted < CHUNK {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Whether the database answers (and, for SQLite, its file is in place).
+    pub async fn health(&self) -> Result<()> {
+        self.check_file().await?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pools().reader)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every connection (SQLite checkpoints its log on the last one).
+    pub async fn close(&self) {
+        let pools = self.pools();
+        pools.writer.close().await;
+        pools.reader.close().await;
+    }
+}
+
+const SELECT: &str = "SELECT consent_id, decided_at, expires_at, received_at, revision, method, \
+                      categories, services, url, language FROM receipts";
+
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO receipts (consent_id, decided_at, expires_at, received_at, revision, method, \
+         categories, services, url, language) VALUES ",
+    );
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for col in 0..10 {
+            let sep = if col == 0 { "" } else { ", " };
+            sql.push_str(&format!("{sep}${}", row * 10 + col + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(
+        " ON CONFLICT (consent_id, decided_at) DO NOTHING RETURNING consent_id, decided_at",
+    );
+    sql
+}
+
+/// A row back into a receipt. Rows are only ever written from checked
+/// receipts, so a row that does not decode means the table was edited by
+/// hand; it is reported, not guessed at.
+fn decode(row: &AnyRow) -> Result<Stored> {
+    let corrupt = |what: &str| Unavailable(format!("a stored receipt has an unreadable {what}"));
+    let method: String = row.try_get(5)?;
+    let categories: String = row.try_get(6)?;
+    let services: Option<String> = row.try_get(7)?;
+    let services = match services {
+        Some(text) => Some(parse_choices_json(&text).ok_or_else(|| corrupt("services"))?),
+        None => None,
+    };
+    let revision: i64 = row.try_get(4)?;
+    Ok(Stored {
+        receipt: Receipt {
+            id: row.try_get(0)?,
+            decided_at_ms: row.try_get(1)?,
+            expires_at_ms: row.try_get(2)?,
+            categories: parse_choices_json(&categories).ok_or_else(|| corrupt("categories"))?,
+            services,
+            revision: u32::try_from(revision).map_err(|_| corrupt("revision"))?,
+            method: Method::parse(&method).ok_or_else(|| corrupt("method"))?,
+            url: row.try_get(8)?,
+            language: row.try_get(9)?,
+        },
+        received_at_ms: row.try_get(3)?,
+    })
+}
+
+fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// `sqlite:` URL for `path`: `%`, `?` and `#` are percent-encoded so that
+/// any file name survives sqlx's URL parsing.
+fn sqlite_url(path: &std::path::Path, create: bool) -> String {
+    let text = path.to_string_lossy();
+    let mut encoded = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => encoded.push_str("%25"),
+            '?' => encoded.push_str("%3F"),
+            '#' => encoded.push_str("%23"),
+            c => encoded.push(c),
+        }
+    }
+    format!(
+        "sqlite:{encoded}?mode={}",
+        if create { "rwc" } else { "rw" }
+    )
+}
+
+async fn connect(
+    backend: Backend,
+    url: &str,
+    sqlite_path: Option<&PathBuf>,
+    create: bool,
+    options: &Options,
+) -> Result<Pools> {
+    let pool_options = |max: u32| {
+        AnyPoolOptions::new()
+            .max_connections(max)
+            .min_connections(0)
+            .acquire_timeout(options.timeout)
+            .test_before_acquire(true)
+    };
+    match (backend, sqlite_path) {
+        (Backend::Sqlite, Some(path)) => {
+            let url = sqlite_url(path, create);
+            let with_pragmas = |max: u32| {
+                pool_options(max).after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        Ok(())
+                    })
+                })
+            };
+            let writer = with_pragmas(1).connect(&url).await?;
+            // WAL is a property of the file: set once, kept across restarts.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&writer)
+                .await?;
+            migrator()
+                .run(&writer)
+                .await
+                .map_err(|e| Unavailable(e.to_string()))?;
+            let reader = with_pragmas(4).connect(&url).await?;
+            Ok(Pools { writer, reader })
+        }
+        _ => {
+            let writer = pool_options(options.max_connections).connect(url).await?;
+            migrator()
+                .run(&writer)
+                .await
+                .map_err(|e| Unavailable(e.to_string()))?;
+            let reader = pool_options(options.max_connections).connect(url).await?;
+            Ok(Pools { writer, reader })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(
+            redacted("postgres://kc:s3cret@db.internal:5432/consent"),
+            "postgres://kc:***@db.internal:5432/consent"
+        );
+        assert_eq!(redacted("postgres://db/consent"), "postgres://db/consent");
+        assert_eq!(
+            redacted("sqlite:receipts.sqlite3"),
+            "sqlite:receipts.sqlite3"
+        );
+    }
+
+    #[test]
+    fn insert_statement_numbers_every_placeholder() {
+        let sql = insert_sql(2);
+        assert!(sql.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10), ($11,"));
+        assert!(sql.ends_with("($11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (consent_id, decided_at) DO NOTHING RETURNING consent_id, decided_at"));
+    }
+
+    #[test]
+    fn odd_file_names_survive_the_url() {
+        assert_eq!(
+            sqlite_url(std::path::Path::new("/tmp/a?b#c%d.db"), true),
+            "sqlite:/tmp/a%3Fb%23c%25d.db?mode=rwc"
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! `POST /receipts`: one receipt from the widget.
+//!
+//! Checks run cheapest first: origin, rate limit, content type, size, the
+//! body itself; only a receipt that passes all of them reaches the database,
+//! and the answer waits for its commit. `sendBeacon` ignores the answer,
+//! but a `fetch` client, a proxy log and the tests read it: 201 stored, 200
+//! already stored, 4xx with the reason, 503 when the database is down.
+
+use super::{text, unavailable, App};
+use crate::db::Outcome;
+use crate::receipt::{self, MAX_BODY_BYTES};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Longest a request waits for its commit before answering 503 (the commit
+/// may still happen; a resend is then answered 200, stored once).
+const STORE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a client may take to send its (at most 4 KB) body: a trickling
+/// client must not hold a connection and a task for ever.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn ingest(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    app.metrics.received.inc();
+    let response = match handle(&app, peer, &headers, body).await {
+        Ok(response) => response,
+        Err((reason, response)) => {
+            app.metrics.reject(reason);
+            response
+        }
+    };
+    app.metrics.latency.observe(started.elapsed().as_secs_f64());
+    with_cors(&app, &headers, response)
+}
+
+/// A metric reason and the answer. Large for a `Result` error, but built
+/// only on the refusal path, once per request.
+type Refusal = (&'static str, Response);
+
+async fn handle(
+    app: &App,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, Refusal> {
+    // A refusal answered before the body is read closes the connection: the
+    // unread body would otherwise be taken for the next request, and a
+    // client reusing the connection would race its closing.
+    let close = |(reason, response): Refusal| (reason, closing(response));
+    check_before_body(app, peer, headers).map_err(close)?;
+    let bytes = read_body(headers, body).await.map_err(close)?;
+    store(app, &bytes).await
+}
+
+/// `Connection: close` on a response.
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+#[allow(clippy::result_large_err)]
+fn check_before_body(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Refusal> {
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("(not ASCII)"));
+    if !origin_allowed(app, origin) {
+        let message = format!(
+            "origin {} may not send receipts here (see --allowed-origin)",
+            origin.unwrap_or("(none)")
+        );
+        return Err(("origin", text(StatusCode::FORBIDDEN, message)));
+    }
+    if let Err(wait) = app
+        .limiter
+        .check(client_ip(app, peer, headers), Instant::now())
+    {
+        let mut response = text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many receipts from this client; slow down",
+        );
+        let seconds = wait.as_secs().max(1).to_string();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(&seconds).expect("digits"),
+        );
+        return Err(("rate_limited", response));
+    }
+    if !content_type_ok(headers) {
+        let message = "send the receipt as text/plain;charset=UTF-8 (as navigator.sendBeacon does) or application/json";
+        return Err((
+            "content_type",
+            text(StatusCode::UNSUPPORTED_MEDIA_TYPE, message),
+        ));
+    }
+    Ok(())
+}
+
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Refusal> {
+    let too_large = || {
+        let message = format!("the body is larger than {MAX_BODY_BYTES} bytes");
+        (
+            receipt::Problem::TooLarge.label(),
+            text(StatusCode::PAYLOAD_TOO_LARGE, message),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
+        .await
+    {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return Err(too_large()),
+        Err(_) => {
+            let message = "the body did not arrive within 10 s";
+            return Err(("timeout", text(StatusCode::REQUEST_TIMEOUT, message)));
+        }
+    };
+    Ok(bytes)
+}
+
+async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
+    let now = now_ms();
+    let receipt = receipt::parse(bytes, now)
+        .map_err(|e| (e.problem.label(), text(StatusCode::BAD_REQUEST, e.message)))?;
+    let id = receipt.id.clone();
+    match tokio::time::timeout(STORE_TIMEOUT, app.writer.store(receipt, now)).await {
+        Ok(Ok(Outcome::Stored)) => {
+            app.metrics.stored.inc();
+            app.metrics.database_up.set(1);
+            Ok(text(
+                StatusCode::CREATED,
+                format!("stored receipt for consent id {id}"),
+            ))
+        }
+        Ok(Ok(Outcome::Duplicate)) => {
+            app.metrics.duplicates.inc();
+            Ok(text(
+                StatusCode::OK,
+                format!("already stored: receipt for consent id {id}"),
+            ))
+        }
+        Ok(Ok(Outcome::Conflict)) => Err((
+            "conflict",
+            text(
+                StatusCode::CONFLICT,
+                format!(
+                    "a different receipt for consent id {id} with this decidedAt is already stored"
+                ),
+            ),
+        )),
+        Ok(Err(e)) => {
+            app.metrics.database_up.set(0);
+            Err(("database_unavailable", unavailable(&e.0)))
+        }
+        Err(_) => Err((
+            "timeout",
+            unavailable("the database did not commit within 10 s"),
+        )),
+    }
+}
+
+/// `OPTIONS /receipts`. A beacon with `text/plain` never needs one; a page
+/// that POSTs JSON with `fetch` does.
+pub async fn preflight(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if origin.is_none() || !origin_allowed(&app, origin) {
+        return text(StatusCode::FORBIDDEN, "origin not allowed");
+    }
+    let mut response = with_cors(&app, &headers, text(StatusCode::NO_CONTENT, ""));
+    let h = response.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("content-type"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+    response
+}
+
+fn origin_allowed(app: &App, origin: Option<&str>) -> bool {
+    app.allowed_origins.is_empty()
+        || origin.is_some_and(|o| app.allowed_origins.iter().any(|a| a == o))
+}
+
+/// Lets a page that used `fetch` read the answer; harmless for beacons.
+fn with_cors(app: &App, headers: &HeaderMap, mut response: Response) -> Response {
+    let origin = headers.get(header::ORIGIN);
+    if let Some(origin) = origin.filter(|o| origin_allowed(app, o.to_str().ok())) {
+        let h = response.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        h.insert(header::VARY, HeaderValue::from_static("origin"));
+    }
+    response
+}
+
+/// The client for the rate limit: the connection's address, or with
+/// `--forwarded-for` the last X-Forwarded-For entry (added by our proxy).
+fn client_ip(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if app.forwarded_for {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .next_back()
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok());
+        if let Some(ip) = forwarded {
+            return ip;
+        }
+    }
+    peer.ip()
+}
+
+/// `text/plain` or `application/json`, with no charset or UTF-8.
+fn content_type_ok(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or_default().to_ascii_lowercase();
+    (essence == "text/plain" || essence == "application/json")
+        && parts.all(|p| match p.split_once('=') {
+            Some((k, v)) if k.trim().eq_ignore_ascii_case("charset") => {
+                v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            _ => p.is_empty(),
+        })
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_type(t: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_str(t).unwrap());
+        h
+    }
+
+    #[test]
+    fn content_types() {
+        for ok in [
+            "text/plain;charset=UTF-8",
+            "text/plain",
+            "application/json; charset=utf-8",
+            "TEXT/PLAIN; charset=\"utf-8\"",
+        ] {
+            assert!(content_type_ok(&with_type(ok)), "{ok}");
+        }
+        for bad in [
+            "text/html",
+            "text/plain;charset=latin1",
+            "multipart/form-data",
+            "text/plain;x=1",
+        ] {
+            assert!(!content_type_ok(&with_type(bad)), "{bad}");
+        }
+        assert!(!content_type_ok(&HeaderMap::new()));
+    }
+}

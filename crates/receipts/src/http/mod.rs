@@ -1,0 +1,96 @@
+//! The HTTP API (axum):
+//!
+//! | route | who | what |
+//! |---|---|---|
+//! | `POST /receipts` | the widget (`sendBeacon`) | store one receipt |
+//! | `OPTIONS /receipts` | browsers, for `fetch` with JSON | CORS preflight |
+//! | `GET /receipts/{id}` | privacy team, bearer token | one consent id's history |
+//! | `GET /export?from=&to=&format=` | privacy team, bearer token | NDJSON or CSV, streamed |
+//! | `GET /healthz` | load balancer | database reachable? |
+//! | `GET /metrics` | Prometheus | counters and latency |
+
+mod ingest;
+pub use ingest::now_ms;
+mod ops;
+mod privacy;
+
+use crate::auth::Token;
+use crate::db::Database;
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
+use crate::writer::Writer;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+/// Everything a request may need, shared by all of them.
+pub struct App {
+    pub db: Arc<Database>,
+    pub writer: Writer,
+    pub metrics: Arc<Metrics>,
+    pub limiter: Arc<RateLimiter>,
+    /// Normalized origins; empty means any origin.
+    pub allowed_origins: Vec<String>,
+    pub forwarded_for: bool,
+    pub token: Option<Token>,
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/receipts", post(ingest::ingest).options(ingest::preflight))
+        .route("/receipts/{id}", get(privacy::lookup))
+        .route("/export", get(privacy::export))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(|| async { text(StatusCode::NOT_FOUND, "not found") })
+        .layer(middleware::from_fn(catch_panic))
+        .with_state(app)
+}
+
+/// A bug in one request's handling answers 500 to that request and leaves
+/// the service running.
+async fn catch_panic(request: Request, next: Next) -> Response {
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("a request handler panicked; answered 500");
+            text(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
+}
+
+/// A plain-text answer that no browser will sniff or cache.
+pub fn text(status: StatusCode, message: impl Into<String>) -> Response {
+    let mut body = message.into();
+    body.push('\n');
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// 503 with the reason and a hint to retry.
+pub fn unavailable(reason: &str) -> Response {
+    let mut response = text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("database unavailable, nothing was stored or read: {reason}"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}

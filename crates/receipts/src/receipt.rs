@@ -1,0 +1,819 @@
+//! The receipt the widget sends for each decision, and its strict reading.
+//!
+//! Format version 1 (what `navigator.sendBeacon` POSTs, as
+//! `text/plain;charset=UTF-8`, at most 4 KB):
+//!
+//! ```json
+//! {"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z",
+//!  "expiresAt":"2027-05-29T12:00:00.000Z",
+//!  "categories":{"necessary":true,"analytics":false},
+//!  "services":{"analytics.matomo":false},
+//!  "revision":1,"method":"custom","url":"https://kloudstack.com.au",
+//!  "language":"en-AU"}
+//! ```
+//!
+//! `services` and `language` are optional (older widgets omit them). A body
+//! is either exactly this shape with sane values, or it is refused with a
+//! [`Rejection`] naming the problem: proof of consent is only worth something
+//! if what is stored is what a real widget could have sent.
+//!
+//! This module has no dependency on the server (no tokio, no sqlx), so the
+//! fuzz target builds it alone.
+
+use crate::json::{self, Json};
+use crate::time::{iso8601, parse_date, parse_iso8601, DAY_MS};
+use std::fmt;
+
+/// Largest body accepted. The widget's largest receipt (64 categories and
+/// their services) fits; anything bigger did not come from it.
+pub const MAX_BODY_BYTES: usize = 4096;
+/// Most categories a receipt may name (the widget's own limit).
+pub const MAX_CATEGORIES: usize = 64;
+/// Most services a receipt may name.
+pub const MAX_SERVICES: usize = 256;
+/// Longest category or service id (`[A-Za-z0-9_-]{1,40}`).
+pub const MAX_ID_LEN: usize = 40;
+/// How far in the future `decidedAt` may lie: the widget itself treats a
+/// decision more than a day ahead as tampered with (clocks drift, not by days).
+pub const FUTURE_TOLERANCE_MS: i64 = DAY_MS;
+/// Longest lifetime of a decision: the widget's `expiresAfterDays` is at most
+/// 3650.
+pub const MAX_SPAN_MS: i64 = 3650 * DAY_MS;
+/// Longest `url` kept; real page origins and paths are far shorter.
+pub const MAX_URL_LEN: usize = 2048;
+/// Longest `language` tag (RFC 5646 asks implementations to handle 35).
+pub const MAX_LANGUAGE_LEN: usize = 35;
+
+/// How the visitor decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    AcceptAll,
+    RejectAll,
+    Custom,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::AcceptAll => "accept-all",
+            Method::RejectAll => "reject-all",
+            Method::Custom => "custom",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        match s {
+            "accept-all" => Some(Method::AcceptAll),
+            "reject-all" => Some(Method::RejectAll),
+            "custom" => Some(Method::Custom),
+            _ => None,
+        }
+    }
+}
+
+/// One decision as the widget reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// The consent id: 16 random bytes as 22 characters of base64url.
+    pub id: String,
+    pub decided_at_ms: i64,
+    pub expires_at_ms: i64,
+    /// Every category offered, in the order sent.
+    pub categories: Vec<(String, bool)>,
+    /// `"<category>.<service>"` choices, when the widget sent them.
+    pub services: Option<Vec<(String, bool)>>,
+    pub revision: u32,
+    pub method: Method,
+    /// `http(s)://host[:port][/path]`: never a query or fragment.
+    pub url: String,
+    pub language: Option<String>,
+}
+
+/// Why a body was refused. The label is a metric label; there are few of them
+/// on purpose (a metric label per message would be unbounded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Problem {
+    TooLarge,
+    NotUtf8,
+    NotJson,
+    NotObject,
+    UnknownField,
+    DuplicateKey,
+    MissingField,
+    BadField,
+    BadTime,
+}
+
+impl Problem {
+    pub const ALL: [Problem; 9] = [
+        Problem::TooLarge,
+        Problem::NotUtf8,
+        Problem::NotJson,
+        Problem::NotObject,
+        Problem::UnknownField,
+        Problem::DuplicateKey,
+        Problem::MissingField,
+        Problem::BadField,
+        Problem::BadTime,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Problem::TooLarge => "too_large",
+            Problem::NotUtf8 => "not_utf8",
+            Problem::NotJson => "not_json",
+            Problem::NotObject => "not_object",
+            Problem::UnknownField => "unknown_field",
+            Problem::DuplicateKey => "duplicate_key",
+            Problem::MissingField => "missing_field",
+            Problem::BadField => "bad_field",
+            Problem::BadTime => "bad_time",
+        }
+    }
+}
+
+/// A refused body: what kind of problem, and a sentence for the sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub problem: Problem,
+    pub message: String,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+fn reject<T>(problem: Problem, message: impl Into<String>) -> Result<T, Rejection> {
+    Err(Rejection {
+        problem,
+        message: message.into(),
+    })
+}
+
+fn bad<T>(message: impl Into<String>) -> Result<T, Rejection> {
+    reject(Problem::BadField, message)
+}
+
+const FIELDS: [&str; 9] = [
+    "id",
+    "decidedAt",
+    "expiresAt",
+    "categories",
+    "services",
+    "revision",
+    "method",
+    "url",
+    "language",
+];
+const OPTIONAL: [&str; 2] = ["services", "language"];
+
+/// Earliest plausible `decidedAt` (2020-01-01): before the receipt format
+/// existed, so an earlier time is a broken clock or a forgery.
+const EARLIEST_DECIDED_AT_MS: i64 = 1_577_836_800_000;
+
+/// Reads and checks one receipt body received at `now_ms` (Unix ms).
+pub fn parse(body: &[u8], now_ms: i64) -> Result<Receipt, Rejection> {
+    if body.len() > MAX_BODY_BYTES {
+        return reject(
+            Problem::TooLarge,
+            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        );
+    }
+    let text = std::str::from_utf8(body).map_err(|e| Rejection {
+        problem: Problem::NotUtf8,
+        message: format!(
+            "the body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+    })?;
+    let value = json::parse(text).map_err(|e| Rejection {
+        problem: Problem::NotJson,
+        message: format!("the body is not JSON: {e}"),
+    })?;
+    let Json::Object(entries) = value else {
+        return reject(
+            Problem::NotObject,
+            format!("the body must be a JSON object, got {}", value.kind()),
+        );
+    };
+    check_keys(&entries, &FIELDS, "")?;
+    for name in FIELDS.iter().filter(|f| !OPTIONAL.contains(f)) {
+        if !entries.iter().any(|(k, _)| k == name) {
+            return reject(Problem::MissingField, format!("missing `{name}`"));
+        }
+    }
+    let field = |name: &str| entries.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    let required = |name: &str| field(name).expect("checked above");
+
+    let categories = categories(required("categories"))?;
+    let receipt = Receipt {
+        id: consent_id(required("id"))?,
+        decided_at_ms: instant(required("decidedAt"), "decidedAt")?,
+        expires_at_ms: instant(required("expiresAt"), "expiresAt")?,
+        services: field("services")
+            .map(|v| services(v, &categories))
+            .transpose()?,
+        categories,
+        revision: revision(required("revision"))?,
+        method: method(required("method"))?,
+        url: url(required("url"))?,
+        language: field("language").map(language).transpose()?,
+    };
+    check_times(&receipt, now_ms)?;
+    if receipt.method == Method::AcceptAll && receipt.categories.iter().any(|(_, g)| !g) {
+        return bad("`method` is accept-all but a category is denied");
+    }
+    Ok(receipt)
+}
+
+/// Refuses duplicate keys, then keys outside `allowed` (when not empty).
+fn check_keys(entries: &[(String, Json)], allowed: &[&str], within: &str) -> Result<(), Rejection> {
+    for (i, (key, _)) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|(k, _)| k == key) {
+            return reject(
+                Problem::DuplicateKey,
+                format!("key {} appears twice{within}", quote(key)),
+            );
+        }
+        if !allowed.is_empty() && !allowed.contains(&key.as_str()) {
+            return reject(
+                Problem::UnknownField,
+                format!(
+                    "unknown field {} (version 1 has: {})",
+                    quote(key),
+                    FIELDS.join(", ")
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A key from the body, safe to echo in an error message: escaped (no control
+/// characters reach a log or a terminal) and cut to 40 characters.
+fn quote(key: &str) -> String {
+    let mut cut: String = key.chars().take(MAX_ID_LEN).collect();
+    if cut.len() < key.len() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
+fn string<'a>(v: &'a Json, name: &str) -> Result<&'a str, Rejection> {
+    match v {
+        Json::String(s) => Ok(s),
+        other => bad(format!("`{name}` must be a string, got {}", other.kind())),
+    }
+}
+
+/// Whether `s` is a consent id the widget can make: 16 random bytes in
+/// unpadded base64url are exactly 22 characters, and the last one carries
+/// only 2 bits (so it is one of `A`, `Q`, `g`, `w`).
+pub fn is_consent_id(s: &str) -> bool {
+    s.len() == 22
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && s.ends_with(['A', 'Q', 'g', 'w'])
+}
+
+fn consent_id(v: &Json) -> Result<String, Rejection> {
+    let s = string(v, "id")?;
+    if is_consent_id(s) {
+        Ok(s.to_owned())
+    } else {
+        bad("`id` must be a consent id: 22 characters of base64url (16 random bytes)")
+    }
+}
+
+fn instant(v: &Json, name: &str) -> Result<i64, Rejection> {
+    let s = string(v, name)?;
+    parse_iso8601(s).map_or_else(
+        || {
+            bad(format!(
+                "`{name}` must be a UTC time like 2026-11-28T12:00:00.000Z"
+            ))
+        },
+        Ok,
+    )
+}
+
+fn check_times(r: &Receipt, now_ms: i64) -> Result<(), Rejection> {
+    let time = |m: String| reject(Problem::BadTime, m);
+    if r.decided_at_ms > now_ms.saturating_add(FUTURE_TOLERANCE_MS) {
+        return time(format!(
+            "`decidedAt` is more than a day after the server's time ({})",
+            iso8601(now_ms)
+        ));
+    }
+    if r.decided_at_ms < EARLIEST_DECIDED_AT_MS {
+        return time("`decidedAt` is before 2020-01-01".into());
+    }
+    if r.expires_at_ms <= r.decided_at_ms {
+        return time("`expiresAt` must be after `decidedAt`".into());
+    }
+    if r.expires_at_ms - r.decided_at_ms > MAX_SPAN_MS {
+        return time("`expiresAt` is more than 3650 days after `decidedAt`".into());
+    }
+    Ok(())
+}
+
+/// Whether `s` is a category or service id: `[A-Za-z0-9_-]{1,40}`.
+pub fn is_id(s: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// An object of `id: true|false` entries, checked for duplicates and values.
+fn choices(v: &Json, name: &str, max: usize) -> Result<Vec<(String, bool)>, Rejection> {
+    let Json::Object(entries) = v else {
+        return bad(format!("`{name}` must be an object, got {}", v.kind()));
+    };
+    check_keys(entries, &[], &format!(" in `{name}`"))?;
+    if entries.len() > max {
+        return bad(format!("`{name}` has more than {max} entries"));
+    }
+    entries
+        .iter()
+        .map(|(key, value)| match value {
+            Json::Bool(granted) => Ok((key.clone(), *granted)),
+            other => bad(format!(
+                "`{name}` values must be true or false, got {} for {}",
+                other.kind(),
+                quote(key)
+            )),
+        })
+        .collect()
+}
+
+fn categories(v: &Json) -> Result<Vec<(String, bool)>, Rejection> {
+    let categories = choices(v, "categories", MAX_CATEGORIES)?;
+    if categories.is_empty() {
+        return bad("`categories` is empty");
+    }
+    if let Some((key, _)) = categories.iter().find(|(k, _)| !is_id(k)) {
+        return bad(format!(
+            "category id {} is not 1 to 40 of A-Z a-z 0-9 _ -",
+            quote(key)
+        ));
+    }
+    Ok(categories)
+}
+
+fn services(v: &Json, categories: &[(String, bool)]) -> Result<Vec<(String, bool)>, Rejection> {
+    let services = choices(v, "services", MAX_SERVICES)?;
+    for (key, _) in &services {
+        let Some((category, _)) = key.split_once('.').filter(|(c, s)| is_id(c) && is_id(s)) else {
+            return bad(format!(
+                "service key {} is not <category id>.<service id>",
+                quote(key)
+            ));
+        };
+        if !categories.iter().any(|(c, _)| c == category) {
+            return bad(format!(
+                "service {} names a category not in `categories`",
+                quote(key)
+            ));
+        }
+    }
+    Ok(services)
+}
+
+fn revision(v: &Json) -> Result<u32, Rejection> {
+    match v {
+        Json::Int(n) if (1..=i128::from(u32::MAX)).contains(n) => Ok(*n as u32),
+        _ => bad("`revision` must be a whole number from 1 to 4294967295"),
+    }
+}
+
+fn method(v: &Json) -> Result<Method, Rejection> {
+    Method::parse(string(v, "method")?).map_or_else(
+        || bad("`method` must be accept-all, reject-all or custom"),
+        Ok,
+    )
+}
+
+fn url(v: &Json) -> Result<String, Rejection> {
+    let s = string(v, "url")?;
+    match check_url(s) {
+        Ok(()) => Ok(s.to_owned()),
+        Err(why) => bad(format!("`url` {why}")),
+    }
+}
+
+/// `http(s)://host[:port][/path]`, as a browser serializes `location`: no
+/// user name or password, no query, no fragment (they can carry personal
+/// data), and only printable ASCII (a browser percent-encodes the rest).
+fn check_url(s: &str) -> Result<(), &'static str> {
+    if s.len() > MAX_URL_LEN {
+        return Err("is longer than 2048 characters");
+    }
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    if !s.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err("has spaces, control or non-ASCII characters");
+    }
+    if s.contains('?') {
+        return Err("must not have a query string");
+    }
+    if s.contains('#') {
+        return Err("must not have a fragment");
+    }
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    if authority.contains('@') {
+        return Err("must not carry a user name or password");
+    }
+    let (host, port) = split_host_port(authority).ok_or("has a malformed host or port")?;
+    if !is_host(host) {
+        return Err("must have a host of letters, digits, - and . (or an IP address)");
+    }
+    if let Some(port) = port {
+        let valid = (1..=5).contains(&port.len())
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+        if !valid {
+            return Err("has a port that is not 1 to 65535");
+        }
+    }
+    Ok(())
+}
+
+/// `host[:port]` or `[v6]:port`, split; `None` when brackets do not close.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let (host, after) = authority.split_at(close + 1);
+        return match after {
+            "" => Some((host, None)),
+            _ => after.strip_prefix(':').map(|port| (host, Some(port))),
+        };
+    }
+    Some(match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    })
+}
+
+/// A DNS name or IPv4 address (letters, digits, `-`, `.`, starting with a
+/// letter or digit), or a bracketed IPv6 address.
+fn is_host(host: &str) -> bool {
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return !v6.is_empty()
+            && v6
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    }
+    host.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+/// `language`: a BCP 47 tag as browsers report them (`en`, `en-AU`,
+/// `zh-Hant-TW`): a 2 to 8 letter language, then subtags of 1 to 8 letters
+/// or digits.
+fn language(v: &Json) -> Result<String, Rejection> {
+    let s = string(v, "language")?;
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or_default();
+    let valid = s.len() <= MAX_LANGUAGE_LEN
+        && (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if valid {
+        Ok(s.to_owned())
+    } else {
+        bad("`language` must be a BCP 47 language tag such as en-AU")
+    }
+}
+
+/// `from`/`to` of an export: a date (`2026-11-01`, its UTC midnight) or a
+/// full time (`2026-11-01T09:30:00.000Z`).
+pub fn parse_instant(s: &str) -> Option<i64> {
+    parse_iso8601(s).or_else(|| parse_date(s.as_bytes()))
+}
+
+// ---- writing receipts back out ----------------------------------------------
+
+/// `{"a":true,"b":false}` in the given order. Ids are `[A-Za-z0-9_.-]`, so
+/// they need no escaping, but serde_json escapes anyway: the stored text is
+/// JSON whatever a future check lets through.
+pub fn choices_json(choices: &[(String, bool)]) -> String {
+    let mut out = String::from("{");
+    for (i, (id, granted)) in choices.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(id).expect("a string serializes"));
+        out.push(':');
+        out.push_str(if *granted { "true" } else { "false" });
+    }
+    out.push('}');
+    out
+}
+
+/// Reads back what [`choices_json`] wrote (from the database).
+pub fn parse_choices_json(text: &str) -> Option<Vec<(String, bool)>> {
+    match json::parse(text).ok()? {
+        Json::Object(entries) => entries
+            .into_iter()
+            .map(|(k, v)| match v {
+                Json::Bool(b) => Some((k, b)),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+impl Receipt {
+    /// The receipt in its wire form, fields in the widget's order; with
+    /// `received_at_ms`, a `receivedAt` field is added (exports, lookups).
+    pub fn to_json(&self, received_at_ms: Option<i64>) -> String {
+        let q = |s: &str| serde_json::to_string(s).expect("a string serializes");
+        let mut out = format!(
+            r#"{{"id":{},"decidedAt":"{}","expiresAt":"{}","categories":{}"#,
+            q(&self.id),
+            iso8601(self.decided_at_ms),
+            iso8601(self.expires_at_ms),
+            choices_json(&self.categories)
+        );
+        if let Some(services) = &self.services {
+            out.push_str(&format!(r#","services":{}"#, choices_json(services)));
+        }
+        out.push_str(&format!(
+            r#","revision":{},"method":"{}","url":{}"#,
+            self.revision,
+            self.method.as_str(),
+            q(&self.url)
+        ));
+        if let Some(language) = &self.language {
+            out.push_str(&format!(r#","language":{}"#, q(language)));
+        }
+        if let Some(ms) = received_at_ms {
+            out.push_str(&format!(r#","receivedAt":"{}""#, iso8601(ms)));
+        }
+        out.push('}');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
+    /// Exactly what `src/domain/decision.rs` `receipt_json` sends today.
+    const WIDGET_TODAY: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing"}"#;
+    const FULL: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":false},"services":{"analytics.matomo":false,"necessary.session":true},"revision":3,"method":"custom","url":"https://kloudstack.com.au:8443","language":"en-AU"}"#;
+
+    fn problem(body: &str) -> Problem {
+        parse(body.as_bytes(), NOW).expect_err(body).problem
+    }
+
+    fn with(field: &str, value: &str) -> String {
+        let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(FULL).unwrap();
+        v.insert(field.into(), serde_json::from_str(value).unwrap());
+        serde_json::to_string(&v).unwrap()
+    }
+
+    #[test]
+    fn reads_what_the_widget_sends() {
+        let r = parse(WIDGET_TODAY.as_bytes(), NOW).unwrap();
+        assert_eq!(r.id, "AAECAwQFBgcICQoLDA0ODw");
+        assert_eq!(r.decided_at_ms, NOW);
+        assert_eq!(r.categories.len(), 5);
+        assert_eq!((r.services.as_ref(), r.language.as_ref()), (None, None));
+        assert_eq!(r.to_json(None), WIDGET_TODAY, "written back byte for byte");
+
+        let full = parse(FULL.as_bytes(), NOW).unwrap();
+        assert_eq!(
+            full.services.as_ref().unwrap()[0],
+            ("analytics.matomo".into(), false)
+        );
+        assert_eq!(full.language.as_deref(), Some("en-AU"));
+        assert_eq!((full.revision, full.method), (3, Method::Custom));
+        assert_eq!(full.to_json(None), FULL);
+        assert!(full
+            .to_json(Some(NOW))
+            .ends_with(r#","receivedAt":"2026-11-28T12:00:00.000Z"}"#));
+    }
+
+    #[test]
+    fn accepts_origins_paths_and_addresses() {
+        for url in [
+            "https://a.b",
+            "http://127.0.0.1:8080",
+            "https://kloudstack.com.au/pricing/plans",
+            "https://[::1]:8443/x",
+            "https://xn--bcher-kva.example/%C3%A9",
+        ] {
+            let body = with("url", &format!("{url:?}"));
+            assert!(parse(body.as_bytes(), NOW).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn refuses_each_bad_field_with_its_reason() {
+        let table: &[(&str, &str, Problem, &str)] = &[
+            (
+                "id",
+                r#""short""#,
+                Problem::BadField,
+                "`id` must be a consent id",
+            ),
+            (
+                "id",
+                r#""AAECAwQFBgcICQoLDA0ODx""#,
+                Problem::BadField,
+                "`id`",
+            ),
+            (
+                "id",
+                "7",
+                Problem::BadField,
+                "`id` must be a string, got a number",
+            ),
+            (
+                "decidedAt",
+                r#""2026-11-28T12:00:00Z""#,
+                Problem::BadField,
+                "`decidedAt` must be a UTC time",
+            ),
+            (
+                "decidedAt",
+                r#""2026-11-30T12:00:00.001Z""#,
+                Problem::BadTime,
+                "more than a day after",
+            ),
+            (
+                "decidedAt",
+                r#""2019-12-31T23:59:59.999Z""#,
+                Problem::BadTime,
+                "before 2020",
+            ),
+            (
+                "expiresAt",
+                r#""2026-11-28T12:00:00.000Z""#,
+                Problem::BadTime,
+                "after `decidedAt`",
+            ),
+            (
+                "expiresAt",
+                r#""2036-11-27T12:00:00.000Z""#,
+                Problem::BadTime,
+                "3650 days",
+            ),
+            ("categories", "{}", Problem::BadField, "empty"),
+            (
+                "categories",
+                "[]",
+                Problem::BadField,
+                "must be an object, got an array",
+            ),
+            (
+                "categories",
+                r#"{"a b":true}"#,
+                Problem::BadField,
+                "category id \"a b\"",
+            ),
+            (
+                "categories",
+                r#"{"a":1}"#,
+                Problem::BadField,
+                "true or false, got a number",
+            ),
+            (
+                "services",
+                r#"{"analytics":true}"#,
+                Problem::BadField,
+                "<category id>.<service id>",
+            ),
+            (
+                "services",
+                r#"{"ads.x":true}"#,
+                Problem::BadField,
+                "not in `categories`",
+            ),
+            (
+                "services",
+                "null",
+                Problem::BadField,
+                "must be an object, got null",
+            ),
+            ("revision", "0", Problem::BadField, "from 1 to 4294967295"),
+            ("revision", "4294967296", Problem::BadField, "from 1"),
+            ("revision", "1.0", Problem::BadField, "from 1"),
+            ("revision", r#""1""#, Problem::BadField, "from 1"),
+            (
+                "method",
+                r#""signal""#,
+                Problem::BadField,
+                "accept-all, reject-all or custom",
+            ),
+            ("url", r#""https://a.b/?q=1""#, Problem::BadField, "query"),
+            (
+                "url",
+                r#""https://a.b/#top""#,
+                Problem::BadField,
+                "fragment",
+            ),
+            (
+                "url",
+                r#""https://me:pw@a.b""#,
+                Problem::BadField,
+                "user name",
+            ),
+            (
+                "url",
+                r#""javascript:alert(1)""#,
+                Problem::BadField,
+                "https://",
+            ),
+            ("url", r#""https://a.b/ x""#, Problem::BadField, "spaces"),
+            ("url", r#""https://a.b:0""#, Problem::BadField, "port"),
+            ("url", r#""https://""#, Problem::BadField, "host"),
+            ("language", r#""en_AU""#, Problem::BadField, "BCP 47"),
+            ("language", r#""""#, Problem::BadField, "BCP 47"),
+        ];
+        for (field, value, expected, words) in table {
+            let body = with(field, value);
+            let e = parse(body.as_bytes(), NOW).expect_err(&body);
+            assert_eq!(e.problem, *expected, "{field}={value}: {e}");
+            assert!(e.message.contains(words), "{field}={value}: {e}");
+        }
+    }
+
+    #[test]
+    fn refuses_the_shapes_a_widget_never_sends() {
+        assert_eq!(problem(&"x".repeat(MAX_BODY_BYTES + 1)), Problem::TooLarge);
+        assert_eq!(
+            parse(b"{\"id\":\"\xff\"}", NOW).unwrap_err().problem,
+            Problem::NotUtf8
+        );
+        assert_eq!(problem("{\"id\": \"a\u{7}\"}"), Problem::NotJson);
+        assert_eq!(problem("[]"), Problem::NotObject);
+        assert_eq!(
+            problem(&FULL.replacen("{", r#"{"ip":"1.2.3.4","#, 1)),
+            Problem::UnknownField
+        );
+        assert_eq!(
+            problem(&FULL.replacen("{", r#"{"revision":2,"#, 1)),
+            Problem::DuplicateKey
+        );
+        assert_eq!(
+            problem(&FULL.replacen(
+                r#""necessary":true"#,
+                r#""necessary":true,"necessary":false"#,
+                1
+            )),
+            Problem::DuplicateKey
+        );
+        assert_eq!(
+            problem(&FULL.replacen(r#""method":"custom","#, "", 1)),
+            Problem::MissingField
+        );
+        let accept_all_denying =
+            WIDGET_TODAY.replacen(r#""marketing":true"#, r#""marketing":false"#, 1);
+        assert_eq!(problem(&accept_all_denying), Problem::BadField);
+        let e = parse(
+            FULL.replacen("{", "{\"\\u0000evil\\n\":1,", 1).as_bytes(),
+            NOW,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains(r#""\0evil\n""#),
+            "escaped in the message: {e}"
+        );
+    }
+
+    #[test]
+    fn consent_ids_are_what_sixteen_bytes_encode_to() {
+        assert!(is_consent_id("AAAAAAAAAAAAAAAAAAAAAA"));
+        assert!(is_consent_id("_____________________w"));
+        assert!(
+            !is_consent_id("_____________________x"),
+            "last character has 2 bits"
+        );
+        assert!(!is_consent_id("AAAAAAAAAAAAAAAAAAAA=A"));
+        assert!(!is_consent_id("AAAAAAAAAAAAAAAAAAAAAAA"));
+    }
+
+    #[test]
+    fn choices_round_trip_through_the_database_form() {
+        let c = vec![("a".to_string(), true), ("b-c_9".to_string(), false)];
+        assert_eq!(choices_json(&c), r#"{"a":true,"b-c_9":false}"#);
+        assert_eq!(parse_choices_json(&choices_json(&c)), Some(c));
+        assert_eq!(parse_choices_json("[1]"), None);
+        assert_eq!(parse_instant("2026-11-28"), Some(1_795_824_000_000));
+        assert_eq!(parse_instant("2026-11-28T12:00:00.000Z"), Some(NOW));
+        assert_eq!(parse_instant("yesterday"), None);
+    }
+}

@@ -1,0 +1,139 @@
+//! Start-up, background tasks and shutdown.
+
+use crate::auth::Token;
+use crate::config::{normalize_origin, Args};
+use crate::db::{redacted, Database, Options};
+use crate::http::{self, App};
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
+use crate::time::DAY_MS;
+use crate::writer::Writer;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often the retention purge runs (and once at start, before listening).
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs the service until SIGTERM or Ctrl+C, then finishes the requests in
+/// flight, commits what is queued, and closes the database.
+pub async fn run(args: Args) -> Result<(), String> {
+    let token = Token::load(args.token_file.as_deref())?;
+    let allowed_origins = args
+        .allowed_origins
+        .iter()
+        .filter(|o| !o.trim().is_empty())
+        .map(|o| normalize_origin(o))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = Options {
+        timeout: Duration::from_secs(args.database_timeout),
+        max_connections: args.max_connections,
+    };
+    let db = Arc::new(Database::open(&args.database_url, options).await?);
+    tracing::info!(database = %redacted(&args.database_url), "database open and up to date");
+    if allowed_origins.is_empty() {
+        tracing::warn!("no --allowed-origin given: receipts are accepted from any origin");
+    }
+    if token.is_none() {
+        tracing::warn!(
+            "no token (KLOUDCONSENT_RECEIPTS_TOKEN or --token-file): lookup and export are off"
+        );
+    }
+
+    let metrics = Arc::new(Metrics::new());
+    if let Some(days) = args.retention_days {
+        // Before listening, so nothing past retention is ever served.
+        purge(&db, &metrics, days).await;
+    }
+    let limiter = Arc::new(RateLimiter::new(
+        args.rate_limit_per_minute,
+        args.rate_limit_burst,
+    ));
+    let (writer, writers) = Writer::start(db.clone());
+    let background = [
+        tokio::spawn(sweep_rate_limits(limiter.clone())),
+        tokio::spawn(purge_old_receipts(
+            db.clone(),
+            metrics.clone(),
+            args.retention_days,
+        )),
+    ];
+    let app = Arc::new(App {
+        db: db.clone(),
+        writer,
+        metrics,
+        limiter,
+        allowed_origins,
+        forwarded_for: args.forwarded_for,
+        token,
+    });
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    // On stdout, so scripts and tests can wait for it (logs go to stderr).
+    println!("kloudconsent-receipts: listening on http://{address}");
+    let _ = std::io::stdout().flush();
+
+    let service = http::router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("the server failed: {e}"))?;
+
+    // The router (and with it every Writer handle) is gone: the writers
+    // drain their queue and stop.
+    for task in background {
+        task.abort();
+    }
+    for writer in writers {
+        let _ = writer.await;
+    }
+    db.close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn sweep_rate_limits(limiter: Arc<RateLimiter>) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        limiter.sweep(Instant::now());
+    }
+}
+
+async fn purge_old_receipts(db: Arc<Database>, metrics: Arc<Metrics>, retention_days: Option<u32>) {
+    let Some(days) = retention_days else {
+        return;
+    };
+    let mut every =
+        tokio::time::interval_at(tokio::time::Instant::now() + PURGE_EVERY, PURGE_EVERY);
+    loop {
+        every.tick().await;
+        purge(&db, &metrics, days).await;
+    }
+}
+
+async fn purge(db: &Database, metrics: &Metrics, days: u32) {
+    let before = http::now_ms() - i64::from(days) * DAY_MS;
+    match db.purge(before).await {
+        Ok(0) => {}
+        Ok(n) => {
+            metrics.purged.inc_by(n);
+            tracing::info!(deleted = n, days, "retention purge");
+        }
+        Err(e) => tracing::error!(error = %e, "retention purge failed; retrying in an hour"),
+    }
+}

@@ -1,0 +1,505 @@
+//! Every API behaviour, against SQLite and against PostgreSQL, through the
+//! real binary over HTTP.
+
+mod common;
+
+use common::{consent_id, receipt, Db, Kind, Service, ORIGIN, TOKEN};
+use serde_json::Value;
+
+on_both_databases!(
+    stores_and_looks_up_a_visitors_history,
+    accepts_every_form_the_widget_sends,
+    same_decision_twice_is_stored_once_and_a_different_one_is_refused,
+    only_allowed_origins_may_send,
+    rate_limits_each_client,
+    refuses_other_content_types,
+    lookup_and_export_need_the_token_in_the_header,
+    exports_a_date_range_as_ndjson_and_csv,
+    purges_receipts_past_retention,
+    health_and_metrics,
+    sigterm_finishes_what_is_in_flight,
+);
+
+async fn stores_and_looks_up_a_visitors_history(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let id = consent_id(1);
+    let first = receipt(&id, -60_000);
+    let (status, text) = service.send(first.clone()).await;
+    assert_eq!(
+        (status, text.trim()),
+        (201, format!("stored receipt for consent id {id}").as_str())
+    );
+    let changed = receipt(&id, 0).replace(r#""analytics":false"#, r#""analytics":true"#);
+    assert_eq!(service.send(changed.clone()).await.0, 201);
+    assert_eq!(
+        service.send(receipt(&consent_id(2), 0)).await.0,
+        201,
+        "another visitor"
+    );
+
+    let (status, body) = service.get(&format!("/receipts/{id}")).await;
+    assert_eq!(status, 200, "{body}");
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["id"], id.as_str());
+    let history = answer["receipts"].as_array().unwrap();
+    assert_eq!(
+        history.len(),
+        2,
+        "only this visitor's receipts, oldest first"
+    );
+    for (stored, sent) in history.iter().zip([&first, &changed]) {
+        let mut stored = stored.clone();
+        let received = stored
+            .as_object_mut()
+            .unwrap()
+            .remove("receivedAt")
+            .unwrap();
+        assert!(received.as_str().unwrap().ends_with('Z'));
+        assert_eq!(stored, serde_json::from_str::<Value>(sent).unwrap());
+    }
+    assert_eq!(
+        history[1]["categories"]["analytics"], true,
+        "the decision in force is last"
+    );
+
+    let (status, body) = service.get(&format!("/receipts/{}", consent_id(3))).await;
+    assert_eq!((status, body.contains("no receipt")), (404, true), "{body}");
+    let (status, body) = service.get("/receipts/not-an-id").await;
+    assert_eq!(status, 400, "{body}");
+}
+
+async fn accepts_every_form_the_widget_sends(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let today = receipt(&consent_id(10), 0);
+    let origin_only = today.replace(
+        "https://kloudstack.com.au/pricing",
+        "https://kloudstack.com.au",
+    );
+    let with_services = receipt(&consent_id(11), 0).replace(
+        r#","revision""#,
+        r#","services":{"analytics.matomo":false,"marketing.hubspot":true},"revision""#,
+    );
+    let with_language = receipt(&consent_id(12), 0).replace(r#""}"#, r#"","language":"en-AU"}"#);
+    let json_type = receipt(&consent_id(13), 0);
+    for body in [
+        &today,
+        &origin_only.replace(&consent_id(10), &consent_id(14)),
+        &with_services,
+        &with_language,
+    ] {
+        let (status, text) = service.send(body.clone()).await;
+        assert_eq!(status, 201, "{body}: {text}");
+    }
+    let (status, _) = service
+        .post(
+            json_type,
+            &[("content-type", "application/json"), ("origin", ORIGIN)],
+        )
+        .await;
+    assert_eq!(status, 201, "a fetch() client may send application/json");
+    let all = service.all().await;
+    assert_eq!(all.len(), 5);
+    let stored = all
+        .iter()
+        .find(|r| r["id"] == consent_id(11).as_str())
+        .unwrap();
+    assert_eq!(stored["services"]["marketing.hubspot"], true);
+    let stored = all
+        .iter()
+        .find(|r| r["id"] == consent_id(12).as_str())
+        .unwrap();
+    assert_eq!(stored["language"], "en-AU");
+}
+
+async fn same_decision_twice_is_stored_once_and_a_different_one_is_refused(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let body = receipt(&consent_id(20), 0);
+    assert_eq!(service.send(body.clone()).await.0, 201);
+    let (status, text) = service.send(body.clone()).await;
+    assert_eq!(
+        (status, text.starts_with("already stored")),
+        (200, true),
+        "{text}"
+    );
+    let forged = body.replace(r#""analytics":false"#, r#""analytics":true"#);
+    let (status, text) = service.send(forged).await;
+    assert_eq!(status, 409, "{text}");
+    let all = service.all().await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        all[0]["categories"]["analytics"], false,
+        "the first receipt stands"
+    );
+    assert_eq!(
+        service
+            .metric("kloudconsent_receipts_duplicates_total")
+            .await,
+        1.0
+    );
+}
+
+async fn only_allowed_origins_may_send(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(
+        &db,
+        &["--allowed-origin", "https://shop.kloudstack.com.au/"],
+    );
+    let body = || receipt(&consent_id(30), 0);
+    let plain = ("content-type", "text/plain;charset=UTF-8");
+    for origin in [
+        Some("https://evil.example"),
+        Some("null"),
+        Some("https://kloudstack.com.au.evil.example"),
+        None,
+    ] {
+        let mut headers = vec![plain];
+        headers.extend(origin.map(|o| ("origin", o)));
+        let (status, text) = service.post(body(), &headers).await;
+        assert_eq!(status, 403, "{origin:?}: {text}");
+    }
+    assert!(service.all().await.is_empty(), "nothing stored");
+    let response = service
+        .client
+        .post(format!("{}/receipts", service.url))
+        .header("content-type", "text/plain;charset=UTF-8")
+        .header("origin", "https://shop.kloudstack.com.au")
+        .body(body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        201,
+        "second --allowed-origin, normalized"
+    );
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://shop.kloudstack.com.au"
+    );
+
+    let preflight = |origin: &'static str| {
+        service
+            .client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/receipts", service.url),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+    };
+    let ok = preflight(ORIGIN).await.unwrap();
+    assert_eq!(ok.status(), 204);
+    assert_eq!(ok.headers()["access-control-allow-methods"], "POST");
+    assert_eq!(ok.headers()["access-control-allow-origin"], ORIGIN);
+    assert_eq!(
+        preflight("https://evil.example").await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        service
+            .metric(r#"kloudconsent_receipts_rejected_total{reason="origin"}"#)
+            .await,
+        4.0
+    );
+}
+
+async fn rate_limits_each_client(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(
+        &db,
+        &[
+            "--rate-limit-per-minute",
+            "6",
+            "--rate-limit-burst",
+            "3",
+            "--forwarded-for",
+        ],
+    );
+    let from = |ip: &'static str, n: u64| {
+        let service = &service;
+        async move {
+            let headers = [
+                ("content-type", "text/plain"),
+                ("origin", ORIGIN),
+                ("x-forwarded-for", ip),
+            ];
+            service.post(receipt(&consent_id(n), 0), &headers).await
+        }
+    };
+    for n in 0..3 {
+        assert_eq!(from("203.0.113.7", n).await.0, 201);
+    }
+    let (status, text) = from("203.0.113.7", 3).await;
+    assert_eq!(status, 429, "{text}");
+    assert_eq!(
+        from("198.51.100.1, 203.0.113.8", 4).await.0,
+        201,
+        "the proxy's entry (last) counts"
+    );
+    assert_eq!(from("203.0.113.8", 5).await.0, 201);
+    assert_eq!(
+        service.all().await.len(),
+        5,
+        "the refused one is not stored"
+    );
+    assert_eq!(
+        service
+            .metric(r#"kloudconsent_receipts_rejected_total{reason="rate_limited"}"#)
+            .await,
+        1.0
+    );
+}
+
+async fn refuses_other_content_types(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    for content_type in [
+        "application/x-www-form-urlencoded",
+        "text/html",
+        "text/plain;charset=ISO-8859-1",
+    ] {
+        let (status, text) = service
+            .post(
+                receipt(&consent_id(40), 0),
+                &[("content-type", content_type), ("origin", ORIGIN)],
+            )
+            .await;
+        assert_eq!(status, 415, "{content_type}: {text}");
+    }
+    assert_eq!(
+        service
+            .post(receipt(&consent_id(40), 0), &[("origin", ORIGIN)])
+            .await
+            .0,
+        415
+    );
+    assert!(service.all().await.is_empty());
+}
+
+async fn lookup_and_export_need_the_token_in_the_header(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let id = consent_id(50);
+    assert_eq!(service.send(receipt(&id, 0)).await.0, 201);
+    for path in [
+        format!("/receipts/{id}"),
+        "/export".to_string(),
+        "/export?format=csv".to_string(),
+    ] {
+        let (status, body) = service.get_with(&path, None).await;
+        assert_eq!(status, 401, "{path} without a token: {body}");
+        assert!(!body.contains(&id));
+        let (status, _) = service
+            .get_with(&path, Some("test-token-0123456789abcdef012345678X"))
+            .await;
+        assert_eq!(status, 401, "{path} with a wrong token");
+        let (status, _) = service
+            .get_with(&path, Some(&TOKEN[..TOKEN.len() - 1]))
+            .await;
+        assert_eq!(status, 401, "{path} with a prefix of the token");
+        let separator = if path.contains('?') { '&' } else { '?' };
+        for leak in [
+            format!("token={TOKEN}"),
+            format!("access_token={TOKEN}"),
+            format!("from={TOKEN}"),
+        ] {
+            let url = format!("{path}{separator}{leak}");
+            let (status, body) = service.get_with(&url, None).await;
+            assert_eq!(status, 400, "{url}: {body}");
+            let (status, body) = service.get_with(&url, Some(TOKEN)).await;
+            assert_eq!(status, 400, "{url}, even with the right header: {body}");
+            assert!(body.contains("never put the token in the URL"), "{body}");
+        }
+        assert_eq!(service.get(&path).await.0, 200, "{path} with the token");
+    }
+    let (status, _) = service
+        .get_with("/export", Some(&format!("{TOKEN} ")))
+        .await;
+    assert_eq!(
+        status, 200,
+        "surrounding space in the header is not part of the token"
+    );
+
+    let no_token =
+        Service::start_with(&["--listen", "127.0.0.1:0", "--database-url", &db.url], &[]);
+    let (status, body) = no_token.get(&format!("/receipts/{id}")).await;
+    assert_eq!(status, 403, "no token configured: lookup is off: {body}");
+    let short = Service::try_start_with_token(&db, "short");
+    assert!(short.contains("at least 24"), "{short}");
+}
+
+async fn exports_a_date_range_as_ndjson_and_csv(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let start = common::now_ms();
+    // More rows than one 32 KB chunk of the stream holds.
+    let count = 600;
+    let sends = (0..count).map(|n| service.send(receipt(&consent_id(1000 + n), -(n as i64))));
+    for (status, text) in futures_util::future::join_all(sends).await {
+        assert_eq!(status, 201, "{text}");
+    }
+    let ndjson = service.all().await;
+    assert_eq!(ndjson.len(), count as usize);
+    let mut ids: Vec<&str> = ndjson.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count as usize, "each once");
+
+    let today = &kloudconsent_receipts::time::iso8601(start)[..10];
+    let (status, csv) = service
+        .get(&format!("/export?format=csv&from={today}"))
+        .await;
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,decidedAt,expiresAt,receivedAt,revision,method,url,language,categories,services"
+    );
+    assert_eq!(lines.len(), count as usize + 1);
+    assert!(lines[1].ends_with(r#",2,custom,https://kloudstack.com.au/pricing,,"{""necessary"":true,""analytics"":false,""marketing"":true}","#), "{}", lines[1]);
+
+    let later = kloudconsent_receipts::time::iso8601(common::now_ms() + 1000);
+    let (status, body) = service.get(&format!("/export?from={later}")).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, ""),
+        "nothing arrived after now"
+    );
+    let (status, body) = service.get("/export?format=csv&to=2020-01-01").await;
+    assert_eq!(
+        (status, body.lines().count()),
+        (200, 1),
+        "only the header: {body}"
+    );
+    let encoded = later.replace(':', "%3A");
+    assert_eq!(service.get(&format!("/export?to={encoded}")).await.0, 200);
+    for bad in [
+        "/export?from=yesterday",
+        "/export?from=2026-12-02&to=2026-12-01",
+        "/export?format=xml",
+        "/export?limit=5",
+        "/export?from=2026-01-01&from=2026-02-01",
+    ] {
+        let (status, body) = service.get(bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+}
+
+async fn purges_receipts_past_retention(kind: Kind) {
+    let db = Db::new(kind).await;
+    let mut service = Service::start(&db, &[]);
+    for n in 0..4 {
+        assert_eq!(service.send(receipt(&consent_id(60 + n), 0)).await.0, 201);
+    }
+    assert_eq!(service.terminate().code(), Some(0));
+    // Two receipts arrived 40 days ago (as far as the database knows).
+    age_receipts(&db, &[consent_id(60), consent_id(61)], 40).await;
+    let service = Service::start(&db, &["--retention-days", "30"]);
+    let left: Vec<String> = service
+        .all()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(left.len(), 2, "purged at start: {left:?}");
+    assert!(left.contains(&consent_id(62)) && left.contains(&consent_id(63)));
+    assert_eq!(
+        service.metric("kloudconsent_receipts_purged_total").await,
+        2.0
+    );
+}
+
+/// Moves the arrival time of `ids` back by `days`, straight in the database.
+async fn age_receipts(db: &Db, ids: &[String], days: i64) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    for id in ids {
+        sqlx::query("UPDATE receipts SET received_at = received_at - $1 WHERE consent_id = $2")
+            .bind(days * 86_400_000)
+            .bind(id.clone())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    conn.close().await.unwrap();
+}
+
+async fn health_and_metrics(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    assert_eq!(
+        service.get_with("/healthz", None).await,
+        (200, "ok\n".into())
+    );
+    assert_eq!(service.send(receipt(&consent_id(70), 0)).await.0, 201);
+    assert_eq!(service.send("{}").await.0, 400);
+    assert_eq!(service.send("nope").await.0, 400);
+    let metric = |name: &'static str| service.metric(name);
+    assert_eq!(metric("kloudconsent_receipts_received_total").await, 3.0);
+    assert_eq!(metric("kloudconsent_receipts_stored_total").await, 1.0);
+    assert_eq!(
+        metric(r#"kloudconsent_receipts_rejected_total{reason="missing_field"}"#).await,
+        1.0
+    );
+    assert_eq!(
+        metric(r#"kloudconsent_receipts_rejected_total{reason="not_json"}"#).await,
+        1.0
+    );
+    assert_eq!(
+        metric("kloudconsent_receipts_ingest_seconds_count").await,
+        3.0
+    );
+    assert_eq!(metric("kloudconsent_receipts_database_up").await, 1.0);
+    let (_, text) = service.get_with("/metrics", None).await;
+    assert!(
+        !text.contains(&consent_id(70)) && !text.contains("127.0.0.1"),
+        "no ids or addresses in metrics"
+    );
+    assert_eq!(service.get_with("/nothing-here", None).await.0, 404);
+    assert_eq!(service.get_with("/receipts", None).await.0, 405);
+}
+
+async fn sigterm_finishes_what_is_in_flight(kind: Kind) {
+    let db = Db::new(kind).await;
+    let mut service = Service::start(&db, &[]);
+    let client = service.client.clone();
+    let url = format!("{}/receipts", service.url);
+    let sends: Vec<_> = (0..200)
+        .map(|n| {
+            let request = client
+                .post(&url)
+                .header("content-type", "text/plain")
+                .header("origin", ORIGIN)
+                .body(receipt(&consent_id(2000 + n), 0));
+            tokio::spawn(async move { (n, request.send().await.map(|r| r.status().as_u16())) })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let status = tokio::task::spawn_blocking(move || {
+        let status = service.terminate();
+        (status, service)
+    });
+    let mut stored = Vec::new();
+    for send in sends {
+        if let (n, Ok(201)) = send.await.unwrap() {
+            stored.push(consent_id(2000 + n));
+        }
+    }
+    let (status, _) = status.await.unwrap();
+    assert_eq!(status.code(), Some(0), "clean exit on SIGTERM");
+    let again = Service::start(&db, &[]);
+    let all: Vec<String> = again
+        .all()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    for id in &stored {
+        assert!(all.contains(id), "answered 201 but missing: {id}");
+    }
+}

@@ -1,0 +1,211 @@
+//! Faults: the service killed with SIGKILL mid-load, and the database going
+//! away and coming back while the service runs.
+
+mod common;
+
+use common::{consent_id, receipt, Db, Kind, Service, ORIGIN};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+on_both_databases!(sigkill_mid_load_loses_no_answered_receipt);
+
+/// Sends receipts from 16 concurrent clients; after 300 have been answered,
+/// SIGKILL. After a restart every receipt answered 201 is there, byte for
+/// byte, and nothing else is (no half-written row, nothing unsent).
+async fn sigkill_mid_load_loses_no_answered_receipt(kind: Kind) {
+    let db = Db::new(kind).await;
+    let mut service = Service::start(&db, &[]);
+    let total = 3000u64;
+    let bodies: HashMap<String, String> = (0..total)
+        .map(|n| (consent_id(5000 + n), receipt(&consent_id(5000 + n), 0)))
+        .collect();
+    let (done, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let ids: Vec<String> = bodies.keys().cloned().collect();
+    let mut clients = Vec::new();
+    for chunk in ids.chunks(ids.len() / 16) {
+        let (client, url, done) = (
+            service.client.clone(),
+            format!("{}/receipts", service.url),
+            done.clone(),
+        );
+        let work: Vec<(String, String)> = chunk
+            .iter()
+            .map(|id| (id.clone(), bodies[id].clone()))
+            .collect();
+        clients.push(tokio::spawn(async move {
+            for (id, body) in work {
+                let sent = client
+                    .post(&url)
+                    .header("content-type", "text/plain;charset=UTF-8")
+                    .header("origin", ORIGIN)
+                    .body(body)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) => {
+                        let _ = done.send((id, r.status().as_u16()));
+                    }
+                    Err(_) => return, // the service is gone
+                }
+            }
+        }));
+    }
+    drop(done);
+    let mut answered = Vec::new();
+    while let Some((id, status)) = answers.recv().await {
+        assert!(status == 201 || status == 503, "{id}: {status}");
+        if status == 201 {
+            answered.push(id);
+        }
+        if answered.len() == 300 {
+            service.kill9();
+        }
+    }
+    for client in clients {
+        client.await.unwrap();
+    }
+    assert!(
+        answered.len() >= 300 && (answered.len() as u64) < total,
+        "killed mid-load: {}",
+        answered.len()
+    );
+
+    let service = Service::start(&db, &[]);
+    let stored = service.all().await;
+    let by_id: HashMap<&str, &Value> = stored
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r))
+        .collect();
+    assert_eq!(by_id.len(), stored.len(), "no receipt twice");
+    for id in &answered {
+        assert!(
+            by_id.contains_key(id.as_str()),
+            "answered 201 but lost: {id}"
+        );
+    }
+    for row in &stored {
+        let id = row["id"].as_str().unwrap();
+        let sent = bodies
+            .get(id)
+            .unwrap_or_else(|| panic!("a row nobody sent: {row}"));
+        let mut row = row.clone();
+        row.as_object_mut().unwrap().remove("receivedAt");
+        assert_eq!(
+            row,
+            serde_json::from_str::<Value>(sent).unwrap(),
+            "stored whole, as sent"
+        );
+    }
+    println!(
+        "{} answered before SIGKILL, {} stored",
+        answered.len(),
+        stored.len()
+    );
+}
+
+/// Sends one receipt; the status.
+async fn send_one(service: &Service, n: u64) -> u16 {
+    service.send(receipt(&consent_id(n), 0)).await.0
+}
+
+/// Polls until `n` is stored (201), for up to a minute.
+async fn until_stored(service: &Service, n: u64) -> Duration {
+    let start = Instant::now();
+    loop {
+        let status = send_one(service, n).await;
+        if status == 201 {
+            return start.elapsed();
+        }
+        assert_eq!(status, 503, "only 503 while recovering");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no recovery within a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_file_moved_away_then_back() {
+    let db = Db::new(Kind::Sqlite).await;
+    let mut service = Service::start(&db, &[]);
+    assert_eq!(send_one(&service, 1).await, 201);
+    let file = db.file.clone().unwrap();
+    let aside = file.with_extension("moved");
+    std::fs::rename(&file, &aside).unwrap();
+
+    let (status, reason) = service.send(receipt(&consent_id(2), 0)).await;
+    assert_eq!(status, 503, "{reason}");
+    assert!(reason.contains("missing"), "{reason}");
+    let (status, reason) = service.get_with("/healthz", None).await;
+    assert_eq!(status, 503, "{reason}");
+    assert_eq!(
+        service.get(&format!("/receipts/{}", consent_id(1))).await.0,
+        503
+    );
+    assert_eq!(
+        service.metric("kloudconsent_receipts_database_up").await,
+        0.0
+    );
+
+    std::fs::rename(&aside, &file).unwrap();
+    until_stored(&service, 3).await;
+    assert_eq!(service.get_with("/healthz", None).await.0, 200);
+    assert!(service.child.try_wait().unwrap().is_none(), "never exited");
+    let ids: Vec<String> = service
+        .all()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ids,
+        [consent_id(1), consent_id(3)],
+        "the refused one was not stored anywhere"
+    );
+
+    // Replaced by a copy (a restored backup): reopened, no restart.
+    service.terminate();
+    let service = Service::start(&db, &[]);
+    let copy = file.with_extension("copy");
+    std::fs::copy(&file, &copy).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(send_one(&service, 4).await, 503);
+    std::fs::rename(&copy, &file).unwrap();
+    until_stored(&service, 5).await;
+    assert_eq!(service.all().await.len(), 3, "1 and 3 from the copy, and 5");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_stopped_then_started() {
+    if common::skip_postgres() {
+        return;
+    }
+    // A server of its own: stopping the shared one would break other tests.
+    let server = common::PostgresServer::start();
+    let db = Db::postgres_on(&server.url, Kind::Postgres).await;
+    let mut service = Service::start(&db, &[]);
+    assert_eq!(send_one(&service, 1).await, 201);
+
+    server.pause();
+    let (status, reason) = service.send(receipt(&consent_id(2), 0)).await;
+    assert_eq!(status, 503, "{reason}");
+    let (status, reason) = service.get_with("/healthz", None).await;
+    assert_eq!(status, 503, "{reason}");
+    let (status, _) = service.get("/export").await;
+    assert_eq!(status, 503, "an export is refused, not cut short");
+
+    server.resume();
+    let took = until_stored(&service, 3).await;
+    println!("recovered {took:?} after PostgreSQL came back");
+    assert_eq!(service.get_with("/healthz", None).await.0, 200);
+    assert!(service.child.try_wait().unwrap().is_none(), "never exited");
+    let ids: Vec<String> = service
+        .all()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, [consent_id(1), consent_id(3)]);
+}

@@ -1,0 +1,44 @@
+//! What the loader's JS does for the engine (www/hooks.js): wiring the
+//! page's events to the engine's exports, and a few DOM chores. Every rule
+//! stays here in the wasm; these are the hands. Each listener made in the
+//! wasm would cost a closure type of its own (shims in the wasm and in the
+//! glue), and each DOM call a string crossing: the same in JS is a few lines
+//! of the script every page loads anyway.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, ShadowRoot};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The loader's `hooks` object.
+    pub type Hooks;
+
+    /// Connects the controls of the widget's shadow root to `kc_ui`.
+    #[wasm_bindgen(method)]
+    pub fn listen(this: &Hooks, root: &ShadowRoot);
+
+    /// Calls `kc_draw` in a microtask.
+    #[wasm_bindgen(method)]
+    pub fn soon(this: &Hooks);
+
+    /// Calls `kc_prefetch` once the page is idle.
+    #[wasm_bindgen(method)]
+    pub fn idle(this: &Hooks);
+
+    /// Fetches the preference tool; answers with `kc_tool_loaded` or
+    /// `kc_tool_failed` (the reason names the URL).
+    #[wasm_bindgen(method, js_name = loadTool)]
+    pub fn load_tool(this: &Hooks);
+
+    /// Dispatches `kloudconsent:<name>` with `detail` parsed from `json`.
+    #[wasm_bindgen(method, catch)]
+    pub fn emit(this: &Hooks, name: &str, json: &str) -> Result<(), JsValue>;
+
+    /// Makes the page behind the widget's `host` inert, or releases it.
+    #[wasm_bindgen(method)]
+    pub fn inert(this: &Hooks, host: &Element, on: bool);
+
+    /// Moves focus to the page itself when it is inside the widget.
+    #[wasm_bindgen(method, js_name = focusPage)]
+    pub fn focus_page(this: &Hooks, root: &ShadowRoot);
+}

@@ -1,0 +1,170 @@
+// The preference tool is its own module, fetched the first time it is to be
+// shown (or ahead of need: when the banner has been idle, or the pointer or
+// focus reaches an opener). A returning visitor's page never fetches it; a
+// click while it loads is acknowledged; a tool that cannot load leaves a clear
+// message, one console.error naming the URL, and working Accept/Reject.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, consentCookie, widgetLogs } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+const TOOL = /kloudconsent-tool(_bg\.wasm|\.js)$/;
+
+/** A page that records every request for the tool's files. */
+async function toolPage(options) {
+  const { context, page } = await openPage(env, options);
+  page.toolRequests = [];
+  page.on("request", (r) => { if (TOOL.test(r.url())) page.toolRequests.push(r.url()); });
+  return { context, page };
+}
+
+/** Holds the tool's script until `release()`; then serves it, or `status`. */
+async function holdTool(page, status = 200) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/kloudconsent-tool.js", async (route) => {
+    await held;
+    if (status === 200) await route.continue();
+    else await route.fulfill({ status, body: "" });
+  });
+  return () => release();
+}
+
+async function decided(context) {
+  await context.addCookies([{
+    name: "kloudconsent", url: env.server.url,
+    value: consentCookie({ granted: "necessary.security", denied: "analytics.functionality.marketing", method: "r" }),
+  }]);
+}
+
+test("a returning visit never fetches the tool, even when idle", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.waitForTimeout(3500);
+  assert.deepEqual(page.toolRequests, []);
+  assert.equal(await page.locator("kloud-consent").count(), 0, "no UI is built either");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a first visit fetches the tool once the banner has been idle; opening it is then immediate", async () => {
+  const { context, page } = await toolPage();
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await banner(page).waitFor();
+  await page.waitForFunction(() => performance.getEntriesByType("resource")
+    .some((e) => e.name.endsWith("kloudconsent-tool_bg.wasm")), null, { timeout: 8000 });
+  assert.equal(page.toolRequests.length, 2, "script and wasm, once each");
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor({ timeout: 2000 });
+  assert.equal(page.toolRequests.length, 2);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("the pointer on a Manage Cookie Preferences link fetches the tool before the click", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.hover("#open-prefs");
+  await page.waitForFunction(() => performance.getEntriesByType("resource")
+    .some((e) => e.name.endsWith("kloudconsent-tool_bg.wasm")), null, { timeout: 8000 });
+  await page.click("#open-prefs");
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.equal(page.toolRequests.length, 2);
+  await context.close();
+});
+
+test("a click while the tool loads is acknowledged; Accept all still decides, and the late tool never shows", async () => {
+  const { context, page } = await toolPage();
+  const release = await holdTool(page);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  const manage = button(banner(page), "Manage preferences");
+  await manage.click();
+  assert.equal(await manage.getAttribute("aria-busy"), "true", "the button says it is busy");
+  await manage.click();
+  await button(banner(page), "Accept all").click();
+  await banner(page).waitFor({ state: "detached" });
+  release();
+  await page.waitForTimeout(1500);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.equal(await dialog(page).count(), 0, "the tool does not pop up after the decision");
+  assert.deepEqual(await gatedRuns(page), ["analytics", "marketing"]);
+  assert.equal(page.toolRequests.filter((u) => u.endsWith(".js")).length, 1, "one fetch for two clicks");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("opened from a page link while loading: a loading dialog takes focus, then the tool replaces it", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  const release = await holdTool(page);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.click("#open-prefs");
+  const loading = dialog(page);
+  await loading.waitFor();
+  assert.equal(await loading.getAttribute("aria-busy"), "true");
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.activeElement?.getAttribute("role")), "dialog");
+  release();
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "open-prefs");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("the tool failing to load from the banner: a message, one console.error naming the URL, working buttons, a retry", async () => {
+  const { context, page } = await toolPage();
+  let fail = true;
+  await page.route("**/kloudconsent-tool.js", (route) => fail ? route.fulfill({ status: 404, body: "" }) : route.continue());
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  const manage = button(banner(page), "Manage preferences");
+  await manage.click();
+  const status = banner(page).getByRole("status");
+  await page.waitForFunction(() => document.querySelector("kloud-consent").shadowRoot
+    .querySelector("[role=status]").textContent.length > 0);
+  assert.match(await status.textContent(), /could not be loaded/);
+  assert.equal(await manage.getAttribute("aria-busy"), null, "no longer busy");
+  const errors = widgetLogs(page, "error");
+  assert.equal(errors.length, 1, errors.join("\n"));
+  assert.match(errors[0], /kloudconsent-tool\.js/);
+  // Manage preferences tries again.
+  fail = false;
+  await manage.click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  await button(dialog(page), "Reject all").click();
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("the tool's wasm failing from a page link: a failure dialog whose Accept all works", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  await page.route("**/kloudconsent-tool_bg.wasm", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.click("#open-prefs");
+  const failed = dialog(page);
+  await button(failed, "Accept all").waitFor();
+  assert.match(await failed.textContent(), /could not be loaded/);
+  const errors = widgetLogs(page, "error");
+  assert.equal(errors.length, 1, errors.join("\n"));
+  assert.match(errors[0], /kloudconsent-tool_bg\.wasm/);
+  await button(failed, "Accept all").click();
+  await failed.waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.deepEqual(await gatedRuns(page), ["analytics", "marketing"]);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "open-prefs", "focus back on the link");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -1,0 +1,132 @@
+// The engine's hands. assemble.mjs puts this file into kloudconsent.js,
+// after loader.js, inside the same wrapper (it uses loader.js's `invoke`,
+// `loadTool` and `queue`).
+//
+// Every rule stays in the engine (Rust): which view shows, what a click
+// decides, what is gated. This file only connects the page's events to the
+// engine's exports and performs the few DOM chores the engine asks for. In
+// the wasm each listener would cost a closure type of its own (shims in the
+// wasm and in the glue) and each DOM call a string crossing; here they are
+// a few lines of the script every page loads anyway.
+
+/** What the engine calls (passed to `kc_boot`). */
+var hooks = {
+  /** The widget's shadow root was made: its controls now reach the engine. */
+  listen: function (root) {
+    root.addEventListener("click", function (e) {
+      var control = closest(e.target, "[data-kc-action]");
+      if (control) invoke("kc_ui", [control.getAttribute("data-kc-action")]);
+    });
+    // Keys only in the core's own small dialog: the tool handles its own.
+    root.addEventListener("keydown", function (e) {
+      var dialog = closest(e.target, ".kc-shell");
+      if (!dialog) return;
+      if (e.key === "Escape") {
+        e.preventDefault();
+        invoke("kc_ui", ["close"]);
+      } else if (e.key === "Tab") {
+        trapTab(e, dialog, root.activeElement);
+      }
+    });
+    var intent = function (e) {
+      if (closest(e.target, "[data-kc-action=manage]")) soon("kc_prefetch");
+    };
+    root.addEventListener("pointerover", intent);
+    root.addEventListener("focusin", intent);
+  },
+  /** The engine's deferred first draw. */
+  soon: function () { soon("kc_draw"); },
+  /** Fetch the tool once the page is idle (at the latest after 3 s). */
+  idle: function () {
+    var run = function () { invoke("kc_prefetch", []); };
+    if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
+    else setTimeout(run, 1500);
+  },
+  /** Fetch the preference tool; the outcome goes back to the engine. */
+  loadTool: function () {
+    loadTool().then(function (module) { invoke("kc_tool_loaded", [module]); },
+      function (e) { invoke("kc_tool_failed", [String(e && e.message || e)]); });
+  },
+  /** `kloudconsent:<name>` on window, its detail parsed afresh. */
+  emit: function (name, json) {
+    window.dispatchEvent(new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) }));
+  },
+  /**
+   * Makes every sibling of `host` in <body> inert (modal open), or releases
+   * exactly the ones it made inert.
+   */
+  inert: function (host, on) {
+    if (!on) {
+      madeInert.forEach(function (el) { el.removeAttribute("inert"); });
+      madeInert = [];
+      return;
+    }
+    if (madeInert.length || !document.body) return;
+    [].forEach.call(document.body.children, function (el) {
+      if (el !== host && !el.hasAttribute("inert")) {
+        el.setAttribute("inert", "");
+        madeInert.push(el);
+      }
+    });
+  },
+  /**
+   * Focuses <body> itself (scroll kept) when focus is inside the widget: it
+   * then sits on the page, not on a node about to be removed, and the next
+   * Tab starts at the top of the page. The tabindex needed is taken away
+   * again at once; focus stays.
+   */
+  focusPage: function (root) {
+    var body = document.body;
+    if (!root.activeElement || !body) return;
+    var borrowed = !body.hasAttribute("tabindex");
+    if (borrowed) body.setAttribute("tabindex", "-1");
+    body.focus({ preventScroll: true });
+    if (borrowed) body.removeAttribute("tabindex");
+  }
+};
+var madeInert = [];
+
+function closest(target, selector) {
+  return target && target.closest ? target.closest(selector) : null;
+}
+
+/** Runs engine export `name` in a microtask: after the current call returns. */
+function soon(name) {
+  queueMicrotask(function () { invoke(name, []); });
+}
+
+/** Keeps Tab and Shift+Tab inside `dialog`. */
+function trapTab(e, dialog, active) {
+  var items = dialog.querySelectorAll("button, a[href]");
+  var first = items[0], last = items[items.length - 1];
+  if (!first) return;
+  var to = e.shiftKey ? (active === first || active === dialog ? last : null) : (active === last ? first : null);
+  if (to) {
+    e.preventDefault();
+    to.focus();
+  }
+}
+
+/**
+ * The page's own listeners, once the engine runs: any element with
+ * `data-kloudconsent-open` (also ones added later) opens the tool, and
+ * fetches it as soon as the pointer or focus reaches it; a decision made in
+ * another tab arrives as a `storage` event. The work happens in a microtask:
+ * opening moves focus, whose `focusin` would otherwise come back here.
+ */
+function wireDocument() {
+  var opener = function (e) {
+    var el = closest(e.target, "[data-kloudconsent-open]");
+    if (!el) return;
+    if (e.type === "click") {
+      e.preventDefault();
+      queueMicrotask(function () { invoke("kc_open", [el]); });
+    } else {
+      soon("kc_prefetch");
+    }
+  };
+  ["click", "pointerover", "focusin"].forEach(function (type) { document.addEventListener(type, opener); });
+  window.addEventListener("storage", function (e) {
+    if (e.key === null || e.key === "kloudconsent") invoke("kc_storage", []);
+  });
+}
