@@ -3,10 +3,14 @@
 //
 //   node bench.mjs [--n 15] [--latencies 0,50] [--widgets ours,preload,vanilla,klaro]
 //                  [--warmup 1] [--base http://127.0.0.1:8790] [--out .]
+//                  [--parts load,dom] [--dom-embeds 10,100,1000] [--dom-n 5] [--dom-changes 25]
 //
 // Env equivalents: BENCH_N, BENCH_LATENCIES, BENCH_WIDGETS, BENCH_WARMUP,
 // BENCH_BASE_URL, BENCH_OUT, BENCH_TIMEOUT_MS (per wait, default 15000),
-// BENCH_MAX_MINUTES (whole run, default 25), BENCH_CHROMIUM (/usr/bin/chromium).
+// BENCH_MAX_MINUTES (whole run, default 25), BENCH_CHROMIUM (/usr/bin/chromium),
+// BENCH_PARTS, BENCH_DOM_EMBEDS, BENCH_DOM_N, BENCH_DOM_CHANGES.
+// Parts: `load` (the peer comparison: RESULTS.md, results.json) and `dom`
+// (the DOM-change cost with gated embeds: DOM-COST.md, dom-cost.json).
 // Expects server.mjs to be running at --base (run.sh does that).
 
 import fs from 'node:fs';
@@ -38,6 +42,10 @@ const OUT = path.resolve(HERE, arg('out', 'BENCH_OUT', '.'));
 const TIMEOUT = Number(arg('timeout', 'BENCH_TIMEOUT_MS', '15000'));
 const MAX_MS = Number(arg('max-minutes', 'BENCH_MAX_MINUTES', '25')) * 60000;
 const CHROMIUM = arg('chromium', 'BENCH_CHROMIUM', '/usr/bin/chromium');
+const PARTS = arg('parts', 'BENCH_PARTS', 'load,dom').split(',').map((s) => s.trim());
+const DOM_EMBEDS = arg('dom-embeds', 'BENCH_DOM_EMBEDS', '10,100,1000').split(',').map(Number).filter((x) => Number.isInteger(x) && x >= 0);
+const DOM_N = Math.max(1, parseInt(arg('dom-n', 'BENCH_DOM_N', '5'), 10));
+const DOM_CHANGES = Math.max(1, parseInt(arg('dom-changes', 'BENCH_DOM_CHANGES', '25'), 10));
 const CLS_WINDOW = 2000; // ms after navigation start
 const REJECT_SETTLE = 500; // ms after clicking Reject all before checking
 const RELOAD_SETTLE = 750; // ms after the reload's load event (at least the first visit's banner time)
@@ -377,6 +385,103 @@ function markdown(meta, summary, widgets) {
   return lines.join('\n');
 }
 
+// ---------------------------------------------------------------- DOM-change cost
+// Issue 18, finding 7: what one unrelated DOM change (appendChild of a div)
+// costs on a page with N gated embeds, with the widget and without it.
+// Timed inside the page: performance.now() before appendChild, and after the
+// MutationObserver callbacks (which run before the awaited promise resumes)
+// and a forced layout of the new div (which also lays out whatever the
+// widget's callback dirtied). The median of DOM_CHANGES changes per run, a
+// fresh context per run, each change after a frame of quiet.
+
+async function domCostRun(browser, n, withWidget) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, serviceWorkers: 'block' });
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript(() => addEventListener('kloudconsent:ready', () => { window.__kcReady = true; }));
+    // Not `load`: that waits for every iframe's about:blank, which says
+    // nothing about the widget and takes long on a busy machine.
+    await page.goto(`${BASE}/hosts/dom-cost.html?embeds=${n}&widget=${withWidget ? 1 : 0}`, { waitUntil: 'domcontentloaded', timeout: TIMEOUT * 4 });
+    if (withWidget) {
+      await page.waitForFunction((n) => window.__kcReady && document.querySelectorAll('kloud-consent-placeholder').length === n,
+        n, { timeout: TIMEOUT * 4 });
+    }
+    const times = await page.evaluate(async (k) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      await frame();
+      const out = [];
+      for (let i = 0; i < k; i++) {
+        await frame();
+        const div = document.createElement('div');
+        div.textContent = 'an unrelated change';
+        const t0 = performance.now();
+        document.body.appendChild(div);
+        await Promise.resolve();
+        const t1 = performance.now();
+        div.getBoundingClientRect();
+        out.push([t1 - t0, performance.now() - t0]);
+      }
+      return out;
+    }, DOM_CHANGES);
+    return { ok: true, scriptMs: stats(times.map((t) => t[0])).median, ms: stats(times.map((t) => t[1])).median };
+  } catch (e) {
+    return { ok: false, error: String(e && e.message || e).split('\n')[0] };
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}
+
+async function domCostPart() {
+  const probe = await rawGet(BASE + '/ours/kloudconsent.js', { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
+  if (probe.status !== 200) {
+    log('bench: SKIPPING the DOM-change cost: dist/kloudconsent.js not found (build the widget first).');
+    return;
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROME_ARGS, headless: true, timeout: 60000 });
+  const runs = [];
+  try {
+    log(`bench: DOM-change cost, ${DOM_EMBEDS.join(', ')} gated embeds, ${DOM_N} runs × ${DOM_CHANGES} changes, with and without the widget`);
+    for (let i = 0; i < DOM_N; i++) {
+      for (const n of DOM_EMBEDS) {
+        for (const withWidget of [true, false]) {
+          const r = await domCostRun(browser, n, withWidget);
+          runs.push({ n, withWidget, round: i, ...r });
+          log(`  [dom] run ${i + 1}/${DOM_N} ${String(n).padStart(5)} embeds ${withWidget ? 'with   ' : 'without'} widget: ${r.ok ? `${r.scriptMs.toFixed(2)} ms script, ${r.ms.toFixed(2)} ms with layout` : 'ERROR ' + r.error}`);
+        }
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  const meta = { date: new Date().toISOString(), machine: machineInfo(), runs: DOM_N, changesPerRun: DOM_CHANGES, embeds: DOM_EMBEDS };
+  try {
+    meta.git = execFileSync('git', ['-C', path.join(HERE, '..'), 'describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch { meta.git = null; }
+  const cell = (n, w, key) => stats(runs.filter((r) => r.ok && r.n === n && r.withWidget === w).map((r) => r[key]));
+  const lines = [
+    '# DOM-change cost with gated embeds', '',
+    `- Date: ${meta.date}; build ${process.env.BENCH_DIST_ORIGIN || '../dist'}; bench at commit ${meta.git || '?'}`,
+    `- Machine: ${meta.machine.nproc} CPUs, ${meta.machine.cpu || 'unknown CPU'}; load average at start ${meta.machine.loadavg.join(' / ')}`,
+    `- What: one unrelated \`document.body.appendChild(div)\` on \`/hosts/dom-cost.html\` (the benchmark host page with N gated iframes). "Script": from before the call to after the MutationObserver callbacks (the widget's own work). "With layout": also the forced layout of the new div, which lays out the page as changed (with the widget, that page holds a placeholder per embed). Median of ${DOM_CHANGES} changes per run, then median [min–max] over ${DOM_N} runs (fresh context each). "Without" is the same page without the widget's tag.`,
+    '',
+    '| Gated embeds | Script, with the widget (ms) | Script, without (ms) | With layout, with the widget (ms) | With layout, without (ms) |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const n of DOM_EMBEDS) {
+    lines.push(`| ${n.toLocaleString('en-US')} | ${fmtStat(cell(n, true, 'scriptMs'), 2)} | ${fmtStat(cell(n, false, 'scriptMs'), 2)} | ${fmtStat(cell(n, true, 'ms'), 2)} | ${fmtStat(cell(n, false, 'ms'), 2)} |`);
+  }
+  const failures = runs.filter((r) => !r.ok);
+  if (failures.length) lines.push('', 'Failures:', '', ...failures.map((r) => `- ${r.n} embeds, ${r.withWidget ? 'with' : 'without'}: ${r.error}`));
+  lines.push('');
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'dom-cost.json'), JSON.stringify({ meta, runs }, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'DOM-COST.md'), lines.join('\n'));
+  log('');
+  log(lines.join('\n'));
+  log(`bench: wrote ${path.join(OUT, 'DOM-COST.md')} and dom-cost.json`);
+  if (failures.length) process.exitCode = 1;
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   // Server up?
@@ -387,7 +492,12 @@ async function main() {
     console.error(`bench: server not reachable at ${BASE} (${e.message}). Start it with: node server.mjs (or use run.sh)`);
     process.exit(2);
   }
+  if (PARTS.includes('load')) await loadPart();
+  if (PARTS.includes('dom')) await domCostPart();
+}
 
+/** First visit, Accept all, returning visit and Reject all, every widget: RESULTS.md. */
+async function loadPart() {
   const skipped = [];
   const widgets = [];
   for (const w of WANT) {

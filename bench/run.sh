@@ -2,11 +2,13 @@
 # KloudConsent size/performance benchmark: one command.
 #
 #   bench/run.sh [--n 15] [--latencies 0,50] [--widgets ours,preload,vanilla,klaro] [--warmup 1]
+#                [--parts load,dom]
 #
 # Installs bench/ dev dependencies with `npm ci` when node_modules is missing
 # or older than package-lock.json, starts server.mjs on 127.0.0.1 (a free
 # port unless BENCH_PORT is set), runs bench.mjs, stops the server. Writes
-# bench/RESULTS.md and bench/results.json. Exit code: bench.mjs's (1 when a
+# bench/RESULTS.md and bench/results.json (part `load`), bench/DOM-COST.md
+# and bench/dom-cost.json (part `dom`). Exit code: bench.mjs's (1 when a
 # correctness check failed). Env: see README.md.
 set -euo pipefail
 cd "$(dirname "$0")"

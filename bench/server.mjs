@@ -149,6 +149,24 @@ async function preloadPage() {
     .replace(OURS_TAG, '<link rel="preload" href="/ours/kloudconsent_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n' + OURS_TAG));
 }
 
+// The DOM-change cost pages (bench.mjs, "dom" part): ours.html with N gated
+// iframes in its main column, with or without the widget's tag (the same
+// markup otherwise: without the widget the iframes simply stay empty).
+//   /hosts/dom-cost.html?embeds=N&widget=1|0
+const DOM_COST_PAGE = '/hosts/dom-cost.html';
+async function domCostPage(params) {
+  const n = Math.max(0, Math.min(5000, Number(params.get('embeds')) || 0));
+  const withWidget = params.get('widget') !== '0';
+  const ours = await fsp.readFile(path.join(HERE, 'pages', 'hosts', 'ours.html'), 'utf8');
+  if (!ours.includes(OURS_TAG) || !ours.includes('</main>')) throw new Error('ours.html changed shape');
+  const embeds = Array.from({ length: n }, (_, i) =>
+    `<iframe data-consent="marketing" data-src="/common/frame.html?${i}" width="320" height="180" title="Embed ${i}"></iframe>`).join('\n');
+  return Buffer.from(ours
+    .replace('<title>Bench host: KloudConsent</title>', `<title>Bench host: ${n} gated embeds${withWidget ? '' : ', no widget'}</title>`)
+    .replace(OURS_TAG, withWidget ? OURS_TAG : '')
+    .replace('</main>', `<section id="embeds">\n${embeds}\n</section>\n</main>`));
+}
+
 function send(res, status, headers, body, method) {
   res.writeHead(status, headers);
   if (method === 'HEAD') res.end(); else res.end(body);
@@ -181,9 +199,9 @@ const server = http.createServer(async (req, res) => {
       status = 404; // precompressed siblings are an implementation detail
       return send(res, status, { 'content-type': 'text/plain', 'cache-control': 'no-store' }, 'not found\n', req.method);
     }
-    if (urlPath === PRELOAD_PAGE) {
+    if (urlPath === PRELOAD_PAGE || urlPath === DOM_COST_PAGE) {
       const enc = negotiate(req.headers['accept-encoding']);
-      const page = await preloadPage();
+      const page = urlPath === PRELOAD_PAGE ? await preloadPage() : await domCostPage(u.searchParams);
       const body = enc === 'br' ? await brotli(page) : enc === 'gzip' ? await gzip(page, { level: 9 }) : page;
       const headers = { 'content-type': TYPES['.html'], 'content-length': body.length, 'cache-control': 'no-store', vary: 'Accept-Encoding' };
       if (enc !== 'identity') headers['content-encoding'] = enc;

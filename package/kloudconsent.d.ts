@@ -83,7 +83,7 @@ export interface KloudConsent {
 // optional; `null` counts as not given. kloudconsent.schema.json states the
 // same with every constraint (ranges, patterns), for editors.
 
-/** A link: `https://`, `http://` or `/`, no spaces or control characters, at most 2048 bytes. */
+/** A link: `https://`, `http://` or `/` (a path on this site, not `//host`), no spaces or control characters, at most 2048 bytes. */
 export type KloudConsentLink = string;
 
 export interface KloudConsentCategoryConfig {

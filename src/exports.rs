@@ -3,12 +3,12 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, embeds, gtag, json, panic, scripts};
+use crate::browser::{console, gtag, json, panic};
 use crate::hooks::Hooks;
 use crate::page::Page;
 use crate::tool::ToolModule;
 use kloudconsent_domain::text::cat;
-use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError, Grants};
+use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -21,7 +21,8 @@ thread_local! {
     static PAGE: RefCell<Option<Rc<Page>>> = const { RefCell::new(None) };
 }
 
-fn page() -> Option<Rc<Page>> {
+/// The page's widget, once booted.
+pub fn page() -> Option<Rc<Page>> {
     PAGE.with(|p| p.borrow().clone())
 }
 
@@ -37,7 +38,6 @@ fn page() -> Option<Rc<Page>> {
 /// loader catches it and logs it once).
 #[wasm_bindgen]
 pub fn kc_boot(
-    script: Option<HtmlElement>,
     config_text: Option<String>,
     config_error: Option<String>,
     origin: String,
@@ -51,23 +51,12 @@ pub fn kc_boot(
     let config = load_config(config_text, config_error, &origin);
     // Before anything can read consent: the Consent Mode defaults.
     gtag::send_defaults(&config);
-    scripts::set_nonce(script.map(|s| s.nonce()));
     let page = Page::new(config, hooks, tool_host);
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
     // catches it), `kc_draw` still finds the page undecided with its banner
     // due, and draws it.
     page.hooks().soon();
-    let allow = page.clone();
-    embeds::on_allow_always(move |ids| {
-        allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
-    });
-    let observed = page.clone();
-    scripts::observe(move || {
-        let consent = observed.consent();
-        scripts::release(&consent, &observed.config);
-        embeds::update(&consent, &observed.config, &[]);
-    });
     page.load();
     page.start();
 }

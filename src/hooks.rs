@@ -38,6 +38,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn inert(this: &Hooks, host: &Element, on: bool);
 
+    /// Brings gated scripts and embeds in line with the consent in force
+    /// (www/gating.js); `revoked` lists the ids just taken back.
+    #[wasm_bindgen(method)]
+    pub fn gate(this: &Hooks, revoked: &str);
+
     /// Moves focus to the page itself when it is inside the widget.
     #[wasm_bindgen(method, js_name = focusPage)]
     pub fn focus_page(this: &Hooks, root: &ShadowRoot);

@@ -40,8 +40,34 @@ fn local_store_round_trips_and_clears() {
 fn cookie_store_writes_a_readable_cookie_and_clears_it() {
     let store = CookieStore { domain: None };
     store.write("1|1|2|3|a|abcdefgh|necessary|", 60).unwrap();
-    assert_eq!(store.read(), vec!["1|1|2|3|a|abcdefgh|necessary|".to_string()]);
-    assert!(cookie::all().iter().any(|(n, _)| n == "kloudconsent"));
+    assert_eq!(
+        store.read(),
+        vec!["1|1|2|3|a|abcdefgh|necessary|".to_string()]
+    );
+    // The test page is a secure context (127.0.0.1): `__Host-kloudconsent`
+    // where the browser takes it, else `kloudconsent`.
+    let name = store.name().as_str();
+    assert!(cookie::all().iter().any(|(n, _)| n == name), "{name}");
+    store.clear();
+    assert!(store.read().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn cookie_store_migrates_an_old_cookie_to_the_host_name() {
+    let store = CookieStore { domain: None };
+    cookie::write("kloudconsent", "old", 60, None).unwrap();
+    store.write("new", 60).unwrap();
+    if store.name().as_str() == "__Host-kloudconsent" {
+        assert_eq!(
+            store.read_named(),
+            vec![("__Host-kloudconsent".to_string(), "new".to_string())]
+        );
+    } else {
+        assert_eq!(
+            store.read_named(),
+            vec![("kloudconsent".to_string(), "new".to_string())]
+        );
+    }
     store.clear();
     assert!(store.read().is_empty());
 }
@@ -64,9 +90,10 @@ fn signals_are_off_in_a_default_headless_browser() {
 fn events_carry_their_detail_as_an_object() {
     let seen: Rc<RefCell<Option<JsValue>>> = Rc::new(RefCell::new(None));
     let sink = seen.clone();
-    let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-        *sink.borrow_mut() = Some(e.detail());
-    });
+    let listener =
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            *sink.borrow_mut() = Some(e.detail());
+        });
     let window = web_sys::window().unwrap();
     window
         .add_event_listener_with_callback("kloudconsent:test", listener.as_ref().unchecked_ref())
@@ -150,7 +177,14 @@ fn local_store_survives_a_throwing_local_storage() {
     assert!(store.write("x", 60).is_err());
     store.clear();
     restore();
-    assert!(web_sys::window().unwrap().local_storage().unwrap().is_some(), "restored");
+    assert!(
+        web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .is_some(),
+        "restored"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -160,7 +194,9 @@ fn cookie_store_survives_a_throwing_document_cookie() {
     let html_document_proto = prototype_of(&document);
     let document_proto = prototype_of(&html_document_proto);
     let restore = make_throwing(&document_proto, "cookie");
-    let store = CookieStore { domain: Some(".example.test".into()) };
+    let store = CookieStore {
+        domain: Some(".example.test".into()),
+    };
     assert!(store.read().is_empty());
     assert!(store.write("1|1|2|3|a|abcdefgh|necessary|", 60).is_err());
     store.clear();
@@ -174,7 +210,10 @@ fn signals_survive_a_throwing_navigator() {
     let window: JsValue = web_sys::window().unwrap().into();
     // `navigator` lives on the window itself or on its prototype chain,
     // depending on the engine.
-    let own = js_sys::Object::get_own_property_descriptor::<JsValue>(window.unchecked_ref(), &"navigator".into());
+    let own = js_sys::Object::get_own_property_descriptor::<JsValue>(
+        window.unchecked_ref(),
+        &"navigator".into(),
+    );
     let owner = if own.is_undefined() {
         prototype_of(&window)
     } else {
@@ -190,10 +229,14 @@ fn signals_survive_a_throwing_navigator() {
 fn events_survive_a_listener_that_throws() {
     let window = web_sys::window().unwrap();
     let thrower = js_sys::Function::new_no_args("throw new Error('page listener boom')");
-    window.add_event_listener_with_callback("kloudconsent:boom", &thrower).unwrap();
+    window
+        .add_event_listener_with_callback("kloudconsent:boom", &thrower)
+        .unwrap();
     events::dispatch("boom", "{}");
     events::dispatch("boom", "not json either");
-    window.remove_event_listener_with_callback("kloudconsent:boom", &thrower).unwrap();
+    window
+        .remove_event_listener_with_callback("kloudconsent:boom", &thrower)
+        .unwrap();
 }
 
 /// Runs `f` with `console.error` recording its first argument, and returns
@@ -217,11 +260,17 @@ fn panic_report_is_one_clear_console_error() {
     });
     assert_eq!(logged.len(), 2);
     assert!(
-        logged[0].starts_with("kloudconsent: internal error (index out of bounds at src/x.rs:7); gated scripts"),
+        logged[0].starts_with(
+            "kloudconsent: internal error (index out of bounds at src/x.rs:7); gated scripts"
+        ),
         "{}",
         logged[0]
     );
-    assert!(logged[1].starts_with("kloudconsent: internal error (panic);"), "{}", logged[1]);
+    assert!(
+        logged[1].starts_with("kloudconsent: internal error (panic);"),
+        "{}",
+        logged[1]
+    );
 }
 
 /// Installing the hook (twice, as a second boot call would) keeps panics

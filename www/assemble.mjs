@@ -25,7 +25,7 @@ const gluePath = join(staging, "kloudconsent.js");
 if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
 const glue = readFileSync(gluePath, "utf8");
 // The loader, then the hands it gives the engine (both in one scope).
-const loader = withVersion(readFileSync(join(here, "loader.js"), "utf8")) + "\n" + readFileSync(join(here, "hooks.js"), "utf8");
+const loader = withVersion(["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n"));
 
 // The wasm download starts on the wrapper's first lines, before the glue and
 // the loader are even defined (a few ms earlier on every visit). loader.js

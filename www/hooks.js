@@ -34,6 +34,11 @@ var hooks = {
     root.addEventListener("pointerover", intent);
     root.addEventListener("focusin", intent);
   },
+  /** Gated scripts and embeds in line with the consent in force (gating.js). */
+  gate: function (revoked) {
+    releaseScripts();
+    updateEmbeds(revoked);
+  },
   /** The engine's deferred first draw. */
   soon: function () { soon("kc_draw"); },
   /** Fetch the tool once the page is idle (at the latest after 3 s). */

@@ -255,9 +255,12 @@ Promise.all([
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
   invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
-  invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin,
-    hooks, toolHost]);
+  // Which gated tags came with the page's HTML (only they may borrow its
+  // nonce), before the engine releases any.
+  startGating(script && script.nonce);
+  invoke("kc_boot", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks, toolHost]);
   wireDocument();
+  observePage();
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });

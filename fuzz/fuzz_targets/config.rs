@@ -31,8 +31,12 @@ fuzz_target!(|data: &[u8]| {
                 );
                 let cookie = kloudconsent_domain::record::encode_cookie(&r);
                 let json = kloudconsent_domain::record::encode_json(&r);
-                let loaded = decision::load(Some(&json), &[&cookie], &config, NOW);
-                assert_eq!(loaded.record, Some(r));
+                // Under either cookie name, with or without a shared domain.
+                for name in [decision::CookieName::Host, decision::CookieName::Plain] {
+                    let cookies = [(name.as_str(), cookie.as_str())];
+                    let loaded = decision::load(Some(&json), &cookies, &config, NOW, name);
+                    assert_eq!(loaded.record.as_ref(), Some(&r));
+                }
             }
         }
         Err(e) => {

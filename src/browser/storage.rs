@@ -4,14 +4,19 @@
 //! `LocalStorage::raw()` panics where storage is unavailable.
 
 use super::cookie;
+use crate::domain::decision::CookieName;
+use crate::domain::record::HOST_COOKIE;
+use std::cell::Cell;
 use wasm_bindgen::JsValue;
 
-/// The key and the cookie name of a stored decision (public contract).
+/// The localStorage key of a stored decision, and the cookie's name where
+/// `__Host-kloudconsent` is not used (public contract).
 pub const KEY: &str = "kloudconsent";
 
 /// Where a decision is persisted.
 pub trait Store {
-    /// Every value found (a cookie may be present twice: host-only and domain).
+    /// Every value found (a cookie may be present several times: host-only,
+    /// domain, and under its old name).
     fn read(&self) -> Vec<String>;
     /// Writes `value`; `Err` carries the browser's refusal, for a warning.
     fn write(&self, value: &str, max_age_s: i64) -> Result<(), String>;
@@ -48,31 +53,81 @@ impl Store for LocalStore {
     }
 }
 
-/// The `kloudconsent` cookie, optionally on a parent `Domain`.
+/// The consent cookie: `__Host-kloudconsent` where the browser accepts it
+/// and no `cookie.domain` is configured, else `kloudconsent`, optionally on
+/// a parent `Domain` (docs/stored-decision.md).
 pub struct CookieStore {
     pub domain: Option<String>,
 }
 
-impl Store for CookieStore {
-    fn read(&self) -> Vec<String> {
-        cookie::read_all(KEY)
+thread_local! {
+    /// The browser refused a `__Host-` cookie on this page (a secure context
+    /// on plain http that does not take `Secure` cookies).
+    static HOST_REFUSED: Cell<bool> = const { Cell::new(false) };
+}
+
+impl CookieStore {
+    /// The cookie this page writes.
+    pub fn name(&self) -> CookieName {
+        if self.domain.is_none() && cookie::is_secure_context() && !HOST_REFUSED.with(Cell::get) {
+            CookieName::Host
+        } else {
+            CookieName::Plain
+        }
     }
 
-    fn write(&self, value: &str, max_age_s: i64) -> Result<(), String> {
-        if self.domain.is_some() {
-            // A host-only twin would shadow the shared one on this host.
-            cookie::expire(KEY, None);
-        }
-        cookie::write(KEY, value, max_age_s, self.domain.as_deref())?;
-        if cookie::read_all(KEY).iter().any(|v| v == value) {
+    /// Every consent cookie that reaches the page, as (name, value): the
+    /// `__Host-` one, and `kloudconsent` ones (host-only, from before the
+    /// `__Host-` name or from plain http, and any parent-`Domain` one).
+    pub fn read_named(&self) -> Vec<(String, String)> {
+        let mut ours = cookie::all();
+        ours.retain(|(n, _)| n == KEY || n == HOST_COOKIE);
+        ours
+    }
+
+    fn write_as(&self, name: CookieName, value: &str, max_age_s: i64) -> Result<(), String> {
+        let domain = self.domain.as_deref().filter(|_| name == CookieName::Plain);
+        cookie::write(name.as_str(), value, max_age_s, domain)?;
+        if cookie::read_all(name.as_str()).iter().any(|v| v == value) {
             Ok(())
         } else {
             Err("the browser refused the cookie".into())
         }
     }
+}
+
+impl Store for CookieStore {
+    fn read(&self) -> Vec<String> {
+        self.read_named().into_iter().map(|(_, v)| v).collect()
+    }
+
+    fn write(&self, value: &str, max_age_s: i64) -> Result<(), String> {
+        let present = self.read_named();
+        let has = |name: &str| present.iter().any(|(n, _)| n == name);
+        if self.name() == CookieName::Host {
+            if self.write_as(CookieName::Host, value, max_age_s).is_ok() {
+                // Migrated: the old host-only cookie goes. (A parent-Domain
+                // one is another site's to keep; it no longer counts here.)
+                if has(KEY) {
+                    cookie::expire(KEY, None);
+                }
+                return Ok(());
+            }
+            HOST_REFUSED.with(|r| r.set(true));
+        }
+        if self.domain.is_some() {
+            // A host-only twin would shadow the shared one on this host.
+            cookie::expire(KEY, None);
+        }
+        if has(HOST_COOKIE) {
+            cookie::expire(HOST_COOKIE, None);
+        }
+        self.write_as(CookieName::Plain, value, max_age_s)
+    }
 
     fn clear(&self) {
         cookie::expire(KEY, None);
+        cookie::expire(HOST_COOKIE, None);
         if let Some(domain) = &self.domain {
             cookie::expire(KEY, Some(domain));
         }

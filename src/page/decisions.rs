@@ -4,9 +4,9 @@
 
 use super::Page;
 use crate::browser::storage::Store;
-use crate::browser::{clock, console, cookie, dom, embeds, gtag, json, receipt, scripts};
+use crate::browser::{clock, console, cookie, dom, gtag, json, receipt};
 use kloudconsent_domain::screen::Event;
-use kloudconsent_domain::text::cat;
+use kloudconsent_domain::text::{cat, join};
 use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
 
 impl Page {
@@ -34,9 +34,9 @@ impl Page {
         if at_boot.is_decided() && now.is_decided() {
             self.emit("consent", &decision::state_json(&now, &self.config, None));
         }
-        let now = self.consent();
-        scripts::release(&now, &self.config);
-        embeds::update(&now, &self.config, &[]);
+        // Gated scripts and embeds: the loader's gating code asks the engine
+        // about each one (www/gating.js).
+        self.hooks.gate("");
     }
 
     fn load_stored(&self) -> Consent {
@@ -46,9 +46,9 @@ impl Page {
             let value = json::parse(&text).map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
             record::decode_json_value(value)
         });
-        let cookies = self.cookie.read();
-        let cookie_refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
-        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms());
+        let cookies = self.cookie.read_named();
+        let cookie_refs: Vec<(&str, &str)> = cookies.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms(), self.cookie.name());
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
@@ -75,7 +75,7 @@ impl Page {
         self.write_local(&record);
         self.write_cookie(&record);
         if let Some(url) = &self.config.receipt_url {
-            receipt::send(url, &decision::receipt_json(&record, &dom::page_url()));
+            receipt::send(url, &decision::receipt_json(&record, &dom::page_origin()));
         }
         self.apply(before, Consent::Stored(record));
         // Unless a listener reset it meanwhile (and so asked for the banner).
@@ -131,8 +131,7 @@ impl Page {
         let now = self.consent();
         let revoked = decision::revoked(&before, &now, &self.config);
         self.delete_revoked_cookies(&revoked);
-        scripts::release(&now, &self.config);
-        embeds::update(&now, &self.config, &revoked);
+        self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
     }
 

@@ -19,13 +19,14 @@ export const KLOUD_TEST_ARGS = ["--host-resolver-rules=MAP *.kloud.test 127.0.0.
 
 /**
  * Starts the server and the browser; call from `before`. `args` are extra
- * Chromium flags; `root` serves that directory instead of dist/ (server.mjs).
+ * Chromium flags, or a function of the server's URL returning them; `root`
+ * serves that directory instead of dist/ (server.mjs).
  */
 export async function launch({ args = [], root } = {}) {
   const server = await startServer({ root });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, ...args],
+    args: [...CHROMIUM_ARGS, ...(typeof args === "function" ? args(server.url) : args)],
   });
   return {
     server,
@@ -70,8 +71,12 @@ export async function waitReady(page) {
 export const gatedRuns = (page) => page.evaluate(() => window.__gatedRuns || []);
 export const events = (page) => page.evaluate(() => window.__events || []);
 export const storedLocal = (page) => page.evaluate(() => localStorage.getItem("kloudconsent"));
+/**
+ * The consent cookies: `__Host-kloudconsent` where the page is a secure
+ * context (https, and 127.0.0.1/localhost here), else `kloudconsent`.
+ */
 export async function consentCookies(context) {
-  return (await context.cookies()).filter((c) => c.name === "kloudconsent");
+  return (await context.cookies()).filter((c) => c.name === "kloudconsent" || c.name === "__Host-kloudconsent");
 }
 
 /** The banner region and the preference dialog, by role (inside the shadow root). */

@@ -8,17 +8,24 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, waitReady, gatedRuns, banner, storedLocal,
+  launch, openPage, waitReady, gatedRuns, banner, button, storedLocal,
   KLOUD_TEST_ARGS, widgetLogs, shadowSummary,
 } from "./helpers.mjs";
 
 let env;
-let origin;
-before(async () => {
-  env = await launch({ args: KLOUD_TEST_ARGS });
-  origin = env.server.url.replace("127.0.0.1", "www.kloud.test");
-});
+before(async () => { env = await launch({ args: KLOUD_TEST_ARGS }); });
 after(async () => { await env.close(); });
+
+/**
+ * Where a row runs: www.kloud.test (plain http), or for `secure` rows
+ * www.kloud.localhost, which Chromium treats as a secure context that takes
+ * `__Host-` cookies, as https would (and `*.localhost` resolves to this
+ * machine without a host-resolver rule).
+ */
+function site(secure) {
+  const parent = secure ? "kloud.localhost" : "kloud.test";
+  return { origin: env.server.url.replace("127.0.0.1", "www." + parent), parent: "." + parent, host: "www." + parent };
+}
 
 const NOW = Date.now();
 const DAY = 86_400_000;
@@ -44,6 +51,7 @@ function local(f = {}) {
 }
 
 const REJECTED = { necessary: true, analytics: false, functionality: false, security: true, marketing: false };
+const REJECT_FIELDS = { m: "r", granted: "necessary.security", denied: "analytics.functionality.marketing" };
 const CUSTOM_ANALYTICS = { necessary: true, analytics: true, functionality: false, security: true, marketing: false };
 
 // Each row: cookies as [value, "host" | "parent"], an optional localStorage
@@ -72,7 +80,9 @@ const CASES = [
   },
   { name: "cookie: expired", cookies: [[cookie({ at: NOW - 200 * DAY, exp: NOW - DAY })]], expect: NONE },
   { name: "cookie: lower revision than the config", cookies: [[cookie({ rev: 0 })]], expect: NONE },
-  { name: "cookie: higher revision is honoured", cookies: [[cookie({ rev: 7 })]], expect: ACCEPTED },
+  { name: "cookie: one revision above the config's is honoured (a page from a stale cache)", cookies: [[cookie({ rev: 2 })]], expect: ACCEPTED },
+  { name: "cookie: two revisions above the config's is refused", cookies: [[cookie({ rev: 3 })]], expect: NONE },
+  { name: "cookie: revision 7 is refused", cookies: [[cookie({ rev: 7 })]], expect: NONE },
   { name: "cookie: method `s` (a signal is never stored)", cookies: [[cookie({ m: "s" })]], expect: NONE },
   { name: "cookie: quoted value", cookies: [['"' + cookie() + '"']], expect: NONE },
   { name: "cookie: markup", cookies: [["<img/src=x/onerror=window.__xss=1>"]], expect: NONE },
@@ -94,6 +104,11 @@ const CASES = [
     expect: { method: "custom", runs: ["analytics"], categories: CUSTOM_ANALYTICS },
   },
   { name: "two cookies: both invalid", cookies: [["1|x"], [cookie({ v: 9 }), "parent"]], expect: NONE },
+  {
+    name: "two cookies: one dated 23 hours ahead never beats one from the past",
+    cookies: [[cookie(REJECT_FIELDS)], [cookie({ at: NOW + 23 * 3_600_000 }), "parent"]],
+    expect: { method: "reject-all", runs: [], categories: REJECTED },
+  },
   // ---- localStorage only
   { name: "localStorage: garbage", local: "{{{ not json", expect: NONE },
   { name: "localStorage: truncated JSON", local: local().slice(0, 80), expect: NONE },
@@ -124,10 +139,43 @@ const CASES = [
     expect: { ...ACCEPTED, rewritesLocal: true },
   },
   {
-    name: "both: the newer of two valid records wins",
+    name: "both: without cookie.domain a newer cookie never overrides a valid localStorage record",
     local: local({ method: "reject-all", categories: REJECTED, decidedAt: iso(NOW - 3 * DAY) }),
     cookies: [[cookie()]],
-    expect: ACCEPTED,
+    expect: { method: "reject-all", runs: [], categories: REJECTED, rewritesCookie: true },
+  },
+  // ---- a sibling subdomain (evil.kloud.test) writes Domain=.kloud.test (issue 18, finding 5)
+  {
+    name: "sibling: a parent-domain accept-all dated 23 hours ahead does not flip localStorage's reject-all",
+    local: local({ method: "reject-all", categories: REJECTED }),
+    cookies: [[cookie({ at: NOW + 23 * 3_600_000 }), "parent"]],
+    expect: { method: "reject-all", runs: [], categories: REJECTED, localKept: true },
+  },
+  {
+    name: "sibling: a newer parent-domain accept-all under revision 2 does not flip localStorage's reject-all",
+    local: local({ method: "reject-all", categories: REJECTED, decidedAt: iso(NOW - 3_600_000) }),
+    cookies: [[cookie({ rev: 2, at: NOW - 1000 }), "parent"]],
+    expect: { method: "reject-all", runs: [], categories: REJECTED, localKept: true },
+  },
+  // ---- a secure context (https, or here www.kloud.localhost, which Chromium
+  // treats as one): the cookie is __Host-kloudconsent, which no other host can write.
+  {
+    name: "secure: Reject all is stored in __Host-kloudconsent (host-only, Secure, Path=/)", secure: true,
+    decide: "Reject all",
+    expect: { method: "reject-all", runs: [], categories: REJECTED, consentCookies: [["__Host-kloudconsent", "HOST", true]] },
+  },
+  {
+    name: "secure: an old host-only kloudconsent alone is honoured and moved to __Host-kloudconsent", secure: true,
+    cookies: [[cookie()]],
+    expect: { ...ACCEPTED, consentCookies: [["__Host-kloudconsent", "HOST", true]] },
+  },
+  {
+    name: "secure: __Host-kloudconsent beats a newer parent-domain kloudconsent when localStorage is empty", secure: true,
+    cookies: [[cookie({ ...REJECT_FIELDS, at: NOW - DAY }), "host", "__Host-kloudconsent"], [cookie({ at: NOW - 1000 }), "parent"]],
+    expect: {
+      method: "reject-all", runs: [], categories: REJECTED,
+      consentCookies: [["__Host-kloudconsent", "HOST", true], ["kloudconsent", "PARENT", false]],
+    },
   },
 ];
 
@@ -138,12 +186,22 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
   assert.ok(CASES.length >= 20);
   for (const c of CASES) {
     await t.test(c.name, async () => {
+      const { origin, parent, host } = site(c.secure);
       const { context, page } = await openPage(env);
-      const cookies = (c.cookies || []).map(([value, where]) => ({
-        name: "kloudconsent", value, path: "/",
-        domain: where === "parent" ? ".kloud.test" : "www.kloud.test",
+      const planted = (c.cookies || []).map(([value, where, name = "kloudconsent"]) => ({ name, value, where }));
+      const cookies = planted.filter((k) => !k.name.startsWith("__Host-")).map(({ name, value, where }) => ({
+        name, value, ...(where === "parent" ? { domain: parent, path: "/" } : { url: origin + "/" }),
       }));
       if (cookies.length) await context.addCookies(cookies);
+      // A `__Host-` cookie over http: written by the page itself (the
+      // browser's cookie API refuses a Secure cookie for an http URL).
+      const hostOnly = planted.filter((k) => k.name.startsWith("__Host-"));
+      if (hostOnly.length) {
+        await page.goto(origin + "/fixtures/plain.html");
+        await page.evaluate((list) => {
+          for (const k of list) document.cookie = `${k.name}=${k.value}; Secure; Path=/; SameSite=Lax`;
+        }, hostOnly);
+      }
       if (c.local !== undefined) {
         await context.addInitScript((v) => {
           if (!sessionStorage.getItem("planted")) {
@@ -154,6 +212,10 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
       }
       await page.goto(origin + "/fixtures/basic.html");
       await waitReady(page);
+      if (c.decide) {
+        await button(banner(page), c.decide).click();
+        await page.waitForFunction(() => window.kloudconsent.get() !== null);
+      }
       const { method, runs } = c.expect;
       if (runs.length) await page.waitForFunction((n) => (window.__gatedRuns || []).length >= n, runs.length);
       await settle(page);
@@ -174,6 +236,12 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
         assert.ok(values.some((v) => v.startsWith("1|1|") && v.includes(state.id)), values.join(", "));
       }
       if (c.expect.rewritesLocal) assert.equal(JSON.parse(await storedLocal(page)).id, state.id);
+      if (c.expect.localKept) assert.equal(await storedLocal(page), c.local, "localStorage untouched");
+      if (c.expect.consentCookies) {
+        const found = (await context.cookies()).filter((k) => k.name.includes("kloudconsent"))
+          .map((k) => [k.name, k.domain.replace(host, "HOST").replace(parent, "PARENT"), k.secure]).sort();
+        assert.deepEqual(found, c.expect.consentCookies);
+      }
       if (method !== null) {
         // Decided: nothing is rendered until shown, so open the preference
         // tool, which displays what was read from storage.

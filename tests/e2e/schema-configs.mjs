@@ -107,6 +107,8 @@ export const BAD = [
   ["a receipt URL with a NUL", { receiptUrl: "https://example.net/\u0000" }, "receiptUrl"],
   ["a receipt URL with a tab before the scheme", { receiptUrl: "\thttps://example.net/" }, "receiptUrl"],
   ["an ftp: receipt URL", { receiptUrl: "ftp://example.net/" }, "receiptUrl"],
+  ["a protocol-relative link (another host, not a path)", { texts: { privacyPolicyUrl: "//example.net/privacy" } }, "texts.privacyPolicyUrl"],
+  ["a /\\ link (browsers read another host)", { receiptUrl: "/\\example.net/r" }, "receiptUrl"],
   ["a receipt URL of 2049 characters", { receiptUrl: "https://example.net/" + "a".repeat(2029) }, "receiptUrl"],
   ["texts as an array", { texts: [] }, "texts"],
   ["an empty button text", { texts: { acceptAll: "" } }, "texts.acceptAll"],
@@ -158,8 +160,8 @@ export const GOOD = [
     analytics_storage: "granted", functionality_storage: "denied", personalization_storage: "granted", security_storage: "granted",
   }] })],
   ["an unknown key in a region that is null", region({ ads_storage: null })],
-  ["upper-case schemes, a path, a protocol-relative link", {
-    receiptUrl: "HTTPS://example.net/r", texts: { cookiePolicyUrl: "/", privacyPolicyUrl: "//example.net/privacy" },
+  ["upper-case schemes, the root path, a path", {
+    receiptUrl: "HTTPS://example.net/r", texts: { cookiePolicyUrl: "/", privacyPolicyUrl: "/legal/privacy" },
   }],
   ["a link of 2048 characters", { receiptUrl: "https://example.net/" + "a".repeat(2028) }],
   ["a link with non-ASCII letters", { receiptUrl: "https://例え.jp/クッキー" }],

@@ -5,7 +5,8 @@
 //   for streaming instantiation).
 // - `/fixtures/` serves tests/e2e/pages/ (host pages for the tests).
 // - `?csp=strict` on an HTML page adds a strict Content-Security-Policy;
-//   `?csp=nonce` the same with `'nonce-XYZ'` allowed for scripts.
+//   `?csp=nonce` the same with `'nonce-XYZ'` allowed for scripts;
+//   `?csp=dynamic` the nonce with `'strict-dynamic'`.
 // - `{{name}}` in a fixture page becomes the `name` query parameter
 //   (HTML-escaped), so one page serves every data-config or nonce case.
 // - dist/ files are sent with `Access-Control-Allow-Origin: *`, as a CDN
@@ -39,7 +40,10 @@ export const STRICT_CSP =
 export const NONCE = "XYZ";
 export const NONCE_CSP =
   `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'`;
-const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP };
+/** Nonce plus 'strict-dynamic': any script a trusted one inserts runs, whatever its URL. */
+export const DYNAMIC_CSP =
+  `default-src 'self'; script-src 'nonce-${NONCE}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'`;
+const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP, dynamic: DYNAMIC_CSP };
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

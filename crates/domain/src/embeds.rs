@@ -84,6 +84,91 @@ pub fn placeholder_text(missing: &[String], config: &Config) -> String {
     config.texts.placeholder(&join(&labels, ", "))
 }
 
+/// Why the URL attribute `attribute` (`data-src`, `data-srcset` or
+/// `data-poster`) of a gated embed must never be copied to the real one, if
+/// it must not: only http(s) URLs and relative ones (resolved against
+/// `base`, the document's base URL, which must itself be http(s)) load.
+/// `javascript:` would run in the site's origin, `data:` and `blob:` would
+/// load content that is not the third party's, and other schemes have no
+/// business in an embed.
+pub fn url_refusal(attribute: &str, value: &str, base: &str) -> Option<String> {
+    let urls = if attribute.ends_with("srcset") {
+        srcset_urls(value)
+    } else {
+        vec![value]
+    };
+    for url in urls {
+        // A relative URL takes the base's scheme.
+        let scheme = scheme(url).or_else(|| scheme(base)).unwrap_or_default();
+        if scheme != "http" && scheme != "https" {
+            return Some(cat(&["an embed's ", attribute, " is not an http(s) link (", &scheme, ":); it will never load."]));
+        }
+    }
+    None
+}
+
+/// The scheme of `url` (lowercase) as the URL standard's parser reads it, or
+/// `None` for a relative URL. Like the parser, it skips leading C0 controls
+/// and spaces, and tabs and newlines anywhere, so `" java\tscript:"` is
+/// `javascript`.
+fn scheme(url: &str) -> Option<String> {
+    let mut scheme = String::new();
+    for b in url.bytes() {
+        let first = scheme.is_empty();
+        if matches!(b, b'\t' | b'\n' | b'\r') || (first && b <= b' ') {
+            continue;
+        }
+        if b.is_ascii_alphabetic()
+            || (!first && (b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')))
+        {
+            scheme.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            return (b == b':' && !first).then_some(scheme);
+        }
+    }
+    None
+}
+
+/// The URLs of a `srcset` value, split as the HTML standard's srcset parser
+/// splits it: candidates are separated by commas, a URL is a run of
+/// non-whitespace (trailing commas end the candidate), and a comma inside a
+/// descriptor's parentheses does not end it.
+fn srcset_urls(srcset: &str) -> Vec<&str> {
+    let b = srcset.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    let (mut i, mut out) = (0, Vec::new());
+    loop {
+        while i < b.len() && (space(b[i]) || b[i] == b',') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return out;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) {
+            i += 1;
+        }
+        let mut end = i;
+        while b[end - 1] == b',' {
+            end -= 1;
+        }
+        out.push(&srcset[start..end]);
+        if end < i {
+            continue;
+        }
+        let mut in_parens = false;
+        while i < b.len() {
+            match b[i] {
+                b'(' => in_parens = true,
+                b')' => in_parens = false,
+                b',' if !in_parens => break,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +254,122 @@ mod tests {
             placeholder_text(&["analytics".into(), "marketing".into(), "zzz".into()], &c),
             "This content is blocked until you allow Performance and analytics, Marketing and communication cookies."
         );
+    }
+
+    const BASE: &str = "https://kloudstack.com.au/pricing";
+
+    #[test]
+    fn only_http_and_relative_urls_load() {
+        for ok in [
+            "https://www.youtube-nocookie.com/embed/x",
+            "HTTP://example.net/a.mp4",
+            " \t https://a.b/",
+            "//cdn.example.net/x.png",
+            "/fixtures/frame.html",
+            "frame.html",
+            "?q=1",
+            "#top",
+            "",
+            "http:relative-but-http",
+            "javascript%3Aalert(1)",
+            "1javascript:x",
+        ] {
+            assert_eq!(url_refusal("data-src", ok, BASE), None, "{ok:?}");
+        }
+        for (bad, scheme) in [
+            ("javascript:parent.__pwned=1", "javascript:"),
+            ("JaVaScRiPt:x", "javascript:"),
+            ("java\tscript:x", "javascript:"),
+            ("\u{1}\u{0} javascript:x", "javascript:"),
+            ("jav\nascript:x", "javascript:"),
+            ("data:text/html,<script>x</script>", "data:"),
+            ("vbscript:x", "vbscript:"),
+            ("blob:https://kloudstack.com.au/0b1c", "blob:"),
+            ("file:///etc/passwd", "file:"),
+            ("ftp://a.b/x", "ftp:"),
+            ("x-custom+1.2:thing", "x-custom+1.2:"),
+        ] {
+            let refusal = url_refusal("data-src", bad, BASE);
+            assert_eq!(
+                refusal,
+                Some(format!(
+                    "an embed's data-src is not an http(s) link ({scheme}); it will never load."
+                )),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_urls_need_an_http_base() {
+        assert_eq!(
+            url_refusal("data-poster", "/p.png", "http://localhost:8080/"),
+            None
+        );
+        for base in [
+            "about:blank",
+            "file:///site/index.html",
+            "blob:https://a/1",
+            "data:text/html,x",
+        ] {
+            let refusal = url_refusal("data-poster", "/p.png", base);
+            let scheme = &base[..base.find(':').unwrap()];
+            assert_eq!(
+                refusal,
+                Some(format!("an embed's data-poster is not an http(s) link ({scheme}:); it will never load.")),
+            );
+            assert_eq!(url_refusal("data-poster", "https://a/p.png", base), None);
+        }
+    }
+
+    #[test]
+    fn srcset_candidates_are_each_checked() {
+        assert_eq!(srcset_urls("a.png 1x, b.png 2x"), ["a.png", "b.png"]);
+        // As in browsers, a comma inside a URL does not split it.
+        assert_eq!(
+            srcset_urls(" a.png,b.png,, c.png 100w "),
+            ["a.png,b.png", "c.png"]
+        );
+        assert_eq!(
+            srcset_urls("a.png (x, data:y) 1x, b.png"),
+            ["a.png", "b.png"]
+        );
+        assert_eq!(
+            srcset_urls("data:image/png;base64,AAAA 2x"),
+            ["data:image/png;base64,AAAA"]
+        );
+        assert_eq!(srcset_urls(",,, "), Vec::<&str>::new());
+        assert_eq!(
+            url_refusal("data-srcset", "https://a/x.png 1x, /y.png 2x", BASE),
+            None
+        );
+        assert_eq!(
+            url_refusal("data-srcset", "https://a/x.png,data:y", BASE),
+            None,
+            "one http URL"
+        );
+        for bad in [
+            "https://a/x.png 1x, data:image/png;base64,AAAA 2x",
+            "javascript:x 1x",
+            "/ok.png 1x,data:x",
+            "/ok.png 1x ,data:x",
+        ] {
+            assert!(url_refusal("data-srcset", bad, BASE).is_some(), "{bad}");
+        }
+        assert_eq!(
+            url_refusal("data-srcset", "/ok.png 1x, blob:https://a/1 2x", BASE).as_deref(),
+            Some("an embed's data-srcset is not an http(s) link (blob:); it will never load.")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn srcset_splitting_never_panics_and_keeps_to_the_input(s in "[ ,()a-z:/\\t\\n\u{e9}]{0,40}") {
+            for url in srcset_urls(&s) {
+                proptest::prop_assert!(s.contains(url));
+                proptest::prop_assert!(!url.contains(' ') && !url.ends_with(','));
+            }
+            let _ = url_refusal("data-srcset", &s, BASE);
+        }
     }
 }

@@ -8,6 +8,7 @@
 pub mod category;
 pub mod choices;
 pub mod config;
+pub mod cookies;
 pub mod consent_mode;
 pub mod decision;
 pub mod embeds;

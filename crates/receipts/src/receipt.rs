@@ -74,7 +74,7 @@ impl Method {
 /// One decision as the widget reported it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
-    /// The consent id: 16 random bytes as 22 characters of base64url.
+    /// The consent id: 8 to 64 of `A-Z a-z 0-9 _ -` (the widget makes 22).
     pub id: String,
     pub decided_at_ms: i64,
     pub expires_at_ms: i64,
@@ -270,14 +270,12 @@ fn string<'a>(v: &'a Json, name: &str) -> Result<&'a str, Rejection> {
     }
 }
 
-/// Whether `s` is a consent id the widget can make: 16 random bytes in
-/// unpadded base64url are exactly 22 characters, and the last one carries
-/// only 2 bits (so it is one of `A`, `Q`, `g`, `w`).
+/// Whether `s` is a consent id as the widget accepts one in a stored
+/// decision: 8 to 64 of `A-Z a-z 0-9 _ -`. The widget makes 22-character
+/// ids (16 random bytes in base64url); the range leaves room for ids a site
+/// issues from its server, which the widget keeps and sends like its own.
 pub fn is_consent_id(s: &str) -> bool {
-    s.len() == 22
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && s.ends_with(['A', 'Q', 'g', 'w'])
+    (8..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn consent_id(v: &Json) -> Result<String, Rejection> {
@@ -285,7 +283,7 @@ fn consent_id(v: &Json) -> Result<String, Rejection> {
     if is_consent_id(s) {
         Ok(s.to_owned())
     } else {
-        bad("`id` must be a consent id: 22 characters of base64url (16 random bytes)")
+        bad("`id` must be a consent id: 8 to 64 letters, digits, `_` or `-`")
     }
 }
 
@@ -385,8 +383,9 @@ fn services(v: &Json, categories: &[(String, bool)]) -> Result<Vec<(String, bool
 
 fn revision(v: &Json) -> Result<u32, Rejection> {
     match v {
-        Json::Int(n) if (1..=i128::from(u32::MAX)).contains(n) => Ok(*n as u32),
-        _ => bad("`revision` must be a whole number from 1 to 4294967295"),
+        // 0 is a revision a site's config may use (the widget accepts it).
+        Json::Int(n) if (0..=i128::from(u32::MAX)).contains(n) => Ok(*n as u32),
+        _ => bad("`revision` must be a whole number from 0 to 4294967295"),
     }
 }
 
@@ -631,7 +630,7 @@ mod tests {
             ),
             (
                 "id",
-                r#""AAECAwQFBgcICQoLDA0ODx""#,
+                r#""AAECAwQFBgcICQoLDA0OD=""#,
                 Problem::BadField,
                 "`id`",
             ),
@@ -708,10 +707,10 @@ mod tests {
                 Problem::BadField,
                 "must be an object, got null",
             ),
-            ("revision", "0", Problem::BadField, "from 1 to 4294967295"),
-            ("revision", "4294967296", Problem::BadField, "from 1"),
-            ("revision", "1.0", Problem::BadField, "from 1"),
-            ("revision", r#""1""#, Problem::BadField, "from 1"),
+            ("revision", "-1", Problem::BadField, "from 0 to 4294967295"),
+            ("revision", "4294967296", Problem::BadField, "from 0"),
+            ("revision", "1.0", Problem::BadField, "from 0"),
+            ("revision", r#""1""#, Problem::BadField, "from 0"),
             (
                 "method",
                 r#""signal""#,
@@ -795,15 +794,15 @@ mod tests {
     }
 
     #[test]
-    fn consent_ids_are_what_sixteen_bytes_encode_to() {
+    fn consent_ids_are_what_the_widget_keeps() {
         assert!(is_consent_id("AAAAAAAAAAAAAAAAAAAAAA"));
         assert!(is_consent_id("_____________________w"));
-        assert!(
-            !is_consent_id("_____________________x"),
-            "last character has 2 bits"
-        );
+        assert!(is_consent_id("srv-12_ab"), "a server-issued id");
+        assert!(is_consent_id(&"a".repeat(64)));
+        assert!(!is_consent_id(&"a".repeat(65)));
+        assert!(!is_consent_id("short"));
         assert!(!is_consent_id("AAAAAAAAAAAAAAAAAAAA=A"));
-        assert!(!is_consent_id("AAAAAAAAAAAAAAAAAAAAAAA"));
+        assert!(!is_consent_id("has space in it"));
     }
 
     #[test]

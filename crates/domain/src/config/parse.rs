@@ -89,18 +89,23 @@ fn checked<V: Value>(f: &Field<'_, V>, valid: fn(&str) -> bool, expected: &str) 
 
 /// A link the widget may put in an `href` or `fetch`.
 fn url<V: Value>(f: &Field<'_, V>) -> Result<String> {
-    checked(f, is_safe_url, "a link starting with https://, http:// or /")
+    checked(f, is_safe_url, "a link starting with https://, http:// or / (a path on this site)")
 }
 
 /// Whether `s` is an absolute http(s) URL or a path on this site, with no
 /// spaces or control characters (which browsers strip, hiding the real
 /// scheme). Anything else (`javascript:`, `data:`) is refused, because a
 /// config may come from a URL an attacker can influence.
+///
+/// `//host/x` and `/\host/x` are not paths on this site: browsers read both
+/// as another host (a backslash counts as a slash in http(s) URLs), so they
+/// are refused; a link to another host is written with its scheme.
 pub fn is_safe_url(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let site_path = s.starts_with('/') && !matches!(s.as_bytes().get(1), Some(b'/' | b'\\'));
     let scheme_ok = (lower.starts_with("https://") && s.len() > 8)
         || (lower.starts_with("http://") && s.len() > 7)
-        || s.starts_with('/');
+        || site_path;
     scheme_ok && s.len() <= 2048 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 

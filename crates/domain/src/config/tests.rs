@@ -541,7 +541,7 @@ fn safe_urls() {
         "http://x",
         "/relative",
         "/",
-        "//cdn.example.net/x",
+        "/a//b",
     ] {
         assert!(is_safe_url(good), "{good}");
     }
@@ -557,6 +557,12 @@ fn safe_urls() {
         "ftp://x",
         "http://",
         "https:/x",
+        // Another host, not a path on this site.
+        "//cdn.example.net/x",
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
     ] {
         assert!(!is_safe_url(bad), "{bad}");
     }

@@ -15,7 +15,7 @@ pub use state::{receipt_json, state_json};
 use crate::category::cookie_matches;
 use crate::config::Config;
 use crate::grants::Grants;
-use crate::record::{decode_cookie, encode_cookie, ConsentRecord, Method, RecordError, STORAGE_KEY};
+use crate::record::{decode_cookie, encode_cookie, ConsentRecord, Method, RecordError, HOST_COOKIE, STORAGE_KEY};
 use crate::text::{cat, uint};
 use crate::time::{DAY_MS, MAX_MS};
 
@@ -92,7 +92,19 @@ pub const MAX_SPAN_MS: i64 = 3650 * DAY_MS;
 
 /// How far in the future `decidedAt` may be before the record counts as
 /// tampered: a day absorbs clock skew between devices sharing a cookie domain.
+/// A record dated ahead is accepted, but never wins over a record that is
+/// not when two stores are compared (see [`load_decoded`]).
 pub const CLOCK_SKEW_MS: i64 = DAY_MS;
+
+/// How many revisions above the config's a record may be made under.
+///
+/// One is what the stale-cache case needs: after a site bumps its revision, a
+/// page served from a cache that predates the bump carries the previous one,
+/// and visitors who already answered the new revision must not be asked again
+/// there. A record further ahead cannot come from this site unless two bumps
+/// land within one cache lifetime (then those visitors answer once more); it
+/// is refused so that a forged record cannot outlive the site's next bumps.
+pub const REVISION_MARGIN: u32 = 1;
 
 fn tampered(why: &str) -> RecordError {
     RecordError::Tampered(why.into())
@@ -100,8 +112,9 @@ fn tampered(why: &str) -> RecordError {
 
 /// Whether a well-formed record still counts under `config` at `now_ms`.
 ///
-/// A record made under a *higher* revision is honoured: a page served from a
-/// stale cache must not make visitors answer again and again.
+/// A record made under a *higher* revision is honoured up to
+/// [`REVISION_MARGIN`]: a page served from a stale cache must not make
+/// visitors answer again and again.
 pub fn validate(r: ConsentRecord, config: &Config, now_ms: i64) -> Result<ConsentRecord, RecordError> {
     if r.decided_at_ms > now_ms.saturating_add(CLOCK_SKEW_MS) {
         return Err(tampered("decidedAt is more than a day in the future"));
@@ -121,10 +134,40 @@ pub fn validate(r: ConsentRecord, config: &Config, now_ms: i64) -> Result<Consen
             config: config.revision,
         });
     }
+    if r.revision > config.revision.saturating_add(REVISION_MARGIN) {
+        return Err(RecordError::Tampered(cat(&[
+            "revision ",
+            &uint(r.revision.into()),
+            " is more than one above the site's ",
+            &uint(config.revision.into()),
+        ])));
+    }
     if !r.categories.iter().any(|(id, _)| config.category(id).is_some()) {
         return Err(RecordError::NoSharedCategory);
     }
     Ok(r)
+}
+
+/// The cookie this page writes its decision to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieName {
+    /// `__Host-kloudconsent`: Secure, `Path=/`, no `Domain`. The browser
+    /// refuses it from any other host, so a sibling subdomain cannot write
+    /// it. Used on https (and other secure contexts that accept it) when no
+    /// `cookie.domain` is configured.
+    Host,
+    /// `kloudconsent`: on plain http, and with a configured `cookie.domain`
+    /// (a `__Host-` cookie cannot carry a `Domain`).
+    Plain,
+}
+
+impl CookieName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CookieName::Host => HOST_COOKIE,
+            CookieName::Plain => STORAGE_KEY,
+        }
+    }
 }
 
 /// What [`load`] found in the two stores.
@@ -143,36 +186,67 @@ pub struct Loaded {
 }
 
 /// Picks the decision in force from what localStorage held (already decoded
-/// by the caller: `None` when empty) and every cookie named `kloudconsent` (a
-/// host-only and a parent-`Domain` cookie can both reach the page). The
-/// newest valid record wins; on a tie localStorage wins, since it holds the
-/// full JSON form. Invalid values are reported in `problems` and otherwise
-/// treated as absent, so nothing stored can stop the page working.
+/// by the caller: `None` when empty) and the consent cookies (`cookies` as
+/// name and value; a host-only and a parent-`Domain` cookie of one name can
+/// both reach the page). `written` is the cookie this page writes. Invalid
+/// values are reported in `problems` and otherwise treated as absent, so
+/// nothing stored can stop the page working.
+///
+/// Which valid record wins depends on whom the stores trust:
+/// - With a configured `cookie.domain` every subdomain of it is trusted by
+///   configuration (it shares the decision): the newest record wins, a tie
+///   going to localStorage, which holds the full JSON form.
+/// - Without one, a cookie never overrides a valid localStorage record (a
+///   sibling subdomain can write a `kloudconsent` cookie for the parent
+///   domain, but cannot touch this origin's localStorage); the `__Host-`
+///   cookie (which only this host can write) beats `kloudconsent` ones,
+///   which count only when nothing else does (an old cookie from before the
+///   `__Host-` name, or plain http).
+///
+/// "Newest" compares `decidedAt`, where a record dated after `now_ms` (clock
+/// skew, or forged: validation allows a day) ranks below every record that
+/// is not: it is used only when nothing else is valid, so a future date never
+/// wins the newest-wins merge.
 pub fn load_decoded(
     local: Option<Result<ConsentRecord, RecordError>>,
-    cookies: &[&str],
+    cookies: &[(&str, &str)],
     config: &Config,
     now_ms: i64,
+    written: CookieName,
 ) -> Loaded {
     let mut problems = Vec::new();
-    let mut best_local = None;
+    let mut local_record = None;
     if let Some(decoded) = local {
         let source = cat(&["localStorage[\"", STORAGE_KEY, "\"]"]);
-        best_local = keep_valid(decoded.and_then(|r| validate(r, config, now_ms)), &source, &mut problems);
+        local_record = keep_valid(decoded.and_then(|r| validate(r, config, now_ms)), &source, &mut problems);
     }
-    let mut best_cookie: Option<ConsentRecord> = None;
-    for (i, s) in cookies.iter().enumerate() {
-        let checked = decode_cookie(s).and_then(|r| validate(r, config, now_ms));
-        if let Some(r) = keep_valid(checked, &cookie_name(i, cookies.len()), &mut problems) {
-            if best_cookie.as_ref().is_none_or(|b| r.decided_at_ms > b.decided_at_ms) {
-                best_cookie = Some(r);
-            }
+    let ours: Vec<&(&str, &str)> = cookies.iter().filter(|(n, _)| *n == HOST_COOKIE || *n == STORAGE_KEY).collect();
+    // The newest valid record under each name: `__Host-`, then `kloudconsent`.
+    let mut best: [Option<ConsentRecord>; 2] = [None, None];
+    for (i, (name, value)) in ours.iter().enumerate() {
+        let checked = decode_cookie(value).and_then(|r| validate(r, config, now_ms));
+        let Some(r) = keep_valid(checked, &cookie_name(name, i, ours.len()), &mut problems) else {
+            continue;
+        };
+        let slot = &mut best[usize::from(*name != HOST_COOKIE)];
+        if slot.as_ref().is_none_or(|b| newer(&r, b, now_ms)) {
+            *slot = Some(r);
         }
     }
-    let (record, from_local) = match (best_local, best_cookie) {
-        (Some(l), Some(c)) if c.decided_at_ms > l.decided_at_ms => (Some(c), false),
-        (Some(l), _) => (Some(l), true),
-        (None, c) => (c, false),
+    let shared = config.cookie_domain.is_some();
+    let (record, from_local) = match local_record {
+        Some(l) if !shared => (Some(l), true),
+        local => {
+            let cookie = match best {
+                [Some(h), Some(p)] if shared && newer(&p, &h, now_ms) => Some(p),
+                [h, p] => h.or(p),
+            };
+            match (local, cookie) {
+                (Some(l), Some(c)) if newer(&c, &l, now_ms) => (Some(c), false),
+                (Some(l), _) => (Some(l), true),
+                (None, c) => (c, false),
+            }
+        }
     };
     let Some(winner) = record else {
         return Loaded {
@@ -181,9 +255,13 @@ pub fn load_decoded(
         };
     };
     let winner_cookie = encode_cookie(&winner);
+    let mut same_name = ours.iter().filter(|(n, _)| *n == written.as_str());
+    let exact = same_name.next().is_some_and(|(_, v)| *v == winner_cookie) && same_name.next().is_none();
+    // A cookie under the other name is an old one to replace and expire.
+    let migrate = ours.iter().any(|(n, _)| *n != written.as_str());
     Loaded {
         rewrite_local: !from_local,
-        rewrite_cookie: cookies.len() != 1 || cookies[0] != winner_cookie,
+        rewrite_cookie: !exact || migrate,
         record: Some(winner),
         problems,
     }
@@ -191,15 +269,23 @@ pub fn load_decoded(
 
 /// [`load_decoded`] from the localStorage text (host side; the wasm core
 /// decodes that value with the browser's `JSON.parse` itself).
-pub fn load(local: Option<&str>, cookies: &[&str], config: &Config, now_ms: i64) -> Loaded {
-    load_decoded(local.map(crate::record::decode_json), cookies, config, now_ms)
+pub fn load(local: Option<&str>, cookies: &[(&str, &str)], config: &Config, now_ms: i64, written: CookieName) -> Loaded {
+    load_decoded(local.map(crate::record::decode_json), cookies, config, now_ms, written)
 }
 
-fn cookie_name(index: usize, count: usize) -> String {
+/// Whether `a` was decided after `b`. A record dated in the future counts as
+/// older than every record that is not: capping it at "now" would still let
+/// it beat a decision made a moment before this load (the visitor's own).
+fn newer(a: &ConsentRecord, b: &ConsentRecord, now_ms: i64) -> bool {
+    let when = |r: &ConsentRecord| if r.decided_at_ms > now_ms { i64::MIN } else { r.decided_at_ms };
+    when(a) > when(b)
+}
+
+fn cookie_name(name: &str, index: usize, count: usize) -> String {
     if count == 1 {
-        cat(&["cookie ", STORAGE_KEY])
+        cat(&["cookie ", name])
     } else {
-        cat(&["cookie ", STORAGE_KEY, " (value ", &uint(index as u64 + 1), " of ", &uint(count as u64), ")"])
+        cat(&["cookie ", name, " (value ", &uint(index as u64 + 1), " of ", &uint(count as u64), ")"])
     }
 }
 
@@ -289,7 +375,7 @@ fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
 
 /// The cookie names among `present` (in that order) that the config lists
 /// for the revoked categories, as exact names or `prefix*` patterns. The
-/// consent cookie itself is never among them, whatever a pattern says.
+/// consent cookies themselves are never among them, whatever a pattern says.
 pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for name in present {
@@ -297,7 +383,8 @@ pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]
             .iter()
             .filter_map(|id| config.category(id))
             .any(|c| c.cookies.iter().any(|p| cookie_matches(p, name)));
-        if listed && name != STORAGE_KEY && !out.contains(name) {
+        let ours = name == STORAGE_KEY || name == HOST_COOKIE;
+        if listed && !ours && !out.contains(name) {
             out.push(name.clone());
         }
     }

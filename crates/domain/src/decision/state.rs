@@ -36,10 +36,11 @@ pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> S
     w.finish()
 }
 
-/// The receipt POSTed to `receiptUrl`. The page URL loses its query and
-/// fragment, which can carry personal data (emails, tokens) and are not
-/// needed to know where consent was given.
-pub fn receipt_json(r: &ConsentRecord, page_url: &str) -> String {
+/// The receipt POSTed to `receiptUrl`. `origin` is the page's origin
+/// (`location.origin`, which the browser layer passes): the site where
+/// consent was given. Never the rest of the page URL: a path, query or
+/// fragment can carry personal data (`/users/jane.doe`, `?email=`, tokens).
+pub fn receipt_json(r: &ConsentRecord, origin: &str) -> String {
     ObjectWriter::new()
         .str("id", &r.id)
         .str("decidedAt", &iso8601(r.decided_at_ms))
@@ -47,10 +48,6 @@ pub fn receipt_json(r: &ConsentRecord, page_url: &str) -> String {
         .raw("categories", &r.categories.to_json())
         .num("revision", r.revision)
         .str("method", r.method.as_str())
-        .str("url", strip_query_and_fragment(page_url))
+        .str("url", origin)
         .finish()
-}
-
-fn strip_query_and_fragment(url: &str) -> &str {
-    url.find(['?', '#']).map_or(url, |end| &url[..end])
 }

@@ -78,7 +78,7 @@ fn validate_rules() {
         Err(RecordError::Expired)
     );
     assert!(validate(base.clone(), &c, base.expires_at_ms - 1).is_ok());
-    // Revision: lower refused, higher honoured.
+    // Revision: lower refused, one higher honoured, more refused.
     let c2 = Config {
         revision: 2,
         ..cfg()
@@ -90,7 +90,11 @@ fn validate_rules() {
             config: 2
         })
     );
-    assert!(with(&|r| r.revision = 99).is_ok());
+    assert!(with(&|r| r.revision = 2).is_ok());
+    assert!(matches!(
+        with(&|r| r.revision = 99),
+        Err(RecordError::Tampered(_))
+    ));
     // Categories: one shared id is enough; none is not this site's record.
     assert!(
         with(&|r| r.categories = [("marketing", true), ("zzz", true)].into())
@@ -298,15 +302,40 @@ fn changed_and_revoked() {
 
 // ---- load ----
 
+/// `kloudconsent` cookie values, as the browser layer passes them.
+fn plain<'a>(values: &[&'a str]) -> Vec<(&'static str, &'a str)> {
+    values.iter().map(|v| (STORAGE_KEY, *v)).collect()
+}
+
+/// A config that shares the decision across subdomains.
+fn shared() -> Config {
+    Config {
+        cookie_domain: Some(".kloudstack.com.au".into()),
+        ..cfg()
+    }
+}
+
+fn rejected_at(decided: i64) -> ConsentRecord {
+    decide(
+        Choice::RejectAll,
+        &Consent::Undecided,
+        &cfg(),
+        decided,
+        ID.into(),
+    )
+}
+
 #[test]
-fn load_prefers_the_newest_valid_record() {
-    let c = cfg();
+fn load_with_a_shared_domain_prefers_the_newest_valid_record() {
+    let c = shared();
     let old = record_at(NOW - 10 * DAY_MS);
     let new = record_at(NOW - DAY_MS);
     let (old_j, new_j) = (encode_json(&old), encode_json(&new));
     let (old_c, new_c) = (encode_cookie(&old), encode_cookie(&new));
+    let load =
+        |local, cookies: &[&str]| load(local, &plain(cookies), &c, NOW, CookieName::Plain);
 
-    let l = load(Some(&new_j), &[&new_c], &c, NOW);
+    let l = load(Some(&new_j), &[&new_c]);
     assert_eq!(
         l,
         Loaded {
@@ -316,23 +345,24 @@ fn load_prefers_the_newest_valid_record() {
         "both agree: no rewrites"
     );
 
-    let l = load(Some(&old_j), &[&new_c], &c, NOW);
+    let l = load(Some(&old_j), &[&new_c]);
     assert_eq!(
         (l.record.as_ref(), l.rewrite_local, l.rewrite_cookie),
-        (Some(&decode_cookie(&new_c).unwrap()), true, false)
+        (Some(&decode_cookie(&new_c).unwrap()), true, false),
+        "a sibling subdomain's newer decision applies here"
     );
 
-    let l = load(Some(&new_j), &[&old_c], &c, NOW);
+    let l = load(Some(&new_j), &[&old_c]);
     assert_eq!(
         (l.record.as_ref(), l.rewrite_local, l.rewrite_cookie),
         (Some(&new), false, true)
     );
 
-    let l = load(None, &[&new_c], &c, NOW);
+    let l = load(None, &[&new_c]);
     assert_eq!((l.rewrite_local, l.rewrite_cookie), (true, false));
     assert!(l.problems.is_empty());
 
-    let l = load(Some(&new_j), &[], &c, NOW);
+    let l = load(Some(&new_j), &[]);
     assert_eq!(
         (l.record.as_ref(), l.rewrite_local, l.rewrite_cookie),
         (Some(&new), false, true)
@@ -341,39 +371,214 @@ fn load_prefers_the_newest_valid_record() {
 
 #[test]
 fn load_tie_prefers_local_storage() {
-    let c = cfg();
     let a = record_at(NOW);
-    let mut b = a.clone();
-    b.method = Method::RejectAll;
-    b.categories = a
-        .categories
-        .iter()
-        .map(|(id, _)| (id.clone(), false))
-        .collect();
-    let l = load(Some(&encode_json(&a)), &[&encode_cookie(&b)], &c, NOW);
-    assert_eq!(l.record, Some(a));
-    assert!(!l.rewrite_local);
-    assert!(l.rewrite_cookie);
+    let b = rejected_at(NOW);
+    for c in [cfg(), shared()] {
+        let l = load(
+            Some(&encode_json(&a)),
+            &plain(&[&encode_cookie(&b)]),
+            &c,
+            NOW,
+            CookieName::Plain,
+        );
+        assert_eq!(l.record, Some(a.clone()));
+        assert!(!l.rewrite_local);
+        assert!(l.rewrite_cookie);
+    }
+}
+
+#[test]
+fn without_a_shared_domain_a_cookie_never_overrides_local_storage() {
+    // Issue 18, finding 5: a sibling subdomain writes `kloudconsent` for
+    // the parent domain, newer (a day ahead) and under a higher revision.
+    let c = cfg();
+    let mine = rejected_at(NOW - DAY_MS);
+    let mut forged = record_at(NOW + DAY_MS - 1);
+    forged.revision = 2;
+    let forged_c = encode_cookie(&forged);
+    for written in [CookieName::Host, CookieName::Plain] {
+        let cookies = [
+            (HOST_COOKIE, encode_cookie(&mine)),
+            (STORAGE_KEY, forged_c.clone()),
+        ];
+        let cookies: Vec<(&str, &str)> =
+            cookies.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let l = load(Some(&encode_json(&mine)), &cookies, &c, NOW, written);
+        assert_eq!(l.record.as_ref(), Some(&mine), "{written:?}");
+        assert_eq!(l.problems, Vec::<String>::new());
+        assert!(
+            !l.rewrite_local,
+            "localStorage keeps the visitor's own decision"
+        );
+        assert!(l.rewrite_cookie);
+    }
+    // The `__Host-` cookie (only this host can write it) beats a
+    // `kloudconsent` one when localStorage has nothing.
+    let cookies = [
+        (STORAGE_KEY, forged_c.as_str()),
+        (HOST_COOKIE, &encode_cookie(&mine)),
+    ];
+    let from_cookie = decode_cookie(&encode_cookie(&mine)).ok();
+    let l = load(None, &cookies, &c, NOW, CookieName::Host);
+    assert_eq!(l.record, from_cookie);
+    assert!(l.rewrite_local && l.rewrite_cookie);
+    // Garbage in localStorage does not count as a decision to keep.
+    let l = load(Some("garbage"), &cookies, &c, NOW, CookieName::Host);
+    assert_eq!(l.record, from_cookie);
+}
+
+#[test]
+fn an_old_kloudconsent_cookie_alone_is_migrated_to_the_host_cookie() {
+    let c = cfg();
+    let r = record_at(NOW - DAY_MS);
+    let old = encode_cookie(&r);
+    let l = load(None, &plain(&[&old]), &c, NOW, CookieName::Host);
+    assert_eq!(l.record, decode_cookie(&old).ok());
+    assert!(l.rewrite_local && l.rewrite_cookie);
+    // Both present and equal: still rewritten, so the old one is expired.
+    let both = [(HOST_COOKIE, old.as_str()), (STORAGE_KEY, old.as_str())];
+    let l = load(Some(&encode_json(&r)), &both, &c, NOW, CookieName::Host);
+    assert!(!l.rewrite_local && l.rewrite_cookie);
+    // Only the host cookie, exact: nothing to do.
+    let l = load(
+        Some(&encode_json(&r)),
+        &both[..1],
+        &c,
+        NOW,
+        CookieName::Host,
+    );
+    assert!(!l.rewrite_local && !l.rewrite_cookie);
+    // Cookies of other names are not ours and change nothing.
+    let with_other = [(HOST_COOKIE, old.as_str()), ("_ga", "GA1.1")];
+    let l = load(
+        Some(&encode_json(&r)),
+        &with_other,
+        &c,
+        NOW,
+        CookieName::Host,
+    );
+    assert!(!l.rewrite_cookie && l.problems.is_empty());
+}
+
+#[test]
+fn a_future_decided_at_never_wins_the_newest_wins_merge() {
+    let c = shared();
+    // The visitor decided a minute ago; a forged cookie claims to be
+    // from 23 hours ahead (within the clock-skew allowance).
+    let mine = rejected_at(NOW - 60_000);
+    let ahead = record_at(NOW + 23 * 3_600_000);
+    let l = load(
+        Some(&encode_json(&mine)),
+        &plain(&[&encode_cookie(&ahead)]),
+        &c,
+        NOW,
+        CookieName::Plain,
+    );
+    assert_eq!(
+        l.record.as_ref(),
+        Some(&mine),
+        "a future date ranks below every past one"
+    );
+    // Between two cookies, the one not dated in the future wins.
+    let earlier = rejected_at(NOW - 10 * DAY_MS);
+    let l = load(
+        None,
+        &plain(&[&encode_cookie(&ahead), &encode_cookie(&earlier)]),
+        &c,
+        NOW,
+        CookieName::Plain,
+    );
+    assert_eq!(l.record.map(|r| r.method), Some(Method::RejectAll));
+    // Alone, a record dated ahead (within the day of clock skew) counts.
+    let l = load(
+        None,
+        &plain(&[&encode_cookie(&ahead)]),
+        &c,
+        NOW,
+        CookieName::Plain,
+    );
+    assert_eq!(l.record.map(|r| r.method), Some(Method::AcceptAll));
+    // A truly newer decision (in the past) still wins.
+    let newer = record_at(NOW - 1);
+    let l = load(
+        Some(&encode_json(&rejected_at(NOW - 60_000))),
+        &plain(&[&encode_cookie(&newer)]),
+        &c,
+        NOW,
+        CookieName::Plain,
+    );
+    assert_eq!(l.record, Some(newer));
+}
+
+#[test]
+fn revisions_are_honoured_only_one_above_the_config() {
+    let c2 = Config {
+        revision: 2,
+        ..cfg()
+    };
+    let at = |revision: u32| {
+        let mut r = record_at(NOW);
+        r.revision = revision;
+        validate(r, &c2, NOW).map(|r| r.revision)
+    };
+    assert_eq!(at(2), Ok(2));
+    assert_eq!(at(3), Ok(3), "a page from a cache older than the last bump");
+    assert!(
+        matches!(at(4), Err(RecordError::Tampered(m)) if m.contains("more than one above the site's 2"))
+    );
+    assert!(matches!(at(u32::MAX), Err(RecordError::Tampered(_))));
+    assert!(matches!(at(1), Err(RecordError::StaleRevision { .. })));
+    let top = Config {
+        revision: u32::MAX,
+        ..cfg()
+    };
+    let mut r = record_at(NOW);
+    r.revision = u32::MAX;
+    assert!(validate(r, &top, NOW).is_ok(), "no overflow at the top");
 }
 
 #[test]
 fn load_with_two_cookies() {
-    let c = cfg();
+    let c = shared();
     let old = record_at(NOW - 10 * DAY_MS);
     let new = record_at(NOW - DAY_MS);
-    let l = load(None, &[&encode_cookie(&old), &encode_cookie(&new)], &c, NOW);
-    assert_eq!(l.record.map(|r| r.decided_at_ms), Some(new.decided_at_ms));
-    assert!(l.rewrite_local && l.rewrite_cookie);
+    let (old_c, new_c) = (encode_cookie(&old), encode_cookie(&new));
+    for c in [cfg(), shared()] {
+        let l = load(None, &plain(&[&old_c, &new_c]), &c, NOW, CookieName::Plain);
+        assert_eq!(l.record.map(|r| r.decided_at_ms), Some(new.decided_at_ms));
+        assert!(l.rewrite_local && l.rewrite_cookie);
+    }
     // Duplicate identical cookies still ask for a rewrite, to collapse them.
     let same = encode_cookie(&new);
-    let l = load(Some(&encode_json(&new)), &[&same, &same], &c, NOW);
+    let j = encode_json(&new);
+    let l = load(
+        Some(&j),
+        &plain(&[&same, &same]),
+        &c,
+        NOW,
+        CookieName::Plain,
+    );
     assert!(!l.rewrite_local && l.rewrite_cookie);
     // One good, one garbage.
-    let l = load(Some(&encode_json(&new)), &["garbage", &same], &c, NOW);
+    let l = load(
+        Some(&j),
+        &plain(&["garbage", &same]),
+        &c,
+        NOW,
+        CookieName::Plain,
+    );
     assert!(l.rewrite_cookie);
     assert_eq!(l.problems.len(), 1);
     assert!(
         l.problems[0].contains("cookie kloudconsent (value 1 of 2)"),
+        "{:?}",
+        l.problems
+    );
+    let named = [(HOST_COOKIE, "garbage")];
+    let l = load(Some(&j), &named, &c, NOW, CookieName::Host);
+    assert_eq!(l.problems.len(), 1);
+    assert!(
+        l.problems[0].starts_with("ignoring cookie __Host-kloudconsent: "),
         "{:?}",
         l.problems
     );
@@ -387,6 +592,8 @@ fn load_ignores_bad_values_and_reports_them() {
     let expired = record_at(NOW - 200 * DAY_MS);
     let mut foreign = record_at(NOW);
     foreign.categories = [("somethingelse", true)].into();
+    let mut far_ahead = record_at(NOW);
+    far_ahead.revision = 3;
     let v2 = encode_json(&good).replacen("\"v\":1", "\"v\":2", 1);
     let ten_kb = "x".repeat(10 * 1024);
     let truncated = &encode_json(&good)[..40];
@@ -399,11 +606,13 @@ fn load_ignores_bad_values_and_reports_them() {
         encode_json(&future),
         encode_json(&expired),
         encode_json(&foreign),
+        encode_json(&far_ahead),
         encode_json(&good).replace("\"revision\":1", "\"revision\":1e999"),
         encode_json(&good).replace("\"revision\":1", "\"revision\":-1"),
     ];
+    let good_cookie = encode_cookie(&good);
     for bad in &bad_locals {
-        let l = load(Some(bad), &[], &c, NOW);
+        let l = load(Some(bad), &[], &c, NOW, CookieName::Host);
         assert_eq!(l.record, None, "{bad:.80}");
         assert!(
             !l.rewrite_local && !l.rewrite_cookie,
@@ -416,16 +625,23 @@ fn load_ignores_bad_values_and_reports_them() {
             l.problems[0]
         );
         // A valid cookie next to it wins and repairs localStorage.
-        let l = load(Some(bad), &[&encode_cookie(&good)], &c, NOW);
+        let l = load(
+            Some(bad),
+            &[(HOST_COOKIE, &good_cookie)],
+            &c,
+            NOW,
+            CookieName::Host,
+        );
         assert!(l.record.is_some() && l.rewrite_local && !l.rewrite_cookie);
     }
     for bad in [
         encode_cookie(&future),
         encode_cookie(&expired),
+        encode_cookie(&far_ahead),
         ten_kb,
         "1|2|3".into(),
     ] {
-        let l = load(None, &[&bad], &c, NOW);
+        let l = load(None, &plain(&[&bad]), &c, NOW, CookieName::Plain);
         assert_eq!((l.record, l.problems.len()), (None, 1));
     }
     let stale = Config {
@@ -434,16 +650,19 @@ fn load_ignores_bad_values_and_reports_them() {
     };
     let l = load(
         Some(&encode_json(&good)),
-        &[&encode_cookie(&good)],
+        &plain(&[&good_cookie]),
         &stale,
         NOW,
+        CookieName::Plain,
     );
     assert_eq!((l.record, l.problems.len()), (None, 2));
 }
 
 #[test]
 fn load_with_nothing() {
-    assert_eq!(load(None, &[], &cfg(), NOW), Loaded::default());
+    for name in [CookieName::Host, CookieName::Plain] {
+        assert_eq!(load(None, &[], &cfg(), NOW, name), Loaded::default());
+    }
 }
 
 // ---- state_json ----
@@ -496,6 +715,7 @@ fn cookie_deletion() {
         "_fbp",
         "session",
         "kloudconsent",
+        "__Host-kloudconsent",
         "_ga",
     ]
     .iter()
@@ -521,6 +741,13 @@ fn cookie_deletion() {
         Vec::<String>::new(),
         "never our own cookie"
     );
+    let underscores =
+        config::parse(r#"{"categories":[{"id":"x","label":"X","cookies":["__*"]}]}"#).unwrap();
+    assert_eq!(
+        cookies_to_delete(&["x".into()], &underscores, &present),
+        Vec::<String>::new(),
+        "never our own __Host- cookie"
+    );
 }
 
 // ---- receipt_json ----
@@ -528,14 +755,11 @@ fn cookie_deletion() {
 #[test]
 fn receipts() {
     let r = record_at(NOW);
-    let body = receipt_json(&r, "https://kloudstack.com.au/pricing?email=a@b.c#plans");
+    let body = receipt_json(&r, "https://kloudstack.com.au");
     assert_eq!(
         body,
-        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing"}"#
+        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au"}"#
     );
-    assert!(receipt_json(&r, "https://a.b/#x?y").ends_with(r#""url":"https://a.b/"}"#));
-    assert!(receipt_json(&r, "https://a.b/c").ends_with(r#""url":"https://a.b/c"}"#));
-    assert!(receipt_json(&r, "https://a.b/\"<x>").ends_with(r#""url":"https://a.b/\"<x>"}"#));
 }
 
 proptest! {
@@ -545,9 +769,15 @@ proptest! {
     fn load_never_panics_and_never_rewrites_without_a_winner(
         local in proptest::option::of("\\PC{0,120}"), cookies in proptest::collection::vec("\\PC{0,80}", 0..3)
     ) {
-        let refs: Vec<&str> = cookies.iter().map(String::as_str).collect();
-        let l = load(local.as_deref(), &refs, &cfg(), NOW);
-        prop_assert!(l.record.is_some() || (!l.rewrite_local && !l.rewrite_cookie));
+        let named: Vec<(&str, &str)> = cookies
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (if i % 2 == 0 { STORAGE_KEY } else { HOST_COOKIE }, v.as_str()))
+            .collect();
+        for c in [cfg(), shared()] {
+            let l = load(local.as_deref(), &named, &c, NOW, CookieName::Host);
+            prop_assert!(l.record.is_some() || (!l.rewrite_local && !l.rewrite_cookie));
+        }
     }
 
     #[test]
@@ -561,8 +791,11 @@ proptest! {
             _ => Choice::Set(c.categories.iter().zip(&picks).map(|(cat, p)| (cat.id.clone(), *p)).collect()),
         };
         let r = decide(choice, &Consent::Undecided, &c, NOW, ID.into());
-        let l = load(Some(&encode_json(&r)), &[&encode_cookie(&r)], &c, NOW + offset);
-        prop_assert_eq!(l, Loaded { record: Some(r), ..Loaded::default() });
+        let cookie = encode_cookie(&r);
+        for name in [CookieName::Host, CookieName::Plain] {
+            let l = load(Some(&encode_json(&r)), &[(name.as_str(), &cookie)], &c, NOW + offset, name);
+            prop_assert_eq!(l, Loaded { record: Some(r.clone()), ..Loaded::default() });
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The stored decision and its two wire forms.
 //!
 //! Every decision is written twice (contract section 4): as JSON in
-//! `localStorage["kloudconsent"]` ([`json`]) and as a compact value in the
-//! first-party cookie ([`cookie`]), which a server can read too. Both stores
+//! `localStorage["kloudconsent"]` ([`json`]) and as a compact value in a
+//! first-party cookie ([`cookie`]; named `__Host-kloudconsent` or
+//! `kloudconsent`: docs/stored-decision.md), which a server can read too. Both stores
 //! can be edited by anyone with devtools, truncated by a full disk, or
 //! written by an older or newer version of the widget, so both decoders are
 //! strict: a value is either exactly what an encoder could have produced
@@ -27,6 +28,11 @@ use std::fmt;
 
 /// Name of the cookie and of the localStorage key (contract section 4).
 pub const STORAGE_KEY: &str = "kloudconsent";
+
+/// The cookie's name where no `cookie.domain` is configured and the browser
+/// accepts a `__Host-` cookie (https): only this host can write it
+/// (`decision::CookieName`).
+pub const HOST_COOKIE: &str = "__Host-kloudconsent";
 
 /// The format version written by this widget (`"v"` in JSON, the first cookie
 /// field). Any other version is refused as [`RecordError::UnknownVersion`].

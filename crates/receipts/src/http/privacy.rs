@@ -46,7 +46,7 @@ pub async fn lookup(
     if !is_consent_id(&id) {
         return text(
             StatusCode::BAD_REQUEST,
-            "not a consent id: 22 characters of A-Z a-z 0-9 - _, as the preference tool shows it",
+            "not a consent id: 8 to 64 characters of A-Z a-z 0-9 - _, as the preference tool shows it",
         );
     }
     match app.db.history(&id).await {
