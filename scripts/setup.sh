@@ -105,7 +105,7 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
    || [ ! -d node_modules/selenium-webdriver ] || [ ! -d node_modules/terser ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver)"
+  step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver, typescript, ajv, esbuild, react)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 step "ready ($MODE)"

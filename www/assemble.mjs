@@ -19,6 +19,7 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { createHash } from "node:crypto";
 import { minify } from "terser";
 import { shortenNames } from "./shorten-names.mjs";
+import { VERSION, withVersion } from "./version.mjs";
 
 /** The Subresource Integrity value of `data`. */
 const sri = (data) => "sha384-" + createHash("sha384").update(data).digest("base64");
@@ -38,7 +39,7 @@ const rawGlue = readFileSync(gluePath, "utf8");
 if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no longer reads document.currentScript; review this replacement");
 const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
 // The loader, then the hands it gives the engine (both in one scope).
-const loader = ["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n");
+const loader = withVersion(["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n"));
 
 // The files kloudconsent.js loads, each pinned by its SHA-384 (Subresource
 // Integrity): a CDN or proxy that swaps or corrupts one gets it refused. A
@@ -70,7 +71,7 @@ const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
 if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
   throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
 }
-const toolOut = `/*! KloudConsent preference tool ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */
+const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0 */
 (function () {
 "use strict";
 ${readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null")}
@@ -143,7 +144,7 @@ function fetchPinned(file) {
 var wasmUrl = new URL("kloudconsent_bg.wasm", loaderUrl).href;
 var wasmResponse = fetchPinned("kloudconsent_bg.wasm");
 `;
-const out = `/*! KloudConsent ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
+const out = `/*! KloudConsent ${VERSION} | MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
 // Default (safe) compression, two passes; the licence comment is kept.
 const minified = await minify(out, {
   compress: { passes: 2 },

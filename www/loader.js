@@ -186,7 +186,8 @@ var api = {
       if (at >= 0) list.splice(at, 1);
     };
   },
-  version: "0.1.0"
+  /** The release (www/version.mjs: the workspace version in Cargo.toml, set by assemble.mjs). */
+  version: "__KLOUDCONSENT_VERSION__"
 };
 
 // Read-only and frozen: page code can neither replace the API nor wrap its

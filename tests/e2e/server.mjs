@@ -70,8 +70,13 @@ export const cspFor = (url) => CSPS[url.searchParams.get("csp")];
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
+/**
+ * Starts the server. `root`: serve that directory at `/` instead of dist/
+ * and the fixtures (an installed package, a built example app).
+ */
+export function startServer({ port = 0, host = "127.0.0.1", receiptUrl, root } = {}) {
   const receipts = [];
+  const mounts = root ? [["/", root]] : MOUNTS;
   const routes = new Map();
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -79,8 +84,8 @@ export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
     try {
       const url = new URL(req.url, "http://x");
       const route = routes.get(url.pathname);
-      if (route) return await route(req, res, url, () => handle(req, res, receipts, receiptUrl));
-      await handle(req, res, receipts, receiptUrl);
+      if (route) return await route(req, res, url, () => handle(req, res, receipts, receiptUrl, mounts));
+      await handle(req, res, receipts, receiptUrl, mounts);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(e && e.stack || e));
@@ -100,7 +105,7 @@ export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
   });
 }
 
-async function handle(req, res, receipts, receiptUrl) {
+async function handle(req, res, receipts, receiptUrl, mounts) {
   const url = new URL(req.url, "http://x");
   if (url.pathname === "/__receipts") {
     let body = "";
@@ -130,7 +135,7 @@ async function handle(req, res, receipts, receiptUrl) {
   }
   const copy = url.pathname.match(/^\/__copy\/(intact|tampered|tampered-tool|tampered-tool-js)\/(.*)$/);
   if (copy) return serveCopy(res, copy[1], copy[2]);
-  const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
+  const [prefix, dir] = mounts.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
   if (rel.endsWith("/")) rel += "index.html";
   const file = normalize(join(dir, rel));
