@@ -11,6 +11,7 @@ use web_sys::{Element, ShadowRoot};
 #[wasm_bindgen]
 extern "C" {
     /// The loader's `hooks` object.
+    #[derive(Clone)]
     pub type Hooks;
 
     /// Connects the controls of the widget's shadow root to `kc_ui`.
