@@ -1,5 +1,5 @@
-//! Minifies the two embedded stylesheets (src/ui/style.css and
-//! src/browser/placeholder.css) into OUT_DIR, where `include_str!` picks them
+//! Minifies the two embedded stylesheets (src/ui/style.css and the embed
+//! placeholders' www/placeholder.css) into OUT_DIR, where `include_str!` picks them
 //! up: comments go, whitespace collapses. Every byte of CSS ships inside the
 //! wasm on every page. The minifier is scripts/minify_css.rs, shared with the
 //! preference tool's build script.
@@ -12,7 +12,7 @@ use std::{env, fs, path::Path};
 
 const SHEETS: [(&str, &str); 2] = [
     ("src/ui/style.css", "style.min.css"),
-    ("src/browser/placeholder.css", "placeholder.min.css"),
+    ("www/placeholder.css", "placeholder.min.css"),
 ];
 
 fn main() {

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test, level by level, then prints each
-# level's count:
-#   1. host tests (cargo test --lib: the pure consent engine)
+# Sets everything up and runs every test, cheapest first, then prints each
+# level's count. The gates run first, so a formatting or lint slip fails in
+# seconds, not after the browsers:
+#   0. gates: cargo fmt --check, clippy with warnings denied (host and
+#      wasm32, tests included; missing_docs is denied in the crates)
+#   1. host tests: the pure engine (crates/domain), the JSON reader
+#      (crates/json, against serde_json), the tool's draft rules
 #   2. the receipt service (cargo test -p kloudconsent-receipts) against
 #      SQLite and a throwaway PostgreSQL server (scripts/postgres.sh)
 #   3. fuzzing (cargo fuzz, 20 s per target; a longer run: scripts/fuzz.sh)
-#   4. browser tests of the Rust adapters (wasm-bindgen-test) in Chromium
+#   4. browser tests of the core's adapters and the preference tool's
+#      components (wasm-bindgen-test) in Chromium
 #   5. the same browser tests in Firefox ESR
-#   6. end-to-end in Chromium (playwright-core) against the built dist/,
-#      the receipt service included
+#   then the release build (trunk build --release), whose byte ratchet
+#   (scripts/size.mjs --check) fails when the core or the tool outgrows
+#   its committed budget
+#   6. end-to-end in Chromium (playwright-core) against the built dist/
 #   7. core end-to-end flows in Firefox ESR (selenium-webdriver)
+#   8. end-to-end flows in WebKit (WebKitGTK's MiniBrowser, selenium-webdriver;
+#      the suite starts and stops its own virtual display)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -25,11 +34,12 @@ cleanup() {
 trap cleanup EXIT
 SUMMARY=()
 TOTAL_PASSED=0
+LEVELS=8
 
 # Runs one level, showing its output and keeping it to count from.
 level() {
   local n="$1" name="$2"; shift 2
-  echo; echo "== test $n/7: $name"
+  echo; echo "== test $n/$LEVELS: $name"
   "$@" 2>&1 | tee "$LOGS/$n.log"
 }
 
@@ -39,11 +49,22 @@ count() {
   passed=$(sed -n -e 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' -e 's/^# pass \([0-9]*\)$/\1/p' "$log" \
     | awk '{ s += $1 } END { print s + 0 }')
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
-  SUMMARY+=("$(printf '%-46s %5s passed' "$2" "$passed")")
+  SUMMARY+=("$(printf '%-52s %5s passed' "$2" "$passed")")
 }
 
-level 1 "host tests (cargo test --lib)" cargo test --lib --quiet
-count 1 "host (cargo test --lib)"
+WASM_CRATES=(-p kloudconsent -p kloudconsent-tool)
+gates() {
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown "${WASM_CRATES[@]}" --all-targets --quiet -- -D warnings
+  echo "gates passed"
+}
+level 0 "gates (cargo fmt --check, clippy -D warnings on host and wasm32)" gates
+SUMMARY+=("$(printf '%-52s %s' "gates (fmt, clippy host + wasm32)" "$(tail -n1 "$LOGS/0.log")")")
+
+level 1 "host tests (crates/domain, crates/json, the tool's rules)" \
+  cargo test --quiet -p kloudconsent-domain -p kloudconsent-json -p kloudconsent-tool --features kloudconsent-domain/serde
+count 1 "host (domain, JSON reader, tool rules)"
 
 echo; echo "== PostgreSQL for the receipt service (scripts/postgres.sh start)"
 PG_ENV=$(bash scripts/postgres.sh start)
@@ -55,18 +76,20 @@ bash scripts/postgres.sh stop "$KLOUDCONSENT_POSTGRES_DIR"
 KLOUDCONSENT_POSTGRES_DIR=""
 
 level 3 "fuzzing (cargo fuzz, 20 s per target)" bash scripts/fuzz.sh 20
-SUMMARY+=("$(printf '%-46s %s' "fuzz (cargo fuzz, 20 s/target)" "$(tail -n1 "$LOGS/3.log")")")
+SUMMARY+=("$(printf '%-52s %s' "fuzz (cargo fuzz, 20 s/target)" "$(tail -n1 "$LOGS/3.log")")")
 
-level 4 "browser tests (wasm-bindgen-test, headless Chromium)" \
-  cargo test --target wasm32-unknown-unknown --test browser --test components
+browser_tests() {
+  cargo test --target wasm32-unknown-unknown -p kloudconsent --test browser
+  cargo test --target wasm32-unknown-unknown -p kloudconsent-tool --tests
+}
+level 4 "browser tests (wasm-bindgen-test, headless Chromium)" browser_tests
 count 4 "browser, Chromium (wasm-bindgen-test)"
 
 level 5 "browser tests (wasm-bindgen-test, headless Firefox ESR)" \
-  env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
-  cargo test --target wasm32-unknown-unknown --test browser --test components
+  env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" bash -c "set -euo pipefail; $(declare -f browser_tests); browser_tests"
 count 5 "browser, Firefox ESR (wasm-bindgen-test)"
 
-echo; echo "== build: trunk build --release"
+echo; echo "== build: trunk build --release (and the byte ratchet)"
 bash scripts/build.sh
 
 level 6 "end-to-end (node --test, Chromium via playwright-core)" \
@@ -76,6 +99,10 @@ count 6 "end-to-end, Chromium (playwright-core)"
 level 7 "end-to-end core flows (node --test, Firefox ESR via selenium-webdriver)" \
   node --test --test-concurrency=1 tests/firefox/
 count 7 "end-to-end, Firefox ESR (selenium-webdriver)"
+
+level 8 "end-to-end flows (node --test, WebKit's MiniBrowser via selenium-webdriver)" \
+  node --test --test-concurrency=1 tests/webkit/
+count 8 "end-to-end, WebKit (selenium-webdriver)"
 
 echo; echo "== summary"
 printf '%s\n' "${SUMMARY[@]}"

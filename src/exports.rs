@@ -3,12 +3,12 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
-use crate::browser::{console, embeds, gtag, json, panic, scripts};
+use crate::browser::{console, json, panic};
 use crate::hooks::Hooks;
 use crate::page::Page;
 use crate::tool::ToolModule;
 use kloudconsent_domain::text::cat;
-use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError, Grants};
+use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -21,7 +21,8 @@ thread_local! {
     static PAGE: RefCell<Option<Rc<Page>>> = const { RefCell::new(None) };
 }
 
-fn page() -> Option<Rc<Page>> {
+/// The page's widget, once booted.
+pub fn page() -> Option<Rc<Page>> {
     PAGE.with(|p| p.borrow().clone())
 }
 
@@ -37,7 +38,6 @@ fn page() -> Option<Rc<Page>> {
 /// loader catches it and logs it once).
 #[wasm_bindgen]
 pub fn kc_boot(
-    script: Option<HtmlElement>,
     config_text: Option<String>,
     config_error: Option<String>,
     origin: String,
@@ -49,28 +49,14 @@ pub fn kc_boot(
         return;
     }
     let config = load_config(config_text, config_error, &origin);
-    // Before anything can read consent: the Consent Mode defaults.
-    gtag::send_defaults(&config);
-    // Before anything is released: which gated tags came with the page.
-    scripts::start(script.map(|s| s.nonce()));
     let page = Page::new(config, hooks, tool_host);
+    // Before anything can read consent: the Consent Mode defaults.
+    page.send_defaults();
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
     // catches it), `kc_draw` still finds the page undecided with its banner
     // due, and draws it.
     page.hooks().soon();
-    let allow = page.clone();
-    embeds::on_allow_always(move |ids| {
-        allow.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
-    });
-    let observed = page.clone();
-    scripts::observe(move |added, removed| {
-        let consent = observed.consent();
-        if scripts::any_pending(added) {
-            scripts::release(&consent, &observed.config);
-        }
-        embeds::dom_changed(added, removed, &consent, &observed.config);
-    });
     page.load();
     page.start();
 }
@@ -132,20 +118,20 @@ pub fn kc_tool_failed(reason: String) {
     }
 }
 
-/// Called by the loader just before [`kc_boot`]: its `gtag` helper (which
-/// pushes a real `arguments` object, as GTM requires), and whether it already
-/// sent the Consent Mode defaults synchronously from an inline config.
-#[wasm_bindgen]
-pub fn kc_connect_gtag(gtag: Option<js_sys::Function>, defaults_sent: bool) {
-    gtag::connect(gtag, defaults_sent);
-}
-
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {
     if let Some(error) = error {
-        console::error(&cat(&["the config from ", origin, " ", &error, "; using the built-in default."]));
+        console::error(&cat(&[
+            "the config from ",
+            origin,
+            " ",
+            &error,
+            "; using the built-in default.",
+        ]));
         return Config::default_policy();
     }
-    let Some(text) = text else { return Config::default_policy() };
+    let Some(text) = text else {
+        return Config::default_policy();
+    };
     let parsed = json::parse(&text)
         .map_err(|e| ConfigError::whole(cat(&["config is not valid JSON: ", &e])))
         .and_then(config::parse_value);
@@ -157,14 +143,17 @@ fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Con
 
 /// Choices as the loader hands them over (`JSON.stringify` of a page object).
 fn parse_choices(text: &str, page: &Page) -> Result<choices::Parsed, String> {
-    let value = json::parse(text).map_err(|_| String::from("the argument is not a plain object"))?;
+    let value =
+        json::parse(text).map_err(|_| String::from("the argument is not a plain object"))?;
     choices::parse_choices_value(value, &page.config)
 }
 
 /// `kloudconsent.get()`: the state object, or `null` while undecided.
 #[wasm_bindgen]
 pub fn kc_get() -> JsValue {
-    let Some(p) = page() else { return JsValue::NULL };
+    let Some(p) = page() else {
+        return JsValue::NULL;
+    };
     let json = decision::state_json(&p.consent(), &p.config, None);
     js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
 }
@@ -197,7 +186,11 @@ pub fn kc_set(choices_json: String) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
                 let unknown = kloudconsent_domain::join(&unknown, "`, `");
-                console::warn(&cat(&["set(): ignored unknown categories `", &unknown, "`."]));
+                console::warn(&cat(&[
+                    "set(): ignored unknown categories `",
+                    &unknown,
+                    "`.",
+                ]));
             }
             p.choose(Choice::Set(choices));
         }
@@ -237,7 +230,11 @@ pub fn kc_tool_choose(kind: String, grants_json: String) {
         _ => match parse_choices(&grants_json, &p) {
             Ok((choices, _)) => Choice::Set(choices),
             Err(problem) => {
-                console::error(&cat(&["the preference tool sent ", &problem, "; nothing was changed."]));
+                console::error(&cat(&[
+                    "the preference tool sent ",
+                    &problem,
+                    "; nothing was changed.",
+                ]));
                 return;
             }
         },

@@ -11,11 +11,25 @@ use web_sys::{Element, ShadowRoot};
 #[wasm_bindgen]
 extern "C" {
     /// The loader's `hooks` object.
+    #[derive(Clone)]
     pub type Hooks;
 
     /// Connects the controls of the widget's shadow root to `kc_ui`.
     #[wasm_bindgen(method)]
     pub fn listen(this: &Hooks, root: &ShadowRoot);
+
+    /// Keeps `frame` (the layer every part of the widget is placed in) on
+    /// the visible screen: moved and sized to `window.visualViewport` now
+    /// and on each of its resize and scroll events. A host page wider than
+    /// a phone's screen, pinch zoom or an on-screen keyboard would otherwise
+    /// put a fixed banner's buttons off the screen. No-op where the browser
+    /// has no `visualViewport` (the stylesheet's fixed frame stays).
+    #[wasm_bindgen(method)]
+    pub fn follow(this: &Hooks, frame: &Element);
+
+    /// Fits `frame` to the visual viewport as it is now (a layer is added).
+    #[wasm_bindgen(method)]
+    pub fn fit(this: &Hooks, frame: &Element);
 
     /// Calls `kc_draw` in a microtask.
     #[wasm_bindgen(method)]
@@ -37,6 +51,24 @@ extern "C" {
     /// Makes the page behind the widget's `host` inert, or releases it.
     #[wasm_bindgen(method)]
     pub fn inert(this: &Hooks, host: &Element, on: bool);
+
+    /// Brings gated scripts and embeds in line with the consent in force
+    /// (www/gating.js); `revoked` lists the ids just taken back.
+    #[wasm_bindgen(method)]
+    pub fn gate(this: &Hooks, revoked: &str);
+
+    /// `gtag('consent', command, JSON.parse(json))` through the page's own
+    /// `gtag` or an `arguments` object pushed to `dataLayer` (GTM ignores
+    /// plain arrays, and Rust cannot build one). `default` commands are
+    /// dropped when the loader already sent the defaults from an inline
+    /// config.
+    #[wasm_bindgen(method)]
+    pub fn gtag(this: &Hooks, command: &str, json: &str);
+
+    /// `dataLayer.push(JSON.parse(json))`, through whatever `push` the array
+    /// has now (GTM replaces it with its own).
+    #[wasm_bindgen(method)]
+    pub fn push(this: &Hooks, json: &str);
 
     /// Moves focus to the page itself when it is inside the widget.
     #[wasm_bindgen(method, js_name = focusPage)]

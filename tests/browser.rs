@@ -1,12 +1,14 @@
-//! Browser tests of the adapters and components (wasm-bindgen-test in
-//! headless Chromium): `cargo test --target wasm32-unknown-unknown --test browser`.
+//! Browser tests of the core's adapters (wasm-bindgen-test in headless
+//! Chromium and Firefox ESR): `cargo test --target wasm32-unknown-unknown --test browser`.
+//! Gated scripts and embeds, events and the UI's wiring are the loader's JS
+//! (www/): the end-to-end tests drive them through the built widget.
 #![cfg(target_arch = "wasm32")]
 
+use kloudconsent::browser::json::parse;
 use kloudconsent::browser::storage::{CookieStore, LocalStore, Store};
-use kloudconsent::browser::{cookie, events, scripts, signals};
-use kloudconsent::domain::{decision, Choice, Config, Consent};
-use std::cell::RefCell;
-use std::rc::Rc;
+use kloudconsent::browser::{cookie, signals};
+use kloudconsent::domain::config;
+use kloudconsent_json::{Kind, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -15,14 +17,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh element in the body for one test, removed by the caller.
-fn fresh_div(html: &str) -> web_sys::Element {
-    let div = document().create_element("div").unwrap();
-    div.set_inner_html(html);
-    document().body().unwrap().append_child(&div).unwrap();
-    div
 }
 
 #[wasm_bindgen_test]
@@ -86,59 +80,52 @@ fn signals_are_off_in_a_default_headless_browser() {
     assert!(!s.dnt && !s.gpc);
 }
 
-#[wasm_bindgen_test]
-fn events_carry_their_detail_as_an_object() {
-    let seen: Rc<RefCell<Option<JsValue>>> = Rc::new(RefCell::new(None));
-    let sink = seen.clone();
-    let listener =
-        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-            *sink.borrow_mut() = Some(e.detail());
-        });
-    let window = web_sys::window().unwrap();
-    window
-        .add_event_listener_with_callback("kloudconsent:test", listener.as_ref().unchecked_ref())
-        .unwrap();
-    events::dispatch("test", r#"{"method":"custom","n":1}"#);
-    window
-        .remove_event_listener_with_callback("kloudconsent:test", listener.as_ref().unchecked_ref())
-        .unwrap();
-    let detail = seen.borrow().clone().expect("listener ran");
-    let method = js_sys::Reflect::get(&detail, &"method".into()).unwrap();
-    assert_eq!(method.as_string().as_deref(), Some("custom"));
-}
+// ---- JSON: parsed by the browser, read through the domain's Value trait ----
 
-fn ran(key: &str) -> bool {
-    js_sys::Reflect::get(&web_sys::window().unwrap(), &key.into())
-        .map(|v| v.is_truthy())
-        .unwrap_or(false)
+#[wasm_bindgen_test]
+fn json_view_reads_kinds_members_and_items() {
+    let v = parse(r#"{"a":[1,"x",true,null,{}],"n":2.5}"#).unwrap();
+    assert_eq!(v.kind(), Kind::Object);
+    assert_eq!(v.keys(), ["a", "n"]);
+    let items = v.get("a").unwrap().items();
+    let kinds: Vec<Kind> = items.iter().map(Value::kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            Kind::Number,
+            Kind::String,
+            Kind::Bool,
+            Kind::Null,
+            Kind::Object
+        ]
+    );
+    assert_eq!(v.get("n").unwrap().as_f64(), Some(2.5));
+    assert_eq!(v.get("n").unwrap().text(), "2.5");
+    assert!(v.get("missing").is_none());
+    assert!(parse("{oops").is_err());
 }
 
 #[wasm_bindgen_test]
-fn gated_inline_scripts_run_only_when_granted_and_only_once() {
-    let config = Config::default_policy();
-    let div = fresh_div(
-        r#"<script type="text/plain" data-consent="analytics">window.__t_analytics = (window.__t_analytics || 0) + 1;</script>
-           <script type="text/plain" data-consent="marketing">window.__t_marketing = 1;</script>
-           <script type="text/plain" data-consent="nonsense">window.__t_unknown = 1;</script>"#,
-    );
-    scripts::release(&Consent::Undecided, &config);
-    assert!(!ran("__t_analytics") && !ran("__t_marketing"));
+fn json_view_never_reads_inherited_members() {
+    // A page that adds to Object.prototype cannot slip a value into a config.
+    let proto = js_sys::Object::get_prototype_of(&js_sys::Object::new());
+    js_sys::Reflect::set(&proto, &"revision".into(), &JsValue::from(7)).unwrap();
+    let v = parse("{}").unwrap();
+    let seen = v.get("revision").is_some();
+    js_sys::Reflect::delete_property(&proto, &"revision".into()).unwrap();
+    assert!(!seen);
+    let c = config::parse_value(parse(r#"{"expiresAfterDays": 30}"#).unwrap()).unwrap();
+    assert_eq!((c.revision, c.expires_after_days), (1, 30));
+}
 
-    let record = decision::decide(
-        Choice::Set(vec![("analytics".into(), true)]),
-        &Consent::Undecided,
-        &config,
-        1_700_000_000_000,
-        "testid123".into(),
-    );
-    let consent = Consent::Stored(record);
-    scripts::release(&consent, &config);
-    scripts::release(&consent, &config);
-    let count = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__t_analytics".into()).unwrap();
-    assert_eq!(count.as_f64(), Some(1.0), "ran exactly once");
-    assert!(!ran("__t_marketing"));
-    assert!(!ran("__t_unknown"));
-    div.remove();
+#[wasm_bindgen_test]
+fn config_errors_read_the_same_through_the_browsers_json() {
+    let err = config::parse_value(
+        parse(r#"{"categories":[{"id":"a","label":"A"},{"id":5,"label":"B"}]}"#).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(err.field, "categories[1].id");
+    assert_eq!(err.problem, "expected a string, got a number");
 }
 
 // ---- hardening: the adapters never throw when the browser refuses ----------
@@ -223,20 +210,6 @@ fn signals_survive_a_throwing_navigator() {
     let s = signals::read();
     restore();
     assert!(!s.dnt && !s.gpc);
-}
-
-#[wasm_bindgen_test]
-fn events_survive_a_listener_that_throws() {
-    let window = web_sys::window().unwrap();
-    let thrower = js_sys::Function::new_no_args("throw new Error('page listener boom')");
-    window
-        .add_event_listener_with_callback("kloudconsent:boom", &thrower)
-        .unwrap();
-    events::dispatch("boom", "{}");
-    events::dispatch("boom", "not json either");
-    window
-        .remove_event_listener_with_callback("kloudconsent:boom", &thrower)
-        .unwrap();
 }
 
 /// Runs `f` with `console.error` recording its first argument, and returns

@@ -12,12 +12,55 @@
 // It also defines `window.kloudconsent` at once, so page code can call
 // `kloudconsent.on(...)` right after the tag; calls that need the engine are
 // queued until it has booted.
+//
+// What it trusts (docs/security.md): the page's own scripts. Not markup a
+// CMS lets users write: everything read from `document` and `window` goes
+// through the prototypes the guard captured (`native`, `querySelectorAll`,
+// `readyState`, `listen`, `dispatch`) or is checked to be an own property
+// (`hasOwn`), because named access lets `<img name=X>` or `id=X` stand in
+// for document.X or window.X.
 
 // Defined by the wrapper's first lines (www/assemble.mjs), before the glue:
-// `script` (this tag), `pageBase` (the page's base URL) and `wasmResponse`
-// (the wasm download, started before anything else).
+// `script` (this tag, or null), `pageBase`, `wasmUrl` and `wasmResponse` (the
+// wasm download, started before anything else), and the captured natives.
 var CONFIG_TIMEOUT_MS = 4000;
+var CONFIG_ID = "kloudconsent-config";
 var configUrl = script && script.getAttribute("data-config");
+
+/**
+ * The inline config: the first `<script type="application/json"
+ * id="kloudconsent-config">` that comes before our own tag. Only a script
+ * element, because markup users may post (a `<div id=...>`) must not set the
+ * policy; only before the tag, because what comes after it (comments, user
+ * content at the end of the page) is less trusted. Being before the tag, it
+ * is already parsed now, so it is read once, here.
+ */
+function isInlineConfig(el) {
+  return el instanceof ScriptElement && !!script &&
+    el.type.trim().toLowerCase() === "application/json" &&
+    !!(el.compareDocumentPosition(script) & 4 /* FOLLOWING */);
+}
+function configElements() {
+  return querySelectorAll.call(doc, '[id="' + CONFIG_ID + '"]');
+}
+var inlineConfig = null;
+if (!configUrl) {
+  for (var i = 0, all = configElements(); i < all.length && !inlineConfig; i++) {
+    if (isInlineConfig(all[i])) inlineConfig = all[i];
+  }
+}
+var inlineText = inlineConfig && inlineConfig.textContent;
+
+/** Every other element with the config's id is ignored, with a warning. */
+function warnIgnoredConfigs() {
+  if (configUrl) return;
+  var all = configElements(), ignored = 0;
+  for (var i = 0; i < all.length; i++) if (all[i] !== inlineConfig) ignored++;
+  if (ignored) {
+    console.warn("kloudconsent: ignored " + ignored + ' element(s) with id="' + CONFIG_ID +
+      '": an inline config must be a <script type="application/json"> placed before the kloudconsent.js tag.');
+  }
+}
 
 /** Resolves to {text, origin} or {error, origin}; never rejects. */
 function loadConfig() {
@@ -38,26 +81,25 @@ function loadConfig() {
             function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")", origin: origin }; });
     return Promise.race([fetched, timeout]);
   }
-  return domReady().then(function () {
-    var inline = document.getElementById("kloudconsent-config");
-    return inline ? { text: inline.textContent, origin: "#kloudconsent-config" } : { origin: "built-in default" };
-  });
+  return Promise.resolve(inlineConfig ? { text: inlineText, origin: "#" + CONFIG_ID } : { origin: "built-in default" });
 }
 
 function domReady() {
   return new Promise(function (resolve) {
-    if (document.readyState !== "loading") resolve();
-    else document.addEventListener("DOMContentLoaded", function () { resolve(); }, { once: true });
+    if (readyState.call(doc) !== "loading") resolve();
+    else listen.call(doc, "DOMContentLoaded", function () { resolve(); }, { once: true });
   });
 }
 
 // ---- window.kloudconsent, usable before the engine has booted ----------
 var engine = null; // the wasm exports once booted
 var queue = [];    // calls made before boot, replayed in order
-var readyFired = false;
-var readyDetail = null;
+var readyJson = null; // the ready detail as JSON, once the engine has sent it
 var failed = false;
-var EVENTS = { ready: 1, consent: 1, change: 1 };
+// on() subscribers by event. The engine hands its events to `emit`, which
+// calls these from here: a page script can dispatch a fake
+// `kloudconsent:ready` on window, but cannot reach them.
+var subscribers = { ready: [], consent: [], change: [] };
 
 // Nothing the engine throws (a trap, a browser API broken by the page)
 // reaches page code: logged once; get()/accepted() answer null/false.
@@ -82,6 +124,33 @@ function later(name) {
   };
 }
 
+/**
+ * Calls one subscriber with its own copy of the detail (and the event about
+ * to be dispatched on window). What it throws is reported as the page's
+ * error, as an event listener's would be, and does not stop the other
+ * subscribers or the widget.
+ */
+function notify(callback, json, event) {
+  try {
+    callback(JSON.parse(json), event);
+  } catch (e) {
+    if (typeof reportError === "function") reportError(e);
+    else setTimeout(function () { throw e; });
+  }
+}
+
+/**
+ * The engine's events (`ready`, `consent`, `change`, detail as JSON): to the
+ * on() subscribers, then as a `kloudconsent:<name>` CustomEvent on window
+ * for page code that listens there.
+ */
+function emit(name, json) {
+  var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
+  if (name === "ready") readyJson = json;
+  subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json, event); });
+  dispatch.call(window, event);
+}
+
 var api = {
   /** The consent state (contract section 4), or null while undecided. */
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
@@ -100,28 +169,35 @@ var api = {
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
     var short = String(name).replace(/^kloudconsent:/, "");
-    if (!Object.prototype.hasOwnProperty.call(EVENTS, short) || typeof callback !== "function") {
+    if (!hasOwn.call(subscribers, short) || typeof callback !== "function") {
       console.error("kloudconsent.on: unknown event `" + name + "` or callback is not a function");
       return function () {};
     }
-    var listener = function (event) { callback(event.detail, event); };
-    window.addEventListener("kloudconsent:" + short, listener);
+    var subscription = { callback: callback, on: true };
+    var list = subscribers[short];
+    list.push(subscription);
     // `ready` fires once per page: a late subscriber still hears it.
-    if (short === "ready" && readyFired) {
-      setTimeout(function () { callback(readyDetail); }, 0);
+    if (short === "ready" && readyJson !== null) {
+      setTimeout(function () { if (subscription.on) notify(callback, readyJson); }, 0);
     }
-    return function () { window.removeEventListener("kloudconsent:" + short, listener); };
+    return function () {
+      subscription.on = false;
+      var at = list.indexOf(subscription);
+      if (at >= 0) list.splice(at, 1);
+    };
   },
-  version: "0.1.0"
+  /** The release (www/version.mjs: the workspace version in Cargo.toml, set by assemble.mjs). */
+  version: "__KLOUDCONSENT_VERSION__"
 };
-window.addEventListener("kloudconsent:ready", function (e) { readyFired = true; readyDetail = e.detail; });
 
-if (window.kloudconsent && !window.kloudconsent.__kloudconsent) {
+// Read-only and frozen: page code can neither replace the API nor wrap its
+// methods by mistake. A page that defined `window.kloudconsent` itself first
+// (even with a top-level `var`) gets the real API in its place, with a warning.
+if (hasOwn.call(window, "kloudconsent")) {
   console.warn("kloudconsent: window.kloudconsent was already defined by the page; replacing it with the widget API.");
 }
 try {
-  Object.defineProperty(api, "__kloudconsent", { value: true });
-  window.kloudconsent = api;
+  Object.defineProperty(window, "kloudconsent", { value: Object.freeze(api), enumerable: true });
 } catch (e) {
   console.error("kloudconsent: could not define window.kloudconsent (" + e + ")");
 }
@@ -136,50 +212,81 @@ var GCM_SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytic
  * `arguments` pushed to `window.dataLayer`. It must be the real `arguments`
  * object: GTM ignores consent commands pushed as plain arrays, and Rust
  * cannot build one. `window.gtag` itself is left undefined, so the page's
- * gtag.js snippet stays the one that defines it.
+ * gtag.js snippet stays the one that defines it. Both are the page's only as
+ * own properties: `<div id="dataLayer">` is not an array to push to.
  */
 function kcGtag() {
-  window.dataLayer = window.dataLayer || [];
-  if (typeof window.gtag === "function") window.gtag.apply(window, arguments);
+  if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
+  if (hasOwn.call(window, "gtag") && typeof window.gtag === "function") window.gtag.apply(window, arguments);
   else window.dataLayer.push(arguments);
+}
+
+var isObject = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
+/** `o[key]` if `o` has it as its own property, null counting as absent (as the Rust parser's `given`). */
+function given(o, key) {
+  return hasOwn.call(o, key) && o[key] !== null ? o[key] : undefined;
+}
+
+/** A `googleConsentMode.regions` item the engine's parser accepts (null counts as absent). */
+function isRegionDefault(r) {
+  var codes = isObject(r) && given(r, "region");
+  return Array.isArray(codes) && codes.length > 0 && codes.every(function (c) {
+    return typeof c === "string" && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(c);
+  }) && Object.keys(r).every(function (k) {
+    return k === "region" || r[k] === null || GCM_SIGNALS.indexOf(k) >= 0 && (r[k] === "granted" || r[k] === "denied");
+  });
+}
+
+/**
+ * The `gtag('consent', 'default', ...)` objects for an inline config's
+ * `googleConsentMode`, or null when the engine's parser
+ * (crates/domain/src/config/parse.rs, consent_mode) would reject it. Both
+ * read what JSON.parse made of the same text, own properties only (a
+ * polluted Object.prototype adds no region or signal). Mirrors that
+ * parser's checks and consent_mode::{default_json, region_defaults_json}'s
+ * output; the e2e tests check both against the engine.
+ */
+function consentDefaults(config) {
+  var mode = given(config, "googleConsentMode"), base = {}, commands = [base];
+  if (mode === undefined || mode === false) return [];
+  GCM_SIGNALS.forEach(function (s) { base[s] = s === "security_storage" ? "granted" : "denied"; });
+  if (mode === true) return commands;
+  if (!isObject(mode)) return null;
+  var wait = given(mode, "wait_for_update"), regions = given(mode, "regions");
+  if (wait !== undefined) {
+    if (typeof wait !== "number" || !(wait >= 0 && wait <= 60000 && wait % 1 === 0)) return null;
+    base.wait_for_update = wait || 0; // -0 is written 0
+  }
+  if (regions !== undefined) {
+    if (!Array.isArray(regions) || !regions.every(isRegionDefault)) return null;
+    regions.forEach(function (r) {
+      var region = {};
+      GCM_SIGNALS.forEach(function (s) { if (given(r, s) !== undefined) region[s] = r[s]; });
+      region.region = r.region;
+      commands.push(region);
+    });
+  }
+  return commands;
 }
 
 /**
  * `gtag('consent', 'default', ...)` from an inline config, right now, while
  * the page is still being parsed: the wasm is not loaded yet, and a Google
- * tag that runs before the default treats consent as granted. Mirrors
- * domain::consent_mode::{default_json, region_defaults_json}, which send the
- * same objects at boot when the config comes from data-config instead; the
- * e2e tests check both paths send identical commands. A config the engine
- * later rejects leaves these defaults (everything optional denied) in place.
+ * tag that runs before the default treats consent as granted. Returns whether
+ * it sent them, so that the engine does not send them again. A Consent Mode
+ * part the engine will reject sends only the all-denied defaults.
  */
-function sendConsentDefaults(mode) {
-  if (mode !== true && (!mode || typeof mode !== "object" || Array.isArray(mode))) return false;
-  var base = {};
-  GCM_SIGNALS.forEach(function (s) { base[s] = s === "security_storage" ? "granted" : "denied"; });
-  if (typeof mode.wait_for_update === "number") base.wait_for_update = mode.wait_for_update;
-  kcGtag("consent", "default", base);
-  (Array.isArray(mode.regions) ? mode.regions : []).forEach(function (r) {
-    if (!r || !Array.isArray(r.region)) return;
-    var region = {};
-    GCM_SIGNALS.forEach(function (s) {
-      if (r[s] === "granted" || r[s] === "denied") region[s] = r[s];
-    });
-    region.region = r.region.slice();
-    kcGtag("consent", "default", region);
+function sendConsentDefaults(text) {
+  var config;
+  try { config = JSON.parse(text); } catch (e) { return false; } // the engine reports it at boot
+  var commands = isObject(config) ? consentDefaults(config) : [];
+  (commands || consentDefaults({ googleConsentMode: true })).forEach(function (c) {
+    kcGtag("consent", "default", c);
   });
-  return true;
+  return !commands || commands.length > 0;
 }
 
-var consentDefaultsSent = false;
-var earlyConfig = !configUrl && document.getElementById("kloudconsent-config");
-if (earlyConfig) {
-  try {
-    consentDefaultsSent = sendConsentDefaults((JSON.parse(earlyConfig.textContent) || {}).googleConsentMode);
-  } catch (e) {
-    // Invalid JSON: the engine reports it at boot and falls back to the default config.
-  }
-}
+var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
 
 // ---- the preference tool, fetched the first time it is to be shown --------
 var TOOL_KEY = Symbol.for("kloudconsent.tool");
@@ -193,26 +300,33 @@ var toolPromise = null;
  */
 function loadTool() {
   if (toolPromise) return toolPromise;
-  var jsUrl = new URL("kloudconsent-tool.js", distBase).href;
-  var wasmUrl = new URL("kloudconsent-tool_bg.wasm", distBase).href;
+  var jsFile = "kloudconsent-tool.js";
+  var jsUrl = new URL(jsFile, loaderUrl).href;
+  var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
   toolPromise = new Promise(function (resolve, reject) {
-    var tag = document.createElement("script");
-    window[TOOL_KEY] = function (init) {
+    var tag = createElement.call(doc, "script");
+    // The tool's script carries its wasm's SHA-384 (it is itself pinned
+    // here), so only pages that open the tool pay for that hash's bytes.
+    window[TOOL_KEY] = function (init, wasmIntegrity) {
       delete window[TOOL_KEY];
-      var wasm = fetch(wasmUrl, { credentials: "same-origin" }).then(function (r) {
+      var wasm = fetch(toolWasmUrl, { credentials: "same-origin", integrity: wasmIntegrity }).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r;
+      }, function () {
+        throw new Error("unreachable, or its content does not match the SHA-384 built into " + jsFile);
       });
       resolve(init(wasm).then(null, function (e) {
-        throw new Error(wasmUrl + ": " + (e && e.message || e));
+        throw new Error(toolWasmUrl + ": " + (e && e.message || e));
       }));
     };
     tag.src = jsUrl;
     tag.async = true;
+    tag.integrity = PINNED[jsFile];
+    tag.crossOrigin = "anonymous";
     if (script && script.nonce) tag.nonce = script.nonce;
     tag.onerror = function () {
       delete window[TOOL_KEY];
-      reject(new Error(jsUrl + " could not be loaded"));
+      reject(new Error(jsUrl + " could not be loaded (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"));
     };
     tag.onload = function () {
       // It ran without handing over its initialiser.
@@ -221,7 +335,7 @@ function loadTool() {
         reject(new Error(jsUrl + " did not start"));
       }
     };
-    (document.head || document.documentElement).appendChild(tag);
+    (head.call(doc) || documentElement.call(doc)).appendChild(tag);
   }).then(null, function (e) {
     toolPromise = null;
     throw e;
@@ -245,21 +359,30 @@ var toolHost = {
 };
 
 // ---- boot ----------------------------------------------------------------
+if (!script) {
+  console.warn("kloudconsent: no <script> tag of its own (document.currentScript); no data-config or inline config is read.");
+}
+var wasmFailed = false;
 Promise.all([
-  wasm_bindgen({ module_or_path: wasmResponse }),
+  wasm_bindgen({ module_or_path: wasmResponse.then(null, function (e) { wasmFailed = true; throw e; }) }),
   loadConfig(),
   domReady()
 ]).then(function (results) {
   var cfg = results[1];
+  warnIgnoredConfigs();
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
-  invoke("kc_connect_gtag", [kcGtag, consentDefaultsSent]);
-  invoke("kc_boot", [script || null, cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin,
-    hooks, toolHost]);
+  // Which gated tags came with the page's HTML (only they may borrow its
+  // nonce), before the engine releases any.
+  startGating(script && script.nonce);
+  invoke("kc_boot", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks, toolHost]);
   wireDocument();
+  observePage();
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });
 }, function (e) {
-  console.error("kloudconsent: the widget could not start (" + e + "); nothing gated will run.");
+  console.error("kloudconsent: " + (wasmFailed
+    ? "could not load " + wasmUrl + " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"
+    : "the widget could not start (" + e + ")") + "; nothing gated will run.");
 });

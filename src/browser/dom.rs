@@ -11,39 +11,6 @@ pub fn document() -> Option<Document> {
     window()?.document()
 }
 
-/// Runs `f` once, in a microtask: after the current call into the wasm has
-/// returned (or thrown), before the browser does anything else.
-pub fn queue_microtask(f: impl FnOnce() + 'static) {
-    if let Some(window) = window() {
-        window.queue_microtask(once(Box::new(f)).unchecked_ref());
-    }
-}
-
-/// A JS function that runs `f` once. Boxed and not generic: every
-/// `Closure` type costs the wasm its own shims, so all the one-shot
-/// callbacks of the core share this one.
-pub fn once(f: Box<dyn FnOnce()>) -> wasm_bindgen::JsValue {
-    wasm_bindgen::closure::Closure::once_into_js(move || f())
-}
-
-/// Runs `f` once when the page is idle (`requestIdleCallback`, at the
-/// latest after 3 s), or after 1.5 s where the browser lacks it (Safari).
-pub fn when_idle(f: impl FnOnce() + 'static) {
-    let Some(window) = window() else { return };
-    let f = once(Box::new(f));
-    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into())
-        .ok()
-        .and_then(|v| v.dyn_into::<js_sys::Function>().ok());
-    if let Some(idle) = idle {
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &3000.into());
-        if idle.call2(&window, &f, &options).is_ok() {
-            return;
-        }
-    }
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 1500);
-}
-
 /// Every element matching `selector`, in document order; empty on any error.
 pub fn query_all(selector: &str) -> Vec<Element> {
     elements(document().and_then(|d| d.query_selector_all(selector).ok()))

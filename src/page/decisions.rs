@@ -4,9 +4,9 @@
 
 use super::Page;
 use crate::browser::storage::Store;
-use crate::browser::{clock, console, cookie, dom, embeds, gtag, json, receipt, scripts};
+use crate::browser::{clock, console, cookie, dom, json, receipt};
 use kloudconsent_domain::screen::Event;
-use kloudconsent_domain::text::cat;
+use kloudconsent_domain::text::{cat, join};
 use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
 
 impl Page {
@@ -24,7 +24,7 @@ impl Page {
         let at_boot = self.consent();
         // Undecided: the defaults already say everything optional is denied.
         if at_boot != Consent::Undecided {
-            gtag::announce(&at_boot, &self.config);
+            self.announce(&at_boot);
         }
         self.emit("ready", &decision::state_json(&at_boot, &self.config, None));
         // A ready listener may already have decided through the API (which
@@ -34,21 +34,31 @@ impl Page {
         if at_boot.is_decided() && now.is_decided() {
             self.emit("consent", &decision::state_json(&now, &self.config, None));
         }
-        let now = self.consent();
-        scripts::release(&now, &self.config);
-        embeds::update(&now, &self.config, &[]);
+        // Gated scripts and embeds: the loader's gating code asks the engine
+        // about each one (www/gating.js).
+        self.hooks.gate("");
     }
 
     fn load_stored(&self) -> Consent {
         // localStorage holds JSON: the browser parses it (no parser ships).
         let local = self.local.read().into_iter().next().map(|text| {
             record::too_large(&text)?;
-            let value = json::parse(&text).map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
+            let value = json::parse(&text)
+                .map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
             record::decode_json_value(value)
         });
         let cookies = self.cookie.read_named();
-        let cookie_refs: Vec<(&str, &str)> = cookies.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms(), self.cookie.name());
+        let cookie_refs: Vec<(&str, &str)> = cookies
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let loaded = decision::load_decoded(
+            local,
+            &cookie_refs,
+            &self.config,
+            clock::now_ms(),
+            self.cookie.name(),
+        );
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
@@ -116,7 +126,7 @@ impl Page {
         *self.consent.borrow_mut() = after.clone();
         // First, so that whatever the page or a released script does next
         // already runs under the new consent.
-        gtag::announce(&after, &self.config);
+        self.announce(&after);
         if after.is_decided() {
             let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
@@ -131,8 +141,7 @@ impl Page {
         let now = self.consent();
         let revoked = decision::revoked(&before, &now, &self.config);
         self.delete_revoked_cookies(&revoked);
-        scripts::release(&now, &self.config);
-        embeds::update(&now, &self.config, &revoked);
+        self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
     }
 
@@ -153,14 +162,28 @@ impl Page {
     }
 
     fn write_local(&self, record: &ConsentRecord) {
-        if let Err(e) = self.local.write(&record::encode_json(record), max_age(record)) {
-            console::warn(&cat(&["could not write localStorage (", &e, "); the cookie keeps the decision."]));
+        if let Err(e) = self
+            .local
+            .write(&record::encode_json(record), max_age(record))
+        {
+            console::warn(&cat(&[
+                "could not write localStorage (",
+                &e,
+                "); the cookie keeps the decision.",
+            ]));
         }
     }
 
     fn write_cookie(&self, record: &ConsentRecord) {
-        if let Err(e) = self.cookie.write(&record::encode_cookie(record), max_age(record)) {
-            console::warn(&cat(&["could not write the cookie (", &e, "); localStorage keeps the decision."]));
+        if let Err(e) = self
+            .cookie
+            .write(&record::encode_cookie(record), max_age(record))
+        {
+            console::warn(&cat(&[
+                "could not write the cookie (",
+                &e,
+                "); localStorage keeps the decision.",
+            ]));
         }
     }
 }
@@ -173,7 +196,9 @@ fn max_age(record: &ConsentRecord) -> i64 {
 
 fn same_decision(a: &Consent, b: &Consent) -> bool {
     match (a, b) {
-        (Consent::Stored(x), Consent::Stored(y)) => record::encode_json(x) == record::encode_json(y),
+        (Consent::Stored(x), Consent::Stored(y)) => {
+            record::encode_json(x) == record::encode_json(y)
+        }
         (Consent::Stored(_), _) | (_, Consent::Stored(_)) => false,
         _ => true,
     }

@@ -17,7 +17,7 @@ use crate::hooks::Hooks;
 use crate::tool::ToolModule;
 use crate::ui::Ui;
 use kloudconsent_domain::screen::Screen;
-use kloudconsent_domain::{Config, Consent, Signals};
+use kloudconsent_domain::{consent_mode, Config, Consent, Signals};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -76,6 +76,33 @@ impl Page {
     /// The loader's hands.
     pub fn hooks(&self) -> &Hooks {
         &self.hooks
+    }
+
+    /// Google Consent Mode v2 and the `dataLayer` event (contract section 7):
+    /// `gtag('consent', 'update', ...)` and `kloudconsent_update` for the
+    /// consent now in force, on load when it is known (a stored decision or a
+    /// privacy signal) and after every change. The update comes first, so a
+    /// tag the event triggers already sees the new consent.
+    fn announce(&self, consent: &Consent) {
+        if self.config.consent_mode.is_some() {
+            self.hooks
+                .gtag("update", &consent_mode::update_json(consent, &self.config));
+            self.hooks
+                .push(&consent_mode::datalayer_event_json(consent, &self.config));
+        }
+    }
+
+    /// `gtag('consent', 'default', ...)`, global then per region, before any
+    /// gated script runs (the loader drops them when it already sent them
+    /// from an inline config, while the page was still being parsed).
+    pub fn send_defaults(&self) {
+        let Some(cm) = &self.config.consent_mode else {
+            return;
+        };
+        self.hooks.gtag("default", &consent_mode::default_json(cm));
+        for region in consent_mode::region_defaults_json(cm) {
+            self.hooks.gtag("default", &region);
+        }
     }
 
     /// The consent in force.

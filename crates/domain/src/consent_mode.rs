@@ -141,10 +141,9 @@ pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{cfg, stored};
     use crate::config::{self, RegionDefault};
     use crate::decision::{decide, Choice};
-
+    use crate::test_support::{cfg, stored};
 
     #[test]
     fn mapping() {
@@ -257,10 +256,16 @@ mod tests {
     #[test]
     fn a_signal_claimed_by_services_follows_them() {
         let c = cfg();
-        let analytics_storage = |consent: &Consent| update_json(consent, &c).contains(r#""analytics_storage":"granted""#);
-        assert!(analytics_storage(&stored(Choice::Set([("analytics.ga", true)].into()))));
+        let analytics_storage = |consent: &Consent| {
+            update_json(consent, &c).contains(r#""analytics_storage":"granted""#)
+        };
+        assert!(analytics_storage(&stored(Choice::Set(
+            [("analytics.ga", true)].into()
+        ))));
         assert!(
-            !analytics_storage(&stored(Choice::Set([("analytics.appinsights", true)].into()))),
+            !analytics_storage(&stored(Choice::Set(
+                [("analytics.appinsights", true)].into()
+            ))),
             "analytics granted through another service: Google's signal stays denied"
         );
         assert!(analytics_storage(&stored(Choice::AcceptAll)));
@@ -275,14 +280,33 @@ mod tests {
         .unwrap();
         let decided = |pairs: &[(&str, bool)]| {
             let choice = Choice::Set(pairs.iter().copied().collect());
-            Consent::Stored(decide(choice, &Consent::Undecided, &two, 0, "AAAAAAAAAAAA".into()))
+            Consent::Stored(decide(
+                choice,
+                &Consent::Undecided,
+                &two,
+                0,
+                "AAAAAAAAAAAA".into(),
+            ))
         };
         let gads_only = update_json(&decided(&[("ads.gads", true), ("marketing", true)]), &two);
-        assert!(gads_only.contains(r#""ad_storage":"denied""#), "{gads_only}");
-        assert!(gads_only.contains(r#""ad_user_data":"granted""#), "{gads_only}");
-        assert!(gads_only.contains(r#""ad_personalization":"granted""#), "unclaimed: follows marketing");
+        assert!(
+            gads_only.contains(r#""ad_storage":"denied""#),
+            "{gads_only}"
+        );
+        assert!(
+            gads_only.contains(r#""ad_user_data":"granted""#),
+            "{gads_only}"
+        );
+        assert!(
+            gads_only.contains(r#""ad_personalization":"granted""#),
+            "unclaimed: follows marketing"
+        );
         let both = update_json(&decided(&[("ads", true)]), &two);
-        assert!(both.contains(r#""ad_storage":"granted""#) && both.contains(r#""ad_personalization":"denied""#), "{both}");
+        assert!(
+            both.contains(r#""ad_storage":"granted""#)
+                && both.contains(r#""ad_personalization":"denied""#),
+            "{both}"
+        );
     }
 
     #[test]

@@ -76,10 +76,7 @@ pub fn once_survives(gate: &Gate, revoked: &[String]) -> bool {
 /// The placeholder's sentence for the missing category ids: the configured
 /// text with `{category}` replaced by their labels.
 pub fn placeholder_text(missing: &[String], config: &Config) -> String {
-    let labels: Vec<&str> = missing
-        .iter()
-        .filter_map(|id| config.label(id))
-        .collect();
+    let labels: Vec<&str> = missing.iter().filter_map(|id| config.label(id)).collect();
     config.texts.placeholder(&join(&labels, ", "))
 }
 
@@ -100,7 +97,13 @@ pub fn url_refusal(attribute: &str, value: &str, base: &str) -> Option<String> {
         // A relative URL takes the base's scheme.
         let scheme = scheme(url).or_else(|| scheme(base)).unwrap_or_default();
         if scheme != "http" && scheme != "https" {
-            return Some(cat(&["an embed's ", attribute, " is not an http(s) link (", &scheme, ":); it will never load."]));
+            return Some(cat(&[
+                "an embed's ",
+                attribute,
+                " is not an http(s) link (",
+                &scheme,
+                ":); it will never load.",
+            ]));
         }
     }
     None
@@ -171,10 +174,9 @@ fn srcset_urls(srcset: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{cfg, stored};
     use crate::decision::Choice;
     use crate::gating::parse_gate;
-
+    use crate::test_support::{cfg, stored};
 
     fn v(attr: &str, consent: &Consent, once: bool) -> EmbedView {
         view(&parse_gate(attr), consent, &cfg(), once)
@@ -384,7 +386,9 @@ mod tests {
             placeholder_text(&missing, &cfg()),
             "This content is blocked until you allow Google Analytics, Marketing and communication cookies."
         );
-        let only_ga = stored(Choice::Set([("analytics.ga", true), ("marketing", true)].into()));
+        let only_ga = stored(Choice::Set(
+            [("analytics.ga", true), ("marketing", true)].into(),
+        ));
         assert_eq!(view(&ga, &only_ga, &cfg(), false), EmbedView::Load);
         assert!(!once_survives(&ga, &["analytics.ga".into()]));
         assert!(once_survives(&ga, &["analytics.appinsights".into()]));

@@ -86,11 +86,9 @@ fn unknown_ids(ids: &[String], config: &Config) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{cfg, stored};
     use crate::decision::Choice;
+    use crate::test_support::{cfg, stored};
     use proptest::prelude::*;
-
-
 
     fn only_analytics() -> Consent {
         stored(Choice::Set([("analytics", true)].into()))
@@ -213,16 +211,32 @@ mod tests {
             ("analytics.ga", &only_insights, Verdict::Wait),
             // A category with services runs once any of them is granted.
             ("analytics", &only_ga, Verdict::Run),
-            ("analytics.ga analytics.appinsights", &only_ga, Verdict::Wait),
+            (
+                "analytics.ga analytics.appinsights",
+                &only_ga,
+                Verdict::Wait,
+            ),
             ("analytics.ga necessary", &only_ga, Verdict::Run),
             ("analytics.ga marketing", &only_ga, Verdict::Wait),
             ("!analytics.appinsights", &only_ga, Verdict::Run),
             ("!analytics.ga", &only_ga, Verdict::Wait),
             ("!analytics.ga", &Consent::Undecided, Verdict::Wait),
             ("analytics.ga", &Consent::Undecided, Verdict::Wait),
-            ("analytics.nope", &only_ga, Verdict::Unknown(vec!["analytics.nope".into()])),
-            ("marketing.ga analytics.ga", &only_ga, Verdict::Unknown(vec!["marketing.ga".into()])),
-            ("!analytics.nope", &only_ga, Verdict::Unknown(vec!["analytics.nope".into()])),
+            (
+                "analytics.nope",
+                &only_ga,
+                Verdict::Unknown(vec!["analytics.nope".into()]),
+            ),
+            (
+                "marketing.ga analytics.ga",
+                &only_ga,
+                Verdict::Unknown(vec!["marketing.ga".into()]),
+            ),
+            (
+                "!analytics.nope",
+                &only_ga,
+                Verdict::Unknown(vec!["analytics.nope".into()]),
+            ),
         ];
         for (attr, consent, want) in table {
             assert_eq!(&v(attr, consent), want, "{attr:?} under {consent:?}");

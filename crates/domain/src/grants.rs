@@ -52,7 +52,13 @@ impl Grants {
     /// The entries of categories (`part(false)`) or of services
     /// (`part(true)`: full ids, which hold a `.`), in order.
     pub fn part(&self, services: bool) -> Grants {
-        Grants(self.0.iter().filter(|(id, _)| id.contains('.') == services).cloned().collect())
+        Grants(
+            self.0
+                .iter()
+                .filter(|(id, _)| id.contains('.') == services)
+                .cloned()
+                .collect(),
+        )
     }
 
     /// A JSON object `{"id": true, ...}` in order.

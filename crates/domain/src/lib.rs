@@ -9,13 +9,14 @@ pub mod category;
 pub mod choices;
 pub mod config;
 pub mod consent_mode;
+pub mod cookies;
 pub mod decision;
 pub mod embeds;
 pub mod gating;
 pub mod grants;
 pub mod record;
-pub mod text;
 pub mod screen;
+pub mod text;
 pub mod time;
 pub mod tool_model;
 
@@ -30,4 +31,3 @@ pub use record::{ConsentRecord, Method, RecordError};
 mod test_support;
 
 pub use text::join;
-

@@ -24,7 +24,8 @@ pub fn rows(table: &str) -> Vec<[String; 4]> {
         .iter()
         .map(|row| {
             assert_eq!(row.keys(), crate::category::TABLE_ROW, "{table}");
-            crate::category::TABLE_ROW.map(|key| row.get(key).and_then(|v| v.as_string()).expect("a string"))
+            crate::category::TABLE_ROW
+                .map(|key| row.get(key).and_then(|v| v.as_string()).expect("a string"))
         })
         .collect()
 }
@@ -41,5 +42,11 @@ pub fn without_services() -> Config {
 
 /// A first decision, made at [`NOW`] under the default policy.
 pub fn stored(choice: Choice) -> Consent {
-    Consent::Stored(decide(choice, &Consent::Undecided, &cfg(), NOW, "AAAAAAAAAAAA".into()))
+    Consent::Stored(decide(
+        choice,
+        &Consent::Undecided,
+        &cfg(),
+        NOW,
+        "AAAAAAAAAAAA".into(),
+    ))
 }

@@ -105,8 +105,19 @@ mod tests {
 
     #[test]
     fn fill_replaces_any_brace_token() {
-        for body in ["", "{days} days", "{day} {days}{days}", "{", "}{days", "é{days}é{"] {
-            assert_eq!(fill(body, "{days}", "182"), body.replace("{days}", "182"), "{body:?}");
+        for body in [
+            "",
+            "{days} days",
+            "{day} {days}{days}",
+            "{",
+            "}{days",
+            "é{days}é{",
+        ] {
+            assert_eq!(
+                fill(body, "{days}", "182"),
+                body.replace("{days}", "182"),
+                "{body:?}"
+            );
         }
     }
 

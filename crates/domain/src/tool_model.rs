@@ -289,24 +289,56 @@ mod tests {
         let model = read(&model_json(&config, &consent));
         let analytics = &model.categories[1];
         assert!(analytics.cookies.is_empty());
-        let services: Vec<(&str, &str, &str)> =
-            analytics.services.iter().map(|s| (s.id.as_str(), s.label.as_str(), s.provider.as_str())).collect();
+        let services: Vec<(&str, &str, &str)> = analytics
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), s.label.as_str(), s.provider.as_str()))
+            .collect();
         assert_eq!(
             services,
-            [("analytics.appinsights", "Microsoft Azure Application Insights", "Microsoft"), ("analytics.ga", "Google Analytics", "Google")]
+            [
+                (
+                    "analytics.appinsights",
+                    "Microsoft Azure Application Insights",
+                    "Microsoft"
+                ),
+                ("analytics.ga", "Google Analytics", "Google")
+            ]
         );
         let ga_rows: Vec<[String; 4]> = analytics.services[1]
             .cookies
             .iter()
-            .map(|r| [r.name.clone(), r.provider.clone(), r.purpose.clone(), r.duration.clone()])
+            .map(|r| {
+                [
+                    r.name.clone(),
+                    r.provider.clone(),
+                    r.purpose.clone(),
+                    r.duration.clone(),
+                ]
+            })
             .collect();
-        assert_eq!(ga_rows, crate::test_support::rows(&config.categories[1].services[1].table));
+        assert_eq!(
+            ga_rows,
+            crate::test_support::rows(&config.categories[1].services[1].table)
+        );
         assert_eq!(model.grants.get("analytics.ga"), Some(true));
         assert_eq!(model.grants.get("analytics.appinsights"), Some(false));
         let own = &model.categories[0].cookies[0];
-        assert_eq!((own.name.as_str(), own.duration.as_str()), ("__Host-kloudconsent", "30 days"));
-        assert_eq!(model.texts.cookie_table_caption, "Cookies and storage used by {category}");
-        assert_eq!((model.texts.partly_on.as_str(), model.texts.cookie_duration.as_str()), ("Partly on", "Duration"));
+        assert_eq!(
+            (own.name.as_str(), own.duration.as_str()),
+            ("__Host-kloudconsent", "30 days")
+        );
+        assert_eq!(
+            model.texts.cookie_table_caption,
+            "Cookies and storage used by {category}"
+        );
+        assert_eq!(
+            (
+                model.texts.partly_on.as_str(),
+                model.texts.cookie_duration.as_str()
+            ),
+            ("Partly on", "Duration")
+        );
         assert!(model.categories[2].services.is_empty() && model.categories[2].cookies.is_empty());
     }
 }

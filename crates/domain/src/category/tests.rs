@@ -5,7 +5,10 @@ use crate::test_support::rows;
 
 #[test]
 fn defaults_match_the_policy_table() {
-    let table: Vec<(String, String, bool)> = default_categories().into_iter().map(|c| (c.id, c.label, c.required)).collect();
+    let table: Vec<(String, String, bool)> = default_categories()
+        .into_iter()
+        .map(|c| (c.id, c.label, c.required))
+        .collect();
     let expected = [
         ("necessary", "Strictly necessary", true),
         ("analytics", "Performance and analytics", false),
@@ -13,7 +16,10 @@ fn defaults_match_the_policy_table() {
         ("security", "Security", true),
         ("marketing", "Marketing and communication", false),
     ];
-    let expected: Vec<(String, String, bool)> = expected.iter().map(|(i, l, r)| (i.to_string(), l.to_string(), *r)).collect();
+    let expected: Vec<(String, String, bool)> = expected
+        .iter()
+        .map(|(i, l, r)| (i.to_string(), l.to_string(), *r))
+        .collect();
     assert_eq!(table, expected);
 }
 
@@ -23,13 +29,21 @@ fn defaults_are_complete_and_valid() {
         assert!(is_valid_id(&c.id), "{}", c.id);
         assert!(!c.description.is_empty(), "{} needs a description", c.id);
         assert!(!c.providers.is_empty(), "{} needs providers", c.id);
-        assert!(!c.description.contains("  "), "{}: stray double space", c.id);
-        let tables = std::iter::once((&c.table, &c.cookies)).chain(c.services.iter().map(|s| (&s.table, &s.cookies)));
+        assert!(
+            !c.description.contains("  "),
+            "{}: stray double space",
+            c.id
+        );
+        let tables = std::iter::once((&c.table, &c.cookies))
+            .chain(c.services.iter().map(|s| (&s.table, &s.cookies)));
         for (table, deleted) in tables {
             let rows = rows(table);
             for [name, provider, purpose, duration] in &rows {
                 let what = format!("{}: {name}", c.id);
-                assert!(!provider.is_empty() && !purpose.is_empty() && !duration.is_empty(), "{what}");
+                assert!(
+                    !provider.is_empty() && !purpose.is_empty() && !duration.is_empty(),
+                    "{what}"
+                );
                 assert!(purpose.ends_with('.') && !purpose.contains("  "), "{what}");
             }
             // What a config's cookie objects would delete by default.
@@ -41,7 +55,11 @@ fn defaults_are_complete_and_valid() {
             let (category, id) = s.id.split_once('.').unwrap();
             assert_eq!(category, c.id);
             assert!(is_valid_id(id), "{}", s.id);
-            assert!(!s.label.is_empty() && !s.description.is_empty() && !s.provider.is_empty(), "{}", s.id);
+            assert!(
+                !s.label.is_empty() && !s.description.is_empty() && !s.provider.is_empty(),
+                "{}",
+                s.id
+            );
         }
     }
 }
@@ -51,17 +69,29 @@ fn default_providers_and_cookies_come_from_the_policy() {
     let cats = default_categories();
     let find = |id: &str| cats.iter().find(|c| c.id == id).unwrap().clone();
     assert_eq!(find("necessary").providers, ["Microsoft Azure", "Stripe"]);
-    assert!(find("functionality").providers.iter().any(|p| p.contains("Atlassian")));
-    assert!(find("security").providers.iter().any(|p| p.contains("Cloudflare")));
+    assert!(find("functionality")
+        .providers
+        .iter()
+        .any(|p| p.contains("Atlassian")));
+    assert!(find("security")
+        .providers
+        .iter()
+        .any(|p| p.contains("Cloudflare")));
     assert_eq!(find("marketing").cookies, ["_fbp", "_gcl_*", "hubspotutk"]);
-    assert!(find("necessary").cookies.is_empty(), "required: nothing to delete");
+    assert!(
+        find("necessary").cookies.is_empty(),
+        "required: nothing to delete"
+    );
     assert!(find("security").cookies.is_empty());
 }
 
 #[test]
 fn analytics_has_its_two_tools_as_services_with_their_cookies() {
     let analytics = default_categories().swap_remove(1);
-    assert!(analytics.cookies.is_empty(), "its cookies belong to its services");
+    assert!(
+        analytics.cookies.is_empty(),
+        "its cookies belong to its services"
+    );
     let ids: Vec<&str> = analytics.services.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["analytics.appinsights", "analytics.ga"]);
     let insights = analytics.service("analytics.appinsights").unwrap();
@@ -72,9 +102,19 @@ fn analytics_has_its_two_tools_as_services_with_their_cookies() {
     assert_eq!(ga.label, "Google Analytics");
     assert_eq!(ga.cookies, ["_ga", "_ga_*", "_gid"]);
     assert_eq!(ga.signals, ["analytics_storage"]);
-    let durations: Vec<(String, String)> = rows(&ga.table).into_iter().map(|[name, _, _, duration]| (name, duration)).collect();
-    let expected = [("_ga", "2 years"), ("_ga_*", "2 years"), ("_gid", "24 hours")];
-    assert_eq!(durations, expected.map(|(n, d)| (n.to_string(), d.to_string())));
+    let durations: Vec<(String, String)> = rows(&ga.table)
+        .into_iter()
+        .map(|[name, _, _, duration]| (name, duration))
+        .collect();
+    let expected = [
+        ("_ga", "2 years"),
+        ("_ga_*", "2 years"),
+        ("_gid", "24 hours"),
+    ];
+    assert_eq!(
+        durations,
+        expected.map(|(n, d)| (n.to_string(), d.to_string()))
+    );
     assert_eq!(analytics.service("analytics.nope"), None);
 }
 
@@ -82,11 +122,25 @@ fn analytics_has_its_two_tools_as_services_with_their_cookies() {
 fn necessary_lists_the_widgets_own_storage_lasting_as_long_as_the_decision() {
     let necessary = default_categories().swap_remove(0);
     let table = rows(&necessary.table);
-    let own: Vec<[&str; 2]> = table[..2].iter().map(|r| [r[0].as_str(), r[3].as_str()]).collect();
-    assert_eq!(own, [["__Host-kloudconsent", "{days} days"], ["kloudconsent", "{days} days"]]);
+    let own: Vec<[&str; 2]> = table[..2]
+        .iter()
+        .map(|r| [r[0].as_str(), r[3].as_str()])
+        .collect();
+    assert_eq!(
+        own,
+        [
+            ["__Host-kloudconsent", "{days} days"],
+            ["kloudconsent", "{days} days"]
+        ]
+    );
     assert!(table[1][2].contains("local storage"));
     let names: Vec<&str> = table.iter().map(|r| r[0].as_str()).collect();
-    for name in ["ARRAffinity", "ARRAffinitySameSite", "__stripe_mid", "__stripe_sid"] {
+    for name in [
+        "ARRAffinity",
+        "ARRAffinitySameSite",
+        "__stripe_mid",
+        "__stripe_sid",
+    ] {
         assert!(names.contains(&name), "{name}");
     }
 }
@@ -97,13 +151,36 @@ fn id_rules() {
         assert!(is_valid_id(ok), "{ok:?}");
         assert!(is_valid_entry_id(ok), "{ok:?}");
     }
-    for bad in ["", " a", "a b", "a.b", "a|b", "a:b", "ä", "a;b", "<x>", &"x".repeat(41)] {
+    for bad in [
+        "",
+        " a",
+        "a b",
+        "a.b",
+        "a|b",
+        "a:b",
+        "ä",
+        "a;b",
+        "<x>",
+        &"x".repeat(41),
+    ] {
         assert!(!is_valid_id(bad), "{bad:?}");
     }
-    for ok in ["a.b", "analytics.ga", &format!("{}.{}", "x".repeat(40), "y".repeat(40))] {
+    for ok in [
+        "a.b",
+        "analytics.ga",
+        &format!("{}.{}", "x".repeat(40), "y".repeat(40)),
+    ] {
         assert!(is_valid_entry_id(ok), "{ok:?}");
     }
-    for bad in ["a.", ".b", "a.b.c", "a..b", "a:b", "a.b c", &format!("a.{}", "y".repeat(41))] {
+    for bad in [
+        "a.",
+        ".b",
+        "a.b.c",
+        "a..b",
+        "a:b",
+        "a.b c",
+        &format!("a.{}", "y".repeat(41)),
+    ] {
         assert!(!is_valid_entry_id(bad), "{bad:?}");
     }
 }
@@ -115,6 +192,9 @@ fn cookie_patterns() {
     assert!(cookie_matches("_ga_*", "_ga_X1"));
     assert!(cookie_matches("_ga_*", "_ga_"));
     assert!(!cookie_matches("_ga_*", "_ga"));
-    assert!(!cookie_matches("*", "anything"), "a bare star deletes nothing");
+    assert!(
+        !cookie_matches("*", "anything"),
+        "a bare star deletes nothing"
+    );
     assert!(!cookie_matches("", "x"));
 }

@@ -194,6 +194,6 @@ impl Default for Config {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod services_tests;
+#[cfg(test)]
+mod tests;

@@ -30,7 +30,10 @@ pub fn parse(text: &str) -> Result<Config> {
 pub fn parse_value<V: Value>(value: V) -> Result<Config> {
     if value.kind() != Kind::Object {
         let got = value.kind().name();
-        return Err(ConfigError::whole(cat(&["config must be a JSON object, got ", got])));
+        return Err(ConfigError::whole(cat(&[
+            "config must be a JSON object, got ",
+            got,
+        ])));
     }
     let top = Field::root(value);
     let mut c = Config::default_policy();
@@ -45,7 +48,11 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
     }
     if let Some(f) = top.key("cookie") {
         if let Some(domain) = f.object()?.key("domain") {
-            c.cookie_domain = Some(checked(&domain, is_cookie_domain, "a domain such as \".kloudstack.com.au\"")?);
+            c.cookie_domain = Some(checked(
+                &domain,
+                is_cookie_domain,
+                "a domain such as \".kloudstack.com.au\"",
+            )?);
         }
     }
     if let Some(f) = top.key("signals") {
@@ -69,7 +76,11 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
         c.dir = f.one_of(&[("ltr", Dir::Ltr), ("rtl", Dir::Rtl)])?;
     }
     if let Some(f) = top.key("theme") {
-        c.theme = f.one_of(&[("auto", ThemeMode::Auto), ("light", ThemeMode::Light), ("dark", ThemeMode::Dark)])?;
+        c.theme = f.one_of(&[
+            ("auto", ThemeMode::Auto),
+            ("light", ThemeMode::Light),
+            ("dark", ThemeMode::Dark),
+        ])?;
     }
     if let Some(f) = top.key("layout") {
         c.layout = f.one_of(&[("bar", Layout::Bar), ("box", Layout::Box)])?;
@@ -89,7 +100,11 @@ fn checked<V: Value>(f: &Field<'_, V>, valid: fn(&str) -> bool, expected: &str) 
 
 /// A link the widget may put in an `href` or `fetch`.
 fn url<V: Value>(f: &Field<'_, V>) -> Result<String> {
-    checked(f, is_safe_url, "a link starting with https://, http:// or / (a path on this site)")
+    checked(
+        f,
+        is_safe_url,
+        "a link starting with https://, http:// or / (a path on this site)",
+    )
 }
 
 /// Whether `s` is an absolute http(s) URL or a path on this site, with no
@@ -112,10 +127,16 @@ pub fn is_safe_url(s: &str) -> bool {
 // ---- categories ------------------------------------------------------------
 
 fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
-    let count = f.len();
+    let count = f.item_count();
     if count > MAX_CATEGORIES {
         let max = uint(MAX_CATEGORIES as u64);
-        return Err(f.fail(cat(&["lists ", &uint(count as u64), " categories; at most ", &max, " are supported"])));
+        return Err(f.fail(cat(&[
+            "lists ",
+            &uint(count as u64),
+            " categories; at most ",
+            &max,
+            " are supported",
+        ])));
     }
     let list: Vec<Category> = f.each(|item| category(item))?;
     if list.is_empty() {
@@ -124,7 +145,10 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
     for (i, c) in list.iter().enumerate() {
         if let Some(first) = list[..i].iter().position(|o| o.id == c.id) {
             let field = cat(&["categories[", &uint(i as u64), "].id"]);
-            return Err(ConfigError { field, problem: duplicate(&c.id, "categories[", first) });
+            return Err(ConfigError {
+                field,
+                problem: duplicate(&c.id, "categories[", first),
+            });
         }
     }
     // Every id of a decision, as a JSON key with its value (`"id":false,`):
@@ -158,8 +182,16 @@ type Entry = (String, String, String, Vec<String>, String);
 
 fn entry<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<Entry> {
     f.object()?;
-    let expected = cat(&["1 to ", &uint(category::MAX_ID_LEN as u64), " letters, digits, `_` or `-`"]);
-    let id = checked(&f.required("id", "a string")?, category::is_valid_id, &expected)?;
+    let expected = cat(&[
+        "1 to ",
+        &uint(category::MAX_ID_LEN as u64),
+        " letters, digits, `_` or `-`",
+    ]);
+    let id = checked(
+        &f.required("id", "a string")?,
+        category::is_valid_id,
+        &expected,
+    )?;
     let label = f.required("label", "a string")?.text()?;
     let description = optional_string(f, "description")?;
     let (cookies, table) = match f.key("cookies") {
@@ -214,7 +246,14 @@ fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
 
 /// `duplicate id "x", already used by <list><first>]`.
 fn duplicate(id: &str, list: &str, first: usize) -> String {
-    cat(&["duplicate id ", &kloudconsent_json::shown(id), ", already used by ", list, &uint(first as u64), "]"])
+    cat(&[
+        "duplicate id ",
+        &kloudconsent_json::shown(id),
+        ", already used by ",
+        list,
+        &uint(first as u64),
+        "]",
+    ])
 }
 
 /// One service of a category; `prefix` is `"<category id>."`.
@@ -222,7 +261,10 @@ fn service<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<S
     let (id, label, description, cookies, table) = entry(f, prefix, optional)?;
     let provider = optional_string(f, "provider")?;
     let signals = match f.key("googleConsentMode") {
-        Some(g) => g.strings(|s| SIGNALS.contains(&s), &cat(&["one of ", &join(&SIGNALS, ", ")]))?,
+        Some(g) => g.strings(
+            |s| SIGNALS.contains(&s),
+            &cat(&["one of ", &join(&SIGNALS, ", ")]),
+        )?,
         None => Vec::new(),
     };
     Ok(Service {
@@ -251,7 +293,11 @@ fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, S
         if item.object().is_err() {
             return Err(item.wrong("a cookie name or an object with a \"name\""));
         }
-        let name = checked(&item.required("name", "a cookie name")?, is_cookie_pattern, expected)?;
+        let name = checked(
+            &item.required("name", "a cookie name")?,
+            is_cookie_pattern,
+            expected,
+        )?;
         let mut row = ObjectWriter::new();
         row.str("name", &name);
         for key in &TABLE_ROW[1..] {
@@ -295,9 +341,12 @@ fn is_cookie_domain(s: &str) -> bool {
     let host = s.strip_prefix('.').unwrap_or(s);
     !host.is_empty()
         && host.len() <= 253
-        && host
-            .split('.')
-            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 // ---- Google Consent Mode ---------------------------------------------------
@@ -326,13 +375,19 @@ fn consent_mode<V: Value>(f: &Field<'_, V>) -> Result<Option<ConsentModeConfig>>
 fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
     f.object()?;
     let codes = f.required("region", "an array of region codes")?;
-    let region = codes.strings(is_region_code, "an ISO 3166 region code such as \"AU\" or \"AU-NSW\"")?;
+    let region = codes.strings(
+        is_region_code,
+        "an ISO 3166 region code such as \"AU\" or \"AU-NSW\"",
+    )?;
     if region.is_empty() {
         return Err(codes.fail("must list at least one region code".into()));
     }
     for key in f.keys() {
         if key != "region" && !SIGNALS.contains(&key.as_str()) {
-            let problem = cat(&["not a Consent Mode signal; expected one of ", &join(&SIGNALS, ", ")]);
+            let problem = cat(&[
+                "not a Consent Mode signal; expected one of ",
+                &join(&SIGNALS, ", "),
+            ]);
             if let Some(bad) = f.key(&key) {
                 return Err(bad.fail(problem));
             }
@@ -357,7 +412,10 @@ fn is_region_code(s: &str) -> bool {
     };
     let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
     let sub_ok = subdivision.is_none_or(|sub| {
-        (1..=3).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        (1..=3).contains(&sub.len())
+            && sub
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
     country_ok && sub_ok
 }
@@ -388,5 +446,7 @@ pub fn is_language_tag(s: &str) -> bool {
     let primary_ok = parts
         .next()
         .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    primary_ok && s.len() <= 35 && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    primary_ok
+        && s.len() <= 35
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::category::Service;
-use crate::test_support::rows;
 use crate::record::MAX_ID_BYTES;
+use crate::test_support::rows;
 
 fn ok(text: &str) -> Config {
     parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -54,15 +54,30 @@ fn services_are_read_with_full_ids_in_order() {
         ]
     );
     assert!(c.categories[0].services.is_empty());
-    assert_eq!(c.ids(), ["necessary", "analytics", "analytics.matomo", "analytics.ga"]);
+    assert_eq!(
+        c.ids(),
+        ["necessary", "analytics", "analytics.matomo", "analytics.ga"]
+    );
     assert!(c.has_services());
-    assert!(c.knows("analytics.ga") && c.knows("analytics") && !c.knows("analytics.nope") && !c.knows("ga"));
+    assert!(
+        c.knows("analytics.ga")
+            && c.knows("analytics")
+            && !c.knows("analytics.nope")
+            && !c.knows("ga")
+    );
     assert!(!c.knows("necessary.ga") && !c.knows("analytics.ga.x") && !c.knows(""));
     assert_eq!(c.label("analytics.ga"), Some("Google Analytics"));
     assert_eq!(c.label("analytics"), Some("A"));
     assert_eq!(c.label("nope.ga"), None);
-    assert_eq!(c.service("analytics.matomo").map(|(c, s)| (c.id.as_str(), s.label.as_str())), Some(("analytics", "Matomo")));
-    assert!(!ok("{}").categories.iter().all(|c| c.services.is_empty()), "the default has services");
+    assert_eq!(
+        c.service("analytics.matomo")
+            .map(|(c, s)| (c.id.as_str(), s.label.as_str())),
+        Some(("analytics", "Matomo"))
+    );
+    assert!(
+        !ok("{}").categories.iter().all(|c| c.services.is_empty()),
+        "the default has services"
+    );
     assert!(!ok(&with(r#"{"id": "a", "label": "A"}"#)).has_services());
 }
 
@@ -76,28 +91,58 @@ fn cookie_objects_are_table_rows_and_deleted_by_default_only_when_optional() {
              "_fbp", {"name": "_gcl_*", "provider": "Google"}, {"name": "keep", "delete": false}]}"#,
     ));
     let (necessary, marketing) = (&c.categories[0], &c.categories[1]);
-    assert_eq!(necessary.cookies, ["forced"], "required: only an explicit delete");
-    assert_eq!(rows(&necessary.table), [row("session", "", "Keeps you signed in.", "Session"), row("forced", "", "", "")]);
-    assert_eq!(marketing.cookies, ["_fbp", "_gcl_*"], "strings and optional rows; not delete: false");
-    assert_eq!(rows(&marketing.table), [row("_gcl_*", "Google", "", ""), row("keep", "", "", "")], "strings are not rows");
+    assert_eq!(
+        necessary.cookies,
+        ["forced"],
+        "required: only an explicit delete"
+    );
+    assert_eq!(
+        rows(&necessary.table),
+        [
+            row("session", "", "Keeps you signed in.", "Session"),
+            row("forced", "", "", "")
+        ]
+    );
+    assert_eq!(
+        marketing.cookies,
+        ["_fbp", "_gcl_*"],
+        "strings and optional rows; not delete: false"
+    );
+    assert_eq!(
+        rows(&marketing.table),
+        [row("_gcl_*", "Google", "", ""), row("keep", "", "", "")],
+        "strings are not rows"
+    );
     let service_in_required = ok(&with(
         r#"{"id": "security", "label": "S", "required": true, "services": [{"id": "cf", "label": "Cloudflare", "cookies": [{"name": "__cf_bm"}]}]}"#,
     ));
     let cf = &service_in_required.categories[0].services[0];
-    assert!(cf.cookies.is_empty() && rows(&cf.table).len() == 1, "a required category's service deletes nothing by default");
+    assert!(
+        cf.cookies.is_empty() && rows(&cf.table).len() == 1,
+        "a required category's service deletes nothing by default"
+    );
 }
 
 #[test]
 fn row_texts_are_escaped_json_and_stay_text() {
-    let c = ok(&with(r#"{"id": "a", "label": "A", "cookies": [{"name": "x", "purpose": "</script>\"\\ \u2028 {days}"}]}"#));
-    assert_eq!(rows(&c.categories[0].table), [row("x", "", "</script>\"\\ \u{2028} {days}", "")]);
+    let c = ok(&with(
+        r#"{"id": "a", "label": "A", "cookies": [{"name": "x", "purpose": "</script>\"\\ \u2028 {days}"}]}"#,
+    ));
+    assert_eq!(
+        rows(&c.categories[0].table),
+        [row("x", "", "</script>\"\\ \u{2028} {days}", "")]
+    );
 }
 
 #[test]
 fn null_services_and_cookies_mean_not_given() {
-    let c = ok(&with(r#"{"id": "a", "label": "A", "services": null, "cookies": null}"#));
+    let c = ok(&with(
+        r#"{"id": "a", "label": "A", "services": null, "cookies": null}"#,
+    ));
     assert!(c.categories[0].services.is_empty() && c.categories[0].cookies.is_empty());
-    let c = ok(&with(r#"{"id": "a", "label": "A", "services": [{"id": "s", "label": "S", "provider": null, "googleConsentMode": null}]}"#));
+    let c = ok(&with(
+        r#"{"id": "a", "label": "A", "services": [{"id": "s", "label": "S", "provider": null, "googleConsentMode": null}]}"#,
+    ));
     assert_eq!(c.categories[0].services[0].id, "a.s");
 }
 
@@ -156,7 +201,11 @@ fn bad_services_and_cookie_objects_name_the_field() {
         let text = with(category);
         let e = parse(&text).expect_err(&text);
         assert_eq!(e.field, *field, "{text}: {e}");
-        assert!(e.problem.contains(problem), "{text}: {:?} lacks {problem:?}", e.problem);
+        assert!(
+            e.problem.contains(problem),
+            "{text}: {:?} lacks {problem:?}",
+            e.problem
+        );
     }
 }
 
@@ -173,13 +222,25 @@ fn the_same_service_id_may_appear_in_two_categories() {
 fn ids_that_would_not_fit_the_stored_decision_are_refused() {
     // Each entry costs its id and 9 bytes (`"id":false,`).
     let services = |n: usize, len: usize| -> String {
-        let items: Vec<String> = (0..n).map(|i| format!(r#"{{"id": "{i:0>len$}", "label": "S"}}"#)).collect();
-        format!(r#"{{"id": "c", "label": "C", "services": [{}]}}"#, items.join(","))
+        let items: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id": "{i:0>len$}", "label": "S"}}"#))
+            .collect();
+        format!(
+            r#"{{"id": "c", "label": "C", "services": [{}]}}"#,
+            items.join(",")
+        )
     };
     // "c" (10 bytes) + n services of "c." + 38 chars (49 bytes each).
     let fits = (MAX_ID_BYTES - 10) / 49;
-    assert!(parse(&with(&services(fits, 38))).is_ok(), "{fits} services fit");
+    assert!(
+        parse(&with(&services(fits, 38))).is_ok(),
+        "{fits} services fit"
+    );
     let e = parse(&with(&services(fits + 1, 38))).unwrap_err();
     assert_eq!(e.field, "categories");
-    assert!(e.problem.contains("ids together take 3097 bytes in the stored decision; at most 3072 fit"), "{e}");
+    assert!(
+        e.problem
+            .contains("ids together take 3097 bytes in the stored decision; at most 3072 fit"),
+        "{e}"
+    );
 }

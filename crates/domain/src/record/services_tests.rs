@@ -22,26 +22,49 @@ const HEAD: &str = "1|1|1795867200000|1811592000000|c|AAECAwQFBgcICQoLDA0ODw|";
 
 #[test]
 fn service_entries_in_both_forms() {
-    let r = record(&[("necessary", true), ("analytics", true), ("analytics.ga", true), ("analytics.ai", false)]);
+    let r = record(&[
+        ("necessary", true),
+        ("analytics", true),
+        ("analytics.ga", true),
+        ("analytics.ai", false),
+    ]);
     let json = encode_json(&r);
     assert!(json.contains(r#""categories":{"necessary":true,"analytics":true,"analytics.ga":true,"analytics.ai":false}"#), "{json}");
     assert_eq!(decode_json(&json), Ok(r.clone()));
     let cookie = encode_cookie(&r);
-    assert_eq!(cookie, [HEAD, "necessary.analytics.analytics:ga|analytics:ai"].concat());
+    assert_eq!(
+        cookie,
+        [HEAD, "necessary.analytics.analytics:ga|analytics:ai"].concat()
+    );
     assert_eq!(decode_cookie(&cookie), Ok(r));
 }
 
 #[test]
 fn malformed_service_entries_are_refused() {
-    for lists in ["a.a:|b", "a.:b|", "a.a:b:c|", "a.a::b|", "a.a:b c|", "a.a:b.a:b|", "a|a:b.x:", "a.x:ä|"] {
+    for lists in [
+        "a.a:|b",
+        "a.:b|",
+        "a.a:b:c|",
+        "a.a::b|",
+        "a.a:b c|",
+        "a.a:b.a:b|",
+        "a|a:b.x:",
+        "a.x:ä|",
+    ] {
         let cookie = [HEAD, lists].concat();
-        assert!(matches!(decode_cookie(&cookie), Err(RecordError::Malformed(_))), "{cookie}");
+        assert!(
+            matches!(decode_cookie(&cookie), Err(RecordError::Malformed(_))),
+            "{cookie}"
+        );
     }
     for key in ["a.", ".b", "a.b.c", "a..b", "a:b", "a.b c"] {
         let json = format!(
             r#"{{"v":1,"categories":{{"a":true,"{key}":true}},"method":"custom","revision":1,"decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","id":"AAECAwQFBgcICQoLDA0ODw"}}"#
         );
-        assert!(matches!(decode_json(&json), Err(RecordError::Malformed(_))), "{json}");
+        assert!(
+            matches!(decode_json(&json), Err(RecordError::Malformed(_))),
+            "{json}"
+        );
     }
 }
 
@@ -55,7 +78,10 @@ fn services_alone_are_not_a_decision_and_do_not_count_as_categories() {
         entries.push((format!("c{i}"), true));
         entries.push((format!("c{i}.s"), false));
     }
-    let r = ConsentRecord { categories: entries.into(), ..record(&[]) };
+    let r = ConsentRecord {
+        categories: entries.into(),
+        ..record(&[])
+    };
     assert_eq!(decode_json(&encode_json(&r)), Ok(r.clone()));
     assert!(decode_cookie(&encode_cookie(&r)).is_ok());
 }
@@ -87,17 +113,24 @@ fn the_largest_record_a_config_allows_fits() {
 }
 
 fn arb_entries() -> impl Strategy<Value = Vec<(String, bool)>> {
-    proptest::collection::btree_map("[A-Za-z0-9_-]{1,12}", (proptest::collection::btree_set("[A-Za-z0-9_-]{1,8}", 0..4), any::<bool>()), 1..6)
-        .prop_map(|m| {
-            let mut out = Vec::new();
-            for (c, (services, on)) in m {
-                for s in &services {
-                    out.push((format!("{c}.{s}"), on ^ s.len().is_multiple_of(2)));
-                }
-                out.insert(out.len() - services.len(), (c, on));
+    proptest::collection::btree_map(
+        "[A-Za-z0-9_-]{1,12}",
+        (
+            proptest::collection::btree_set("[A-Za-z0-9_-]{1,8}", 0..4),
+            any::<bool>(),
+        ),
+        1..6,
+    )
+    .prop_map(|m| {
+        let mut out = Vec::new();
+        for (c, (services, on)) in m {
+            for s in &services {
+                out.push((format!("{c}.{s}"), on ^ s.len().is_multiple_of(2)));
             }
-            out
-        })
+            out.insert(out.len() - services.len(), (c, on));
+        }
+        out
+    })
 }
 
 proptest! {

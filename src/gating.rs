@@ -1,0 +1,103 @@
+//! What the loader's gating code (www/gating.js) asks the engine: may this
+//! gated script run, what does this embed show, may this URL load, what does
+//! "Allow always" decide. The DOM work (finding the tags, activating them in
+//! order, drawing placeholders) is JS; every answer is the domain's rules.
+
+use crate::browser::console;
+use crate::exports::page;
+use kloudconsent_domain::embeds::{self as embed_rules, EmbedView};
+use kloudconsent_domain::gating::{self, Gate, Verdict};
+use kloudconsent_domain::text::{cat, join};
+use kloudconsent_domain::{Choice, Grants};
+use wasm_bindgen::prelude::*;
+
+/// Whether a gated script with this `data-consent` may run now: 0 not yet,
+/// 1 run, 2 never (it names an unknown category: warned here, once per tag,
+/// since the loader marks the tag).
+#[wasm_bindgen]
+pub fn kc_verdict(attr: String) -> u32 {
+    let Some(p) = page() else { return 0 };
+    match gating::verdict(&gating::parse_gate(&attr), &p.consent(), &p.config) {
+        Verdict::Wait => 0,
+        Verdict::Run => 1,
+        Verdict::Unknown(ids) => {
+            let which = if ids.len() == 1 { "y" } else { "ies" };
+            let names = join(&ids, "`, `");
+            console::warn(&cat(&[
+                "a gated script names unknown consent categor",
+                which,
+                " `",
+                &names,
+                "`; it will never run.",
+            ]));
+            2
+        }
+    }
+}
+
+/// What an embed with this `data-consent` shows now. `once`: the visitor let
+/// it through for this page; `revoked`: the ids the decision in hand took
+/// back (space-separated; an "Allow once" ends with them). The answer is
+/// `L` load, `O` load as allowed once, `P<text>` a placeholder with that
+/// sentence, `N<message>` never (the loader warns once).
+#[wasm_bindgen]
+pub fn kc_embed(attr: String, once: bool, revoked: String) -> String {
+    let Some(p) = page() else { return "N".into() };
+    let gate = gating::parse_gate(&attr);
+    let revoked: Vec<String> = revoked
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let once = once && embed_rules::once_survives(&gate, &revoked);
+    let consent = p.consent();
+    match embed_rules::view(&gate, &consent, &p.config, once) {
+        EmbedView::Load if gating::verdict(&gate, &consent, &p.config) == Verdict::Run => {
+            "L".into()
+        }
+        EmbedView::Load => "O".into(),
+        EmbedView::Placeholder(missing) => {
+            cat(&["P", &embed_rules::placeholder_text(&missing, &p.config)])
+        }
+        EmbedView::Never(message) => cat(&["N", &message]),
+    }
+}
+
+/// Why the URL attribute `attr` of a gated embed must never be copied (not
+/// http(s) or relative against `base`), or `""` when it may.
+#[wasm_bindgen]
+pub fn kc_url_refusal(attr: String, value: String, base: String) -> String {
+    embed_rules::url_refusal(&attr, &value, &base).unwrap_or_default()
+}
+
+/// "Allow always" on an embed's placeholder: its categories, stored granted.
+#[wasm_bindgen]
+pub fn kc_allow(attr: String) {
+    let Some(p) = page() else { return };
+    if let Gate::All(ids) = gating::parse_gate(&attr) {
+        p.choose(Choice::Set(
+            ids.into_iter().map(|id| (id, true)).collect::<Grants>(),
+        ));
+    }
+}
+
+/// The placeholders' two button labels, in the page's language.
+#[wasm_bindgen]
+pub fn kc_allow_texts() -> String {
+    page().map_or_else(String::new, |p| {
+        cat(&[
+            &p.config.texts.allow_once,
+            "\n",
+            &p.config.texts.allow_always,
+        ])
+    })
+}
+
+// www/placeholder.css without comments and spare whitespace (build.rs).
+const PLACEHOLDER_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/placeholder.min.css"));
+
+/// The placeholders' stylesheet.
+#[wasm_bindgen]
+pub fn kc_placeholder_css() -> String {
+    PLACEHOLDER_CSS.into()
+}
