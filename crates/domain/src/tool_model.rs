@@ -137,6 +137,46 @@ pub struct ToolModel {
     pub grants: Grants,
     /// `None` while there is no stored decision.
     pub receipt: Option<ToolReceipt>,
+    /// The categories are the built-in policy's: their descriptions and
+    /// cookie tables come from the tool ([`ToolModel::fill_builtin`]).
+    pub builtin: bool,
+    /// How long a decision lasts (the config's `expiresAfterDays`), for
+    /// the built-in table's `{days}`.
+    pub days: u32,
+}
+
+impl ToolModel {
+    /// When [`ToolModel::builtin`]: each category's and service's
+    /// description and cookie rows from the built-in policy
+    /// (`category::builtin_display`), `{days}` filled in. The tool calls
+    /// it, so that text ships in the tool's wasm, not in every page's core.
+    pub fn fill_builtin(&mut self) {
+        if !self.builtin {
+            return;
+        }
+        let days = uint(self.days.into());
+        let fill_in = |id: &str, description: &mut String, cookies: &mut Vec<CookieRow>| {
+            let Some((text, rows)) = crate::category::builtin_display(id) else {
+                return;
+            };
+            *description = text.to_owned();
+            *cookies = rows
+                .iter()
+                .map(|[name, provider, purpose, duration]| CookieRow {
+                    name: (*name).to_owned(),
+                    provider: (*provider).to_owned(),
+                    purpose: (*purpose).to_owned(),
+                    duration: fill(duration, "{days}", &days),
+                })
+                .collect();
+        };
+        for c in &mut self.categories {
+            fill_in(&c.id, &mut c.description, &mut c.cookies);
+            for s in &mut c.services {
+                fill_in(&s.id, &mut s.description, &mut s.cookies);
+            }
+        }
+    }
 }
 
 /// The model of `config` and `consent`, as JSON: what the core hands the tool.
@@ -177,6 +217,8 @@ pub fn model_json(config: &Config, consent: &Consent) -> String {
         .str("dir", config.dir.as_str())
         .raw("texts", &texts.finish())
         .raw("categories", &array(&categories))
+        .bool("builtin", config.builtin_categories)
+        .num("days", config.expires_after_days)
         .raw("grants", &consent.grants(config).to_json());
     match consent.record() {
         Some(r) => w.raw(
@@ -212,8 +254,12 @@ mod tests {
     use crate::test_support::{cfg, stored};
     use crate::Choice;
 
+    /// As the tool reads it: the built-in policy's text filled in.
     fn read(json: &str) -> ToolModel {
-        serde_json::from_str(json).expect("the tool can read what the core writes")
+        let mut model: ToolModel =
+            serde_json::from_str(json).expect("the tool can read what the core writes");
+        model.fill_builtin();
+        model
     }
 
     #[test]
@@ -228,7 +274,8 @@ mod tests {
             config.texts.privacy_policy_url
         );
         assert_eq!(model.categories.len(), config.categories.len());
-        for (m, c) in model.categories.iter().zip(&config.categories) {
+        let full = crate::category::default_categories();
+        for (m, c) in model.categories.iter().zip(&full) {
             assert_eq!(
                 (&m.id, &m.label, &m.description),
                 (&c.id, &c.label, &c.description)
@@ -319,8 +366,11 @@ mod tests {
             .collect();
         assert_eq!(
             ga_rows,
-            crate::test_support::rows(&config.categories[1].services[1].table)
+            crate::test_support::rows(&crate::category::default_categories()[1].services[1].table)
         );
+        assert!(model.categories[0]
+            .description
+            .starts_with("These cookies are essential"));
         assert_eq!(model.grants.get("analytics.ga"), Some(true));
         assert_eq!(model.grants.get("analytics.appinsights"), Some(false));
         let own = &model.categories[0].cookies[0];
@@ -340,5 +390,24 @@ mod tests {
             ("Partly on", "Duration")
         );
         assert!(model.categories[2].services.is_empty() && model.categories[2].cookies.is_empty());
+    }
+
+    #[test]
+    fn a_configs_own_categories_are_not_filled_from_the_builtin_policy() {
+        let config = crate::config::parse(
+            r#"{"expiresAfterDays": 7, "categories": [{"id": "necessary", "label": "N", "required": true,
+                "cookies": [{"name": "sid", "purpose": "Session.", "duration": "{days} days"}]}]}"#,
+        )
+        .unwrap();
+        let model = read(&model_json(&config, &Consent::Undecided));
+        assert!(!model.builtin);
+        let c = &model.categories[0];
+        assert_eq!(c.description, "", "not KloudStack's text");
+        let rows: Vec<(&str, &str)> = c
+            .cookies
+            .iter()
+            .map(|r| (r.name.as_str(), r.duration.as_str()))
+            .collect();
+        assert_eq!(rows, [("sid", "7 days")]);
     }
 }

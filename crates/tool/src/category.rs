@@ -1,26 +1,111 @@
-//! One category of the list: its switch row, description and providers.
+//! One category of the list: its switch row, description and providers,
+//! its services (each with its own switch) and the cookie table of it and
+//! its services.
 
-use crate::switch::switch;
-use kloudconsent_domain::tool_model::{ToolCategory, ToolTexts};
+use crate::draft::Draft;
+use crate::switch::{switch, Switch};
+use kloudconsent_domain::tool_model::{CookieRow, ToolCategory, ToolTexts};
 use yew::prelude::*;
 
-/// `on`: what its switch shows (the draft).
+/// `draft`: what the switches show.
 pub fn category(
     c: &ToolCategory,
-    on: bool,
+    draft: &Draft,
     t: &ToolTexts,
     ontoggle: &Callback<(String, bool)>,
 ) -> Html {
+    let head = Switch {
+        id: &c.id,
+        label: &c.label,
+        locked: c.required,
+        group: !c.services.is_empty(),
+        shown: draft.shown(&c.id),
+    };
+    let services = c.services.iter().map(|s| {
+        let head = Switch {
+            id: &s.id,
+            label: &s.label,
+            locked: c.required,
+            group: false,
+            shown: draft.shown(&s.id),
+        };
+        html! {
+            <li class="kc-service">
+                { switch(head, &t.always_on, ontoggle) }
+                if !s.description.is_empty() {
+                    <p class="kc-cat-desc">{ &s.description }</p>
+                }
+                if !s.provider.is_empty() {
+                    { providers(t, &s.provider) }
+                }
+            </li>
+        }
+    });
+    // The category's rows, then each service's with its name as provider
+    // when the row names none.
+    let mut rows: Vec<Html> = c.cookies.iter().map(|r| row(t, r, "")).collect();
+    for s in &c.services {
+        rows.extend(s.cookies.iter().map(|r| row(t, r, &s.provider)));
+    }
     html! {
         <li class="kc-cat">
-            { switch(c, on, &t.always_on, ontoggle) }
+            { switch(head, &t.always_on, ontoggle) }
             <p class="kc-cat-desc">{ &c.description }</p>
             if !c.providers.is_empty() {
-                <p class="kc-providers">
-                    <span class="kc-providers-label">{ &t.providers_label }{ ": " }</span>
-                    { kloudconsent_domain::join(&c.providers, ", ") }
-                </p>
+                { providers(t, &kloudconsent_domain::join(&c.providers, ", ")) }
+            }
+            if !c.services.is_empty() {
+                <ul class="kc-services" aria-label={c.label.clone()}>{ for services }</ul>
+            }
+            if !rows.is_empty() {
+                { table(t, &c.label, rows) }
             }
         </li>
+    }
+}
+
+fn providers(t: &ToolTexts, names: &str) -> Html {
+    html! {
+        <p class="kc-providers">
+            <span class="kc-providers-label">{ &t.providers_label }{ ": " }</span>
+            { names.to_owned() }
+        </p>
+    }
+}
+
+/// The cookie table in a disclosure (closed: the list stays short). Each
+/// cell carries its column's name in `data-label`, which the stylesheet
+/// shows beside the value when a narrow screen stacks the cells.
+fn table(t: &ToolTexts, label: &str, rows: Vec<Html>) -> Html {
+    let caption = kloudconsent_domain::text::fill(&t.cookie_table_caption, "{category}", label);
+    html! {
+        <details class="kc-cookies">
+            <summary>{ &t.cookies_summary }</summary>
+            <table class="kc-table">
+                <caption>{ caption }</caption>
+                <thead><tr>
+                    <th scope="col">{ &t.cookie_name }</th>
+                    <th scope="col">{ &t.cookie_provider }</th>
+                    <th scope="col">{ &t.cookie_purpose }</th>
+                    <th scope="col">{ &t.cookie_duration }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </details>
+    }
+}
+
+fn row(t: &ToolTexts, r: &CookieRow, provider: &str) -> Html {
+    let provider = match r.provider.is_empty() {
+        true => provider,
+        false => &r.provider,
+    };
+    html! {
+        <tr>
+            <th scope="row" data-label={t.cookie_name.clone()}><code>{ &r.name }</code></th>
+            <td data-label={t.cookie_provider.clone()}>{ provider.to_owned() }</td>
+            <td data-label={t.cookie_purpose.clone()}>{ &r.purpose }</td>
+            <td data-label={t.cookie_duration.clone()}>{ &r.duration }</td>
+        </tr>
     }
 }

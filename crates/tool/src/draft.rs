@@ -7,17 +7,19 @@ use kloudconsent_domain::tool_model::ToolModel;
 use kloudconsent_domain::Choice;
 use std::rc::Rc;
 
-/// One category's switch.
+/// One category's or service's switch.
 #[derive(Clone, Debug)]
 struct Slot {
     id: String,
     on: bool,
     /// Required: always on, toggles are ignored.
     locked: bool,
+    /// A service: the slot index of its category.
+    parent: Option<usize>,
 }
 
-/// Every category of the model it was started from, in display order, with
-/// what its switch shows.
+/// Every category of the model it was started from, each followed by its
+/// services, in display order, with what its switch shows.
 #[derive(Clone, Debug)]
 pub struct Draft {
     /// Compared by identity: each model the core hands over is a new one.
@@ -25,19 +27,47 @@ pub struct Draft {
     slots: Vec<Slot>,
 }
 
+/// What a switch shows: a category with services is `Mixed` while some of
+/// them are on and some off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    Off,
+    On,
+    Mixed,
+}
+
 impl Draft {
-    /// The model's grants; a category the grants do not name is off, a
-    /// required one always on.
+    /// The model's grants; an id the grants do not name is off, a required
+    /// one (and its services) always on. A category with services is on
+    /// when one of them is.
     pub fn of(model: &Rc<ToolModel>) -> Draft {
-        let slots = model.categories.iter().map(|c| Slot {
-            id: c.id.clone(),
-            on: c.required || model.grants.get(&c.id).unwrap_or(false),
-            locked: c.required,
-        });
-        Draft {
-            model: model.clone(),
-            slots: slots.collect(),
+        let mut slots = Vec::new();
+        for c in &model.categories {
+            let on = |id: &str| c.required || model.grants.get(id).unwrap_or(false);
+            let parent = slots.len();
+            slots.push(Slot {
+                id: c.id.clone(),
+                on: on(&c.id),
+                locked: c.required,
+                parent: None,
+            });
+            for s in &c.services {
+                slots.push(Slot {
+                    id: s.id.clone(),
+                    on: on(&s.id),
+                    locked: c.required,
+                    parent: Some(parent),
+                });
+            }
         }
+        let mut draft = Draft {
+            model: model.clone(),
+            slots,
+        };
+        for i in 0..draft.slots.len() {
+            draft.settle(i);
+        }
+        draft
     }
 
     /// This draft while `model` is the one it started from; once the core
@@ -49,20 +79,60 @@ impl Draft {
         }
     }
 
-    /// The draft with `id` switched `on` (a required or unknown id: unchanged).
+    /// The draft with `id` switched `on` (a required or unknown id:
+    /// unchanged). A category sets all of its services.
     pub fn toggled(mut self, id: &str, on: bool) -> Draft {
-        if let Some(slot) = self.slots.iter_mut().find(|s| s.id == id && !s.locked) {
-            slot.on = on;
+        let Some(i) = self.slots.iter().position(|s| s.id == id && !s.locked) else {
+            return self;
+        };
+        self.slots[i].on = on;
+        for s in &mut self.slots {
+            if s.parent == Some(i) {
+                s.on = on;
+            }
         }
+        self.settle(i);
         self
     }
 
-    /// Whether `id`'s switch is on.
+    /// After slot `i` changed: a service's category is on exactly when one
+    /// of its services is.
+    fn settle(&mut self, i: usize) {
+        if let Some(p) = self.slots[i].parent {
+            let any = self.slots.iter().any(|s| s.parent == Some(p) && s.on);
+            self.slots[p].on = any || self.slots[p].locked;
+        }
+    }
+
+    /// Whether `id`'s switch is on (for a category with services: one of
+    /// them is).
     pub fn is_on(&self, id: &str) -> bool {
         self.slots.iter().any(|s| s.id == id && s.on)
     }
 
-    /// What Save sends: every category, in order.
+    /// What `id`'s switch shows: for a category with services, on when
+    /// all of them are, off when none, mixed otherwise.
+    pub fn shown(&self, id: &str) -> Shown {
+        let Some(i) = self.slots.iter().position(|s| s.id == id) else {
+            return Shown::Off;
+        };
+        let (mut on, mut off) = (false, false);
+        for s in &self.slots {
+            if s.parent == Some(i) {
+                on |= s.on;
+                off |= !s.on;
+            }
+        }
+        match (on, off) {
+            (true, true) => Shown::Mixed,
+            (true, false) => Shown::On,
+            (false, true) => Shown::Off,
+            (false, false) if self.slots[i].on => Shown::On,
+            (false, false) => Shown::Off,
+        }
+    }
+
+    /// What Save sends: every category and service, in order.
     pub fn choice(&self) -> Choice {
         Choice::Set(self.slots.iter().map(|s| (s.id.clone(), s.on)).collect())
     }
@@ -71,7 +141,7 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kloudconsent_domain::tool_model::ToolCategory;
+    use kloudconsent_domain::tool_model::{ToolCategory, ToolService};
     use kloudconsent_domain::Grants;
 
     fn model(grants: &[(&str, bool)]) -> Rc<ToolModel> {
@@ -85,6 +155,10 @@ mod tests {
                 category("necessary", true),
                 category("analytics", false),
                 category("marketing", false),
+                ToolCategory {
+                    services: vec![service("stats.a"), service("stats.b")],
+                    ..category("stats", false)
+                },
             ],
             grants: grants
                 .iter()
@@ -92,6 +166,13 @@ mod tests {
                 .collect::<Grants>(),
             ..ToolModel::default()
         })
+    }
+
+    fn service(id: &str) -> ToolService {
+        ToolService {
+            id: id.into(),
+            ..ToolService::default()
+        }
     }
 
     fn saved(draft: &Draft) -> Vec<(String, bool)> {
@@ -112,6 +193,9 @@ mod tests {
             ("necessary", true),
             ("analytics", false),
             ("marketing", true),
+            ("stats", false),
+            ("stats.a", false),
+            ("stats.b", false),
         ];
         assert_eq!(saved(&draft), pairs(&expected));
     }
@@ -152,5 +236,24 @@ mod tests {
                 .is_on("analytics"),
             "an equal model handed over again still replaces the draft"
         );
+    }
+
+    #[test]
+    fn a_category_switch_sets_its_services_and_shows_mixed_when_they_differ() {
+        let draft = Draft::of(&model(&[("stats.b", true)]));
+        assert_eq!(draft.shown("stats"), Shown::Mixed);
+        assert!(draft.is_on("stats"), "a category is on when one service is");
+        let all = draft.clone().toggled("stats", true);
+        assert_eq!(all.shown("stats"), Shown::On);
+        assert!(all.is_on("stats.a") && all.is_on("stats.b"));
+        let none = all.toggled("stats", false);
+        assert_eq!(none.shown("stats"), Shown::Off);
+        assert!(!none.is_on("stats.a") && !none.is_on("stats.b") && !none.is_on("stats"));
+        let one = none.toggled("stats.a", true);
+        assert_eq!(one.shown("stats"), Shown::Mixed);
+        let expected = [("stats", true), ("stats.a", true), ("stats.b", false)];
+        assert_eq!(saved(&one)[3..], pairs(&expected)[..]);
+        assert_eq!(one.shown("analytics"), Shown::Off);
+        assert_eq!(one.shown("necessary"), Shown::On);
     }
 }

@@ -9,7 +9,7 @@
 
 use js_sys::{Array, Object, Reflect};
 use kloudconsent_domain::tool_model::{
-    ToolCategory, ToolModel, ToolReceipt, ToolTexts, TOOL_TEXT_KEYS,
+    CookieRow, ToolCategory, ToolModel, ToolReceipt, ToolService, ToolTexts, TOOL_TEXT_KEYS,
 };
 use kloudconsent_domain::Grants;
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,14 +35,22 @@ pub fn read(model: &JsValue) -> Read<ToolModel> {
         true => None,
         false => Some(read_receipt(&object(&receipt, "receipt")?)?),
     };
-    Ok(ToolModel {
+    let Some(builtin) = field(&model, "builtin").as_bool() else {
+        return Err(wrong("", "builtin", "true or false"));
+    };
+    let days = field(&model, "days").as_f64().unwrap_or_default() as u32;
+    let mut model = ToolModel {
         lang: string(&model, "", "lang")?,
         dir: string(&model, "", "dir")?,
         texts,
         categories,
         grants,
         receipt,
-    })
+        builtin,
+        days,
+    };
+    model.fill_builtin();
+    Ok(model)
 }
 
 /// Every key of `TOOL_TEXT_KEYS`, which lists them in field order.
@@ -112,15 +120,51 @@ fn category(i: usize, c: &JsValue) -> Read<ToolCategory> {
     let id = string(&c, &path, "id")?;
     let label = string(&c, &path, "label")?;
     let description = string(&c, &path, "description")?;
+    let cookies = rows(&c, &path)?;
+    let mut services = Vec::new();
+    for s in array(&c, &path, "services")?.iter() {
+        let s = object(&s, &path)?;
+        let id = string(&s, &path, "id")?;
+        let label = string(&s, &path, "label")?;
+        let description = string(&s, &path, "description")?;
+        let provider = string(&s, &path, "provider")?;
+        let cookies = rows(&s, &path)?;
+        services.push(ToolService {
+            id,
+            label,
+            description,
+            provider,
+            cookies,
+        });
+    }
     Ok(ToolCategory {
         id,
         label,
         description,
         required,
         providers,
-        cookies: Vec::new(),
-        services: Vec::new(),
+        cookies,
+        services,
     })
+}
+
+/// The `cookies` rows of a category or service (`path` names it in errors).
+fn rows(obj: &JsValue, path: &str) -> Read<Vec<CookieRow>> {
+    let mut rows = Vec::new();
+    for r in array(obj, path, "cookies")?.iter() {
+        let r = object(&r, path)?;
+        let name = string(&r, path, "name")?;
+        let provider = string(&r, path, "provider")?;
+        let purpose = string(&r, path, "purpose")?;
+        let duration = string(&r, path, "duration")?;
+        rows.push(CookieRow {
+            name,
+            provider,
+            purpose,
+            duration,
+        });
+    }
+    Ok(rows)
 }
 
 /// `{"id": bool, ...}` in its own order.

@@ -88,7 +88,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
     let categories = model
         .categories
         .iter()
-        .map(|c| category(c, draft.is_on(&c.id), t, &ontoggle));
+        .map(|c| category(c, &draft, t, &ontoggle));
     html! {
         <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()}>
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"

@@ -1,7 +1,13 @@
-//! One category's heading row: its label and its switch. The switch is a real
-//! checkbox with `role="switch"`, named by a `<label for>` holding exactly the
-//! category label; the checkbox lies invisibly over the drawn track, so a
-//! click on the track is a click on the control.
+//! A category's or service's heading row: its label and its switch. The
+//! switch is a real checkbox with `role="switch"`, named by a `<label for>`
+//! holding exactly the label; the checkbox lies invisibly over the drawn
+//! track, so a click on the track is a click on the control.
+//!
+//! A category with services reflects them and may be half on, which a
+//! switch cannot say (ARIA's switch has no mixed state): its control is a
+//! plain checkbox, `indeterminate` and `aria-checked="mixed"` while some of
+//! its services are on and some off, so assistive technology announces
+//! "mixed" (or "half checked").
 //!
 //! A required category is announced as checked and "Always on":
 //! `aria-disabled` keeps it focusable and explained, where `disabled` would
@@ -11,22 +17,28 @@
 //! re-renders as one anyway, and each component type costs the tool's wasm
 //! its own copy of Yew's component machinery (~1.5 KB brotli).
 
-use kloudconsent_domain::tool_model::ToolCategory;
+use crate::draft::Shown;
 use yew::prelude::*;
 
-/// `ontoggle` gets `(category id, on)` when the visitor flips it; never
-/// when it is locked.
-pub fn switch(
-    c: &ToolCategory,
-    on: bool,
-    locked_text: &str,
-    ontoggle: &Callback<(String, bool)>,
-) -> Html {
-    let input_id = "kc-switch-".to_owned() + &c.id;
-    let note_id = "kc-note-".to_owned() + &c.id;
-    let locked = c.required;
+/// One switch: `id` (a category's or a full service id), its label, and
+/// whether it is a category over services (`group`: it may show mixed).
+pub struct Switch<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub locked: bool,
+    pub group: bool,
+    pub shown: Shown,
+}
+
+/// `ontoggle` gets `(id, on)` when the visitor flips it (a mixed one goes
+/// on); never when it is locked.
+pub fn switch(s: Switch<'_>, locked_text: &str, ontoggle: &Callback<(String, bool)>) -> Html {
+    let input_id = "kc-switch-".to_owned() + s.id;
+    let note_id = "kc-note-".to_owned() + s.id;
+    let (locked, mixed) = (s.locked, s.shown == Shown::Mixed);
+    let on = s.shown == Shown::On;
     let onclick = {
-        let (id, ontoggle) = (c.id.clone(), ontoggle.clone());
+        let (id, ontoggle) = (s.id.to_owned(), ontoggle.clone());
         Callback::from(move |e: MouseEvent| {
             if locked {
                 // The browser has already flipped the box: this undoes it.
@@ -38,13 +50,15 @@ pub fn switch(
     };
     html! {
         <div class="kc-cat-head">
-            <label for={input_id.clone()} class="kc-cat-label">{ &c.label }</label>
+            <label for={input_id.clone()} class="kc-cat-label">{ s.label }</label>
             if locked {
                 <span id={note_id.clone()} class="kc-always-on">{ locked_text }</span>
             }
             <span class="kc-switch">
-                <input type="checkbox" role="switch" id={input_id}
+                <input type="checkbox" role={(!s.group).then_some("switch")} id={input_id}
                        checked={on || locked}
+                       ~indeterminate={mixed}
+                       aria-checked={mixed.then_some("mixed")}
                        aria-disabled={locked.then_some("true")}
                        aria-describedby={locked.then_some(note_id)}
                        {onclick} />

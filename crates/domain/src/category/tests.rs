@@ -130,7 +130,10 @@ fn necessary_lists_the_widgets_own_storage_lasting_as_long_as_the_decision() {
         own,
         [
             ["__Host-kloudconsent", "{days} days"],
-            ["kloudconsent", "{days} days"]
+            [
+                "kloudconsent",
+                "Until you clear it; the choice in it lapses after {days} days"
+            ]
         ]
     );
     assert!(table[1][2].contains("local storage"));
@@ -197,4 +200,26 @@ fn cookie_patterns() {
         "a bare star deletes nothing"
     );
     assert!(!cookie_matches("", "x"));
+}
+
+#[test]
+fn the_cores_policy_is_the_default_without_its_display_text() {
+    let mut core = policy_categories();
+    let full = default_categories();
+    for c in &mut core {
+        assert!(c.description.is_empty() && c.table.is_empty(), "{}", c.id);
+        let (description, _) = builtin_display(&c.id).unwrap();
+        c.description = description.to_owned();
+        c.table = full.iter().find(|f| f.id == c.id).unwrap().table.clone();
+        for s in &mut c.services {
+            assert!(s.description.is_empty() && s.table.is_empty(), "{}", s.id);
+            let f = full
+                .iter()
+                .flat_map(|f| &f.services)
+                .find(|f| f.id == s.id)
+                .unwrap();
+            (s.description, s.table) = (f.description.clone(), f.table.clone());
+        }
+    }
+    assert_eq!(core, full);
 }

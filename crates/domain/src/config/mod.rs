@@ -18,7 +18,7 @@ pub use field::{ConfigError, Field, Result};
 pub use parse::{is_safe_url, parse, parse_value, MAX_WAIT_FOR_UPDATE_MS};
 pub use texts::{Texts, TEXT_KEYS};
 
-use crate::category::{default_categories, Category, Service};
+use crate::category::{policy_categories, Category, Service};
 
 /// Everything the widget needs to know about the site.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +30,11 @@ pub struct Config {
     pub expires_after_days: u32,
     /// Display order. Never empty, ids unique, at most [`MAX_CATEGORIES`].
     pub categories: Vec<Category>,
+    /// The categories are the built-in policy's: their descriptions and
+    /// cookie tables are left empty here and the preference tool shows its
+    /// own copy (`category::builtin_display`), so that text is not in the
+    /// core every page loads. False once a config lists its categories.
+    pub builtin_categories: bool,
     /// `Domain` attribute of the consent cookie, so a site and its subdomains
     /// share one decision. `None`: a host-only cookie.
     pub cookie_domain: Option<String>,
@@ -129,7 +134,8 @@ impl Config {
         Config {
             revision: 1,
             expires_after_days: 182,
-            categories: default_categories(),
+            categories: policy_categories(),
+            builtin_categories: true,
             cookie_domain: None,
             signals_show_banner: false,
             consent_mode: None,

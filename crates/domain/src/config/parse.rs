@@ -45,6 +45,7 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
     }
     if let Some(f) = top.key("categories") {
         c.categories = categories(&f)?;
+        c.builtin_categories = false;
     }
     if let Some(f) = top.key("cookie") {
         if let Some(domain) = f.object()?.key("domain") {

@@ -24,7 +24,8 @@ fn default_policy_values() {
     let c = Config::default_policy();
     assert_eq!(c.revision, 1);
     assert_eq!(c.expires_after_days, 182);
-    assert_eq!(c.categories, default_categories());
+    assert_eq!(c.categories, crate::category::policy_categories());
+    assert!(c.builtin_categories);
     assert_eq!(c.lang, "en-AU");
     assert_eq!(
         (c.dir, c.theme, c.layout),
