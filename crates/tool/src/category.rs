@@ -31,7 +31,7 @@ pub fn category(
         };
         html! {
             <li class="kc-service">
-                { switch(head, &t.always_on, ontoggle) }
+                { switch(head, t, ontoggle) }
                 if !s.description.is_empty() {
                     <p class="kc-cat-desc">{ &s.description }</p>
                 }
@@ -49,7 +49,7 @@ pub fn category(
     }
     html! {
         <li class="kc-cat">
-            { switch(head, &t.always_on, ontoggle) }
+            { switch(head, t, ontoggle) }
             <p class="kc-cat-desc">{ &c.description }</p>
             if !c.providers.is_empty() {
                 { providers(t, &kloudconsent_domain::join(&c.providers, ", ")) }

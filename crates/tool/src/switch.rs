@@ -9,6 +9,9 @@
 //! its services are on and some off, so assistive technology announces
 //! "mixed" (or "half checked").
 //!
+//! The mixed one also says so in words ("Partly on", `texts.partlyOn`),
+//! which a half-way thumb alone does not.
+//!
 //! A required category is announced as checked and "Always on":
 //! `aria-disabled` keeps it focusable and explained, where `disabled` would
 //! hide it from Tab and give no reason.
@@ -18,6 +21,7 @@
 //! its own copy of Yew's component machinery (~1.5 KB brotli).
 
 use crate::draft::Shown;
+use kloudconsent_domain::tool_model::ToolTexts;
 use yew::prelude::*;
 
 /// One switch: `id` (a category's or a full service id), its label, and
@@ -32,7 +36,7 @@ pub struct Switch<'a> {
 
 /// `ontoggle` gets `(id, on)` when the visitor flips it (a mixed one goes
 /// on); never when it is locked.
-pub fn switch(s: Switch<'_>, locked_text: &str, ontoggle: &Callback<(String, bool)>) -> Html {
+pub fn switch(s: Switch<'_>, t: &ToolTexts, ontoggle: &Callback<(String, bool)>) -> Html {
     let input_id = "kc-switch-".to_owned() + s.id;
     let note_id = "kc-note-".to_owned() + s.id;
     let (locked, mixed) = (s.locked, s.shown == Shown::Mixed);
@@ -51,8 +55,10 @@ pub fn switch(s: Switch<'_>, locked_text: &str, ontoggle: &Callback<(String, boo
     html! {
         <div class="kc-cat-head">
             <label for={input_id.clone()} class="kc-cat-label">{ s.label }</label>
-            if locked {
-                <span id={note_id.clone()} class="kc-always-on">{ locked_text }</span>
+            if locked || mixed {
+                <span id={note_id.clone()} class="kc-always-on">
+                    { if locked { &t.always_on } else { &t.partly_on } }
+                </span>
             }
             <span class="kc-switch">
                 <input type="checkbox" role={(!s.group).then_some("switch")} id={input_id}
@@ -60,7 +66,7 @@ pub fn switch(s: Switch<'_>, locked_text: &str, ontoggle: &Callback<(String, boo
                        ~indeterminate={mixed}
                        aria-checked={mixed.then_some("mixed")}
                        aria-disabled={locked.then_some("true")}
-                       aria-describedby={locked.then_some(note_id)}
+                       aria-describedby={(locked || mixed).then_some(note_id)}
                        {onclick} />
                 <span class="kc-track" aria-hidden="true"><span class="kc-thumb"></span></span>
             </span>

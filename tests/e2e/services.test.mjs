@@ -1,0 +1,190 @@
+// Services inside categories and the cookie table (issue 17), with the
+// default config (KloudStack's policy: analytics holds Microsoft Azure
+// Application Insights and Google Analytics): the tool's service switches
+// and the category's mixed state as assistive technology gets it, gating by
+// service, the API, events and the stored decision, a decision stored before
+// services, and the cookie table on a desktop and on a phone.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, openPage, waitReady, events, banner, dialog, button, hostPage,
+  consentCookies, consentCookie,
+} from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+// Each gated script records its service when it runs.
+const run = (name) => `window.__runs = (window.__runs || []).concat(${JSON.stringify(name)});`;
+const GATED = `
+<script type="text/plain" data-consent="analytics.appinsights">${run("appinsights")}</script>
+<script type="text/plain" data-consent="analytics.ga">${run("ga")}</script>
+<script type="text/plain" data-consent="analytics">${run("analytics")}</script>`;
+const runs = (page) => page.evaluate(() => window.__runs || []);
+
+async function fresh(options) {
+  const { context, page } = await openPage(env, options);
+  const head = '<meta name="viewport" content="width=device-width, initial-scale=1">';
+  await hostPage(env, page, { body: GATED, head });
+  await waitReady(page);
+  return { context, page };
+}
+
+/** Chromium's accessibility tree: the `checked` state of the control named `name`. */
+async function axChecked(page, name) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  const node = nodes.find((n) => n.name?.value === name && ["checkbox", "switch"].includes(n.role?.value));
+  await cdp.detach();
+  assert.ok(node, `a checkbox or switch named ${name}`);
+  return { role: node.role.value, checked: node.properties.find((p) => p.name === "checked")?.value.value };
+}
+
+async function openTool(page) {
+  await button(banner(page), "Manage preferences").click();
+  const d = dialog(page);
+  await d.waitFor();
+  return d;
+}
+
+test("services have their own switches under their category, whose control shows and announces mixed", async () => {
+  const { context, page } = await fresh();
+  const d = await openTool(page);
+  const insights = d.getByRole("switch", { name: "Microsoft Azure Application Insights", exact: true });
+  const ga = d.getByRole("switch", { name: "Google Analytics", exact: true });
+  const analytics = d.getByRole("checkbox", { name: "Performance and analytics", exact: true });
+  assert.equal(await insights.isChecked(), false);
+  assert.equal(await ga.isChecked(), false);
+  assert.deepEqual(await axChecked(page, "Performance and analytics"), { role: "checkbox", checked: "false" });
+
+  await insights.click();
+  assert.equal(await insights.isChecked(), true);
+  assert.equal(await ga.isChecked(), false);
+  assert.equal(await analytics.getAttribute("aria-checked"), "mixed");
+  assert.equal(await analytics.evaluate((e) => e.indeterminate), true);
+  assert.deepEqual(await axChecked(page, "Performance and analytics"), { role: "checkbox", checked: "mixed" });
+  const described = await analytics.evaluate((e) => e.getRootNode().getElementById(e.getAttribute("aria-describedby"))?.textContent.trim());
+  assert.equal(described, "Partly on");
+
+  // The category's control sets all of its services: mixed -> on -> off.
+  await analytics.click();
+  assert.equal(await insights.isChecked(), true);
+  assert.equal(await ga.isChecked(), true);
+  assert.deepEqual(await axChecked(page, "Performance and analytics"), { role: "checkbox", checked: "true" });
+  await analytics.click();
+  assert.equal(await insights.isChecked(), false);
+  assert.equal(await ga.isChecked(), false);
+  assert.equal(await analytics.getAttribute("aria-checked"), null);
+  // Categories without services keep their switch.
+  assert.equal(await d.getByRole("switch", { name: "Marketing and communication", exact: true }).count(), 1);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("saving one service runs only its gated scripts; state, events, API and cookie carry it", async () => {
+  const { context, page } = await fresh();
+  const d = await openTool(page);
+  await d.getByRole("switch", { name: "Microsoft Azure Application Insights", exact: true }).click();
+  await button(d, "Save preferences").click();
+  await d.waitFor({ state: "detached" });
+  await page.waitForFunction(() => (window.__runs || []).length >= 2);
+  assert.deepEqual((await runs(page)).sort(), ["analytics", "appinsights"],
+    "the category's own tag runs (one of its services is allowed), Google Analytics' does not");
+
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.deepEqual(state.categories, {
+    necessary: true, analytics: true, functionality: false, security: true, marketing: false,
+  });
+  assert.deepEqual(state.services, { "analytics.appinsights": true, "analytics.ga": false });
+  const api = await page.evaluate(() => ["analytics.appinsights", "analytics.ga", "analytics"]
+    .map((id) => window.kloudconsent.accepted(id)));
+  assert.deepEqual(api, [true, false, true]);
+  const change = (await events(page)).find((e) => e.name === "change");
+  assert.deepEqual(change.detail.changed, ["analytics", "analytics.appinsights"]);
+  const [cookie] = await consentCookies(context);
+  const [, , , , method, , granted, denied] = cookie.value.split("|");
+  assert.equal(method, "c");
+  assert.ok(granted.split(".").includes("analytics:appinsights"), granted);
+  assert.ok(denied.split(".").includes("analytics:ga"), denied);
+  assert.ok(cookie.name.length + cookie.value.length + 1 <= 200, `${cookie.name}=${cookie.value}`);
+
+  // The API sets a service too; its tag then runs.
+  await page.evaluate(() => window.kloudconsent.set({ "analytics.ga": true }));
+  await page.waitForFunction(() => (window.__runs || []).includes("ga"));
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics.ga")), true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a decision stored before services still reads: its categories hold, the new services are off", async () => {
+  const { context, page } = await openPage(env);
+  // The format written before services (docs/stored-decision.md): analytics granted.
+  await context.addCookies([{ name: "kloudconsent", value: consentCookie(), url: env.server.url }]);
+  await hostPage(env, page, { body: GATED });
+  await waitReady(page);
+  assert.equal(await banner(page).count(), 0, "still a decision: no banner");
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.categories.necessary, true);
+  assert.equal(state.categories.functionality, false);
+  assert.deepEqual(state.services, { "analytics.appinsights": false, "analytics.ga": false },
+    "services the visitor was never shown are not granted");
+  assert.deepEqual(await runs(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+/** The visible cookie table of the category labelled `label`. */
+async function cookieTable(d, label) {
+  const table = d.getByRole("table", { name: `Cookies and storage used by ${label}` });
+  const item = d.locator(".kc-cat").filter({ has: d.page().getByText(label, { exact: true }) });
+  await item.getByText("Cookies and storage", { exact: true }).click();
+  await table.waitFor();
+  return table;
+}
+
+test("the cookie table lists name, provider, purpose and duration, the widget's own storage first", async () => {
+  const { context, page } = await fresh();
+  const d = await openTool(page);
+  assert.equal(await d.getByRole("table").count(), 0, "closed until asked for");
+  const necessary = await cookieTable(d, "Strictly necessary");
+  const headers = await necessary.getByRole("columnheader").allInnerTexts();
+  assert.deepEqual(headers, ["Name", "Provider", "Purpose", "Duration"]);
+  const rows = await necessary.locator("tbody tr").evaluateAll((trs) => trs.map((tr) =>
+    [...tr.children].map((c) => c.textContent.trim())));
+  assert.deepEqual(rows[0].slice(0, 2), ["__Host-kloudconsent", "KloudStack"]);
+  assert.equal(rows[0][3], "182 days", "the decision's lifetime filled in");
+  assert.equal(rows[1][0], "kloudconsent");
+  assert.match(rows[1][2], /local storage/);
+  // A service's rows sit in its category's table.
+  const analytics = await cookieTable(d, "Performance and analytics");
+  const names = await analytics.locator("tbody th").allInnerTexts();
+  assert.deepEqual(names, ["ai_user", "ai_session", "_ga", "_ga_*", "_gid"]);
+  assert.equal(await analytics.getByRole("rowheader", { name: "_ga", exact: true }).count(), 1);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("on a phone the cookie table reflows into labelled lines without scrolling sideways", async () => {
+  const { context, page } = await fresh({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const d = await openTool(page);
+  const table = await cookieTable(d, "Strictly necessary");
+  const layout = await table.evaluate((t) => {
+    const cell = t.querySelector("tbody td");
+    const scroll = t.closest(".kc-dialog-scroll");
+    return {
+      display: getComputedStyle(cell).display,
+      label: getComputedStyle(cell, "::before").content,
+      fits: t.getBoundingClientRect().right <= scroll.getBoundingClientRect().right + 1,
+      sideways: scroll.scrollWidth > scroll.clientWidth,
+    };
+  });
+  assert.equal(layout.display, "block");
+  assert.equal(layout.label, '"Provider: "');
+  assert.equal(layout.fits, true);
+  assert.equal(layout.sideways, false);
+  // Still a table with its column names to assistive technology.
+  assert.deepEqual((await d.getByRole("columnheader").allInnerTexts()).slice(0, 4), ["Name", "Provider", "Purpose", "Duration"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
