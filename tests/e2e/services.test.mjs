@@ -1,9 +1,10 @@
-// Services inside categories and the cookie table (issue 17), with the
-// default config (KloudStack's policy: analytics holds Microsoft Azure
-// Application Insights and Google Analytics): the tool's service switches
-// and the category's mixed state as assistive technology gets it, gating by
-// service, the API, events and the stored decision, a decision stored before
-// services, and the cookie table on a desktop and on a phone.
+// Services inside categories and the cookie table (issue 17). SERVICES is
+// KloudStack's policy with analytics' two tools as services (Microsoft Azure
+// Application Insights and Google Analytics), as a site would write it: the
+// tool's service switches and the category's mixed state as assistive
+// technology gets it, gating by service, the API, events and the stored
+// decision, a decision stored before services. The cookie table is the
+// built-in config's (no config at all), on a desktop and on a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -23,10 +24,27 @@ const GATED = `
 <script type="text/plain" data-consent="analytics">${run("analytics")}</script>`;
 const runs = (page) => page.evaluate(() => window.__runs || []);
 
-async function fresh(options) {
+const row = (name, purpose, duration) => ({ name, purpose, duration });
+const SERVICES = {
+  categories: [
+    { id: "necessary", label: "Strictly necessary", required: true },
+    { id: "analytics", label: "Performance and analytics", services: [
+      { id: "appinsights", label: "Microsoft Azure Application Insights", provider: "Microsoft",
+        cookies: [row("ai_user", "Counts users.", "1 year"), row("ai_session", "Groups one visit.", "Up to 24 hours")] },
+      { id: "ga", label: "Google Analytics", provider: "Google", googleConsentMode: ["analytics_storage"],
+        cookies: [row("_ga", "Distinguishes visitors.", "2 years"), "_ga_*", "_gid"] },
+    ] },
+    { id: "functionality", label: "Functionality" },
+    { id: "security", label: "Security", required: true },
+    { id: "marketing", label: "Marketing and communication", cookies: ["_fbp"] },
+  ],
+};
+
+/** A page with the gated tags; `config`: SERVICES by default, `null` for the built-in one. */
+async function fresh(options, config = SERVICES) {
   const { context, page } = await openPage(env, options);
   const head = '<meta name="viewport" content="width=device-width, initial-scale=1">';
-  await hostPage(env, page, { body: GATED, head });
+  await hostPage(env, page, { body: GATED, head, config: config || undefined });
   await waitReady(page);
   return { context, page };
 }
@@ -121,7 +139,7 @@ test("a decision stored before services still reads: its categories hold, the ne
   const { context, page } = await openPage(env);
   // The format written before services (docs/stored-decision.md): analytics granted.
   await context.addCookies([{ name: "kloudconsent", value: consentCookie(), url: env.server.url }]);
-  await hostPage(env, page, { body: GATED });
+  await hostPage(env, page, { body: GATED, config: SERVICES });
   await waitReady(page);
   assert.equal(await banner(page).count(), 0, "still a decision: no banner");
   const state = await page.evaluate(() => window.kloudconsent.get());
@@ -143,8 +161,8 @@ async function cookieTable(d, label) {
   return table;
 }
 
-test("the cookie table lists name, provider, purpose and duration, the widget's own storage first", async () => {
-  const { context, page } = await fresh();
+test("the built-in config's cookie table lists name, provider, purpose and duration, the widget's own storage first", async () => {
+  const { context, page } = await fresh({}, null);
   const d = await openTool(page);
   assert.equal(await d.getByRole("table").count(), 0, "closed until asked for");
   const necessary = await cookieTable(d, "Strictly necessary");
@@ -156,7 +174,8 @@ test("the cookie table lists name, provider, purpose and duration, the widget's 
   assert.equal(rows[0][3], "182 days", "the decision's lifetime filled in");
   assert.equal(rows[1][0], "kloudconsent");
   assert.match(rows[1][2], /local storage/);
-  // A service's rows sit in its category's table.
+  // The built-in config folds analytics' tools into it: their rows are its.
+  assert.equal(await d.getByRole("switch", { name: "Performance and analytics", exact: true }).count(), 1);
   const analytics = await cookieTable(d, "Performance and analytics");
   const names = await analytics.locator("tbody th").allInnerTexts();
   assert.deepEqual(names, ["ai_user", "ai_session", "_ga", "_ga_*", "_gid"]);
@@ -165,8 +184,24 @@ test("the cookie table lists name, provider, purpose and duration, the widget's 
   await context.close();
 });
 
+test("a config's own rows: a service's rows sit in its category's table with the service's provider", async () => {
+  const { context, page } = await fresh();
+  const d = await openTool(page);
+  const analytics = await cookieTable(d, "Performance and analytics");
+  const rows = await analytics.locator("tbody tr").evaluateAll((trs) => trs.map((tr) =>
+    [...tr.children].map((c) => c.textContent.trim())));
+  assert.deepEqual(rows, [
+    ["ai_user", "Microsoft", "Counts users.", "1 year"],
+    ["ai_session", "Microsoft", "Groups one visit.", "Up to 24 hours"],
+    ["_ga", "Google", "Distinguishes visitors.", "2 years"],
+  ], "plain names are deleted on revoke but are no rows");
+  assert.equal(await d.getByText("Cookies and storage", { exact: true }).count(), 1, "no table where there are no rows");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("on a phone the cookie table reflows into labelled lines without scrolling sideways", async () => {
-  const { context, page } = await fresh({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const { context, page } = await fresh({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, null);
   const d = await openTool(page);
   const table = await cookieTable(d, "Strictly necessary");
   const layout = await table.evaluate((t) => {

@@ -48,7 +48,7 @@ mod tests {
     use super::*;
 
     fn config() -> Config {
-        Config::default_policy()
+        crate::test_support::cfg()
     }
 
     #[test]

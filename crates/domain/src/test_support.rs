@@ -6,8 +6,13 @@ use super::{Config, Consent};
 /// 2026-11-28T12:00:00.000Z: "now" in tests that need one.
 pub const NOW: i64 = 1_795_867_200_000;
 
+/// The default policy with analytics' two tools as services
+/// (`category::policy_categories(true)`): what the services tests use.
 pub fn cfg() -> Config {
-    Config::default_policy()
+    Config {
+        categories: crate::category::policy_categories(true),
+        ..Config::default_policy()
+    }
 }
 
 /// The rows of a cookie table's JSON (`Category::table`) as
@@ -33,7 +38,7 @@ pub fn rows(table: &str) -> Vec<[String; 4]> {
 /// The default policy's categories without their services: what every
 /// config looked like before services, whose rules must not change.
 pub fn without_services() -> Config {
-    let mut c = Config::default_policy();
+    let mut c = cfg();
     for category in &mut c.categories {
         category.services.clear();
     }

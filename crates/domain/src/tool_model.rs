@@ -172,6 +172,14 @@ impl ToolModel {
         };
         for c in &mut self.categories {
             fill_in(&c.id, &mut c.description, &mut c.cookies);
+            if c.services.is_empty() {
+                // Services the built-in config folds into their category.
+                for id in crate::category::builtin_services_of(&c.id) {
+                    let (mut unused, mut rows) = (String::new(), Vec::new());
+                    fill_in(id, &mut unused, &mut rows);
+                    c.cookies.extend(rows);
+                }
+            }
             for s in &mut c.services {
                 fill_in(&s.id, &mut s.description, &mut s.cookies);
             }

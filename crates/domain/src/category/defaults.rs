@@ -42,14 +42,23 @@ struct ServiceDef {
 /// that keep the platform running and protect accounts as not needing consent.
 /// The rest are off until the visitor says otherwise.
 ///
-/// Without the descriptions and cookie tables ([`builtin_display`]): the
-/// core's built-in config (`Config::default_policy`).
-pub fn policy_categories() -> Vec<Category> {
+/// Without the descriptions and cookie tables ([`builtin_display`]).
+/// `with_services`: analytics holds its two tools as services (tests, and a
+/// site that copies the policy into its config); without, their cookies are
+/// the category's, which is what the built-in config
+/// (`Config::default_policy`) uses, so that the default state, events and
+/// preference tool keep the shape they had before services existed.
+pub fn policy_categories(with_services: bool) -> Vec<Category> {
     let strings = |list: &[&str]| -> Vec<String> { list.iter().map(|s| (*s).to_owned()).collect() };
     let mut out = Vec::new();
     for d in &POLICY {
         let mut services = Vec::new();
+        let mut cookies = strings(d.delete);
         for s in d.services {
+            if !with_services {
+                cookies.extend(strings(s.delete));
+                continue;
+            }
             services.push(Service {
                 id: cat(&[d.id, ".", s.id]),
                 label: s.label.to_owned(),
@@ -66,7 +75,7 @@ pub fn policy_categories() -> Vec<Category> {
             description: String::new(),
             required: d.required,
             providers: strings(d.providers),
-            cookies: strings(d.delete),
+            cookies,
             table: String::new(),
             services,
         });
@@ -74,10 +83,10 @@ pub fn policy_categories() -> Vec<Category> {
     out
 }
 
-/// The built-in policy's categories with their descriptions and cookie
-/// tables: what the preference tool shows for them.
+/// The policy's categories with analytics' services and every description
+/// and cookie table: what the preference tool shows for them.
 pub fn default_categories() -> Vec<Category> {
-    let mut list = policy_categories();
+    let mut list = policy_categories(true);
     for c in &mut list {
         (c.description, c.table) = display(&c.id);
         for s in &mut c.services {
@@ -336,7 +345,16 @@ const DISPLAY: [(&str, &str, &[[&str; 4]]); 7] = [
 ];
 
 /// The built-in policy's description and cookie table of category or
-/// service `id`.
+/// service `id`. A category's own rows only: its services' are theirs.
 pub fn builtin_display(id: &str) -> Option<(&'static str, &'static [[&'static str; 4]])> {
     DISPLAY.iter().find(|d| d.0 == id).map(|d| (d.1, d.2))
+}
+
+/// The ids of the built-in policy's services inside `category`: when the
+/// built-in config lists no services, their rows go in its category's table.
+pub fn builtin_services_of(category: &str) -> impl Iterator<Item = &'static str> + '_ {
+    DISPLAY.iter().map(|d| d.0).filter(move |id| {
+        id.strip_prefix(category)
+            .is_some_and(|rest| rest.starts_with('.'))
+    })
 }

@@ -11,7 +11,7 @@
 
 mod defaults;
 
-pub use defaults::{builtin_display, default_categories, policy_categories};
+pub use defaults::{builtin_display, builtin_services_of, default_categories, policy_categories};
 
 /// One consent category as shown in the preference tool.
 #[derive(Clone, Debug, PartialEq, Eq)]

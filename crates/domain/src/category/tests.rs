@@ -204,7 +204,7 @@ fn cookie_patterns() {
 
 #[test]
 fn the_cores_policy_is_the_default_without_its_display_text() {
-    let mut core = policy_categories();
+    let mut core = policy_categories(true);
     let full = default_categories();
     for c in &mut core {
         assert!(c.description.is_empty() && c.table.is_empty(), "{}", c.id);
@@ -222,4 +222,18 @@ fn the_cores_policy_is_the_default_without_its_display_text() {
         }
     }
     assert_eq!(core, full);
+}
+
+#[test]
+fn the_built_in_config_folds_the_services_into_analytics() {
+    let core = policy_categories(false);
+    assert!(core.iter().all(|c| c.services.is_empty()));
+    assert_eq!(
+        core[1].cookies,
+        ["ai_user", "ai_session", "_ga", "_ga_*", "_gid"],
+        "the services' cookies are deleted with the category"
+    );
+    let ids: Vec<&str> = builtin_services_of("analytics").collect();
+    assert_eq!(ids, ["analytics.appinsights", "analytics.ga"]);
+    assert_eq!(builtin_services_of("analytic").count(), 0);
 }

@@ -134,7 +134,7 @@ impl Config {
         Config {
             revision: 1,
             expires_after_days: 182,
-            categories: policy_categories(),
+            categories: policy_categories(false),
             builtin_categories: true,
             cookie_domain: None,
             signals_show_banner: false,

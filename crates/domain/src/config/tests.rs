@@ -2,7 +2,6 @@
 
 use super::texts::fill;
 use super::*;
-use crate::category::default_categories;
 use proptest::prelude::*;
 
 fn err(text: &str) -> ConfigError {
@@ -24,7 +23,7 @@ fn default_policy_values() {
     let c = Config::default_policy();
     assert_eq!(c.revision, 1);
     assert_eq!(c.expires_after_days, 182);
-    assert_eq!(c.categories, crate::category::policy_categories());
+    assert_eq!(c.categories, crate::category::policy_categories(false));
     assert!(c.builtin_categories);
     assert_eq!(c.lang, "en-AU");
     assert_eq!(

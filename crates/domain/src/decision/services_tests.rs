@@ -1,5 +1,5 @@
 //! Host tests of the rules for services inside categories, under the
-//! default policy (analytics holds `appinsights` and `ga`): what is granted,
+//! default policy with analytics' services (`appinsights` and `ga`): what is granted,
 //! what a choice stores, what changes, what the page and the receipt are
 //! told, and how records written before services read.
 
@@ -14,7 +14,7 @@ const INSIGHTS: &str = "analytics.appinsights";
 const GA: &str = "analytics.ga";
 
 fn cfg() -> Config {
-    Config::default_policy()
+    crate::test_support::cfg()
 }
 
 fn set(pairs: &[(&str, bool)]) -> Choice {

@@ -698,9 +698,9 @@ fn state_json_lists_every_config_category_in_config_order() {
 
 #[test]
 fn cookie_deletion() {
-    // The default policy: analytics' cookies belong to its services, which
-    // a revoke of analytics revokes too.
-    let c = Config::default_policy();
+    // The default policy with services: analytics' cookies belong to its
+    // services, which a revoke of analytics revokes too.
+    let c = crate::test_support::cfg();
     let present: Vec<String> = [
         "_ga",
         "_ga_ABC123",
