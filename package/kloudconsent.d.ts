@@ -8,7 +8,11 @@
 // `import type { KloudConsentState } from "kloudconsent"`) makes
 // `window.kloudconsent`, the global `kloudconsent` and the events typed.
 
-/** A category id, as written in `data-consent` (1 to 40 of `A-Z a-z 0-9 _ -`). */
+/**
+ * A category id, as written in `data-consent` (1 to 40 of `A-Z a-z 0-9 _ -`),
+ * or a service's full id `<category id>.<service id>` (`"analytics.ga"`),
+ * which `accepted`, `set`, `data-consent` and `changed` take too.
+ */
 export type KloudConsentCategoryId = string;
 
 /** How a decision was made. `"signal"`: Do Not Track or Global Privacy Control, nothing stored. */
@@ -18,6 +22,11 @@ export type KloudConsentMethod = "accept-all" | "reject-all" | "custom" | "signa
 export interface KloudConsentState {
   /** Every category of the config, in its order, with whether it is granted. */
   categories: Record<KloudConsentCategoryId, boolean>;
+  /**
+   * Only when the config has services: each service by its full id
+   * (`"analytics.ga"`), in config order, with whether it is granted.
+   */
+  services?: Record<KloudConsentCategoryId, boolean>;
   method: KloudConsentMethod;
   /** The config `revision` the decision was made under. */
   revision: number;
@@ -95,8 +104,43 @@ export interface KloudConsentCategoryConfig {
   /** Always granted; the switch is locked on. Default `false`. */
   required?: boolean | null;
   providers?: string[] | null;
-  /** Cookie names deleted on revoke; a trailing `*` makes a prefix (a bare `"*"` is refused). */
-  cookies?: string[] | null;
+  /**
+   * Cookie names deleted on revoke (a trailing `*` makes a prefix; a bare
+   * `"*"` is refused), and rows of the cookie table.
+   */
+  cookies?: KloudConsentCookie[] | null;
+  /** Tools inside the category, each with its own switch; the category is granted when one is. */
+  services?: KloudConsentServiceConfig[] | null;
+}
+
+/** A service inside a category (docs/configuration.md, "Services"). */
+export interface KloudConsentServiceConfig {
+  /** 1 to 40 of `A-Z a-z 0-9 _ -`, unique in its category; pages write `<category id>.<id>`. */
+  id: string;
+  /** Not blank: the accessible name of the service's switch. */
+  label: string;
+  description?: string | null;
+  /** Who runs it. */
+  provider?: string | null;
+  cookies?: KloudConsentCookie[] | null;
+  /** Consent Mode signals that follow this service rather than its category. */
+  googleConsentMode?: KloudConsentConsentModeSignal[] | null;
+}
+
+/** A cookie name (deleted on revoke), or a row of the cookie table. */
+export type KloudConsentCookie = string | KloudConsentCookieRow;
+
+/** A row of the cookie table. */
+export interface KloudConsentCookieRow {
+  /** The cookie's or storage item's name; a trailing `*` makes a prefix. */
+  name: string;
+  /** Who sets it (a service's rows: the service's provider when empty). */
+  provider?: string | null;
+  purpose?: string | null;
+  /** How long it lasts, in words; `{days}` becomes `expiresAfterDays`. */
+  duration?: string | null;
+  /** Deleted on revoke; default `true` in an optional category, `false` in a required one. */
+  delete?: boolean | null;
 }
 
 export type KloudConsentConsentModeSignal =
@@ -139,6 +183,13 @@ export interface KloudConsentTexts {
   consentDateLabel?: string | null;
   loading?: string | null;
   toolFailed?: string | null;
+  partlyOn?: string | null;
+  cookiesSummary?: string | null;
+  cookieTableCaption?: string | null;
+  cookieName?: string | null;
+  cookieProvider?: string | null;
+  cookiePurpose?: string | null;
+  cookieDuration?: string | null;
 }
 
 /** A site's config (docs/configuration.md). */

@@ -80,7 +80,7 @@ test(`bad configs (${CASES.length + 2} cases): one clear console.error, the buil
 
 test("markup in every text field, label, description and provider is rendered as text", async () => {
   const mark = (what) => `<img src=x onerror="window.__xss='${what}'"><b>${what}</b><script>window.__xss=1</script>`;
-  assert.equal(TEXT_KEYS.length, 22);
+  assert.equal(TEXT_KEYS.length, 29);
   const texts = Object.fromEntries(TEXT_KEYS.map((k) => [k, mark(k)]));
   // Links must stay http(s) or site-relative; markup without spaces is a valid path.
   texts.cookiePolicyUrl = `/"><img/src=x/onerror=window.__xss=1>`;
@@ -89,7 +89,9 @@ test("markup in every text field, label, description and provider is rendered as
     texts,
     categories: [
       { id: "necessary", label: mark("label"), description: mark("description"), required: true, providers: [mark("provider")] },
-      { id: "analytics", label: mark("label2"), description: mark("description2") },
+      { id: "analytics", label: mark("label2"), description: mark("description2"),
+        cookies: [{ name: "_x", provider: mark("rowProvider"), purpose: mark("purpose"), duration: mark("duration") }],
+        services: [{ id: "s", label: mark("service"), description: mark("serviceDescription"), provider: mark("serviceProvider") }] },
     ],
   };
   const { context, page } = await openPage(env);
@@ -111,7 +113,13 @@ test("markup in every text field, label, description and provider is rendered as
   await dialog(page).waitFor();
   const shadow = await shownLiterally(["prefsTitle", "prefsBody", "save", "alwaysOn", "providersLabel", "acceptAll", "rejectAll"]);
   assert.equal(await dialog(page).getByRole("button", { name: texts.close }).count(), 1, "close label as its name");
-  for (const what of ["label", "description", "provider"]) assert.ok(shadow.text.includes(mark(what)), what);
+  for (const what of ["label", "description", "provider", "service", "serviceDescription", "serviceProvider"]) {
+    assert.ok(shadow.text.includes(mark(what)), what);
+  }
+  // The cookie table's cells and the texts around it, once opened.
+  await dialog(page).getByText(texts.cookiesSummary, { exact: true }).click();
+  const opened = await shownLiterally(["cookiesSummary", "cookieTableCaption", "cookieName", "cookieProvider", "cookiePurpose", "cookieDuration"]);
+  for (const what of ["rowProvider", "purpose", "duration"]) assert.ok(opened.text.includes(mark(what)), what);
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.deepEqual(widgetLogs(page, "error"), []);

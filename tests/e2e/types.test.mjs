@@ -98,6 +98,12 @@ test("the declared window.kloudconsent is the real one, before and after the eng
   await context.close();
 });
 
+// A config with a service, so that the state's optional `services` is there.
+const WITH_SERVICES = { categories: [
+  { id: "necessary", label: "Necessary", required: true },
+  { id: "analytics", label: "Analytics", services: [{ id: "stats", label: "Stats" }] },
+] };
+
 test("the declared state, events and methods are what the widget sends", async () => {
   const d = declared();
   const stateKeys = d.names("KloudConsentState").sort();
@@ -117,7 +123,7 @@ test("the declared state, events and methods are what the widget sends", async (
       return dispatch.call(this, event);
     };
   });
-  await hostPage(env, page, {});
+  await hostPage(env, page, { config: WITH_SERVICES });
   await waitReady(page);
   await page.evaluate(() => { window.__viaOn = []; });
   const names = eventNames.flatMap((n) => [n, `kloudconsent:${n}`]);
@@ -147,7 +153,7 @@ test("the declared state, events and methods are what the widget sends", async (
   // The fourth method: a privacy signal and no stored decision.
   const signal = await openPage(env);
   await signal.context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
-  await hostPage(env, signal.page, {});
+  await hostPage(env, signal.page, { config: WITH_SERVICES });
   await waitReady(signal.page);
   const signalState = await signal.page.evaluate(() => window.kloudconsent.get());
   assert.deepEqual(Object.keys(signalState).sort(), stateKeys);
