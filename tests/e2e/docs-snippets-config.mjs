@@ -78,11 +78,21 @@ async function checkPreferenceTool(page, config, texts) {
   await dialog.getByRole("switch").first().waitFor();
   const shown = await dialog.innerText();
   const categories = categoriesOf(config);
-  assert.equal(await dialog.getByRole("switch").count(), categories.length, "one switch per category");
+  // A category with services has a checkbox (it can be mixed) and each
+  // service a switch (docs/services-and-cookie-table.md).
+  const switches = categories.reduce((n, c) => n + ((c.services || []).length || 1), 0);
+  assert.equal(await dialog.getByRole("switch").count(), switches, "one switch per category or service");
   for (const c of categories) {
-    const sw = dialog.getByRole("switch", { name: c.label, exact: true });
-    assert.equal(await sw.isChecked(), !!c.required, `switch ${c.id}`);
-    for (const text of [c.description, ...(c.providers || [])].filter(Boolean)) {
+    const services = c.services || [];
+    const role = services.length ? "checkbox" : "switch";
+    const sw = dialog.getByRole(role, { name: c.label, exact: true });
+    assert.equal(await sw.isChecked(), !!c.required, `${role} ${c.id}`);
+    for (const s of services) {
+      const own = dialog.getByRole("switch", { name: s.label, exact: true });
+      assert.equal(await own.isChecked(), !!c.required, `switch ${c.id}.${s.id}`);
+    }
+    const words = [c.description, ...(c.providers || []), ...services.flatMap((s) => [s.description, s.provider])];
+    for (const text of words.filter(Boolean)) {
       assert.ok(shown.includes(text), `the tool shows ${JSON.stringify(text)}`);
     }
   }
