@@ -31,8 +31,11 @@ pub struct Draft {
 /// them are on and some off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shown {
+    /// Off (for a category with services: all of them off).
     Off,
+    /// On (for a category with services: all of them on).
     On,
+    /// Some of the category's services on, some off.
     Mixed,
 }
 

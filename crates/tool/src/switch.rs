@@ -27,10 +27,15 @@ use yew::prelude::*;
 /// One switch: `id` (a category's or a full service id), its label, and
 /// whether it is a category over services (`group`: it may show mixed).
 pub struct Switch<'a> {
+    /// A category's id or a service's full id (`analytics.ga`).
     pub id: &'a str,
+    /// Its label: the control's accessible name.
     pub label: &'a str,
+    /// Required: always on, says "Always on", toggles ignored.
     pub locked: bool,
+    /// A category over services: a checkbox that can show mixed.
     pub group: bool,
+    /// What it shows now.
     pub shown: Shown,
 }
 
