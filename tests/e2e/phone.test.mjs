@@ -212,7 +212,11 @@ test("a short screen (390×400, as with the on-screen keyboard up): the tool fit
   // Swipe inside the dialog until Save is on screen (each swipe scrolls; bounded).
   const cdp = await context.newCDPSession(page);
   const save = async () => (await targets(page, ".kc-dialog-foot")).find((t) => t.name === "Save preferences");
-  for (let i = 0; i < 12 && !(await save()).hits; i++) {
+  // Until all of it is on screen, not just its centre (the cookie tables'
+  // disclosures made the dialog longer, and a swipe could stop with Save
+  // half shown). Bounded: each swipe moves ~110 px.
+  const shown = (t) => t.hits && t.top >= screen.top - 0.5 && t.bottom <= screen.bottom + 0.5;
+  for (let i = 0; i < 16 && !shown(await save()); i++) {
     await swipe(cdp, 195, dialogBox.y + 60, 150);
   }
   assertOnScreen([await save()], screen, "tool at 400 px");
