@@ -21,6 +21,14 @@ extern "C" {
 
     #[wasm_bindgen(method, final, getter, js_class = "Document")]
     fn body(this: &NativeDocument) -> Option<HtmlElement>;
+
+    // HTMLDocument: the getter is looked up from its prototype upwards, and
+    // engines define `cookie` on Document.prototype or HTMLDocument's.
+    #[wasm_bindgen(method, final, getter, catch, js_class = "HTMLDocument")]
+    fn cookie(this: &NativeDocument) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(method, final, setter, catch, js_class = "HTMLDocument", js_name = cookie)]
+    fn set_cookie(this: &NativeDocument, line: &str) -> Result<(), JsValue>;
 }
 
 /// A new `tag` element of `doc`, whatever the page's markup is named.
@@ -28,6 +36,16 @@ pub fn create(doc: &Document, tag: &str) -> Option<Element> {
     doc.unchecked_ref::<NativeDocument>()
         .create_element(tag)
         .ok()
+}
+
+/// `document.cookie`, whatever the page's markup is named (`<img name="cookie">`).
+pub fn cookie(doc: &Document) -> Result<String, JsValue> {
+    doc.unchecked_ref::<NativeDocument>().cookie()
+}
+
+/// Sets `document.cookie = line`, whatever the page's markup is named.
+pub fn set_cookie(doc: &Document, line: &str) -> Result<(), JsValue> {
+    doc.unchecked_ref::<NativeDocument>().set_cookie(line)
 }
 
 /// The page's `<body>` (or frameset), whatever the page's markup is named.

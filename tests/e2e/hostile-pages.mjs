@@ -128,6 +128,11 @@ export const HOSTILE_PAGES = {
     head: TAG,
     body: `<img name="createElement" alt="">`,
   },
+  "cookie": {
+    what: "<img name=cookie> (the engine reads and writes document.cookie)",
+    head: TAG,
+    body: `<img name="cookie" alt="">`,
+  },
   "body-form": {
     what: `<form name="body" hidden>`,
     head: TAG,
