@@ -8,7 +8,10 @@
 //    mangler, seeing glue and loader together, save ~1 KB brotli more.
 // 3. The names the wasm and the glue use for each other are shortened in both
 //    (www/shorten-names.mjs): ~4 KB brotli.
-// 4. Every text/wasm file gets .br and .gz siblings for static hosting.
+// 4. The built-in translations (i18n/*.json, copied by Trunk) are minified,
+//    and their list is written into the loader, which fetches one only for
+//    a visitor who needs it.
+// 5. Every text/wasm file gets .br and .gz siblings for static hosting.
 import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +27,18 @@ const gluePath = join(staging, "kloudconsent.js");
 if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
 const glue = readFileSync(gluePath, "utf8");
 // The loader, then the hands it gives the engine (both in one scope).
-const loader = ["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n");
+const i18nDir = join(staging, "i18n");
+if (!existsSync(i18nDir)) throw new Error("assemble.mjs: no i18n/ in " + staging + " (index.html copies it)");
+const langs = [];
+for (const name of readdirSync(i18nDir).sort()) {
+  if (!name.endsWith(".json")) continue;
+  const path = join(i18nDir, name);
+  writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(path, "utf8"))));
+  langs.push(name.slice(0, -5));
+}
+const loader = ["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n")
+  .replace('"__KC_LANGS__"', JSON.stringify(langs.join(" ")));
+if (!loader.includes(JSON.stringify(langs.join(" ")))) throw new Error("assemble.mjs: loader.js has no __KC_LANGS__ to fill in");
 
 // The wasm download starts on the wrapper's first lines, before the glue and
 // the loader are even defined (a few ms earlier on every visit). loader.js

@@ -7,7 +7,8 @@
 // `<script src=... defer>` tag; a classic script can see its own element
 // (document.currentScript: its src, data-config and nonce) and, being a single
 // file, starts the wasm download the moment it runs, with no module chain.
-// The config fetch (data-config) starts in parallel with the wasm download.
+// The config fetch (data-config) starts in parallel with the wasm download,
+// and so, once the config is known, does the translation the visitor needs.
 //
 // It also defines `window.kloudconsent` at once, so page code can call
 // `kloudconsent.on(...)` right after the tag; calls that need the engine are
@@ -19,29 +20,69 @@
 var CONFIG_TIMEOUT_MS = 4000;
 var configUrl = script && script.getAttribute("data-config");
 
+/** The text at `url` relative to `base`, as {text} or {error}, within `ms`; never rejects. */
+function fetchText(url, base, ms) {
+  var timeout = new Promise(function (resolve) {
+    setTimeout(function () { resolve({ error: "timed out after " + ms + " ms" }); }, ms);
+  });
+  var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
+    .then(function () { return fetch(new URL(url, base), { credentials: "same-origin" }); })
+    .then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    })
+    .then(function (text) { return { text: text }; },
+          function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")" }; });
+  return Promise.race([fetched, timeout]);
+}
+
 /** Resolves to {text, origin} or {error, origin}; never rejects. */
 function loadConfig() {
   if (configUrl) {
-    var origin = "data-config " + configUrl;
-    var timeout = new Promise(function (resolve) {
-      setTimeout(function () {
-        resolve({ error: "timed out after " + CONFIG_TIMEOUT_MS + " ms", origin: origin });
-      }, CONFIG_TIMEOUT_MS);
+    return fetchText(configUrl, pageBase, CONFIG_TIMEOUT_MS).then(function (r) {
+      r.origin = "data-config " + configUrl;
+      return r;
     });
-    var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
-      .then(function () { return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" }); })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.text();
-      })
-      .then(function (text) { return { text: text, origin: origin }; },
-            function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")", origin: origin }; });
-    return Promise.race([fetched, timeout]);
   }
   return domReady().then(function () {
     var inline = document.getElementById("kloudconsent-config");
     return inline ? { text: inline.textContent, origin: "#kloudconsent-config" } : { origin: "built-in default" };
   });
+}
+
+// ---- translations: dist/i18n/<lang>.json, only for a visitor who needs one --
+// The built-in translations dist/i18n/ holds (assemble.mjs fills the list in).
+var LANGS = "__KC_LANGS__";
+var TRANSLATION_TIMEOUT_MS = 3000;
+var translations = {};
+
+/** i18n/<lang>.json as {text, url} or {error, url}, fetched once per page. */
+function translation(lang) {
+  var path = "i18n/" + lang + ".json";
+  return translations[lang] || (translations[lang] = fetchText(path, distBase, TRANSLATION_TIMEOUT_MS)
+    .then(function (r) {
+      r.url = new URL(path, distBase).href;
+      return r;
+    }));
+}
+
+/**
+ * Starts the download of the translation this visitor most likely needs as
+ * soon as the config is known, alongside the wasm's: a guess from the
+ * config's `language` ("auto": the page's <html lang>, else the browser's
+ * first language). The engine decides (kc_config) and then asks for this
+ * same file, already on its way, or for another when the guess was wrong.
+ * Never English: the core has it.
+ */
+function guessTranslation(text) {
+  try {
+    var lang = JSON.parse(text).language;
+    if (lang === "auto") lang = document.documentElement.lang || (navigator.languages || [])[0];
+    lang = String(lang).toLowerCase().split("-")[0];
+    if (lang !== "en" && (" " + LANGS + " ").indexOf(" " + lang + " ") >= 0) translation(lang);
+  } catch (e) {
+    // No config, or not JSON: the engine reports that.
+  }
 }
 
 function domReady() {
@@ -63,7 +104,7 @@ var EVENTS = { ready: 1, consent: 1, change: 1 };
 // reaches page code: logged once; get()/accepted() answer null/false.
 function invoke(name, args, fallback) {
   try {
-    return engine[name].apply(null, args);
+    return wasm_bindgen[name].apply(null, args);
   } catch (e) {
     if (!failed) {
       failed = true;
@@ -247,21 +288,34 @@ var toolHost = {
 // ---- boot ----------------------------------------------------------------
 Promise.all([
   wasm_bindgen({ module_or_path: wasmResponse }),
-  loadConfig(),
+  loadConfig().then(function (cfg) {
+    guessTranslation(cfg.text);
+    return cfg;
+  }),
   domReady()
 ]).then(function (results) {
   var cfg = results[1];
-  // Live before boot: ready/consent listeners (fired in boot) may call get().
-  engine = wasm_bindgen;
   // Which gated tags came with the page's HTML (only they may borrow its
   // nonce), before the engine releases any.
   startGating(script && script.nonce);
-  invoke("kc_boot", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks, toolHost]);
+  // The engine reads the config and chooses the visitor's language. A
+  // built-in translation it needs is waited for (it has been downloading
+  // since the config was known), so nothing is ever drawn in English first.
+  var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
+    document.documentElement.lang, (navigator.languages || []).join(","), LANGS], "");
+  return lang && translation(lang).then(function (t) {
+    if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
+    return t.text;
+  });
+}).then(function (text) {
+  // Live before boot: ready/consent listeners (fired in boot) may call get().
+  engine = wasm_bindgen;
+  invoke("kc_boot", [text || null, toolHost]);
   wireDocument();
   observePage();
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });
-}, function (e) {
+}).then(null, function (e) {
   console.error("kloudconsent: the widget could not start (" + e + "); nothing gated will run.");
 });

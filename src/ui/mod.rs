@@ -9,6 +9,7 @@
 mod banner;
 mod build;
 pub mod focus;
+mod reopen;
 mod shell;
 mod style;
 
@@ -32,6 +33,8 @@ pub struct Ui {
     root: Element,
     banner: Option<Banner>,
     shell: Option<(DialogState, Element)>,
+    /// The reopen button, once it has been shown.
+    reopen: Option<Element>,
     tool_root: Option<Element>,
     /// The page behind is inert (a dialog is up).
     modal: bool,
@@ -78,6 +81,7 @@ impl Ui {
             root,
             banner: None,
             shell: None,
+            reopen: None,
             tool_root: None,
             modal: false,
         })
@@ -104,6 +108,30 @@ impl Ui {
         }
     }
 
+    /// Shows or hides the reopen button (built the first time it shows).
+    pub fn show_reopen(&mut self, show: bool, config: &Config) {
+        if show && self.reopen.is_none() {
+            let button = dom::document().and_then(|d| reopen::build_reopen(&d, config));
+            if let Some(b) = button.filter(|b| self.add(b).is_some()) {
+                self.reopen = Some(b);
+            }
+        }
+        if let Some(b) = &self.reopen {
+            let _ = if show {
+                b.remove_attribute("hidden")
+            } else {
+                b.set_attribute("hidden", "")
+            };
+        }
+    }
+
+    /// Focuses the reopen button (the tool it opened has closed).
+    pub fn focus_reopen(&self) {
+        if let Some(b) = &self.reopen {
+            focus::focus_if_connected(b);
+        }
+    }
+
     /// Shows, redraws or removes the core's loading/failure dialog.
     pub fn show_shell(&mut self, state: Option<DialogState>, texts: &Texts) {
         if self.shell.as_ref().map(|(s, _)| *s) == state {
@@ -113,7 +141,8 @@ impl Ui {
             old.remove();
         }
         let Some(state) = state else { return };
-        let Some(overlay) = dom::document().and_then(|d| shell::build_shell(&d, texts, state)) else {
+        let Some(overlay) = dom::document().and_then(|d| shell::build_shell(&d, texts, state))
+        else {
             return;
         };
         if self.add(&overlay).is_some() {

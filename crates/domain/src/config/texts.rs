@@ -31,6 +31,9 @@ pub struct Texts {
     pub loading: String,
     /// Shown when the preference tool's module could not be loaded.
     pub tool_failed: String,
+    /// The accessible name of the floating button that reopens the
+    /// preference tool (`reopenButton`).
+    pub reopen_label: String,
 }
 
 impl Default for Texts {
@@ -73,6 +76,7 @@ impl Default for Texts {
                 "The cookie preference tool could not be loaded. You can still accept or \
                  reject all cookies, or try again later.",
             ),
+            reopen_label: s("Cookie settings"),
         }
     }
 }
@@ -109,7 +113,7 @@ pub(crate) fn fill(body: &str, label: &str) -> String {
 macro_rules! text_keys {
     ($($key:literal => $field:ident),* $(,)?) => {
         /// The config keys of [`Texts`] (inside `"texts": {...}`), in struct order.
-        pub const TEXT_KEYS: [&str; 22] = [$($key),*];
+        pub const TEXT_KEYS: [&str; 23] = [$($key),*];
 
         impl Texts {
             /// The text stored under a config key of [`TEXT_KEYS`].
@@ -154,4 +158,5 @@ text_keys! {
     "consentDateLabel" => consent_date_label,
     "loading" => loading,
     "toolFailed" => tool_failed,
+    "reopenLabel" => reopen_label,
 }
