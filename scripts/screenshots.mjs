@@ -11,8 +11,10 @@ const OUT = new URL("../docs/screenshots/", import.meta.url).pathname;
 // Actions: null (the banner), "manage" (the preference tool, opened from the
 // banner), "focus" (the tool opened and Tab pressed to the first optional
 // switch, to show the focus ring). Paths under /fixtures/ are tests/e2e/pages/.
+// "phone" rows use Chromium's mobile emulation (touch, device scale 2) and
+// open the tool with a tap, as tests/e2e/phone.test.mjs does.
 const shots = [
-  // name, width, height, colour scheme, page, action[, device scale factor]
+  // name, width, height, colour scheme, page, action[, device scale factor[, "phone"]]
   ["banner-desktop", 1280, 800, "light", "/", null],
   ["preferences-desktop", 1280, 800, "light", "/", "manage"],
   ["banner-phone", 360, 740, "light", "/", null],
@@ -32,22 +34,30 @@ const shots = [
   ["zoom-200-banner", 640, 400, "light", "/", null, 2],
   ["zoom-200-preferences", 640, 400, "light", "/", "manage", 2],
   ["narrow-320-preferences", 320, 568, "light", "/", "manage"],
+  ["phone-390-banner", 390, 844, "light", "/", null, 2, "phone"],
+  ["phone-390-preferences", 390, 844, "light", "/", "manage", 2, "phone"],
+  // A host page 492 px wide on a 390 px phone: the widget stays on the visible screen.
+  ["phone-390-wide-page-banner", 390, 844, "light", "/fixtures/wide.html", null, 2, "phone"],
+  ["phone-390-wide-page-preferences", 390, 844, "light", "/fixtures/wide.html", "manage", 2, "phone"],
 ];
 const extra = process.argv[2] ? JSON.parse(process.argv[2]) : [];
 const todo = process.argv[3] === "--only" ? extra : [...shots, ...extra];
 
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-for (const [name, width, height, colorScheme, path, action, deviceScaleFactor = 1] of todo) {
+for (const [name, width, height, colorScheme, path, action, deviceScaleFactor = 1, profile] of todo) {
+  const phone = profile === "phone";
   const context = await browser.newContext({
     viewport: { width, height }, deviceScaleFactor, colorScheme, reducedMotion: "reduce",
+    isMobile: phone, hasTouch: phone,
   });
   const page = await context.newPage();
   await page.goto(server.url + path);
   // Language-neutral: the banner's secondary button is Manage preferences.
   await page.locator(".kc-banner .kc-secondary").waitFor();
   if (action === "manage" || action === "focus") {
-    await page.locator(".kc-banner .kc-secondary").click();
+    const manage = page.locator(".kc-banner .kc-secondary");
+    await (phone ? manage.tap() : manage.click());
     await page.getByRole("dialog").waitFor();
   }
   if (action === "focus") {

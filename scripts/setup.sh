@@ -9,7 +9,8 @@
 #
 # First run on a fresh machine (2 cores): demo ~10 min (Trunk's cargo install
 # is most of it); test ~20 min (adds geckodriver, cargo-fuzz, Chromium,
-# Firefox ESR, PostgreSQL). CONTRIBUTING.md has the table.
+# Firefox ESR, PostgreSQL, WebKitGTK's driver and Xvfb). CONTRIBUTING.md has
+# the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-test}"
@@ -90,8 +91,12 @@ if [ "$MODE" = test ]; then
   # The receipt service's tests and benchmark start their own server from it
   # (scripts/postgres.sh).
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || APT_MISSING+=(postgresql)
+  # WebKit (Safari's engine): WebKitGTK's WebDriver server and MiniBrowser,
+  # which has no headless mode and runs under a virtual display (Xvfb).
+  command -v WebKitWebDriver >/dev/null 2>&1 || APT_MISSING+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null 2>&1 || APT_MISSING+=(xvfb)
   if [ ${#APT_MISSING[@]} -gt 0 ]; then
-    step "Debian packages: ${APT_MISSING[*]} (~1-2 min)"
+    step "Debian packages: ${APT_MISSING[*]} (~1-3 min)"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_MISSING[@]}" >/dev/null
   fi
@@ -100,7 +105,7 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
    || [ ! -d node_modules/selenium-webdriver ] || [ ! -d node_modules/terser ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver)"
+  step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver, typescript, ajv, esbuild, react)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 step "ready ($MODE)"

@@ -17,6 +17,8 @@
 #   its committed budget
 #   6. end-to-end in Chromium (playwright-core) against the built dist/
 #   7. core end-to-end flows in Firefox ESR (selenium-webdriver)
+#   8. end-to-end flows in WebKit (WebKitGTK's MiniBrowser, selenium-webdriver;
+#      the suite starts and stops its own virtual display)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -32,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 SUMMARY=()
 TOTAL_PASSED=0
-LEVELS=7
+LEVELS=8
 
 # Runs one level, showing its output and keeping it to count from.
 level() {
@@ -97,6 +99,10 @@ count 6 "end-to-end, Chromium (playwright-core)"
 level 7 "end-to-end core flows (node --test, Firefox ESR via selenium-webdriver)" \
   node --test --test-concurrency=1 tests/firefox/
 count 7 "end-to-end, Firefox ESR (selenium-webdriver)"
+
+level 8 "end-to-end flows (node --test, WebKit's MiniBrowser via selenium-webdriver)" \
+  node --test --test-concurrency=1 tests/webkit/
+count 8 "end-to-end, WebKit (selenium-webdriver)"
 
 echo; echo "== summary"
 printf '%s\n' "${SUMMARY[@]}"

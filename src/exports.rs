@@ -152,10 +152,18 @@ pub fn kc_tool_failed(reason: String) {
 
 fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Config {
     if let Some(error) = error {
-        console::error(&cat(&["the config from ", origin, " ", &error, "; using the built-in default."]));
+        console::error(&cat(&[
+            "the config from ",
+            origin,
+            " ",
+            &error,
+            "; using the built-in default.",
+        ]));
         return Config::default_policy();
     }
-    let Some(text) = text else { return Config::default_policy() };
+    let Some(text) = text else {
+        return Config::default_policy();
+    };
     let parsed = json::parse(&text)
         .map_err(|e| ConfigError::whole(cat(&["config is not valid JSON: ", &e])))
         .and_then(config::parse_value);
@@ -191,14 +199,17 @@ fn read_translation(text: &str, lang: &str) -> Option<Translation> {
 
 /// Choices as the loader hands them over (`JSON.stringify` of a page object).
 fn parse_choices(text: &str, page: &Page) -> Result<choices::Parsed, String> {
-    let value = json::parse(text).map_err(|_| String::from("the argument is not a plain object"))?;
+    let value =
+        json::parse(text).map_err(|_| String::from("the argument is not a plain object"))?;
     choices::parse_choices_value(value, &page.config)
 }
 
 /// `kloudconsent.get()`: the state object, or `null` while undecided.
 #[wasm_bindgen]
 pub fn kc_get() -> JsValue {
-    let Some(p) = page() else { return JsValue::NULL };
+    let Some(p) = page() else {
+        return JsValue::NULL;
+    };
     let json = decision::state_json(&p.consent(), &p.config, None);
     js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
 }
@@ -231,7 +242,11 @@ pub fn kc_set(choices_json: String) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
                 let unknown = kloudconsent_domain::join(&unknown, "`, `");
-                console::warn(&cat(&["set(): ignored unknown categories `", &unknown, "`."]));
+                console::warn(&cat(&[
+                    "set(): ignored unknown categories `",
+                    &unknown,
+                    "`.",
+                ]));
             }
             p.choose(Choice::Set(choices));
         }
@@ -271,7 +286,11 @@ pub fn kc_tool_choose(kind: String, grants_json: String) {
         _ => match parse_choices(&grants_json, &p) {
             Ok((choices, _)) => Choice::Set(choices),
             Err(problem) => {
-                console::error(&cat(&["the preference tool sent ", &problem, "; nothing was changed."]));
+                console::error(&cat(&[
+                    "the preference tool sent ",
+                    &problem,
+                    "; nothing was changed.",
+                ]));
                 return;
             }
         },

@@ -23,7 +23,13 @@ pub fn kc_verdict(attr: String) -> u32 {
         Verdict::Unknown(ids) => {
             let which = if ids.len() == 1 { "y" } else { "ies" };
             let names = join(&ids, "`, `");
-            console::warn(&cat(&["a gated script names unknown consent categor", which, " `", &names, "`; it will never run."]));
+            console::warn(&cat(&[
+                "a gated script names unknown consent categor",
+                which,
+                " `",
+                &names,
+                "`; it will never run.",
+            ]));
             2
         }
     }
@@ -38,13 +44,21 @@ pub fn kc_verdict(attr: String) -> u32 {
 pub fn kc_embed(attr: String, once: bool, revoked: String) -> String {
     let Some(p) = page() else { return "N".into() };
     let gate = gating::parse_gate(&attr);
-    let revoked: Vec<String> = revoked.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let revoked: Vec<String> = revoked
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     let once = once && embed_rules::once_survives(&gate, &revoked);
     let consent = p.consent();
     match embed_rules::view(&gate, &consent, &p.config, once) {
-        EmbedView::Load if gating::verdict(&gate, &consent, &p.config) == Verdict::Run => "L".into(),
+        EmbedView::Load if gating::verdict(&gate, &consent, &p.config) == Verdict::Run => {
+            "L".into()
+        }
         EmbedView::Load => "O".into(),
-        EmbedView::Placeholder(missing) => cat(&["P", &embed_rules::placeholder_text(&missing, &p.config)]),
+        EmbedView::Placeholder(missing) => {
+            cat(&["P", &embed_rules::placeholder_text(&missing, &p.config)])
+        }
         EmbedView::Never(message) => cat(&["N", &message]),
     }
 }
@@ -61,14 +75,22 @@ pub fn kc_url_refusal(attr: String, value: String, base: String) -> String {
 pub fn kc_allow(attr: String) {
     let Some(p) = page() else { return };
     if let Gate::All(ids) = gating::parse_gate(&attr) {
-        p.choose(Choice::Set(ids.into_iter().map(|id| (id, true)).collect::<Grants>()));
+        p.choose(Choice::Set(
+            ids.into_iter().map(|id| (id, true)).collect::<Grants>(),
+        ));
     }
 }
 
 /// The placeholders' two button labels, in the page's language.
 #[wasm_bindgen]
 pub fn kc_allow_texts() -> String {
-    page().map_or_else(String::new, |p| cat(&[&p.config.texts.allow_once, "\n", &p.config.texts.allow_always]))
+    page().map_or_else(String::new, |p| {
+        cat(&[
+            &p.config.texts.allow_once,
+            "\n",
+            &p.config.texts.allow_always,
+        ])
+    })
 }
 
 // www/placeholder.css without comments and spare whitespace (build.rs).

@@ -11,11 +11,25 @@ use web_sys::{Element, ShadowRoot};
 #[wasm_bindgen]
 extern "C" {
     /// The loader's `hooks` object.
+    #[derive(Clone)]
     pub type Hooks;
 
     /// Connects the controls of the widget's shadow root to `kc_ui`.
     #[wasm_bindgen(method)]
     pub fn listen(this: &Hooks, root: &ShadowRoot);
+
+    /// Keeps `frame` (the layer every part of the widget is placed in) on
+    /// the visible screen: moved and sized to `window.visualViewport` now
+    /// and on each of its resize and scroll events. A host page wider than
+    /// a phone's screen, pinch zoom or an on-screen keyboard would otherwise
+    /// put a fixed banner's buttons off the screen. No-op where the browser
+    /// has no `visualViewport` (the stylesheet's fixed frame stays).
+    #[wasm_bindgen(method)]
+    pub fn follow(this: &Hooks, frame: &Element);
+
+    /// Fits `frame` to the visual viewport as it is now (a layer is added).
+    #[wasm_bindgen(method)]
+    pub fn fit(this: &Hooks, frame: &Element);
 
     /// Calls `kc_draw` in a microtask.
     #[wasm_bindgen(method)]

@@ -15,7 +15,12 @@ extern "C" {
     /// Renders the tool into `root` from `model` (a `ToolModel` object);
     /// `host` has `choose(kind, grants)` and `close()`.
     #[wasm_bindgen(method, catch)]
-    pub fn mount(this: &ToolModule, root: &Element, model: &JsValue, host: &JsValue) -> Result<(), JsValue>;
+    pub fn mount(
+        this: &ToolModule,
+        root: &Element,
+        model: &JsValue,
+        host: &JsValue,
+    ) -> Result<(), JsValue>;
 
     /// Shows a new model (the decision changed while the tool was open).
     #[wasm_bindgen(method, catch)]

@@ -89,7 +89,16 @@ fn json_view_reads_kinds_members_and_items() {
     assert_eq!(v.keys(), ["a", "n"]);
     let items = v.get("a").unwrap().items();
     let kinds: Vec<Kind> = items.iter().map(Value::kind).collect();
-    assert_eq!(kinds, [Kind::Number, Kind::String, Kind::Bool, Kind::Null, Kind::Object]);
+    assert_eq!(
+        kinds,
+        [
+            Kind::Number,
+            Kind::String,
+            Kind::Bool,
+            Kind::Null,
+            Kind::Object
+        ]
+    );
     assert_eq!(v.get("n").unwrap().as_f64(), Some(2.5));
     assert_eq!(v.get("n").unwrap().text(), "2.5");
     assert!(v.get("missing").is_none());
@@ -111,8 +120,10 @@ fn json_view_never_reads_inherited_members() {
 
 #[wasm_bindgen_test]
 fn config_errors_read_the_same_through_the_browsers_json() {
-    let err = config::parse_value(parse(r#"{"categories":[{"id":"a","label":"A"},{"id":5,"label":"B"}]}"#).unwrap())
-        .unwrap_err();
+    let err = config::parse_value(
+        parse(r#"{"categories":[{"id":"a","label":"A"},{"id":5,"label":"B"}]}"#).unwrap(),
+    )
+    .unwrap_err();
     assert_eq!(err.field, "categories[1].id");
     assert_eq!(err.problem, "expected a string, got a number");
 }

@@ -8,16 +8,25 @@
 //    mangler, seeing glue and loader together, save ~1 KB brotli more.
 // 3. The names the wasm and the glue use for each other are shortened in both
 //    (www/shorten-names.mjs): ~4 KB brotli.
-// 4. The built-in translations (i18n/*.json, copied by Trunk) are minified,
-//    and their list is written into the loader, which fetches one only for
-//    a visitor who needs it.
+// 4. Each file the loader fetches is pinned by its SHA-384, baked into
+//    kloudconsent.js; dist/integrity.json gets the `integrity` values of
+//    kloudconsent.js (for a site's tag) and of the pinned files.
+//    The built-in translations (i18n/<lang>.json, copied by Trunk) are
+//    minified and listed with their own hashes in i18n/index.json, which is
+//    pinned like the rest: one hash in kloudconsent.js covers all of them,
+//    and only a visitor who needs a translation fetches the list and it.
 // 5. Every text/wasm file gets .br and .gz siblings for static hosting.
 import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import { createHash } from "node:crypto";
 import { minify } from "terser";
 import { shortenNames } from "./shorten-names.mjs";
+import { VERSION, withVersion } from "./version.mjs";
+
+/** The Subresource Integrity value of `data`. */
+const sri = (data) => "sha384-" + createHash("sha384").update(data).digest("base64");
 
 const here = dirname(fileURLToPath(import.meta.url));
 const staging = process.env.TRUNK_STAGING_DIR || process.argv[2];
@@ -25,34 +34,140 @@ if (!staging) throw new Error("assemble.mjs: TRUNK_STAGING_DIR is not set");
 
 const gluePath = join(staging, "kloudconsent.js");
 if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
-const glue = readFileSync(gluePath, "utf8");
-// The loader, then the hands it gives the engine (both in one scope).
+// The glue's own top lines read `document.currentScript.src` (for a default
+// wasm URL the loader never uses): markup such as `<img name="currentScript"
+// src="http://[">` would make that throw and stop the widget. They read the
+// guard's `script` (this tag, or null) instead.
+const CURRENT_SCRIPT = /\bdocument\.currentScript\b/g;
+const rawGlue = readFileSync(gluePath, "utf8");
+if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no longer reads document.currentScript; review this replacement");
+const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
+// The built-in translations: each minified, then the list of them with
+// their hashes (i18n/index.json: {"de": "sha384-...", ...}), itself pinned.
 const i18nDir = join(staging, "i18n");
 if (!existsSync(i18nDir)) throw new Error("assemble.mjs: no i18n/ in " + staging + " (index.html copies it)");
-const langs = [];
+const translations = {};
 for (const name of readdirSync(i18nDir).sort()) {
-  if (!name.endsWith(".json")) continue;
+  if (!name.endsWith(".json") || name === "index.json") continue;
   const path = join(i18nDir, name);
-  writeFileSync(path, JSON.stringify(JSON.parse(readFileSync(path, "utf8"))));
-  langs.push(name.slice(0, -5));
+  const min = JSON.stringify(JSON.parse(readFileSync(path, "utf8")));
+  writeFileSync(path, min);
+  translations[name.slice(0, -5)] = sri(Buffer.from(min));
 }
-const loader = ["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n")
-  .replace('"__KC_LANGS__"', JSON.stringify(langs.join(" ")));
-if (!loader.includes(JSON.stringify(langs.join(" ")))) throw new Error("assemble.mjs: loader.js has no __KC_LANGS__ to fill in");
+if (Object.keys(translations).length < 2) throw new Error("assemble.mjs: too few translations in " + i18nDir);
+writeFileSync(join(i18nDir, "index.json"), JSON.stringify(translations));
+const LANGS = JSON.stringify(Object.keys(translations).join(" "));
 
-// The wasm download starts on the wrapper's first lines, before the glue and
-// the loader are even defined (a few ms earlier on every visit). loader.js
-// hands `wasmResponse` to the glue.
-const guard = `
-if (window.__kloudconsentLoaded) { return; }
-window.__kloudconsentLoaded = true;
-var script = document.currentScript;
-// Not location.href: in a srcdoc iframe it is about:srcdoc, no base URL.
-var pageBase = document.baseURI || location.href;
-var distBase = new URL(".", (script && script.src) || pageBase);
-var wasmResponse = fetch(new URL("kloudconsent_bg.wasm", distBase), { credentials: "same-origin" });
+// The loader, then the hands it gives the engine (both in one scope), with
+// the list of built-in translations filled in.
+const loader = withVersion(["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n"))
+  .replace('"__KC_LANGS__"', LANGS);
+if (!loader.includes(LANGS)) throw new Error("assemble.mjs: loader.js has no __KC_LANGS__ to fill in");
+
+// The files kloudconsent.js loads, each pinned by its SHA-384 (Subresource
+// Integrity): a CDN or proxy that swaps or corrupts one gets it refused. A
+// file the loader starts loading is one more name here. A file loaded only
+// on demand pins what it loads itself (the tool's script carries its wasm's
+// hash), so that only the pages that load it pay for those bytes. The
+// hashes are of the final bytes, so they are filled in after the names are
+// shortened, in place of these placeholders.
+const PINNED = ["kloudconsent_bg.wasm", "kloudconsent-tool.js", "i18n/index.json"];
+const placeholder = (file) => `sha384-(${file})`;
+/** `js` with each of `files`' placeholder replaced by the file's final hash. */
+function pin(js, files) {
+  for (const file of files) {
+    const parts = js.split(placeholder(file));
+    if (parts.length !== 2) throw new Error(`assemble.mjs: expected one integrity placeholder for ${file}, found ${parts.length - 1}`);
+    js = parts.join(sri(readFileSync(join(staging, file))));
+  }
+  return js;
+}
+
+// The preference tool: its own wasm and glue, fetched by the loader the
+// first time the tool is to be shown. Its script hands the loader an
+// initialiser through a Symbol-keyed slot on window (markup cannot clobber a
+// Symbol key), and its wasm's SHA-384, with which the loader fetches the
+// wasm and passes the download to the initialiser. Built first: the core
+// pins the tool's final script.
+const toolGluePath = join(staging, "kloudconsent-tool.js");
+const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
+if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
+  throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
+}
+const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0 */
+(function () {
+"use strict";
+${readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null")}
+var register = window[Symbol.for("kloudconsent.tool")];
+if (typeof register === "function") {
+  register(function (wasm) {
+    return wasm_bindgen({ module_or_path: wasm }).then(function () {
+      return { mount: wasm_bindgen.mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
+    });
+  }, "${placeholder("kloudconsent-tool_bg.wasm")}");
+}
+})();
 `;
-const out = `/*! KloudConsent ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
+const toolMin = await minify(toolOut, { compress: { passes: 2 }, mangle: true, format: { comments: /^!/ } });
+if (!toolMin.code || toolMin.code.length < 1000) throw new Error("assemble.mjs: terser produced no tool output");
+const toolShort = shortenNames(readFileSync(toolWasmPath), toolMin.code);
+if (!WebAssembly.validate(toolShort.wasm)) throw new Error("assemble.mjs: the renamed tool wasm does not validate");
+writeFileSync(toolWasmPath, toolShort.wasm);
+writeFileSync(toolGluePath, pin(toolShort.js + "\n", ["kloudconsent-tool_bg.wasm"]));
+
+// The wrapper's first lines, before the glue and the loader are defined (both
+// use what they set up): the once-per-page guard, the DOM reads that markup
+// could fake, and the wasm download (started here, a few ms earlier on every
+// visit; loader.js hands `wasmResponse` to the glue).
+//
+// Why reads go through prototypes: named access lets markup shadow document
+// and window properties without any script (`<img name="currentScript">`,
+// `<form name=...>`, `<embed|object|iframe name=...>` on document; any `id`
+// on window for names the window does not own). So document's getters and
+// methods are taken from the prototypes and called on `doc`, and window
+// globals the page may own are read only as own properties (`hasOwn`).
+const guard = `
+var LOADED = Symbol.for("kloudconsent.loaded");
+if (window[LOADED] === true) { return; }
+window[LOADED] = true;
+var doc = document;
+var hasOwn = Object.prototype.hasOwnProperty;
+function native(proto, name) {
+  var d = Object.getOwnPropertyDescriptor(proto, name);
+  return d.get || d.value;
+}
+var ScriptElement = HTMLScriptElement;
+var querySelectorAll = native(Document.prototype, "querySelectorAll");
+var readyState = native(Document.prototype, "readyState");
+var createElement = native(Document.prototype, "createElement");
+var head = native(Document.prototype, "head");
+var documentElement = native(Document.prototype, "documentElement");
+var body = native(Document.prototype, "body");
+var listen = native(EventTarget.prototype, "addEventListener");
+var dispatch = native(EventTarget.prototype, "dispatchEvent");
+var found = native(Document.prototype, "currentScript").call(doc);
+var script = found instanceof ScriptElement ? found : null;
+// What relative URLs resolve against: the document's URL, or a <base> that
+// came before our tag (the one the browser resolved our src with), never one
+// added later. A srcdoc or about:blank frame has no URL of its own: there the
+// base is inherited from the parent, so baseURI it is.
+var pageUrl = location.href;
+var firstBase = querySelectorAll.call(doc, "base[href]")[0];
+var baseUri = native(Node.prototype, "baseURI");
+var pageBase = /^about:/.test(pageUrl) ||
+  (script && firstBase && script.compareDocumentPosition(firstBase) & 2 /* PRECEDING */)
+  ? baseUri.call(doc) : pageUrl;
+var loaderUrl = new URL(script && script.getAttribute("src") || pageBase, pageBase);
+// Every file the loader fetches, with its SHA-384 (filled in at build time):
+// a copy that was swapped or corrupted on the way is refused by fetch().
+var PINNED = ${JSON.stringify(Object.fromEntries(PINNED.map((f) => [f, placeholder(f)])))};
+function fetchPinned(file) {
+  return fetch(new URL(file, loaderUrl), { credentials: "same-origin", integrity: PINNED[file] });
+}
+var wasmUrl = new URL("kloudconsent_bg.wasm", loaderUrl).href;
+var wasmResponse = fetchPinned("kloudconsent_bg.wasm");
+`;
+const out = `/*! KloudConsent ${VERSION} | MIT OR Apache-2.0 */\n(function () {\n"use strict";\n${guard}\n${glue}\n${loader}\n})();\n`;
 // Default (safe) compression, two passes; the licence comment is kept.
 const minified = await minify(out, {
   compress: { passes: 2 },
@@ -65,37 +180,14 @@ const short = shortenNames(readFileSync(wasmPath), minified.code);
 if (!WebAssembly.validate(short.wasm)) throw new Error("assemble.mjs: the renamed wasm does not validate");
 writeFileSync(wasmPath, short.wasm);
 // Trunk names the glue after the crate; it is replaced by the wrapped loader.
-writeFileSync(gluePath, short.js + "\n");
+writeFileSync(gluePath, pin(short.js + "\n", PINNED));
 
-// The preference tool: its own wasm and glue, fetched by the loader the
-// first time the tool is to be shown. Its script hands the loader an
-// initialiser through a Symbol-keyed slot on window (markup cannot clobber a
-// Symbol key); the loader passes it the wasm download.
-const toolGluePath = join(staging, "kloudconsent-tool.js");
-const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
-if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
-  throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
-}
-const toolOut = `/*! KloudConsent preference tool ${process.env.npm_package_version || ""}| MIT OR Apache-2.0 */
-(function () {
-"use strict";
-${readFileSync(toolGluePath, "utf8")}
-var register = window[Symbol.for("kloudconsent.tool")];
-if (typeof register === "function") {
-  register(function (wasm) {
-    return wasm_bindgen({ module_or_path: wasm }).then(function () {
-      return { mount: wasm_bindgen.mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
-    });
-  });
-}
-})();
-`;
-const toolMin = await minify(toolOut, { compress: { passes: 2 }, mangle: true, format: { comments: /^!/ } });
-if (!toolMin.code || toolMin.code.length < 1000) throw new Error("assemble.mjs: terser produced no tool output");
-const toolShort = shortenNames(readFileSync(toolWasmPath), toolMin.code);
-if (!WebAssembly.validate(toolShort.wasm)) throw new Error("assemble.mjs: the renamed tool wasm does not validate");
-writeFileSync(toolWasmPath, toolShort.wasm);
-writeFileSync(toolGluePath, toolShort.js + "\n");
+// What a site puts on its tag (`<script src=".../kloudconsent.js"
+// integrity="..." crossorigin defer>`), and the pinned files' for reference.
+const integrity = Object.fromEntries(["kloudconsent.js", ...PINNED, "kloudconsent-tool_bg.wasm"]
+  .map((f) => [f, sri(readFileSync(join(staging, f)))]));
+writeFileSync(join(staging, "integrity.json"), JSON.stringify(integrity, null, 2) + "\n");
+for (const [file, value] of Object.entries(integrity)) console.log(`integrity ${file}: ${value}`);
 
 const COMPRESSIBLE = /\.(js|wasm|css|html|json|svg)$/;
 function walk(dir) {

@@ -3,6 +3,11 @@
 // loader.js). The placeholders' stylesheet (www/placeholder.css) comes from
 // the engine, minified at build time with the widget's own (`kc_placeholder_css`).
 //
+// Like loader.js, it reads `document` through the natives the guard
+// captured (`querySelectorAll`, `createElement`, `baseUri`, ...) and calls
+// the methods of nodes the page adds through Element.prototype: markup can
+// shadow both by name (docs/security.md).
+//
 // Whether a tag may run, what an embed shows, which URLs may load and what
 // "Allow always" decides are the engine's (`kc_verdict`, `kc_embed`,
 // `kc_url_ok`, `kc_allow`): one copy of every rule, in Rust. This file finds
@@ -39,7 +44,7 @@ var warnedNonce = false;
  */
 function startGating(nonce) {
   pageNonce = nonce || "";
-  [].forEach.call(document.querySelectorAll(PENDING), function (tag) { bootTags.add(tag); });
+  [].forEach.call(querySelectorAll.call(doc, PENDING), function (tag) { bootTags.add(tag); });
 }
 
 /** The nonce `tag` runs with; `false` when it may not run under the page's. */
@@ -65,7 +70,7 @@ function releaseScripts() {
     tag.removeAttribute(MARK);
     return false;
   });
-  [].forEach.call(document.querySelectorAll(PENDING), function (tag) {
+  [].forEach.call(querySelectorAll.call(doc, PENDING), function (tag) {
     if (tag.hasAttribute(MARK)) return;
     var v = verdict(tag);
     if (v === 1 && nonceFor(tag) === false) {
@@ -103,7 +108,7 @@ function pumpScripts() {
 
 /** Replaces `tag` with a live copy; returns whether the queue must wait for it. */
 function activate(tag, nonce) {
-  var live = document.createElement("script");
+  var live = createElement.call(doc, "script");
   // Every attribute but `type` (a `data-type` becomes the real type, e.g.
   // `module`), the nonce and our own mark.
   [].forEach.call(tag.attributes, function (a) {
@@ -155,9 +160,9 @@ function urlElements(e) {
  */
 function updateEmbeds(revoked, nodes) {
   var found = [], toPlace = [];
-  (nodes || [document]).forEach(function (node) {
-    if (node.matches && node.matches(EMBEDS)) found.push(node);
-    if (node.querySelectorAll) found.push.apply(found, node.querySelectorAll(EMBEDS));
+  (nodes || [doc]).forEach(function (node) {
+    if (node !== doc && Element.prototype.matches.call(node, EMBEDS)) found.push(node);
+    found.push.apply(found, (node === doc ? querySelectorAll : Element.prototype.querySelectorAll).call(node, EMBEDS));
   });
   found.forEach(function (el) {
     var e = embedOf.get(el);
@@ -213,7 +218,7 @@ function load(e) {
     removePlaceholder(e);
     return "";
   }
-  var els = urlElements(e), base = document.baseURI, i, j, value, why;
+  var els = urlElements(e), base = baseUri.call(doc), i, j, value, why;
   for (i = 0; i < els.length; i++) {
     for (j = 0; j < DATA_URLS.length; j++) {
       value = els[i].getAttribute(DATA_URLS[j]);
@@ -274,7 +279,7 @@ function unload(e) {
  */
 function showPlaceholder(e, text) {
   if (!e.placeholder) {
-    var host = document.createElement("kloud-consent-placeholder");
+    var host = createElement.call(doc, "kloud-consent-placeholder");
     var root = host.attachShadow({ mode: "open" });
     adoptSheet(root);
     var panel = element(root, "div", "ph");
@@ -295,7 +300,7 @@ function showPlaceholder(e, text) {
     e.placeholder = host;
     if (!resizeObserver && window.ResizeObserver) {
       resizeObserver = new ResizeObserver(function () { placeAll(embeds); });
-      window.addEventListener("resize", function () { placeAll(embeds); });
+      listen.call(window, "resize", function () { placeAll(embeds); });
     }
     if (resizeObserver) resizeObserver.observe(e.el);
   }
@@ -308,7 +313,7 @@ function showPlaceholder(e, text) {
 }
 
 function element(parent, tag, cls) {
-  var el = document.createElement(tag);
+  var el = createElement.call(doc, tag);
   el.className = cls;
   return parent.appendChild(el);
 }
@@ -417,11 +422,13 @@ function observePage() {
         [].forEach.call(list, function (n) {
           if (n.nodeType !== 1 || n.localName === "kloud-consent-placeholder") return;
           nodes.push(n);
-          if (!removed && (n.matches(PENDING) || n.querySelector(PENDING))) scripts = true;
+          if (!removed && (Element.prototype.matches.call(n, PENDING) || Element.prototype.querySelector.call(n, PENDING))) {
+            scripts = true;
+          }
         });
       });
     });
     if (scripts) releaseScripts();
     if (nodes.length) updateEmbeds("", nodes);
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(documentElement.call(doc), { childList: true, subtree: true });
 }

@@ -2,6 +2,10 @@
 // after loader.js, inside the same wrapper (it uses loader.js's `invoke`,
 // `loadTool` and `queue`).
 //
+// Like loader.js, it reads `document` and page elements through the natives
+// the guard captured (`listen`, `body`, `attr`, ...): markup can shadow
+// document.body or a form's methods by name (docs/security.md).
+//
 // Every rule stays in the engine (Rust): which view shows, what a click
 // decides, what is gated. This file only connects the page's events to the
 // engine's exports and performs the few DOM chores the engine asks for. In
@@ -34,6 +38,31 @@ var hooks = {
     root.addEventListener("pointerover", intent);
     root.addEventListener("focusin", intent);
   },
+  /**
+   * Keeps the widget's frame on the visible screen: `position: fixed` is
+   * measured against the layout viewport, which a page wider than a phone's
+   * screen, pinch zoom or an on-screen keyboard make differ from what the
+   * visitor sees. Geometry goes through the CSSOM, which a strict style-src
+   * CSP allows (a style attribute it would block).
+   */
+  follow: function (frame) {
+    var viewport = window.visualViewport;
+    if (!viewport || typeof viewport.addEventListener !== "function") return;
+    var fit = function () { hooks.fit(frame); };
+    fit();
+    viewport.addEventListener("resize", fit);
+    viewport.addEventListener("scroll", fit);
+  },
+  /** Moves and sizes `frame` to the visual viewport, in layout-viewport px. */
+  fit: function (frame) {
+    var viewport = window.visualViewport;
+    if (!viewport) return;
+    var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
+    for (var property in geometry) {
+      var value = +viewport[geometry[property]];
+      if (isFinite(value)) frame.style.setProperty(property, value + "px");
+    }
+  },
   /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
   gtag: function (command, json) {
     if (command === "default" && consentDefaultsSent) return;
@@ -46,7 +75,7 @@ var hooks = {
   /** The kloudconsent_update event, through whatever push dataLayer has now. */
   push: function (json) {
     try {
-      window.dataLayer = window.dataLayer || [];
+      if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
       window.dataLayer.push(JSON.parse(json));
     } catch (e) {
       console.warn("kloudconsent: could not push the kloudconsent_update event to window.dataLayer.");
@@ -70,24 +99,23 @@ var hooks = {
     loadTool().then(function (module) { invoke("kc_tool_loaded", [module]); },
       function (e) { invoke("kc_tool_failed", [String(e && e.message || e)]); });
   },
-  /** `kloudconsent:<name>` on window, its detail parsed afresh. */
-  emit: function (name, json) {
-    window.dispatchEvent(new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) }));
-  },
+  /** The engine's events: to on() subscribers, then on window (loader.js). */
+  emit: emit,
   /**
    * Makes every sibling of `host` in <body> inert (modal open), or releases
    * exactly the ones it made inert.
    */
   inert: function (host, on) {
     if (!on) {
-      madeInert.forEach(function (el) { el.removeAttribute("inert"); });
+      madeInert.forEach(function (el) { attr(el, "removeAttribute", "inert"); });
       madeInert = [];
       return;
     }
-    if (madeInert.length || !document.body) return;
-    [].forEach.call(document.body.children, function (el) {
-      if (el !== host && !el.hasAttribute("inert")) {
-        el.setAttribute("inert", "");
+    var page = body.call(doc);
+    if (madeInert.length || !page) return;
+    [].forEach.call(page.children, function (el) {
+      if (el !== host && !attr(el, "hasAttribute", "inert")) {
+        attr(el, "setAttribute", "inert", "");
         madeInert.push(el);
       }
     });
@@ -99,18 +127,26 @@ var hooks = {
    * again at once; focus stays.
    */
   focusPage: function (root) {
-    var body = document.body;
-    if (!root.activeElement || !body) return;
-    var borrowed = !body.hasAttribute("tabindex");
-    if (borrowed) body.setAttribute("tabindex", "-1");
-    body.focus({ preventScroll: true });
-    if (borrowed) body.removeAttribute("tabindex");
+    var page = body.call(doc);
+    if (!root.activeElement || !page) return;
+    var borrowed = !page.hasAttribute("tabindex");
+    if (borrowed) page.setAttribute("tabindex", "-1");
+    page.focus({ preventScroll: true });
+    if (borrowed) page.removeAttribute("tabindex");
   }
 };
 var madeInert = [];
 
+/**
+ * `Element.prototype[method]` called on `el`: a page's `<form>` can shadow
+ * its own methods with a control of the same name.
+ */
+function attr(el, method, name, value) {
+  return Element.prototype[method].call(el, name, value);
+}
+
 function closest(target, selector) {
-  return target && target.closest ? target.closest(selector) : null;
+  return target instanceof Element ? Element.prototype.closest.call(target, selector) : null;
 }
 
 /** Runs engine export `name` in a microtask: after the current call returns. */
@@ -148,8 +184,8 @@ function wireDocument() {
       soon("kc_prefetch");
     }
   };
-  ["click", "pointerover", "focusin"].forEach(function (type) { document.addEventListener(type, opener); });
-  window.addEventListener("storage", function (e) {
+  ["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener); });
+  listen.call(window, "storage", function (e) {
     if (e.key === null || e.key === "kloudconsent") invoke("kc_storage", []);
   });
 }

@@ -13,24 +13,73 @@
 // It also defines `window.kloudconsent` at once, so page code can call
 // `kloudconsent.on(...)` right after the tag; calls that need the engine are
 // queued until it has booted.
+//
+// What it trusts (docs/security.md): the page's own scripts. Not markup a
+// CMS lets users write: everything read from `document` and `window` goes
+// through the prototypes the guard captured (`native`, `querySelectorAll`,
+// `readyState`, `listen`, `dispatch`) or is checked to be an own property
+// (`hasOwn`), because named access lets `<img name=X>` or `id=X` stand in
+// for document.X or window.X.
 
 // Defined by the wrapper's first lines (www/assemble.mjs), before the glue:
-// `script` (this tag), `pageBase` (the page's base URL) and `wasmResponse`
-// (the wasm download, started before anything else).
+// `script` (this tag, or null), `pageBase`, `wasmUrl` and `wasmResponse` (the
+// wasm download, started before anything else), and the captured natives.
 var CONFIG_TIMEOUT_MS = 4000;
+var CONFIG_ID = "kloudconsent-config";
 var configUrl = script && script.getAttribute("data-config");
 
-/** The text at `url` relative to `base`, as {text} or {error}, within `ms`; never rejects. */
-function fetchText(url, base, ms) {
+/**
+ * The inline config: the first `<script type="application/json"
+ * id="kloudconsent-config">` that comes before our own tag. Only a script
+ * element, because markup users may post (a `<div id=...>`) must not set the
+ * policy; only before the tag, because what comes after it (comments, user
+ * content at the end of the page) is less trusted. Being before the tag, it
+ * is already parsed now, so it is read once, here.
+ */
+function isInlineConfig(el) {
+  return el instanceof ScriptElement && !!script &&
+    el.type.trim().toLowerCase() === "application/json" &&
+    !!(el.compareDocumentPosition(script) & 4 /* FOLLOWING */);
+}
+function configElements() {
+  return querySelectorAll.call(doc, '[id="' + CONFIG_ID + '"]');
+}
+var inlineConfig = null;
+if (!configUrl) {
+  for (var i = 0, all = configElements(); i < all.length && !inlineConfig; i++) {
+    if (isInlineConfig(all[i])) inlineConfig = all[i];
+  }
+}
+var inlineText = inlineConfig && inlineConfig.textContent;
+
+/** Every other element with the config's id is ignored, with a warning. */
+function warnIgnoredConfigs() {
+  if (configUrl) return;
+  var all = configElements(), ignored = 0;
+  for (var i = 0; i < all.length; i++) if (all[i] !== inlineConfig) ignored++;
+  if (ignored) {
+    console.warn("kloudconsent: ignored " + ignored + ' element(s) with id="' + CONFIG_ID +
+      '": an inline config must be a <script type="application/json"> placed before the kloudconsent.js tag.');
+  }
+}
+
+/** `response`'s text, or an Error; for fetchText. */
+function okText(r) {
+  if (!r.ok) throw new Error("HTTP " + r.status);
+  return r.text();
+}
+
+/**
+ * `start()`'s response text as {text} or {error}, within `ms`; never
+ * rejects (a bad URL or a refused integrity check included).
+ */
+function fetchText(start, ms) {
   var timeout = new Promise(function (resolve) {
     setTimeout(function () { resolve({ error: "timed out after " + ms + " ms" }); }, ms);
   });
   var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
-    .then(function () { return fetch(new URL(url, base), { credentials: "same-origin" }); })
-    .then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.text();
-    })
+    .then(start)
+    .then(okText)
     .then(function (text) { return { text: text }; },
           function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")" }; });
   return Promise.race([fetched, timeout]);
@@ -39,31 +88,49 @@ function fetchText(url, base, ms) {
 /** Resolves to {text, origin} or {error, origin}; never rejects. */
 function loadConfig() {
   if (configUrl) {
-    return fetchText(configUrl, pageBase, CONFIG_TIMEOUT_MS).then(function (r) {
+    return fetchText(function () {
+      return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" });
+    }, CONFIG_TIMEOUT_MS).then(function (r) {
       r.origin = "data-config " + configUrl;
       return r;
     });
   }
-  return domReady().then(function () {
-    var inline = document.getElementById("kloudconsent-config");
-    return inline ? { text: inline.textContent, origin: "#kloudconsent-config" } : { origin: "built-in default" };
-  });
+  return Promise.resolve(inlineConfig ? { text: inlineText, origin: "#" + CONFIG_ID } : { origin: "built-in default" });
 }
 
-// ---- translations: dist/i18n/<lang>.json, only for a visitor who needs one --
-// The built-in translations dist/i18n/ holds (assemble.mjs fills the list in).
+// ---- translations: i18n/<lang>.json next to kloudconsent.js, only for a
+// visitor who needs one. Each is pinned by its SHA-384, listed in
+// i18n/index.json, which is itself pinned (PINNED, www/assemble.mjs): a
+// swapped or corrupted file is refused, and the page stays in English.
+// The built-in translations there are (assemble.mjs fills the list in).
 var LANGS = "__KC_LANGS__";
 var TRANSLATION_TIMEOUT_MS = 3000;
 var translations = {};
+var translationIndex = null;
 
 /** i18n/<lang>.json as {text, url} or {error, url}, fetched once per page. */
 function translation(lang) {
   var path = "i18n/" + lang + ".json";
-  return translations[lang] || (translations[lang] = fetchText(path, distBase, TRANSLATION_TIMEOUT_MS)
-    .then(function (r) {
-      r.url = new URL(path, distBase).href;
-      return r;
-    }));
+  var url = new URL(path, loaderUrl);
+  translationIndex = translationIndex || fetchPinned("i18n/index.json").then(okText).then(JSON.parse);
+  return translations[lang] || (translations[lang] = fetchText(function () {
+    return translationIndex.then(function (index) {
+      if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
+      return fetch(url, { credentials: "same-origin", integrity: index[lang] });
+    });
+  }, TRANSLATION_TIMEOUT_MS).then(function (r) {
+    r.url = url.href;
+    return r;
+  }));
+}
+
+/** The page's `<html lang>` and the browser's languages, for the engine. */
+function pageLang() {
+  var root = documentElement.call(doc);
+  return root && root.lang || "";
+}
+function browserLangs() {
+  return navigator.languages || [navigator.language || ""];
 }
 
 /**
@@ -72,12 +139,13 @@ function translation(lang) {
  * config's `language` ("auto": the page's <html lang>, else the browser's
  * first language). The engine decides (kc_config) and then asks for this
  * same file, already on its way, or for another when the guess was wrong.
- * Never English: the core has it.
+ * Not for English: the core has it (the engine asks for i18n/en.json only
+ * when the config is written in another language).
  */
 function guessTranslation(text) {
   try {
     var lang = JSON.parse(text).language;
-    if (lang === "auto") lang = document.documentElement.lang || (navigator.languages || [])[0];
+    if (lang === "auto") lang = pageLang() || browserLangs()[0];
     lang = String(lang).toLowerCase().split("-")[0];
     if (lang !== "en" && (" " + LANGS + " ").indexOf(" " + lang + " ") >= 0) translation(lang);
   } catch (e) {
@@ -87,18 +155,20 @@ function guessTranslation(text) {
 
 function domReady() {
   return new Promise(function (resolve) {
-    if (document.readyState !== "loading") resolve();
-    else document.addEventListener("DOMContentLoaded", function () { resolve(); }, { once: true });
+    if (readyState.call(doc) !== "loading") resolve();
+    else listen.call(doc, "DOMContentLoaded", function () { resolve(); }, { once: true });
   });
 }
 
 // ---- window.kloudconsent, usable before the engine has booted ----------
 var engine = null; // the wasm exports once booted
 var queue = [];    // calls made before boot, replayed in order
-var readyFired = false;
-var readyDetail = null;
+var readyJson = null; // the ready detail as JSON, once the engine has sent it
 var failed = false;
-var EVENTS = { ready: 1, consent: 1, change: 1 };
+// on() subscribers by event. The engine hands its events to `emit`, which
+// calls these from here: a page script can dispatch a fake
+// `kloudconsent:ready` on window, but cannot reach them.
+var subscribers = { ready: [], consent: [], change: [] };
 
 // Nothing the engine throws (a trap, a browser API broken by the page)
 // reaches page code: logged once; get()/accepted() answer null/false.
@@ -123,6 +193,33 @@ function later(name) {
   };
 }
 
+/**
+ * Calls one subscriber with its own copy of the detail (and the event about
+ * to be dispatched on window). What it throws is reported as the page's
+ * error, as an event listener's would be, and does not stop the other
+ * subscribers or the widget.
+ */
+function notify(callback, json, event) {
+  try {
+    callback(JSON.parse(json), event);
+  } catch (e) {
+    if (typeof reportError === "function") reportError(e);
+    else setTimeout(function () { throw e; });
+  }
+}
+
+/**
+ * The engine's events (`ready`, `consent`, `change`, detail as JSON): to the
+ * on() subscribers, then as a `kloudconsent:<name>` CustomEvent on window
+ * for page code that listens there.
+ */
+function emit(name, json) {
+  var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
+  if (name === "ready") readyJson = json;
+  subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json, event); });
+  dispatch.call(window, event);
+}
+
 var api = {
   /** The consent state (contract section 4), or null while undecided. */
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
@@ -141,28 +238,35 @@ var api = {
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
     var short = String(name).replace(/^kloudconsent:/, "");
-    if (!Object.prototype.hasOwnProperty.call(EVENTS, short) || typeof callback !== "function") {
+    if (!hasOwn.call(subscribers, short) || typeof callback !== "function") {
       console.error("kloudconsent.on: unknown event `" + name + "` or callback is not a function");
       return function () {};
     }
-    var listener = function (event) { callback(event.detail, event); };
-    window.addEventListener("kloudconsent:" + short, listener);
+    var subscription = { callback: callback, on: true };
+    var list = subscribers[short];
+    list.push(subscription);
     // `ready` fires once per page: a late subscriber still hears it.
-    if (short === "ready" && readyFired) {
-      setTimeout(function () { callback(readyDetail); }, 0);
+    if (short === "ready" && readyJson !== null) {
+      setTimeout(function () { if (subscription.on) notify(callback, readyJson); }, 0);
     }
-    return function () { window.removeEventListener("kloudconsent:" + short, listener); };
+    return function () {
+      subscription.on = false;
+      var at = list.indexOf(subscription);
+      if (at >= 0) list.splice(at, 1);
+    };
   },
-  version: "0.1.0"
+  /** The release (www/version.mjs: the workspace version in Cargo.toml, set by assemble.mjs). */
+  version: "__KLOUDCONSENT_VERSION__"
 };
-window.addEventListener("kloudconsent:ready", function (e) { readyFired = true; readyDetail = e.detail; });
 
-if (window.kloudconsent && !window.kloudconsent.__kloudconsent) {
+// Read-only and frozen: page code can neither replace the API nor wrap its
+// methods by mistake. A page that defined `window.kloudconsent` itself first
+// (even with a top-level `var`) gets the real API in its place, with a warning.
+if (hasOwn.call(window, "kloudconsent")) {
   console.warn("kloudconsent: window.kloudconsent was already defined by the page; replacing it with the widget API.");
 }
 try {
-  Object.defineProperty(api, "__kloudconsent", { value: true });
-  window.kloudconsent = api;
+  Object.defineProperty(window, "kloudconsent", { value: Object.freeze(api), enumerable: true });
 } catch (e) {
   console.error("kloudconsent: could not define window.kloudconsent (" + e + ")");
 }
@@ -177,50 +281,81 @@ var GCM_SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytic
  * `arguments` pushed to `window.dataLayer`. It must be the real `arguments`
  * object: GTM ignores consent commands pushed as plain arrays, and Rust
  * cannot build one. `window.gtag` itself is left undefined, so the page's
- * gtag.js snippet stays the one that defines it.
+ * gtag.js snippet stays the one that defines it. Both are the page's only as
+ * own properties: `<div id="dataLayer">` is not an array to push to.
  */
 function kcGtag() {
-  window.dataLayer = window.dataLayer || [];
-  if (typeof window.gtag === "function") window.gtag.apply(window, arguments);
+  if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
+  if (hasOwn.call(window, "gtag") && typeof window.gtag === "function") window.gtag.apply(window, arguments);
   else window.dataLayer.push(arguments);
+}
+
+var isObject = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
+/** `o[key]` if `o` has it as its own property, null counting as absent (as the Rust parser's `given`). */
+function given(o, key) {
+  return hasOwn.call(o, key) && o[key] !== null ? o[key] : undefined;
+}
+
+/** A `googleConsentMode.regions` item the engine's parser accepts (null counts as absent). */
+function isRegionDefault(r) {
+  var codes = isObject(r) && given(r, "region");
+  return Array.isArray(codes) && codes.length > 0 && codes.every(function (c) {
+    return typeof c === "string" && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(c);
+  }) && Object.keys(r).every(function (k) {
+    return k === "region" || r[k] === null || GCM_SIGNALS.indexOf(k) >= 0 && (r[k] === "granted" || r[k] === "denied");
+  });
+}
+
+/**
+ * The `gtag('consent', 'default', ...)` objects for an inline config's
+ * `googleConsentMode`, or null when the engine's parser
+ * (crates/domain/src/config/parse.rs, consent_mode) would reject it. Both
+ * read what JSON.parse made of the same text, own properties only (a
+ * polluted Object.prototype adds no region or signal). Mirrors that
+ * parser's checks and consent_mode::{default_json, region_defaults_json}'s
+ * output; the e2e tests check both against the engine.
+ */
+function consentDefaults(config) {
+  var mode = given(config, "googleConsentMode"), base = {}, commands = [base];
+  if (mode === undefined || mode === false) return [];
+  GCM_SIGNALS.forEach(function (s) { base[s] = s === "security_storage" ? "granted" : "denied"; });
+  if (mode === true) return commands;
+  if (!isObject(mode)) return null;
+  var wait = given(mode, "wait_for_update"), regions = given(mode, "regions");
+  if (wait !== undefined) {
+    if (typeof wait !== "number" || !(wait >= 0 && wait <= 60000 && wait % 1 === 0)) return null;
+    base.wait_for_update = wait || 0; // -0 is written 0
+  }
+  if (regions !== undefined) {
+    if (!Array.isArray(regions) || !regions.every(isRegionDefault)) return null;
+    regions.forEach(function (r) {
+      var region = {};
+      GCM_SIGNALS.forEach(function (s) { if (given(r, s) !== undefined) region[s] = r[s]; });
+      region.region = r.region;
+      commands.push(region);
+    });
+  }
+  return commands;
 }
 
 /**
  * `gtag('consent', 'default', ...)` from an inline config, right now, while
  * the page is still being parsed: the wasm is not loaded yet, and a Google
- * tag that runs before the default treats consent as granted. Mirrors
- * domain::consent_mode::{default_json, region_defaults_json}, which send the
- * same objects at boot when the config comes from data-config instead; the
- * e2e tests check both paths send identical commands. A config the engine
- * later rejects leaves these defaults (everything optional denied) in place.
+ * tag that runs before the default treats consent as granted. Returns whether
+ * it sent them, so that the engine does not send them again. A Consent Mode
+ * part the engine will reject sends only the all-denied defaults.
  */
-function sendConsentDefaults(mode) {
-  if (mode !== true && (!mode || typeof mode !== "object" || Array.isArray(mode))) return false;
-  var base = {};
-  GCM_SIGNALS.forEach(function (s) { base[s] = s === "security_storage" ? "granted" : "denied"; });
-  if (typeof mode.wait_for_update === "number") base.wait_for_update = mode.wait_for_update;
-  kcGtag("consent", "default", base);
-  (Array.isArray(mode.regions) ? mode.regions : []).forEach(function (r) {
-    if (!r || !Array.isArray(r.region)) return;
-    var region = {};
-    GCM_SIGNALS.forEach(function (s) {
-      if (r[s] === "granted" || r[s] === "denied") region[s] = r[s];
-    });
-    region.region = r.region.slice();
-    kcGtag("consent", "default", region);
+function sendConsentDefaults(text) {
+  var config;
+  try { config = JSON.parse(text); } catch (e) { return false; } // the engine reports it at boot
+  var commands = isObject(config) ? consentDefaults(config) : [];
+  (commands || consentDefaults({ googleConsentMode: true })).forEach(function (c) {
+    kcGtag("consent", "default", c);
   });
-  return true;
+  return !commands || commands.length > 0;
 }
 
-var consentDefaultsSent = false;
-var earlyConfig = !configUrl && document.getElementById("kloudconsent-config");
-if (earlyConfig) {
-  try {
-    consentDefaultsSent = sendConsentDefaults((JSON.parse(earlyConfig.textContent) || {}).googleConsentMode);
-  } catch (e) {
-    // Invalid JSON: the engine reports it at boot and falls back to the default config.
-  }
-}
+var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
 
 // ---- the preference tool, fetched the first time it is to be shown --------
 var TOOL_KEY = Symbol.for("kloudconsent.tool");
@@ -234,26 +369,33 @@ var toolPromise = null;
  */
 function loadTool() {
   if (toolPromise) return toolPromise;
-  var jsUrl = new URL("kloudconsent-tool.js", distBase).href;
-  var wasmUrl = new URL("kloudconsent-tool_bg.wasm", distBase).href;
+  var jsFile = "kloudconsent-tool.js";
+  var jsUrl = new URL(jsFile, loaderUrl).href;
+  var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
   toolPromise = new Promise(function (resolve, reject) {
-    var tag = document.createElement("script");
-    window[TOOL_KEY] = function (init) {
+    var tag = createElement.call(doc, "script");
+    // The tool's script carries its wasm's SHA-384 (it is itself pinned
+    // here), so only pages that open the tool pay for that hash's bytes.
+    window[TOOL_KEY] = function (init, wasmIntegrity) {
       delete window[TOOL_KEY];
-      var wasm = fetch(wasmUrl, { credentials: "same-origin" }).then(function (r) {
+      var wasm = fetch(toolWasmUrl, { credentials: "same-origin", integrity: wasmIntegrity }).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r;
+      }, function () {
+        throw new Error("unreachable, or its content does not match the SHA-384 built into " + jsFile);
       });
       resolve(init(wasm).then(null, function (e) {
-        throw new Error(wasmUrl + ": " + (e && e.message || e));
+        throw new Error(toolWasmUrl + ": " + (e && e.message || e));
       }));
     };
     tag.src = jsUrl;
     tag.async = true;
+    tag.integrity = PINNED[jsFile];
+    tag.crossOrigin = "anonymous";
     if (script && script.nonce) tag.nonce = script.nonce;
     tag.onerror = function () {
       delete window[TOOL_KEY];
-      reject(new Error(jsUrl + " could not be loaded"));
+      reject(new Error(jsUrl + " could not be loaded (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"));
     };
     tag.onload = function () {
       // It ran without handing over its initialiser.
@@ -262,7 +404,7 @@ function loadTool() {
         reject(new Error(jsUrl + " did not start"));
       }
     };
-    (document.head || document.documentElement).appendChild(tag);
+    (head.call(doc) || documentElement.call(doc)).appendChild(tag);
   }).then(null, function (e) {
     toolPromise = null;
     throw e;
@@ -286,8 +428,12 @@ var toolHost = {
 };
 
 // ---- boot ----------------------------------------------------------------
+if (!script) {
+  console.warn("kloudconsent: no <script> tag of its own (document.currentScript); no data-config or inline config is read.");
+}
+var wasmFailed = false;
 Promise.all([
-  wasm_bindgen({ module_or_path: wasmResponse }),
+  wasm_bindgen({ module_or_path: wasmResponse.then(null, function (e) { wasmFailed = true; throw e; }) }),
   loadConfig().then(function (cfg) {
     guessTranslation(cfg.text);
     return cfg;
@@ -295,6 +441,7 @@ Promise.all([
   domReady()
 ]).then(function (results) {
   var cfg = results[1];
+  warnIgnoredConfigs();
   // Which gated tags came with the page's HTML (only they may borrow its
   // nonce), before the engine releases any.
   startGating(script && script.nonce);
@@ -302,7 +449,7 @@ Promise.all([
   // built-in translation it needs is waited for (it has been downloading
   // since the config was known), so nothing is ever drawn in English first.
   var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
-    document.documentElement.lang, (navigator.languages || []).join(","), LANGS], "");
+    pageLang(), browserLangs().join(","), LANGS], "");
   return lang && translation(lang).then(function (t) {
     if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
     return t.text;
@@ -317,5 +464,7 @@ Promise.all([
   queue = [];
   pending.forEach(function (call) { call(); });
 }).then(null, function (e) {
-  console.error("kloudconsent: the widget could not start (" + e + "); nothing gated will run.");
+  console.error("kloudconsent: " + (wasmFailed
+    ? "could not load " + wasmUrl + " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"
+    : "the widget could not start (" + e + ")") + "; nothing gated will run.");
 });

@@ -7,12 +7,19 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;
 
 fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()
 }
 
 /// `(name, value)` of every cookie visible to the page, in header order.
 pub fn all() -> Vec<(String, String)> {
-    parse_header(&html_document().and_then(|d| d.cookie().ok()).unwrap_or_default())
+    parse_header(
+        &html_document()
+            .and_then(|d| d.cookie().ok())
+            .unwrap_or_default(),
+    )
 }
 
 /// Every value of cookie `name` (two when a host-only and a parent-domain
@@ -60,7 +67,9 @@ pub fn expire(name: &str, domain: Option<&str>) {
 /// the registrable domain) and on the configured domain.
 pub fn expire_everywhere(name: &str, configured: Option<&str>) {
     expire(name, None);
-    let host = web_sys::window().and_then(|w| w.location().hostname().ok()).unwrap_or_default();
+    let host = web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default();
     for domain in parent_domains(&host) {
         expire(name, Some(&domain));
     }

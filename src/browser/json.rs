@@ -13,7 +13,9 @@ pub struct JsJson(JsValue);
 /// Parses `text` with the browser's `JSON.parse`; the error is the
 /// browser's own message (it names the position).
 pub fn parse(text: &str) -> Result<JsJson, String> {
-    JSON::parse(text).map(JsJson).map_err(super::storage::describe)
+    JSON::parse(text)
+        .map(JsJson)
+        .map_err(super::storage::describe)
 }
 
 impl JsJson {
@@ -66,8 +68,13 @@ impl Value for JsJson {
     }
 
     fn keys(&self) -> Vec<String> {
-        let Some(object) = self.object() else { return Vec::new() };
-        Object::keys(object).iter().filter_map(|k| k.as_string()).collect()
+        let Some(object) = self.object() else {
+            return Vec::new();
+        };
+        Object::keys(object)
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
     }
 
     fn items(&self) -> Vec<JsJson> {
@@ -78,7 +85,10 @@ impl Value for JsJson {
     }
 
     fn text(&self) -> String {
-        let text: String = JSON::stringify(&self.0).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        let text: String = JSON::stringify(&self.0)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
         match text.char_indices().nth(60) {
             Some((cut, _)) => kloudconsent_domain::text::cat(&[&text[..cut], "\u{2026}"]),
             None => text,

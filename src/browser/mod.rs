@@ -7,7 +7,7 @@ pub mod console;
 pub mod cookie;
 pub mod dom;
 pub mod json;
-pub mod receipt;
 pub mod panic;
+pub mod receipt;
 pub mod signals;
 pub mod storage;

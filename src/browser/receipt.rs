@@ -19,5 +19,9 @@ pub fn send(url: &str, body: &str) {
         Ok(false) => "the browser refused to queue the consent receipt for ",
         Err(_) => "could not send the consent receipt to ",
     };
-    console::warn(&kloudconsent_domain::text::cat(&[problem, url, "; the decision itself is stored."]));
+    console::warn(&kloudconsent_domain::text::cat(&[
+        problem,
+        url,
+        "; the decision itself is stored.",
+    ]));
 }

@@ -10,10 +10,14 @@ use wasm_bindgen::JsValue;
 
 pub fn read() -> Signals {
     let Some(window) = web_sys::window() else {
-        return Signals { dnt: false, gpc: false };
+        return Signals {
+            dnt: false,
+            gpc: false,
+        };
     };
     let window: JsValue = window.into();
-    let navigator = Reflect::get(&window, &JsValue::from_str("navigator")).unwrap_or(JsValue::UNDEFINED);
+    let navigator =
+        Reflect::get(&window, &JsValue::from_str("navigator")).unwrap_or(JsValue::UNDEFINED);
     let dnt = is_one(&navigator, "doNotTrack") || is_one(&window, "doNotTrack");
     // Reflect.get on a non-object throws too: an `Err` here, so `false`.
     let gpc = Reflect::get(&navigator, &JsValue::from_str("globalPrivacyControl"))

@@ -43,12 +43,22 @@ impl Page {
         // localStorage holds JSON: the browser parses it (no parser ships).
         let local = self.local.read().into_iter().next().map(|text| {
             record::too_large(&text)?;
-            let value = json::parse(&text).map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
+            let value = json::parse(&text)
+                .map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
             record::decode_json_value(value)
         });
         let cookies = self.cookie.read_named();
-        let cookie_refs: Vec<(&str, &str)> = cookies.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let loaded = decision::load_decoded(local, &cookie_refs, &self.config, clock::now_ms(), self.cookie.name());
+        let cookie_refs: Vec<(&str, &str)> = cookies
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let loaded = decision::load_decoded(
+            local,
+            &cookie_refs,
+            &self.config,
+            clock::now_ms(),
+            self.cookie.name(),
+        );
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
@@ -152,14 +162,28 @@ impl Page {
     }
 
     fn write_local(&self, record: &ConsentRecord) {
-        if let Err(e) = self.local.write(&record::encode_json(record), max_age(record)) {
-            console::warn(&cat(&["could not write localStorage (", &e, "); the cookie keeps the decision."]));
+        if let Err(e) = self
+            .local
+            .write(&record::encode_json(record), max_age(record))
+        {
+            console::warn(&cat(&[
+                "could not write localStorage (",
+                &e,
+                "); the cookie keeps the decision.",
+            ]));
         }
     }
 
     fn write_cookie(&self, record: &ConsentRecord) {
-        if let Err(e) = self.cookie.write(&record::encode_cookie(record), max_age(record)) {
-            console::warn(&cat(&["could not write the cookie (", &e, "); localStorage keeps the decision."]));
+        if let Err(e) = self
+            .cookie
+            .write(&record::encode_cookie(record), max_age(record))
+        {
+            console::warn(&cat(&[
+                "could not write the cookie (",
+                &e,
+                "); localStorage keeps the decision.",
+            ]));
         }
     }
 }
@@ -172,7 +196,9 @@ fn max_age(record: &ConsentRecord) -> i64 {
 
 fn same_decision(a: &Consent, b: &Consent) -> bool {
     match (a, b) {
-        (Consent::Stored(x), Consent::Stored(y)) => record::encode_json(x) == record::encode_json(y),
+        (Consent::Stored(x), Consent::Stored(y)) => {
+            record::encode_json(x) == record::encode_json(y)
+        }
         (Consent::Stored(_), _) | (_, Consent::Stored(_)) => false,
         _ => true,
     }

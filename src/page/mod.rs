@@ -97,8 +97,10 @@ impl Page {
     /// tag the event triggers already sees the new consent.
     fn announce(&self, consent: &Consent) {
         if self.config.consent_mode.is_some() {
-            self.hooks.gtag("update", &consent_mode::update_json(consent, &self.config));
-            self.hooks.push(&consent_mode::datalayer_event_json(consent, &self.config));
+            self.hooks
+                .gtag("update", &consent_mode::update_json(consent, &self.config));
+            self.hooks
+                .push(&consent_mode::datalayer_event_json(consent, &self.config));
         }
     }
 

@@ -112,7 +112,8 @@ impl Page {
     /// page button's handler).
     pub fn open_tool(&self, opener: Option<HtmlElement>) {
         let opener = opener.or_else(focus::deep_active_element);
-        let in_widget = |el: &HtmlElement| self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el));
+        let in_widget =
+            |el: &HtmlElement| self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el));
         let who = match opener {
             Some(el)
                 if in_widget(&el)

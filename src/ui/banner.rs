@@ -47,15 +47,27 @@ impl Banner {
         let mut made = build(doc, &TEMPLATE, texts)?;
         let manage = made.swap_remove(MANAGE);
         let status = made.swap_remove(STATUS);
-        Some(Banner { root: made.swap_remove(0), manage, status })
+        Some(Banner {
+            root: made.swap_remove(0),
+            manage,
+            status,
+        })
     }
 
     /// Shows `state`: busy while the tool loads, a message when it failed.
     pub fn set_state(&self, state: BannerState, texts: &Texts) {
         let busy = state == BannerState::Busy;
-        let _ = if busy { self.manage.set_attribute("aria-busy", "true") } else { self.manage.remove_attribute("aria-busy") };
+        let _ = if busy {
+            self.manage.set_attribute("aria-busy", "true")
+        } else {
+            self.manage.remove_attribute("aria-busy")
+        };
         let _ = self.manage.class_list().toggle_with_force("kc-busy", busy);
-        let message = if state == BannerState::ToolFailed { texts.tool_failed.as_str() } else { "" };
+        let message = if state == BannerState::ToolFailed {
+            texts.tool_failed.as_str()
+        } else {
+            ""
+        };
         if self.status.text_content().as_deref() != Some(message) {
             self.status.set_text_content(Some(message));
         }

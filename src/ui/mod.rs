@@ -29,7 +29,8 @@ pub const HOST_TAG: &str = "kloud-consent";
 pub struct Ui {
     pub host: HtmlElement,
     pub shadow: ShadowRoot,
-    /// Holds every layer; carries `lang` and `dir`.
+    /// Holds every layer; carries `lang` and `dir`. The frame the layers
+    /// are positioned in: it follows the visual viewport (`hooks.follow`, www/hooks.js).
     root: Element,
     banner: Option<Banner>,
     shell: Option<(DialogState, Element)>,
@@ -38,6 +39,8 @@ pub struct Ui {
     tool_root: Option<Element>,
     /// The page behind is inert (a dialog is up).
     modal: bool,
+    /// The loader's hands, to refit the frame when a layer is added.
+    hooks: Hooks,
 }
 
 impl Ui {
@@ -66,6 +69,7 @@ impl Ui {
         };
         style::adopt(&shadow, &doc);
         let root = doc.create_element("div").ok()?;
+        root.set_class_name("kc-frame");
         // Repeated inside the shadow root: there `lang` is what screen readers
         // and hyphenation read, and `dir` what the logical CSS properties
         // mirror on, whatever the engine inherits across the boundary.
@@ -75,6 +79,7 @@ impl Ui {
         shadow.append_child(&root).ok()?;
         body.append_child(&host).ok()?;
         hooks.listen(&shadow);
+        hooks.follow(&root);
         Some(Ui {
             host: host.dyn_into().ok()?,
             shadow,
@@ -84,6 +89,7 @@ impl Ui {
             reopen: None,
             tool_root: None,
             modal: false,
+            hooks: hooks.clone(),
         })
     }
 
@@ -154,7 +160,7 @@ impl Ui {
     pub fn tool_root(&mut self) -> Option<Element> {
         if self.tool_root.is_none() {
             let root = dom::document()?.create_element("div").ok()?;
-            // No box of its own: only the tool's fixed overlay is drawn.
+            // No box of its own: only the tool's overlay is drawn (in the frame).
             root.set_class_name("kc-tool");
             self.add(&root)?;
             self.tool_root = Some(root);
@@ -201,8 +207,9 @@ impl Ui {
         }
     }
 
-    /// Adds a layer.
+    /// Adds a layer, with the frame fitted to the visible screen as it is now.
     fn add(&self, node: &Element) -> Option<()> {
+        self.hooks.fit(&self.root);
         self.root.append_child(node).ok().map(|_| ())
     }
 }

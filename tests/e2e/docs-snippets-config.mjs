@@ -73,7 +73,9 @@ async function checkPlaceholders(page, config, texts) {
 async function checkPreferenceTool(page, config, texts) {
   await page.evaluate(() => window.kloudconsent.show());
   const dialog = page.getByRole("dialog", { name: texts.prefsTitle, exact: true });
-  await dialog.waitFor();
+  // The tool is fetched on first need: until it is there, the core's small
+  // loading dialog (same title, no switches) stands in for it.
+  await dialog.getByRole("switch").first().waitFor();
   const shown = await dialog.innerText();
   const categories = categoriesOf(config);
   assert.equal(await dialog.getByRole("switch").count(), categories.length, "one switch per category");
@@ -120,7 +122,9 @@ export async function checkConfigAfterAccept(page, config, requests) {
   const texts = textsOf(config);
   await page.evaluate(() => window.kloudconsent.show());
   const dialog = page.getByRole("dialog", { name: texts.prefsTitle, exact: true });
-  await dialog.waitFor();
+  // The tool is fetched on first need: until it is there, the core's small
+  // loading dialog (same title, no switches) stands in for it.
+  await dialog.getByRole("switch").first().waitFor();
   const shown = await dialog.innerText();
   for (const text of [texts.consentIdLabel, texts.consentDateLabel, state.id]) {
     assert.ok(shown.includes(text), `the tool shows ${JSON.stringify(text)} after a decision`);

@@ -19,10 +19,10 @@ export const KINDS = { config: "json", html: "html", js: "js", css: "css" };
 const OPTIONS = ["config", "body", "colorScheme", "serveAs", "expectRequests"];
 const CHECKED_LANGUAGES = new Set(Object.values(KINDS));
 
-/** The Markdown files whose snippets are tested: README.md and docs/*.md. */
+/** The Markdown files whose snippets are tested: README.md, docs/*.md and the npm package's README. */
 export function docFiles(root = ROOT) {
   const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort();
-  return ["README.md", ...docs.map((f) => join("docs", f))];
+  return ["README.md", ...docs.map((f) => join("docs", f)), join("package", "README.md")];
 }
 
 /**

@@ -1,7 +1,9 @@
 // A pretend site for the docs' snippets: the page is served as
 // https://www.kloudstack.com.au/ (so a `cookie.domain` of ".kloudstack.com.au"
-// and `Secure` apply), `dist/` as https://cdn.example.net/kloudconsent/ and
-// as /kloudconsent/ on the site, and every other URL a snippet names (Google's
+// and `Secure` apply), `dist/` as https://cdn.example.net/kloudconsent/, as
+// /kloudconsent/ on the site, and as the npm CDN's copy of this release
+// (https://cdn.jsdelivr.net/npm/kloudconsent@<version>/dist/: another
+// version is not there), and every other URL a snippet names (Google's
 // tags, YouTube, example.net) by a stub that records the request. All of it
 // through Playwright routing: nothing leaves the machine.
 import { readFile } from "node:fs/promises";
@@ -9,9 +11,12 @@ import { existsSync } from "node:fs";
 import { join, extname } from "node:path";
 import { openPage } from "./helpers.mjs";
 import { ROOT } from "./docs-snippets-extract.mjs";
+import { VERSION } from "../../www/version.mjs";
 
 export const SITE = "https://www.kloudstack.com.au";
 export const CDN = "https://cdn.example.net/kloudconsent/";
+/** The npm package's dist/ on a CDN that serves npm packages, this version. */
+export const NPM_CDN = `https://cdn.jsdelivr.net/npm/kloudconsent@${VERSION}/dist/`;
 /** The embed tag the docs show; added to a host page whose snippet has none. */
 export const EMBED_TAG = `<script src="${CDN}kloudconsent.js" defer></script>`;
 
@@ -55,6 +60,7 @@ export async function openSite(env, files, contextOptions = {}) {
 function distFile(url) {
   let name = null;
   if (url.href.startsWith(CDN)) name = url.href.slice(CDN.length);
+  else if (url.href.startsWith(NPM_CDN)) name = url.href.slice(NPM_CDN.length);
   else if (url.origin === SITE && url.pathname.startsWith("/kloudconsent/")) name = url.pathname.slice("/kloudconsent/".length);
   return name && /^[\w.-]+$/.test(name) && existsSync(join(DIST, name)) ? name : null;
 }

@@ -19,10 +19,11 @@ export const KLOUD_TEST_ARGS = ["--host-resolver-rules=MAP *.kloud.test 127.0.0.
 
 /**
  * Starts the server and the browser; call from `before`. `args` are extra
- * Chromium flags, or a function of the server's URL returning them.
+ * Chromium flags, or a function of the server's URL returning them; `root`
+ * serves that directory instead of dist/ (server.mjs).
  */
-export async function launch({ args = [] } = {}) {
-  const server = await startServer();
+export async function launch({ args = [], root } = {}) {
+  const server = await startServer({ root });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [...CHROMIUM_ARGS, ...(typeof args === "function" ? args(server.url) : args)],

@@ -15,19 +15,38 @@
 // - `/__receipts` collects POSTed bodies; `/__receipts/log` lists them.
 // - `/__config?delay=ms&status=N&body=...&type=...` serves a config (or,
 //   with type=text/javascript, a script) slowly or failing.
+// - `/__hostile/<name>.html` serves the hostile-markup pages of
+//   hostile-pages.mjs.
+// - `/__copy/intact/<file>` serves a copy of dist/ as another server would
+//   (an attacker's, in the hostile pages: there every `consent.json` and
+//   `__config` is the attacker's policy). `/__copy/tampered/` serves the same
+//   with the core's wasm swapped for one that still works but is not the
+//   one built (a custom section added), as a swapped file on a CDN would be;
+//   `/__copy/tampered-tool/` with the preference tool's wasm swapped so, and
+//   `/__copy/tampered-tool-js/` with a comment added to the tool's script.
+// - `server.requests` lists every path+query requested, in order.
+// - KLOUDCONSENT_DIST=<dir> serves another build instead of dist/ (e.g. to
+//   run a test against the build from before a fix).
 // - With `receiptUrl` (CLI `--receipt-url URL`, used by scripts/demo.sh),
 //   dist/'s HTML pages get an inline config `{"receiptUrl": URL}`, so the
 //   demo sends its receipts to the receipt service. Tests never set it.
+// - `routes` (a Map of pathname → async (req, res, url, next) handler) lets
+//   a test answer a path itself, before the mounts: a generated host page, a
+//   file held back (`await held; return next()`) or failing. WebDriver has no request interception, so the
+//   Firefox and WebKit suites use this where the Chromium suite uses
+//   Playwright's routing. (`requests`, above, lists what was asked for.)
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostilePage, EVIL_CONFIG } from "./hostile-pages.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, "..", "..");
+export const DIST = process.env.KLOUDCONSENT_DIST || join(ROOT, "dist");
 const MOUNTS = [
   ["/fixtures/", join(here, "pages")],
-  ["/", join(ROOT, "dist")],
+  ["/", DIST],
 ];
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -35,23 +54,38 @@ const TYPES = {
   ".json": "application/json", ".wasm": "application/wasm", ".svg": "image/svg+xml",
   ".png": "image/png",
 };
+// As docs/security.md recommends, `base-uri 'none'` included.
 export const STRICT_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'none'";
 export const NONCE = "XYZ";
 export const NONCE_CSP =
-  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'`;
+  `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${NONCE}'; style-src 'self'; base-uri 'none'`;
 /** Nonce plus 'strict-dynamic': any script a trusted one inserts runs, whatever its URL. */
 export const DYNAMIC_CSP =
-  `default-src 'self'; script-src 'nonce-${NONCE}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'`;
+  `default-src 'self'; script-src 'nonce-${NONCE}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'none'`;
 const CSPS = { strict: STRICT_CSP, nonce: NONCE_CSP, dynamic: DYNAMIC_CSP };
+
+/** The Content-Security-Policy a `?csp=` query asks for, if any. */
+export const cspFor = (url) => CSPS[url.searchParams.get("csp")];
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
+/**
+ * Starts the server. `root`: serve that directory at `/` instead of dist/
+ * and the fixtures (an installed package, a built example app).
+ */
+export function startServer({ port = 0, host = "127.0.0.1", receiptUrl, root } = {}) {
   const receipts = [];
+  const mounts = root ? [["/", root]] : MOUNTS;
+  const routes = new Map();
+  const requests = [];
   const server = createServer(async (req, res) => {
+    requests.push(req.url);
     try {
-      await handle(req, res, receipts, receiptUrl);
+      const url = new URL(req.url, "http://x");
+      const route = routes.get(url.pathname);
+      if (route) return await route(req, res, url, () => handle(req, res, receipts, receiptUrl, mounts));
+      await handle(req, res, receipts, receiptUrl, mounts);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(e && e.stack || e));
@@ -63,13 +97,15 @@ export function startServer({ port = 0, host = "127.0.0.1", receiptUrl } = {}) {
       resolve({
         url: `http://${host}:${p}`,
         receipts,
+        routes,
+        requests,
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
       });
     });
   });
 }
 
-async function handle(req, res, receipts, receiptUrl) {
+async function handle(req, res, receipts, receiptUrl, mounts) {
   const url = new URL(req.url, "http://x");
   if (url.pathname === "/__receipts") {
     let body = "";
@@ -91,14 +127,21 @@ async function handle(req, res, receipts, receiptUrl) {
     });
     return res.end(url.searchParams.has("body") ? url.searchParams.get("body") : "{}");
   }
-  const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p));
+  const csp = cspFor(url);
+  const hostile = url.pathname.match(/^\/__hostile\/([\w-]+)\.html$/);
+  if (hostile && hostilePage(hostile[1])) {
+    res.writeHead(200, { "content-type": TYPES[".html"], ...(csp ? { "content-security-policy": csp } : {}) });
+    return res.end(hostilePage(hostile[1]));
+  }
+  const copy = url.pathname.match(/^\/__copy\/(intact|tampered|tampered-tool|tampered-tool-js)\/(.*)$/);
+  if (copy) return serveCopy(res, copy[1], copy[2]);
+  const [prefix, dir] = mounts.find(([p]) => url.pathname.startsWith(p));
   let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || "index.html";
   if (rel.endsWith("/")) rel += "index.html";
   const file = normalize(join(dir, rel));
   if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
   const type = TYPES[extname(file)] || "application/octet-stream";
   const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
-  const csp = CSPS[url.searchParams.get("csp")];
   if (type.startsWith("text/html") && csp) headers["content-security-policy"] = csp;
   if (prefix === "/") headers["access-control-allow-origin"] = "*";
   if (prefix === "/fixtures/" && type.startsWith("text/html") && await exists(file)) {
@@ -131,6 +174,34 @@ async function handle(req, res, receipts, receiptUrl) {
   res.writeHead(200, headers);
   res.end(await readFile(file));
 }
+
+/** A file of the `/__copy/<kind>/` servers (see the top of this file). */
+async function serveCopy(res, kind, rel) {
+  const headers = { "access-control-allow-origin": "*", "cache-control": "no-cache" };
+  if (/(^|\/)(consent\.json|__config)$/.test(rel)) {
+    res.writeHead(200, { ...headers, "content-type": "application/json" });
+    return res.end(JSON.stringify(EVIL_CONFIG));
+  }
+  const file = normalize(join(DIST, rel));
+  if (!file.startsWith(DIST) || !(await exists(file))) {
+    res.writeHead(404, { "content-type": "text/plain" });
+    return res.end("not found");
+  }
+  let body = await readFile(file);
+  const swapped = { tampered: "kloudconsent_bg.wasm", "tampered-tool": "kloudconsent-tool_bg.wasm",
+    "tampered-tool-js": "kloudconsent-tool.js" }[kind];
+  if (rel === swapped) {
+    body = Buffer.concat([body, rel.endsWith(".wasm") ? TAMPER_SECTION : Buffer.from("/* tampered */\n")]);
+  }
+  res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] || "application/octet-stream" });
+  res.end(body);
+}
+
+/** A wasm custom section (id 0) named "x": any module still validates and runs with it appended. */
+const TAMPER_SECTION = (() => {
+  const payload = Buffer.from("\x01xtampered", "latin1");
+  return Buffer.concat([Buffer.from([0, payload.length]), payload]);
+})();
 
 async function exists(path) {
   try { return (await stat(path)).isFile(); } catch { return false; }

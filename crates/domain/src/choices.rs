@@ -14,7 +14,8 @@ pub type Parsed = (Grants, Vec<String>);
 /// [`parse_choices_value`] of a JSON text (the loader hands `set()`'s
 /// argument over as `JSON.stringify` output).
 pub fn parse_choices(json: &str, config: &Config) -> Result<Parsed, String> {
-    let value = Json::parse(json).map_err(|_| String::from("the argument is not a plain object"))?;
+    let value =
+        Json::parse(json).map_err(|_| String::from("the argument is not a plain object"))?;
     parse_choices_value(value, config)
 }
 
@@ -51,8 +52,11 @@ mod tests {
 
     #[test]
     fn known_ids_are_kept_and_unknown_ones_named() {
-        let (known, unknown) =
-            parse_choices(r#"{"analytics": true, "marketing": false, "ads": true}"#, &config()).unwrap();
+        let (known, unknown) = parse_choices(
+            r#"{"analytics": true, "marketing": false, "ads": true}"#,
+            &config(),
+        )
+        .unwrap();
         assert_eq!(known.len(), 2);
         assert_eq!(known.get("analytics"), Some(true));
         assert_eq!(known.get("marketing"), Some(false));
@@ -68,7 +72,10 @@ mod tests {
 
     #[test]
     fn an_empty_object_changes_nothing() {
-        assert_eq!(parse_choices("{}", &config()).unwrap(), (Grants::new(), vec![]));
+        assert_eq!(
+            parse_choices("{}", &config()).unwrap(),
+            (Grants::new(), vec![])
+        );
     }
 
     #[test]

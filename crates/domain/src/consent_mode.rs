@@ -109,10 +109,9 @@ pub fn datalayer_event_json(c: &Consent, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{cfg, stored};
     use crate::config::{self, RegionDefault};
     use crate::decision::{decide, Choice};
-
+    use crate::test_support::{cfg, stored};
 
     #[test]
     fn mapping() {

@@ -19,7 +19,14 @@ pub fn parse_header(header: &str) -> Vec<(String, String)> {
 /// and `Secure` when `secure` (https) or for a `__Host-` cookie, which the
 /// browser refuses without it.
 pub fn line(name: &str, value: &str, max_age_s: i64, domain: Option<&str>, secure: bool) -> String {
-    let mut cookie = cat(&[name, "=", value, "; Path=/; Max-Age=", &int(max_age_s), "; SameSite=Lax"]);
+    let mut cookie = cat(&[
+        name,
+        "=",
+        value,
+        "; Path=/; Max-Age=",
+        &int(max_age_s),
+        "; SameSite=Lax",
+    ]);
     if let Some(domain) = domain {
         cookie.push_str("; Domain=");
         cookie.push_str(domain);
@@ -78,14 +85,18 @@ mod tests {
     fn header_pairs_in_order_trimmed() {
         assert_eq!(
             parse_header(" a=1; b = x=y ;noequals; =v; c="),
-            [("a", "1"), ("b", "x=y"), ("", "v"), ("c", "")].map(|(n, v)| (n.to_string(), v.to_string()))
+            [("a", "1"), ("b", "x=y"), ("", "v"), ("c", "")]
+                .map(|(n, v)| (n.to_string(), v.to_string()))
         );
         assert!(parse_header("").is_empty());
     }
 
     #[test]
     fn lines_carry_the_contract_attributes() {
-        assert_eq!(line("kloudconsent", "1|x", 60, None, false), "kloudconsent=1|x; Path=/; Max-Age=60; SameSite=Lax");
+        assert_eq!(
+            line("kloudconsent", "1|x", 60, None, false),
+            "kloudconsent=1|x; Path=/; Max-Age=60; SameSite=Lax"
+        );
         assert_eq!(
             line("kloudconsent", "", 0, Some(".example.com"), true),
             "kloudconsent=; Path=/; Max-Age=0; SameSite=Lax; Domain=.example.com; Secure"
@@ -96,7 +107,10 @@ mod tests {
 
     #[test]
     fn parent_domains_of_hosts() {
-        assert_eq!(parent_domains("a.b.example.com"), ["a.b.example.com", "b.example.com", "example.com"]);
+        assert_eq!(
+            parent_domains("a.b.example.com"),
+            ["a.b.example.com", "b.example.com", "example.com"]
+        );
         assert_eq!(parent_domains("localhost"), Vec::<String>::new());
         assert_eq!(parent_domains("127.0.0.1"), Vec::<String>::new());
         assert_eq!(parent_domains("[::1]"), Vec::<String>::new());
@@ -126,13 +140,16 @@ mod tests {
         assert_eq!(strings.len(), 3906);
         for s in &strings {
             let last = s.rsplit('.').next().unwrap_or("");
-            let ip = s.starts_with('[') || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()));
+            let ip = s.starts_with('[')
+                || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()));
             assert_eq!(is_ip_address(s), ip, "{s:?}");
             let expected: Vec<String> = if s.is_empty() || ip {
                 Vec::new()
             } else {
                 let labels: Vec<&str> = s.split('.').collect();
-                (0..labels.len() - 1).map(|i| labels[i..].join(".")).collect()
+                (0..labels.len() - 1)
+                    .map(|i| labels[i..].join("."))
+                    .collect()
             };
             assert_eq!(parent_domains(s), expected, "{s:?}");
         }

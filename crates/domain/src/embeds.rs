@@ -101,7 +101,13 @@ pub fn url_refusal(attribute: &str, value: &str, base: &str) -> Option<String> {
         // A relative URL takes the base's scheme.
         let scheme = scheme(url).or_else(|| scheme(base)).unwrap_or_default();
         if scheme != "http" && scheme != "https" {
-            return Some(cat(&["an embed's ", attribute, " is not an http(s) link (", &scheme, ":); it will never load."]));
+            return Some(cat(&[
+                "an embed's ",
+                attribute,
+                " is not an http(s) link (",
+                &scheme,
+                ":); it will never load.",
+            ]));
         }
     }
     None
@@ -172,10 +178,9 @@ fn srcset_urls(srcset: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{cfg, stored};
     use crate::decision::Choice;
     use crate::gating::parse_gate;
-
+    use crate::test_support::{cfg, stored};
 
     fn v(attr: &str, consent: &Consent, once: bool) -> EmbedView {
         view(&parse_gate(attr), consent, &cfg(), once)

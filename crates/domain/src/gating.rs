@@ -86,11 +86,9 @@ fn unknown_ids(ids: &[String], config: &Config) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{cfg, stored};
     use crate::decision::Choice;
+    use crate::test_support::{cfg, stored};
     use proptest::prelude::*;
-
-
 
     fn only_analytics() -> Consent {
         stored(Choice::Set([("analytics", true)].into()))

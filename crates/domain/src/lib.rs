@@ -8,16 +8,16 @@
 pub mod category;
 pub mod choices;
 pub mod config;
-pub mod cookies;
 pub mod consent_mode;
+pub mod cookies;
 pub mod decision;
 pub mod embeds;
 pub mod gating;
 pub mod grants;
 pub mod language;
 pub mod record;
-pub mod text;
 pub mod screen;
+pub mod text;
 pub mod time;
 pub mod tool_model;
 
@@ -32,4 +32,3 @@ pub use record::{ConsentRecord, Method, RecordError};
 mod test_support;
 
 pub use text::join;
-

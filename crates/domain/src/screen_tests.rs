@@ -354,6 +354,9 @@ fn show_from_the_api_over_the_banner_gets_the_loading_dialog_not_a_busy_button()
     assert_eq!(s.on(Event::ToolFailed), step(false, Focus::Dialog));
     assert_eq!(s.scene(), scene(None, Some(DialogState::Failed)));
     // Closing the failure dialog brings the banner back.
-    assert_eq!(s.on(Event::Close { decided: false }), step(false, Focus::Page));
+    assert_eq!(
+        s.on(Event::Close { decided: false }),
+        step(false, Focus::Page)
+    );
     assert_eq!(s.scene(), BANNER);
 }

@@ -12,5 +12,11 @@ pub fn cfg() -> Config {
 
 /// A first decision, made at [`NOW`] under the default policy.
 pub fn stored(choice: Choice) -> Consent {
-    Consent::Stored(decide(choice, &Consent::Undecided, &cfg(), NOW, "AAAAAAAAAAAA".into()))
+    Consent::Stored(decide(
+        choice,
+        &Consent::Undecided,
+        &cfg(),
+        NOW,
+        "AAAAAAAAAAAA".into(),
+    ))
 }

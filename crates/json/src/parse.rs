@@ -43,7 +43,10 @@ impl Decimal<'_> {
         let bytes = literal.as_bytes();
         let negative = bytes.first() == Some(&b'-');
         let body = &bytes[usize::from(negative)..];
-        let e = body.iter().position(|&b| b | 0x20 == b'e').unwrap_or(body.len());
+        let e = body
+            .iter()
+            .position(|&b| b | 0x20 == b'e')
+            .unwrap_or(body.len());
         let (mantissa, exp) = body.split_at(e);
         let mut exponent = exp
             .iter()
@@ -65,7 +68,11 @@ impl Decimal<'_> {
             mantissa,
             skip,
             count,
-            exponent: if count == 0 { 0 } else { exponent + trailing as i64 },
+            exponent: if count == 0 {
+                0
+            } else {
+                exponent + trailing as i64
+            },
         }
     }
 

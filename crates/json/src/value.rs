@@ -95,7 +95,11 @@ impl Value for Json {
 
     fn get(&self, key: &str) -> Option<Json> {
         match self {
-            Json::Object(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
+            Json::Object(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone()),
             _ => None,
         }
     }

@@ -275,7 +275,9 @@ fn string<'a>(v: &'a Json, name: &str) -> Result<&'a str, Rejection> {
 /// ids (16 random bytes in base64url); the range leaves room for ids a site
 /// issues from its server, which the widget keeps and sends like its own.
 pub fn is_consent_id(s: &str) -> bool {
-    (8..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (8..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn consent_id(v: &Json) -> Result<String, Rejection> {

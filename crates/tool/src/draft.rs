@@ -96,7 +96,7 @@ mod tests {
 
     fn saved(draft: &Draft) -> Vec<(String, bool)> {
         match draft.choice() {
-            Choice::Set(pairs) => pairs,
+            Choice::Set(pairs) => pairs.into_iter().collect(),
             other => panic!("save is a custom choice, got {other:?}"),
         }
     }

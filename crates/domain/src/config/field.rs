@@ -30,7 +30,11 @@ impl ConfigError {
     /// The console message: names the field and says the default is used.
     pub fn message(&self) -> String {
         if self.field.is_empty() {
-            cat(&["kloudconsent: ", &self.problem, "; using the built-in default."])
+            cat(&[
+                "kloudconsent: ",
+                &self.problem,
+                "; using the built-in default.",
+            ])
         } else {
             cat(&[
                 "kloudconsent: config field `",
@@ -132,7 +136,12 @@ impl<'a, V: Value> Field<'a, V> {
 
     /// "expected `expected`, got <what this is>".
     pub fn wrong(&self, expected: &str) -> ConfigError {
-        self.fail(cat(&["expected ", expected, ", got ", self.value.kind().name()]))
+        self.fail(cat(&[
+            "expected ",
+            expected,
+            ", got ",
+            self.value.kind().name(),
+        ]))
     }
 
     /// The value as written, for a message.
@@ -171,13 +180,20 @@ impl<'a, V: Value> Field<'a, V> {
 
     /// `true` or `false`.
     pub fn boolean(&self) -> Result<bool> {
-        self.value.as_bool().ok_or_else(|| self.wrong("true or false"))
+        self.value
+            .as_bool()
+            .ok_or_else(|| self.wrong("true or false"))
     }
 
     /// A whole number within `min..=max`, in any spelling (`182`, `182.0`,
     /// `1.82e2`): configs are written by hand or by tools that print floats.
     pub fn whole(&self, min: u32, max: u32) -> Result<u32> {
-        let expected = cat(&["a whole number from ", &uint(min.into()), " to ", &uint(max.into())]);
+        let expected = cat(&[
+            "a whole number from ",
+            &uint(min.into()),
+            " to ",
+            &uint(max.into()),
+        ]);
         let Some(n) = self.value.as_f64() else {
             return Err(self.wrong(&expected));
         };
@@ -197,7 +213,10 @@ impl<'a, V: Value> Field<'a, V> {
             }
             expected.push_str(&kloudconsent_json::string(name));
         }
-        let s = self.value.as_string().ok_or_else(|| self.wrong(&expected))?;
+        let s = self
+            .value
+            .as_string()
+            .ok_or_else(|| self.wrong(&expected))?;
         for (name, value) in choices {
             if *name == s {
                 return Ok(*value);
@@ -234,7 +253,7 @@ impl<'a, V: Value> Field<'a, V> {
     }
 
     /// How many items this array has (0 for other kinds).
-    pub fn len(&self) -> usize {
+    pub fn item_count(&self) -> usize {
         self.value.items().len()
     }
 }

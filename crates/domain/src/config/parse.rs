@@ -31,7 +31,10 @@ pub fn parse(text: &str) -> Result<Config> {
 pub fn parse_value<V: Value>(value: V) -> Result<Config> {
     if value.kind() != Kind::Object {
         let got = value.kind().name();
-        return Err(ConfigError::whole(cat(&["config must be a JSON object, got ", got])));
+        return Err(ConfigError::whole(cat(&[
+            "config must be a JSON object, got ",
+            got,
+        ])));
     }
     let top = Field::root(value);
     let mut c = Config::default_policy();
@@ -47,7 +50,11 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
     }
     if let Some(f) = top.key("cookie") {
         if let Some(domain) = f.object()?.key("domain") {
-            c.cookie_domain = Some(checked(&domain, is_cookie_domain, "a domain such as \".kloudstack.com.au\"")?);
+            c.cookie_domain = Some(checked(
+                &domain,
+                is_cookie_domain,
+                "a domain such as \".kloudstack.com.au\"",
+            )?);
         }
     }
     if let Some(f) = top.key("signals") {
@@ -94,7 +101,11 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
         c.dir_given = true;
     }
     if let Some(f) = top.key("theme") {
-        c.theme = f.one_of(&[("auto", ThemeMode::Auto), ("light", ThemeMode::Light), ("dark", ThemeMode::Dark)])?;
+        c.theme = f.one_of(&[
+            ("auto", ThemeMode::Auto),
+            ("light", ThemeMode::Light),
+            ("dark", ThemeMode::Dark),
+        ])?;
     }
     if let Some(f) = top.key("layout") {
         c.layout = f.one_of(&[("bar", Layout::Bar), ("box", Layout::Box)])?;
@@ -117,7 +128,11 @@ fn checked<V: Value>(f: &Field<'_, V>, valid: fn(&str) -> bool, expected: &str) 
 
 /// A link the widget may put in an `href` or `fetch`.
 fn url<V: Value>(f: &Field<'_, V>) -> Result<String> {
-    checked(f, is_safe_url, "a link starting with https://, http:// or / (a path on this site)")
+    checked(
+        f,
+        is_safe_url,
+        "a link starting with https://, http:// or / (a path on this site)",
+    )
 }
 
 /// Whether `s` is an absolute http(s) URL or a path on this site, with no
@@ -140,10 +155,16 @@ pub fn is_safe_url(s: &str) -> bool {
 // ---- categories ------------------------------------------------------------
 
 fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
-    let count = f.len();
+    let count = f.item_count();
     if count > MAX_CATEGORIES {
         let max = uint(MAX_CATEGORIES as u64);
-        return Err(f.fail(cat(&["lists ", &uint(count as u64), " categories; at most ", &max, " are supported"])));
+        return Err(f.fail(cat(&[
+            "lists ",
+            &uint(count as u64),
+            " categories; at most ",
+            &max,
+            " are supported",
+        ])));
     }
     let list: Vec<Category> = f.each(|item| category(item))?;
     if list.is_empty() {
@@ -154,7 +175,13 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
             let field = cat(&["categories[", &uint(i as u64), "].id"]);
             let first = uint(first as u64);
             let shown = kloudconsent_json::shown(&c.id);
-            let problem = cat(&["duplicate id ", &shown, ", already used by categories[", &first, "]"]);
+            let problem = cat(&[
+                "duplicate id ",
+                &shown,
+                ", already used by categories[",
+                &first,
+                "]",
+            ]);
             return Err(ConfigError { field, problem });
         }
     }
@@ -164,7 +191,11 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
 fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
     f.object()?;
     let id = f.required("id", "a string")?;
-    let id_expected = cat(&["1 to ", &uint(category::MAX_ID_LEN as u64), " letters, digits, `_` or `-`"]);
+    let id_expected = cat(&[
+        "1 to ",
+        &uint(category::MAX_ID_LEN as u64),
+        " letters, digits, `_` or `-`",
+    ]);
     let id = checked(&id, category::is_valid_id, &id_expected)?;
     let label = f.required("label", "a string")?.text()?;
     let mut c = Category {
@@ -185,7 +216,10 @@ fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
         c.providers = p.each(|item| item.string())?;
     }
     if let Some(k) = f.key("cookies") {
-        c.cookies = k.strings(is_cookie_pattern, "a cookie name, optionally ending in `*` for a prefix")?;
+        c.cookies = k.strings(
+            is_cookie_pattern,
+            "a cookie name, optionally ending in `*` for a prefix",
+        )?;
     }
     Ok(c)
 }
@@ -207,9 +241,12 @@ fn is_cookie_domain(s: &str) -> bool {
     let host = s.strip_prefix('.').unwrap_or(s);
     !host.is_empty()
         && host.len() <= 253
-        && host
-            .split('.')
-            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 // ---- Google Consent Mode ---------------------------------------------------
@@ -238,13 +275,19 @@ fn consent_mode<V: Value>(f: &Field<'_, V>) -> Result<Option<ConsentModeConfig>>
 fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
     f.object()?;
     let codes = f.required("region", "an array of region codes")?;
-    let region = codes.strings(is_region_code, "an ISO 3166 region code such as \"AU\" or \"AU-NSW\"")?;
+    let region = codes.strings(
+        is_region_code,
+        "an ISO 3166 region code such as \"AU\" or \"AU-NSW\"",
+    )?;
     if region.is_empty() {
         return Err(codes.fail("must list at least one region code".into()));
     }
     for key in f.keys() {
         if key != "region" && !SIGNALS.contains(&key.as_str()) {
-            let problem = cat(&["not a Consent Mode signal; expected one of ", &join(&SIGNALS, ", ")]);
+            let problem = cat(&[
+                "not a Consent Mode signal; expected one of ",
+                &join(&SIGNALS, ", "),
+            ]);
             if let Some(bad) = f.key(&key) {
                 return Err(bad.fail(problem));
             }
@@ -269,7 +312,10 @@ fn is_region_code(s: &str) -> bool {
     };
     let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
     let sub_ok = subdivision.is_none_or(|sub| {
-        (1..=3).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        (1..=3).contains(&sub.len())
+            && sub
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
     country_ok && sub_ok
 }
@@ -334,5 +380,7 @@ pub fn is_language_tag(s: &str) -> bool {
     let primary_ok = parts
         .next()
         .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    primary_ok && s.len() <= 35 && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    primary_ok
+        && s.len() <= 35
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }

@@ -1,7 +1,7 @@
 //! Host tests of the config: defaults, every key, every error message.
 
-use super::*;
 use super::texts::fill;
+use super::*;
 use crate::category::default_categories;
 use proptest::prelude::*;
 
@@ -601,9 +601,22 @@ fn unknown_keys_are_ignored_everywhere_except_region_signals() {
 
 #[test]
 fn fill_is_replace() {
-    for body in ["", "{category}", "{{category}}", "a {category} b {category}", "{categor", "{ {category", "}{", "é{category}é{"] {
+    for body in [
+        "",
+        "{category}",
+        "{{category}}",
+        "a {category} b {category}",
+        "{categor",
+        "{ {category",
+        "}{",
+        "é{category}é{",
+    ] {
         for label in ["", "X", "{category}"] {
-            assert_eq!(fill(body, label), body.replace("{category}", label), "{body:?} {label:?}");
+            assert_eq!(
+                fill(body, label),
+                body.replace("{category}", label),
+                "{body:?} {label:?}"
+            );
         }
     }
 }

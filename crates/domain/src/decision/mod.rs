@@ -15,7 +15,9 @@ pub use state::{receipt_json, state_json};
 use crate::category::cookie_matches;
 use crate::config::Config;
 use crate::grants::Grants;
-use crate::record::{decode_cookie, encode_cookie, ConsentRecord, Method, RecordError, HOST_COOKIE, STORAGE_KEY};
+use crate::record::{
+    decode_cookie, encode_cookie, ConsentRecord, Method, RecordError, HOST_COOKIE, STORAGE_KEY,
+};
 use crate::text::{cat, uint};
 use crate::time::{DAY_MS, MAX_MS};
 
@@ -115,7 +117,11 @@ fn tampered(why: &str) -> RecordError {
 /// A record made under a *higher* revision is honoured up to
 /// [`REVISION_MARGIN`]: a page served from a stale cache must not make
 /// visitors answer again and again.
-pub fn validate(r: ConsentRecord, config: &Config, now_ms: i64) -> Result<ConsentRecord, RecordError> {
+pub fn validate(
+    r: ConsentRecord,
+    config: &Config,
+    now_ms: i64,
+) -> Result<ConsentRecord, RecordError> {
     if r.decided_at_ms > now_ms.saturating_add(CLOCK_SKEW_MS) {
         return Err(tampered("decidedAt is more than a day in the future"));
     }
@@ -142,7 +148,11 @@ pub fn validate(r: ConsentRecord, config: &Config, now_ms: i64) -> Result<Consen
             &uint(config.revision.into()),
         ])));
     }
-    if !r.categories.iter().any(|(id, _)| config.category(id).is_some()) {
+    if !r
+        .categories
+        .iter()
+        .any(|(id, _)| config.category(id).is_some())
+    {
         return Err(RecordError::NoSharedCategory);
     }
     Ok(r)
@@ -218,9 +228,16 @@ pub fn load_decoded(
     let mut local_record = None;
     if let Some(decoded) = local {
         let source = cat(&["localStorage[\"", STORAGE_KEY, "\"]"]);
-        local_record = keep_valid(decoded.and_then(|r| validate(r, config, now_ms)), &source, &mut problems);
+        local_record = keep_valid(
+            decoded.and_then(|r| validate(r, config, now_ms)),
+            &source,
+            &mut problems,
+        );
     }
-    let ours: Vec<&(&str, &str)> = cookies.iter().filter(|(n, _)| *n == HOST_COOKIE || *n == STORAGE_KEY).collect();
+    let ours: Vec<&(&str, &str)> = cookies
+        .iter()
+        .filter(|(n, _)| *n == HOST_COOKIE || *n == STORAGE_KEY)
+        .collect();
     // The newest valid record under each name: `__Host-`, then `kloudconsent`.
     let mut best: [Option<ConsentRecord>; 2] = [None, None];
     for (i, (name, value)) in ours.iter().enumerate() {
@@ -256,7 +273,8 @@ pub fn load_decoded(
     };
     let winner_cookie = encode_cookie(&winner);
     let mut same_name = ours.iter().filter(|(n, _)| *n == written.as_str());
-    let exact = same_name.next().is_some_and(|(_, v)| *v == winner_cookie) && same_name.next().is_none();
+    let exact =
+        same_name.next().is_some_and(|(_, v)| *v == winner_cookie) && same_name.next().is_none();
     // A cookie under the other name is an old one to replace and expire.
     let migrate = ours.iter().any(|(n, _)| *n != written.as_str());
     Loaded {
@@ -269,15 +287,33 @@ pub fn load_decoded(
 
 /// [`load_decoded`] from the localStorage text (host side; the wasm core
 /// decodes that value with the browser's `JSON.parse` itself).
-pub fn load(local: Option<&str>, cookies: &[(&str, &str)], config: &Config, now_ms: i64, written: CookieName) -> Loaded {
-    load_decoded(local.map(crate::record::decode_json), cookies, config, now_ms, written)
+pub fn load(
+    local: Option<&str>,
+    cookies: &[(&str, &str)],
+    config: &Config,
+    now_ms: i64,
+    written: CookieName,
+) -> Loaded {
+    load_decoded(
+        local.map(crate::record::decode_json),
+        cookies,
+        config,
+        now_ms,
+        written,
+    )
 }
 
 /// Whether `a` was decided after `b`. A record dated in the future counts as
 /// older than every record that is not: capping it at "now" would still let
 /// it beat a decision made a moment before this load (the visitor's own).
 fn newer(a: &ConsentRecord, b: &ConsentRecord, now_ms: i64) -> bool {
-    let when = |r: &ConsentRecord| if r.decided_at_ms > now_ms { i64::MIN } else { r.decided_at_ms };
+    let when = |r: &ConsentRecord| {
+        if r.decided_at_ms > now_ms {
+            i64::MIN
+        } else {
+            r.decided_at_ms
+        }
+    };
     when(a) > when(b)
 }
 
@@ -285,12 +321,24 @@ fn cookie_name(name: &str, index: usize, count: usize) -> String {
     if count == 1 {
         cat(&["cookie ", name])
     } else {
-        cat(&["cookie ", name, " (value ", &uint(index as u64 + 1), " of ", &uint(count as u64), ")"])
+        cat(&[
+            "cookie ",
+            name,
+            " (value ",
+            &uint(index as u64 + 1),
+            " of ",
+            &uint(count as u64),
+            ")",
+        ])
     }
 }
 
 /// The record, or `None` after noting why it was ignored.
-fn keep_valid(checked: Result<ConsentRecord, RecordError>, source: &str, problems: &mut Vec<String>) -> Option<ConsentRecord> {
+fn keep_valid(
+    checked: Result<ConsentRecord, RecordError>,
+    source: &str,
+    problems: &mut Vec<String>,
+) -> Option<ConsentRecord> {
     match checked {
         Ok(r) => Some(r),
         Err(e) => {
@@ -322,7 +370,13 @@ pub enum Choice {
 
 /// The record a choice produces at `now_ms`, every config category in config
 /// order, made under the config's revision.
-pub fn decide(choice: Choice, current: &Consent, config: &Config, now_ms: i64, id: String) -> ConsentRecord {
+pub fn decide(
+    choice: Choice,
+    current: &Consent,
+    config: &Config,
+    now_ms: i64,
+    id: String,
+) -> ConsentRecord {
     let mut categories = current.grants(config);
     let method = match &choice {
         Choice::AcceptAll => Method::AcceptAll,
@@ -354,13 +408,17 @@ pub fn decide(choice: Choice, current: &Consent, config: &Config, now_ms: i64, i
 /// Before a first decision the baseline is what [`Consent::Undecided`] grants:
 /// required on, optional off.
 pub fn changed(before: &Consent, after: &Consent, config: &Config) -> Vec<String> {
-    ids_where(config, |id| before.granted(id, config) != after.granted(id, config))
+    ids_where(config, |id| {
+        before.granted(id, config) != after.granted(id, config)
+    })
 }
 
 /// Ids (config order) granted before and refused after: their cookies are
 /// deleted and their embeds get their placeholder back.
 pub fn revoked(before: &Consent, after: &Consent, config: &Config) -> Vec<String> {
-    ids_where(config, |id| before.granted(id, config) && !after.granted(id, config))
+    ids_where(config, |id| {
+        before.granted(id, config) && !after.granted(id, config)
+    })
 }
 
 fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {

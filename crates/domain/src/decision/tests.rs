@@ -96,10 +96,7 @@ fn validate_rules() {
         Err(RecordError::Tampered(_))
     ));
     // Categories: one shared id is enough; none is not this site's record.
-    assert!(
-        with(&|r| r.categories = [("marketing", true), ("zzz", true)].into())
-            .is_ok()
-    );
+    assert!(with(&|r| r.categories = [("marketing", true), ("zzz", true)].into()).is_ok());
     assert_eq!(
         with(&|r| r.categories = [("other", true)].into()),
         Err(RecordError::NoSharedCategory)
@@ -219,10 +216,7 @@ fn set_keeps_unnamed_and_ignores_unknown_and_required() {
     );
     assert!(r.categories.iter().all(|(id, _)| id != "nope"));
     assert_eq!(
-        r.categories
-            .iter()
-            .map(|(id, _)| id)
-            .collect::<Vec<_>>(),
+        r.categories.iter().map(|(id, _)| id).collect::<Vec<_>>(),
         [
             "necessary",
             "analytics",
@@ -332,8 +326,7 @@ fn load_with_a_shared_domain_prefers_the_newest_valid_record() {
     let new = record_at(NOW - DAY_MS);
     let (old_j, new_j) = (encode_json(&old), encode_json(&new));
     let (old_c, new_c) = (encode_cookie(&old), encode_cookie(&new));
-    let load =
-        |local, cookies: &[&str]| load(local, &plain(cookies), &c, NOW, CookieName::Plain);
+    let load = |local, cookies: &[&str]| load(local, &plain(cookies), &c, NOW, CookieName::Plain);
 
     let l = load(Some(&new_j), &[&new_c]);
     assert_eq!(
@@ -401,8 +394,7 @@ fn without_a_shared_domain_a_cookie_never_overrides_local_storage() {
             (HOST_COOKIE, encode_cookie(&mine)),
             (STORAGE_KEY, forged_c.clone()),
         ];
-        let cookies: Vec<(&str, &str)> =
-            cookies.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let cookies: Vec<(&str, &str)> = cookies.iter().map(|(n, v)| (*n, v.as_str())).collect();
         let l = load(Some(&encode_json(&mine)), &cookies, &c, NOW, written);
         assert_eq!(l.record.as_ref(), Some(&mine), "{written:?}");
         assert_eq!(l.problems, Vec::<String>::new());
@@ -693,9 +685,7 @@ fn state_json_lists_every_config_category_in_config_order() {
     r.categories = [("a", false), ("zzz", true)].into();
     let s = state_json(&Consent::Stored(r), &c, None);
     assert!(
-        s.starts_with(
-            r#"{"categories":{"b":false,"a":true},"method":"accept-all","revision":1,"#
-        ),
+        s.starts_with(r#"{"categories":{"b":false,"a":true},"method":"accept-all","revision":1,"#),
         "{s}"
     );
     assert!(kloudconsent_json::Json::parse(&s).is_ok());

@@ -13,8 +13,10 @@
 //! (each list in its written order); the decision itself is unchanged, and
 //! re-encoding a decoded cookie gives back the exact same text.
 
-use super::{check_categories, check_consent_id, check_time, malformed, ConsentRecord, Method, RecordError};
 use super::MAX_STORED_BYTES;
+use super::{
+    check_categories, check_consent_id, check_time, malformed, ConsentRecord, Method, RecordError,
+};
 use crate::grants::Grants;
 use crate::text::{cat, int, uint};
 
@@ -75,11 +77,15 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
         });
     }
     let [_, revision, decided, expires, method, id, granted, denied] = fields[..] else {
-        return Err(RecordError::Malformed(cat(&["expected 8 `|`-separated fields, got ", &uint(fields.len() as u64)])));
+        return Err(RecordError::Malformed(cat(&[
+            "expected 8 `|`-separated fields, got ",
+            &uint(fields.len() as u64),
+        ])));
     };
     let revision = canonical_uint(revision)
         .filter(|n| *n <= u64::from(u32::MAX))
-        .ok_or_else(|| malformed("revision must be a whole number from 0 to 4294967295"))? as u32;
+        .ok_or_else(|| malformed("revision must be a whole number from 0 to 4294967295"))?
+        as u32;
     let method = match method {
         "a" => Method::AcceptAll,
         "r" => Method::RejectAll,
@@ -112,7 +118,10 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
 
 /// A non-negative integer in canonical decimal (`0`, `17`; not `017`, `+17`).
 fn canonical_uint(s: &str) -> Option<u64> {
-    let canonical = !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    let canonical = !s.is_empty()
+        && s.len() <= 19
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (s == "0" || !s.starts_with('0'));
     if !canonical {
         return None;
     }
@@ -126,6 +135,8 @@ fn canonical_uint(s: &str) -> Option<u64> {
 fn time(s: &str, name: &str) -> Result<i64, RecordError> {
     let ms = canonical_uint(s)
         .and_then(|n| i64::try_from(n).ok())
-        .ok_or_else(|| RecordError::Malformed(cat(&[name, " must be a whole number of milliseconds"])))?;
+        .ok_or_else(|| {
+            RecordError::Malformed(cat(&[name, " must be a whole number of milliseconds"]))
+        })?;
     check_time(ms, name)
 }

@@ -131,7 +131,11 @@ impl RecordError {
     /// What is wrong, for a console warning.
     pub fn message(&self) -> String {
         match self {
-            RecordError::TooLarge => cat(&["stored value is larger than ", &uint(MAX_STORED_BYTES as u64), " bytes"]),
+            RecordError::TooLarge => cat(&[
+                "stored value is larger than ",
+                &uint(MAX_STORED_BYTES as u64),
+                " bytes",
+            ]),
             RecordError::Malformed(why) => cat(&["stored value is malformed: ", why]),
             RecordError::UnknownVersion(v) => cat(&["stored value has unknown format version ", v]),
             RecordError::Tampered(why) => cat(&["stored value looks tampered with: ", why]),
@@ -142,7 +146,9 @@ impl RecordError {
                 ", the site now requires ",
                 &uint((*config).into()),
             ]),
-            RecordError::NoSharedCategory => "stored decision names none of this site's categories".into(),
+            RecordError::NoSharedCategory => {
+                "stored decision names none of this site's categories".into()
+            }
         }
     }
 }
@@ -165,7 +171,10 @@ fn malformed(why: &str) -> RecordError {
 /// are 22 characters ([`consent_id`]); the range leaves room for ids issued by
 /// a server.
 pub fn is_valid_consent_id(id: &str) -> bool {
-    (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn check_consent_id(id: &str) -> Result<(), RecordError> {
@@ -180,11 +189,18 @@ fn check_categories(categories: &Grants) -> Result<(), RecordError> {
     let count = categories.len();
     if count == 0 || count > MAX_CATEGORIES {
         let max = uint(MAX_CATEGORIES as u64);
-        return Err(RecordError::Malformed(cat(&["expected 1 to ", &max, " categories, got ", &uint(count as u64)])));
+        return Err(RecordError::Malformed(cat(&[
+            "expected 1 to ",
+            &max,
+            " categories, got ",
+            &uint(count as u64),
+        ])));
     }
     for (id, _) in categories.iter() {
         if !is_valid_id(id) {
-            return Err(malformed("a category id has characters outside A-Z a-z 0-9 _ -"));
+            return Err(malformed(
+                "a category id has characters outside A-Z a-z 0-9 _ -",
+            ));
         }
     }
     Ok(())
@@ -213,7 +229,11 @@ const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 fn base64url(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let sextets = chunk.len() + 1; // 1 byte -> 2 chars, 2 -> 3, 3 -> 4
         for k in 0..sextets {

@@ -156,7 +156,9 @@ fn versions() {
     // Numbers are read as JavaScript reads them (the wasm core uses the
     // browser's JSON.parse): `1.0` is 1, and a repeated key counts once,
     // with its last value.
-    let v1_0 = SAMPLE_JSON.replace(r#""v":1"#, r#""v":1.0"#).replace(r#""revision":1"#, r#""revision":1.0"#);
+    let v1_0 = SAMPLE_JSON
+        .replace(r#""v":1"#, r#""v":1.0"#)
+        .replace(r#""revision":1"#, r#""revision":1.0"#);
     assert_eq!(decode_json(&v1_0), Ok(sample()));
     let twice = SAMPLE_JSON.replace(r#""v":1,"#, r#""v":1,"v":1,"#);
     assert_eq!(decode_json(&twice), Ok(sample()));
@@ -392,10 +394,9 @@ fn errors_read_well() {
 }
 
 fn arb_record() -> impl Strategy<Value = ConsentRecord> {
-    let categories =
-        proptest::collection::btree_map("[A-Za-z0-9_-]{1,40}", any::<bool>(), 1..=12)
-            .prop_map(|m| m.into_iter().collect::<Vec<_>>())
-            .prop_shuffle();
+    let categories = proptest::collection::btree_map("[A-Za-z0-9_-]{1,40}", any::<bool>(), 1..=12)
+        .prop_map(|m| m.into_iter().collect::<Vec<_>>())
+        .prop_shuffle();
     let method = prop_oneof![
         Just(Method::AcceptAll),
         Just(Method::RejectAll),

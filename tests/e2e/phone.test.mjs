@@ -1,0 +1,302 @@
+// The widget on a touch phone (Chromium's mobile emulation: isMobile,
+// hasTouch, device scale 2, 390×844 and 360×740), used with taps: the banner
+// and the preference tool fit the screen without horizontal scroll, every
+// target is big enough, the tool scrolls inside itself and not the page
+// behind, Save stays reachable when the visible area shrinks (on-screen
+// keyboard, pinch zoom), and on a host page that overflows the screen
+// sideways (so the layout viewport grows past the visible screen) every
+// button is on the visible screen and a tap at its position hits it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, GATED_PAIR } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+const PHONES = [{ width: 390, height: 844 }, { width: 360, height: 740 }];
+const phone = (viewport) => ({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, reducedMotion: "reduce" });
+const VIEWPORT_META = `<meta name="viewport" content="width=device-width, initial-scale=1">`;
+/** A long page, so that the page behind could scroll. */
+const LONG = `${GATED_PAIR}${"<p>Some of the host page's own text, long enough to scroll.</p>".repeat(80)}`;
+/** Content wider than a phone: the layout viewport grows past the visible screen. */
+const WIDE = `<nav id="wide" style="display:flex;gap:24px;width:492px;padding:16px;background:#0b1630">
+  <a href="#" style="color:#fff">Platform</a><a href="#" style="color:#fff">Pricing</a>
+  <a href="#" style="color:#fff">Documentation</a><a href="#" style="color:#fff">Support</a></nav>`;
+
+async function phonePage(viewport, { body = LONG, config } = {}) {
+  const { context, page } = await openPage(env, phone(viewport));
+  await hostPage(env, page, { head: VIEWPORT_META, body, config });
+  await waitReady(page);
+  await banner(page).waitFor();
+  return { context, page };
+}
+
+/** The visible screen (the visual viewport) in the layout viewport's coordinates. */
+const visible = (page) => page.evaluate(() => {
+  const v = window.visualViewport;
+  return { left: v.offsetLeft, top: v.offsetTop, right: v.offsetLeft + v.width, bottom: v.offsetTop + v.height,
+    scale: v.scale, layoutWidth: document.documentElement.clientWidth, innerWidth };
+});
+
+/**
+ * Every interactive element of the widget that is showing, with its box and
+ * whether the widget's own hit test at the box's centre lands on it (the
+ * shadow root's `elementFromPoint`: what a tap there would reach).
+ * `selector` narrows it (e.g. ".kc-banner").
+ */
+const targets = (page, selector = "") => page.evaluate((selector) => {
+  const root = document.querySelector("kloud-consent").shadowRoot;
+  const els = [...root.querySelectorAll(`${selector} button, ${selector} a[href], ${selector} [role=switch]`)];
+  return els.map((el) => {
+    const r = el.getBoundingClientRect();
+    const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+    const hit = root.elementFromPoint(x, y);
+    return {
+      name: el.getAttribute("aria-label") || el.labels?.[0]?.textContent.trim() || el.textContent.trim(),
+      kind: el.getAttribute("role") === "switch" ? "switch" : el.localName,
+      primary: el.classList.contains("kc-btn"),
+      // Links inside a sentence are exempt from the target size (WCAG 2.5.8 "inline").
+      inline: el.localName === "a" && !!el.closest(".kc-body"),
+      left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height,
+      hits: !!hit && (hit === el || el.contains(hit)),
+    };
+  });
+}, selector);
+
+function assertOnScreen(list, screen, what) {
+  for (const t of list) {
+    const at = `${what}: ${t.kind} "${t.name}" at ${[t.left, t.top, t.right, t.bottom].map(Math.round)} ` +
+      `(visible ${[screen.left, screen.top, screen.right, screen.bottom].map(Math.round)})`;
+    assert.ok(t.left >= screen.left - 0.5 && t.right <= screen.right + 0.5
+      && t.top >= screen.top - 0.5 && t.bottom <= screen.bottom + 0.5, `${at} is on the visible screen`);
+    assert.ok(t.hits, `${at}: a tap at its centre reaches it`);
+  }
+}
+
+function assertTargetSizes(list, what) {
+  for (const t of list) {
+    if (t.inline) continue;
+    const min = t.primary ? 44 : 24;
+    assert.ok(t.width >= min && t.height >= min,
+      `${what}: ${t.kind} "${t.name}" is ${Math.round(t.width)}×${Math.round(t.height)}, at least ${min}×${min}`);
+  }
+}
+
+/**
+ * Taps where the visitor sees `target` (one of `targets()`): its centre in
+ * the visual viewport's coordinates, which is where touch input lands.
+ * (Playwright's `locator.tap()` aims in layout-viewport coordinates, which
+ * differ once the visible screen has panned over a wide page.)
+ */
+async function tapOnScreen(page, name, selector) {
+  const [t] = (await targets(page, selector)).filter((x) => x.name === name);
+  assert.ok(t, `a target named ${name} in ${selector}`);
+  const screen = await visible(page);
+  await page.touchscreen.tap((t.left + t.right) / 2 - screen.left, (t.top + t.bottom) / 2 - screen.top);
+}
+
+const noHorizontalScroll = (page) => page.evaluate(() =>
+  document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+const openTool = async (page) => {
+  await button(banner(page), "Manage preferences").tap();
+  await dialog(page).getByRole("switch").first().waitFor();
+};
+
+for (const viewport of PHONES) {
+  const size = `${viewport.width}×${viewport.height}`;
+
+  test(`${size}: the banner and the tool fit the screen; every target is big enough; taps decide`, async () => {
+    const { context, page } = await phonePage(viewport);
+    assert.ok(await noHorizontalScroll(page), "no horizontal scroll");
+    const screen = await visible(page);
+    assert.equal(screen.right - screen.left, viewport.width);
+    const inBanner = await targets(page, ".kc-banner");
+    assert.equal(inBanner.length, 5, "two links, three buttons");
+    assertOnScreen(inBanner, screen, "banner");
+    assertTargetSizes(inBanner, "banner");
+
+    await openTool(page);
+    assert.ok(await noHorizontalScroll(page), "no horizontal scroll with the tool open");
+    const dialogBox = await dialog(page).boundingBox();
+    assert.ok(dialogBox.x >= 0 && dialogBox.x + dialogBox.width <= viewport.width + 0.5, "the dialog is as wide as the screen at most");
+    const inTool = await targets(page, ".kc-dialog");
+    assert.equal(inTool.filter((t) => t.kind === "switch").length, 5);
+    assertTargetSizes(inTool, "tool");
+    // The head and foot are always on screen; the switches once scrolled to.
+    assertOnScreen(inTool.filter((t) => t.kind === "button"), screen, "tool");
+    await dialog(page).getByRole("switch", { name: "Marketing and communication" }).tap();
+    await button(dialog(page), "Save preferences").tap();
+    await dialog(page).waitFor({ state: "detached" });
+    const state = await page.evaluate(() => window.kloudconsent.get());
+    assert.equal(state.method, "custom");
+    assert.equal(state.categories.marketing, true);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
+/**
+ * A finger swipe from (x, y) by `dy` CSS px up (content moves up, as when
+ * reading on) and `dx` to the left, as touch events through the DevTools
+ * protocol: the browser turns them into a scroll gesture as it does for a
+ * real finger. The moves are paced like a finger's (the gesture recogniser
+ * ignores a burst); nothing is measured in time.
+ */
+async function swipe(cdp, x, y, dy, dx = 0) {
+  const touch = (type, at) => cdp.send("Input.dispatchTouchEvent",
+    { type, touchPoints: at ? [{ x: Math.round(at[0]), y: Math.round(at[1]) }] : [] });
+  await touch("touchStart", [x, y]);
+  const steps = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy)) / 10);
+  for (let i = 1; i <= steps; i++) {
+    await touch("touchMove", [x - (dx * i) / steps, y - (dy * i) / steps]);
+    await new Promise((r) => setTimeout(r, 16));
+  }
+  await touch("touchEnd");
+}
+
+/** The centre of a shadow element (first match), in CSS px of the visible screen. */
+const centre = (page, selector) => page.evaluate((selector) => {
+  const r = document.querySelector("kloud-consent").shadowRoot.querySelector(selector).getBoundingClientRect();
+  return { x: r.left + r.width / 2, y: r.top + r.height / 2, top: r.top, bottom: r.bottom };
+}, selector);
+
+test("the tool scrolls inside itself; the page behind does not move, whatever is swiped", async () => {
+  const { context, page } = await phonePage({ width: 360, height: 740 });
+  await page.evaluate(() => window.scrollTo(0, 300));
+  await openTool(page);
+  const cdp = await context.newCDPSession(page);
+  const state = () => page.evaluate(() => ({
+    page: window.scrollY,
+    list: document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop,
+  }));
+  const start = await state();
+  assert.equal(start.page, 300);
+  const list = await centre(page, ".kc-dialog-scroll");
+  await swipe(cdp, list.x, list.y + 100, 200);
+  await page.waitForFunction((top) => document.querySelector("kloud-consent").shadowRoot
+    .querySelector(".kc-dialog-scroll").scrollTop > top, start.list);
+  assert.equal((await state()).page, 300, "the list scrolled; the page behind stayed");
+  // Far past the end of the list: no scroll chaining to the page.
+  for (let i = 0; i < 4; i++) await swipe(cdp, list.x, list.y + 100, 200);
+  const end = await state();
+  assert.equal(end.page, 300, "over-scrolling the list leaves the page");
+  // And back up past the top.
+  for (let i = 0; i < 6; i++) await swipe(cdp, list.x, list.top + 20, -200);
+  assert.equal((await state()).page, 300, "over-scrolling up leaves the page");
+  // On the dialog's head, its foot, and the dimmed backdrop above the sheet.
+  const head = await centre(page, ".kc-dialog-head");
+  await swipe(cdp, head.x, head.y, 200);
+  await swipe(cdp, head.x, head.y, -200);
+  const foot = await centre(page, ".kc-dialog-foot");
+  await swipe(cdp, foot.x, foot.y, 200);
+  const dialogBox = await centre(page, ".kc-dialog");
+  assert.ok(dialogBox.top > 40, "precondition: some backdrop shows above the sheet");
+  await swipe(cdp, 180, dialogBox.top / 2, -200);
+  await swipe(cdp, 180, dialogBox.top / 2, 200);
+  assert.equal((await state()).page, 300, "swipes on the head, the foot and the backdrop leave the page");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a short screen (390×400, as with the on-screen keyboard up): the tool fits it and a finger brings Save on screen to tap", async () => {
+  const { context, page } = await phonePage({ width: 390, height: 844 });
+  await page.evaluate(() => window.scrollTo(0, 300));
+  await openTool(page);
+  await page.setViewportSize({ width: 390, height: 400 });
+  await page.waitForFunction(() => window.visualViewport.height === 400);
+  const screen = await visible(page);
+  const dialogBox = await centre(page, ".kc-dialog");
+  assert.ok(dialogBox.top >= screen.top && dialogBox.bottom <= screen.bottom + 0.5, "the dialog fits the short screen");
+  // Swipe inside the dialog until Save is on screen (each swipe scrolls; bounded).
+  const cdp = await context.newCDPSession(page);
+  const save = async () => (await targets(page, ".kc-dialog-foot")).find((t) => t.name === "Save preferences");
+  for (let i = 0; i < 12 && !(await save()).hits; i++) {
+    await swipe(cdp, 195, dialogBox.y + 60, 150);
+  }
+  assertOnScreen([await save()], screen, "tool at 400 px");
+  assert.equal(await page.evaluate(() => window.scrollY), 300, "the page behind stayed");
+  await tapOnScreen(page, "Save preferences", ".kc-dialog");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "custom");
+  await context.close();
+});
+
+test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's buttons stay on screen and tappable", async () => {
+  const { context, page } = await phonePage({ width: 390, height: 844 });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2 });
+  await page.waitForFunction(() => window.visualViewport.scale === 2);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const screen = await visible(page);
+  assert.ok(screen.right - screen.left < 200, "the visible area is half the screen's CSS width");
+  // The banner may scroll inside itself at this size: each button, scrolled to, is reachable.
+  for (const name of ["Accept all", "Reject all", "Manage preferences"]) {
+    await page.evaluate((name) => {
+      const root = document.querySelector("kloud-consent").shadowRoot;
+      [...root.querySelectorAll(".kc-banner button")].find((b) => b.textContent === name).scrollIntoView({ block: "nearest" });
+    }, name);
+    const [t] = (await targets(page, ".kc-banner")).filter((x) => x.name === name);
+    assertOnScreen([t], await visible(page), "zoomed banner");
+  }
+  await context.close();
+});
+
+for (const viewport of PHONES) {
+  test(`${viewport.width} px, host page wider than the screen: every button of the banner and the tool is on the visible screen and takes taps`, async () => {
+    const { context, page } = await phonePage(viewport, { body: WIDE + LONG });
+    const screen = await visible(page);
+    assert.ok(screen.innerWidth > viewport.width,
+      `precondition: the layout viewport (${screen.innerWidth}) is wider than the screen (${viewport.width})`);
+    assert.equal(screen.right - screen.left, viewport.width);
+    assertOnScreen(await targets(page, ".kc-banner"), screen, "banner");
+    await tapOnScreen(page, "Manage preferences", ".kc-banner");
+    await dialog(page).getByRole("switch").first().waitFor();
+    const inTool = await targets(page, ".kc-dialog");
+    assertOnScreen(inTool.filter((t) => t.kind === "button"), screen, "tool");
+    // Each switch, scrolled to inside the list, is on screen and takes a tap.
+    for (const name of ["Performance and analytics", "Functionality", "Marketing and communication"]) {
+      const sw = dialog(page).getByRole("switch", { name, exact: true });
+      await sw.evaluate((el) => el.scrollIntoView({ block: "nearest" }));
+      const [t] = (await targets(page, ".kc-dialog")).filter((x) => x.kind === "switch" && x.name === name);
+      assertOnScreen([t], await visible(page), "tool switch");
+      await tapOnScreen(page, name, ".kc-dialog");
+      assert.equal(await sw.isChecked(), true, `${name} switched on by a tap`);
+    }
+    await tapOnScreen(page, "Save preferences", ".kc-dialog");
+    await dialog(page).waitFor({ state: "detached" });
+    const state = await page.evaluate(() => window.kloudconsent.get());
+    assert.deepEqual(state.categories, { necessary: true, analytics: true, functionality: true, security: true, marketing: true });
+    assert.equal(state.method, "custom");
+    // A finger pans the visible screen sideways over the wide page (mostly
+    // sideways: a mostly vertical swipe locks to vertical); the tool opened
+    // then follows it.
+    const cdp = await context.newCDPSession(page);
+    await swipe(cdp, viewport.width - 40, viewport.height / 2, 20, 200);
+    await page.waitForFunction(() => window.visualViewport.offsetLeft > 0);
+    await page.evaluate(() => window.kloudconsent.show());
+    await dialog(page).getByRole("switch").first().waitFor();
+    const moved = await visible(page);
+    assertOnScreen((await targets(page, ".kc-dialog")).filter((t) => t.kind === "button"), moved, "tool after a sideways pan");
+    await tapOnScreen(page, "Reject all", ".kc-dialog");
+    await dialog(page).waitFor({ state: "detached" });
+    assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
+test("the demo page does not overflow sideways at 320, 360 and 390 px", async () => {
+  for (const width of [320, 360, 390]) {
+    const { context, page } = await openPage(env, phone({ width, height: 700 }));
+    await page.goto(env.server.url + "/");
+    await waitReady(page);
+    await banner(page).waitFor();
+    const sizes = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth, inner: window.innerWidth, vv: window.visualViewport.width,
+    }));
+    assert.deepEqual(sizes, { scroll: width, inner: width, vv: width }, `at ${width} px`);
+    await context.close();
+  }
+});

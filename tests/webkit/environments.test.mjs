@@ -1,0 +1,149 @@
+// Host environments where engines differ, in WebKit: a sandboxed iframe
+// (opaque origin: WebKit refuses storage and cookies there), a host page whose
+// CSS styles *, div and button with !important (WebKit's cascade across the
+// shadow boundary), the tag embedded twice or injected late, and the widget's
+// frame following window.visualViewport when the window changes size.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch, fresh, clear, js, jsAsync, until, get, gatedRuns, eventNames, pageErrors, bannerShown, button,
+  toolShown, toolGone, waitRuns, settle, hostPage, By,
+} from "./webkit.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => {
+  await env?.driver.manage().window().setRect({ width: 1024, height: 768 }).catch(() => {});
+  await env?.close();
+});
+
+test("in a sandboxed iframe (opaque origin, storage and cookies refused, srcdoc, data-config) the widget works", async () => {
+  const d = env.driver;
+  await d.get(env.server.url + "/fixtures/sandbox.html");
+  const frame = await d.findElement(By.css("#frame"));
+  await d.switchTo().frame(frame);
+  try {
+    await d.wait(async () => (await d.findElements(By.css("kloud-consent"))).length === 1, 20000, "the framed banner");
+    await until(d, () => !!window.kloudconsent, "the API in the frame");
+    assert.equal(await get(d), null);
+    await (await button(d, ".kc-banner", "Accept all")).click();
+    await waitRuns(d, 1);
+    assert.equal((await get(d)).method, "accept-all");
+    assert.equal(await bannerShown(d), false);
+  } finally {
+    await d.switchTo().defaultContent();
+  }
+});
+
+test("aggressive host CSS on *, div and button does not change the widget (computed styles and boxes)", async () => {
+  const d = env.driver;
+  const PROPS = [
+    "display", "position", "visibility", "opacity", "transform", "color", "background-color",
+    "font-family", "font-size", "font-style", "font-weight", "font-variant-caps", "line-height",
+    "letter-spacing", "word-spacing", "text-transform", "text-indent", "text-shadow", "text-align",
+    "direction", "white-space", "cursor", "border-top-style", "border-top-width", "padding-top",
+    "padding-left", "margin-top", "box-sizing", "pointer-events", "-webkit-text-fill-color",
+  ];
+  const snapshot = () => jsAsync(d, async (props) => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    await Promise.all(root.getAnimations().map((a) => a.finished));
+    return [...root.querySelectorAll("*")].map((el) => {
+      const cs = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      return {
+        el: el.localName + "." + el.getAttribute("class"),
+        box: [r.x, r.y, r.width, r.height].map(Math.round).join(","),
+        ...Object.fromEntries(props.map((p) => [p, cs.getPropertyValue(p)])),
+      };
+    });
+  }, PROPS);
+  const states = {};
+  const plainPage = hostPage(env, {});
+  const hostilePage = hostPage(env, { head: `<link rel="stylesheet" href="/fixtures/hostile.css">` });
+  for (const path of [plainPage, hostilePage]) {
+    await fresh(env, path);
+    const bannerState = await snapshot();
+    await (await button(d, ".kc-banner", "Manage preferences")).click();
+    await toolShown(d);
+    states[path] = { bannerState, dialogState: await snapshot() };
+    await (await button(d, "[role=dialog]", "Reject all")).click();
+    await toolGone(d);
+    assert.deepEqual(await pageErrors(d), []);
+  }
+  const [plain, hostile] = [states[plainPage], states[hostilePage]];
+  assert.ok(plain.bannerState.length > 5 && plain.dialogState.length > 20);
+  // Every element's every property, as "layer element property: plain vs hostile".
+  const diffs = [];
+  for (const layer of ["bannerState", "dialogState"]) {
+    assert.equal(hostile[layer].length, plain[layer].length, `${layer}: the same elements`);
+    plain[layer].forEach((el, i) => {
+      for (const [prop, value] of Object.entries(el)) {
+        if (hostile[layer][i][prop] !== value) diffs.push(`${layer} ${el.el} ${prop}: ${value} vs ${hostile[layer][i][prop]}`);
+      }
+    });
+  }
+  assert.deepEqual(diffs, []);
+});
+
+test("embedded twice: one widget, each gated script runs once", async () => {
+  const d = env.driver;
+  await fresh(env, hostPage(env, {
+    head: `<script src="/kloudconsent.js" defer></script><script src="/kloudconsent.js"></script>`,
+    body: `<script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>
+      <script type="text/plain" data-consent="marketing" src="/demo/marketing.js"></script>`,
+  }));
+  assert.equal((await d.findElements(By.css("kloud-consent"))).length, 1);
+  await (await button(d, ".kc-banner", "Accept all")).click();
+  await waitRuns(d, 2);
+  await settle(d);
+  assert.deepEqual(await gatedRuns(d), ["analytics", "marketing"]);
+  assert.deepEqual(await eventNames(d), ["ready", "change", "consent"]);
+  assert.deepEqual(await pageErrors(d), []);
+});
+
+test("injected after the load event: works the same", async () => {
+  const d = env.driver;
+  await clear(env);
+  // A page of its own with no tag: the test injects it once loaded.
+  env.server.routes.set("/fixtures/webkit-late.html", async (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html><head><script src="/fixtures/record.js"></script></head><body>
+      <script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script></body></html>`);
+  });
+  await d.get(env.server.url + "/fixtures/webkit-late.html");
+  await until(d, () => document.readyState === "complete", "load");
+  await js(d, () => {
+    const s = document.createElement("script");
+    s.src = "/kloudconsent.js";
+    document.body.appendChild(s);
+  });
+  await until(d, () => window.__events.some((e) => e.name === "ready"), "ready");
+  await (await button(d, ".kc-banner", "Accept all")).click();
+  await waitRuns(d, 1);
+  assert.deepEqual(await pageErrors(d), []);
+});
+
+test("the widget's frame follows window.visualViewport when the window is resized; the banner stays inside", async () => {
+  const d = env.driver;
+  await fresh(env, hostPage(env, { body: "<p>text</p>".repeat(100) }));
+  const geometry = () => js(d, () => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const f = root.querySelector(".kc-frame").getBoundingClientRect();
+    const b = root.querySelector(".kc-banner").getBoundingClientRect();
+    const v = window.visualViewport;
+    return {
+      frame: [f.left, f.top, f.width, f.height].map(Math.round),
+      viewport: [v.offsetLeft, v.offsetTop, v.width, v.height].map(Math.round),
+      bannerInside: b.left >= f.left && b.right <= f.right && b.top >= f.top && b.bottom <= f.bottom,
+    };
+  });
+  for (const [width, height] of [[1024, 768], [480, 600]]) {
+    await d.manage().window().setRect({ width, height });
+    await d.wait(async () => {
+      const g = await geometry();
+      return g.frame.join() === g.viewport.join();
+    }, 10000, `the frame at ${width}×${height}`);
+    assert.ok((await geometry()).bannerInside);
+  }
+  assert.deepEqual(await pageErrors(d), []);
+});
