@@ -55,7 +55,9 @@ struct Tool {
 /// gated script runs (the loader drops them when it already sent them
 /// from an inline config, while the page was still being parsed).
 pub fn send_defaults(config: &Config, hooks: &Hooks) {
-    let Some(cm) = &config.consent_mode else { return };
+    let Some(cm) = &config.consent_mode else {
+        return;
+    };
     hooks.gtag("default", &consent_mode::default_json(cm));
     for region in consent_mode::region_defaults_json(cm) {
         hooks.gtag("default", &region);

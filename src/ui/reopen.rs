@@ -21,7 +21,7 @@ const TEMPLATE: [Node; 1] = [Node {
 /// Builds the button (not yet in the page).
 pub fn build_reopen(doc: &Document, config: &Config) -> Option<Element> {
     let button = build(doc, &TEMPLATE, &config.texts)?.swap_remove(0);
-    let position = config.reopen?.as_str();
+    let position = config.reopen?;
     button.set_attribute("data-position", position).ok()?;
     Some(button)
 }

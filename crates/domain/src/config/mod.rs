@@ -67,29 +67,14 @@ pub struct Config {
     pub layout: Layout,
     /// Where the floating button that reopens the preference tool sits;
     /// `None`: no button (the default).
-    pub reopen: Option<ReopenPosition>,
+    pub reopen: Option<&'static str>,
 }
 
-/// The reopen button's place on the screen (`reopenButton.position`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReopenPosition {
-    BottomLeft,
-    BottomRight,
-    Left,
-    Right,
-}
-
-impl ReopenPosition {
-    /// The config spelling, also the button's `data-position`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReopenPosition::BottomLeft => "bottom-left",
-            ReopenPosition::BottomRight => "bottom-right",
-            ReopenPosition::Left => "left",
-            ReopenPosition::Right => "right",
-        }
-    }
-}
+/// The reopen button's places on the screen (`reopenButton.position`), as
+/// the config spells them; also the button's `data-position` (style.css).
+/// Strings, not an enum: one more `Field::one_of` instance costs the core
+/// ~600 bytes.
+pub const REOPEN_POSITIONS: [&str; 4] = ["bottom-left", "bottom-right", "left", "right"];
 
 /// Text direction of the widget (`"ltr"` or `"rtl"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

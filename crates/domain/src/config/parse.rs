@@ -10,7 +10,7 @@
 use super::field::{ConfigError, Field, Result};
 use super::texts::TEXT_KEYS;
 use super::translations::translations;
-use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ReopenPosition, ThemeMode};
+use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode, REOPEN_POSITIONS};
 use crate::category::{self, Category};
 use crate::consent_mode::SIGNALS;
 use crate::record::MAX_CATEGORIES;
@@ -351,21 +351,20 @@ pub(super) fn text<V: Value>(key: &str, value: &Field<'_, V>) -> Result<String> 
 /// translated, like every text, under `translations`).
 fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
     if let Ok(on) = f.boolean() {
-        c.reopen = on.then_some(ReopenPosition::BottomLeft);
+        c.reopen = on.then_some(REOPEN_POSITIONS[0]);
         return Ok(());
     }
     if f.object().is_err() {
         return Err(f.wrong("true, false or an object"));
     }
-    c.reopen = Some(ReopenPosition::BottomLeft);
+    c.reopen = Some(REOPEN_POSITIONS[0]);
     if let Some(p) = f.key("position") {
-        let choices = [
-            ReopenPosition::BottomLeft,
-            ReopenPosition::BottomRight,
-            ReopenPosition::Left,
-            ReopenPosition::Right,
-        ];
-        c.reopen = Some(p.one_of(&choices.map(|p| (p.as_str(), p)))?);
+        let given = checked(
+            &p,
+            |s| REOPEN_POSITIONS.contains(&s),
+            "\"bottom-left\", \"bottom-right\", \"left\" or \"right\"",
+        )?;
+        c.reopen = REOPEN_POSITIONS.into_iter().find(|p| *p == given);
     }
     if let Some(label) = f.key("label") {
         c.texts.reopen_label = label.text()?;
