@@ -13,6 +13,7 @@
 //! bridges to the preference tool, a Yew component in its own wasm
 //! (crates/tool) fetched the first time it is opened.
 
+#![warn(missing_docs)]
 /// The pure engine, shared with the preference tool (crates/domain).
 pub use kloudconsent_domain as domain;
 

@@ -26,6 +26,7 @@ test("an inline #kloudconsent-config replaces categories and texts", async () =>
   await page.getByRole("region", { name: "Cookies on Example" }).waitFor();
   await button(page, "Manage preferences").click();
   const d = dialog(page);
+  await d.getByRole("switch").first().waitFor(); // the tool, not its loading dialog
   assert.equal(await d.getByRole("switch").count(), 2);
   assert.equal(await d.getByRole("switch", { name: "Statistics" }).isChecked(), false);
   assert.ok((await d.innerText()).includes("Plausible"));

@@ -114,9 +114,12 @@ export async function checkConfigAfterAccept(page, config, requests) {
   assert.equal(state.method, "accept-all");
   assert.equal(state.revision, config.revision ?? 1, "revision");
   assert.equal(Date.parse(state.expiresAt) - Date.parse(state.decidedAt), (config.expiresAfterDays ?? 182) * DAY_MS, "expiresAfterDays");
-  const cookies = (await page.context().cookies()).filter((c) => c.name === "kloudconsent");
+  // On https a host-only cookie is `__Host-kloudconsent`; one shared with
+  // a parent domain (`cookie.domain`) cannot be, and keeps the plain name.
+  const cookies = (await page.context().cookies()).filter((c) => /^(__Host-)?kloudconsent$/.test(c.name));
   assert.equal(cookies.length, 1, "one consent cookie");
   const domain = config.cookie && config.cookie.domain;
+  assert.equal(cookies[0].name, domain ? "kloudconsent" : "__Host-kloudconsent", "cookie name");
   assert.equal(cookies[0].domain, domain ? "." + domain.replace(/^\./, "") : "www.kloudstack.com.au", "cookie.domain");
   assert.ok(cookies[0].secure, "Secure on https");
   const texts = textsOf(config);

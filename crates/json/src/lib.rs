@@ -23,6 +23,7 @@
 //! Writing is done by hand with [`ObjectWriter`]: our outputs are small flat
 //! objects whose key order is part of the contract.
 
+#![warn(missing_docs)]
 use std::fmt;
 
 /// A parsed JSON number, kept exactly as precise as it was written.
@@ -53,11 +54,17 @@ impl Number {
 /// A JSON value whose objects keep their entries in document order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, kept as written where it is exact.
     Number(Number),
+    /// A string, unescaped.
     String(String),
+    /// An array, in order.
     Array(Vec<Json>),
+    /// An object: its members in document order (duplicates are refused by the parser).
     Object(Vec<(String, Json)>),
 }
 

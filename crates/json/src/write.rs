@@ -48,6 +48,7 @@ impl Default for ObjectWriter {
 }
 
 impl ObjectWriter {
+    /// An empty object, `{` written.
     pub fn new() -> ObjectWriter {
         ObjectWriter {
             out: String::from("{"),
@@ -71,10 +72,12 @@ impl ObjectWriter {
         self
     }
 
+    /// Adds `"key": "value"`, escaped.
     pub fn str(&mut self, key: &str, value: &str) -> &mut ObjectWriter {
         self.raw(key, &string(value))
     }
 
+    /// Adds `"key": true|false`.
     pub fn bool(&mut self, key: &str, value: bool) -> &mut ObjectWriter {
         self.raw(key, if value { "true" } else { "false" })
     }
@@ -95,10 +98,12 @@ impl ObjectWriter {
         self.raw(key, &digits)
     }
 
+    /// Adds `"key": null`.
     pub fn null(&mut self, key: &str) -> &mut ObjectWriter {
         self.raw(key, "null")
     }
 
+    /// Closes the object and returns its text.
     pub fn finish(&mut self) -> String {
         let mut out = std::mem::take(&mut self.out);
         out.push('}');

@@ -13,6 +13,7 @@ pub const MIN_TOKEN_LEN: usize = 24;
 /// Environment variable holding the token itself.
 pub const TOKEN_ENV: &str = "KLOUDCONSENT_RECEIPTS_TOKEN";
 
+/// The bearer token that guards the read and erase endpoints; compared in constant time.
 pub struct Token {
     digest: [u8; 32],
 }
@@ -45,6 +46,7 @@ impl Token {
         Ok(Some(Token::new(text)))
     }
 
+    /// A token from its text (checked for length by the caller).
     pub fn new(text: &str) -> Token {
         Token {
             digest: Sha256::digest(text.as_bytes()).into(),

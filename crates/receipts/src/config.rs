@@ -13,6 +13,7 @@ use std::path::PathBuf;
     after_help = "The lookup/export token comes from KLOUDCONSENT_RECEIPTS_TOKEN or --token-file, never a flag. \
                   Documentation: docs/receipts.md"
 )]
+/// The service's command line (each option also read from an environment variable).
 pub struct Args {
     /// Where receipts are stored: sqlite:PATH (created if missing) or
     /// postgres://USER:PASSWORD@HOST:PORT/DATABASE.

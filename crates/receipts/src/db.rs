@@ -49,9 +49,12 @@ impl From<sqlx::Error> for Unavailable {
 
 type Result<T> = std::result::Result<T, Unavailable>;
 
+/// Which database engine a `Database` talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite, embedded (the default).
     Sqlite,
+    /// PostgreSQL, over the network.
     Postgres,
 }
 
@@ -70,7 +73,9 @@ pub enum Outcome {
 /// A stored receipt and when it arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stored {
+    /// The receipt as the widget sent it.
     pub receipt: Receipt,
+    /// When the service received it, in ms since the Unix epoch.
     pub received_at_ms: i64,
 }
 
@@ -92,6 +97,7 @@ struct Pools {
     reader: AnyPool,
 }
 
+/// The receipts database: a connection pool to SQLite or PostgreSQL, schema migrated on open.
 pub struct Database {
     backend: Backend,
     url: String,
@@ -187,6 +193,7 @@ impl Database {
         })
     }
 
+    /// Which engine this database is.
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -8,14 +8,20 @@
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
+/// A parsed JSON value: the receipt body as the service reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// Whole numbers that fit an `i64`/`u64` keep their exact value.
     Int(i128),
+    /// A number with a fraction or exponent.
     Float(f64),
+    /// A string, unescaped.
     String(String),
+    /// An array, in order.
     Array(Vec<Json>),
     /// Entries in document order, duplicates kept.
     Object(Vec<(String, Json)>),

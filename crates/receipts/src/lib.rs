@@ -8,6 +8,7 @@
 //! Without the default `server` feature only the receipt parser is built
 //! ([`receipt`], [`json`], [`time`]): that is what the fuzz target links.
 
+#![warn(missing_docs)]
 pub mod json;
 pub mod receipt;
 pub mod time;

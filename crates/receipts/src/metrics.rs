@@ -23,20 +23,26 @@ pub const OTHER_REASONS: [&str; 6] = [
     "timeout",
 ];
 
+/// The service's Prometheus metrics.
 pub struct Metrics {
     registry: Registry,
+    /// Receipt bodies received.
     pub received: Counter,
+    /// Receipts stored.
     pub stored: Counter,
+    /// Receipts already stored (the same id and time sent again).
     pub duplicates: Counter,
     rejected: Family<Labels, Counter>,
     /// Seconds from request to answer, for POST /receipts.
     pub latency: Histogram,
+    /// Receipts deleted by the retention purge.
     pub purged: Counter,
     /// 1 while the last health check or write found the database working.
     pub database_up: Gauge,
 }
 
 impl Metrics {
+    /// The metrics, registered and at zero.
     pub fn new() -> Metrics {
         let mut m = Metrics {
             registry: Registry::with_prefix("kloudconsent_receipts"),
@@ -85,10 +91,12 @@ impl Metrics {
         m
     }
 
+    /// Counts one refused body under its `reason` label.
     pub fn reject(&self, reason: &'static str) {
         self.rejected.get_or_create(&vec![("reason", reason)]).inc();
     }
 
+    /// The metrics in Prometheus' text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
         encode(&mut out, &self.registry).expect("writing to a String cannot fail");

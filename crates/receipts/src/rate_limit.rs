@@ -38,6 +38,7 @@ struct Bucket {
     updated: Instant,
 }
 
+/// A token-bucket rate limiter per client address.
 pub struct RateLimiter {
     per_second: f64,
     burst: f64,

@@ -47,12 +47,16 @@ pub const MAX_LANGUAGE_LEN: usize = 35;
 /// How the visitor decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// The visitor chose Accept all.
     AcceptAll,
+    /// The visitor chose Reject all.
     RejectAll,
+    /// The visitor saved a choice per category (or service).
     Custom,
 }
 
 impl Method {
+    /// The method's name as the widget and the API spell it (`accept-all`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Method::AcceptAll => "accept-all",
@@ -61,6 +65,7 @@ impl Method {
         }
     }
 
+    /// The method named `s`, if it is one.
     pub fn parse(s: &str) -> Option<Method> {
         match s {
             "accept-all" => Some(Method::AcceptAll),
@@ -76,16 +81,21 @@ impl Method {
 pub struct Receipt {
     /// The consent id: 8 to 64 of `A-Z a-z 0-9 _ -` (the widget makes 22).
     pub id: String,
+    /// When the visitor decided, in ms since the Unix epoch.
     pub decided_at_ms: i64,
+    /// When the decision expires, in ms since the Unix epoch.
     pub expires_at_ms: i64,
     /// Every category offered, in the order sent.
     pub categories: Vec<(String, bool)>,
     /// `"<category>.<service>"` choices, when the widget sent them.
     pub services: Option<Vec<(String, bool)>>,
+    /// The config's policy revision the decision was made under.
     pub revision: u32,
+    /// How the visitor decided.
     pub method: Method,
     /// `http(s)://host[:port][/path]`: never a query or fragment.
     pub url: String,
+    /// The language the widget spoke (`lang`), when sent.
     pub language: Option<String>,
 }
 
@@ -93,18 +103,28 @@ pub struct Receipt {
 /// on purpose (a metric label per message would be unbounded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Problem {
+    /// The body is larger than the service accepts.
     TooLarge,
+    /// The body is not UTF-8.
     NotUtf8,
+    /// The body is not JSON.
     NotJson,
+    /// The body is JSON but not an object.
     NotObject,
+    /// A field the receipt format does not have.
     UnknownField,
+    /// The same key twice.
     DuplicateKey,
+    /// A required field is missing.
     MissingField,
+    /// A field has the wrong type or an invalid value.
     BadField,
+    /// A timestamp is not a valid ISO 8601 time, or the times contradict each other.
     BadTime,
 }
 
 impl Problem {
+    /// Every problem, for metrics that list each label up front.
     pub const ALL: [Problem; 9] = [
         Problem::TooLarge,
         Problem::NotUtf8,
@@ -117,6 +137,7 @@ impl Problem {
         Problem::BadTime,
     ];
 
+    /// The problem's metric label (`too_large`, ...).
     pub fn label(self) -> &'static str {
         match self {
             Problem::TooLarge => "too_large",
@@ -135,7 +156,9 @@ impl Problem {
 /// A refused body: what kind of problem, and a sentence for the sender.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
+    /// What kind of problem (the metric label).
     pub problem: Problem,
+    /// The message sent back to the client, naming the field.
     pub message: String,
 }
 

@@ -9,6 +9,7 @@
 //!
 //! [`ToolModel`]: kloudconsent_domain::tool_model::ToolModel
 
+#![warn(missing_docs)]
 pub mod draft;
 
 #[cfg(target_arch = "wasm32")]

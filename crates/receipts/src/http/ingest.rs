@@ -252,6 +252,7 @@ fn content_type_ok(headers: &HeaderMap) -> bool {
         })
 }
 
+/// The current time in ms since the Unix epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

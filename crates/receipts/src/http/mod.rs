@@ -31,16 +31,23 @@ use std::sync::Arc;
 
 /// Everything a request may need, shared by all of them.
 pub struct App {
+    /// Where receipts are stored.
     pub db: Arc<Database>,
+    /// The batching writer in front of the database.
     pub writer: Writer,
+    /// The Prometheus counters served at /metrics.
     pub metrics: Arc<Metrics>,
+    /// Per-client request limits.
     pub limiter: Arc<RateLimiter>,
     /// Normalized origins; empty means any origin.
     pub allowed_origins: Vec<String>,
+    /// Trust `X-Forwarded-For` for the client's address (only behind a proxy that sets it).
     pub forwarded_for: bool,
+    /// The token for the read and erase endpoints; `None` leaves them closed.
     pub token: Option<Token>,
 }
 
+/// The service's routes over the shared `app`.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/receipts", post(ingest::ingest).options(ingest::preflight))

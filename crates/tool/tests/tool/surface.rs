@@ -11,7 +11,7 @@ async fn update_replaces_the_draft_with_the_new_grants_and_shows_the_receipt() {
     let h = Harness::mount(&Consent::Undecided).await;
     h.switch("analytics").click();
     yew::scheduler::flush().await;
-    let consent = stored(Choice::Set(vec![("marketing".into(), true)]));
+    let consent = stored(Choice::Set(vec![("marketing".into(), true)].into()));
     update(model(&Config::default_policy(), &consent)).expect("a good model");
     yew::scheduler::flush().await;
     assert!(
