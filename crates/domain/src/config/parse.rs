@@ -362,7 +362,7 @@ fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
         let given = checked(
             &p,
             |s| REOPEN_POSITIONS.contains(&s),
-            "\"bottom-left\", \"bottom-right\", \"left\" or \"right\"",
+            "one of \"bottom-left\", \"bottom-right\", \"left\", \"right\"",
         )?;
         c.reopen = REOPEN_POSITIONS.into_iter().find(|p| *p == given);
     }
