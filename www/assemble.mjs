@@ -94,10 +94,23 @@ const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
 if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
   throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
 }
+// Yew creates the tool's nodes through web-sys, whose glue calls
+// `document.createElement(...)` on the document: markup such as
+// `<img name="createElement">` shadows that by name and the tool could not
+// render. These Document-only methods are called through Document.prototype
+// instead (the core's own bindings are declared `final`, src/browser/dom.rs).
+const DOCUMENT_CALL = /(?<![\w$.])([A-Za-z_$][\w$]*)\.(createElement|createElementNS|createTextNode)\(/g;
+function documentCallsThroughPrototype(js) {
+  const found = new Set([...js.matchAll(DOCUMENT_CALL)].map((m) => m[2]));
+  if (!found.has("createElement") || !found.has("createTextNode")) {
+    throw new Error("assemble.mjs: the tool's glue no longer calls createElement/createTextNode on its argument; review DOCUMENT_CALL");
+  }
+  return js.replace(DOCUMENT_CALL, (_, target, method) => `Document.prototype.${method}.call(${target}, `);
+}
 const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0 */
 (function () {
 "use strict";
-${readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null")}
+${documentCallsThroughPrototype(readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null"))}
 var register = window[Symbol.for("kloudconsent.tool")];
 if (typeof register === "function") {
   register(function (wasm) {

@@ -2,22 +2,19 @@
 //! (`domain::cookies`); reading and writing can throw (cookies disabled, a
 //! sandboxed frame), which turns into empty/`Err` here.
 
+use super::dom;
 use kloudconsent_domain::cookies::{line, parent_domains, parse_header};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlDocument;
+use web_sys::Document;
 
-fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?
-        .document()?
-        .dyn_into::<HtmlDocument>()
-        .ok()
+fn html_document() -> Option<Document> {
+    dom::document()
 }
 
 /// `(name, value)` of every cookie visible to the page, in header order.
 pub fn all() -> Vec<(String, String)> {
     parse_header(
         &html_document()
-            .and_then(|d| d.cookie().ok())
+            .and_then(|d| dom::cookie(&d).ok())
             .unwrap_or_default(),
     )
 }
@@ -50,15 +47,14 @@ pub fn is_secure_context() -> bool {
 /// Writes `name=value` with the contract's attributes.
 pub fn write(name: &str, value: &str, max_age_s: i64, domain: Option<&str>) -> Result<(), String> {
     let document = html_document().ok_or("no document")?;
-    document
-        .set_cookie(&line(name, value, max_age_s, domain, is_https()))
+    dom::set_cookie(&document, &line(name, value, max_age_s, domain, is_https()))
         .map_err(super::storage::describe)
 }
 
 /// Expires cookie `name` on `domain` (host-only when `None`).
 pub fn expire(name: &str, domain: Option<&str>) {
     if let Some(d) = html_document() {
-        let _ = d.set_cookie(&line(name, "", 0, domain, is_https()));
+        let _ = dom::set_cookie(&d, &line(name, "", 0, domain, is_https()));
     }
 }
 

@@ -1,7 +1,57 @@
 //! Small DOM helpers shared by the adapters.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, Window};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, Window};
+
+// `document.createElement` and `document.body` through Document.prototype
+// (`final`: the glue captures the prototype's function and getter when it
+// loads), not looked up on the document. Markup can shadow any property of
+// `document` by name (`<img name="createElement">`, `<form name="body">`):
+// web-sys's bindings would then call the image, or append the widget to a
+// hidden form. docs/security.md, "Markup that shadows document".
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `Document`, seen through its prototype only.
+    #[wasm_bindgen(js_name = Document)]
+    type NativeDocument;
+
+    #[wasm_bindgen(method, final, catch, js_class = "Document", js_name = createElement)]
+    fn create_element(this: &NativeDocument, tag: &str) -> Result<Element, JsValue>;
+
+    #[wasm_bindgen(method, final, getter, js_class = "Document")]
+    fn body(this: &NativeDocument) -> Option<HtmlElement>;
+
+    // HTMLDocument: the getter is looked up from its prototype upwards, and
+    // engines define `cookie` on Document.prototype or HTMLDocument's.
+    #[wasm_bindgen(method, final, getter, catch, js_class = "HTMLDocument")]
+    fn cookie(this: &NativeDocument) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(method, final, setter, catch, js_class = "HTMLDocument", js_name = cookie)]
+    fn set_cookie(this: &NativeDocument, line: &str) -> Result<(), JsValue>;
+}
+
+/// A new `tag` element of `doc`, whatever the page's markup is named.
+pub fn create(doc: &Document, tag: &str) -> Option<Element> {
+    doc.unchecked_ref::<NativeDocument>()
+        .create_element(tag)
+        .ok()
+}
+
+/// `document.cookie`, whatever the page's markup is named (`<img name="cookie">`).
+pub fn cookie(doc: &Document) -> Result<String, JsValue> {
+    doc.unchecked_ref::<NativeDocument>().cookie()
+}
+
+/// Sets `document.cookie = line`, whatever the page's markup is named.
+pub fn set_cookie(doc: &Document, line: &str) -> Result<(), JsValue> {
+    doc.unchecked_ref::<NativeDocument>().set_cookie(line)
+}
+
+/// The page's `<body>` (or frameset), whatever the page's markup is named.
+pub fn body(doc: &Document) -> Option<HtmlElement> {
+    doc.unchecked_ref::<NativeDocument>().body()
+}
 
 pub fn window() -> Option<Window> {
     web_sys::window()
@@ -9,11 +59,6 @@ pub fn window() -> Option<Window> {
 
 pub fn document() -> Option<Document> {
     window()?.document()
-}
-
-/// Every element matching `selector`, in document order; empty on any error.
-pub fn query_all(selector: &str) -> Vec<Element> {
-    elements(document().and_then(|d| d.query_selector_all(selector).ok()))
 }
 
 /// Every element inside `root` (not `root` itself) matching `selector`.
@@ -66,7 +111,7 @@ pub fn adopt_stylesheet(
             return;
         }
     }
-    if let Ok(style) = document.create_element("style") {
+    if let Some(style) = create(document, "style") {
         style.set_text_content(Some(css));
         let _ = shadow.append_child(&style);
     }

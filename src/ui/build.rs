@@ -4,6 +4,7 @@
 //! made with `createElement` and `textContent`, never `innerHTML`: texts from
 //! a config are shown as text, and no Trusted Types policy is needed.
 
+use crate::browser::dom;
 use kloudconsent_domain::config::Texts;
 use web_sys::{Document, Element};
 
@@ -25,7 +26,7 @@ pub fn build(doc: &Document, nodes: &[Node], texts: &Texts) -> Option<Vec<Elemen
     let mut made: Vec<Element> = Vec::with_capacity(nodes.len());
     let mut parents: Vec<Element> = Vec::new();
     for node in nodes {
-        let el = doc.create_element(node.tag).ok()?;
+        let el = dom::create(doc, node.tag)?;
         for pair in node.attrs.split('|') {
             if let Some((name, value)) = pair.split_once('=') {
                 let value = match value.strip_prefix('$') {

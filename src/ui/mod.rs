@@ -48,7 +48,7 @@ impl Ui {
     /// engine through the loader's listeners (`hooks.listen`, `kc_ui`).
     pub fn create(config: &Config, hooks: &Hooks) -> Option<Ui> {
         let doc = dom::document()?;
-        let (Some(body), Ok(host)) = (doc.body(), doc.create_element(HOST_TAG)) else {
+        let (Some(body), Some(host)) = (dom::body(&doc), dom::create(&doc, HOST_TAG)) else {
             console::error("the page has no <body> to show the consent banner in.");
             return None;
         };
@@ -68,7 +68,7 @@ impl Ui {
             return None;
         };
         style::adopt(&shadow, &doc);
-        let root = doc.create_element("div").ok()?;
+        let root = dom::create(&doc, "div")?;
         root.set_class_name("kc-frame");
         // Repeated inside the shadow root: there `lang` is what screen readers
         // and hyphenation read, and `dir` what the logical CSS properties
@@ -159,7 +159,7 @@ impl Ui {
     /// The element the preference tool renders into, made on first need.
     pub fn tool_root(&mut self) -> Option<Element> {
         if self.tool_root.is_none() {
-            let root = dom::document()?.create_element("div").ok()?;
+            let root = dom::create(&dom::document()?, "div")?;
             // No box of its own: only the tool's overlay is drawn (in the frame).
             root.set_class_name("kc-tool");
             self.add(&root)?;

@@ -96,7 +96,6 @@ export const HOSTILE_PAGES = {
     what: "<img name=querySelectorAll> (the loader looks for its config and <base> with it)",
     head: TAG,
     body: `<img name="querySelectorAll" alt="">`,
-    engineGap: "the engine finds gated scripts with document.querySelectorAll (src/browser/dom.rs): none is released",
   },
   "base-uri": {
     what: "<img name=baseURI> on a page with a data-config",
@@ -128,15 +127,16 @@ export const HOSTILE_PAGES = {
     what: "<img name=createElement>",
     head: TAG,
     body: `<img name="createElement" alt="">`,
-    engineGap: "the engine builds its UI and activates scripts with document.createElement (src/ui, src/browser): no banner, nothing released",
-    engineGapAll: true,
+  },
+  "cookie": {
+    what: "<img name=cookie> (the engine reads and writes document.cookie)",
+    head: TAG,
+    body: `<img name="cookie" alt="">`,
   },
   "body-form": {
     what: `<form name="body" hidden>`,
     head: TAG,
     body: `<form name="body" hidden></form>`,
-    engineGap: "the engine appends its host to document.body (src/ui/mod.rs): the banner lands in the hidden form",
-    engineGapAll: true,
   },
   // ---- finding 8: the once-per-page guard -------------------------------------
   "loaded-flag": {

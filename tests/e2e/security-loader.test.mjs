@@ -87,6 +87,10 @@ for (const [name, p] of Object.entries(HOSTILE_PAGES)) {
     await page.locator("[role=dialog] button", { hasText: /^Accept all$/ }).click();
     await page.waitForFunction(() => (window.__gatedRuns || []).length === 2, null, { timeout: 3000 });
     assert.deepEqual(await gatedRuns(page), ["analytics", "marketing"]);
+    // Both stores hold the decision (document.cookie read through its getter).
+    const cookie = await page.evaluate(() =>
+      Object.getOwnPropertyDescriptor(Document.prototype, "cookie").get.call(document));
+    assert.match(cookie, /(^|; )(__Host-)?kloudconsent=1\|/, "the consent cookie was written");
     // (Page errors may be the demo scripts' own, tripping over the same markup.)
     assert.deepEqual(widgetLogs(page, "error"), []);
     await context.close();

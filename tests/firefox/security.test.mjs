@@ -86,6 +86,10 @@ for (const [name, p] of Object.entries(HOSTILE_PAGES)) {
     await (await button(root, "[role=dialog]", "Accept all")).click();
     await driver.wait(async () => (await gatedRuns()).length === 2, 3000, "both gated scripts");
     assert.deepEqual(await gatedRuns(), ["analytics", "marketing"]);
+    // Both stores hold the decision (document.cookie read through its getter).
+    const cookie = await driver.executeScript(
+      "return Object.getOwnPropertyDescriptor(Document.prototype, 'cookie').get.call(document);");
+    assert.match(cookie, /(^|; )(__Host-)?kloudconsent=1\|/, "the consent cookie was written");
     assert.deepEqual((await widgetConsole()).filter((l) => l.startsWith("error:")), []);
   });
 }
