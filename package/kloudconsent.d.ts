@@ -190,6 +190,24 @@ export interface KloudConsentTexts {
   cookieProvider?: string | null;
   cookiePurpose?: string | null;
   cookieDuration?: string | null;
+  /** The accessible name of the floating reopen button (`reopenButton`). */
+  reopenLabel?: string | null;
+}
+
+/**
+ * The site's own texts in one language (`translations`): any texts, and
+ * category labels and descriptions by category id.
+ */
+export interface KloudConsentTranslation extends KloudConsentTexts {
+  categories?: Record<string, { label?: string | null; description?: string | null } | null> | null;
+}
+
+/** `reopenButton` as an object. */
+export interface KloudConsentReopenButton {
+  /** Default `"bottom-left"`: keep it off the page's own controls on a phone. */
+  position?: "bottom-left" | "bottom-right" | "left" | "right" | null;
+  /** Its accessible name (same as `texts.reopenLabel`). */
+  label?: string | null;
 }
 
 /** A site's config (docs/configuration.md). */
@@ -207,11 +225,21 @@ export interface KloudConsentConfig {
   googleConsentMode?: boolean | KloudConsentConsentModeConfig | null;
   receiptUrl?: KloudConsentLink | null;
   texts?: KloudConsentTexts | null;
-  /** A language tag such as `"en-AU"` (the default). */
-  language?: string | null;
+  /**
+   * `"auto"` (the page's `<html lang>`, then the browser's languages, then
+   * `fallbackLanguage`), or a language tag such as `"en-AU"` (the default):
+   * the language of the config's own texts.
+   */
+  language?: "auto" | (string & {}) | null;
+  /** With `language: "auto"`: the language of the config's own texts; default `"en"`. */
+  fallbackLanguage?: string | null;
+  /** The site's own texts per language tag (`"de"`, `"pt-BR"`). */
+  translations?: Record<string, KloudConsentTranslation | null> | null;
   dir?: "ltr" | "rtl" | null;
   theme?: "auto" | "light" | "dark" | null;
   layout?: "bar" | "box" | null;
+  /** A floating button that reopens the preference tool once decided; off by default. */
+  reopenButton?: boolean | KloudConsentReopenButton | null;
 }
 
 declare global {

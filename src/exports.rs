@@ -7,6 +7,8 @@ use crate::browser::{console, json, panic};
 use crate::hooks::Hooks;
 use crate::page::Page;
 use crate::tool::ToolModule;
+use kloudconsent_domain::config::{Field, Translation};
+use kloudconsent_domain::language::{self, Negotiated};
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
@@ -19,6 +21,8 @@ thread_local! {
     /// below are called by the loader's JS and have no other way in; every
     /// browser callback captures the page itself instead.
     static PAGE: RefCell<Option<Rc<Page>>> = const { RefCell::new(None) };
+    /// What [`kc_config`] read, until [`kc_boot`] builds the page with it.
+    static BOOTING: RefCell<Option<(Config, Negotiated, Hooks)>> = const { RefCell::new(None) };
 }
 
 /// The page's widget, once booted.
@@ -26,10 +30,42 @@ pub fn page() -> Option<Rc<Page>> {
     PAGE.with(|p| p.borrow().clone())
 }
 
-/// Starts the widget once per page. `config_text`/`config_error` come from
-/// the loader, which fetched `data-config` (or read the inline config) in
+/// The first step of boot: reads the config and chooses the visitor's
+/// language (`domain::language`). `config_text`/`config_error` come from the
+/// loader, which fetched `data-config` (or read the inline config) in
 /// parallel with the wasm download; `origin` names where they came from.
-/// `hooks` are the loader's hands (www/hooks.js); `tool_host` is what the
+/// `hooks` are the loader's hands (www/hooks.js). `page_lang` is the page's
+/// `<html lang>`, `browser_langs` the browser's languages (comma-separated),
+/// `builtin` the built-in translations there are (space-separated).
+///
+/// Returns the built-in translation to fetch, `i18n/<answer>.json`, or `""`
+/// when none is needed: the loader waits for it and hands its text to
+/// [`kc_boot`], so nothing is ever drawn in English first.
+#[wasm_bindgen]
+pub fn kc_config(
+    config_text: Option<String>,
+    config_error: Option<String>,
+    origin: String,
+    hooks: Hooks,
+    page_lang: String,
+    browser_langs: String,
+    builtin: String,
+) -> String {
+    panic::install();
+    let config = load_config(config_text, config_error, &origin);
+    // Before anything can read consent, and before waiting for a translation.
+    crate::page::send_defaults(&config, &hooks);
+    let browser: Vec<&str> = browser_langs.split(',').collect();
+    let builtin: Vec<&str> = builtin.split(' ').collect();
+    let lang = language::negotiate(&config, &page_lang, &browser, &builtin);
+    let file = lang.builtin.clone().unwrap_or_default();
+    BOOTING.with(|b| *b.borrow_mut() = Some((config, lang, hooks)));
+    file
+}
+
+/// Starts the widget once per page, with what [`kc_config`] read and the
+/// text of the translation it asked for (`None` when none was needed, or it
+/// could not be fetched: the loader has said so). `tool_host` is what the
 /// lazily loaded preference tool calls with the visitor's choices.
 ///
 /// The order is fail-closed: the widget exists, undecided with its banner
@@ -37,21 +73,17 @@ pub fn page() -> Option<Rc<Page>> {
 /// An exception at any step leaves "banner up, nothing gated ran" (the
 /// loader catches it and logs it once).
 #[wasm_bindgen]
-pub fn kc_boot(
-    config_text: Option<String>,
-    config_error: Option<String>,
-    origin: String,
-    hooks: Hooks,
-    tool_host: JsValue,
-) {
-    panic::install();
+pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
     if page().is_some() {
         return;
     }
-    let config = load_config(config_text, config_error, &origin);
+    let Some((mut config, lang, hooks)) = BOOTING.with(|b| b.borrow_mut().take()) else {
+        return;
+    };
+    let file = lang.builtin.as_deref().unwrap_or_default();
+    let builtin = translation.and_then(|text| read_translation(&text, file));
+    language::localize(&mut config, &lang, builtin.as_ref());
     let page = Page::new(config, hooks, tool_host);
-    // Before anything can read consent: the Consent Mode defaults.
-    page.send_defaults();
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // Queued before anything stored is read: if reading throws (the loader
     // catches it), `kc_draw` still finds the page undecided with its banner
@@ -139,6 +171,30 @@ fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Con
         console::error(&cat(&[&e.message(), " (config from ", origin, ")"]));
         Config::default_policy()
     })
+}
+
+/// A built-in translation's text, read as the site's own translations are;
+/// a broken file is reported and left out (the widget stays in English).
+fn read_translation(text: &str, lang: &str) -> Option<Translation> {
+    let read = json::parse(text)
+        .map_err(|e| ConfigError::whole(cat(&["not valid JSON: ", &e])))
+        .and_then(|value| config::translation(lang, &Field::root(value), None));
+    read.map_err(|e| {
+        let at = if e.field.is_empty() {
+            String::new()
+        } else {
+            cat(&["`", &e.field, "`: "])
+        };
+        console::warn(&cat(&[
+            "the translation i18n/",
+            lang,
+            ".json is not usable (",
+            &at,
+            &e.problem,
+            "); falling back to English.",
+        ]));
+    })
+    .ok()
 }
 
 /// Choices as the loader hands them over (`JSON.stringify` of a page object).

@@ -11,6 +11,10 @@
 // 4. Each file the loader fetches is pinned by its SHA-384, baked into
 //    kloudconsent.js; dist/integrity.json gets the `integrity` values of
 //    kloudconsent.js (for a site's tag) and of the pinned files.
+//    The built-in translations (i18n/<lang>.json, copied by Trunk) are
+//    minified and listed with their own hashes in i18n/index.json, which is
+//    pinned like the rest: one hash in kloudconsent.js covers all of them,
+//    and only a visitor who needs a translation fetches the list and it.
 // 5. Every text/wasm file gets .br and .gz siblings for static hosting.
 import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -38,8 +42,27 @@ const CURRENT_SCRIPT = /\bdocument\.currentScript\b/g;
 const rawGlue = readFileSync(gluePath, "utf8");
 if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no longer reads document.currentScript; review this replacement");
 const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
-// The loader, then the hands it gives the engine (both in one scope).
-const loader = withVersion(["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n"));
+// The built-in translations: each minified, then the list of them with
+// their hashes (i18n/index.json: {"de": "sha384-...", ...}), itself pinned.
+const i18nDir = join(staging, "i18n");
+if (!existsSync(i18nDir)) throw new Error("assemble.mjs: no i18n/ in " + staging + " (index.html copies it)");
+const translations = {};
+for (const name of readdirSync(i18nDir).sort()) {
+  if (!name.endsWith(".json") || name === "index.json") continue;
+  const path = join(i18nDir, name);
+  const min = JSON.stringify(JSON.parse(readFileSync(path, "utf8")));
+  writeFileSync(path, min);
+  translations[name.slice(0, -5)] = sri(Buffer.from(min));
+}
+if (Object.keys(translations).length < 2) throw new Error("assemble.mjs: too few translations in " + i18nDir);
+writeFileSync(join(i18nDir, "index.json"), JSON.stringify(translations));
+const LANGS = JSON.stringify(Object.keys(translations).join(" "));
+
+// The loader, then the hands it gives the engine (both in one scope), with
+// the list of built-in translations filled in.
+const loader = withVersion(["loader.js", "hooks.js", "gating.js"].map((f) => readFileSync(join(here, f), "utf8")).join("\n"))
+  .replace('"__KC_LANGS__"', LANGS);
+if (!loader.includes(LANGS)) throw new Error("assemble.mjs: loader.js has no __KC_LANGS__ to fill in");
 
 // The files kloudconsent.js loads, each pinned by its SHA-384 (Subresource
 // Integrity): a CDN or proxy that swaps or corrupts one gets it refused. A
@@ -48,7 +71,7 @@ const loader = withVersion(["loader.js", "hooks.js", "gating.js"].map((f) => rea
 // hash), so that only the pages that load it pay for those bytes. The
 // hashes are of the final bytes, so they are filled in after the names are
 // shortened, in place of these placeholders.
-const PINNED = ["kloudconsent_bg.wasm", "kloudconsent-tool.js"];
+const PINNED = ["kloudconsent_bg.wasm", "kloudconsent-tool.js", "i18n/index.json"];
 const placeholder = (file) => `sha384-(${file})`;
 /** `js` with each of `files`' placeholder replaced by the file's final hash. */
 function pin(js, files) {

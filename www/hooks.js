@@ -33,7 +33,7 @@ var hooks = {
       }
     });
     var intent = function (e) {
-      if (closest(e.target, "[data-kc-action=manage]")) soon("kc_prefetch");
+      if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon("kc_prefetch");
     };
     root.addEventListener("pointerover", intent);
     root.addEventListener("focusin", intent);

@@ -7,7 +7,8 @@
 // `<script src=... defer>` tag; a classic script can see its own element
 // (document.currentScript: its src, data-config and nonce) and, being a single
 // file, starts the wasm download the moment it runs, with no module chain.
-// The config fetch (data-config) starts in parallel with the wasm download.
+// The config fetch (data-config) starts in parallel with the wasm download,
+// and so, once the config is known, does the translation the visitor needs.
 //
 // It also defines `window.kloudconsent` at once, so page code can call
 // `kloudconsent.on(...)` right after the tag; calls that need the engine are
@@ -62,26 +63,94 @@ function warnIgnoredConfigs() {
   }
 }
 
+/** `response`'s text, or an Error; for fetchText. */
+function okText(r) {
+  if (!r.ok) throw new Error("HTTP " + r.status);
+  return r.text();
+}
+
+/**
+ * `start()`'s response text as {text} or {error}, within `ms`; never
+ * rejects (a bad URL or a refused integrity check included).
+ */
+function fetchText(start, ms) {
+  var timeout = new Promise(function (resolve) {
+    setTimeout(function () { resolve({ error: "timed out after " + ms + " ms" }); }, ms);
+  });
+  var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
+    .then(start)
+    .then(okText)
+    .then(function (text) { return { text: text }; },
+          function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")" }; });
+  return Promise.race([fetched, timeout]);
+}
+
 /** Resolves to {text, origin} or {error, origin}; never rejects. */
 function loadConfig() {
   if (configUrl) {
-    var origin = "data-config " + configUrl;
-    var timeout = new Promise(function (resolve) {
-      setTimeout(function () {
-        resolve({ error: "timed out after " + CONFIG_TIMEOUT_MS + " ms", origin: origin });
-      }, CONFIG_TIMEOUT_MS);
+    return fetchText(function () {
+      return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" });
+    }, CONFIG_TIMEOUT_MS).then(function (r) {
+      r.origin = "data-config " + configUrl;
+      return r;
     });
-    var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
-      .then(function () { return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" }); })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.text();
-      })
-      .then(function (text) { return { text: text, origin: origin }; },
-            function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")", origin: origin }; });
-    return Promise.race([fetched, timeout]);
   }
   return Promise.resolve(inlineConfig ? { text: inlineText, origin: "#" + CONFIG_ID } : { origin: "built-in default" });
+}
+
+// ---- translations: i18n/<lang>.json next to kloudconsent.js, only for a
+// visitor who needs one. Each is pinned by its SHA-384, listed in
+// i18n/index.json, which is itself pinned (PINNED, www/assemble.mjs): a
+// swapped or corrupted file is refused, and the page stays in English.
+// The built-in translations there are (assemble.mjs fills the list in).
+var LANGS = "__KC_LANGS__";
+var TRANSLATION_TIMEOUT_MS = 3000;
+var translations = {};
+var translationIndex = null;
+
+/** i18n/<lang>.json as {text, url} or {error, url}, fetched once per page. */
+function translation(lang) {
+  var path = "i18n/" + lang + ".json";
+  var url = new URL(path, loaderUrl);
+  translationIndex = translationIndex || fetchPinned("i18n/index.json").then(okText).then(JSON.parse);
+  return translations[lang] || (translations[lang] = fetchText(function () {
+    return translationIndex.then(function (index) {
+      if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
+      return fetch(url, { credentials: "same-origin", integrity: index[lang] });
+    });
+  }, TRANSLATION_TIMEOUT_MS).then(function (r) {
+    r.url = url.href;
+    return r;
+  }));
+}
+
+/** The page's `<html lang>` and the browser's languages, for the engine. */
+function pageLang() {
+  var root = documentElement.call(doc);
+  return root && root.lang || "";
+}
+function browserLangs() {
+  return navigator.languages || [navigator.language || ""];
+}
+
+/**
+ * Starts the download of the translation this visitor most likely needs as
+ * soon as the config is known, alongside the wasm's: a guess from the
+ * config's `language` ("auto": the page's <html lang>, else the browser's
+ * first language). The engine decides (kc_config) and then asks for this
+ * same file, already on its way, or for another when the guess was wrong.
+ * Not for English: the core has it (the engine asks for i18n/en.json only
+ * when the config is written in another language).
+ */
+function guessTranslation(text) {
+  try {
+    var lang = JSON.parse(text).language;
+    if (lang === "auto") lang = pageLang() || browserLangs()[0];
+    lang = String(lang).toLowerCase().split("-")[0];
+    if (lang !== "en" && (" " + LANGS + " ").indexOf(" " + lang + " ") >= 0) translation(lang);
+  } catch (e) {
+    // No config, or not JSON: the engine reports that.
+  }
 }
 
 function domReady() {
@@ -105,7 +174,7 @@ var subscribers = { ready: [], consent: [], change: [] };
 // reaches page code: logged once; get()/accepted() answer null/false.
 function invoke(name, args, fallback) {
   try {
-    return engine[name].apply(null, args);
+    return wasm_bindgen[name].apply(null, args);
   } catch (e) {
     if (!failed) {
       failed = true;
@@ -365,23 +434,36 @@ if (!script) {
 var wasmFailed = false;
 Promise.all([
   wasm_bindgen({ module_or_path: wasmResponse.then(null, function (e) { wasmFailed = true; throw e; }) }),
-  loadConfig(),
+  loadConfig().then(function (cfg) {
+    guessTranslation(cfg.text);
+    return cfg;
+  }),
   domReady()
 ]).then(function (results) {
   var cfg = results[1];
   warnIgnoredConfigs();
-  // Live before boot: ready/consent listeners (fired in boot) may call get().
-  engine = wasm_bindgen;
   // Which gated tags came with the page's HTML (only they may borrow its
   // nonce), before the engine releases any.
   startGating(script && script.nonce);
-  invoke("kc_boot", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks, toolHost]);
+  // The engine reads the config and chooses the visitor's language. A
+  // built-in translation it needs is waited for (it has been downloading
+  // since the config was known), so nothing is ever drawn in English first.
+  var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
+    pageLang(), browserLangs().join(","), LANGS], "");
+  return lang && translation(lang).then(function (t) {
+    if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
+    return t.text;
+  });
+}).then(function (text) {
+  // Live before boot: ready/consent listeners (fired in boot) may call get().
+  engine = wasm_bindgen;
+  invoke("kc_boot", [text || null, toolHost]);
   wireDocument();
   observePage();
   var pending = queue;
   queue = [];
   pending.forEach(function (call) { call(); });
-}, function (e) {
+}).then(null, function (e) {
   console.error("kloudconsent: " + (wasmFailed
     ? "could not load " + wasmUrl + " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"
     : "the widget could not start (" + e + ")") + "; nothing gated will run.");

@@ -13,9 +13,9 @@ impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
     pub fn load(&self) {
         let consent = self.load_stored();
-        let ask = self.asks(&consent);
+        let (ask, decided) = (self.asks(&consent), consent.is_decided());
         *self.consent.borrow_mut() = consent;
-        self.on(Event::Booted { ask });
+        self.on(Event::Booted { ask, decided });
     }
 
     /// Tells Consent Mode what is known, fires `ready` (and `consent` when

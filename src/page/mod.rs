@@ -51,10 +51,24 @@ struct Tool {
     reported: bool,
 }
 
+/// `gtag('consent', 'default', ...)`, global then per region, before any
+/// gated script runs (the loader drops them when it already sent them
+/// from an inline config, while the page was still being parsed).
+pub fn send_defaults(config: &Config, hooks: &Hooks) {
+    let Some(cm) = &config.consent_mode else {
+        return;
+    };
+    hooks.gtag("default", &consent_mode::default_json(cm));
+    for region in consent_mode::region_defaults_json(cm) {
+        hooks.gtag("default", &region);
+    }
+}
+
 impl Page {
     /// The page's widget in its fail-closed state: undecided, banner due,
     /// nothing released. [`Page::load`] then reads what is stored.
     pub fn new(config: Config, hooks: Hooks, tool_host: JsValue) -> Rc<Page> {
+        let screen = Screen::new(config.reopen.is_some());
         let cookie = CookieStore {
             domain: config.cookie_domain.clone(),
         };
@@ -62,7 +76,7 @@ impl Page {
             config,
             signals: signals::read(),
             consent: RefCell::new(Consent::Undecided),
-            screen: Cell::new(Screen::default()),
+            screen: Cell::new(screen),
             opener: RefCell::new(None),
             local: LocalStore,
             cookie,
@@ -89,19 +103,6 @@ impl Page {
                 .gtag("update", &consent_mode::update_json(consent, &self.config));
             self.hooks
                 .push(&consent_mode::datalayer_event_json(consent, &self.config));
-        }
-    }
-
-    /// `gtag('consent', 'default', ...)`, global then per region, before any
-    /// gated script runs (the loader drops them when it already sent them
-    /// from an inline config, while the page was still being parsed).
-    pub fn send_defaults(&self) {
-        let Some(cm) = &self.config.consent_mode else {
-            return;
-        };
-        self.hooks.gtag("default", &consent_mode::default_json(cm));
-        for region in consent_mode::region_defaults_json(cm) {
-            self.hooks.gtag("default", &region);
         }
     }
 

@@ -36,6 +36,7 @@ impl Page {
             let Some(ui) = ui.as_mut() else { return };
             let had_banner = ui.has_banner();
             ui.show_banner(scene.banner, &self.config);
+            ui.show_reopen(scene.reopen, &self.config);
             // Nothing modal any more: the page stops being inert first, or
             // focus could not go back to an element of it.
             if scene.dialog.is_none() {
@@ -51,6 +52,7 @@ impl Page {
                     }
                 }
                 Focus::BannerManage => ui.focus_manage(),
+                Focus::Reopen => ui.focus_reopen(),
                 Focus::Page => self.hooks.focus_page(&ui.shadow),
                 Focus::Stay | Focus::Dialog => {}
             }
@@ -84,7 +86,7 @@ impl Page {
         if self.ui.borrow().is_some() {
             return true;
         }
-        if scene.banner.is_none() && scene.dialog.is_none() {
+        if scene.banner.is_none() && scene.dialog.is_none() && !scene.reopen {
             return false;
         }
         let ui = Ui::create(&self.config, &self.hooks);
@@ -99,6 +101,7 @@ impl Page {
             "accept" => self.choose(Choice::AcceptAll),
             "reject" => self.choose(Choice::RejectAll),
             "manage" => self.on(Event::Open(Opener::Banner)),
+            "reopen" => self.on(Event::Open(Opener::Reopen)),
             "close" => self.close_tool(),
             _ => {}
         }
@@ -112,6 +115,12 @@ impl Page {
         let in_widget =
             |el: &HtmlElement| self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el));
         let who = match opener {
+            Some(el)
+                if in_widget(&el)
+                    && el.get_attribute("data-kc-action").as_deref() == Some("reopen") =>
+            {
+                Opener::Reopen
+            }
             Some(el) if in_widget(&el) => Opener::Banner,
             Some(el) if el.tag_name() != "BODY" => {
                 *self.opener.borrow_mut() = Some(el);

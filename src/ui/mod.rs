@@ -9,6 +9,7 @@
 mod banner;
 mod build;
 pub mod focus;
+mod reopen;
 mod shell;
 mod style;
 
@@ -33,6 +34,8 @@ pub struct Ui {
     root: Element,
     banner: Option<Banner>,
     shell: Option<(DialogState, Element)>,
+    /// The reopen button, once it has been shown.
+    reopen: Option<Element>,
     tool_root: Option<Element>,
     /// The page behind is inert (a dialog is up).
     modal: bool,
@@ -83,6 +86,7 @@ impl Ui {
             root,
             banner: None,
             shell: None,
+            reopen: None,
             tool_root: None,
             modal: false,
             hooks: hooks.clone(),
@@ -107,6 +111,30 @@ impl Ui {
             }
             (Some(state), Some(b)) => b.set_state(state, &config.texts),
             (None, None) => {}
+        }
+    }
+
+    /// Shows or hides the reopen button (built the first time it shows).
+    pub fn show_reopen(&mut self, show: bool, config: &Config) {
+        if show && self.reopen.is_none() {
+            let button = dom::document().and_then(|d| reopen::build_reopen(&d, config));
+            if let Some(b) = button.filter(|b| self.add(b).is_some()) {
+                self.reopen = Some(b);
+            }
+        }
+        if let Some(b) = &self.reopen {
+            let _ = if show {
+                b.remove_attribute("hidden")
+            } else {
+                b.set_attribute("hidden", "")
+            };
+        }
+    }
+
+    /// Focuses the reopen button (the tool it opened has closed).
+    pub fn focus_reopen(&self) {
+        if let Some(b) = &self.reopen {
+            focus::focus_if_connected(b);
         }
     }
 

@@ -80,7 +80,7 @@ test(`bad configs (${CASES.length + 2} cases): one clear console.error, the buil
 
 test("markup in every text field, label, description and provider is rendered as text", async () => {
   const mark = (what) => `<img src=x onerror="window.__xss='${what}'"><b>${what}</b><script>window.__xss=1</script>`;
-  assert.equal(TEXT_KEYS.length, 29);
+  assert.equal(TEXT_KEYS.length, 30);
   const texts = Object.fromEntries(TEXT_KEYS.map((k) => [k, mark(k)]));
   // Links must stay http(s) or site-relative; markup without spaces is a valid path.
   texts.cookiePolicyUrl = `/"><img/src=x/onerror=window.__xss=1>`;

@@ -4,7 +4,9 @@
 // tables, so the docs' defaults are tested too).
 import assert from "node:assert/strict";
 import { eventually, settle } from "./docs-snippets-site.mjs";
-import { markdownTable } from "./docs-snippets-extract.mjs";
+import { markdownTable, ROOT } from "./docs-snippets-extract.mjs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const DAY_MS = 86400000;
 // The defaults as docs/configuration.md lists them: every check below that a
@@ -16,9 +18,25 @@ const DEFAULT_CATEGORIES = markdownTable("docs/configuration.md", "| id | label 
 const GCM_SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
   "functionality_storage", "personalization_storage", "security_storage"];
 
-/** The config's categories (or the defaults). */
-export const categoriesOf = (config) => config.categories || DEFAULT_CATEGORIES;
-const textsOf = (config) => ({ ...DEFAULT_TEXTS, ...(config.texts || {}) });
+/**
+ * The built-in translation a config is shown with (docs/languages.md): that
+ * of the config's own language, unless English. The snippet pages are
+ * <html lang="en">, so "auto" serves the config's own language too.
+ */
+function builtinOf(config) {
+  const lang = config.language === "auto" ? config.fallbackLanguage || "en" : config.language || "en-AU";
+  const file = join(ROOT, "dist", "i18n", lang.split("-")[0].toLowerCase() + ".json");
+  return !lang.toLowerCase().startsWith("en") && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+}
+
+/** The config's categories (or the defaults, with the built-in translation's labels). */
+export const categoriesOf = (config) => config.categories || DEFAULT_CATEGORIES.map((c) =>
+  ({ ...c, label: builtinOf(config).categories?.[c.id]?.label || c.label }));
+/** The texts shown: the config's own beat the built-in translation's, which beat the defaults. */
+const textsOf = (config) => {
+  const { categories, ...builtin } = builtinOf(config);
+  return { ...DEFAULT_TEXTS, ...builtin, ...(config.texts || {}) };
+};
 
 /** `window.dataLayer` with `arguments` objects turned into `{args: [...]}`. */
 export const dataLayer = (page) => page.evaluate(() => (window.dataLayer || []).map((e) =>
@@ -39,7 +57,9 @@ export async function checkConfigBeforeDecision(page, config) {
     return { lang: h.lang, dir: h.dir, theme: h.dataset.theme, layout: h.dataset.layout };
   });
   assert.deepEqual(host, {
-    lang: config.language || "en-AU", dir: config.dir || "ltr",
+    // The snippet pages are <html lang="en">: "auto" serves them the
+    // config's own language (docs/languages.md).
+    lang: config.language === "auto" ? config.fallbackLanguage || "en" : config.language || "en-AU", dir: config.dir || "ltr",
     theme: config.theme || "auto", layout: config.layout || "bar",
   }, "language, dir, theme and layout on <kloud-consent>");
   await checkPlaceholders(page, config, texts);

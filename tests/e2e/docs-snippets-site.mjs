@@ -62,7 +62,8 @@ function distFile(url) {
   if (url.href.startsWith(CDN)) name = url.href.slice(CDN.length);
   else if (url.href.startsWith(NPM_CDN)) name = url.href.slice(NPM_CDN.length);
   else if (url.origin === SITE && url.pathname.startsWith("/kloudconsent/")) name = url.pathname.slice("/kloudconsent/".length);
-  return name && /^[\w.-]+$/.test(name) && existsSync(join(DIST, name)) ? name : null;
+  // dist/'s own files and its built-in translations (i18n/<lang>.json).
+  return name && /^(i18n\/)?\w[\w.-]*$/.test(name) && existsSync(join(DIST, name)) ? name : null;
 }
 
 /** A harmless answer of the right kind; a stub script records that it ran. */

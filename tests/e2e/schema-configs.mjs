@@ -122,6 +122,16 @@ export const BAD = [
   ["a language ending in -", { language: "en-" }, "language"],
   ["a language subtag of 9 characters", { language: "en-abcdefghi" }, "language"],
   ["a language of 36 characters", { language: "en-aaaaaaaa-bbbbbbbb-cccccccc-dddddd" }, "language"],
+  ["fallbackLanguage auto", { language: "auto", fallbackLanguage: "auto" }, "fallbackLanguage"],
+  ["fallbackLanguage with an underscore", { fallbackLanguage: "de_DE" }, "fallbackLanguage"],
+  ["translations as an array", { translations: [] }, "translations"],
+  ["a translation as a string", { translations: { de: "Deutsch" } }, "translations.de"],
+  ["a translation text as a number", { translations: { de: { acceptAll: 1 } } }, "translations.de.acceptAll"],
+  ["a translated category label as a number", { translations: { de: { categories: { analytics: { label: 2 } } } } }, "translations.de.categories.analytics.label"],
+  ["reopenButton as a string", { reopenButton: "yes" }, "reopenButton"],
+  ["a reopen position that does not exist", { reopenButton: { position: "top" } }, "reopenButton.position"],
+  ["an empty reopen label", { reopenButton: { label: "" } }, "reopenButton.label"],
+  ["an empty reopenLabel text", { texts: { reopenLabel: " " } }, "texts.reopenLabel"],
   ["dir auto", { dir: "auto" }, "dir"],
   ["theme Dark (case matters)", { theme: "Dark" }, "theme"],
   ["layout modal", { layout: "modal" }, "layout"],
@@ -169,6 +179,15 @@ export const GOOD = [
   ["languages", { language: "zh-Hant-TW" }],
   ["a language of 35 characters", { language: "en-aaaaaaaa-bbbbbbbb-cccccccc-ddddd" }],
   ["every enum value", { dir: "rtl", theme: "dark", layout: "box" }],
+  ["language auto with a fallback and translations", {
+    language: "auto", fallbackLanguage: "en-GB",
+    translations: { de: { acceptAll: "Alle akzeptieren", categories: { analytics: { label: "Statistik", description: "" } } }, "pt-BR": {} },
+  }],
+  ["reopenButton true, false and every position", { reopenButton: true }],
+  ["reopenButton false", { reopenButton: false }],
+  ["reopenButton bottom-right with a label", { reopenButton: { position: "bottom-right", label: "Privacy" } }],
+  ["reopenButton left", { reopenButton: { position: "left" } }],
+  ["reopenButton right", { reopenButton: { position: "right" } }],
   ["$schema", { $schema: "https://cdn.jsdelivr.net/npm/kloudconsent/kloudconsent.schema.json", revision: 2 }],
 ];
 
@@ -182,6 +201,12 @@ export const DIFFERENCES = [
   ["an unknown top-level key (a typo)", { expiresAfterDay: 30 }, true, false],
   ["an unknown key in a category", cats(cat({ requried: true })), true, false],
   ["an unknown text key", { texts: { acceptAl: "OK" } }, true, false],
+  // A translation's texts are checked by the widget as under `texts`; the
+  // schema only asks for strings there (it cannot reuse the texts rules in
+  // an object that also holds `categories`).
+  ["a blank text in a translation", { translations: { de: { acceptAll: " " } } }, false, true],
+  // JSON Schema cannot know the config's category ids inside a translation.
+  ["a translation naming a category the config does not have", { translations: { de: { categories: { ads: { label: "Werbung" } } } } }, false, true],
   // JSON Schema cannot compare one array item's field with another's.
   ["two categories with the same id", cats(cat(), cat()), false, true],
   // JSON Schema counts characters; the parser counts UTF-8 bytes.

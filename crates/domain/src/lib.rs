@@ -14,6 +14,7 @@ pub mod decision;
 pub mod embeds;
 pub mod gating;
 pub mod grants;
+pub mod language;
 pub mod record;
 pub mod screen;
 pub mod text;

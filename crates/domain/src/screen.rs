@@ -11,6 +11,11 @@
 //! while it loads (the banner's button shows that it is busy, or a loading
 //! dialog appears), and a tool that cannot load must leave the visitor a
 //! message and working Accept/Reject buttons.
+//!
+//! The reopen button (config `reopenButton`, off by default) is a small
+//! floating button that opens the tool again. It shows only while nothing
+//! else does and a decision is stored (a privacy signal answers quietly, as
+//! it does without the button), and it is the opener focus returns to.
 
 /// Which layer is up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +35,8 @@ pub enum Opener {
     Nobody,
     /// The banner's Manage preferences button.
     Banner,
+    /// The reopen button.
+    Reopen,
     /// An element of the page (a `data-kloudconsent-open` link, or the control
     /// whose handler called `kloudconsent.show()`); the adapter keeps it.
     Page,
@@ -78,6 +85,8 @@ pub enum DialogState {
 pub struct Scene {
     pub banner: Option<BannerState>,
     pub dialog: Option<DialogState>,
+    /// The reopen button.
+    pub reopen: bool,
 }
 
 /// Where focus goes after a step.
@@ -93,6 +102,8 @@ pub enum Focus {
     /// Back to the page element that opened the tool (the adapter falls back
     /// to [`Focus::Page`] when that element is gone).
     Opener,
+    /// The reopen button (it opened the tool, which closed).
+    Reopen,
     /// To the page itself, but only if focus is inside the widget: never take
     /// focus from where the page put it.
     Page,
@@ -103,8 +114,9 @@ pub enum Focus {
 pub enum Event {
     /// The stored decision was read at boot. `ask` is whether the banner
     /// should show: undecided, and no privacy signal answered (unless the
-    /// config shows the banner under signals too).
-    Booted { ask: bool },
+    /// config shows the banner under signals too); `decided`: a decision is
+    /// stored.
+    Booted { ask: bool, decided: bool },
     /// The tool is asked for: the banner's button, a page opener, or
     /// `kloudconsent.show()`.
     Open(Opener),
@@ -151,8 +163,8 @@ impl Step {
     }
 }
 
-/// The state: which layer is up, what is under the tool, who opened it, and
-/// where the tool module is.
+/// The state: which layer is up, what is under the tool, who opened it,
+/// where the tool module is, and whether a decision is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Screen {
     view: View,
@@ -161,21 +173,31 @@ pub struct Screen {
     banner_under: bool,
     opener: Opener,
     tool: ToolModule,
+    decided: bool,
+    /// The config has a reopen button.
+    reopen: bool,
 }
 
 impl Default for Screen {
     /// Fail-closed start: the banner is up until the stored decision is read.
     fn default() -> Screen {
+        Screen::new(false)
+    }
+}
+
+impl Screen {
+    /// The start state (see [`Default`]), with a reopen button or not.
+    pub fn new(reopen: bool) -> Screen {
         Screen {
             view: View::Banner,
             banner_under: false,
             opener: Opener::Nobody,
             tool: ToolModule::Absent,
+            decided: false,
+            reopen,
         }
     }
-}
 
-impl Screen {
     /// The layer that is up.
     pub fn view(&self) -> View {
         self.view
@@ -188,11 +210,19 @@ impl Screen {
 
     /// What to draw.
     pub fn scene(&self) -> Scene {
+        let mut scene = self.layers();
+        scene.reopen = self.reopen && self.decided && self.view == View::Hidden;
+        scene
+    }
+
+    /// The banner and dialog layers.
+    fn layers(&self) -> Scene {
         let loaded = self.tool == ToolModule::Ready;
         match self.view {
             View::Hidden => Scene {
                 banner: None,
                 dialog: None,
+                reopen: false,
             },
             View::Banner => Scene {
                 banner: Some(
@@ -203,6 +233,7 @@ impl Screen {
                     },
                 ),
                 dialog: None,
+                reopen: false,
             },
             // Opened from the banner and still loading: the banner stays,
             // its button busy, until the tool can take its place.
@@ -210,6 +241,7 @@ impl Screen {
                 Scene {
                     banner: Some(BannerState::Busy),
                     dialog: None,
+                    reopen: false,
                 }
             }
             View::Tool => Scene {
@@ -219,6 +251,7 @@ impl Screen {
                     ToolModule::Failed => DialogState::Failed,
                     ToolModule::Absent | ToolModule::Loading => DialogState::Loading,
                 }),
+                reopen: false,
             },
         }
     }
@@ -226,7 +259,8 @@ impl Screen {
     /// Applies `event` and says what the adapter must do.
     pub fn on(&mut self, event: Event) -> Step {
         match event {
-            Event::Booted { ask } => {
+            Event::Booted { ask, decided } => {
+                self.decided = decided;
                 self.view = if ask { View::Banner } else { View::Hidden };
                 Step::NOTHING
             }
@@ -262,6 +296,7 @@ impl Screen {
                 }
             }
             Event::Decided => {
+                self.decided = true;
                 let was = self.view;
                 self.banner_under = false;
                 self.view = View::Hidden;
@@ -273,6 +308,7 @@ impl Screen {
                 }
             }
             Event::Reset => {
+                self.decided = false;
                 let was = self.view;
                 self.banner_under = false;
                 self.view = View::Banner;
@@ -285,6 +321,7 @@ impl Screen {
                 }
             }
             Event::StoredChanged { decided, ask } => {
+                self.decided = decided;
                 match self.view {
                     View::Banner if decided => {
                         self.view = View::Hidden;
@@ -352,6 +389,7 @@ impl Screen {
         if self.view != View::Tool {
             return Step::NOTHING;
         }
+        self.decided = decided;
         let banner_returns = self.banner_under && !decided;
         self.view = if banner_returns {
             View::Banner
@@ -368,7 +406,8 @@ impl Screen {
         match opener {
             Opener::Page => Focus::Opener,
             Opener::Banner if banner_returns => Focus::BannerManage,
-            Opener::Banner | Opener::Nobody => Focus::Page,
+            Opener::Reopen if self.scene().reopen => Focus::Reopen,
+            Opener::Banner | Opener::Reopen | Opener::Nobody => Focus::Page,
         }
     }
 }
@@ -376,3 +415,7 @@ impl Screen {
 #[cfg(test)]
 #[path = "screen_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "screen_reopen_tests.rs"]
+mod reopen_tests;

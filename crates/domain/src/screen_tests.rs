@@ -4,12 +4,16 @@ use super::*;
 
 fn booted(ask: bool) -> Screen {
     let mut s = Screen::default();
-    s.on(Event::Booted { ask });
+    s.on(Event::Booted { ask, decided: !ask });
     s
 }
 
 fn scene(banner: Option<BannerState>, dialog: Option<DialogState>) -> Scene {
-    Scene { banner, dialog }
+    Scene {
+        banner,
+        dialog,
+        reopen: false,
+    }
 }
 
 fn step(load_tool: bool, focus: Focus) -> Step {
@@ -19,14 +23,17 @@ fn step(load_tool: bool, focus: Focus) -> Step {
 const BANNER: Scene = Scene {
     banner: Some(BannerState::Ready),
     dialog: None,
+    reopen: false,
 };
 const NOTHING: Scene = Scene {
     banner: None,
     dialog: None,
+    reopen: false,
 };
 const TOOL: Scene = Scene {
     banner: None,
     dialog: Some(DialogState::Tool),
+    reopen: false,
 };
 
 #[test]

@@ -13,10 +13,12 @@
 mod field;
 mod parse;
 mod texts;
+mod translations;
 
 pub use field::{ConfigError, Field, Result};
-pub use parse::{is_safe_url, parse, parse_value, MAX_WAIT_FOR_UPDATE_MS};
+pub use parse::{is_language_tag, is_safe_url, parse, parse_value, MAX_WAIT_FOR_UPDATE_MS};
 pub use texts::{Texts, TEXT_KEYS};
+pub use translations::{translation, Translation};
 
 use crate::category::{policy_categories, Category, Service};
 
@@ -46,15 +48,36 @@ pub struct Config {
     pub receipt_url: Option<String>,
     /// Every visible string.
     pub texts: Texts,
-    /// `lang` of the widget's root element. Default `en-AU`.
+    /// `lang` of the widget's root element. Default `en-AU`. The language
+    /// the config's own texts are in; with `"language": "auto"` it is the
+    /// `fallbackLanguage` until `crate::language` has chosen the visitor's.
     pub lang: String,
+    /// `"language": "auto"`: the visitor's language is chosen from the
+    /// page's, the browser's and the translations there are.
+    pub auto_language: bool,
+    /// The site's own translations (`translations`), in config order.
+    pub translations: Vec<Translation>,
+    /// The `texts` keys the config gave: in its own language they beat a
+    /// built-in translation (which only knows generic wording).
+    pub texts_given: Vec<&'static str>,
     /// Text direction of the widget.
     pub dir: Dir,
+    /// `dir` was given; otherwise the visitor's language decides it.
+    pub dir_given: bool,
     /// Colour scheme.
     pub theme: ThemeMode,
     /// Banner shape.
     pub layout: Layout,
+    /// Where the floating button that reopens the preference tool sits;
+    /// `None`: no button (the default).
+    pub reopen: Option<&'static str>,
 }
+
+/// The reopen button's places on the screen (`reopenButton.position`), as
+/// the config spells them; also the button's `data-position` (style.css).
+/// Strings, not an enum: one more `Field::one_of` instance costs the core
+/// ~600 bytes.
+pub const REOPEN_POSITIONS: [&str; 4] = ["bottom-left", "bottom-right", "left", "right"];
 
 /// Text direction of the widget (`"ltr"` or `"rtl"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,9 +165,14 @@ impl Config {
             receipt_url: None,
             texts: Texts::default(),
             lang: String::from("en-AU"),
+            auto_language: false,
+            translations: Vec::new(),
+            texts_given: Vec::new(),
             dir: Dir::Ltr,
+            dir_given: false,
             theme: ThemeMode::Auto,
             layout: Layout::Bar,
+            reopen: None,
         }
     }
 

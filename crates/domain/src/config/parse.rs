@@ -8,8 +8,9 @@
 //! setting should be loud.
 
 use super::field::{ConfigError, Field, Result};
-use super::texts::{Texts, TEXT_KEYS};
-use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode};
+use super::texts::TEXT_KEYS;
+use super::translations::translations;
+use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode, REOPEN_POSITIONS};
 use crate::category::{self, Category, Service, TABLE_ROW};
 use crate::consent_mode::SIGNALS;
 use crate::record::{MAX_CATEGORIES, MAX_ID_BYTES};
@@ -68,13 +69,36 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
         c.receipt_url = Some(url(&f)?);
     }
     if let Some(f) = top.key("texts") {
-        texts(&mut c.texts, &f)?;
+        texts(&mut c, &f)?;
     }
     if let Some(f) = top.key("language") {
-        c.lang = checked(&f, is_language_tag, "a language tag such as \"en-AU\"")?;
+        c.auto_language = f.string()? == "auto";
+        c.lang = if c.auto_language {
+            "en".into()
+        } else {
+            checked(
+                &f,
+                is_language_tag,
+                "\"auto\" or a language tag such as \"en-AU\"",
+            )?
+        };
+    }
+    if let Some(f) = top.key("fallbackLanguage") {
+        let fallback = checked(
+            &f,
+            |s| s != "auto" && is_language_tag(s),
+            "a language tag such as \"en\"",
+        )?;
+        if c.auto_language {
+            c.lang = fallback;
+        }
+    }
+    if let Some(f) = top.key("translations") {
+        c.translations = translations(&f, &c.categories)?;
     }
     if let Some(f) = top.key("dir") {
         c.dir = f.one_of(&[("ltr", Dir::Ltr), ("rtl", Dir::Rtl)])?;
+        c.dir_given = true;
     }
     if let Some(f) = top.key("theme") {
         c.theme = f.one_of(&[
@@ -85,6 +109,9 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
     }
     if let Some(f) = top.key("layout") {
         c.layout = f.one_of(&[("bar", Layout::Bar), ("box", Layout::Box)])?;
+    }
+    if let Some(f) = top.key("reopenButton") {
+        reopen_button(&mut c, &f)?;
     }
     Ok(c)
 }
@@ -423,20 +450,53 @@ fn is_region_code(s: &str) -> bool {
 
 // ---- texts and language ----------------------------------------------------
 
-fn texts<V: Value>(texts: &mut Texts, f: &Field<'_, V>) -> Result<()> {
+fn texts<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
     f.object()?;
     for key in TEXT_KEYS {
         let Some(value) = f.key(key) else { continue };
-        let text = match key {
-            "cookiePolicyUrl" | "privacyPolicyUrl" => url(&value)?,
-            // Body texts may be left empty on purpose; labels and titles may
-            // not, because they are the accessible names of controls.
-            "bannerBody" | "prefsBody" => value.string()?,
-            _ => value.text()?,
-        };
-        if let Some(slot) = texts.field_mut(key) {
+        let text = text(key, &value)?;
+        if let Some(slot) = c.texts.field_mut(key) {
             *slot = text;
+            c.texts_given.push(key);
         }
+    }
+    Ok(())
+}
+
+/// The text under `key` of `texts` (or of a translation).
+pub(super) fn text<V: Value>(key: &str, value: &Field<'_, V>) -> Result<String> {
+    match key {
+        "cookiePolicyUrl" | "privacyPolicyUrl" => url(value),
+        // Body texts may be left empty on purpose; labels and titles may
+        // not, because they are the accessible names of controls.
+        "bannerBody" | "prefsBody" => value.string(),
+        _ => value.text(),
+    }
+}
+
+/// `reopenButton`: `true`, `false`, or `{"position": ..., "label": ...}`.
+/// The label is the `reopenLabel` text, given here for convenience (and
+/// translated, like every text, under `translations`).
+fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
+    if let Ok(on) = f.boolean() {
+        c.reopen = on.then_some(REOPEN_POSITIONS[0]);
+        return Ok(());
+    }
+    if f.object().is_err() {
+        return Err(f.wrong("true, false or an object"));
+    }
+    c.reopen = Some(REOPEN_POSITIONS[0]);
+    if let Some(p) = f.key("position") {
+        let given = checked(
+            &p,
+            |s| REOPEN_POSITIONS.contains(&s),
+            "one of \"bottom-left\", \"bottom-right\", \"left\", \"right\"",
+        )?;
+        c.reopen = REOPEN_POSITIONS.into_iter().find(|p| *p == given);
+    }
+    if let Some(label) = f.key("label") {
+        c.texts.reopen_label = label.text()?;
+        c.texts_given.push("reopenLabel");
     }
     Ok(())
 }

@@ -43,6 +43,9 @@ pub struct Texts {
     pub cookie_provider: String,
     pub cookie_purpose: String,
     pub cookie_duration: String,
+    /// The accessible name of the floating button that reopens the
+    /// preference tool (`reopenButton`).
+    pub reopen_label: String,
 }
 
 impl Default for Texts {
@@ -92,6 +95,7 @@ impl Default for Texts {
             cookie_provider: s("Provider"),
             cookie_purpose: s("Purpose"),
             cookie_duration: s("Duration"),
+            reopen_label: s("Cookie settings"),
         }
     }
 }
@@ -113,7 +117,7 @@ pub(crate) fn fill(body: &str, label: &str) -> String {
 macro_rules! text_keys {
     ($($key:literal => $field:ident),* $(,)?) => {
         /// The config keys of [`Texts`] (inside `"texts": {...}`), in struct order.
-        pub const TEXT_KEYS: [&str; 29] = [$($key),*];
+        pub const TEXT_KEYS: [&str; 30] = [$($key),*];
 
         impl Texts {
             /// The text stored under a config key of [`TEXT_KEYS`].
@@ -165,4 +169,5 @@ text_keys! {
     "cookieProvider" => cookie_provider,
     "cookiePurpose" => cookie_purpose,
     "cookieDuration" => cookie_duration,
+    "reopenLabel" => reopen_label,
 }

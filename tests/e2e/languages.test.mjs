@@ -1,0 +1,179 @@
+// Languages (docs/languages.md): `language: "auto"` picks the page's
+// <html lang>, then the browser's languages, then `fallbackLanguage`; a
+// site's own `translations` beat the built-in ones; the built-in ones are
+// small files next to the wasm (dist/i18n/<lang>.json), fetched only by a
+// visitor who needs one, each pinned by its SHA-384 through the pinned
+// dist/i18n/index.json. One test per built-in language: it is drawn from
+// its file, and the banner holds at 360 px (long German and Finnish
+// buttons; Arabic right to left).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, openPage, waitReady, button, widgetLogs } from "./helpers.mjs";
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
+const INDEX = JSON.parse(readFileSync(join(dist, "i18n", "index.json"), "utf8"));
+const file = (lang) => JSON.parse(readFileSync(join(dist, "i18n", lang + ".json"), "utf8"));
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+/**
+ * Serves a host page with `<html lang>` = `lang` (none when null) and an
+ * inline config, and records the requests for dist/i18n/ in `page.i18n`.
+ */
+let counter = 0;
+async function langPage(page, { lang, config = { language: "auto" } }) {
+  page.i18n = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/i18n/")) page.i18n.push(path);
+  });
+  const url = `${env.server.url}/fixtures/lang-${++counter}.html`;
+  const html = `<!doctype html><html${lang == null ? "" : ` lang="${lang}"`}><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>languages</title>
+<script type="application/json" id="kloudconsent-config">${JSON.stringify(config)}</script>
+<script src="/kloudconsent.js" defer></script></head>
+<body><h1>Host page</h1><a href="#" id="open-prefs" data-kloudconsent-open>Cookies</a></body></html>`;
+  await page.context().route(url, (route) => route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
+  await page.goto(url);
+  await waitReady(page);
+}
+
+/** The `lang` and `dir` of the widget's frame (inside its shadow root). */
+const frameLang = (page) => page.evaluate(() => {
+  const f = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-frame");
+  return { lang: f.getAttribute("lang"), dir: f.getAttribute("dir") };
+});
+
+test("an English page with language: auto fetches no translation", async () => {
+  const { context, page } = await openPage(env, { locale: "en-GB" });
+  await langPage(page, { lang: "en" });
+  await page.getByRole("region", { name: "We value your privacy" }).waitFor();
+  await page.waitForTimeout(500);
+  assert.deepEqual(page.i18n, []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("auto: the page's <html lang> comes first; the file and its pinned index are fetched once", async () => {
+  const { context, page } = await openPage(env, { locale: "fr-FR" });
+  await langPage(page, { lang: "de-AT" });
+  const de = file("de");
+  const region = page.getByRole("region", { name: de.bannerTitle });
+  await region.waitFor();
+  for (const key of ["acceptAll", "rejectAll", "manage"]) await button(region, de[key]).waitFor();
+  assert.deepEqual(await frameLang(page), { lang: "de", dir: "ltr" });
+  assert.deepEqual(page.i18n.sort(), ["/i18n/de.json", "/i18n/index.json"]);
+  // The preference tool speaks it too.
+  await button(region, de.manage).click();
+  const dialog = page.getByRole("dialog", { name: de.prefsTitle });
+  await button(dialog, de.save).waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("auto without <html lang>: the browser's languages, in order", async () => {
+  const { context, page } = await openPage(env, { locale: "fi-FI" });
+  await langPage(page, { lang: null });
+  await page.getByRole("region", { name: file("fi").bannerTitle }).waitFor();
+  assert.equal((await frameLang(page)).lang, "fi");
+  await context.close();
+});
+
+test("auto with no language the widget has: the fallback language, nothing fetched", async () => {
+  const { context, page } = await openPage(env, { locale: "sw-KE" });
+  await langPage(page, { lang: "sw", config: { language: "auto", fallbackLanguage: "en-GB" } });
+  await page.getByRole("region", { name: "We value your privacy" }).waitFor();
+  assert.equal((await frameLang(page)).lang, "en-GB");
+  assert.deepEqual(page.i18n, []);
+  await context.close();
+});
+
+test("a site's own translation beats the built-in one, which fills in the rest", async () => {
+  const { context, page } = await openPage(env, { locale: "de-DE" });
+  const config = {
+    language: "auto",
+    translations: { de: { acceptAll: "Ja, gerne", categories: { analytics: { label: "Reichweitenmessung" } } } },
+  };
+  await langPage(page, { lang: "de", config });
+  const de = file("de");
+  const region = page.getByRole("region", { name: de.bannerTitle });
+  await button(region, "Ja, gerne").waitFor();
+  await button(region, de.rejectAll).waitFor();
+  await button(region, de.manage).click();
+  await page.getByRole("switch", { name: "Reichweitenmessung" }).waitFor();
+  await context.close();
+});
+
+test("a fixed language other than English: its translation is fetched, whatever the browser speaks", async () => {
+  const { context, page } = await openPage(env, { locale: "en-AU" });
+  const fr = file("fr");
+  await langPage(page, { lang: "fr", config: { language: "fr" } });
+  await page.getByRole("region", { name: fr.bannerTitle }).waitFor();
+  assert.deepEqual(page.i18n.sort(), ["/i18n/fr.json", "/i18n/index.json"]);
+  await context.close();
+});
+
+test("a translation that does not match its pinned hash is refused: English, one warning, no error", async () => {
+  const { context, page } = await openPage(env, { locale: "de-DE" });
+  await context.route("**/i18n/de.json", (route) => route.fulfill({
+    body: JSON.stringify({ ...file("de"), acceptAll: "Alles erlauben (gefälscht)" }),
+    contentType: "application/json",
+  }));
+  await langPage(page, { lang: "de" });
+  const region = page.getByRole("region", { name: "We value your privacy" });
+  await button(region, "Accept all").waitFor();
+  const warnings = widgetLogs(page, "warning");
+  assert.equal(warnings.length, 1, warnings.join("\n"));
+  assert.match(warnings[0], /i18n\/de\.json/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+/** Where every part of the banner is, at the current viewport. */
+const bannerBoxes = (page) => page.evaluate(() => {
+  const root = document.querySelector("kloud-consent").shadowRoot;
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, overflow: el.scrollWidth - el.clientWidth };
+  };
+  const banner = root.querySelector(".kc-banner");
+  return {
+    banner: box(banner),
+    direction: getComputedStyle(banner).direction,
+    buttons: [...banner.querySelectorAll("button")].map((b) => ({ text: b.textContent, ...box(b) })),
+    pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  };
+});
+
+for (const lang of Object.keys(INDEX).filter((l) => l !== "en")) {
+  test(`${lang}: every text comes from i18n/${lang}.json and the banner holds at 360 px`, async () => {
+    const t = file(lang);
+    const { context, page } = await openPage(env, { viewport: { width: 360, height: 740 }, locale: "en-US" });
+    await langPage(page, { lang });
+    const region = page.getByRole("region", { name: t.bannerTitle });
+    await region.waitFor();
+    const layout = await bannerBoxes(page);
+    assert.deepEqual(layout.buttons.map((b) => b.text), [t.acceptAll, t.rejectAll, t.manage]);
+    const where = JSON.stringify(layout);
+    assert.ok(layout.banner.left >= 0 && layout.banner.right <= 360, `banner inside the screen: ${where}`);
+    for (const b of layout.buttons) {
+      assert.ok(b.left >= layout.banner.left && b.right <= layout.banner.right, `button "${b.text}" inside the banner: ${where}`);
+      assert.ok(b.overflow <= 0, `button "${b.text}" wraps rather than overflows: ${where}`);
+    }
+    assert.equal(layout.pageOverflow, 0, "nothing widens the page");
+    const rtl = lang === "ar";
+    assert.deepEqual(await frameLang(page), { lang, dir: rtl ? "rtl" : "ltr" });
+    assert.equal(layout.direction, rtl ? "rtl" : "ltr");
+    const [accept, reject] = layout.buttons;
+    assert.ok(rtl ? accept.left > reject.left : accept.left < reject.left,
+      `Accept comes first in reading order (${rtl ? "right" : "left"}): ${where}`);
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(widgetLogs(page, "warning"), []);
+    await context.close();
+  });
+}
