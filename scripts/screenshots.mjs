@@ -39,6 +39,16 @@ const shots = [
   // A host page 492 px wide on a 390 px phone: the widget stays on the visible screen.
   ["phone-390-wide-page-banner", 390, 844, "light", "/fixtures/wide.html", null, 2, "phone"],
   ["phone-390-wide-page-preferences", 390, 844, "light", "/fixtures/wide.html", "manage", 2, "phone"],
+  // Services inside a category (one on, one off: the category's mixed state)
+  // and the cookie tables (docs/services-and-cookie-table.md).
+  ["services-desktop", 1280, 900, "light", "/fixtures/services.html", "services"],
+  ["services-desktop-dark", 1280, 900, "dark", "/fixtures/services.html", "services"],
+  ["services-phone", 390, 844, "light", "/fixtures/services.html", "services", 2, "phone"],
+  ["cookie-table-desktop", 1280, 900, "light", "/fixtures/services.html", "table"],
+  ["cookie-table-phone", 390, 844, "dark", "/fixtures/services.html", "table", 2, "phone"],
+  // Languages: the built-in German at 360 px, Arabic right to left.
+  ["language-de-phone", 360, 740, "light", "/fixtures/languages-de.html", null],
+  ["language-ar-preferences-desktop", 1280, 800, "light", "/fixtures/languages-ar.html", "manage"],
 ];
 const extra = process.argv[2] ? JSON.parse(process.argv[2]) : [];
 const todo = process.argv[3] === "--only" ? extra : [...shots, ...extra];
@@ -55,10 +65,22 @@ for (const [name, width, height, colorScheme, path, action, deviceScaleFactor = 
   await page.goto(server.url + path);
   // Language-neutral: the banner's secondary button is Manage preferences.
   await page.locator(".kc-banner .kc-secondary").waitFor();
-  if (action === "manage" || action === "focus") {
+  if (action) {
     const manage = page.locator(".kc-banner .kc-secondary");
     await (phone ? manage.tap() : manage.click());
-    await page.getByRole("dialog").waitFor();
+    // The tool itself, not the loading dialog that stands in while it loads.
+    await page.locator("[role=dialog] [role=switch], [role=dialog] input[type=checkbox]").first().waitFor();
+  }
+  if (action === "services") {
+    // One of analytics' two services on: the category shows "Partly on".
+    const first = page.getByRole("switch", { name: "Microsoft Azure Application Insights" });
+    await (phone ? first.tap() : first.click());
+    await first.scrollIntoViewIfNeeded();
+  }
+  if (action === "table") {
+    const summary = page.locator("[role=dialog] details.kc-cookies summary").first();
+    await (phone ? summary.tap() : summary.click());
+    await summary.scrollIntoViewIfNeeded();
   }
   if (action === "focus") {
     for (let i = 0; i < 5; i++) await page.keyboard.press("Tab");
