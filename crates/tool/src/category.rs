@@ -1,6 +1,10 @@
 //! One category of the list: its switch row, description and providers,
 //! its services (each with its own switch) and the cookie table of it and
 //! its services.
+//!
+//! Descriptions carry `dir="auto"`: the built-in policy's descriptions are
+//! English in every language (a site gives its own per language), and in a
+//! right-to-left dialog English text must still run left to right.
 
 use crate::draft::Draft;
 use crate::switch::{switch, Switch};
@@ -33,7 +37,7 @@ pub fn category(
             <li class="kc-service">
                 { switch(head, t, ontoggle) }
                 if !s.description.is_empty() {
-                    <p class="kc-cat-desc">{ &s.description }</p>
+                    <p class="kc-cat-desc" dir="auto">{ &s.description }</p>
                 }
                 if !s.provider.is_empty() {
                     { providers(t, &s.provider) }
@@ -50,7 +54,7 @@ pub fn category(
     html! {
         <li class="kc-cat">
             { switch(head, t, ontoggle) }
-            <p class="kc-cat-desc">{ &c.description }</p>
+            <p class="kc-cat-desc" dir="auto">{ &c.description }</p>
             if !c.providers.is_empty() {
                 { providers(t, &kloudconsent_domain::join(&c.providers, ", ")) }
             }
