@@ -65,8 +65,12 @@ async fn stores_and_looks_up_a_visitors_history(kind: Kind) {
 
     let (status, body) = service.get(&format!("/receipts/{}", consent_id(3))).await;
     assert_eq!((status, body.contains("no receipt")), (404, true), "{body}");
-    let (status, body) = service.get("/receipts/not-an-id").await;
-    assert_eq!(status, 400, "{body}");
+    // Consent ids are 8 to 64 of `A-Z a-z 0-9 _ -`: too short, and a character
+    // outside that set, are refused before any lookup.
+    for bad in ["short", "not.an.id"] {
+        let (status, body) = service.get(&format!("/receipts/{bad}")).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
 }
 
 async fn accepts_every_form_the_widget_sends(kind: Kind) {
