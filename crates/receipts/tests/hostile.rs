@@ -81,8 +81,8 @@ fn hostile_bodies() -> Vec<(&'static str, Vec<u8>)> {
             tweak(r#""revision":2"#, r#""revision":-1"#),
         ),
         (
-            "revision is zero",
-            tweak(r#""revision":2"#, r#""revision":0"#),
+            "revision is negative",
+            tweak(r#""revision":2"#, r#""revision":-1"#),
         ),
         (
             "revision is huge",
@@ -265,11 +265,19 @@ fn hostile_bodies() -> Vec<(&'static str, Vec<u8>)> {
             ),
         ),
         (
-            "id with an impossible last character",
+            "id shorter than 8 characters",
+            tweak(&format!(r#""id":"{ID}""#), r#""id":"AAECAwQ""#),
+        ),
+        (
+            "id longer than 64 characters",
             tweak(
                 &format!(r#""id":"{ID}""#),
-                r#""id":"AAECAwQFBgcICQoLDA0ODx""#,
+                &format!(r#""id":"{}""#, "A".repeat(65)),
             ),
+        ),
+        (
+            "id with a character outside A-Z a-z 0-9 _ -",
+            tweak(&format!(r#""id":"{ID}""#), r#""id":"AAECAwQF.gcICQ""#),
         ),
         (
             "missing categories",
