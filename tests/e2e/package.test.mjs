@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, openPage, waitReady, banner, button, dialog } from "./helpers.mjs";
@@ -71,6 +72,10 @@ test("the installed package is kloudconsent at this version, with no dev tooling
   assert.equal(require.resolve("kloudconsent/dist/kloudconsent.js"), join(dir, "dist", "kloudconsent.js"));
   assert.deepEqual(JSON.parse(readFileSync(join(dir, "kloudconsent.schema.json"), "utf8")),
     JSON.parse(readFileSync(join(ROOT, "package", "kloudconsent.schema.json"), "utf8")));
+  // docs/installation.md: the value for the tag's integrity attribute.
+  const integrity = require("kloudconsent/dist/integrity.json");
+  const sha384 = "sha384-" + createHash("sha384").update(readFileSync(join(dir, "dist", "kloudconsent.js"))).digest("base64");
+  assert.equal(integrity["kloudconsent.js"], sha384, "integrity.json holds the installed kloudconsent.js's hash");
 });
 
 test("first visit from the installed package: banner, Accept all, the gated script runs, reload keeps it", async () => {

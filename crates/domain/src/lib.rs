@@ -5,6 +5,8 @@
 //! the random consent id are passed in by the caller: nothing here reads a clock
 //! or a random source.
 
+#![warn(missing_docs)]
+
 pub mod category;
 pub mod choices;
 pub mod config;
