@@ -2,15 +2,18 @@
 // Benchmark driver: KloudConsent vs vanilla-cookieconsent vs Klaro.
 //
 //   node bench.mjs [--n 15] [--latencies 0,50] [--widgets ours,preload,vanilla,klaro]
-//                  [--warmup 1] [--base http://127.0.0.1:8790] [--out .]
+//                  [--pages full,minimal] [--warmup 1] [--base http://127.0.0.1:8790] [--out .]
 //                  [--parts load,dom] [--dom-embeds 10,100,1000] [--dom-n 5] [--dom-changes 25]
 //
-// Env equivalents: BENCH_N, BENCH_LATENCIES, BENCH_WIDGETS, BENCH_WARMUP,
+// Env equivalents: BENCH_N, BENCH_LATENCIES, BENCH_WIDGETS, BENCH_PAGES, BENCH_WARMUP,
 // BENCH_BASE_URL, BENCH_OUT, BENCH_TIMEOUT_MS (per wait, default 15000),
-// BENCH_MAX_MINUTES (whole run, default 25), BENCH_CHROMIUM (/usr/bin/chromium),
+// BENCH_MAX_MINUTES (whole run, default 25 per host page), BENCH_CHROMIUM (/usr/bin/chromium),
 // BENCH_PARTS, BENCH_DOM_EMBEDS, BENCH_DOM_N, BENCH_DOM_CHANGES.
 // Parts: `load` (the peer comparison: RESULTS.md, results.json) and `dom`
 // (the DOM-change cost with gated embeds: DOM-COST.md, dom-cost.json).
+// Pages (part `load`): `full`, the host pages in pages/hosts/, and `minimal`,
+// the same widget embedding on a short article (server.mjs makes it from the
+// full page); each gets its own tables in RESULTS.md.
 // Expects server.mjs to be running at --base (run.sh does that).
 
 import fs from 'node:fs';
@@ -37,10 +40,11 @@ const N = Math.max(1, parseInt(arg('n', 'BENCH_N', '15'), 10));
 const LATENCIES = arg('latencies', 'BENCH_LATENCIES', '0,50').split(',').map((s) => Number(s.trim())).filter((x) => Number.isFinite(x) && x >= 0);
 const WANT = arg('widgets', 'BENCH_WIDGETS', 'ours,preload,vanilla,klaro').split(',').map((s) => s.trim()).filter(Boolean);
 const WARMUP = Math.max(0, parseInt(arg('warmup', 'BENCH_WARMUP', '1'), 10));
+const PAGES = arg('pages', 'BENCH_PAGES', 'full,minimal').split(',').map((s) => s.trim()).filter(Boolean);
 const BASE = arg('base', 'BENCH_BASE_URL', `http://127.0.0.1:${process.env.BENCH_PORT || 8790}`).replace(/\/$/, '');
 const OUT = path.resolve(HERE, arg('out', 'BENCH_OUT', '.'));
 const TIMEOUT = Number(arg('timeout', 'BENCH_TIMEOUT_MS', '15000'));
-const MAX_MS = Number(arg('max-minutes', 'BENCH_MAX_MINUTES', '25')) * 60000;
+const MAX_MS = Number(arg('max-minutes', 'BENCH_MAX_MINUTES', String(25 * Math.max(1, PAGES.length)))) * 60000;
 const CHROMIUM = arg('chromium', 'BENCH_CHROMIUM', '/usr/bin/chromium');
 const PARTS = arg('parts', 'BENCH_PARTS', 'load,dom').split(',').map((s) => s.trim());
 const DOM_EMBEDS = arg('dom-embeds', 'BENCH_DOM_EMBEDS', '10,100,1000').split(',').map(Number).filter((x) => Number.isInteger(x) && x >= 0);
@@ -62,6 +66,17 @@ const WIDGETS = {
   klaro: { title: 'Klaro', page: '/hosts/klaro.html', prefix: '/klaro/', pkg: 'klaro' },
 };
 const PEERS = ['vanilla', 'klaro'];
+
+// The host pages every widget is measured on. `minimal` is made by server.mjs
+// from each widget's full page (same <head>, same gated scripts, a short
+// article instead of the rest), so the embedding is the same on both.
+const HOST_PAGES = {
+  full: { title: 'Full host page', what: 'header with navigation, a hero image, five paragraphs under three headings, a footer and the site stylesheet', url: (w) => WIDGETS[w].page },
+  minimal: { title: 'Minimal host page', what: 'a short article (a heading and two paragraphs), no image and no site stylesheet', url: (w) => WIDGETS[w].page.replace('/hosts/', '/hosts/minimal/') },
+};
+for (const p of PAGES) {
+  if (!HOST_PAGES[p]) { console.error(`bench: unknown page "${p}" (known: ${Object.keys(HOST_PAGES).join(', ')})`); process.exit(2); }
+}
 const PROBE_SRC = fs.readFileSync(path.join(HERE, 'probe.js'), 'utf8');
 const T0 = Date.now();
 
@@ -156,9 +171,9 @@ function widgetResources(resources, pageUrl) {
 }
 
 /** First visit -> Accept all -> returning visit, in one fresh context. */
-async function runAccept(browser, w, latency) {
-  const url = BASE + WIDGETS[w].page;
-  const out = { widget: w, latency, kind: 'accept' };
+async function runAccept(browser, w, latency, hostPage) {
+  const url = BASE + HOST_PAGES[hostPage].url(w);
+  const out = { widget: w, page: hostPage, latency, kind: 'accept' };
   const ctx = await newContext(browser, latency);
   try {
     // ---- first visit
@@ -234,9 +249,9 @@ async function runAccept(browser, w, latency) {
 }
 
 /** First visit -> Reject all -> nothing gated runs, also after reload. */
-async function runReject(browser, w, latency) {
-  const url = BASE + WIDGETS[w].page;
-  const out = { widget: w, latency, kind: 'reject' };
+async function runReject(browser, w, latency, hostPage) {
+  const url = BASE + HOST_PAGES[hostPage].url(w);
+  const out = { widget: w, page: hostPage, latency, kind: 'reject' };
   const ctx = await newContext(browser, latency);
   try {
     const v = await newProbedPage(ctx);
@@ -280,7 +295,14 @@ const FIGURES = [
   ['retTransfer', 'Returning visit: widget bytes over the network', 'B', (r) => r.returning.widgetTransferBytes, 0],
 ];
 
+/** summary[page][latency][widget]: stats of every figure and the checks. */
 function summarize(runs, widgets) {
+  const summary = {};
+  for (const P of PAGES) summary[P] = summarizePage(runs.filter((r) => r.page === P), widgets);
+  return summary;
+}
+
+function summarizePage(runs, widgets) {
   const summary = {};
   for (const L of LATENCIES) {
     summary[L] = {};
@@ -331,55 +353,78 @@ function markdown(meta, summary, widgets) {
   const lines = [];
   lines.push('# KloudConsent benchmark results', '');
   lines.push(`- Date: ${meta.date}`);
-  lines.push(`- Machine: ${meta.machine.nproc} CPUs (nproc), ${meta.machine.cpu || 'unknown CPU'}, ${meta.machine.memGiB} GiB RAM, ${meta.machine.os}; load average at start ${meta.machine.loadavg.join(' / ')}`);
+  lines.push(`- Machine: ${meta.machine.nproc} CPUs (nproc), ${meta.machine.cpu || 'unknown CPU'}, ${meta.machine.memGiB} GiB RAM, ${meta.machine.os}; load average at start ${meta.machine.loadavg.join(' / ')}${meta.loadavgEnd ? `, at the end ${meta.loadavgEnd.join(' / ')}` : ''}`);
   lines.push(`- Browser: Chromium ${meta.chromium} (headless=new, ${meta.viewport}), driven by playwright-core ${meta.playwright}; Node ${meta.node}`);
-  lines.push(`- N = ${meta.n} measured runs per widget and latency (plus ${meta.warmup} discarded warm-up run(s)), widgets interleaved run by run, a fresh browser context per run`);
+  lines.push(`- N = ${meta.n} measured runs per widget, host page and latency (plus ${meta.warmup} discarded warm-up run(s)), widgets and pages interleaved run by run, a fresh browser context per run`);
   lines.push(`- Widgets: ${widgets.map((w) => `${WIDGETS[w].title}${meta.versions[w] ? ' ' + meta.versions[w] : ''}`).join(', ')}${meta.skipped.length ? `; skipped: ${meta.skipped.map((s) => `${s.widget} (${s.reason})`).join('; ')}` : ''}`);
+  lines.push(`- Host pages: ${meta.pages.map((p) => `${HOST_PAGES[p].title.toLowerCase()} (${HOST_PAGES[p].what})`).join('; ')}`);
   if (widgets.includes('ours')) {
-    const sh = (meta.files.ours || []).map((f) => `${f.path.split('/').pop()} ${f.sha256 ? f.sha256.slice(0, 12) : '?'}`).join(', ');
+    const files = Object.values(meta.files).map((byW) => byW.ours || []).find((f) => f.length) || [];
+    const sh = files.map((f) => `${f.path.split('/').pop()} ${f.sha256 ? f.sha256.slice(0, 12) : '?'}`).join(', ');
     lines.push(`- KloudConsent build: ${meta.oursDist}${meta.oursGit ? ` at commit ${meta.oursGit}` : ' (no commit)'}; sha256: ${sh}`);
   }
   lines.push('- Each cell: median [min–max]. "ours / best peer" = median of ours ÷ the smaller of the two peers\' medians (below 1 is better for ours).', '');
+  if (meta.aborted) lines.push(`**Partial results: the run stopped early (${meta.aborted}).**`, '');
   const cols = widgets;
-  for (const L of LATENCIES) {
-    lines.push(`## Added latency ${L} ms per request`, '');
-    const head = ['Figure', ...cols.map((w) => WIDGETS[w].title), 'ours / best peer'];
-    lines.push(`| ${head.join(' | ')} |`);
-    lines.push(`|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
-    for (const [key, label, unit, , d] of FIGURES) {
-      const row = [`${label}${unit ? ` (${unit})` : ''}`];
-      for (const w of cols) row.push(fmtStat(summary[L][w][key], d));
-      row.push(cols.includes('ours') ? ratio(summary[L].ours[key], PEERS.filter((p) => cols.includes(p)).map((p) => summary[L][p][key])) : 'n/a (ours skipped)');
-      lines.push(`| ${row.join(' | ')} |`);
-    }
-    const chk = (w) => summary[L][w].checks;
-    const row = (label, f) => lines.push(`| ${label} | ${cols.map((w) => f(summary[L][w], chk(w))).join(' | ')} | |`);
-    row('Successful runs', (s) => `${s.ok}/${s.runs}`);
-    row('Correctness: gated script ran before a choice', (s, c) => `${c.gatedBeforeChoice}/${c.observedBeforeChoice} runs ${c.gatedBeforeChoice ? '**FAIL**' : 'ok'}`);
-    row('Correctness: gated ran after Reject all / after reload', (s, c) => `${c.gatedAfterReject} / ${c.gatedAfterReload} of ${c.rejectOk} ${c.gatedAfterReject || c.gatedAfterReload || c.rejectOk < c.rejectRuns ? '**FAIL**' : 'ok'}`);
-    row('Info: banner shown again on reload after Reject / on returning visit', (s, c) => `${c.bannerAfterRejectReload} / ${c.bannerOnReturning}`);
-    lines.push('');
-    const fails = cols.flatMap((w) => [...summary[L][w].failures, ...summary[L][w].checks.rejectFailures].map((e) => `${w}: ${e}`));
-    if (fails.length) {
-      lines.push('Failures:', '', ...[...new Set(fails)].map((f) => `- ${f}`), '');
+  const peers = PEERS.filter((p) => cols.includes(p));
+  const ratioOf = (S, key) => (cols.includes('ours') ? ratio(S.ours[key], peers.map((p) => S[p][key])) : 'n/a (ours skipped)');
+
+  // At a glance: the ratios of the main figures, every page and latency.
+  const glance = [['brotli', 'Bytes, brotli'], ['banner', 'First visit → banner'], ['returning', 'Returning visit → analytics ran']];
+  lines.push('## At a glance: ours / best peer', '');
+  lines.push(`| Host page | Added latency | ${glance.map(([, l]) => l).join(' | ')} |`);
+  lines.push(`| --- | ---: | ${glance.map(() => '---:').join(' | ')} |`);
+  for (const P of meta.pages) {
+    for (const L of LATENCIES) lines.push(`| ${HOST_PAGES[P].title.replace(' host page', '')} | ${L} ms | ${glance.map(([k]) => ratioOf(summary[P][L], k)).join(' | ')} |`);
+  }
+  lines.push('');
+
+  for (const P of meta.pages) {
+    lines.push(`## ${HOST_PAGES[P].title}`, '');
+    lines.push(`${HOST_PAGES[P].what[0].toUpperCase()}${HOST_PAGES[P].what.slice(1)}: ${cols.map((w) => `\`${HOST_PAGES[P].url(w)}\``).join(', ')}.`, '');
+    for (const L of LATENCIES) {
+      const S = summary[P][L];
+      lines.push(`### ${HOST_PAGES[P].title}, added latency ${L} ms per request`, '');
+      const head = ['Figure', ...cols.map((w) => WIDGETS[w].title), 'ours / best peer'];
+      lines.push(`| ${head.join(' | ')} |`);
+      lines.push(`|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+      for (const [key, label, unit, , d] of FIGURES) {
+        const row = [`${label}${unit ? ` (${unit})` : ''}`];
+        for (const w of cols) row.push(fmtStat(S[w][key], d));
+        row.push(ratioOf(S, key));
+        lines.push(`| ${row.join(' | ')} |`);
+      }
+      const row = (label, f) => lines.push(`| ${label} | ${cols.map((w) => f(S[w], S[w].checks)).join(' | ')} | |`);
+      row('Successful runs', (s) => `${s.ok}/${s.runs}`);
+      row('Correctness: gated script ran before a choice', (s, c) => `${c.gatedBeforeChoice}/${c.observedBeforeChoice} runs ${c.gatedBeforeChoice ? '**FAIL**' : 'ok'}`);
+      row('Correctness: gated ran after Reject all / after reload', (s, c) => `${c.gatedAfterReject} / ${c.gatedAfterReload} of ${c.rejectOk} ${c.gatedAfterReject || c.gatedAfterReload || c.rejectOk < c.rejectRuns ? '**FAIL**' : 'ok'}`);
+      row('Info: banner shown again on reload after Reject / on returning visit', (s, c) => `${c.bannerAfterRejectReload} / ${c.bannerOnReturning}`);
+      lines.push('');
+      const fails = cols.flatMap((w) => [...S[w].failures, ...S[w].checks.rejectFailures].map((e) => `${w}: ${e}`));
+      if (fails.length) {
+        lines.push('Failures:', '', ...[...new Set(fails)].map((f) => `- ${f}`), '');
+      }
     }
   }
   lines.push('## Widget files (first visit, before a choice)', '');
-  lines.push('| Widget | File | Type | brotli B | gzip B | raw B |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: |');
-  for (const w of widgets) {
-    for (const f of meta.files[w] || []) {
-      lines.push(`| ${WIDGETS[w].title} | \`${f.path}\` | ${f.type} | ${fmtNum(f.encoded, 0)} | ${f.gzip === null ? '–' : fmtNum(f.gzip, 0)} | ${fmtNum(f.decoded, 0)} |`);
+  lines.push('| Host page | Widget | File | Type | brotli B | gzip B | raw B |');
+  lines.push('| --- | --- | --- | --- | ---: | ---: | ---: |');
+  for (const P of meta.pages) {
+    for (const w of widgets) {
+      for (const f of (meta.files[P] || {})[w] || []) {
+        lines.push(`| ${P} | ${WIDGETS[w].title} | \`${f.path}\` | ${f.type} | ${fmtNum(f.encoded, 0)} | ${f.gzip === null ? '–' : fmtNum(f.gzip, 0)} | ${fmtNum(f.decoded, 0)} |`);
+      }
     }
   }
   lines.push('');
   lines.push('## How it was measured', '');
-  lines.push('- Host pages `bench/pages/hosts/*.html` share the same body and site CSS; each embeds one widget as its docs say, configured with `necessary` (read-only) + `analytics` + `functionality` + `marketing`, and gates `/common/analytics.js` and `/common/marketing.js` with the widget\'s own mechanism.');
+  lines.push('- Full host pages `bench/pages/hosts/*.html` share the same body and site CSS; each embeds one widget as its docs say, configured with `necessary` (read-only) + `analytics` + `functionality` + `marketing`, and gates `/common/analytics.js` and `/common/marketing.js` with the widget\'s own mechanism.');
+  lines.push('- Minimal host pages `/hosts/minimal/*.html` are made by `bench/server.mjs` from each full page on every request: the same `<head>` (the widget\'s tags and configuration) without the site stylesheet, a short article as the body, and the same gated scripts; so the embedding cannot differ between the two pages. On a page with little of its own, the widget\'s cost is most of the page\'s.');
   lines.push('- `bench/server.mjs` serves them on 127.0.0.1 with brotli/gzip negotiated from Accept-Encoding (brotli q11 / gzip 9 on the fly, or `dist/*.br|*.gz` when present), `application/wasm`, host pages `no-store` and everything else `max-age=3600`; the added latency delays every response (not cache hits).');
   lines.push('- Timings are taken inside the page (`performance.now()`, origin = navigation start) by `bench/probe.js`, an init script: the banner counts once a button whose text is exactly "Accept all" (searched in the document and every open shadow root) passes `checkVisibility({checkOpacity, checkVisibilityCSS})`, has a nonzero box in the viewport and is what a click at its centre would hit; checked on every DOM mutation and every animation frame.');
   lines.push('- Long tasks: sum of `longtask` entries starting before that moment. CLS: sum of `layout-shift` values without `hadRecentInput` with startTime < 2000 ms (the driver waits until 2 s before clicking).');
   lines.push('- Accept: a real (CDP) mouse click on the button; time from the trusted `click` event (capture on window) to the gated script\'s `performance.now()`. Returning visit: new page in the same context after accepting; navigation start → gated analytics ran.');
-  lines.push('- Bytes: Resource Timing `encodedBodySize` (brotli body) and `decodedBodySize` of every request not owned by the host page (page, `/common/*`, favicon); gzip sizes by a separate request with `Accept-Encoding: gzip`. Requests: every request the browser made on the first visit before a choice, minus the page-owned ones.');
+  lines.push('- Bytes: Resource Timing `encodedBodySize` (brotli body) and `decodedBodySize` of every request not owned by the host page (page, `/common/*`, favicon) made in the first 2 s; gzip sizes by a separate request with `Accept-Encoding: gzip`. Requests: every request the browser made on the first visit before a choice, minus the page-owned ones.');
   lines.push('- Correctness, every run: nothing gated ran (or was requested) before a choice (observed over the first 2 s); in a second fresh context per run, after Reject all nothing gated ran (or was requested) within 500 ms, nor after a reload within max(750 ms, that run\'s banner time) after its load event.');
   lines.push('');
   return lines.join('\n');
@@ -525,13 +570,14 @@ async function loadPart() {
     n: N,
     warmup: WARMUP,
     latencies: LATENCIES,
+    pages: PAGES,
     viewport: '1280×800',
     versions: { ours: null, preload: null, vanilla: pkgVersion('vanilla-cookieconsent'), klaro: pkgVersion('klaro') },
     base: BASE,
     skipped,
     files: {},
   };
-  log(`bench: N=${N}, latencies=${LATENCIES.join(',')} ms, widgets=${widgets.join(',')}, warmup=${WARMUP}, Chromium ${meta.chromium}, ${meta.machine.nproc} CPUs`);
+  log(`bench: N=${N}, latencies=${LATENCIES.join(',')} ms, widgets=${widgets.join(',')}, pages=${PAGES.join(',')}, warmup=${WARMUP}, Chromium ${meta.chromium}, ${meta.machine.nproc} CPUs`);
 
   const runs = [];
   let aborted = null;
@@ -539,15 +585,17 @@ async function loadPart() {
     outer:
     for (const L of LATENCIES) {
       for (let i = -WARMUP; i < N; i++) {
-        // Rotate the order each round so no widget always goes first.
+        // Rotate the order each round so no widget, and no page, always goes first.
         const k = ((i % widgets.length) + widgets.length) % widgets.length;
         const order = widgets.slice(k).concat(widgets.slice(0, k));
-        for (const w of order) {
+        const j = ((i % PAGES.length) + PAGES.length) % PAGES.length;
+        const pageOrder = PAGES.slice(j).concat(PAGES.slice(0, j));
+        for (const P of pageOrder) for (const w of order) {
           if (Date.now() - T0 > MAX_MS) { aborted = `time budget of ${MAX_MS / 60000} min exceeded`; break outer; }
-          const a = await runAccept(browser, w, L);
-          const r = await runReject(browser, w, L);
+          const a = await runAccept(browser, w, L, P);
+          const r = await runReject(browser, w, L, P);
           for (const x of [a, r]) { x.round = i; x.warmup = i < 0; runs.push(x); }
-          const tag = i < 0 ? 'warm-up' : `run ${i + 1}/${N}`;
+          const tag = `${i < 0 ? 'warm-up' : `run ${i + 1}/${N}`} ${P.padEnd(7)}`;
           if (a.ok) {
             log(`  [${L} ms] ${tag} ${w.padEnd(7)} banner ${a.first.bannerMs.toFixed(1)} ms, LT ${a.first.longTaskMs.toFixed(0)} ms, CLS ${a.first.cls.toFixed(4)}, accept→ran ${a.accept.clickToAnalyticsMs.toFixed(1)} ms, return→ran ${a.returning.navToAnalyticsMs.toFixed(1)} ms, ${a.first.widgetRequests} req ${a.first.widgetEncodedBytes} B br${a.gatedBeforeChoice ? ' GATED-BEFORE-CHOICE!' : ''}; reject ${r.ok ? (r.gatedAfterReject || r.gatedAfterReload ? 'GATED RAN!' : 'ok') : 'ERROR ' + r.error}`);
           } else {
@@ -561,11 +609,14 @@ async function loadPart() {
   }
   if (aborted) log(`bench: stopped early: ${aborted}`);
 
-  // Per-file sizes (brotli/raw from the browser; gzip from a direct request).
-  for (const w of widgets) {
-    const first = runs.find((r) => r.widget === w && r.kind === 'accept' && r.ok && !r.warmup) || runs.find((r) => r.widget === w && r.kind === 'accept' && r.ok);
+  // Per-file sizes (brotli/raw from the browser; gzip from a direct request),
+  // per page: what a widget fetches in its first 2 s may depend on the page.
+  for (const P of PAGES) for (const w of widgets) {
+    const mine = runs.filter((r) => r.widget === w && r.page === P && r.kind === 'accept' && r.ok);
+    const first = mine.find((r) => !r.warmup) || mine[0];
     if (!first) continue;
-    meta.files[w] = [];
+    meta.files[P] ??= {};
+    meta.files[P][w] = [];
     for (const f of first.first.widgetFiles) {
       let gz = null;
       let sha256 = null;
@@ -575,7 +626,7 @@ async function loadPart() {
         const raw = await rawGet(BASE + f.path, { 'accept-encoding': 'identity' });
         if (raw.status === 200) sha256 = crypto.createHash('sha256').update(raw.body).digest('hex');
       } catch { /* ignore */ }
-      meta.files[w].push({ path: f.path, type: f.type, encoded: f.encoded, decoded: f.decoded, gzip: gz, sha256 });
+      meta.files[P][w].push({ path: f.path, type: f.type, encoded: f.encoded, decoded: f.decoded, gzip: gz, sha256 });
     }
   }
   if (widgets.includes('ours')) {
@@ -592,6 +643,7 @@ async function loadPart() {
 
   const summary = summarize(runs, widgets);
   meta.aborted = aborted;
+  meta.loadavgEnd = os.loadavg().map((x) => +x.toFixed(2));
   meta.durationS = Math.round((Date.now() - T0) / 1000);
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ meta, summary, runs }, null, 1) + '\n');
@@ -602,7 +654,7 @@ async function loadPart() {
   log(`bench: wrote ${path.join(OUT, 'RESULTS.md')} and results.json in ${meta.durationS} s`);
 
   // Exit non-zero when a correctness check failed (useful in CI), 0 otherwise.
-  const bad = Object.values(summary).some((byW) => Object.values(byW).some((s) => s.checks.gatedBeforeChoice || s.checks.gatedAfterReject || s.checks.gatedAfterReload));
+  const bad = Object.values(summary).some((byL) => Object.values(byL).some((byW) => Object.values(byW).some((s) => s.checks.gatedBeforeChoice || s.checks.gatedAfterReject || s.checks.gatedAfterReload)));
   process.exitCode = bad ? 1 : 0;
 }
 

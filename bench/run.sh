@@ -2,7 +2,7 @@
 # KloudConsent size/performance benchmark: one command.
 #
 #   bench/run.sh [--n 15] [--latencies 0,50] [--widgets ours,preload,vanilla,klaro] [--warmup 1]
-#                [--parts load,dom]
+#                [--pages full,minimal] [--parts load,dom]
 #
 # Installs bench/ dev dependencies with `npm ci` when node_modules is missing
 # or older than package-lock.json, starts server.mjs on 127.0.0.1 (a free

@@ -9,6 +9,11 @@
 //   /klaro/    -> node_modules/klaro/dist/
 //   /          -> pages/ (host pages in /hosts/, gated scripts in /common/)
 //
+// Generated host pages (made from pages/hosts/*.html on every request, so
+// they cannot drift from the files): /hosts/ours-preload.html,
+// /hosts/minimal/{ours,ours-preload,vanilla,klaro}.html and
+// /hosts/dom-cost.html?embeds=N&widget=1|0 (see the functions below).
+//
 // Content-Encoding is negotiated from Accept-Encoding (br > gzip > identity).
 // A precompressed sibling (file.br / file.gz) is used when it exists and is
 // not older than the file (to the second); otherwise the file is compressed on the fly
@@ -141,12 +146,58 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // preload hint docs/embedding.md offers, made here so the two pages cannot drift.
 const PRELOAD_PAGE = '/hosts/ours-preload.html';
 const OURS_TAG = '<script src="/ours/kloudconsent.js" defer></script>';
-async function preloadPage() {
-  const ours = await fsp.readFile(path.join(HERE, 'pages', 'hosts', 'ours.html'), 'utf8');
+async function readHost(name) {
+  return fsp.readFile(path.join(HERE, 'pages', 'hosts', `${name}.html`), 'utf8');
+}
+function withPreload(ours) {
   if (!ours.includes(OURS_TAG)) throw new Error(`ours.html no longer has ${OURS_TAG}`);
-  return Buffer.from(ours
+  return ours
     .replace('<title>Bench host: KloudConsent</title>', '<title>Bench host: KloudConsent with a wasm preload hint</title>')
-    .replace(OURS_TAG, '<link rel="preload" href="/ours/kloudconsent_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n' + OURS_TAG));
+    .replace(OURS_TAG, '<link rel="preload" href="/ours/kloudconsent_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n' + OURS_TAG);
+}
+
+// The minimal host pages: each widget's full host page cut down to a short
+// article, so the widget's own cost is not hidden behind the page's (issue
+// 12). Made here from the full page, not kept as files, so the widget's
+// embedding cannot drift between the two variants: the <head> is kept as it
+// is (the widget's tags and configuration; only the site's stylesheet goes),
+// and so is the body's tail from the "Gated scripts" comment on (the two
+// gated scripts, in the widget's own markup). What goes is the header, the
+// hero image, the long text and the footer.
+//   /hosts/minimal/{ours,ours-preload,vanilla,klaro}.html
+const MINIMAL_PREFIX = '/hosts/minimal/';
+const MINIMAL_HOSTS = ['ours', 'ours-preload', 'vanilla', 'klaro'];
+const SITE_CSS = '<link rel="stylesheet" href="/common/site.css">\n';
+const GATED_MARK = '<!-- Gated scripts';
+const MINIMAL_ARTICLE = `<article>
+  <h1>A short article</h1>
+  <p>A page with little of its own: one heading, two paragraphs, no images and no stylesheet, so what a consent widget costs is most of what the page costs.</p>
+  <p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. Integer nec odio. Praesent libero. Sed cursus ante dapibus diam. <a href="#" data-kloudconsent-open>Cookie settings</a></p>
+</article>
+`;
+function minimalOf(full, name) {
+  const bodyAt = full.indexOf('<body>');
+  const gatedAt = full.indexOf(GATED_MARK);
+  if (!full.includes(SITE_CSS) || bodyAt === -1 || gatedAt < bodyAt || !/<title>Bench host: /.test(full)) {
+    throw new Error(`${name}.html changed shape: the minimal page needs its site stylesheet link, <body> and a "${GATED_MARK}" comment before the gated scripts`);
+  }
+  return full.slice(0, bodyAt)
+    .replace(SITE_CSS, '')
+    .replace('<title>Bench host: ', '<title>Bench host (minimal page): ')
+    + '<body>\n' + MINIMAL_ARTICLE + full.slice(gatedAt);
+}
+
+/** The generated host page at `urlPath`, or null when that path is not one. */
+async function generatedPage(urlPath, params) {
+  if (urlPath === PRELOAD_PAGE) return withPreload(await readHost('ours'));
+  if (urlPath === DOM_COST_PAGE) return domCostPage(params);
+  if (urlPath.startsWith(MINIMAL_PREFIX) && urlPath.endsWith('.html')) {
+    const name = urlPath.slice(MINIMAL_PREFIX.length, -'.html'.length);
+    if (!MINIMAL_HOSTS.includes(name)) return null;
+    const full = name === 'ours-preload' ? withPreload(await readHost('ours')) : await readHost(name);
+    return minimalOf(full, name);
+  }
+  return null;
 }
 
 // The DOM-change cost pages (bench.mjs, "dom" part): ours.html with N gated
@@ -157,14 +208,14 @@ const DOM_COST_PAGE = '/hosts/dom-cost.html';
 async function domCostPage(params) {
   const n = Math.max(0, Math.min(5000, Number(params.get('embeds')) || 0));
   const withWidget = params.get('widget') !== '0';
-  const ours = await fsp.readFile(path.join(HERE, 'pages', 'hosts', 'ours.html'), 'utf8');
+  const ours = await readHost('ours');
   if (!ours.includes(OURS_TAG) || !ours.includes('</main>')) throw new Error('ours.html changed shape');
   const embeds = Array.from({ length: n }, (_, i) =>
     `<iframe data-consent="marketing" data-src="/common/frame.html?${i}" width="320" height="180" title="Embed ${i}"></iframe>`).join('\n');
-  return Buffer.from(ours
+  return ours
     .replace('<title>Bench host: KloudConsent</title>', `<title>Bench host: ${n} gated embeds${withWidget ? '' : ', no widget'}</title>`)
     .replace(OURS_TAG, withWidget ? OURS_TAG : '')
-    .replace('</main>', `<section id="embeds">\n${embeds}\n</section>\n</main>`));
+    .replace('</main>', `<section id="embeds">\n${embeds}\n</section>\n</main>`);
 }
 
 function send(res, status, headers, body, method) {
@@ -199,9 +250,10 @@ const server = http.createServer(async (req, res) => {
       status = 404; // precompressed siblings are an implementation detail
       return send(res, status, { 'content-type': 'text/plain', 'cache-control': 'no-store' }, 'not found\n', req.method);
     }
-    if (urlPath === PRELOAD_PAGE || urlPath === DOM_COST_PAGE) {
+    const generated = await generatedPage(urlPath, u.searchParams);
+    if (generated !== null) {
       const enc = negotiate(req.headers['accept-encoding']);
-      const page = urlPath === PRELOAD_PAGE ? await preloadPage() : await domCostPage(u.searchParams);
+      const page = Buffer.from(generated);
       const body = enc === 'br' ? await brotli(page) : enc === 'gzip' ? await gzip(page, { level: 9 }) : page;
       const headers = { 'content-type': TYPES['.html'], 'content-length': body.length, 'cache-control': 'no-store', vary: 'Accept-Encoding' };
       if (enc !== 'identity') headers['content-encoding'] = enc;
