@@ -83,7 +83,9 @@ pub enum DialogState {
 /// What is drawn, derived from the state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scene {
+    /// The banner, if it is up.
     pub banner: Option<BannerState>,
+    /// The core's loading or failure dialog, or the tool, if one is up.
     pub dialog: Option<DialogState>,
     /// The reopen button.
     pub reopen: bool,
@@ -116,7 +118,12 @@ pub enum Event {
     /// should show: undecided, and no privacy signal answered (unless the
     /// config shows the banner under signals too); `decided`: a decision is
     /// stored.
-    Booted { ask: bool, decided: bool },
+    Booted {
+        /// The banner should show.
+        ask: bool,
+        /// A decision is stored.
+        decided: bool,
+    },
     /// The tool is asked for: the banner's button, a page opener, or
     /// `kloudconsent.show()`.
     Open(Opener),
@@ -129,7 +136,10 @@ pub enum Event {
     ToolFailed,
     /// The tool (or the failure dialog) is closed without deciding: its close
     /// control or Escape. `decided` is whether a decision is stored now.
-    Close { decided: bool },
+    Close {
+        /// A decision is stored now.
+        decided: bool,
+    },
     /// `kloudconsent.hide()`: close whatever is open without deciding.
     Hide,
     /// A decision was made here (banner, tool, placeholder, API).
@@ -137,7 +147,12 @@ pub enum Event {
     /// `kloudconsent.reset()`: the decision is forgotten; ask again.
     Reset,
     /// Another tab changed the stored decision. `ask`: as in `Booted`.
-    StoredChanged { decided: bool, ask: bool },
+    StoredChanged {
+        /// A decision is stored now.
+        decided: bool,
+        /// The banner should show.
+        ask: bool,
+    },
 }
 
 /// What the adapter must do after an event.

@@ -46,27 +46,47 @@ pub const TOOL_TEXT_KEYS: [&str; 21] = [
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ToolTexts {
+    /// See [`crate::config::Texts`]: the same texts, as the tool shows them.
     pub prefs_title: String,
+    /// The tool's introduction.
     pub prefs_body: String,
+    /// The Accept all button.
     pub accept_all: String,
+    /// The Reject all button.
     pub reject_all: String,
+    /// The Save button.
     pub save: String,
+    /// The close button's accessible name.
     pub close: String,
+    /// Beside a required category's switch.
     pub always_on: String,
+    /// Before providers.
     pub providers_label: String,
+    /// The cookie policy link's text.
     pub cookie_policy_label: String,
+    /// The cookie policy link's target (empty: no link).
     pub cookie_policy_url: String,
+    /// The privacy policy link's text.
     pub privacy_policy_label: String,
+    /// The privacy policy link's target (empty: no link).
     pub privacy_policy_url: String,
+    /// Before the stored decision's id.
     pub consent_id_label: String,
+    /// Before the stored decision's date.
     pub consent_date_label: String,
+    /// Beside a category whose services are partly on.
     pub partly_on: String,
+    /// The cookie table's disclosure.
     pub cookies_summary: String,
     /// `{category}` still in it: the tool fills in each table's label.
     pub cookie_table_caption: String,
+    /// The cookie table's column of names.
     pub cookie_name: String,
+    /// The cookie table's column of providers.
     pub cookie_provider: String,
+    /// The cookie table's column of purposes.
     pub cookie_purpose: String,
+    /// The cookie table's column of durations.
     pub cookie_duration: String,
 }
 
@@ -74,11 +94,15 @@ pub struct ToolTexts {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct ToolCategory {
+    /// The category's id.
     pub id: String,
+    /// The category's label.
     pub label: String,
+    /// The category's description.
     pub description: String,
     /// Always on: the switch is locked and says so (its services' too).
     pub required: bool,
+    /// The category's providers, in order.
     pub providers: Vec<String>,
     /// The category's own rows of the cookie table.
     pub cookies: Vec<CookieRow>,
@@ -91,8 +115,11 @@ pub struct ToolCategory {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct CookieRow {
+    /// The cookie's or storage item's name (may end in `*`).
     pub name: String,
+    /// Who sets it.
     pub provider: String,
+    /// What it is for.
     pub purpose: String,
     /// `{days}` already filled in.
     pub duration: String,
@@ -104,9 +131,13 @@ pub struct CookieRow {
 pub struct ToolService {
     /// The full id (`analytics.ga`), as in `grants`.
     pub id: String,
+    /// The service's label.
     pub label: String,
+    /// The service's description.
     pub description: String,
+    /// The service's provider.
     pub provider: String,
+    /// The service's cookies and storage items.
     pub cookies: Vec<CookieRow>,
 }
 
@@ -115,6 +146,7 @@ pub struct ToolService {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ToolReceipt {
+    /// The stored decision's id.
     pub id: String,
     /// ISO 8601, UTC, e.g. `2026-11-28T12:00:00.000Z`.
     pub decided_at: String,
@@ -128,6 +160,7 @@ pub struct ToolModel {
     pub lang: String,
     /// `"ltr"` or `"rtl"`.
     pub dir: String,
+    /// The texts the tool shows.
     pub texts: ToolTexts,
     /// In display order.
     pub categories: Vec<ToolCategory>,

@@ -82,22 +82,29 @@ pub const REOPEN_POSITIONS: [&str; 4] = ["bottom-left", "bottom-right", "left", 
 /// Text direction of the widget (`"ltr"` or `"rtl"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dir {
+    /// Left to right.
     Ltr,
+    /// Right to left (Arabic, Hebrew, ...).
     Rtl,
 }
 
 /// Colour scheme: follow the visitor's system setting, or force one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThemeMode {
+    /// The visitor's system setting (`prefers-color-scheme`).
     Auto,
+    /// Always light.
     Light,
+    /// Always dark.
     Dark,
 }
 
 /// A full-width bar along the bottom, or a compact box in a corner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
+    /// A bar along the bottom of the screen.
     Bar,
+    /// A card in the bottom corner on the inline-end side.
     Box,
 }
 

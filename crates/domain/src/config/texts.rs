@@ -5,27 +5,46 @@
 /// as markup). Config keys are the camelCase forms of these names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Texts {
+    /// The banner's heading.
     pub banner_title: String,
+    /// The banner's text.
     pub banner_body: String,
+    /// The Accept all button.
     pub accept_all: String,
+    /// The Reject all button.
     pub reject_all: String,
+    /// The banner's button that opens the preference tool.
     pub manage: String,
+    /// The preference tool's heading (and its dialog's name).
     pub prefs_title: String,
+    /// The preference tool's introduction.
     pub prefs_body: String,
+    /// The preference tool's button that saves the switches as they are.
     pub save: String,
+    /// The accessible name of the dialogs' close button.
     pub close: String,
+    /// Beside a required category's switch.
     pub always_on: String,
+    /// Before a category's or service's providers.
     pub providers_label: String,
+    /// The link to the site's cookie policy.
     pub cookie_policy_label: String,
+    /// Where that link goes (http(s) or site-relative; empty: no link).
     pub cookie_policy_url: String,
+    /// The link to the site's privacy policy.
     pub privacy_policy_label: String,
+    /// Where that link goes (http(s) or site-relative; empty: no link).
     pub privacy_policy_url: String,
     /// Placeholder text for a blocked embed; `{category}` becomes the
     /// category's label (see [`Texts::placeholder`]).
     pub placeholder_body: String,
+    /// A gated embed's placeholder button that allows it on this page only.
     pub allow_once: String,
+    /// A gated embed's placeholder button that grants its category.
     pub allow_always: String,
+    /// Before the stored decision's id in the preference tool.
     pub consent_id_label: String,
+    /// Before the stored decision's date in the preference tool.
     pub consent_date_label: String,
     /// Shown while the preference tool's module loads.
     pub loading: String,
@@ -40,8 +59,11 @@ pub struct Texts {
     pub cookie_table_caption: String,
     /// The cookie table's column headers.
     pub cookie_name: String,
+    /// The cookie table's column of providers.
     pub cookie_provider: String,
+    /// The cookie table's column of purposes.
     pub cookie_purpose: String,
+    /// The cookie table's column of durations.
     pub cookie_duration: String,
     /// The accessible name of the floating button that reopens the
     /// preference tool (`reopenButton`).

@@ -182,6 +182,7 @@ pub enum CookieName {
 }
 
 impl CookieName {
+    /// The cookie's name as written in `document.cookie`.
     pub fn as_str(self) -> &'static str {
         match self {
             CookieName::Host => HOST_COOKIE,
@@ -371,7 +372,9 @@ pub fn resolve(stored: Option<ConsentRecord>, signals: Signals) -> Consent {
 /// A visitor's (or the page's) choice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Choice {
+    /// Every category and service on.
     AcceptAll,
+    /// Only the required categories on.
     RejectAll,
     /// Set the named categories and services; ids not named keep their
     /// current value, unknown ids are ignored and required ones stay

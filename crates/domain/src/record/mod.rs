@@ -58,9 +58,13 @@ pub const MAX_ID_BYTES: usize = 3072;
 /// Do Not Track / Global Privacy Control; it never appears in a stored record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
+    /// The visitor chose Accept all.
     AcceptAll,
+    /// The visitor chose Reject all.
     RejectAll,
+    /// The visitor (or the page's API) set categories one by one.
     Custom,
+    /// A privacy signal (Do Not Track, Global Privacy Control) answered; never stored.
     Signal,
 }
 
@@ -130,7 +134,12 @@ pub enum RecordError {
     /// Its expiry has passed.
     Expired,
     /// Made under an older policy revision than the config's.
-    StaleRevision { record: u32, config: u32 },
+    StaleRevision {
+        /// The record's revision.
+        record: u32,
+        /// The config's revision.
+        config: u32,
+    },
     /// Shares no category id with the config: not a decision about this site.
     NoSharedCategory,
 }
