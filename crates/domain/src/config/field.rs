@@ -204,10 +204,12 @@ impl<'a, V: Value> Field<'a, V> {
         }
     }
 
-    /// One of a fixed set of strings, mapped to its value.
-    pub fn one_of<T: Copy>(&self, choices: &[(&str, T)]) -> Result<T> {
+    /// One of a fixed set of strings: the index of the one given. Not
+    /// generic over what the caller maps it to, so every page's wasm has one
+    /// copy of it, not one per enum.
+    pub fn one_of(&self, choices: &[&str]) -> Result<usize> {
         let mut expected = String::from("one of ");
-        for (i, (name, _)) in choices.iter().enumerate() {
+        for (i, name) in choices.iter().enumerate() {
             if i > 0 {
                 expected.push_str(", ");
             }
@@ -217,12 +219,10 @@ impl<'a, V: Value> Field<'a, V> {
             .value
             .as_string()
             .ok_or_else(|| self.wrong(&expected))?;
-        for (name, value) in choices {
-            if *name == s {
-                return Ok(*value);
-            }
+        match choices.iter().position(|name| *name == s) {
+            Some(i) => Ok(i),
+            None => Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()]))),
         }
-        Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()])))
     }
 
     /// Every item of this array read by `read`, in order.

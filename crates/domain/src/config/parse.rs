@@ -97,18 +97,15 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
         c.translations = translations(&f, &c.categories)?;
     }
     if let Some(f) = top.key("dir") {
-        c.dir = f.one_of(&[("ltr", Dir::Ltr), ("rtl", Dir::Rtl)])?;
+        c.dir = [Dir::Ltr, Dir::Rtl][f.one_of(&["ltr", "rtl"])?];
         c.dir_given = true;
     }
     if let Some(f) = top.key("theme") {
-        c.theme = f.one_of(&[
-            ("auto", ThemeMode::Auto),
-            ("light", ThemeMode::Light),
-            ("dark", ThemeMode::Dark),
-        ])?;
+        let themes = [ThemeMode::Auto, ThemeMode::Light, ThemeMode::Dark];
+        c.theme = themes[f.one_of(&["auto", "light", "dark"])?];
     }
     if let Some(f) = top.key("layout") {
-        c.layout = f.one_of(&[("bar", Layout::Bar), ("box", Layout::Box)])?;
+        c.layout = [Layout::Bar, Layout::Box][f.one_of(&["bar", "box"])?];
     }
     if let Some(f) = top.key("reopenButton") {
         reopen_button(&mut c, &f)?;
@@ -424,7 +421,7 @@ fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
     let mut signals = Vec::new();
     for signal in SIGNALS {
         if let Some(value) = f.key(signal) {
-            let granted = value.one_of(&[("granted", true), ("denied", false)])?;
+            let granted = value.one_of(&["granted", "denied"])? == 0;
             signals.push((signal.to_owned(), granted));
         }
     }
