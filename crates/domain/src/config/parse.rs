@@ -8,8 +8,7 @@
 //! setting should be loud.
 
 use super::field::{ConfigError, Field, Result};
-use super::texts::TEXT_KEYS;
-use super::translations::translations;
+use super::translations::{texts_of, translations};
 use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode, REOPEN_POSITIONS};
 use crate::category::{self, Category, Service, TABLE_ROW};
 use crate::consent_mode::SIGNALS;
@@ -251,7 +250,7 @@ fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
         services: Vec::new(),
     };
     if let Some(p) = f.key("providers") {
-        c.providers = p.each(|item| item.string())?;
+        c.providers = p.strings(|_| true, "a string")?;
     }
     if let Some(list) = f.key("services") {
         let prefix = cat(&[&c.id, "."]);
@@ -448,10 +447,7 @@ fn is_region_code(s: &str) -> bool {
 // ---- texts and language ----------------------------------------------------
 
 fn texts<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
-    f.object()?;
-    for key in TEXT_KEYS {
-        let Some(value) = f.key(key) else { continue };
-        let text = text(key, &value)?;
+    for (key, text) in texts_of(f)? {
         if let Some(slot) = c.texts.field_mut(key) {
             *slot = text;
             c.texts_given.push(key);
@@ -484,12 +480,7 @@ fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
     }
     c.reopen = Some(REOPEN_POSITIONS[0]);
     if let Some(p) = f.key("position") {
-        let given = checked(
-            &p,
-            |s| REOPEN_POSITIONS.contains(&s),
-            "one of \"bottom-left\", \"bottom-right\", \"left\", \"right\"",
-        )?;
-        c.reopen = REOPEN_POSITIONS.into_iter().find(|p| *p == given);
+        c.reopen = Some(REOPEN_POSITIONS[p.one_of(&REOPEN_POSITIONS)?]);
     }
     if let Some(label) = f.key("label") {
         c.texts.reopen_label = label.text()?;
