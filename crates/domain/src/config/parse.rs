@@ -166,15 +166,11 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
     if list.is_empty() {
         return Err(f.fail("must list at least one category".into()));
     }
-    for (i, c) in list.iter().enumerate() {
-        if let Some(first) = list[..i].iter().position(|o| o.id == c.id) {
-            let field = cat(&["categories[", &uint(i as u64), "].id"]);
-            return Err(ConfigError {
-                field,
-                problem: duplicate(&c.id, "categories[", first),
-            });
-        }
+    let mut ids = Vec::new();
+    for c in &list {
+        ids.push(c.id.as_str());
     }
+    unique(f, &ids, "categories[")?;
     // Every id of a decision, as a JSON key with its value (`"id":false,`):
     // bounded so that the stored record and the receipt stay within their
     // limits whatever ids a config uses.
@@ -202,19 +198,18 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
 /// `prefix`), label, description, and the cookies to delete (by default
 /// when `optional`) with the cookie table. One reader for both keeps every
 /// page's wasm from carrying two copies of it.
+/// What a category or service id must be ([`category::is_valid_id`]),
+/// written out once rather than put together for every entry read.
+pub(super) const ID_EXPECTED: &str = "1 to 40 letters, digits, `_` or `-`";
+
 type Entry = (String, String, String, Vec<String>, String);
 
 fn entry<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<Entry> {
     f.object()?;
-    let expected = cat(&[
-        "1 to ",
-        &uint(category::MAX_ID_LEN as u64),
-        " letters, digits, `_` or `-`",
-    ]);
     let id = checked(
         &f.required("id", "a string")?,
         category::is_valid_id,
-        &expected,
+        ID_EXPECTED,
     )?;
     let label = f.required("label", "a string")?.text()?;
     let description = optional_string(f, "description")?;
@@ -254,30 +249,35 @@ fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
     }
     if let Some(list) = f.key("services") {
         let prefix = cat(&[&c.id, "."]);
-        let mut seen: Vec<String> = Vec::new();
-        c.services = list.each(|item| {
-            let s = service(item, &prefix, !required)?;
-            if let Some(first) = seen.iter().position(|o| *o == s.id) {
-                let problem = duplicate(&s.id[prefix.len()..], "services[", first);
-                return Err(item.required("id", "a string")?.fail(problem));
-            }
-            seen.push(s.id.clone());
-            Ok(s)
-        })?;
+        c.services = list.each(|item| service(item, &prefix, !required))?;
+        let mut ids = Vec::new();
+        for s in &c.services {
+            ids.push(&s.id[prefix.len()..]);
+        }
+        unique(&list, &ids, "services[")?;
     }
     Ok(c)
 }
 
-/// `duplicate id "x", already used by <list><first>]`.
-fn duplicate(id: &str, list: &str, first: usize) -> String {
-    cat(&[
-        "duplicate id ",
-        &kloudconsent_json::shown(id),
-        ", already used by ",
-        list,
-        &uint(first as u64),
-        "]",
-    ])
+/// The error for the first of `ids` (the items of `list`, in order) that
+/// repeats an earlier one, at `<list>[i].id`: `duplicate id "x", already
+/// used by <name><first>]`. One check for categories and services.
+fn unique<V: Value>(list: &Field<'_, V>, ids: &[&str], name: &str) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(first) = ids[..i].iter().position(|o| o == id) {
+            let mut e = list.fail(cat(&[
+                "duplicate id ",
+                &kloudconsent_json::shown(id),
+                ", already used by ",
+                name,
+                &uint(first as u64),
+                "]",
+            ]));
+            e.field = cat(&[&e.field, "[", &uint(i as u64), "].id"]);
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 /// One service of a category; `prefix` is `"<category id>."`.
