@@ -225,19 +225,9 @@ impl<'a, V: Value> Field<'a, V> {
         }
     }
 
-    /// Every item of this array read by `read`, in order.
-    pub fn each<T>(&self, mut read: impl FnMut(&Field<'_, V>) -> Result<T>) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.visit(&mut |item| {
-            out.push(read(item)?);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-
     /// `visit` called with every item of this array, in order. One copy of
-    /// the loop for every caller (`dyn`): each generic copy of it costs
-    /// every page's wasm.
+    /// the loop for every caller (`dyn`), and no generic collecting wrapper
+    /// around it: each generic copy costs every page's wasm.
     pub fn visit(&self, visit: &mut dyn FnMut(&Field<'_, V>) -> Result<()>) -> Result<()> {
         if self.value.kind() != Kind::Array {
             return Err(self.wrong("an array"));
@@ -253,14 +243,16 @@ impl<'a, V: Value> Field<'a, V> {
 
     /// An array of strings that each pass `valid`; `expected` describes one.
     pub fn strings(&self, valid: fn(&str) -> bool, expected: &str) -> Result<Vec<String>> {
-        self.each(|item| {
+        let mut out = Vec::new();
+        self.visit(&mut |item| {
             let s = item.string()?;
-            if valid(&s) {
-                Ok(s)
-            } else {
-                Err(item.fail(cat(&["expected ", expected, ", got ", &item.shown()])))
+            if !valid(&s) {
+                return Err(item.fail(cat(&["expected ", expected, ", got ", &item.shown()])));
             }
-        })
+            out.push(s);
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// How many items this array has (0 for other kinds).

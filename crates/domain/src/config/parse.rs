@@ -162,7 +162,11 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
             " are supported",
         ])));
     }
-    let list: Vec<Category> = f.each(|item| category(item))?;
+    let mut list = Vec::new();
+    f.visit(&mut |item| {
+        list.push(category(item)?);
+        Ok(())
+    })?;
     if list.is_empty() {
         return Err(f.fail("must list at least one category".into()));
     }
@@ -249,7 +253,10 @@ fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
     }
     if let Some(list) = f.key("services") {
         let prefix = cat(&[&c.id, "."]);
-        c.services = list.each(|item| service(item, &prefix, !required))?;
+        list.visit(&mut |item| {
+            c.services.push(service(item, &prefix, !required)?);
+            Ok(())
+        })?;
         let mut ids = Vec::new();
         for s in &c.services {
             ids.push(&s.id[prefix.len()..]);
@@ -391,7 +398,10 @@ fn consent_mode<V: Value>(f: &Field<'_, V>) -> Result<Option<ConsentModeConfig>>
         cm.wait_for_update_ms = Some(w.whole(0, MAX_WAIT_FOR_UPDATE_MS)?);
     }
     if let Some(r) = f.key("regions") {
-        cm.regions = r.each(|item| region(item))?;
+        r.visit(&mut |item| {
+            cm.regions.push(region(item)?);
+            Ok(())
+        })?;
     }
     Ok(Some(cm))
 }
