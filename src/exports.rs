@@ -180,17 +180,11 @@ fn read_translation(text: &str, lang: &str) -> Option<Translation> {
         .map_err(|e| ConfigError::whole(cat(&["not valid JSON: ", &e])))
         .and_then(|value| config::translation(lang, &Field::root(value), None));
     read.map_err(|e| {
-        let at = if e.field.is_empty() {
-            String::new()
-        } else {
-            cat(&["`", &e.field, "`: "])
-        };
         console::warn(&cat(&[
             "the translation i18n/",
             lang,
             ".json is not usable (",
-            &at,
-            &e.problem,
+            &e.described(),
             "); falling back to English.",
         ]));
     })

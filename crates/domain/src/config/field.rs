@@ -29,20 +29,24 @@ impl ConfigError {
 
     /// The console message: names the field and says the default is used.
     pub fn message(&self) -> String {
-        if self.field.is_empty() {
-            cat(&[
-                "kloudconsent: ",
-                &self.problem,
-                "; using the built-in default.",
-            ])
-        } else {
-            cat(&[
-                "kloudconsent: config field `",
-                &self.field,
-                "`: ",
-                &self.problem,
-                "; using the built-in default.",
-            ])
+        let what = match self.field.is_empty() {
+            true => "",
+            false => "config field ",
+        };
+        cat(&[
+            "kloudconsent: ",
+            what,
+            &self.described(),
+            "; using the built-in default.",
+        ])
+    }
+
+    /// The problem, after the field it is about when there is one:
+    /// `` `categories[2].label`: must not be empty ``.
+    pub fn described(&self) -> String {
+        match self.field.is_empty() {
+            true => self.problem.clone(),
+            false => cat(&["`", &self.field, "`: ", &self.problem]),
         }
     }
 }
