@@ -35,10 +35,10 @@ impl LocalStore {
 
 impl Store for LocalStore {
     fn read(&self) -> Vec<String> {
-        Self::storage()
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .into_iter()
-            .collect()
+        match Self::storage().and_then(|s| s.get_item(KEY).ok().flatten()) {
+            Some(value) => vec![value],
+            None => Vec::new(),
+        }
     }
 
     fn write(&self, value: &str, _max_age_s: i64) -> Result<(), String> {
@@ -98,7 +98,11 @@ impl CookieStore {
 
 impl Store for CookieStore {
     fn read(&self) -> Vec<String> {
-        self.read_named().into_iter().map(|(_, v)| v).collect()
+        let mut values = Vec::new();
+        for (_, value) in self.read_named() {
+            values.push(value);
+        }
+        values
     }
 
     fn write(&self, value: &str, max_age_s: i64) -> Result<(), String> {
