@@ -77,9 +77,11 @@ pub fn kc_url_refusal(attr: String, value: String, base: String) -> String {
 pub fn kc_allow(attr: String) {
     let Some(p) = page() else { return };
     if let Gate::All(ids) = gating::parse_gate(&attr) {
-        p.choose(Choice::Set(
-            ids.into_iter().map(|id| (id, true)).collect::<Grants>(),
-        ));
+        let mut grants = Grants::new();
+        for id in ids {
+            grants.set(&id, true);
+        }
+        p.choose(Choice::Set(grants));
     }
 }
 

@@ -244,10 +244,12 @@ pub fn load_decoded(
             &mut problems,
         );
     }
-    let ours: Vec<&(&str, &str)> = cookies
-        .iter()
-        .filter(|(n, _)| *n == HOST_COOKIE || *n == STORAGE_KEY)
-        .collect();
+    let mut ours: Vec<&(&str, &str)> = Vec::new();
+    for cookie in cookies {
+        if cookie.0 == HOST_COOKIE || cookie.0 == STORAGE_KEY {
+            ours.push(cookie);
+        }
+    }
     // The newest valid record under each name: `__Host-`, then `kloudconsent`.
     let mut best: [Option<ConsentRecord>; 2] = [None, None];
     for (i, (name, value)) in ours.iter().enumerate() {

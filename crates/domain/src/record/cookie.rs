@@ -108,10 +108,10 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
             continue;
         }
         for entry in list.split('.') {
-            let id: String = entry
-                .chars()
-                .map(|ch| if ch == ':' { '.' } else { ch })
-                .collect();
+            let mut id = String::new();
+            for ch in entry.chars() {
+                id.push(if ch == ':' { '.' } else { ch });
+            }
             if id.is_empty() || categories.get(&id).is_some() {
                 return Err(malformed("a category id is empty or appears twice"));
             }
