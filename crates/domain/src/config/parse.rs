@@ -13,7 +13,7 @@ use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode, RE
 use crate::category::{self, Category, Service, TABLE_ROW};
 use crate::consent_mode::SIGNALS;
 use crate::record::{MAX_CATEGORIES, MAX_ID_BYTES};
-use crate::text::{cat, join, uint};
+use crate::text::{all_bytes, cat, join, uint};
 use kloudconsent_json::{Json, Kind, ObjectWriter, Value};
 
 /// Parses a site config from its text (host side: this crate's own JSON
@@ -359,7 +359,7 @@ fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, S
 /// mean "delete every cookie", the consent cookie included.
 fn is_cookie_pattern(s: &str) -> bool {
     let name = s.strip_suffix('*').unwrap_or(s);
-    !name.is_empty() && name.len() <= 200 && name.bytes().all(is_cookie_name_byte)
+    !name.is_empty() && name.len() <= 200 && all_bytes(name, is_cookie_name_byte)
 }
 
 /// RFC 6265 cookie-name (token) characters.
@@ -373,10 +373,7 @@ fn is_cookie_domain(s: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            !label.is_empty() && all_bytes(label, |b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -444,12 +441,10 @@ fn is_region_code(s: &str) -> bool {
         Some((c, sub)) => (c, Some(sub)),
         None => (s, None),
     };
-    let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
+    let country_ok = country.len() == 2 && all_bytes(country, |b| b.is_ascii_uppercase());
     let sub_ok = subdivision.is_none_or(|sub| {
         (1..=3).contains(&sub.len())
-            && sub
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && all_bytes(sub, |b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
     country_ok && sub_ok
 }
@@ -504,8 +499,8 @@ pub fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     let primary_ok = parts
         .next()
-        .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+        .is_some_and(|p| (2..=8).contains(&p.len()) && all_bytes(p, |b| b.is_ascii_alphabetic()));
     primary_ok
         && s.len() <= 35
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts.all(|p| (1..=8).contains(&p.len()) && all_bytes(p, |b| b.is_ascii_alphanumeric()))
 }

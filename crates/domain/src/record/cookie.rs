@@ -133,7 +133,7 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
 fn canonical_uint(s: &str) -> Option<u64> {
     let canonical = !s.is_empty()
         && s.len() <= 19
-        && s.bytes().all(|b| b.is_ascii_digit())
+        && crate::text::all_bytes(s, |b| b.is_ascii_digit())
         && (s == "0" || !s.starts_with('0'));
     if !canonical {
         return None;
