@@ -80,8 +80,12 @@ impl CookieStore {
     /// `__Host-` one, and `kloudconsent` ones (host-only, from before the
     /// `__Host-` name or from plain http, and any parent-`Domain` one).
     pub fn read_named(&self) -> Vec<(String, String)> {
-        let mut ours = cookie::all();
-        ours.retain(|(n, _)| n == KEY || n == HOST_COOKIE);
+        let mut ours = Vec::new();
+        for (name, value) in cookie::all() {
+            if name == KEY || name == HOST_COOKIE {
+                ours.push((name, value));
+            }
+        }
         ours
     }
 

@@ -77,7 +77,10 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
     if s.len() > MAX_STORED_BYTES {
         return Err(RecordError::TooLarge);
     }
-    let fields: Vec<&str> = s.split('|').collect();
+    let mut fields = Vec::new();
+    for field in s.split('|') {
+        fields.push(field);
+    }
     if fields[0] != "1" {
         return Err(if canonical_uint(fields[0]).is_some() {
             RecordError::UnknownVersion(fields[0].to_owned())
