@@ -55,9 +55,14 @@ pub fn kc_config(
     let config = load_config(config_text, config_error, &origin);
     // Before anything can read consent, and before waiting for a translation.
     crate::page::send_defaults(&config, &hooks);
-    let browser: Vec<&str> = browser_langs.split(',').collect();
-    let builtin: Vec<&str> = builtin.split(' ').collect();
-    let lang = language::negotiate(&config, &page_lang, &browser, &builtin);
+    let (mut browser, mut available) = (Vec::new(), Vec::new());
+    for tag in browser_langs.split(',') {
+        browser.push(tag);
+    }
+    for tag in builtin.split(' ') {
+        available.push(tag);
+    }
+    let lang = language::negotiate(&config, &page_lang, &browser, &available);
     let file = lang.builtin.clone().unwrap_or_default();
     BOOTING.with(|b| *b.borrow_mut() = Some((config, lang, hooks)));
     file
@@ -180,17 +185,11 @@ fn read_translation(text: &str, lang: &str) -> Option<Translation> {
         .map_err(|e| ConfigError::whole(cat(&["not valid JSON: ", &e])))
         .and_then(|value| config::translation(lang, &Field::root(value), None));
     read.map_err(|e| {
-        let at = if e.field.is_empty() {
-            String::new()
-        } else {
-            cat(&["`", &e.field, "`: "])
-        };
         console::warn(&cat(&[
             "the translation i18n/",
             lang,
             ".json is not usable (",
-            &at,
-            &e.problem,
+            &e.described(),
             "); falling back to English.",
         ]));
     })

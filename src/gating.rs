@@ -44,11 +44,13 @@ pub fn kc_verdict(attr: String) -> u32 {
 pub fn kc_embed(attr: String, once: bool, revoked: String) -> String {
     let Some(p) = page() else { return "N".into() };
     let gate = gating::parse_gate(&attr);
-    let revoked: Vec<String> = revoked
-        .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let mut ids = Vec::new();
+    for id in revoked.split(' ') {
+        if !id.is_empty() {
+            ids.push(id.to_owned());
+        }
+    }
+    let revoked = ids;
     let once = once && embed_rules::once_survives(&gate, &revoked);
     let consent = p.consent();
     match embed_rules::view(&gate, &consent, &p.config, once) {
@@ -75,9 +77,11 @@ pub fn kc_url_refusal(attr: String, value: String, base: String) -> String {
 pub fn kc_allow(attr: String) {
     let Some(p) = page() else { return };
     if let Gate::All(ids) = gating::parse_gate(&attr) {
-        p.choose(Choice::Set(
-            ids.into_iter().map(|id| (id, true)).collect::<Grants>(),
-        ));
+        let mut grants = Grants::new();
+        for id in ids {
+            grants.set(&id, true);
+        }
+        p.choose(Choice::Set(grants));
     }
 }
 

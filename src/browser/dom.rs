@@ -68,10 +68,16 @@ pub fn query_all_in(root: &Element, selector: &str) -> Vec<Element> {
 
 fn elements(list: Option<web_sys::NodeList>) -> Vec<Element> {
     let Some(list) = list else { return Vec::new() };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|node| node.dyn_into::<Element>().ok())
-        .collect()
+    let mut out = Vec::new();
+    for i in 0..list.length() {
+        if let Some(element) = list
+            .item(i)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        {
+            out.push(element);
+        }
+    }
+    out
 }
 
 /// The page's origin, for receipts: never its path, query or fragment,

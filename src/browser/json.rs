@@ -71,17 +71,23 @@ impl Value for JsJson {
         let Some(object) = self.object() else {
             return Vec::new();
         };
-        Object::keys(object)
-            .iter()
-            .filter_map(|k| k.as_string())
-            .collect()
+        let mut keys = Vec::new();
+        for key in Object::keys(object).iter() {
+            if let Some(key) = key.as_string() {
+                keys.push(key);
+            }
+        }
+        keys
     }
 
     fn items(&self) -> Vec<JsJson> {
-        match self.0.dyn_ref::<Array>() {
-            Some(array) => array.iter().map(JsJson).collect(),
-            None => Vec::new(),
+        let mut items = Vec::new();
+        if let Some(array) = self.0.dyn_ref::<Array>() {
+            for item in array.iter() {
+                items.push(JsJson(item));
+            }
         }
+        items
     }
 
     fn text(&self) -> String {

@@ -35,10 +35,10 @@ impl LocalStore {
 
 impl Store for LocalStore {
     fn read(&self) -> Vec<String> {
-        Self::storage()
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .into_iter()
-            .collect()
+        match Self::storage().and_then(|s| s.get_item(KEY).ok().flatten()) {
+            Some(value) => vec![value],
+            None => Vec::new(),
+        }
     }
 
     fn write(&self, value: &str, _max_age_s: i64) -> Result<(), String> {
@@ -80,8 +80,12 @@ impl CookieStore {
     /// `__Host-` one, and `kloudconsent` ones (host-only, from before the
     /// `__Host-` name or from plain http, and any parent-`Domain` one).
     pub fn read_named(&self) -> Vec<(String, String)> {
-        let mut ours = cookie::all();
-        ours.retain(|(n, _)| n == KEY || n == HOST_COOKIE);
+        let mut ours = Vec::new();
+        for (name, value) in cookie::all() {
+            if name == KEY || name == HOST_COOKIE {
+                ours.push((name, value));
+            }
+        }
         ours
     }
 
@@ -98,7 +102,11 @@ impl CookieStore {
 
 impl Store for CookieStore {
     fn read(&self) -> Vec<String> {
-        self.read_named().into_iter().map(|(_, v)| v).collect()
+        let mut values = Vec::new();
+        for (_, value) in self.read_named() {
+            values.push(value);
+        }
+        values
     }
 
     fn write(&self, value: &str, max_age_s: i64) -> Result<(), String> {

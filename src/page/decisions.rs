@@ -48,10 +48,10 @@ impl Page {
             record::decode_json_value(value)
         });
         let cookies = self.cookie.read_named();
-        let cookie_refs: Vec<(&str, &str)> = cookies
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let mut cookie_refs = Vec::new();
+        for (n, v) in &cookies {
+            cookie_refs.push((n.as_str(), v.as_str()));
+        }
         let loaded = decision::load_decoded(
             local,
             &cookie_refs,
@@ -155,7 +155,10 @@ impl Page {
         if revoked.is_empty() {
             return;
         }
-        let present: Vec<String> = cookie::all().into_iter().map(|(name, _)| name).collect();
+        let mut present = Vec::new();
+        for (name, _) in cookie::all() {
+            present.push(name);
+        }
         for name in decision::cookies_to_delete(revoked, &self.config, &present) {
             cookie::expire_everywhere(&name, self.config.cookie_domain.as_deref());
         }

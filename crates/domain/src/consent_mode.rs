@@ -65,17 +65,16 @@ pub fn default_json(cfg: &ConsentModeConfig) -> String {
 /// One `gtag('consent', 'default', ...)` object per configured region, each
 /// carrying its `"region"` list and the signals the config sets for it.
 pub fn region_defaults_json(cfg: &ConsentModeConfig) -> Vec<String> {
-    cfg.regions
-        .iter()
-        .map(|r| {
-            let mut w = ObjectWriter::new();
-            for (signal, granted) in &r.signals {
-                w.str(signal, state(*granted));
-            }
-            w.raw("region", &json::string_array(&r.region));
-            w.finish()
-        })
-        .collect()
+    let mut out = Vec::new();
+    for r in &cfg.regions {
+        let mut w = ObjectWriter::new();
+        for (signal, granted) in &r.signals {
+            w.str(signal, state(*granted));
+        }
+        w.raw("region", &json::string_array(&r.region));
+        out.push(w.finish());
+    }
+    out
 }
 
 /// The object for `gtag('consent', 'update', ...)` from the consent in force.

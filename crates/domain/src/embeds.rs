@@ -76,7 +76,12 @@ pub fn once_survives(gate: &Gate, revoked: &[String]) -> bool {
 /// The placeholder's sentence for the missing category ids: the configured
 /// text with `{category}` replaced by their labels.
 pub fn placeholder_text(missing: &[String], config: &Config) -> String {
-    let labels: Vec<&str> = missing.iter().filter_map(|id| config.label(id)).collect();
+    let mut labels = Vec::new();
+    for id in missing {
+        if let Some(label) = config.label(id) {
+            labels.push(label);
+        }
+    }
     config.texts.placeholder(&join(&labels, ", "))
 }
 

@@ -35,10 +35,13 @@ pub enum Verdict {
 /// no config can define, so the element is reported as unknown instead of
 /// being guessed at.
 pub fn parse_gate(attr: &str) -> Gate {
-    let tokens: Vec<&str> = attr.split_whitespace().collect();
-    match tokens[..] {
+    let mut tokens = Vec::new();
+    for token in attr.split_whitespace() {
+        tokens.push(token.to_owned());
+    }
+    match &tokens[..] {
         [only] if only.starts_with('!') => Gate::CleanupWhenRefused(only[1..].to_owned()),
-        _ => Gate::All(tokens.into_iter().map(str::to_owned).collect()),
+        _ => Gate::All(tokens),
     }
 }
 

@@ -52,13 +52,13 @@ impl Grants {
     /// The entries of categories (`part(false)`) or of services
     /// (`part(true)`: full ids, which hold a `.`), in order.
     pub fn part(&self, services: bool) -> Grants {
-        Grants(
-            self.0
-                .iter()
-                .filter(|(id, _)| id.contains('.') == services)
-                .cloned()
-                .collect(),
-        )
+        let mut part = Vec::new();
+        for (id, granted) in &self.0 {
+            if id.contains('.') == services {
+                part.push((id.clone(), *granted));
+            }
+        }
+        Grants(part)
     }
 
     /// A JSON object `{"id": true, ...}` in order.
@@ -70,7 +70,11 @@ impl Grants {
 impl From<Vec<(String, bool)>> for Grants {
     /// Later entries for the same id win, in the place of the first.
     fn from(pairs: Vec<(String, bool)>) -> Grants {
-        pairs.into_iter().collect()
+        let mut grants = Grants::new();
+        for (id, granted) in pairs {
+            grants.set(&id, granted);
+        }
+        grants
     }
 }
 

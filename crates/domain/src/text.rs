@@ -60,6 +60,18 @@ pub fn fill(body: &str, token: &str, value: &str) -> String {
     out
 }
 
+/// Whether every byte of `s` passes `ok`: `s.bytes().all(ok)` with one
+/// copy in the wasm for every caller (each closure given to `all` is a
+/// copy of the loop of its own).
+pub fn all_bytes(s: &str, ok: fn(u8) -> bool) -> bool {
+    for b in s.bytes() {
+        if !ok(b) {
+            return false;
+        }
+    }
+    true
+}
+
 /// `items` joined with `sep`, like `[S]::join`. One small loop instead of
 /// std's `join`, whose generic body would be instantiated once for `String`
 /// items and once for `&str` items.
@@ -83,6 +95,14 @@ mod tests {
     fn cat_concatenates() {
         assert_eq!(cat(&[]), "");
         assert_eq!(cat(&["a", "", "bc"]), "abc");
+    }
+
+    #[test]
+    fn all_bytes_matches_std_all() {
+        for s in ["", "abc", "ab1", "1", "a-b"] {
+            let alpha = |b: u8| b.is_ascii_alphabetic();
+            assert_eq!(all_bytes(s, alpha), s.bytes().all(alpha), "{s:?}");
+        }
     }
 
     #[test]

@@ -89,7 +89,7 @@ pub const MAX_ID_LEN: usize = 40;
 /// JSON key, and they cannot contain the `|`, `.` and `:` separators of the
 /// stored forms.
 pub fn is_valid_id(id: &str) -> bool {
-    (1..=MAX_ID_LEN).contains(&id.len()) && id.bytes().all(is_id_byte)
+    (1..=MAX_ID_LEN).contains(&id.len()) && crate::text::all_bytes(id, is_id_byte)
 }
 
 /// Whether `id` is a category id or a full service id (`category.service`),

@@ -29,20 +29,24 @@ impl ConfigError {
 
     /// The console message: names the field and says the default is used.
     pub fn message(&self) -> String {
-        if self.field.is_empty() {
-            cat(&[
-                "kloudconsent: ",
-                &self.problem,
-                "; using the built-in default.",
-            ])
-        } else {
-            cat(&[
-                "kloudconsent: config field `",
-                &self.field,
-                "`: ",
-                &self.problem,
-                "; using the built-in default.",
-            ])
+        let what = match self.field.is_empty() {
+            true => "",
+            false => "config field ",
+        };
+        cat(&[
+            "kloudconsent: ",
+            what,
+            &self.described(),
+            "; using the built-in default.",
+        ])
+    }
+
+    /// The problem, after the field it is about when there is one:
+    /// `` `categories[2].label`: must not be empty ``.
+    pub fn described(&self) -> String {
+        match self.field.is_empty() {
+            true => self.problem.clone(),
+            false => cat(&["`", &self.field, "`: ", &self.problem]),
         }
     }
 }
@@ -204,10 +208,12 @@ impl<'a, V: Value> Field<'a, V> {
         }
     }
 
-    /// One of a fixed set of strings, mapped to its value.
-    pub fn one_of<T: Copy>(&self, choices: &[(&str, T)]) -> Result<T> {
+    /// One of a fixed set of strings: the index of the one given. Not
+    /// generic over what the caller maps it to, so every page's wasm has one
+    /// copy of it, not one per enum.
+    pub fn one_of(&self, choices: &[&str]) -> Result<usize> {
         let mut expected = String::from("one of ");
-        for (i, (name, _)) in choices.iter().enumerate() {
+        for (i, name) in choices.iter().enumerate() {
             if i > 0 {
                 expected.push_str(", ");
             }
@@ -217,27 +223,15 @@ impl<'a, V: Value> Field<'a, V> {
             .value
             .as_string()
             .ok_or_else(|| self.wrong(&expected))?;
-        for (name, value) in choices {
-            if *name == s {
-                return Ok(*value);
-            }
+        match choices.iter().position(|name| *name == s) {
+            Some(i) => Ok(i),
+            None => Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()]))),
         }
-        Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()])))
-    }
-
-    /// Every item of this array read by `read`, in order.
-    pub fn each<T>(&self, mut read: impl FnMut(&Field<'_, V>) -> Result<T>) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.visit(&mut |item| {
-            out.push(read(item)?);
-            Ok(())
-        })?;
-        Ok(out)
     }
 
     /// `visit` called with every item of this array, in order. One copy of
-    /// the loop for every caller (`dyn`): each generic copy of it costs
-    /// every page's wasm.
+    /// the loop for every caller (`dyn`), and no generic collecting wrapper
+    /// around it: each generic copy costs every page's wasm.
     pub fn visit(&self, visit: &mut dyn FnMut(&Field<'_, V>) -> Result<()>) -> Result<()> {
         if self.value.kind() != Kind::Array {
             return Err(self.wrong("an array"));
@@ -253,14 +247,16 @@ impl<'a, V: Value> Field<'a, V> {
 
     /// An array of strings that each pass `valid`; `expected` describes one.
     pub fn strings(&self, valid: fn(&str) -> bool, expected: &str) -> Result<Vec<String>> {
-        self.each(|item| {
+        let mut out = Vec::new();
+        self.visit(&mut |item| {
             let s = item.string()?;
-            if valid(&s) {
-                Ok(s)
-            } else {
-                Err(item.fail(cat(&["expected ", expected, ", got ", &item.shown()])))
+            if !valid(&s) {
+                return Err(item.fail(cat(&["expected ", expected, ", got ", &item.shown()])));
             }
-        })
+            out.push(s);
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// How many items this array has (0 for other kinds).

@@ -8,13 +8,12 @@
 //! setting should be loud.
 
 use super::field::{ConfigError, Field, Result};
-use super::texts::TEXT_KEYS;
-use super::translations::translations;
+use super::translations::{texts_of, translations};
 use super::{Config, ConsentModeConfig, Dir, Layout, RegionDefault, ThemeMode, REOPEN_POSITIONS};
 use crate::category::{self, Category, Service, TABLE_ROW};
 use crate::consent_mode::SIGNALS;
 use crate::record::{MAX_CATEGORIES, MAX_ID_BYTES};
-use crate::text::{cat, join, uint};
+use crate::text::{all_bytes, cat, join, uint};
 use kloudconsent_json::{Json, Kind, ObjectWriter, Value};
 
 /// Parses a site config from its text (host side: this crate's own JSON
@@ -97,18 +96,15 @@ pub fn parse_value<V: Value>(value: V) -> Result<Config> {
         c.translations = translations(&f, &c.categories)?;
     }
     if let Some(f) = top.key("dir") {
-        c.dir = f.one_of(&[("ltr", Dir::Ltr), ("rtl", Dir::Rtl)])?;
+        c.dir = [Dir::Ltr, Dir::Rtl][f.one_of(&["ltr", "rtl"])?];
         c.dir_given = true;
     }
     if let Some(f) = top.key("theme") {
-        c.theme = f.one_of(&[
-            ("auto", ThemeMode::Auto),
-            ("light", ThemeMode::Light),
-            ("dark", ThemeMode::Dark),
-        ])?;
+        let themes = [ThemeMode::Auto, ThemeMode::Light, ThemeMode::Dark];
+        c.theme = themes[f.one_of(&["auto", "light", "dark"])?];
     }
     if let Some(f) = top.key("layout") {
-        c.layout = f.one_of(&[("bar", Layout::Bar), ("box", Layout::Box)])?;
+        c.layout = [Layout::Bar, Layout::Box][f.one_of(&["bar", "box"])?];
     }
     if let Some(f) = top.key("reopenButton") {
         reopen_button(&mut c, &f)?;
@@ -166,19 +162,19 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
             " are supported",
         ])));
     }
-    let list: Vec<Category> = f.each(|item| category(item))?;
+    let mut list = Vec::new();
+    f.visit(&mut |item| {
+        list.push(category(item)?);
+        Ok(())
+    })?;
     if list.is_empty() {
         return Err(f.fail("must list at least one category".into()));
     }
-    for (i, c) in list.iter().enumerate() {
-        if let Some(first) = list[..i].iter().position(|o| o.id == c.id) {
-            let field = cat(&["categories[", &uint(i as u64), "].id"]);
-            return Err(ConfigError {
-                field,
-                problem: duplicate(&c.id, "categories[", first),
-            });
-        }
+    let mut ids = Vec::new();
+    for c in &list {
+        ids.push(c.id.as_str());
     }
+    unique(f, &ids, "categories[")?;
     // Every id of a decision, as a JSON key with its value (`"id":false,`):
     // bounded so that the stored record and the receipt stay within their
     // limits whatever ids a config uses.
@@ -206,19 +202,18 @@ fn categories<V: Value>(f: &Field<'_, V>) -> Result<Vec<Category>> {
 /// `prefix`), label, description, and the cookies to delete (by default
 /// when `optional`) with the cookie table. One reader for both keeps every
 /// page's wasm from carrying two copies of it.
+/// What a category or service id must be ([`category::is_valid_id`]),
+/// written out once rather than put together for every entry read.
+pub(super) const ID_EXPECTED: &str = "1 to 40 letters, digits, `_` or `-`";
+
 type Entry = (String, String, String, Vec<String>, String);
 
 fn entry<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<Entry> {
     f.object()?;
-    let expected = cat(&[
-        "1 to ",
-        &uint(category::MAX_ID_LEN as u64),
-        " letters, digits, `_` or `-`",
-    ]);
     let id = checked(
         &f.required("id", "a string")?,
         category::is_valid_id,
-        &expected,
+        ID_EXPECTED,
     )?;
     let label = f.required("label", "a string")?.text()?;
     let description = optional_string(f, "description")?;
@@ -254,34 +249,42 @@ fn category<V: Value>(f: &Field<'_, V>) -> Result<Category> {
         services: Vec::new(),
     };
     if let Some(p) = f.key("providers") {
-        c.providers = p.each(|item| item.string())?;
+        c.providers = p.strings(|_| true, "a string")?;
     }
     if let Some(list) = f.key("services") {
         let prefix = cat(&[&c.id, "."]);
-        let mut seen: Vec<String> = Vec::new();
-        c.services = list.each(|item| {
-            let s = service(item, &prefix, !required)?;
-            if let Some(first) = seen.iter().position(|o| *o == s.id) {
-                let problem = duplicate(&s.id[prefix.len()..], "services[", first);
-                return Err(item.required("id", "a string")?.fail(problem));
-            }
-            seen.push(s.id.clone());
-            Ok(s)
+        list.visit(&mut |item| {
+            c.services.push(service(item, &prefix, !required)?);
+            Ok(())
         })?;
+        let mut ids = Vec::new();
+        for s in &c.services {
+            ids.push(&s.id[prefix.len()..]);
+        }
+        unique(&list, &ids, "services[")?;
     }
     Ok(c)
 }
 
-/// `duplicate id "x", already used by <list><first>]`.
-fn duplicate(id: &str, list: &str, first: usize) -> String {
-    cat(&[
-        "duplicate id ",
-        &kloudconsent_json::shown(id),
-        ", already used by ",
-        list,
-        &uint(first as u64),
-        "]",
-    ])
+/// The error for the first of `ids` (the items of `list`, in order) that
+/// repeats an earlier one, at `<list>[i].id`: `duplicate id "x", already
+/// used by <name><first>]`. One check for categories and services.
+fn unique<V: Value>(list: &Field<'_, V>, ids: &[&str], name: &str) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(first) = ids[..i].iter().position(|o| o == id) {
+            let mut e = list.fail(cat(&[
+                "duplicate id ",
+                &kloudconsent_json::shown(id),
+                ", already used by ",
+                name,
+                &uint(first as u64),
+                "]",
+            ]));
+            e.field = cat(&[&e.field, "[", &uint(i as u64), "].id"]);
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 /// One service of a category; `prefix` is `"<category id>."`.
@@ -356,7 +359,7 @@ fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, S
 /// mean "delete every cookie", the consent cookie included.
 fn is_cookie_pattern(s: &str) -> bool {
     let name = s.strip_suffix('*').unwrap_or(s);
-    !name.is_empty() && name.len() <= 200 && name.bytes().all(is_cookie_name_byte)
+    !name.is_empty() && name.len() <= 200 && all_bytes(name, is_cookie_name_byte)
 }
 
 /// RFC 6265 cookie-name (token) characters.
@@ -370,10 +373,7 @@ fn is_cookie_domain(s: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            !label.is_empty() && all_bytes(label, |b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -395,7 +395,10 @@ fn consent_mode<V: Value>(f: &Field<'_, V>) -> Result<Option<ConsentModeConfig>>
         cm.wait_for_update_ms = Some(w.whole(0, MAX_WAIT_FOR_UPDATE_MS)?);
     }
     if let Some(r) = f.key("regions") {
-        cm.regions = r.each(|item| region(item))?;
+        r.visit(&mut |item| {
+            cm.regions.push(region(item)?);
+            Ok(())
+        })?;
     }
     Ok(Some(cm))
 }
@@ -424,7 +427,7 @@ fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
     let mut signals = Vec::new();
     for signal in SIGNALS {
         if let Some(value) = f.key(signal) {
-            let granted = value.one_of(&[("granted", true), ("denied", false)])?;
+            let granted = value.one_of(&["granted", "denied"])? == 0;
             signals.push((signal.to_owned(), granted));
         }
     }
@@ -438,12 +441,10 @@ fn is_region_code(s: &str) -> bool {
         Some((c, sub)) => (c, Some(sub)),
         None => (s, None),
     };
-    let country_ok = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
+    let country_ok = country.len() == 2 && all_bytes(country, |b| b.is_ascii_uppercase());
     let sub_ok = subdivision.is_none_or(|sub| {
         (1..=3).contains(&sub.len())
-            && sub
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && all_bytes(sub, |b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
     country_ok && sub_ok
 }
@@ -451,10 +452,7 @@ fn is_region_code(s: &str) -> bool {
 // ---- texts and language ----------------------------------------------------
 
 fn texts<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
-    f.object()?;
-    for key in TEXT_KEYS {
-        let Some(value) = f.key(key) else { continue };
-        let text = text(key, &value)?;
+    for (key, text) in texts_of(f)? {
         if let Some(slot) = c.texts.field_mut(key) {
             *slot = text;
             c.texts_given.push(key);
@@ -487,12 +485,7 @@ fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
     }
     c.reopen = Some(REOPEN_POSITIONS[0]);
     if let Some(p) = f.key("position") {
-        let given = checked(
-            &p,
-            |s| REOPEN_POSITIONS.contains(&s),
-            "one of \"bottom-left\", \"bottom-right\", \"left\", \"right\"",
-        )?;
-        c.reopen = REOPEN_POSITIONS.into_iter().find(|p| *p == given);
+        c.reopen = Some(REOPEN_POSITIONS[p.one_of(&REOPEN_POSITIONS)?]);
     }
     if let Some(label) = f.key("label") {
         c.texts.reopen_label = label.text()?;
@@ -506,8 +499,8 @@ pub fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     let primary_ok = parts
         .next()
-        .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+        .is_some_and(|p| (2..=8).contains(&p.len()) && all_bytes(p, |b| b.is_ascii_alphabetic()));
     primary_ok
         && s.len() <= 35
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts.all(|p| (1..=8).contains(&p.len()) && all_bytes(p, |b| b.is_ascii_alphanumeric()))
 }

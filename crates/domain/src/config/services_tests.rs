@@ -244,3 +244,9 @@ fn ids_that_would_not_fit_the_stored_decision_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn the_id_message_states_the_real_length_limit() {
+    let limit = crate::text::uint(crate::category::MAX_ID_LEN as u64);
+    assert!(super::parse::ID_EXPECTED.starts_with(&["1 to ", &limit, " "].concat()));
+}

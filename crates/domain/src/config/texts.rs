@@ -144,21 +144,24 @@ macro_rules! text_keys {
         impl Texts {
             /// The text stored under a config key of [`TEXT_KEYS`].
             pub fn get(&self, key: &str) -> Option<&str> {
-                match key {
-                    $($key => Some(&self.$field),)*
-                    _ => None,
-                }
+                let i = key_index(key)?;
+                Some([$(&self.$field),*][i])
             }
 
             /// The field behind a config key of [`TEXT_KEYS`].
             pub(crate) fn field_mut(&mut self, key: &str) -> Option<&mut String> {
-                match key {
-                    $($key => Some(&mut self.$field),)*
-                    _ => None,
-                }
+                let i = key_index(key)?;
+                [$(&mut self.$field),*].into_iter().nth(i)
             }
         }
     };
+}
+
+/// Where `key` is in [`TEXT_KEYS`]. The accessors index by it instead of
+/// each matching every key (two string matches of 30 arms cost every page
+/// ~2 KB of wasm).
+fn key_index(key: &str) -> Option<usize> {
+    TEXT_KEYS.iter().position(|k| *k == key)
 }
 
 text_keys! {

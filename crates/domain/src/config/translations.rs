@@ -63,11 +63,7 @@ pub fn translation<V: Value>(
         lang: lang.into(),
         ..Translation::default()
     };
-    for key in TEXT_KEYS {
-        if let Some(value) = f.key(key) {
-            t.texts.push((key, text(key, &value)?));
-        }
-    }
+    t.texts = texts_of(f)?;
     let Some(list) = f.key("categories") else {
         return Ok(t);
     };
@@ -89,6 +85,20 @@ pub fn translation<V: Value>(
         t.categories.push((id.clone(), label, description));
     }
     Ok(t)
+}
+
+/// The texts an object gives, `(key, text)` for each key of [`TEXT_KEYS`]
+/// it has: a translation's, and the config's own `texts` (one reader for
+/// both, so every page's wasm has one copy of it).
+pub(super) fn texts_of<V: Value>(f: &Field<'_, V>) -> Result<Vec<(&'static str, String)>> {
+    f.object()?;
+    let mut out = Vec::new();
+    for key in TEXT_KEYS {
+        if let Some(value) = f.key(key) {
+            out.push((key, text(key, &value)?));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -245,10 +245,12 @@ pub fn load_decoded(
             &mut problems,
         );
     }
-    let ours: Vec<&(&str, &str)> = cookies
-        .iter()
-        .filter(|(n, _)| *n == HOST_COOKIE || *n == STORAGE_KEY)
-        .collect();
+    let mut ours: Vec<&(&str, &str)> = Vec::new();
+    for cookie in cookies {
+        if cookie.0 == HOST_COOKIE || cookie.0 == STORAGE_KEY {
+            ours.push(cookie);
+        }
+    }
     // The newest valid record under each name: `__Host-`, then `kloudconsent`.
     let mut best: [Option<ConsentRecord>; 2] = [None, None];
     for (i, (name, value)) in ours.iter().enumerate() {
@@ -283,9 +285,15 @@ pub fn load_decoded(
         };
     };
     let winner_cookie = encode_cookie(&winner);
-    let mut same_name = ours.iter().filter(|(n, _)| *n == written.as_str());
-    let exact =
-        same_name.next().is_some_and(|(_, v)| *v == winner_cookie) && same_name.next().is_none();
+    // Exactly one cookie under the name written, holding the winner.
+    let (mut same_name, mut exact) = (0, false);
+    for (n, v) in &ours {
+        if *n == written.as_str() {
+            same_name += 1;
+            exact = *v == winner_cookie;
+        }
+    }
+    let exact = exact && same_name == 1;
     // A cookie under the other name is an old one to replace and expire.
     let migrate = ours.iter().any(|(n, _)| *n != written.as_str());
     Loaded {

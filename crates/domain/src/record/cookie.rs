@@ -77,7 +77,10 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
     if s.len() > MAX_STORED_BYTES {
         return Err(RecordError::TooLarge);
     }
-    let fields: Vec<&str> = s.split('|').collect();
+    let mut fields = Vec::new();
+    for field in s.split('|') {
+        fields.push(field);
+    }
     if fields[0] != "1" {
         return Err(if canonical_uint(fields[0]).is_some() {
             RecordError::UnknownVersion(fields[0].to_owned())
@@ -108,10 +111,10 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
             continue;
         }
         for entry in list.split('.') {
-            let id: String = entry
-                .chars()
-                .map(|ch| if ch == ':' { '.' } else { ch })
-                .collect();
+            let mut id = String::new();
+            for ch in entry.chars() {
+                id.push(if ch == ':' { '.' } else { ch });
+            }
             if id.is_empty() || categories.get(&id).is_some() {
                 return Err(malformed("a category id is empty or appears twice"));
             }
@@ -133,7 +136,7 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
 fn canonical_uint(s: &str) -> Option<u64> {
     let canonical = !s.is_empty()
         && s.len() <= 19
-        && s.bytes().all(|b| b.is_ascii_digit())
+        && crate::text::all_bytes(s, |b| b.is_ascii_digit())
         && (s == "0" || !s.starts_with('0'));
     if !canonical {
         return None;

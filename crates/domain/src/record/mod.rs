@@ -189,9 +189,7 @@ fn malformed(why: &str) -> RecordError {
 /// a server.
 pub fn is_valid_consent_id(id: &str) -> bool {
     (8..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && crate::text::all_bytes(id, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn check_consent_id(id: &str) -> Result<(), RecordError> {
