@@ -73,14 +73,29 @@ async function bannerShown(d) {
   return (await (await hosts[0].getShadowRoot()).findElements(By.css(".kc-banner"))).length === 1;
 }
 
-/** The button with exactly this text inside `scope` (the banner or dialog). */
+/**
+ * The button with exactly this text inside `scope` (the banner or dialog),
+ * waiting for it: the preference tool is fetched on first need, and until
+ * it is drawn the core's loading dialog (same role, no such button) stands
+ * in for it; a button re-rendered meanwhile is looked up again.
+ */
 async function button(d, scopeCss, name) {
-  const root = await shadow(d);
-  await d.wait(async () => (await root.findElements(By.css(scopeCss))).length > 0, 5000, scopeCss);
-  for (const b of await root.findElements(By.css(`${scopeCss} button`))) {
-    if ((await b.getText()).trim() === name || (await b.getAttribute("aria-label")) === name) return b;
-  }
-  throw new Error(`no button ${name} in ${scopeCss}`);
+  let found = null;
+  await d.wait(async () => {
+    const root = await shadow(d);
+    for (const b of await root.findElements(By.css(`${scopeCss} button`))) {
+      try {
+        if ((await b.getText()).trim() === name || (await b.getAttribute("aria-label")) === name) {
+          found = b;
+          return true;
+        }
+      } catch {
+        // Stale: the dialog was redrawn; the next round finds the new one.
+      }
+    }
+    return false;
+  }, 15000, `button ${name} in ${scopeCss}`);
+  return found;
 }
 
 const waitRuns = (d, n) => d.wait(async () => (await gatedRuns(d)).length >= n, 5000, `${n} gated runs`);
