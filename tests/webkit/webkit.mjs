@@ -15,6 +15,8 @@ export { By, Key };
 
 const MINIBROWSER = process.env.MINIBROWSER || "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 const DRIVER = process.env.WEBKIT_DRIVER || "WebKitWebDriver";
+const SESSION_TIMEOUT_MS = 45000;
+const SESSION_ATTEMPTS = 3;
 /** Every `*.kloud.test` host reaches the test server through it (see `launch`). */
 export const KLOUD_TEST = "www.kloud.test";
 
@@ -76,22 +78,41 @@ export async function launch() {
   try {
     const { process: xvfb, display } = await startDisplay();
     children.push(xvfb);
-    const port = await freePort();
-    const driverProcess = spawn(DRIVER, [`--port=${port}`], {
-      env: { ...process.env, DISPLAY: display }, stdio: "ignore",
-    });
-    children.push(driverProcess);
-    driverProcess.once("error", () => {});
-    await listening(port, driverProcess, "WebKitWebDriver");
-    const proxy = server.url.replace(/^http:\/\//, "");
-    const driver = await new Builder()
-      .usingServer(`http://127.0.0.1:${port}`)
-      .withCapabilities({
-        browserName: "MiniBrowser",
-        "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
-        proxy: { proxyType: "manual", httpProxy: proxy, noProxy: ["127.0.0.1", "localhost"] },
-      })
-      .build();
+    // Now and then (about one launch in ten on a loaded machine)
+    // WebKitWebDriver never answers the new-session request: MiniBrowser
+    // does not come up. A fresh driver on a fresh port then works, so a
+    // session that is not there within SESSION_TIMEOUT_MS is retried.
+    let driver = null;
+    for (let attempt = 1; !driver; attempt++) {
+      const port = await freePort();
+      const driverProcess = spawn(DRIVER, [`--port=${port}`], {
+        env: { ...process.env, DISPLAY: display }, stdio: "ignore",
+      });
+      children.push(driverProcess);
+      driverProcess.once("error", () => {});
+      await listening(port, driverProcess, "WebKitWebDriver");
+      const proxy = server.url.replace(/^http:\/\//, "");
+      const session = new Builder()
+        .usingServer(`http://127.0.0.1:${port}`)
+        .withCapabilities({
+          browserName: "MiniBrowser",
+          "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
+          proxy: { proxyType: "manual", httpProxy: proxy, noProxy: ["127.0.0.1", "localhost"] },
+        })
+        .build();
+      let timer;
+      const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), SESSION_TIMEOUT_MS); });
+      driver = await Promise.race([session, timeout]);
+      clearTimeout(timer);
+      if (!driver) {
+        session.then((late) => late.quit().catch(() => {}), () => {});
+        driverProcess.kill();
+        if (attempt >= SESSION_ATTEMPTS) {
+          throw new Error(`no MiniBrowser session after ${attempt} attempts of ${SESSION_TIMEOUT_MS / 1000} s`);
+        }
+        console.warn(`webkit.mjs: no MiniBrowser session within ${SESSION_TIMEOUT_MS / 1000} s; trying again`);
+      }
+    }
     return {
       server,
       driver,
