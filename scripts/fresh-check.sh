@@ -32,7 +32,9 @@ mkdir -p "$CARGO_HOME/bin" "$npm_config_cache"
 for tool in cargo rustc rustup rustdoc rustfmt cargo-fmt cargo-clippy clippy-driver; do
   if [ -x "$HOME/.cargo/bin/$tool" ]; then ln -s "$HOME/.cargo/bin/$tool" "$CARGO_HOME/bin/$tool"; fi
 done
-export PATH="$CARGO_HOME/bin:/usr/local/bin:/usr/bin:/bin"
+# The image's own directories, sbin included (scripts/postgres.sh runs the
+# server as its own user with runuser, which lives in /usr/sbin).
+export PATH="$CARGO_HOME/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 echo "== fresh-check: clean clone of $(git -C "$REPO" rev-parse --short HEAD) into $WORK/repo"
 git clone --quiet --no-hardlinks "$REPO" "$WORK/repo"
