@@ -17,8 +17,10 @@ set -euo pipefail
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -x "$BIN/postgres" ] || { echo "postgres.sh: PostgreSQL is not installed (bash scripts/setup.sh test installs it)" >&2; exit 1; }
 
+# runuser is in /usr/sbin, which a root shell's PATH does not always hold.
+RUNUSER=$(command -v runuser || echo /usr/sbin/runuser)
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then "$RUNUSER" -u postgres -- "$@"; else "$@"; fi
 }
 
 free_port() {
