@@ -4,21 +4,11 @@
 // Chromium suite. The shadow root is reached with getShadowRoot().
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { homedir } from "node:os";
-import { Builder, By, until } from "selenium-webdriver";
-import firefox from "selenium-webdriver/firefox.js";
+import { By } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
+import { startFirefox, js } from "./firefox.mjs";
 
 const PAGE = "/fixtures/recorded.html";
-// Keep Firefox off the (closed) network.
-const PREFS = {
-  "app.update.disabledForTesting": true,
-  "browser.safebrowsing.update.enabled": false,
-  "datareporting.policy.dataSubmissionEnabled": false,
-  "network.captive-portal-service.enabled": false,
-  "network.connectivity-service.enabled": false,
-  "toolkit.telemetry.enabled": false,
-};
 
 let server;
 let driver;
@@ -31,16 +21,6 @@ after(async () => {
   await server?.close();
 });
 
-function startFirefox(prefs = {}) {
-  const options = new firefox.Options()
-    .addArguments("-headless")
-    .setBinary(process.env.FIREFOX || "/usr/bin/firefox-esr");
-  for (const [k, v] of Object.entries({ ...PREFS, ...prefs })) options.setPreference(k, v);
-  const service = new firefox.ServiceBuilder(process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`);
-  return new Builder().forBrowser("firefox").setFirefoxOptions(options).setFirefoxService(service).build();
-}
-
-const js = (d, fn, ...args) => d.executeScript(`return (${fn}).apply(null, arguments)`, ...args);
 const gatedRuns = (d) => js(d, () => window.__gatedRuns || []);
 const eventNames = (d) => js(d, () => window.__events.map((e) => e.name));
 const errors = (d) => js(d, () => window.__errors);

@@ -5,30 +5,14 @@
 // cases) are in tests/e2e/security-engine.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { homedir } from "node:os";
-import { Builder } from "selenium-webdriver";
-import firefox from "selenium-webdriver/firefox.js";
 import { startServer, NONCE } from "../e2e/server.mjs";
-
-const PREFS = {
-  "app.update.disabledForTesting": true,
-  "browser.safebrowsing.update.enabled": false,
-  "datareporting.policy.dataSubmissionEnabled": false,
-  "network.captive-portal-service.enabled": false,
-  "network.connectivity-service.enabled": false,
-  "toolkit.telemetry.enabled": false,
-};
+import { startFirefox } from "./firefox.mjs";
 
 let server;
 let driver;
 before(async () => {
   server = await startServer();
-  const options = new firefox.Options()
-    .addArguments("-headless")
-    .setBinary(process.env.FIREFOX || "/usr/bin/firefox-esr");
-  for (const [k, v] of Object.entries(PREFS)) options.setPreference(k, v);
-  const service = new firefox.ServiceBuilder(process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`);
-  driver = await new Builder().forBrowser("firefox").setFirefoxOptions(options).setFirefoxService(service).build();
+  driver = await startFirefox();
 });
 after(async () => {
   await driver?.quit();
