@@ -6,7 +6,7 @@
 // of the built dist/ and the fixture pages; `hostPage` serves a generated
 // page through its `routes`, as the Chromium suite's helper of the same name
 // does through Playwright's routing.
-import { spawn } from "node:child_process";
+import { spawn, execSync } from "node:child_process";
 import { createServer } from "node:net";
 import { Builder, By, Key } from "selenium-webdriver";
 import { startServer, cspFor } from "../e2e/server.mjs";
@@ -15,8 +15,11 @@ export { By, Key };
 
 const MINIBROWSER = process.env.MINIBROWSER || "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 const DRIVER = process.env.WEBKIT_DRIVER || "WebKitWebDriver";
-const SESSION_TIMEOUT_MS = 45000;
-const SESSION_ATTEMPTS = 3;
+/**
+ * How long each attempt at a MiniBrowser session may take: one comes up in
+ * about a second here, ten under heavy load; a failed one never does.
+ */
+const SESSION_TIMEOUTS_MS = [20000, 30000, 45000, 45000, 45000];
 /** Every `*.kloud.test` host reaches the test server through it (see `launch`). */
 export const KLOUD_TEST = "www.kloud.test";
 
@@ -63,55 +66,102 @@ async function listening(port, child, what) {
 }
 
 /**
+ * Stops `child`: a process group leader (the driver) with everything it
+ * started, by SIGKILL; anything else (Xvfb) by SIGTERM, so it removes its
+ * lock file and socket.
+ */
+function killGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try { process.kill(-child.pid, "SIGKILL"); } catch { child.kill("SIGTERM"); }
+}
+
+/**
+ * One attempt at a session: a fresh virtual display, a fresh WebKitWebDriver
+ * on a free port and a MiniBrowser session through it. Resolves to
+ * `{ driver, children }`, or to `{ failed }` (with the driver's last output)
+ * when no session is there within `timeoutMs`; the attempt's
+ * processes are then already gone.
+ */
+async function attempt(server, timeoutMs) {
+  const children = [];
+  const { process: xvfb, display } = await startDisplay();
+  children.push(xvfb);
+  const port = await freePort();
+  // Its own process group, so that MiniBrowser and WebKit's web and network
+  // processes (the driver's children) die with it, not one file later.
+  // GIO_USE_PROXY_RESOLVER=dummy: MiniBrowser's UI process otherwise loads
+  // libproxy to read the desktop's proxy settings, and about one start in
+  // three with a `proxy` capability it then exits silently (libproxy's
+  // threads against an unsetenv; GLib warns of exactly that), leaving the
+  // driver waiting for ever. The capability's proxy does not go through it:
+  // WebKit's network process applies it itself, so nothing is lost.
+  const driverProcess = spawn(DRIVER, [`--port=${port}`], {
+    env: { ...process.env, DISPLAY: display, GIO_USE_PROXY_RESOLVER: "dummy" },
+    stdio: ["ignore", "pipe", "pipe"], detached: true,
+  });
+  children.push(driverProcess);
+  let log = "";
+  const keep = (b) => { log = (log + b).slice(-4000); };
+  driverProcess.stdout.on("data", keep);
+  driverProcess.stderr.on("data", keep);
+  driverProcess.once("error", (e) => keep(`spawn: ${e.message}\n`));
+  const stop = () => children.forEach(killGroup);
+  try {
+    await listening(port, driverProcess, "WebKitWebDriver");
+  } catch (e) {
+    stop();
+    throw new Error(`${e.message}\n${log}`);
+  }
+  const proxy = server.url.replace(/^http:\/\//, "");
+  const session = new Builder()
+    .usingServer(`http://127.0.0.1:${port}`)
+    .withCapabilities({
+      browserName: "MiniBrowser",
+      "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
+      proxy: { proxyType: "manual", httpProxy: proxy, noProxy: ["127.0.0.1", "localhost"] },
+    })
+    .build();
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), timeoutMs); });
+  const driver = await Promise.race([session.then((d) => d, (e) => { keep(`session: ${e.message}\n`); return null; }), timeout]);
+  clearTimeout(timer);
+  if (driver) return { driver, children };
+  session.then((late) => late.quit().catch(() => {}), () => {});
+  // What was still running: whether MiniBrowser died or hangs.
+  keep(execSync(`ps -o pid,stat,etimes,args -g ${driverProcess.pid} || true`).toString());
+  stop();
+  return { failed: log.trim().split("\n").slice(-15).join("\n") || "(the driver printed nothing)" };
+}
+
+/**
  * The virtual display, WebKitWebDriver and a MiniBrowser session, plus the
  * test server; call from `before`, and `close()` from `after`. The children
  * are also killed if the test process exits without `after` (a crash).
  * MiniBrowser's HTTP proxy is the test server itself, which answers
  * absolute-form requests for any host: so `http://www.kloud.test:<port>/`
  * is the same server under a real domain (host-only and `Domain=` cookies).
+ *
+ * Should MiniBrowser still fail to come up (WebKitWebDriver then never
+ * answers the new-session request; see `attempt` for the one cause found),
+ * each retry starts from nothing: a new display as well as a new driver on
+ * a new port.
  */
 export async function launch() {
   const server = await startServer();
-  const children = [];
-  const kill = () => { for (const c of children) if (c.exitCode === null) c.kill(); };
+  let children = [];
+  const kill = () => children.forEach(killGroup);
   process.once("exit", kill);
   try {
-    const { process: xvfb, display } = await startDisplay();
-    children.push(xvfb);
-    // Now and then (about one launch in ten on a loaded machine)
-    // WebKitWebDriver never answers the new-session request: MiniBrowser
-    // does not come up. A fresh driver on a fresh port then works, so a
-    // session that is not there within SESSION_TIMEOUT_MS is retried.
     let driver = null;
-    for (let attempt = 1; !driver; attempt++) {
-      const port = await freePort();
-      const driverProcess = spawn(DRIVER, [`--port=${port}`], {
-        env: { ...process.env, DISPLAY: display }, stdio: "ignore",
-      });
-      children.push(driverProcess);
-      driverProcess.once("error", () => {});
-      await listening(port, driverProcess, "WebKitWebDriver");
-      const proxy = server.url.replace(/^http:\/\//, "");
-      const session = new Builder()
-        .usingServer(`http://127.0.0.1:${port}`)
-        .withCapabilities({
-          browserName: "MiniBrowser",
-          "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] },
-          proxy: { proxyType: "manual", httpProxy: proxy, noProxy: ["127.0.0.1", "localhost"] },
-        })
-        .build();
-      let timer;
-      const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), SESSION_TIMEOUT_MS); });
-      driver = await Promise.race([session, timeout]);
-      clearTimeout(timer);
-      if (!driver) {
-        session.then((late) => late.quit().catch(() => {}), () => {});
-        driverProcess.kill();
-        if (attempt >= SESSION_ATTEMPTS) {
-          throw new Error(`no MiniBrowser session after ${attempt} attempts of ${SESSION_TIMEOUT_MS / 1000} s`);
-        }
-        console.warn(`webkit.mjs: no MiniBrowser session within ${SESSION_TIMEOUT_MS / 1000} s; trying again`);
+    for (const [i, timeoutMs] of SESSION_TIMEOUTS_MS.entries()) {
+      const result = await attempt(server, timeoutMs);
+      if (result.driver) {
+        ({ driver, children } = result);
+        break;
       }
+      const why = `no MiniBrowser session within ${timeoutMs / 1000} s (attempt ${i + 1} of ${SESSION_TIMEOUTS_MS.length}); the driver's last output:\n${result.failed}`;
+      if (i + 1 === SESSION_TIMEOUTS_MS.length) throw new Error(why);
+      console.warn(`webkit.mjs: ${why}\nwebkit.mjs: trying again on a new display`);
     }
     return {
       server,
@@ -127,6 +177,7 @@ export async function launch() {
     };
   } catch (e) {
     kill();
+    process.removeListener("exit", kill);
     await server.close();
     throw e;
   }
