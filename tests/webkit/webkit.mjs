@@ -90,11 +90,12 @@ async function attempt(server, timeoutMs) {
   // Its own process group, so that MiniBrowser and WebKit's web and network
   // processes (the driver's children) die with it, not one file later.
   // GIO_USE_PROXY_RESOLVER=dummy: MiniBrowser's UI process otherwise loads
-  // libproxy to read the desktop's proxy settings, and about one start in
-  // three with a `proxy` capability it then exits silently (libproxy's
-  // threads against an unsetenv; GLib warns of exactly that), leaving the
-  // driver waiting for ever. The capability's proxy does not go through it:
-  // WebKit's network process applies it itself, so nothing is lost.
+  // libproxy to read the desktop's proxy settings. With a `proxy`
+  // capability, starts then failed silently (MiniBrowser gone, the driver
+  // waiting for ever) in 3 of 10 tries here, none of 12 without libproxy;
+  // GLib warns of libproxy's threads against an unsetenv. Rarer failures
+  // remain, hence the retries in `launch`. The capability's proxy does not
+  // go through libproxy: WebKit's network process applies it itself.
   const driverProcess = spawn(DRIVER, [`--port=${port}`], {
     env: { ...process.env, DISPLAY: display, GIO_USE_PROXY_RESOLVER: "dummy" },
     stdio: ["ignore", "pipe", "pipe"], detached: true,
