@@ -180,7 +180,7 @@ pub struct ToolModel {
 
 impl ToolModel {
     /// When [`ToolModel::builtin`]: each category's and service's
-    /// description and cookie rows from the built-in policy
+    /// description, providers and cookie rows from the built-in policy
     /// (`category::builtin_display`), `{days}` filled in. The tool calls
     /// it, so that text ships in the tool's wasm, not in every page's core.
     pub fn fill_builtin(&mut self) {
@@ -188,11 +188,15 @@ impl ToolModel {
             return;
         }
         let days = uint(self.days.into());
-        let fill_in = |id: &str, description: &mut String, cookies: &mut Vec<CookieRow>| {
-            let Some((text, rows)) = crate::category::builtin_display(id) else {
+        let fill_in = |id: &str,
+                       description: &mut String,
+                       providers: &mut Vec<String>,
+                       cookies: &mut Vec<CookieRow>| {
+            let Some((text, names, rows)) = crate::category::builtin_display(id) else {
                 return;
             };
             *description = text.to_owned();
+            *providers = names.iter().map(|n| (*n).to_owned()).collect();
             *cookies = rows
                 .iter()
                 .map(|[name, provider, purpose, duration]| CookieRow {
@@ -204,17 +208,20 @@ impl ToolModel {
                 .collect();
         };
         for c in &mut self.categories {
-            fill_in(&c.id, &mut c.description, &mut c.cookies);
+            fill_in(&c.id, &mut c.description, &mut c.providers, &mut c.cookies);
             if c.services.is_empty() {
-                // Services the built-in config folds into their category.
+                // Services the built-in config folds into their category:
+                // their cookie rows only (the category names its providers).
                 for id in crate::category::builtin_services_of(&c.id) {
-                    let (mut unused, mut rows) = (String::new(), Vec::new());
-                    fill_in(id, &mut unused, &mut rows);
+                    let (mut unused, mut names, mut rows) = (String::new(), Vec::new(), Vec::new());
+                    fill_in(id, &mut unused, &mut names, &mut rows);
                     c.cookies.extend(rows);
                 }
             }
             for s in &mut c.services {
-                fill_in(&s.id, &mut s.description, &mut s.cookies);
+                let mut names = Vec::new();
+                fill_in(&s.id, &mut s.description, &mut names, &mut s.cookies);
+                s.provider = crate::text::join(&names, ", ");
             }
         }
     }

@@ -22,7 +22,6 @@ struct CategoryDef {
     id: &'static str,
     label: &'static str,
     required: bool,
-    providers: &'static [&'static str],
     /// Deleted on revoke.
     delete: &'static [&'static str],
     services: &'static [ServiceDef],
@@ -31,7 +30,6 @@ struct CategoryDef {
 struct ServiceDef {
     id: &'static str,
     label: &'static str,
-    provider: &'static str,
     delete: &'static [&'static str],
     signals: &'static [&'static str],
 }
@@ -42,7 +40,8 @@ struct ServiceDef {
 /// that keep the platform running and protect accounts as not needing consent.
 /// The rest are off until the visitor says otherwise.
 ///
-/// Without the descriptions and cookie tables ([`builtin_display`]).
+/// Without the descriptions, providers and cookie tables
+/// ([`builtin_display`]): only the preference tool shows them.
 /// `with_services`: analytics holds its two tools as services (tests, and a
 /// site that copies the policy into its config); without, their cookies are
 /// the category's, which is what the built-in config
@@ -62,7 +61,7 @@ pub fn policy_categories(with_services: bool) -> Vec<Category> {
                 id: cat(&[d.id, ".", s.id]),
                 label: s.label.to_owned(),
                 description: String::new(),
-                provider: s.provider.to_owned(),
+                provider: String::new(),
                 cookies: strings(s.delete),
                 table: String::new(),
                 signals: strings(s.signals),
@@ -73,7 +72,7 @@ pub fn policy_categories(with_services: bool) -> Vec<Category> {
             label: d.label.to_owned(),
             description: String::new(),
             required: d.required,
-            providers: strings(d.providers),
+            providers: Vec::new(),
             cookies,
             table: String::new(),
             services,
@@ -97,17 +96,20 @@ fn strings(list: &[&str]) -> Vec<String> {
 pub fn default_categories() -> Vec<Category> {
     let mut list = policy_categories(true);
     for c in &mut list {
-        (c.description, c.table) = display(&c.id);
+        (c.description, c.providers, c.table) = display(&c.id);
         for s in &mut c.services {
-            (s.description, s.table) = display(&s.id);
+            let providers;
+            (s.description, providers, s.table) = display(&s.id);
+            s.provider = crate::text::join(&providers, ", ");
         }
     }
     list
 }
 
-/// Description and cookie table JSON (`Category::table`; empty for none).
-fn display(id: &str) -> (String, String) {
-    let (description, rows) = builtin_display(id).unwrap_or_default();
+/// Description, providers and cookie table JSON (`Category::table`; empty
+/// for none).
+fn display(id: &str) -> (String, Vec<String>, String) {
+    let (description, providers, rows) = builtin_display(id).unwrap_or_default();
     let mut table = Vec::new();
     for row in rows {
         let mut w = ObjectWriter::new();
@@ -120,7 +122,7 @@ fn display(id: &str) -> (String, String) {
         true => String::new(),
         false => cat(&["[", &crate::text::join(&table, ","), "]"]),
     };
-    (description.to_owned(), table)
+    (description.to_owned(), strings(providers), table)
 }
 
 /// The widget's own storage (never deleted by a revoke, whatever a config
@@ -238,7 +240,6 @@ const POLICY: [CategoryDef; 5] = [
         id: "necessary",
         label: "Strictly necessary",
         required: true,
-        providers: &[AZURE, "Stripe"],
         delete: &[],
         services: &[],
     },
@@ -246,10 +247,6 @@ const POLICY: [CategoryDef; 5] = [
         id: "analytics",
         label: "Performance and analytics",
         required: false,
-        providers: &[
-            "Microsoft Azure Application Insights",
-            "Analytics tools (e.g. Google Analytics)",
-        ],
         delete: &[],
         // The policy's two analytics tools, so a visitor may allow one and
         // not the other; Google Analytics decides Consent Mode's
@@ -258,14 +255,12 @@ const POLICY: [CategoryDef; 5] = [
             ServiceDef {
                 id: "appinsights",
                 label: "Microsoft Azure Application Insights",
-                provider: MICROSOFT,
                 delete: &["ai_user", "ai_session"],
                 signals: &[],
             },
             ServiceDef {
                 id: "ga",
                 label: "Google Analytics",
-                provider: GOOGLE,
                 delete: &["_ga", "_ga_*", "_gid"],
                 signals: &["analytics_storage"],
             },
@@ -275,7 +270,6 @@ const POLICY: [CategoryDef; 5] = [
         id: "functionality",
         label: "Functionality",
         required: false,
-        providers: &["Atlassian (support and help widgets)", AZURE],
         delete: &[],
         services: &[],
     },
@@ -283,7 +277,6 @@ const POLICY: [CategoryDef; 5] = [
         id: "security",
         label: "Security",
         required: true,
-        providers: &[AZURE, "Security and logging providers (e.g. Cloudflare)"],
         delete: &[],
         services: &[],
     },
@@ -291,72 +284,103 @@ const POLICY: [CategoryDef; 5] = [
         id: "marketing",
         label: "Marketing and communication",
         required: false,
-        providers: &["Email and notification providers"],
         delete: &["_fbp", "_gcl_*", "hubspotutk"],
         services: &[],
     },
 ];
 
 /// What the preference tool shows of the built-in policy and the rules never
-/// read: each category's and service's description and cookie table (the
-/// rows of `TABLE_ROW`), by id. The tool holds it
+/// read: each category's and service's description, providers and cookie
+/// table (the rows of `TABLE_ROW`), by id. The tool holds it
 /// ([`builtin_display`]), so this text is not in the core every page
 /// loads; only [`default_categories`] (tests, the tool) joins it in.
-const DISPLAY: [(&str, &str, &[[&str; 4]]); 7] = [
+const DISPLAY: [(&str, BuiltinDisplay); 7] = [
     (
         "necessary",
-        "These cookies are essential for the KloudStack platform to work. They keep \
-             you signed in, remember the choices you make as you move between pages, \
-             balance traffic across our servers and let you pay securely. The platform \
-             cannot operate properly without them, so they cannot be switched off.",
-        NECESSARY_TABLE,
+        (
+            "These cookies are essential for the KloudStack platform to work. They keep \
+                 you signed in, remember the choices you make as you move between pages, \
+                 balance traffic across our servers and let you pay securely. The platform \
+                 cannot operate properly without them, so they cannot be switched off.",
+            &[AZURE, "Stripe"],
+            NECESSARY_TABLE,
+        ),
     ),
     (
         "analytics",
-        "These cookies help us understand how visitors use KloudStack: which pages \
-             are visited most, how long pages take to load and where errors occur. The \
-             information is aggregated and helps us optimise the platform. We only set \
-             them with your permission.",
-        &[],
+        (
+            "These cookies help us understand how visitors use KloudStack: which pages \
+                 are visited most, how long pages take to load and where errors occur. The \
+                 information is aggregated and helps us optimise the platform. We only set \
+                 them with your permission.",
+            &[
+                "Microsoft Azure Application Insights",
+                "Analytics tools (e.g. Google Analytics)",
+            ],
+            &[],
+        ),
     ),
     (
         "analytics.appinsights",
-        "Measures how fast pages load and records errors, so that we can find and fix problems.",
-        INSIGHTS_TABLE,
+        (
+            "Measures how fast pages load and records errors, so that we can find and fix problems.",
+            &[MICROSOFT],
+            INSIGHTS_TABLE,
+        ),
     ),
     (
         "analytics.ga",
-        "Counts visits and where they come from, so that we can see which pages are useful.",
-        GA_TABLE,
+        (
+            "Counts visits and where they come from, so that we can see which pages are useful.",
+            &[GOOGLE],
+            GA_TABLE,
+        ),
     ),
     (
         "functionality",
-        "These cookies remember your settings and preferences, such as your region or \
-             display options, and enable features like our support and help widgets. If \
-             you switch them off, some features may not work as intended.",
-        &[],
+        (
+            "These cookies remember your settings and preferences, such as your region or \
+                 display options, and enable features like our support and help widgets. If \
+                 you switch them off, some features may not work as intended.",
+            &["Atlassian (support and help widgets)", AZURE],
+            &[],
+        ),
     ),
     (
         "security",
-        "These cookies help us protect your account and the platform. They detect and \
-             block malicious traffic and suspicious sign-in attempts, and support the \
-             logging we need to investigate security incidents. Because they keep you \
-             and your data safe, they cannot be switched off.",
-        SECURITY_TABLE,
+        (
+            "These cookies help us protect your account and the platform. They detect and \
+                 block malicious traffic and suspicious sign-in attempts, and support the \
+                 logging we need to investigate security incidents. Because they keep you \
+                 and your data safe, they cannot be switched off.",
+            &[AZURE, "Security and logging providers (e.g. Cloudflare)"],
+            SECURITY_TABLE,
+        ),
     ),
     (
         "marketing",
-        "These cookies help us measure the effectiveness of our emails and campaigns \
-             and tailor our communications to what is relevant to you. We only set them \
-             with your permission, and you can withdraw it at any time.",
-        MARKETING_TABLE,
+        (
+            "These cookies help us measure the effectiveness of our emails and campaigns \
+                 and tailor our communications to what is relevant to you. We only set them \
+                 with your permission, and you can withdraw it at any time.",
+            &["Email and notification providers"],
+            MARKETING_TABLE,
+        ),
     ),
 ];
 
-/// The built-in policy's description and cookie table of category or
-/// service `id`. A category's own rows only: its services' are theirs.
-pub fn builtin_display(id: &str) -> Option<(&'static str, &'static [[&'static str; 4]])> {
-    DISPLAY.iter().find(|d| d.0 == id).map(|d| (d.1, d.2))
+/// A built-in category's or service's description, providers and cookie
+/// table rows (`TABLE_ROW` order).
+pub type BuiltinDisplay = (
+    &'static str,
+    &'static [&'static str],
+    &'static [[&'static str; 4]],
+);
+
+/// The built-in policy's description, providers and cookie table of
+/// category or service `id`. A category's own rows only: its services' are theirs.
+pub fn builtin_display(id: &str) -> Option<BuiltinDisplay> {
+    DISPLAY.iter().find(|d| d.0 == id).map(|d| d.1)
 }
 
 /// The ids of the built-in policy's services inside `category`: when the

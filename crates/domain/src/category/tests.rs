@@ -208,17 +208,21 @@ fn the_cores_policy_is_the_default_without_its_display_text() {
     let full = default_categories();
     for c in &mut core {
         assert!(c.description.is_empty() && c.table.is_empty(), "{}", c.id);
-        let (description, _) = builtin_display(&c.id).unwrap();
+        assert!(c.providers.is_empty(), "{}", c.id);
+        let (description, providers, _) = builtin_display(&c.id).unwrap();
         c.description = description.to_owned();
+        c.providers = providers.iter().map(|p| p.to_string()).collect();
         c.table = full.iter().find(|f| f.id == c.id).unwrap().table.clone();
         for s in &mut c.services {
             assert!(s.description.is_empty() && s.table.is_empty(), "{}", s.id);
+            assert!(s.provider.is_empty(), "{}", s.id);
             let f = full
                 .iter()
                 .flat_map(|f| &f.services)
                 .find(|f| f.id == s.id)
                 .unwrap();
-            (s.description, s.table) = (f.description.clone(), f.table.clone());
+            (s.description, s.provider, s.table) =
+                (f.description.clone(), f.provider.clone(), f.table.clone());
         }
     }
     assert_eq!(core, full);
