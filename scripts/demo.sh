@@ -37,6 +37,8 @@ RECEIPTS="http://127.0.0.1:$RECEIPTS_PORT"
 cat <<EOT
 
 KloudConsent demo: http://127.0.0.1:$PORT/   (Ctrl+C stops the page and the receipt service)
+The built-in default (KloudStack's policy) on the front page; its analytics
+tools one by one (services) at http://127.0.0.1:$PORT/demo/services.html
 
 Each decision on the page is sent to the receipt service at $RECEIPTS/receipts
 and stored in target/demo/receipts.sqlite3 (its log: $SERVICE_LOG).

@@ -153,9 +153,14 @@ async function handle(req, res, receipts, receiptUrl, mounts) {
   if (receiptUrl && prefix === "/" && type.startsWith("text/html") && await exists(file)) {
     // JSON inside <script>: "<" escaped so no value can close the element.
     const config = JSON.stringify({ receiptUrl }).replace(/</g, "\\u003c");
-    const html = (await readFile(file, "utf8")).replace(
-      /<script[^>]*\bsrc="?kloudconsent\.js"?[^>]*>/,
-      (tag) => `<script type="application/json" id="kloudconsent-config">${config}</script>\n  ${tag}`);
+    let html = await readFile(file, "utf8");
+    const own = /(<script type="application\/json" id="kloudconsent-config">\s*)\{/;
+    html = own.test(html)
+      // A page with its own config (demo/services.html): the URL joins it.
+      ? html.replace(own, (_, open) => `${open}${config.slice(0, -1)},`)
+      : html.replace(
+        /<script[^>]*\bsrc="?(?:\.\.\/)?kloudconsent\.js"?[^>]*>/,
+        (tag) => `<script type="application/json" id="kloudconsent-config">${config}</script>\n  ${tag}`);
     res.writeHead(200, headers);
     return res.end(html);
   }

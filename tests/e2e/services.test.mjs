@@ -223,3 +223,25 @@ test("on a phone the cookie table reflows into labelled lines without scrolling 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("the demo's services page (dist/demo/services.html): allowing Application Insights alone runs only its tag", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(env.server.url + "/demo/services.html");
+  await waitReady(page);
+  assert.deepEqual(await page.locator("output").allTextContents(), ["not run", "not run", "not run"]);
+  await page.getByRole("link", { name: "Manage Cookie Preferences" }).first().click();
+  const d = dialog(page);
+  await d.waitFor();
+  // KloudStack's texts and each tool's own cookie rows, from the page's config.
+  assert.match(await d.textContent(), /Measures how fast pages load/);
+  assert.equal(await d.getByText("ai_session", { exact: true }).count(), 1);
+  await d.getByRole("switch", { name: "Microsoft Azure Application Insights", exact: true }).click();
+  await button(d, "Save preferences").click();
+  await page.locator("#appinsights-status").filter({ hasText: "ran 1×" }).waitFor();
+  assert.equal(await page.locator("#ga-status").textContent(), "not run");
+  assert.equal(await page.locator("#marketing-status").textContent(), "not run");
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.categories.analytics, true);
+  assert.deepEqual(state.services, { "analytics.appinsights": true, "analytics.ga": false });
+  await context.close();
+});
