@@ -123,9 +123,27 @@ async function attempt(server, timeoutMs) {
     })
     .build();
   let timer;
+  let watch;
   const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), timeoutMs); });
-  const driver = await Promise.race([session.then((d) => d, (e) => { keep(`session: ${e.message}\n`); return null; }), timeout]);
+  // The failure seen here: MiniBrowser starts, then exits at once without a
+  // word, and the driver waits for it for ever. Once it has been seen and is
+  // gone, this attempt is over (no need to sit out the timeout).
+  const died = new Promise((resolve) => {
+    let seen = false;
+    watch = setInterval(() => {
+      const running = execSync(`ps -o comm= -g ${driverProcess.pid} || true`).toString().includes("MiniBrowser");
+      if (seen && !running) {
+        keep("MiniBrowser exited before the session was made\n");
+        resolve(null);
+      }
+      seen ||= running;
+    }, 250);
+  });
+  const driver = await Promise.race([
+    session.then((d) => d, (e) => { keep(`session: ${e.message}\n`); return null; }), timeout, died,
+  ]);
   clearTimeout(timer);
+  clearInterval(watch);
   if (driver) return { driver, children };
   session.then((late) => late.quit().catch(() => {}), () => {});
   // What was still running: whether MiniBrowser died or hangs.
@@ -142,10 +160,10 @@ async function attempt(server, timeoutMs) {
  * absolute-form requests for any host: so `http://www.kloud.test:<port>/`
  * is the same server under a real domain (host-only and `Domain=` cookies).
  *
- * Should MiniBrowser still fail to come up (WebKitWebDriver then never
- * answers the new-session request; see `attempt` for the one cause found),
- * each retry starts from nothing: a new display as well as a new driver on
- * a new port.
+ * Should MiniBrowser still fail to come up (it exits at once and
+ * WebKitWebDriver then never answers the new-session request; `attempt`
+ * notices within a quarter second), each retry starts from nothing: a new
+ * display as well as a new driver on a new port.
  */
 export async function launch() {
   const server = await startServer();
@@ -160,7 +178,7 @@ export async function launch() {
         ({ driver, children } = result);
         break;
       }
-      const why = `no MiniBrowser session within ${timeoutMs / 1000} s (attempt ${i + 1} of ${SESSION_TIMEOUTS_MS.length}); the driver's last output:\n${result.failed}`;
+      const why = `no MiniBrowser session (attempt ${i + 1} of ${SESSION_TIMEOUTS_MS.length}); the driver's last output:\n${result.failed}`;
       if (i + 1 === SESSION_TIMEOUTS_MS.length) throw new Error(why);
       console.warn(`webkit.mjs: ${why}\nwebkit.mjs: trying again on a new display`);
     }
