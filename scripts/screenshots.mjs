@@ -46,6 +46,9 @@ const shots = [
   ["services-phone", 390, 844, "light", "/fixtures/services.html", "services", 2, "phone"],
   ["cookie-table-desktop", 1280, 900, "light", "/fixtures/services.html", "table"],
   ["cookie-table-phone", 390, 844, "dark", "/fixtures/services.html", "table", 2, "phone"],
+  // The same in Arabic, right to left.
+  ["services-rtl-phone", 390, 844, "light", "/fixtures/services-rtl.html", "services", 2, "phone"],
+  ["cookie-table-rtl-desktop", 1280, 900, "dark", "/fixtures/services-rtl.html", "table"],
   // Languages: the built-in German at 360 px, Arabic right to left.
   ["language-de-phone", 360, 740, "light", "/fixtures/languages-de.html", null],
   ["language-ar-preferences-desktop", 1280, 800, "light", "/fixtures/languages-ar.html", "manage"],

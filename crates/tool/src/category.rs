@@ -106,7 +106,9 @@ fn row(t: &ToolTexts, r: &CookieRow, provider: &str) -> Html {
     };
     html! {
         <tr>
-            <th scope="row" data-label={t.cookie_name.clone()}><code>{ &r.name }</code></th>
+            // A name is an identifier, left to right even in an Arabic
+            // table (else `__Host-x` shows as `Host-x__`).
+            <th scope="row" data-label={t.cookie_name.clone()}><code dir="ltr">{ &r.name }</code></th>
             <td data-label={t.cookie_provider.clone()}>{ provider.to_owned() }</td>
             <td data-label={t.cookie_purpose.clone()}>{ &r.purpose }</td>
             <td data-label={t.cookie_duration.clone()}>{ &r.duration }</td>
