@@ -60,8 +60,12 @@ step "the project's crates"
 cargo fetch --quiet
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-  step "Trunk $TRUNK_VERSION (cargo install, ~7 min)"
-  cargo install --locked trunk --version "$TRUNK_VERSION"
+  step "Trunk $TRUNK_VERSION (cargo install, ~6 min)"
+  # Trunk's own release profile asks for fat LTO and one codegen unit, which
+  # a build tool run a few times a day does not need: without them its
+  # install took 6.6 min instead of 9.7 on 2 cores (measured 2026-12-01).
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked trunk --version "$TRUNK_VERSION"
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
