@@ -6,19 +6,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
+import { TWO_TOOLS } from "../e2e/services-config.mjs";
 import { startFirefox, js } from "./firefox.mjs";
 
-const CONFIG = JSON.stringify({
-  categories: [
-    { id: "necessary", label: "Strictly necessary", required: true },
-    { id: "analytics", label: "Performance and analytics", services: [
-      { id: "appinsights", label: "Microsoft Azure Application Insights", provider: "Microsoft",
-        cookies: [{ name: "ai_user", purpose: "Counts users.", duration: "1 year" }] },
-      { id: "ga", label: "Google Analytics", provider: "Google", cookies: ["_ga"] },
-    ] },
-    { id: "marketing", label: "Marketing and communication" },
-  ],
-});
+const CONFIG = JSON.stringify(TWO_TOOLS);
 const PAGE = `/fixtures/config.html?config=${encodeURIComponent(`/__config?body=${encodeURIComponent(CONFIG)}`)}`;
 
 let server;

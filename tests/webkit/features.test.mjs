@@ -4,22 +4,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, fresh, js, until, get, pageErrors, shadow, button, hostPage, By } from "./webkit.mjs";
+import { TWO_TOOLS } from "../e2e/services-config.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-const CONFIG = {
-  categories: [
-    { id: "necessary", label: "Strictly necessary", required: true },
-    { id: "analytics", label: "Performance and analytics", services: [
-      { id: "appinsights", label: "Microsoft Azure Application Insights", provider: "Microsoft",
-        cookies: [{ name: "ai_user", purpose: "Counts users.", duration: "1 year" }] },
-      { id: "ga", label: "Google Analytics", provider: "Google", cookies: ["_ga"] },
-    ] },
-    { id: "marketing", label: "Marketing and communication" },
-  ],
-};
 const GATED = ["analytics.appinsights", "analytics.ga"].map((gate) =>
   `<script type="text/plain" data-consent="${gate}">window.__runs = (window.__runs || []).concat(${JSON.stringify(gate)})</script>`).join("\n");
 const runs = (d) => js(d, () => window.__runs || []);
@@ -27,7 +17,7 @@ const control = async (d, id) => (await shadow(d)).findElement(By.css(`[id="kc-s
 
 test("WebKit: a service's switch, the category's mixed control, the cookie table, and a save that runs only that service", async () => {
   const d = env.driver;
-  await fresh(env, hostPage(env, { config: CONFIG, body: GATED }));
+  await fresh(env, hostPage(env, { config: TWO_TOOLS, body: GATED }));
   await (await button(d, ".kc-banner", "Manage preferences")).click();
   const root = await shadow(d);
   await d.wait(async () => (await root.findElements(By.css("[id='kc-switch-analytics.ga']"))).length === 1, 15000, "the tool");
