@@ -80,9 +80,11 @@ export function startServer({ port = 0, host = "127.0.0.1", receiptUrl, root } =
   const routes = new Map();
   const requests = [];
   const server = createServer(async (req, res) => {
-    requests.push(req.url);
     try {
       const url = new URL(req.url, "http://x");
+      // The path, also when a browser sends the absolute form (the WebKit
+      // suite's MiniBrowser uses this server as its proxy for every host).
+      requests.push(url.pathname + url.search);
       const route = routes.get(url.pathname);
       if (route) return await route(req, res, url, () => handle(req, res, receipts, receiptUrl, mounts));
       await handle(req, res, receipts, receiptUrl, mounts);
