@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // Benchmark driver: KloudConsent vs vanilla-cookieconsent vs Klaro.
 //
-//   node bench.mjs [--n 15] [--latencies 0,50] [--widgets ours,preload,vanilla,klaro]
+//   node bench.mjs [--n 15] [--latencies 0,50,phone] [--widgets ours,preload,vanilla,klaro]
 //                  [--pages full,minimal] [--warmup 1] [--base http://127.0.0.1:8790] [--out .]
-//                  [--parts load,dom] [--dom-embeds 10,100,1000] [--dom-n 5] [--dom-changes 25]
+//                  [--parts load,dom,lighthouse] [--dom-embeds 10,100,1000] [--dom-n 5] [--dom-changes 25] [--lighthouse-n 3]
 //
 // Env equivalents: BENCH_N, BENCH_LATENCIES, BENCH_WIDGETS, BENCH_PAGES, BENCH_WARMUP,
 // BENCH_BASE_URL, BENCH_OUT, BENCH_TIMEOUT_MS (per wait, default 15000),
-// BENCH_MAX_MINUTES (whole run, default 25 per host page), BENCH_CHROMIUM (/usr/bin/chromium),
-// BENCH_PARTS, BENCH_DOM_EMBEDS, BENCH_DOM_N, BENCH_DOM_CHANGES.
-// Parts: `load` (the peer comparison: RESULTS.md, results.json) and `dom`
+// BENCH_MAX_MINUTES (whole run, default 50 per host page), BENCH_CHROMIUM (/usr/bin/chromium),
+// BENCH_PARTS, BENCH_DOM_EMBEDS, BENCH_DOM_N, BENCH_DOM_CHANGES, BENCH_LIGHTHOUSE_N.
+// Parts: `load` (the peer comparison: RESULTS.md, results.json), `lighthouse` (LIGHTHOUSE.md) and `dom`
 // (the DOM-change cost with gated embeds: DOM-COST.md, dom-cost.json).
 // Pages (part `load`): `full`, the host pages in pages/hosts/, and `minimal`,
 // the same widget embedding on a short article (server.mjs makes it from the
@@ -37,16 +37,26 @@ function arg(name, envName, dflt) {
 }
 
 const N = Math.max(1, parseInt(arg('n', 'BENCH_N', '15'), 10));
-const LATENCIES = arg('latencies', 'BENCH_LATENCIES', '0,50').split(',').map((s) => Number(s.trim())).filter((x) => Number.isFinite(x) && x >= 0);
+// Conditions: a number is that many ms added to every response, desktop
+// viewport; `phone` is 50 ms plus a 4× CPU throttle on a 390×844 touch
+// viewport (device scale 3), as issue 12 asks.
+const LATENCIES = arg('latencies', 'BENCH_LATENCIES', '0,50,phone').split(',').map((s) => s.trim())
+  .map((s) => (s === 'phone' ? s : Number(s))).filter((x) => x === 'phone' || (Number.isFinite(x) && x >= 0));
+const PHONE = { latency: 50, cpu: 4, viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 };
+const latencyOf = (c) => (c === 'phone' ? PHONE.latency : c);
+const condLabel = (c) => (c === 'phone' ? `phone: ${PHONE.latency} ms, ${PHONE.cpu}× CPU, ${PHONE.viewport.width}×${PHONE.viewport.height}` : `${c} ms`);
+/** How long the banner sits before "Manage preferences" is clicked in the warm tool-open run. */
+const TOOL_IDLE_MS = 2000;
+const LIGHTHOUSE_N = Math.max(0, parseInt(arg('lighthouse-n', 'BENCH_LIGHTHOUSE_N', '3'), 10));
 const WANT = arg('widgets', 'BENCH_WIDGETS', 'ours,preload,vanilla,klaro').split(',').map((s) => s.trim()).filter(Boolean);
 const WARMUP = Math.max(0, parseInt(arg('warmup', 'BENCH_WARMUP', '1'), 10));
 const PAGES = arg('pages', 'BENCH_PAGES', 'full,minimal').split(',').map((s) => s.trim()).filter(Boolean);
 const BASE = arg('base', 'BENCH_BASE_URL', `http://127.0.0.1:${process.env.BENCH_PORT || 8790}`).replace(/\/$/, '');
 const OUT = path.resolve(HERE, arg('out', 'BENCH_OUT', '.'));
 const TIMEOUT = Number(arg('timeout', 'BENCH_TIMEOUT_MS', '15000'));
-const MAX_MS = Number(arg('max-minutes', 'BENCH_MAX_MINUTES', String(25 * Math.max(1, PAGES.length)))) * 60000;
+const MAX_MS = Number(arg('max-minutes', 'BENCH_MAX_MINUTES', String(50 * Math.max(1, PAGES.length)))) * 60000;
 const CHROMIUM = arg('chromium', 'BENCH_CHROMIUM', '/usr/bin/chromium');
-const PARTS = arg('parts', 'BENCH_PARTS', 'load,dom').split(',').map((s) => s.trim());
+const PARTS = arg('parts', 'BENCH_PARTS', 'load,dom,lighthouse').split(',').map((s) => s.trim());
 const DOM_EMBEDS = arg('dom-embeds', 'BENCH_DOM_EMBEDS', '10,100,1000').split(',').map(Number).filter((x) => Number.isInteger(x) && x >= 0);
 const DOM_N = Math.max(1, parseInt(arg('dom-n', 'BENCH_DOM_N', '5'), 10));
 const DOM_CHANGES = Math.max(1, parseInt(arg('dom-changes', 'BENCH_DOM_CHANGES', '25'), 10));
@@ -136,17 +146,26 @@ function machineInfo() {
 }
 
 // ---------------------------------------------------------------- one run
-async function newContext(browser, latency) {
-  return browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    extraHTTPHeaders: { 'x-bench-latency': String(latency) },
+async function newContext(browser, cond) {
+  const phone = cond === 'phone';
+  const ctx = await browser.newContext({
+    viewport: phone ? PHONE.viewport : { width: 1280, height: 800 },
+    deviceScaleFactor: phone ? PHONE.deviceScaleFactor : 1,
+    isMobile: phone,
+    hasTouch: phone,
+    extraHTTPHeaders: { 'x-bench-latency': String(latencyOf(cond)) },
     serviceWorkers: 'block',
   });
+  ctx.benchCpu = phone ? PHONE.cpu : 1;
+  return ctx;
 }
 
 async function newProbedPage(ctx, { watch = true } = {}) {
   const page = await ctx.newPage();
+  if (ctx.benchCpu > 1) {
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: ctx.benchCpu });
+  }
   // Returning visit: only the observers, no banner polling. (One script: the
   // order of several init scripts is not defined.)
   await page.addInitScript(watch ? PROBE_SRC : `window.__benchCfg = { watch: false };\n${PROBE_SRC}`);
@@ -239,9 +258,57 @@ async function runAccept(browser, w, latency, hostPage) {
       marketingRan: s3.ran.marketing !== undefined,
       widgetRequests: v2.requests.filter((r) => !isPageOwned(r.url, url)).length,
       widgetTransferBytes: wres3.reduce((a, r) => a + r.transfer, 0),
+      // What the widget loads on a returning visit, network or cache: the
+      // bytes a page pays for it (compiled again from the cache each time).
+      widgetEncodedBytes: wres3.reduce((a, r) => a + r.encoded, 0),
+      widgetFiles: wres3.map((r) => pathOf(r.url)),
       bannerShown: bannerAgain,
     };
     out.errors.push(...v2.errors);
+    out.ok = true;
+  } catch (e) {
+    out.ok = false;
+    out.error = String(e && e.message || e).split('\n')[0];
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+  return out;
+}
+
+/**
+ * First visit -> "Manage preferences" -> the tool's first switch visible.
+ * `warm`: clicked after the banner has sat idle for TOOL_IDLE_MS (a lazily
+ * loaded tool has had its chance to prefetch); cold: clicked as soon as the
+ * banner is clickable. Also what the widget fetched for the tool: bytes that
+ * ended after the banner was clickable.
+ */
+async function runTool(browser, w, cond, hostPage, warm) {
+  const url = BASE + HOST_PAGES[hostPage].url(w);
+  const out = { widget: w, page: hostPage, latency: cond, kind: warm ? 'toolWarm' : 'toolCold' };
+  const ctx = await newContext(browser, cond);
+  try {
+    const v = await newProbedPage(ctx);
+    await v.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
+    const bannerAt = await v.page.evaluate((ms) => window.__bench.waitBanner(ms), TIMEOUT);
+    if (bannerAt === null) throw new Error('banner not clickable within timeout');
+    if (warm) await v.page.evaluate((t) => window.__bench.sleepUntil(t), bannerAt + TOOL_IDLE_MS);
+    const handle = await v.page.evaluateHandle(() => window.__bench.findOpener('Manage preferences'));
+    const el = handle.asElement();
+    if (!el) throw new Error('"Manage preferences" not found or not clickable');
+    await el.click({ timeout: TIMEOUT });
+    const shownAt = await v.page.evaluate((ms) => window.__bench.waitSwitch(ms), TIMEOUT);
+    if (shownAt === null) throw new Error('no switch of the preference tool visible within timeout');
+    const s = await v.page.evaluate(() => window.__bench.snapshot());
+    const click = s.clicks[s.clicks.length - 1];
+    if (!click) throw new Error('click not observed in page');
+    const wres = widgetResources(s.resources, url);
+    out.tool = {
+      openMs: shownAt - click.t,
+      bytesAfterBanner: wres.filter((r) => r.end > bannerAt).reduce((a, r) => a + r.encoded, 0),
+      filesAfterBanner: wres.filter((r) => r.end > bannerAt).map((r) => pathOf(r.url)),
+    };
+    out.gatedBeforeChoice = Object.keys(s.ran).length > 0 || v.requests.some((r) => isGated(r.url));
+    out.errors = v.errors.slice();
     out.ok = true;
   } catch (e) {
     out.ok = false;
@@ -297,7 +364,14 @@ const FIGURES = [
   ['cls', 'Cumulative layout shift, first 2 s', '', (r) => r.first.cls, 4],
   ['accept', 'Click Accept all → gated analytics ran', 'ms', (r) => r.accept.clickToAnalyticsMs, 1],
   ['returning', 'Returning visit: nav start → gated analytics ran', 'ms', (r) => r.returning.navToAnalyticsMs, 1],
+  ['retBytes', 'Returning visit: widget bytes loaded (network or cache), brotli', 'B', (r) => r.returning.widgetEncodedBytes, 0],
   ['retTransfer', 'Returning visit: widget bytes over the network', 'B', (r) => r.returning.widgetTransferBytes, 0],
+];
+/** Figures of the tool-open runs (kind toolWarm / toolCold). */
+const TOOL_FIGURES = [
+  ['toolOpen', `Click Manage preferences → first switch visible, after ${TOOL_IDLE_MS / 1000} s idle`, 'ms', 'toolWarm', (r) => r.tool.openMs, 1],
+  ['toolOpenCold', 'Same, clicked as soon as the banner is clickable (cold)', 'ms', 'toolCold', (r) => r.tool.openMs, 1],
+  ['toolBytes', 'Preference tool: widget bytes fetched after the banner, brotli', 'B', 'toolWarm', (r) => r.tool.bytesAfterBanner, 0],
 ];
 
 /** summary[page][latency][widget]: stats of every figure and the checks. */
@@ -317,9 +391,15 @@ function summarizePage(runs, widgets) {
       const ok = acc.filter((r) => r.ok);
       const s = { runs: acc.length, ok: ok.length, failures: acc.filter((r) => !r.ok).map((r) => r.error) };
       for (const [key, , , get] of FIGURES) s[key] = stats(ok.map(get));
+      for (const [key, , , kind, get] of TOOL_FIGURES) {
+        const t = runs.filter((r) => r.widget === w && r.latency === L && r.kind === kind && !r.warmup);
+        s[key] = stats(t.filter((r) => r.ok).map(get));
+        s.failures.push(...t.filter((r) => !r.ok).map((r) => `${kind}: ${r.error}`));
+      }
+      const tool = runs.filter((r) => r.widget === w && r.latency === L && r.kind.startsWith('tool') && !r.warmup);
       s.checks = {
-        gatedBeforeChoice: [...acc, ...rej].filter((r) => r.gatedBeforeChoice).length,
-        observedBeforeChoice: [...acc, ...rej].filter((r) => r.gatedBeforeChoice !== undefined).length,
+        gatedBeforeChoice: [...acc, ...rej, ...tool].filter((r) => r.gatedBeforeChoice).length,
+        observedBeforeChoice: [...acc, ...rej, ...tool].filter((r) => r.gatedBeforeChoice !== undefined).length,
         rejectOk: rej.filter((r) => r.ok).length,
         rejectRuns: rej.length,
         gatedAfterReject: rej.filter((r) => r.gatedAfterReject).length,
@@ -360,7 +440,7 @@ function markdown(meta, summary, widgets) {
   lines.push(`- Date: ${meta.date}`);
   lines.push(`- Machine: ${meta.machine.nproc} CPUs (nproc), ${meta.machine.cpu || 'unknown CPU'}, ${meta.machine.memGiB} GiB RAM, ${meta.machine.os}; load average at start ${meta.machine.loadavg.join(' / ')}${meta.loadavgEnd ? `, at the end ${meta.loadavgEnd.join(' / ')}` : ''}`);
   lines.push(`- Browser: Chromium ${meta.chromium} (headless=new, ${meta.viewport}), driven by playwright-core ${meta.playwright}; Node ${meta.node}`);
-  lines.push(`- N = ${meta.n} measured runs per widget, host page and latency (plus ${meta.warmup} discarded warm-up run(s)), widgets and pages interleaved run by run, a fresh browser context per run`);
+  lines.push(`- N = ${meta.n} measured runs per widget, host page and condition (plus ${meta.warmup} discarded warm-up run(s)), widgets and pages interleaved run by run, a fresh browser context per run`);
   lines.push(`- Widgets: ${widgets.map((w) => `${WIDGETS[w].title}${meta.versions[w] ? ' ' + meta.versions[w] : ''}`).join(', ')}${meta.skipped.length ? `; skipped: ${meta.skipped.map((s) => `${s.widget} (${s.reason})`).join('; ')}` : ''}`);
   lines.push(`- Host pages: ${meta.pages.map((p) => `${HOST_PAGES[p].title.toLowerCase()} (${HOST_PAGES[p].what})`).join('; ')}`);
   if (widgets.includes('ours')) {
@@ -375,25 +455,38 @@ function markdown(meta, summary, widgets) {
   const ratioOf = (S, key) => (cols.includes('ours') ? ratio(S.ours[key], peers.map((p) => S[p][key])) : 'n/a (ours skipped)');
 
   // At a glance: the ratios of the main figures, every page and latency.
-  const glance = [['brotli', 'Bytes, brotli, first 2 s'], ['bannerBytes', 'Bytes before the banner'], ['banner', 'First visit → banner'], ['returning', 'Returning visit → analytics ran']];
+  const glance = [['brotli', 'Bytes, brotli, first 2 s'], ['bannerBytes', 'Bytes before the banner'], ['retBytes', 'Bytes, returning visit'], ['banner', 'First visit → banner'], ['longtask', 'Long tasks until banner'], ['returning', 'Returning visit → analytics ran'], ['toolOpen', 'Tool open after idle']];
   lines.push('## At a glance: ours / best peer', '');
-  lines.push(`| Host page | Added latency | ${glance.map(([, l]) => l).join(' | ')} |`);
-  lines.push(`| --- | ---: | ${glance.map(() => '---:').join(' | ')} |`);
+  lines.push(`| Host page | Condition | ${glance.map(([, l]) => l).join(' | ')} |`);
+  lines.push(`| --- | --- | ${glance.map(() => '---:').join(' | ')} |`);
   for (const P of meta.pages) {
-    for (const L of LATENCIES) lines.push(`| ${HOST_PAGES[P].title.replace(' host page', '')} | ${L} ms | ${glance.map(([k]) => ratioOf(summary[P][L], k)).join(' | ')} |`);
+    for (const L of LATENCIES) lines.push(`| ${HOST_PAGES[P].title.replace(' host page', '')} | ${condLabel(L)} | ${glance.map(([k]) => ratioOf(summary[P][L], k)).join(' | ')} |`);
   }
   lines.push('');
+  // Ours in absolute figures, against issue 12's budgets.
+  if (cols.includes('ours')) {
+    const at = (P, L, k, d) => fmtNum(summary[P][L].ours[k] && summary[P][L].ours[k].median, d);
+    lines.push('## KloudConsent in absolute figures (medians)', '');
+    lines.push('| Host page | Condition | Bytes before the banner (B) | Bytes, returning visit (B) | Tool bytes (B) | First visit → banner (ms) | Long tasks until banner (ms) | Returning → analytics (ms) | Tool open after idle / cold (ms) |');
+    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const P of meta.pages) {
+      for (const L of LATENCIES) {
+        lines.push(`| ${HOST_PAGES[P].title.replace(' host page', '')} | ${condLabel(L)} | ${at(P, L, 'bannerBytes', 0)} | ${at(P, L, 'retBytes', 0)} | ${at(P, L, 'toolBytes', 0)} | ${at(P, L, 'banner', 1)} | ${at(P, L, 'longtask', 0)} | ${at(P, L, 'returning', 1)} | ${at(P, L, 'toolOpen', 1)} / ${at(P, L, 'toolOpenCold', 1)} |`);
+      }
+    }
+    lines.push('');
+  }
 
   for (const P of meta.pages) {
     lines.push(`## ${HOST_PAGES[P].title}`, '');
     lines.push(`${HOST_PAGES[P].what[0].toUpperCase()}${HOST_PAGES[P].what.slice(1)}: ${cols.map((w) => `\`${HOST_PAGES[P].url(w)}\``).join(', ')}.`, '');
     for (const L of LATENCIES) {
       const S = summary[P][L];
-      lines.push(`### ${HOST_PAGES[P].title}, added latency ${L} ms per request`, '');
+      lines.push(`### ${HOST_PAGES[P].title}, ${L === 'phone' ? condLabel(L) : `added latency ${L} ms per request`}`, '');
       const head = ['Figure', ...cols.map((w) => WIDGETS[w].title), 'ours / best peer'];
       lines.push(`| ${head.join(' | ')} |`);
       lines.push(`|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
-      for (const [key, label, unit, , d] of FIGURES) {
+      for (const [key, label, unit, d] of [...FIGURES.map(([k, l, u, , dd]) => [k, l, u, dd]), ...TOOL_FIGURES.map(([k, l, u, , , dd]) => [k, l, u, dd])]) {
         const row = [`${label}${unit ? ` (${unit})` : ''}`];
         for (const w of cols) row.push(fmtStat(S[w][key], d));
         row.push(ratioOf(S, key));
@@ -544,6 +637,93 @@ async function main() {
   }
   if (PARTS.includes('load')) await loadPart();
   if (PARTS.includes('dom')) await domCostPart();
+  if (PARTS.includes('lighthouse')) await lighthousePart();
+}
+
+// ---------------------------------------------------------------- Lighthouse
+/**
+ * Lighthouse (npm `lighthouse`, its default mobile preset: simulated slow 4G,
+ * 4× CPU, a phone screen) against Debian's Chromium on the minimal host page
+ * of each widget: largest contentful paint and total blocking time, medians
+ * of LIGHTHOUSE_N runs, each in a fresh browser (first visit: no stored
+ * choice, so the banner is drawn). Written to LIGHTHOUSE.md and lighthouse.json.
+ */
+async function lighthousePart() {
+  if (!LIGHTHOUSE_N) return;
+  const { default: lighthouse } = await import('lighthouse');
+  const chromeLauncher = await import('chrome-launcher');
+  const widgets = [];
+  for (const w of WANT.filter((x) => x !== 'preload')) {
+    if (!WIDGETS[w]) continue;
+    if (WIDGETS[w].probe) {
+      const h = await rawGet(BASE + WIDGETS[w].probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
+      if (h.status !== 200) { log(`bench: lighthouse: skipping ${w} (${WIDGETS[w].probe} returned ${h.status})`); continue; }
+    }
+    widgets.push(w);
+  }
+  const meta = { date: new Date().toISOString(), machine: machineInfo(), lighthouse: pkgVersion('lighthouse'), n: LIGHTHOUSE_N, page: 'minimal' };
+  const runs = [];
+  for (let i = 0; i < LIGHTHOUSE_N; i++) {
+    const k = i % widgets.length;
+    for (const w of widgets.slice(k).concat(widgets.slice(0, k))) {
+      const url = BASE + HOST_PAGES.minimal.url(w);
+      const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_ARGS });
+      try {
+        const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+        const lhr = result.lhr;
+        meta.chromium ??= lhr.environment && lhr.environment.hostUserAgent;
+        const a = lhr.audits;
+        const el = a['largest-contentful-paint-element'];
+        const snippet = JSON.stringify(el && el.details || '').match(/"snippet":"((?:[^"\\]|\\.)*)"/);
+        const run = {
+          widget: w, round: i, ok: !lhr.runtimeError,
+          lcp: a['largest-contentful-paint'].numericValue,
+          tbt: a['total-blocking-time'].numericValue,
+          fcp: a['first-contentful-paint'].numericValue,
+          cls: a['cumulative-layout-shift'].numericValue,
+          score: lhr.categories.performance.score,
+          lcpElement: snippet ? JSON.parse(`"${snippet[1]}"`) : null,
+          error: lhr.runtimeError ? lhr.runtimeError.message : undefined,
+        };
+        runs.push(run);
+        log(`  [lighthouse] run ${i + 1}/${LIGHTHOUSE_N} ${w.padEnd(7)} LCP ${run.lcp.toFixed(0)} ms, TBT ${run.tbt.toFixed(0)} ms, FCP ${run.fcp.toFixed(0)} ms, CLS ${run.cls.toFixed(4)}, LCP element ${run.lcpElement}`);
+      } catch (e) {
+        runs.push({ widget: w, round: i, ok: false, error: String(e && e.message || e).split('\n')[0] });
+        log(`  [lighthouse] run ${i + 1}/${LIGHTHOUSE_N} ${w} ERROR ${e && e.message}`);
+      } finally {
+        await chrome.kill();
+      }
+    }
+  }
+  const cell = (w, key, d) => fmtStat(stats(runs.filter((r) => r.widget === w && r.ok).map((r) => r[key])), d);
+  const peers = PEERS.filter((p) => widgets.includes(p));
+  const ratioFor = (key) => (widgets.includes('ours')
+    ? ratio(stats(runs.filter((r) => r.widget === 'ours' && r.ok).map((r) => r[key])), peers.map((p) => stats(runs.filter((r) => r.widget === p && r.ok).map((r) => r[key]))))
+    : 'n/a');
+  const lines = ['# Lighthouse on the minimal host page', ''];
+  lines.push(`- Date: ${meta.date}; Lighthouse ${meta.lighthouse}, default (mobile) preset: simulated slow 4G, 4× CPU slowdown, a phone screen; ${meta.chromium || 'Chromium'}`);
+  lines.push(`- Machine: ${meta.machine.nproc} CPUs, ${meta.machine.cpu || 'unknown CPU'}; load average at start ${meta.machine.loadavg.join(' / ')}`);
+  lines.push(`- N = ${LIGHTHOUSE_N} runs per widget, widgets interleaved, a fresh browser per run (a first visit: the banner is drawn). Each cell: median [min–max].`, '');
+  lines.push(`| Figure | ${widgets.map((w) => WIDGETS[w].title).join(' | ')} | ours / best peer |`);
+  lines.push(`| --- | ${widgets.map(() => '---:').join(' | ')} | ---: |`);
+  for (const [key, label, d] of [['lcp', 'Largest contentful paint (ms)', 0], ['tbt', 'Total blocking time (ms)', 0], ['fcp', 'First contentful paint (ms)', 0], ['cls', 'Cumulative layout shift', 4], ['score', 'Performance score', 2]]) {
+    lines.push(`| ${label} | ${widgets.map((w) => cell(w, key, d)).join(' | ')} | ${key === 'score' ? '' : ratioFor(key)} |`);
+  }
+  lines.push('');
+  lines.push('Largest contentful paint element (first run of each):', '');
+  for (const w of widgets) {
+    const r = runs.find((x) => x.widget === w && x.ok);
+    lines.push(`- ${WIDGETS[w].title}: ${r && r.lcpElement ? '`' + r.lcpElement.replace(/`/g, "'") + '`' : '–'}`);
+  }
+  const failures = runs.filter((r) => !r.ok);
+  if (failures.length) lines.push('', 'Failures:', '', ...failures.map((r) => `- ${r.widget}: ${r.error}`));
+  lines.push('');
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'lighthouse.json'), JSON.stringify({ meta, runs }, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'LIGHTHOUSE.md'), lines.join('\n'));
+  log('');
+  log(lines.join('\n'));
+  log(`bench: wrote ${path.join(OUT, 'LIGHTHOUSE.md')} and lighthouse.json`);
 }
 
 /** First visit, Accept all, returning visit and Reject all, every widget: RESULTS.md. */
@@ -582,7 +762,7 @@ async function loadPart() {
     skipped,
     files: {},
   };
-  log(`bench: N=${N}, latencies=${LATENCIES.join(',')} ms, widgets=${widgets.join(',')}, pages=${PAGES.join(',')}, warmup=${WARMUP}, Chromium ${meta.chromium}, ${meta.machine.nproc} CPUs`);
+  log(`bench: N=${N}, conditions=${LATENCIES.map(condLabel).join('; ')}, widgets=${widgets.join(',')}, pages=${PAGES.join(',')}, warmup=${WARMUP}, Chromium ${meta.chromium}, ${meta.machine.nproc} CPUs`);
 
   const runs = [];
   let aborted = null;
@@ -599,12 +779,16 @@ async function loadPart() {
           if (Date.now() - T0 > MAX_MS) { aborted = `time budget of ${MAX_MS / 60000} min exceeded`; break outer; }
           const a = await runAccept(browser, w, L, P);
           const r = await runReject(browser, w, L, P);
-          for (const x of [a, r]) { x.round = i; x.warmup = i < 0; runs.push(x); }
+          // The tool-open runs: not for `preload` (the same tool as `ours`).
+          const tw = w === 'preload' ? null : await runTool(browser, w, L, P, true);
+          const tc = w === 'preload' ? null : await runTool(browser, w, L, P, false);
+          for (const x of [a, r, tw, tc].filter(Boolean)) { x.round = i; x.warmup = i < 0; runs.push(x); }
+          const toolLog = tw ? `, tool ${tw.ok ? tw.tool.openMs.toFixed(1) : 'ERROR ' + tw.error} / cold ${tc.ok ? tc.tool.openMs.toFixed(1) : 'ERROR ' + tc.error} ms` : '';
           const tag = `${i < 0 ? 'warm-up' : `run ${i + 1}/${N}`} ${P.padEnd(7)}`;
           if (a.ok) {
-            log(`  [${L} ms] ${tag} ${w.padEnd(7)} banner ${a.first.bannerMs.toFixed(1)} ms, LT ${a.first.longTaskMs.toFixed(0)} ms, CLS ${a.first.cls.toFixed(4)}, accept→ran ${a.accept.clickToAnalyticsMs.toFixed(1)} ms, return→ran ${a.returning.navToAnalyticsMs.toFixed(1)} ms, ${a.first.widgetRequests} req ${a.first.widgetEncodedBytes} B br${a.gatedBeforeChoice ? ' GATED-BEFORE-CHOICE!' : ''}; reject ${r.ok ? (r.gatedAfterReject || r.gatedAfterReload ? 'GATED RAN!' : 'ok') : 'ERROR ' + r.error}`);
+            log(`  [${condLabel(L)}] ${tag} ${w.padEnd(7)} banner ${a.first.bannerMs.toFixed(1)} ms, LT ${a.first.longTaskMs.toFixed(0)} ms, CLS ${a.first.cls.toFixed(4)}, accept→ran ${a.accept.clickToAnalyticsMs.toFixed(1)} ms, return→ran ${a.returning.navToAnalyticsMs.toFixed(1)} ms, ${a.first.widgetRequests} req ${a.first.widgetEncodedBytes} B br${a.gatedBeforeChoice ? ' GATED-BEFORE-CHOICE!' : ''}${toolLog}; reject ${r.ok ? (r.gatedAfterReject || r.gatedAfterReload ? 'GATED RAN!' : 'ok') : 'ERROR ' + r.error}`);
           } else {
-            log(`  [${L} ms] ${tag} ${w.padEnd(7)} ERROR ${a.error}; reject ${r.ok ? 'ok' : 'ERROR ' + r.error}`);
+            log(`  [${condLabel(L)}] ${tag} ${w.padEnd(7)} ERROR ${a.error}; reject ${r.ok ? 'ok' : 'ERROR ' + r.error}`);
           }
         }
       }

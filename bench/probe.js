@@ -82,6 +82,54 @@
     return null;
   };
 
+  // The banner's way into the preferences: a button, or a link (Klaro's
+  // "learn more" is an <a>).
+  B.findOpener = (label) => {
+    const found = B.find(label);
+    if (found) return found;
+    for (const root of roots(document)) {
+      const list = root.querySelectorAll('a');
+      for (let i = 0; i < list.length; i++) {
+        if (norm(list[i].textContent) === label && clickable(list[i])) return list[i];
+      }
+    }
+    return null;
+  };
+
+  // A switch of a preference tool is shown: a [role=switch] or a checkbox
+  // (or, where a widget hides the input under its own toggle picture, the
+  // input's label or parent) that is visible with a box inside the viewport.
+  // Each widget's read-only "necessary" toggle counts too.
+  function shown(el) {
+    if (!el || !el.isConnected) return false;
+    if (typeof el.checkVisibility === 'function'
+        && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
+    const r = el.getBoundingClientRect();
+    const vw = document.documentElement.clientWidth || window.innerWidth;
+    const vh = document.documentElement.clientHeight || window.innerHeight;
+    return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < vw && r.top < vh;
+  }
+  function switchShown() {
+    for (const root of roots(document)) {
+      const list = root.querySelectorAll('[role="switch"], input[type="checkbox"]');
+      for (let i = 0; i < list.length; i++) {
+        const el = list[i];
+        const near = [el, ...(el.labels ? Array.from(el.labels) : []), el.parentElement];
+        if (near.some(shown)) return true;
+      }
+    }
+    return false;
+  }
+  B.waitSwitch = (ms) => new Promise((resolve) => {
+    const t0 = performance.now();
+    const frame = () => {
+      if (switchShown()) return resolve(performance.now());
+      if (performance.now() - t0 > ms) return resolve(null);
+      requestAnimationFrame(frame);
+    };
+    frame();
+  });
+
   // ---- observers
   const observed = new WeakSet();
   let mo = null;
@@ -172,7 +220,7 @@
   window.addEventListener('click', (e) => {
     if (!e.isTrusted) return;
     const path = e.composedPath();
-    const btn = path.find((n) => n && n.nodeType === 1 && (n.tagName === 'BUTTON' || n.getAttribute('role') === 'button'));
+    const btn = path.find((n) => n && n.nodeType === 1 && (n.tagName === 'BUTTON' || n.tagName === 'A' || n.getAttribute('role') === 'button'));
     B.clicks.push({ t: performance.now(), label: btn ? norm(btn.textContent) : null });
   }, true);
 })();
