@@ -177,8 +177,9 @@ async function newProbedPage(ctx, { watch = true } = {}) {
   return { page, requests, errors };
 }
 
-async function clickButton(page, label) {
-  const handle = await page.evaluateHandle((l) => window.__bench.find(l), label);
+/** Clicks what the probe's `finder` (`find`, or `findOpener` for links too) returns for `label`. */
+async function clickButton(page, label, finder = 'find') {
+  const handle = await page.evaluateHandle(([f, l]) => window.__bench[f](l), [finder, label]);
   const el = handle.asElement();
   if (!el) throw new Error(`button "${label}" not found or not clickable`);
   await el.click({ timeout: TIMEOUT });
@@ -189,12 +190,30 @@ function widgetResources(resources, pageUrl) {
   return resources.filter((r) => !isPageOwned(r.url, pageUrl));
 }
 
-/** First visit -> Accept all -> returning visit, in one fresh context. */
-async function runAccept(browser, w, latency, hostPage) {
+/**
+ * One run of `kind` in a fresh browser context: `body(ctx, url, out)` fills
+ * `out`; an error ends the run as failed with its first line, and the
+ * context is closed either way.
+ */
+async function inFreshContext(browser, w, cond, hostPage, kind, body) {
   const url = BASE + HOST_PAGES[hostPage].url(w);
-  const out = { widget: w, page: hostPage, latency, kind: 'accept' };
-  const ctx = await newContext(browser, latency);
+  const out = { widget: w, page: hostPage, latency: cond, kind };
+  const ctx = await newContext(browser, cond);
   try {
+    await body(ctx, url, out);
+    out.ok = true;
+  } catch (e) {
+    out.ok = false;
+    out.error = String(e && e.message || e).split('\n')[0];
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+  return out;
+}
+
+/** First visit -> Accept all -> returning visit, in one fresh context. */
+function runAccept(browser, w, latency, hostPage) {
+  return inFreshContext(browser, w, latency, hostPage, 'accept', async (ctx, url, out) => {
     // ---- first visit
     const v1 = await newProbedPage(ctx);
     await v1.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
@@ -265,14 +284,7 @@ async function runAccept(browser, w, latency, hostPage) {
       bannerShown: bannerAgain,
     };
     out.errors.push(...v2.errors);
-    out.ok = true;
-  } catch (e) {
-    out.ok = false;
-    out.error = String(e && e.message || e).split('\n')[0];
-  } finally {
-    await ctx.close().catch(() => {});
-  }
-  return out;
+  });
 }
 
 /**
@@ -282,49 +294,33 @@ async function runAccept(browser, w, latency, hostPage) {
  * banner is clickable. Also what the widget fetched for the tool: bytes that
  * ended after the banner was clickable.
  */
-async function runTool(browser, w, cond, hostPage, warm) {
-  const url = BASE + HOST_PAGES[hostPage].url(w);
-  const out = { widget: w, page: hostPage, latency: cond, kind: warm ? 'toolWarm' : 'toolCold' };
-  const ctx = await newContext(browser, cond);
-  try {
+function runTool(browser, w, cond, hostPage, warm) {
+  return inFreshContext(browser, w, cond, hostPage, warm ? 'toolWarm' : 'toolCold', async (ctx, url, out) => {
     const v = await newProbedPage(ctx);
     await v.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
     const bannerAt = await v.page.evaluate((ms) => window.__bench.waitBanner(ms), TIMEOUT);
     if (bannerAt === null) throw new Error('banner not clickable within timeout');
     if (warm) await v.page.evaluate((t) => window.__bench.sleepUntil(t), bannerAt + TOOL_IDLE_MS);
-    const handle = await v.page.evaluateHandle(() => window.__bench.findOpener('Manage preferences'));
-    const el = handle.asElement();
-    if (!el) throw new Error('"Manage preferences" not found or not clickable');
-    await el.click({ timeout: TIMEOUT });
+    await clickButton(v.page, 'Manage preferences', 'findOpener');
     const shownAt = await v.page.evaluate((ms) => window.__bench.waitSwitch(ms), TIMEOUT);
     if (shownAt === null) throw new Error('no switch of the preference tool visible within timeout');
     const s = await v.page.evaluate(() => window.__bench.snapshot());
     const click = s.clicks[s.clicks.length - 1];
     if (!click) throw new Error('click not observed in page');
-    const wres = widgetResources(s.resources, url);
+    const afterBanner = widgetResources(s.resources, url).filter((r) => r.end > bannerAt);
     out.tool = {
       openMs: shownAt - click.t,
-      bytesAfterBanner: wres.filter((r) => r.end > bannerAt).reduce((a, r) => a + r.encoded, 0),
-      filesAfterBanner: wres.filter((r) => r.end > bannerAt).map((r) => pathOf(r.url)),
+      bytesAfterBanner: afterBanner.reduce((a, r) => a + r.encoded, 0),
+      filesAfterBanner: afterBanner.map((r) => pathOf(r.url)),
     };
     out.gatedBeforeChoice = Object.keys(s.ran).length > 0 || v.requests.some((r) => isGated(r.url));
     out.errors = v.errors.slice();
-    out.ok = true;
-  } catch (e) {
-    out.ok = false;
-    out.error = String(e && e.message || e).split('\n')[0];
-  } finally {
-    await ctx.close().catch(() => {});
-  }
-  return out;
+  });
 }
 
 /** First visit -> Reject all -> nothing gated runs, also after reload. */
-async function runReject(browser, w, latency, hostPage) {
-  const url = BASE + HOST_PAGES[hostPage].url(w);
-  const out = { widget: w, page: hostPage, latency, kind: 'reject' };
-  const ctx = await newContext(browser, latency);
-  try {
+function runReject(browser, w, latency, hostPage) {
+  return inFreshContext(browser, w, latency, hostPage, 'reject', async (ctx, url, out) => {
     const v = await newProbedPage(ctx);
     await v.page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
     const bannerAt = await v.page.evaluate((ms) => window.__bench.waitBanner(ms), TIMEOUT);
@@ -341,14 +337,7 @@ async function runReject(browser, w, latency, hostPage) {
     const reloaded = await v.page.evaluate(() => window.__bench.snapshot());
     out.gatedAfterReload = Object.keys(reloaded.ran).length > 0 || v.requests.slice(nReq).some((r) => isGated(r.url));
     out.bannerAfterReload = await v.page.evaluate(() => !!window.__bench.find('Accept all'));
-    out.ok = true;
-  } catch (e) {
-    out.ok = false;
-    out.error = String(e && e.message || e).split('\n')[0];
-  } finally {
-    await ctx.close().catch(() => {});
-  }
-  return out;
+  });
 }
 
 // ---------------------------------------------------------------- report
@@ -625,6 +614,13 @@ async function domCostPart() {
   if (failures.length) process.exitCode = 1;
 }
 
+/** The HTTP status of a widget's own file (`probe`), or 200 for a peer (served from node_modules). */
+async function probeStatus(w) {
+  if (!WIDGETS[w].probe) return 200;
+  const h = await rawGet(BASE + WIDGETS[w].probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
+  return h.status;
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   // Server up?
@@ -655,10 +651,8 @@ async function lighthousePart() {
   const widgets = [];
   for (const w of WANT.filter((x) => x !== 'preload')) {
     if (!WIDGETS[w]) continue;
-    if (WIDGETS[w].probe) {
-      const h = await rawGet(BASE + WIDGETS[w].probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
-      if (h.status !== 200) { log(`bench: lighthouse: skipping ${w} (${WIDGETS[w].probe} returned ${h.status})`); continue; }
-    }
+    const status = await probeStatus(w);
+    if (status !== 200) { log(`bench: lighthouse: skipping ${w} (${WIDGETS[w].probe} returned ${status})`); continue; }
     widgets.push(w);
   }
   const meta = { date: new Date().toISOString(), machine: machineInfo(), lighthouse: pkgVersion('lighthouse'), n: LIGHTHOUSE_N, page: 'minimal' };
@@ -732,14 +726,12 @@ async function loadPart() {
   const widgets = [];
   for (const w of WANT) {
     if (!WIDGETS[w]) { console.error(`bench: unknown widget "${w}" (known: ${Object.keys(WIDGETS).join(', ')})`); process.exit(2); }
-    if (WIDGETS[w].probe) {
-      const h = await rawGet(BASE + WIDGETS[w].probe, { 'accept-encoding': 'identity' }).catch(() => ({ status: 0 }));
-      if (h.status !== 200) {
-        const reason = 'dist/kloudconsent.js not found (build the widget first; see README)';
-        log(`bench: SKIPPING ${w} — ${BASE}${WIDGETS[w].probe} returned ${h.status}: ${reason}. Benchmarking the peers only.`);
-        skipped.push({ widget: w, reason });
-        continue;
-      }
+    const status = await probeStatus(w);
+    if (status !== 200) {
+      const reason = 'dist/kloudconsent.js not found (build the widget first; see README)';
+      log(`bench: SKIPPING ${w} — ${BASE}${WIDGETS[w].probe} returned ${status}: ${reason}. Benchmarking the peers only.`);
+      skipped.push({ widget: w, reason });
+      continue;
     }
     widgets.push(w);
   }

@@ -44,14 +44,24 @@
     }
   }
 
+  const viewport = () => [document.documentElement.clientWidth || window.innerWidth,
+    document.documentElement.clientHeight || window.innerHeight];
+
+  // Rendered and not see-through (checkVisibility with opacity and
+  // visibility), with a box: its bounding rectangle, or null.
+  function visibleBox(el) {
+    if (!el || !el.isConnected) return null;
+    if (typeof el.checkVisibility === 'function'
+        && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return null;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? r : null;
+  }
+
   function clickable(el) {
     if (!el.isConnected || el.disabled || el.getAttribute('aria-disabled') === 'true') return false;
-    if (typeof el.checkVisibility === 'function'
-        && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
-    const r = el.getBoundingClientRect();
-    if (!(r.width > 0 && r.height > 0)) return false;
-    const vw = document.documentElement.clientWidth || window.innerWidth;
-    const vh = document.documentElement.clientHeight || window.innerHeight;
+    const r = visibleBox(el);
+    if (!r) return false;
+    const [vw, vh] = viewport();
     const x = r.left + r.width / 2;
     const y = r.top + r.height / 2;
     if (x < 0 || y < 0 || x >= vw || y >= vh) return false;
@@ -101,13 +111,9 @@
   // input's label or parent) that is visible with a box inside the viewport.
   // Each widget's read-only "necessary" toggle counts too.
   function shown(el) {
-    if (!el || !el.isConnected) return false;
-    if (typeof el.checkVisibility === 'function'
-        && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) return false;
-    const r = el.getBoundingClientRect();
-    const vw = document.documentElement.clientWidth || window.innerWidth;
-    const vh = document.documentElement.clientHeight || window.innerHeight;
-    return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < vw && r.top < vh;
+    const r = visibleBox(el);
+    const [vw, vh] = viewport();
+    return !!r && r.right > 0 && r.bottom > 0 && r.left < vw && r.top < vh;
   }
   function switchShown() {
     for (const root of roots(document)) {
