@@ -185,6 +185,25 @@ function invoke(name, args, fallback) {
   }
 }
 
+/**
+ * A promise that settles in a later task, after the browser has had its
+ * turn (input, rendering). The boot is cut into such tasks (instantiate;
+ * read the config; decide and release; draw the banner), so that none of
+ * them is a long task (over 50 ms) that holds up the page's input on a slow
+ * phone (issue 12). `scheduler.yield()` (where it is the browser's own, not
+ * markup's named access) runs the next step before other queued tasks;
+ * elsewhere a message to ourselves, which, unlike a timer, is neither
+ * clamped nor throttled in a background tab.
+ */
+function nextTask() {
+  if (hasOwn.call(window, "scheduler") && typeof scheduler.yield === "function") return scheduler.yield();
+  return new Promise(function (resolve) {
+    var channel = new MessageChannel();
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(0);
+  });
+}
+
 function later(name) {
   return function () {
     var args = arguments;
@@ -440,7 +459,8 @@ Promise.all([
   }),
   domReady()
 ]).then(function (results) {
-  var cfg = results[1];
+  return nextTask().then(function () { return results[1]; });
+}).then(function (cfg) {
   warnIgnoredConfigs();
   // Which gated tags came with the page's HTML (only they may borrow its
   // nonce), before the engine releases any.
@@ -454,6 +474,8 @@ Promise.all([
     if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
     return t.text;
   });
+}).then(function (text) {
+  return nextTask().then(function () { return text; });
 }).then(function (text) {
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;

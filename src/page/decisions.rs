@@ -11,11 +11,15 @@ use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, Reco
 
 impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
+    /// Nothing is drawn here: the first draw is `kc_draw`'s, in a task of
+    /// its own after `ready` (`hooks.soon`), so deciding and releasing never
+    /// share a task with building the banner and its styles (no long task,
+    /// issue 12), and a `ready` listener that decides never sees a banner.
     pub fn load(&self) {
         let consent = self.load_stored();
         let (ask, decided) = (self.asks(&consent), consent.is_decided());
         *self.consent.borrow_mut() = consent;
-        self.on(Event::Booted { ask, decided });
+        self.settle(Event::Booted { ask, decided });
     }
 
     /// Tells Consent Mode what is known, fires `ready` (and `consent` when

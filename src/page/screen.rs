@@ -16,13 +16,19 @@ use web_sys::HtmlElement;
 impl Page {
     /// Applies a screen event and performs its step.
     pub fn on(&self, event: Event) {
+        let focus = self.settle(event);
+        self.draw(focus);
+    }
+
+    /// Applies `event` to the screen without drawing it; the focus move it asks for.
+    pub fn settle(&self, event: Event) -> Focus {
         let mut screen = self.screen.get();
         let step = screen.on(event);
         self.screen.set(screen);
         if step.load_tool {
             self.hooks.load_tool();
         }
-        self.draw(step.focus);
+        step.focus
     }
 
     /// Draws the current scene (also the fail-closed first draw at boot).
