@@ -115,6 +115,30 @@ test("ready fires once with the stored state; consent fires on each load with a 
   await context.close();
 });
 
+test("a ready listener that decides: the banner is never drawn, and what it chose is in force", async () => {
+  const { context, page } = await openPage(env);
+  // Records every element the widget adds to <body>, from before it boots.
+  await hostPage(env, page, { body: `${GATED_PAIR}<script>
+    window.__added = [];
+    new MutationObserver((list) => list.forEach((m) => m.addedNodes.forEach((n) => window.__added.push(n.localName))))
+      .observe(document.body, { childList: true });
+    // (Before the deferred kloudconsent.js has run: window.kloudconsent does not exist yet.)
+    window.addEventListener("kloudconsent:ready", (e) => { if (!e.detail) window.kloudconsent.rejectAll(); });
+  </script>` });
+  await waitReady(page);
+  await page.waitForFunction(() => window.kloudconsent.get() !== null);
+  // Two frames and a task: long after the first draw was due.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.deepEqual(await page.evaluate(() => window.__added.filter((n) => n === "kloud-consent")), [], "no widget UI was ever added");
+  assert.equal(await banner(page).count(), 0);
+  assert.deepEqual(await gatedRuns(page), []);
+  // The page's own opener still brings up the preference tool.
+  await page.click("#open-prefs");
+  await dialog(page).waitFor();
+  await context.close();
+});
+
 test("an exception in a page listener does not break the widget", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `${GATED_PAIR}<script>
