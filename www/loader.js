@@ -187,10 +187,13 @@ function invoke(name, args, fallback) {
 
 /**
  * A promise that settles in a later task, after the browser has had its
- * turn (input, rendering). The boot is cut into such tasks (instantiate;
- * read the config; decide and release; draw the banner), so that none of
- * them is a long task (over 50 ms) that holds up the page's input on a slow
- * phone (issue 12). `scheduler.yield()` (where it is the browser's own, not
+ * turn (input, rendering). The boot is two tasks: instantiating the wasm
+ * (with the script's own evaluation), then reading the config, deciding,
+ * releasing and drawing the banner, so that neither is a long task (over
+ * 50 ms) on a desktop (issue 12). Four tasks (a yield before deciding and
+ * another before the draw) were measured too: no shorter on the phone,
+ * and each yield there let the browser's other work in first, about 100 ms
+ * later to the banner and to the gated scripts (docs/performance.md). `scheduler.yield()` (where it is the browser's own, not
  * markup's named access) runs the next step before other queued tasks;
  * elsewhere a message to ourselves, which, unlike a timer, is neither
  * clamped nor throttled in a background tab.
@@ -474,8 +477,6 @@ Promise.all([
     if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
     return t.text;
   });
-}).then(function (text) {
-  return nextTask().then(function () { return text; });
 }).then(function (text) {
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
