@@ -90,7 +90,7 @@ pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
     language::localize(&mut config, &lang, builtin.as_ref());
     let page = Page::new(config, hooks, tool_host);
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
-    // The first draw, just after this call returns. Queued before
+    // The first draw, in a task of its own after this one. Queued before
     // anything stored is read: if reading throws (the loader catches it),
     // `kc_draw` still finds the page undecided with its banner due, and
     // draws it.
@@ -99,7 +99,7 @@ pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
     page.start();
 }
 
-/// The first draw, which `kc_boot` queued to run just after it (`hooks.soon`).
+/// The first draw, which `kc_boot` queued as a task of its own (`hooks.soon`).
 #[wasm_bindgen]
 pub fn kc_draw() {
     if let Some(p) = page() {

@@ -31,7 +31,7 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn fit(this: &Hooks, frame: &Element);
 
-    /// Calls `kc_draw` once the current call has returned (a microtask).
+    /// Calls `kc_draw` in a later task of its own (www/loader.js, `nextTask`).
     #[wasm_bindgen(method)]
     pub fn soon(this: &Hooks);
 

@@ -86,8 +86,8 @@ var hooks = {
     releaseScripts();
     updateEmbeds(revoked);
   },
-  /** The engine's first draw, just after boot returns (after `ready`). */
-  soon: function () { soon("kc_draw"); },
+  /** The engine's first draw, deferred to a task of its own (nextTask). */
+  soon: function () { nextTask().then(function () { invoke("kc_draw", []); }); },
   /** Fetch the tool once the page is idle (at the latest after 3 s). */
   idle: function () {
     var run = function () { invoke("kc_prefetch", []); };

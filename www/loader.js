@@ -187,16 +187,16 @@ function invoke(name, args, fallback) {
 
 /**
  * A promise that settles in a later task, after the browser has had its
- * turn (input, rendering). The boot is two tasks: instantiating the wasm
- * (with the script's own evaluation), then reading the config, deciding,
- * releasing and drawing the banner, so that neither is a long task (over
- * 50 ms) on a desktop (issue 12). Four tasks (a yield before deciding and
- * another before the draw) were measured too: no shorter on the phone,
- * and each yield there let the browser's other work in first, about 100 ms
- * later to the banner and to the gated scripts (docs/performance.md). `scheduler.yield()` (where it is the browser's own, not
- * markup's named access) runs the next step before other queued tasks;
- * elsewhere a message to ourselves, which, unlike a timer, is neither
- * clamped nor throttled in a background tab.
+ * turn (input, rendering). The boot is three tasks: instantiating the wasm
+ * (with the script's own evaluation); reading the config, deciding and
+ * releasing; and, on a first visit, drawing the banner (`hooks.soon`), so
+ * that on a desktop none is a long task (over 50 ms; issue 12). Deciding
+ * stays in the config's task: a returning visit then waits for one yield,
+ * not two, before its gated scripts run (both measured: docs/performance.md).
+ * `scheduler.yield()` (where it is the browser's own, not markup's named
+ * access) runs the next step before other queued tasks; elsewhere a message
+ * to ourselves, which, unlike a timer, is neither clamped nor throttled in
+ * a background tab.
  */
 function nextTask() {
   if (hasOwn.call(window, "scheduler") && typeof scheduler.yield === "function") return scheduler.yield();

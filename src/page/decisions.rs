@@ -11,10 +11,10 @@ use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, Reco
 
 impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
-    /// Nothing is drawn here: the first draw is `kc_draw`'s, queued by
-    /// `hooks.soon` to run just after `kc_boot` returns, so `ready` has
-    /// fired and the gated scripts are released before the banner is
-    /// built, and a `ready` listener that decides never sees a banner.
+    /// Nothing is drawn here: the first draw is `kc_draw`'s, in a task of
+    /// its own after `ready` (`hooks.soon`), so deciding and releasing never
+    /// share a task with building the banner and its styles (no long task,
+    /// issue 12), and a `ready` listener that decides never sees a banner.
     pub fn load(&self) {
         let consent = self.load_stored();
         let (ask, decided) = (self.asks(&consent), consent.is_decided());
