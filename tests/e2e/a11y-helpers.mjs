@@ -60,6 +60,22 @@ export function focused(page) {
   });
 }
 
+/**
+ * What has focus once it is `expected`, or after 3 s whatever has it then.
+ * The tool's dialog takes focus in a Yew effect, and Yew's scheduler may run
+ * effects one task after it drew the dialog (it yields every 16 ms), so a
+ * check made the moment the dialog appears can come too early.
+ */
+export async function focusedSoon(page, expected) {
+  const deadline = Date.now() + 3000;
+  let now = await focused(page);
+  while (now !== expected && Date.now() < deadline) {
+    await page.waitForTimeout(25);
+    now = await focused(page);
+  }
+  return now;
+}
+
 /** Contrast ratio of an element's text against its (first opaque) background. */
 export function textContrast(page, selector) {
   return page.evaluate((selector) => {

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, banner, dialog, button } from "./helpers.mjs";
-import { freshPage, settle, axeViolations, focused, textContrast } from "./a11y-helpers.mjs";
+import { freshPage, settle, axeViolations, focused, focusedSoon, textContrast } from "./a11y-helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -122,7 +122,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice, focus
   }
   await page.keyboard.press("Enter");
   await dialog(page).waitFor();
-  assert.equal(await focused(page), "dialog", "focus moves into the dialog");
+  assert.equal(await focusedSoon(page, "dialog"), "dialog", "focus moves into the dialog");
   // Each category with cookie rows has its table's disclosure after its switch.
   const table = "SUMMARY:Cookies and storage";
   const stops = ["button:Close", "link:Cookie Policy", "link:Privacy Policy", "switch:Strictly necessary", table,
@@ -158,7 +158,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice, focus
   await tab("page:a#open-prefs");
   await page.keyboard.press("Enter");
   await dialog(page).waitFor();
-  assert.equal(await focused(page), "dialog");
+  assert.equal(await focusedSoon(page, "dialog"), "dialog");
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
   assert.equal(await focused(page), "page:a#open-prefs");
@@ -226,7 +226,7 @@ test("focus returns to the opener, to the banner, or to the page when the opener
   await page.focus("#settings");
   await page.keyboard.press("Enter");
   await dialog(page).waitFor();
-  assert.equal(await focused(page), "dialog");
+  assert.equal(await focusedSoon(page, "dialog"), "dialog");
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
   assert.equal(await focused(page), "page:button#settings");

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, fresh, open, clear, setCookies, js, until, get, gatedRuns, eventNames, pageErrors, storedLocal, pageCookies,
-  shadow, bannerShown, button, toolShown, toolGone, press, focused, waitRuns, settle, hostPage, By, Key,
+  shadow, bannerShown, button, toolShown, toolGone, press, focused, focusedSoon, waitRuns, settle, hostPage, By, Key,
   consentCookie,
 } from "./webkit.mjs";
 
@@ -149,7 +149,7 @@ test("a click while the tool loads: Manage preferences is busy, then the tool op
     assert.equal(await manage.getAttribute("aria-busy"), "true");
     release();
     await toolShown(d);
-    assert.equal(await focused(d), "dialog", "focus moves into the tool once it is there");
+    assert.equal(await focusedSoon(d, "dialog"), "dialog", "focus moves into the tool once it is there");
     assert.deepEqual(await pageErrors(d), []);
   } finally {
     release();
@@ -203,7 +203,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice; focus
   }), [true, "solid"]);
   await press(d, Key.ENTER);
   await toolShown(d);
-  assert.equal(await focused(d), "dialog", "focus moves into the dialog");
+  assert.equal(await focusedSoon(d, "dialog"), "dialog", "focus moves into the dialog");
   // Each category with cookie rows has its table's disclosure after its switch.
   const table = "SUMMARY:Cookies and storage";
   const stops = ["button:Close", "link:Cookie Policy", "link:Privacy Policy", "switch:Strictly necessary", table,
@@ -234,7 +234,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice; focus
   await tab("page:a#open-prefs");
   await press(d, Key.ENTER);
   await toolShown(d);
-  assert.equal(await focused(d), "dialog");
+  assert.equal(await focusedSoon(d, "dialog"), "dialog");
   await press(d, Key.ESCAPE);
   await toolGone(d);
   assert.equal(await focused(d), "page:a#open-prefs");
@@ -287,7 +287,7 @@ test("focus returns to a page button that called kloudconsent.show(), and to the
   await js(d, () => document.getElementById("settings").focus());
   await press(d, Key.ENTER);
   await toolShown(d);
-  assert.equal(await focused(d), "dialog");
+  assert.equal(await focusedSoon(d, "dialog"), "dialog");
   await press(d, Key.ESCAPE);
   await toolGone(d);
   assert.equal(await focused(d), "page:button#settings");

@@ -372,6 +372,22 @@ export const focused = (d) => js(d, () => {
   return `${role}:${name.trim()}`;
 });
 
+/**
+ * What has focus once it is `expected`, or after 3 s whatever has it then.
+ * The tool's dialog takes focus in a Yew effect, and Yew's scheduler may run
+ * effects one task after it drew the dialog (it yields every 16 ms), so a
+ * check made the moment the switches appear can come too early.
+ */
+export async function focusedSoon(d, expected) {
+  const deadline = Date.now() + 3000;
+  let now = await focused(d);
+  while (now !== expected && Date.now() < deadline) {
+    await d.sleep(25);
+    now = await focused(d);
+  }
+  return now;
+}
+
 /** Waits until `n` gated scripts have run. */
 export const waitRuns = (d, n) => until(d, (n) => (window.__gatedRuns || []).length >= n, `${n} gated runs`, 10000, n);
 
