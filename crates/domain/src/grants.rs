@@ -117,32 +117,6 @@ impl IntoIterator for Grants {
     }
 }
 
-/// Read from a JSON object (`{"analytics": true}`) keeping its order: the
-/// preference tool receives the grants this way from the core.
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for Grants {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Grants, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Grants;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of booleans")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Grants, A::Error> {
-                let mut grants = Grants::new();
-                while let Some((id, granted)) = map.next_entry::<String, bool>()? {
-                    grants.set(&id, granted);
-                }
-                Ok(grants)
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,18 +3,24 @@
 //! current grants, the consent id). The tool renders it and sends choices
 //! back; it never reads storage, the config or the rules itself.
 //!
-//! The core writes it as JSON with its small hand-written writer (no serde
-//! on every page); the tool, loaded only when opened, reads it with serde
-//! (`serde-wasm-bindgen`, feature `serde` of this crate). A host test reads
-//! what [`ToolModel::to_json`] writes back through serde, so the two sides
-//! cannot drift apart.
+//! The core writes it as JSON ([`model_json`]) and the browser parses it;
+//! the tool reads the parsed value with [`read_model`]. Both ends are here,
+//! so host tests check that what one writes the other reads back.
+//!
+//! The JSON is positional: arrays in a fixed order, no keys (see
+//! [`model_json`] for the layout). Keys would be written by the core and
+//! looked up one by one by the tool, each with its own error message; the
+//! positional form cost the tool ~2 KB less brotli. Core and tool always
+//! come from one build: the core pins the tool's bytes by their hash, so
+//! the two can never disagree about the order.
 
 use super::config::Config;
 use super::decision::Consent;
 use super::grants::Grants;
 use super::text::{fill, uint};
 use super::time::iso8601;
-use kloudconsent_json::{self as json, ObjectWriter};
+use crate::text::cat;
+use kloudconsent_json::{self as json, ArrayWriter, Json, Kind, Value};
 
 /// The `texts` keys (see `config::TEXT_KEYS`) the tool shows.
 pub const TOOL_TEXT_KEYS: [&str; 21] = [
@@ -43,8 +49,6 @@ pub const TOOL_TEXT_KEYS: [&str; 21] = [
 
 /// The texts the tool shows, one field per key of [`TOOL_TEXT_KEYS`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ToolTexts {
     /// See [`crate::config::Texts`]: the same texts, as the tool shows them.
     pub prefs_title: String,
@@ -92,7 +96,6 @@ pub struct ToolTexts {
 
 /// One category as the tool lists it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct ToolCategory {
     /// The category's id.
     pub id: String,
@@ -113,7 +116,6 @@ pub struct ToolCategory {
 /// One row of a cookie table (`category::TABLE_ROW`): plain text, empty
 /// where the config says nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct CookieRow {
     /// The cookie's or storage item's name (may end in `*`).
     pub name: String,
@@ -127,7 +129,6 @@ pub struct CookieRow {
 
 /// One service as the tool lists it, under its category.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct ToolService {
     /// The full id (`analytics.ga`), as in `grants`.
     pub id: String,
@@ -143,8 +144,6 @@ pub struct ToolService {
 
 /// The stored decision's id and time, shown so a visitor can quote them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ToolReceipt {
     /// The stored decision's id.
     pub id: String,
@@ -154,7 +153,6 @@ pub struct ToolReceipt {
 
 /// Everything the tool shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct ToolModel {
     /// `lang` of the dialog.
     pub lang: String,
@@ -227,58 +225,72 @@ impl ToolModel {
     }
 }
 
-/// The model of `config` and `consent`, as JSON: what the core hands the tool.
+/// The model of `config` and `consent`, as JSON: what the core hands the
+/// tool. Positional (each `[...]` below is a JSON array, items in this order):
+///
+/// ```text
+/// [lang, dir, builtin, days, texts, categories, grants, receipt]
+///   texts:      [the TOOL_TEXT_KEYS texts, in that order]
+///   categories: [[id, label, description, required, providers, cookies, services], ...]
+///   providers:  [name, ...]
+///   cookies:    [[name, provider, purpose, duration], ...]   (category::TABLE_ROW)
+///   services:   [[id, label, description, provider, cookies], ...]
+///   grants:     [[id, granted], ...]
+///   receipt:    [id, decidedAt] or null
+/// ```
 pub fn model_json(config: &Config, consent: &Consent) -> String {
-    let mut texts = ObjectWriter::new();
+    let mut texts = ArrayWriter::new();
     for key in TOOL_TEXT_KEYS {
-        texts.str(key, config.texts.get(key).unwrap_or_default());
+        texts.str(config.texts.get(key).unwrap_or_default());
     }
     let days = uint(config.expires_after_days.into());
-    let mut categories = Vec::new();
+    let mut categories = ArrayWriter::new();
     for c in &config.categories {
-        let mut services = Vec::new();
+        let mut services = ArrayWriter::new();
         for s in &c.services {
-            services.push(
-                ObjectWriter::new()
-                    .str("id", &s.id)
-                    .str("label", &s.label)
-                    .str("description", &s.description)
-                    .str("provider", &s.provider)
-                    .raw("cookies", &table(&s.table, &days))
+            services.raw(
+                &ArrayWriter::new()
+                    .str(&s.id)
+                    .str(&s.label)
+                    .str(&s.description)
+                    .str(&s.provider)
+                    .raw(&table(&s.table, &days))
                     .finish(),
             );
         }
-        categories.push(
-            ObjectWriter::new()
-                .str("id", &c.id)
-                .str("label", &c.label)
-                .str("description", &c.description)
-                .bool("required", c.required)
-                .raw("providers", &json::string_array(&c.providers))
-                .raw("cookies", &table(&c.table, &days))
-                .raw("services", &array(&services))
+        categories.raw(
+            &ArrayWriter::new()
+                .str(&c.id)
+                .str(&c.label)
+                .str(&c.description)
+                .bool(c.required)
+                .raw(&json::string_array(&c.providers))
+                .raw(&table(&c.table, &days))
+                .raw(&services.finish())
                 .finish(),
         );
     }
-    let mut w = ObjectWriter::new();
-    w.str("lang", &config.lang)
-        .str("dir", config.dir.as_str())
-        .raw("texts", &texts.finish())
-        .raw("categories", &array(&categories))
-        .bool("builtin", config.builtin_categories)
-        .num("days", config.expires_after_days)
-        .raw("grants", &consent.grants(config).to_json());
-    match consent.record() {
-        Some(r) => w.raw(
-            "receipt",
-            &ObjectWriter::new()
-                .str("id", &r.id)
-                .str("decidedAt", &iso8601(r.decided_at_ms))
-                .finish(),
-        ),
-        None => w.null("receipt"),
+    let mut grants = ArrayWriter::new();
+    for (id, on) in consent.grants(config).iter() {
+        grants.raw(&ArrayWriter::new().str(id).bool(on).finish());
+    }
+    let receipt = match consent.record() {
+        Some(r) => ArrayWriter::new()
+            .str(&r.id)
+            .str(&iso8601(r.decided_at_ms))
+            .finish(),
+        None => String::from("null"),
     };
-    w.finish()
+    ArrayWriter::new()
+        .str(&config.lang)
+        .str(config.dir.as_str())
+        .bool(config.builtin_categories)
+        .raw(&days)
+        .raw(&texts.finish())
+        .raw(&categories.finish())
+        .raw(&grants.finish())
+        .raw(&receipt)
+        .finish()
 }
 
 /// A cookie table's JSON (`Category::table`) with `{days}` filled in;
@@ -290,13 +302,250 @@ fn table(json: &str, days: &str) -> String {
     }
 }
 
-/// JSON texts joined into an array.
-fn array(items: &[String]) -> String {
-    crate::text::cat(&["[", &crate::text::join(items, ","), "]"])
+/// One value of the parsed model, as [`read_model`] needs it: in the tool,
+/// what the browser's `JSON.parse` returned; in host tests, this crate's
+/// own [`Json`].
+pub trait Item: Sized {
+    /// The string, if this is one.
+    fn string(&self) -> Option<String>;
+    /// The boolean, if this is one.
+    fn boolean(&self) -> Option<bool>;
+    /// The number, if this is one.
+    fn number(&self) -> Option<f64>;
+    /// Whether this is `null`.
+    fn is_null(&self) -> bool;
+    /// An array's items, in order; `None` for any other kind.
+    fn list(&self) -> Option<Vec<Self>>;
 }
 
-/// Round trips through serde: run with `--features serde` (the test command does).
-#[cfg(all(test, feature = "serde"))]
+impl Item for Json {
+    fn string(&self) -> Option<String> {
+        Value::as_string(self)
+    }
+    fn boolean(&self) -> Option<bool> {
+        Value::as_bool(self)
+    }
+    fn number(&self) -> Option<f64> {
+        Value::as_f64(self)
+    }
+    fn is_null(&self) -> bool {
+        Value::kind(self) == Kind::Null
+    }
+    fn list(&self) -> Option<Vec<Json>> {
+        (Value::kind(self) == Kind::Array).then(|| Value::items(self))
+    }
+}
+
+/// The model [`model_json`] wrote, parsed, read back into a [`ToolModel`]
+/// with the built-in policy's display text filled in
+/// ([`ToolModel::fill_builtin`]); or what is wrong with it (the first
+/// problem, e.g. `a category: expected 7 items`).
+pub fn read_model<I: Item>(model: &I) -> Result<ToolModel, String> {
+    let mut r = Reader { problem: None };
+    let m = r.tuple(Some(model), 8, "the model");
+    let lang = r.text(m.first(), "lang");
+    let dir = r.text(m.get(1), "dir");
+    let builtin = r.flag(m.get(2), "builtin");
+    let days = match m.get(3).and_then(Item::number) {
+        Some(d) if (0.0..=f64::from(u32::MAX)).contains(&d) => d as u32,
+        _ => {
+            r.fail("days", "a number of days");
+            0
+        }
+    };
+    let texts = r.texts(m.get(4));
+    let mut categories = Vec::new();
+    for c in r.list(m.get(5), "categories") {
+        categories.push(r.category(&c));
+    }
+    let mut grants = Grants::new();
+    for pair in r.list(m.get(6), "grants") {
+        let pair = r.tuple(Some(&pair), 2, "a grant");
+        let id = r.text(pair.first(), "a grant's id");
+        let on = r.flag(pair.get(1), "a grant");
+        grants.set(&id, on);
+    }
+    // `null` while undecided (and missing only when the model is broken).
+    let receipt = match m.get(7).filter(|v| !v.is_null()) {
+        None => None,
+        Some(receipt) => {
+            let receipt = r.tuple(Some(receipt), 2, "receipt");
+            let id = r.text(receipt.first(), "receipt");
+            let decided_at = r.text(receipt.get(1), "receipt");
+            Some(ToolReceipt { id, decided_at })
+        }
+    };
+    if let Some(problem) = r.problem {
+        return Err(problem);
+    }
+    let mut model = ToolModel {
+        lang,
+        dir,
+        texts,
+        categories,
+        grants,
+        receipt,
+        builtin,
+        days,
+    };
+    model.fill_builtin();
+    Ok(model)
+}
+
+/// Reads on past a problem, keeping the first one: each read gives a
+/// default where the model is wrong, and [`read_model`] reports the problem
+/// at the end. No early returns, so no drop code for the half-read model at
+/// every field (that had made the reader 8 KB of wasm).
+struct Reader {
+    problem: Option<String>,
+}
+
+impl Reader {
+    fn fail(&mut self, what: &str, expected: &str) {
+        if self.problem.is_none() {
+            self.problem = Some(cat(&[what, ": expected ", expected]));
+        }
+    }
+
+    /// An array's items; none when `item` is missing or not an array.
+    #[inline(never)]
+    fn list<I: Item>(&mut self, item: Option<&I>, what: &str) -> Vec<I> {
+        match item.and_then(Item::list) {
+            Some(items) => items,
+            None => {
+                self.fail(what, "an array");
+                Vec::new()
+            }
+        }
+    }
+
+    /// An array of exactly `n` items; none when it is not one.
+    #[inline(never)]
+    fn tuple<I: Item>(&mut self, item: Option<&I>, n: u64, what: &str) -> Vec<I> {
+        let items = self.list(item, what);
+        if items.len() as u64 == n {
+            return items;
+        }
+        self.fail(what, &cat(&[&uint(n), " items"]));
+        Vec::new()
+    }
+
+    #[inline(never)]
+    fn text<I: Item>(&mut self, item: Option<&I>, what: &str) -> String {
+        match item.and_then(Item::string) {
+            Some(text) => text,
+            None => {
+                self.fail(what, "a string");
+                String::new()
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn flag<I: Item>(&mut self, item: Option<&I>, what: &str) -> bool {
+        match item.and_then(Item::boolean) {
+            Some(flag) => flag,
+            None => {
+                self.fail(what, "true or false");
+                false
+            }
+        }
+    }
+
+    /// Every text of `TOOL_TEXT_KEYS`, which lists them in field order.
+    fn texts<I: Item>(&mut self, item: Option<&I>) -> ToolTexts {
+        let items = self.tuple(item, TOOL_TEXT_KEYS.len() as u64, "texts");
+        let mut t = [(); TOOL_TEXT_KEYS.len()].map(|_| String::new());
+        for (i, slot) in t.iter_mut().enumerate() {
+            *slot = self.text(items.get(i), "texts");
+        }
+        let [prefs_title, prefs_body, accept_all, reject_all, save, close, always_on, providers_label, cookie_policy_label, cookie_policy_url, privacy_policy_label, privacy_policy_url, consent_id_label, consent_date_label, partly_on, cookies_summary, cookie_table_caption, cookie_name, cookie_provider, cookie_purpose, cookie_duration] =
+            t;
+        ToolTexts {
+            prefs_title,
+            prefs_body,
+            accept_all,
+            reject_all,
+            save,
+            close,
+            always_on,
+            providers_label,
+            cookie_policy_label,
+            cookie_policy_url,
+            privacy_policy_label,
+            privacy_policy_url,
+            consent_id_label,
+            consent_date_label,
+            partly_on,
+            cookies_summary,
+            cookie_table_caption,
+            cookie_name,
+            cookie_provider,
+            cookie_purpose,
+            cookie_duration,
+        }
+    }
+
+    fn category<I: Item>(&mut self, item: &I) -> ToolCategory {
+        let c = self.tuple(Some(item), 7, "a category");
+        let id = self.text(c.first(), "a category's id");
+        let label = self.text(c.get(1), "a category's label");
+        let description = self.text(c.get(2), "a category's description");
+        let required = self.flag(c.get(3), "a category's required");
+        let mut providers = Vec::new();
+        for p in self.list(c.get(4), "a category's providers") {
+            providers.push(self.text(Some(&p), "a category's providers"));
+        }
+        let cookies = self.rows(c.get(5));
+        let mut services = Vec::new();
+        for s in self.list(c.get(6), "a category's services") {
+            let s = self.tuple(Some(&s), 5, "a service");
+            let id = self.text(s.first(), "a service's id");
+            let label = self.text(s.get(1), "a service's label");
+            let description = self.text(s.get(2), "a service's description");
+            let provider = self.text(s.get(3), "a service's provider");
+            let cookies = self.rows(s.get(4));
+            services.push(ToolService {
+                id,
+                label,
+                description,
+                provider,
+                cookies,
+            });
+        }
+        ToolCategory {
+            id,
+            label,
+            description,
+            required,
+            providers,
+            cookies,
+            services,
+        }
+    }
+
+    /// A cookie table: rows of `category::TABLE_ROW`.
+    fn rows<I: Item>(&mut self, table: Option<&I>) -> Vec<CookieRow> {
+        let mut rows = Vec::new();
+        for r in self.list(table, "a cookie table") {
+            let r = self.tuple(Some(&r), 4, "a cookie row");
+            let name = self.text(r.first(), "a cookie row");
+            let provider = self.text(r.get(1), "a cookie row");
+            let purpose = self.text(r.get(2), "a cookie row");
+            let duration = self.text(r.get(3), "a cookie row");
+            rows.push(CookieRow {
+                name,
+                provider,
+                purpose,
+                duration,
+            });
+        }
+        rows
+    }
+}
+
+/// Round trips: what the core writes, the tool reads back.
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_support::{cfg, stored};
@@ -304,10 +553,8 @@ mod tests {
 
     /// As the tool reads it: the built-in policy's text filled in.
     fn read(json: &str) -> ToolModel {
-        let mut model: ToolModel =
-            serde_json::from_str(json).expect("the tool can read what the core writes");
-        model.fill_builtin();
-        model
+        let parsed = Json::parse(json).expect("the core writes JSON");
+        read_model(&parsed).expect("the tool can read what the core writes")
     }
 
     #[test]
@@ -346,6 +593,85 @@ mod tests {
         assert_eq!(model.grants.get("security"), Some(true));
         assert_eq!(model.grants.get("analytics"), Some(false));
         assert_eq!(model.receipt, None);
+    }
+
+    /// The default model (decided, so with a receipt) with the item at
+    /// `path` (indices into nested arrays) replaced by `value`, or removed.
+    fn broken(path: &[usize], value: Option<&str>) -> Json {
+        let text = model_json(&cfg(), &stored(Choice::AcceptAll));
+        let mut model = Json::parse(&text).unwrap();
+        let mut target = &mut model;
+        for &i in &path[..path.len() - 1] {
+            let Json::Array(items) = target else {
+                panic!("{path:?}")
+            };
+            target = &mut items[i];
+        }
+        let Json::Array(items) = target else {
+            panic!("{path:?}")
+        };
+        let last = path[path.len() - 1];
+        match value {
+            Some(v) => items[last] = Json::parse(v).unwrap(),
+            None => {
+                items.remove(last);
+            }
+        }
+        model
+    }
+
+    #[test]
+    fn a_broken_model_is_refused_with_what_is_wrong() {
+        let cases: [(&[usize], Option<&str>, &str); 16] = [
+            (&[0], Some("1"), "lang: expected a string"),
+            (&[1], None, "the model: expected 8 items"),
+            (&[2], Some("\"yes\""), "builtin: expected true or false"),
+            (&[3], Some("-1"), "days: expected a number of days"),
+            (&[4], Some("{}"), "texts: expected an array"),
+            (&[4, 9], Some("false"), "texts: expected a string"),
+            (&[4, 20], None, "texts: expected 21 items"),
+            (&[5], Some("null"), "categories: expected an array"),
+            (&[5, 0], Some("\"x\""), "a category: expected an array"),
+            (
+                &[5, 0, 3],
+                Some("\"yes\""),
+                "a category's required: expected true or false",
+            ),
+            (
+                &[5, 0, 4],
+                Some("[1]"),
+                "a category's providers: expected a string",
+            ),
+            (
+                &[5, 1, 6, 0],
+                Some("[\"a\"]"),
+                "a service: expected 5 items",
+            ),
+            (
+                &[5, 1, 6, 1, 4],
+                Some("[[\"a\", \"b\", \"c\"]]"),
+                "a cookie row: expected 4 items",
+            ),
+            (
+                &[6, 0],
+                Some("{\"necessary\": true}"),
+                "a grant: expected an array",
+            ),
+            (&[6, 1, 1], Some("1"), "a grant: expected true or false"),
+            (&[7, 1], Some("0"), "receipt: expected a string"),
+        ];
+        for (path, value, message) in cases {
+            let read = read_model(&broken(path, value));
+            assert_eq!(read, Err(message.to_owned()), "{path:?} = {value:?}");
+        }
+    }
+
+    #[test]
+    fn no_receipt_is_null_and_a_missing_one_is_refused() {
+        let ok = read_model(&broken(&[7], Some("null")));
+        assert_eq!(ok.map(|m| m.receipt), Ok(None));
+        let short = read_model(&broken(&[7], None));
+        assert_eq!(short, Err("the model: expected 8 items".to_owned()));
     }
 
     #[test]

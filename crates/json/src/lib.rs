@@ -149,7 +149,7 @@ mod value;
 mod write;
 
 pub use value::{shown, Kind, Value};
-pub use write::{bool_object, string, string_array, ObjectWriter};
+pub use write::{bool_object, string, string_array, ArrayWriter, ObjectWriter};
 
 #[cfg(test)]
 mod tests;

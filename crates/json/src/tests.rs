@@ -87,6 +87,22 @@ fn writer_escapes_and_orders() {
 }
 
 #[test]
+fn array_writer_writes_items_in_order_escaped() {
+    let s = ArrayWriter::new()
+        .str("x\"\\\n</script>")
+        .bool(false)
+        .raw("[1,{}]")
+        .finish();
+    assert_eq!(s, r#"["x\"\\\n</script>",false,[1,{}]]"#);
+    assert_eq!(
+        Json::parse(&s).map(|j| j.items().len()),
+        Ok(3),
+        "parses back"
+    );
+    assert_eq!(ArrayWriter::new().finish(), "[]");
+}
+
+#[test]
 fn number_grammar() {
     for good in [
         "0",

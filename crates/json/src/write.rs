@@ -111,6 +111,54 @@ impl ObjectWriter {
     }
 }
 
+/// Writes one JSON array, items in the order they are added: the
+/// positional counterpart of [`ObjectWriter`] (the tool model is written
+/// this way, no keys).
+pub struct ArrayWriter {
+    out: String,
+}
+
+impl Default for ArrayWriter {
+    fn default() -> ArrayWriter {
+        ArrayWriter::new()
+    }
+}
+
+impl ArrayWriter {
+    /// An empty array, `[` written.
+    pub fn new() -> ArrayWriter {
+        ArrayWriter {
+            out: String::from("["),
+        }
+    }
+
+    /// Adds an item that is already JSON text (a nested array, a number).
+    pub fn raw(&mut self, json: &str) -> &mut ArrayWriter {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+        self.out.push_str(json);
+        self
+    }
+
+    /// Adds a string, escaped.
+    pub fn str(&mut self, value: &str) -> &mut ArrayWriter {
+        self.raw(&string(value))
+    }
+
+    /// Adds `true` or `false`.
+    pub fn bool(&mut self, value: bool) -> &mut ArrayWriter {
+        self.raw(if value { "true" } else { "false" })
+    }
+
+    /// Closes the array and returns its text.
+    pub fn finish(&mut self) -> String {
+        let mut out = std::mem::take(&mut self.out);
+        out.push(']');
+        out
+    }
+}
+
 /// A JSON array of strings, in the given order.
 pub fn string_array<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::from("[");

@@ -14,9 +14,8 @@
 //! optional category's (or service's) `delete` list names exactly its
 //! rows, as a config's cookie objects do by default (a host test checks).
 
-use super::{Category, Service, TABLE_ROW};
+use super::{Category, Service};
 use crate::text::cat;
-use kloudconsent_json::ObjectWriter;
 
 struct CategoryDef {
     id: &'static str,
@@ -112,11 +111,7 @@ fn display(id: &str) -> (String, Vec<String>, String) {
     let (description, providers, rows) = builtin_display(id).unwrap_or_default();
     let mut table = Vec::new();
     for row in rows {
-        let mut w = ObjectWriter::new();
-        for (key, value) in TABLE_ROW.iter().zip(row) {
-            w.str(key, value);
-        }
-        table.push(w.finish());
+        table.push(kloudconsent_json::string_array(row));
     }
     let table = match table.is_empty() {
         true => String::new(),

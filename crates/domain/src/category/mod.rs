@@ -63,9 +63,10 @@ pub struct Service {
     pub signals: Vec<String>,
 }
 
-/// What a row of a cookie table holds, in [`Category::table`]'s JSON:
-/// `{"name":..,"provider":..,"purpose":..,"duration":..}`, all strings,
-/// empty where the config says nothing. A duration may say `{days}`: the
+/// What a row of a cookie table holds, in [`Category::table`]'s JSON: an
+/// array of these four strings in this order (`["_ga","Google",..,..]`:
+/// positional, like the rest of the tool model, so no key is written or
+/// read), empty where the config says nothing. A duration may say `{days}`: the
 /// config's `expiresAfterDays`, filled in for the tool (the widget's own
 /// cookie lasts that long).
 pub const TABLE_ROW: [&str; 4] = ["name", "provider", "purpose", "duration"];

@@ -14,7 +14,7 @@ use crate::category::{self, Category, Service, TABLE_ROW};
 use crate::consent_mode::SIGNALS;
 use crate::record::{MAX_CATEGORIES, MAX_ID_BYTES};
 use crate::text::{all_bytes, cat, join, uint};
-use kloudconsent_json::{Json, Kind, ObjectWriter, Value};
+use kloudconsent_json::{ArrayWriter, Json, Kind, Value};
 
 /// Parses a site config from its text (host side: this crate's own JSON
 /// reader; the wasm core hands [`parse_value`] what the browser's
@@ -329,14 +329,14 @@ fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, S
             is_cookie_pattern,
             expected,
         )?;
-        let mut row = ObjectWriter::new();
-        row.str("name", &name);
+        let mut row = ArrayWriter::new();
+        row.str(&name);
         for key in &TABLE_ROW[1..] {
             let text = match item.key(key) {
                 Some(text) => text.string()?,
                 None => String::new(),
             };
-            row.str(key, &text);
+            row.str(&text);
         }
         let deleted = match item.key("delete") {
             Some(d) => d.boolean()?,

@@ -39,7 +39,7 @@ fn services_are_read_with_full_ids_in_order() {
                 description: "Counts visits.".into(),
                 provider: "InnoCraft".into(),
                 cookies: vec!["_pk_*".into(), "_pk_id".into()],
-                table: r#"[{"name":"_pk_id","provider":"InnoCraft","purpose":"Visitor id.","duration":"13 months"}]"#.into(),
+                table: r#"[["_pk_id","InnoCraft","Visitor id.","13 months"]]"#.into(),
                 signals: vec![],
             },
             Service {

@@ -1,23 +1,25 @@
-//! The hand-written model reader (src/model.rs) against the reference, the
-//! domain's serde derive: the same JSON read both ways gives the same
-//! `ToolModel`, and both refuse the same broken models (the reader naming
-//! the field).
+//! The tool's view of JS values (src/model.rs) against the host's: the
+//! domain's one reader, fed the same JSON parsed by the browser and by the
+//! domain's own parser, gives the same `ToolModel`, and refuses the same
+//! broken models with the same message.
 
 use crate::support::stored;
-use js_sys::{Reflect, JSON};
+use js_sys::{Array, Reflect, JSON};
 use kloudconsent_domain::config::Dir;
-use kloudconsent_domain::tool_model::{model_json, ToolModel};
+use kloudconsent_domain::tool_model::{model_json, read_model, ToolModel};
 use kloudconsent_domain::{Choice, Config, Consent};
+use kloudconsent_json::Json;
 use kloudconsent_tool::model::read;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-fn by_serde(json: &str) -> Option<ToolModel> {
-    serde_json::from_str(json).ok()
+/// The same JSON read on the host's side.
+fn on_host(json: &str) -> Result<ToolModel, String> {
+    read_model(&Json::parse(json).expect("JSON"))
 }
 
 #[wasm_bindgen_test]
-fn reads_what_serde_reads() {
+fn reads_what_the_host_reads() {
     let mut odd = Config::default_policy();
     odd.texts.save = "</script><b>\"\\\u{1}\u{2028} ✓".into();
     odd.categories[1].id = "__proto__".into();
@@ -31,83 +33,64 @@ fn reads_what_serde_reads() {
     ];
     for (config, consent) in cases {
         let json = model_json(&config, &consent);
-        let mut expected = by_serde(&json).expect("serde reads the core's JSON");
-        // The reader also fills in the built-in policy's display text.
-        expected.fill_builtin();
+        let expected = on_host(&json).expect("the host reads the core's JSON");
         assert_eq!(read(&JSON::parse(&json).unwrap()), Ok(expected), "{json}");
     }
 }
 
-/// The default model's JSON with `path` (dot-separated, `[]` for index 0)
-/// set to `value` (JSON), or deleted when `value` is `None`.
-fn broken(path: &str, value: Option<&str>) -> JsValue {
+/// The default model (decided) with the item at `path` (indices into
+/// nested arrays) set to `value` (JSON); when `value` is `None`, the array
+/// holding it loses its last item instead (one item short).
+fn broken(path: &[u32], value: Option<&str>) -> JsValue {
     let model = JSON::parse(&model_json(
         &Config::default_policy(),
         &stored(Choice::AcceptAll),
     ))
     .unwrap();
-    let keys: Vec<&str> = path.split('.').collect();
     let mut target = model.clone();
-    for key in &keys[..keys.len() - 1] {
-        let key = if *key == "[]" {
-            JsValue::from(0)
-        } else {
-            JsValue::from_str(key)
-        };
-        target = Reflect::get(&target, &key).unwrap();
+    for i in &path[..path.len() - 1] {
+        target = Reflect::get(&target, &JsValue::from(*i)).unwrap();
     }
-    let last = JsValue::from_str(keys[keys.len() - 1]);
+    let last = path[path.len() - 1];
     match value {
-        Some(v) => Reflect::set(&target, &last, &JSON::parse(v).unwrap()).unwrap(),
-        None => Reflect::delete_property(target.unchecked_ref::<js_sys::Object>(), &last).unwrap(),
+        Some(v) => {
+            Reflect::set(&target, &JsValue::from(last), &JSON::parse(v).unwrap()).unwrap();
+        }
+        None => {
+            target.unchecked_ref::<Array>().pop();
+        }
     };
     model
 }
 
 #[wasm_bindgen_test]
-fn refuses_what_serde_refuses_and_names_the_field() {
-    let cases: [(&str, Option<&str>); 24] = [
-        ("lang", None),
-        ("dir", Some("1")),
-        ("texts", None),
-        ("texts", Some("\"x\"")),
-        ("texts", Some("null")),
-        ("texts.save", None),
-        ("texts.consentDateLabel", Some("false")),
-        ("categories", Some("{}")),
-        ("categories.[]", Some("\"x\"")),
-        ("categories.[].id", None),
-        ("categories.[].label", Some("[]")),
-        ("categories.[].required", Some("\"yes\"")),
-        ("categories.[].providers", Some("\"Stripe\"")),
-        ("categories.[].providers", Some("[1]")),
-        ("grants", None),
-        ("grants", Some("[]")),
-        ("grants", Some("null")),
-        ("grants.analytics", Some("1")),
-        ("receipt", Some("\"x\"")),
-        ("receipt.id", None),
-        ("receipt.decidedAt", Some("0")),
-        // Accepted by both:
-        ("receipt", None),
-        ("receipt", Some("null")),
-        ("unknownField", Some("{\"a\":1}")),
+fn refuses_what_the_host_refuses_with_the_same_message() {
+    let cases: [(&[u32], Option<&str>); 16] = [
+        (&[0], Some("1")),
+        (&[1], None),
+        (&[2], Some("\"yes\"")),
+        (&[3], Some("-1")),
+        (&[4], Some("{}")),
+        (&[4, 9], Some("false")),
+        (&[4, 20], None),
+        (&[5], Some("{}")),
+        (&[5, 0], Some("\"x\"")),
+        (&[5, 0, 3], Some("\"yes\"")),
+        (&[5, 0, 4], Some("[1]")),
+        (&[6], Some("{\"necessary\": true}")),
+        (&[6, 1, 1], Some("1")),
+        (&[7], Some("\"x\"")),
+        // Accepted by both: no receipt.
+        (&[7], Some("null")),
+        // Accepted by both: the date is shown as it is.
+        (&[7, 1], Some("\"yesterday\"")),
     ];
     for (path, value) in cases {
         let model = broken(path, value);
         let json = String::from(JSON::stringify(&model).unwrap());
-        let ours = read(&model);
-        assert_eq!(
-            ours.is_ok(),
-            by_serde(&json).is_some(),
-            "{path} = {value:?}: {ours:?}"
-        );
-        if let Err(message) = ours {
-            let field = path.rsplit('.').next().unwrap().trim_start_matches("[]");
-            assert!(
-                message.contains(field) || field.is_empty(),
-                "{path}: {message}"
-            );
-        }
+        assert_eq!(read(&model), on_host(&json), "{path:?} = {value:?}: {json}");
     }
+    assert!(read(&broken(&[0], Some("1"))).is_err());
+    assert!(read(&JsValue::NULL).is_err());
+    assert!(read(&JsValue::from_str("[]")).is_err());
 }

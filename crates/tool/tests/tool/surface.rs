@@ -45,8 +45,8 @@ async fn bad_input_is_an_err_naming_the_problem_and_renders_nothing() {
     let h = Harness::new();
     let message =
         |e: wasm_bindgen::JsValue| String::from(e.unchecked_into::<js_sys::Error>().message());
-    let no_texts =
-        js_sys::JSON::parse(r#"{"lang":"en","dir":"ltr","categories":[],"grants":{}}"#).unwrap();
+    // The model's eight items with `texts` (the fifth) not an array.
+    let no_texts = js_sys::JSON::parse(r#"["en","ltr",true,365,{},[],[],null]"#).unwrap();
     let err = message(mount(h.root.clone(), no_texts, h.host.clone()).unwrap_err());
     assert!(
         err.contains("model is invalid") && err.contains("texts"),
