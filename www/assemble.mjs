@@ -111,11 +111,31 @@ const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0
 (function () {
 "use strict";
 ${documentCallsThroughPrototype(readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null"))}
+// The dialog takes focus the moment it is drawn. Yew draws it a microtask
+// after mount() and focuses it in an effect that its scheduler may run a
+// task later (it yields to the browser every 16 ms), so a key pressed in
+// between (Escape, Tab) would reach the page; a mutation observer's
+// callback runs before any other task can.
+function mount(root, model, host) {
+  var observer = new MutationObserver(function () {
+    var dialog = root.querySelector("[role=dialog]");
+    if (!dialog) return;
+    observer.disconnect();
+    dialog.focus();
+  });
+  observer.observe(root, { childList: true, subtree: true });
+  try {
+    return wasm_bindgen.mount(root, model, host);
+  } catch (e) {
+    observer.disconnect();
+    throw e;
+  }
+}
 var register = window[Symbol.for("kloudconsent.tool")];
 if (typeof register === "function") {
   register(function (wasm) {
     return wasm_bindgen({ module_or_path: wasm }).then(function () {
-      return { mount: wasm_bindgen.mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
+      return { mount: mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
     });
   }, "${placeholder("kloudconsent-tool_bg.wasm")}");
 }

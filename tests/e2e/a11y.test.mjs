@@ -139,6 +139,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice, focus
   // Again, this time choosing: analytics on (Space), marketing on and off again, Save (Enter).
   await page.keyboard.press("Space");
   await dialog(page).waitFor();
+  assert.equal(await focusedSoon(page, "dialog"), "dialog"); // Tab starts from the dialog
   for (const stop of stops.slice(0, 6)) await tab(stop); // to analytics
   await page.keyboard.press("Space");
   for (const stop of stops.slice(6, 11)) await tab(stop); // to marketing

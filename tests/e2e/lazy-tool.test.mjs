@@ -100,6 +100,38 @@ test("a click while the tool loads is acknowledged; Accept all still decides, an
   await context.close();
 });
 
+test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key pressed then reaches it", async () => {
+  const { context, page } = await toolPage();
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  const manage = button(banner(page), "Manage preferences");
+  await manage.waitFor();
+  // An observer of the page's own: at the first change that shows the
+  // tool's dialog it looks, once every observer of that change has run
+  // (a microtask later) but before any task, where focus is.
+  await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    window.__focusAtDraw = null;
+    new MutationObserver((records, observer) => {
+      const dialog = root.querySelector(".kc-tool [role=dialog]");
+      if (!dialog) return;
+      observer.disconnect();
+      queueMicrotask(() => { window.__focusAtDraw = root.activeElement === dialog; });
+    }).observe(root, { childList: true, subtree: true });
+  });
+  // 20x slower: Yew's first render of the dialog takes longer than the
+  // 16 ms after which its scheduler yields, before running its effects.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
+  await manage.click();
+  await page.waitForFunction(() => window.__focusAtDraw !== null, null, { timeout: 20000 });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  assert.equal(await page.evaluate(() => window.__focusAtDraw), true, "focus is in the dialog when it appears");
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("opened from a page link while loading: a loading dialog takes focus, then the tool replaces it", async () => {
   const { context, page } = await toolPage();
   await decided(context);

@@ -218,6 +218,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice; focus
   assert.equal(await get(d), null, "Escape decides nothing");
   await press(d, Key.SPACE);
   await toolShown(d);
+  assert.equal(await focusedSoon(d, "dialog"), "dialog"); // Tab starts from the dialog
   for (const stop of stops.slice(0, 6)) await tab(stop); // to analytics
   await press(d, Key.SPACE);
   for (const stop of stops.slice(6, 11)) await tab(stop); // to marketing
