@@ -10,7 +10,7 @@
 //! The JSON is positional: arrays in a fixed order, no keys (see
 //! [`model_json`] for the layout). Keys would be written by the core and
 //! looked up one by one by the tool, each with its own error message; the
-//! positional form cost the tool ~2 KB less brotli. Core and tool always
+//! positional form made the tool ~1 KB brotli smaller. Core and tool always
 //! come from one build: the core pins the tool's bytes by their hash, so
 //! the two can never disagree about the order.
 
@@ -346,13 +346,11 @@ pub fn read_model<I: Item>(model: &I) -> Result<ToolModel, String> {
     let lang = r.text(m.first(), "lang");
     let dir = r.text(m.get(1), "dir");
     let builtin = r.flag(m.get(2), "builtin");
-    let days = match m.get(3).and_then(Item::number) {
-        Some(d) if (0.0..=f64::from(u32::MAX)).contains(&d) => d as u32,
-        _ => {
-            r.fail("days", "a number of days");
-            0
-        }
-    };
+    let days = m
+        .get(3)
+        .and_then(Item::number)
+        .filter(|d| (0.0..=f64::from(u32::MAX)).contains(d));
+    let days = r.or_fail(days, "days", "a number of days") as u32;
     let texts = r.texts(m.get(4));
     let mut categories = Vec::new();
     for c in r.list(m.get(5), "categories") {
@@ -407,16 +405,22 @@ impl Reader {
         }
     }
 
+    /// `value`; when there is none, its type's default, and the problem
+    /// (`what` was not `expected`) noted.
+    fn or_fail<T: Default>(&mut self, value: Option<T>, what: &str, expected: &str) -> T {
+        match value {
+            Some(value) => value,
+            None => {
+                self.fail(what, expected);
+                T::default()
+            }
+        }
+    }
+
     /// An array's items; none when `item` is missing or not an array.
     #[inline(never)]
     fn list<I: Item>(&mut self, item: Option<&I>, what: &str) -> Vec<I> {
-        match item.and_then(Item::list) {
-            Some(items) => items,
-            None => {
-                self.fail(what, "an array");
-                Vec::new()
-            }
-        }
+        self.or_fail(item.and_then(Item::list), what, "an array")
     }
 
     /// An array of exactly `n` items; none when it is not one.
@@ -432,24 +436,12 @@ impl Reader {
 
     #[inline(never)]
     fn text<I: Item>(&mut self, item: Option<&I>, what: &str) -> String {
-        match item.and_then(Item::string) {
-            Some(text) => text,
-            None => {
-                self.fail(what, "a string");
-                String::new()
-            }
-        }
+        self.or_fail(item.and_then(Item::string), what, "a string")
     }
 
     #[inline(never)]
     fn flag<I: Item>(&mut self, item: Option<&I>, what: &str) -> bool {
-        match item.and_then(Item::boolean) {
-            Some(flag) => flag,
-            None => {
-                self.fail(what, "true or false");
-                false
-            }
-        }
+        self.or_fail(item.and_then(Item::boolean), what, "true or false")
     }
 
     /// Every text of `TOOL_TEXT_KEYS`, which lists them in field order.
