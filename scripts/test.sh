@@ -62,8 +62,8 @@ gates() {
 level 0 "gates (cargo fmt --check, clippy -D warnings on host and wasm32)" gates
 SUMMARY+=("$(printf '%-52s %s' "gates (fmt, clippy host + wasm32)" "$(tail -n1 "$LOGS/0.log")")")
 
-level 1 "host tests (crates/domain, crates/json, the tool's rules)" \
-  cargo test --quiet -p kloudconsent-domain -p kloudconsent-json -p kloudconsent-tool
+level 1 "host tests (crates/domain, crates/json, the tool's rules, its panic hook)" \
+  cargo test --quiet -p kloudconsent-domain -p kloudconsent-json -p kloudconsent-tool -p console_error_panic_hook
 count 1 "host (domain, JSON reader, tool rules)"
 
 echo; echo "== PostgreSQL for the receipt service (scripts/postgres.sh start)"

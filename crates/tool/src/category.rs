@@ -37,7 +37,7 @@ pub fn category(
             <li class="kc-service">
                 { switch(head, t, ontoggle) }
                 if !s.description.is_empty() {
-                    <p class="kc-cat-desc" dir="auto">{ &s.description }</p>
+                    <p class="kc-cat-desc" dir="auto">{ s.description.as_str() }</p>
                 }
                 if !s.provider.is_empty() {
                     { providers(t, &s.provider) }
@@ -54,7 +54,7 @@ pub fn category(
     html! {
         <li class="kc-cat">
             { switch(head, t, ontoggle) }
-            <p class="kc-cat-desc" dir="auto">{ &c.description }</p>
+            <p class="kc-cat-desc" dir="auto">{ c.description.as_str() }</p>
             if !c.providers.is_empty() {
                 { providers(t, &kloudconsent_domain::join(&c.providers, ", ")) }
             }
@@ -71,7 +71,7 @@ pub fn category(
 fn providers(t: &ToolTexts, names: &str) -> Html {
     html! {
         <p class="kc-providers">
-            <span class="kc-providers-label">{ &t.providers_label }{ ": " }</span>
+            <span class="kc-providers-label">{ t.providers_label.as_str() }{ ": " }</span>
             { names.to_owned() }
         </p>
     }
@@ -84,14 +84,14 @@ fn table(t: &ToolTexts, label: &str, rows: Vec<Html>) -> Html {
     let caption = kloudconsent_domain::text::fill(&t.cookie_table_caption, "{category}", label);
     html! {
         <details class="kc-cookies">
-            <summary>{ &t.cookies_summary }</summary>
+            <summary>{ t.cookies_summary.as_str() }</summary>
             <table class="kc-table">
                 <caption>{ caption }</caption>
                 <thead><tr>
-                    <th scope="col">{ &t.cookie_name }</th>
-                    <th scope="col">{ &t.cookie_provider }</th>
-                    <th scope="col">{ &t.cookie_purpose }</th>
-                    <th scope="col">{ &t.cookie_duration }</th>
+                    <th scope="col">{ t.cookie_name.as_str() }</th>
+                    <th scope="col">{ t.cookie_provider.as_str() }</th>
+                    <th scope="col">{ t.cookie_purpose.as_str() }</th>
+                    <th scope="col">{ t.cookie_duration.as_str() }</th>
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
@@ -108,10 +108,10 @@ fn row(t: &ToolTexts, r: &CookieRow, provider: &str) -> Html {
         <tr>
             // A name is an identifier, left to right even in an Arabic
             // table (else `__Host-x` shows as `Host-x__`).
-            <th scope="row" data-label={t.cookie_name.clone()}><code dir="ltr">{ &r.name }</code></th>
+            <th scope="row" data-label={t.cookie_name.clone()}><code dir="ltr">{ r.name.as_str() }</code></th>
             <td data-label={t.cookie_provider.clone()}>{ provider.to_owned() }</td>
-            <td data-label={t.cookie_purpose.clone()}>{ &r.purpose }</td>
-            <td data-label={t.cookie_duration.clone()}>{ &r.duration }</td>
+            <td data-label={t.cookie_purpose.clone()}>{ r.purpose.as_str() }</td>
+            <td data-label={t.cookie_duration.clone()}>{ r.duration.as_str() }</td>
         </tr>
     }
 }
