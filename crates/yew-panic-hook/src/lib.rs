@@ -16,17 +16,23 @@ use std::panic::PanicHookInfo;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]
+#[cfg_attr(panic = "immediate-abort", allow(dead_code))]
 extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
 }
 
 /// Logs the panic's message (when it is plain text) and where it happened.
+/// Empty in a `panic=immediate-abort` build, where no hook ever runs: Yew
+/// still links the hook it installs, and so would ship this code.
 pub fn hook(info: &PanicHookInfo) {
+    #[cfg(not(panic = "immediate-abort"))]
     console_error(&message(
         info.payload_as_str(),
         info.location().map(|l| (l.file(), l.line())),
     ));
+    #[cfg(panic = "immediate-abort")]
+    let _ = info;
 }
 
 /// Installs [`hook`] as the panic hook.
@@ -35,6 +41,7 @@ pub fn set_once() {
 }
 
 /// The console message for a panic with `what` at `at` (file, line).
+#[cfg_attr(panic = "immediate-abort", allow(dead_code))]
 fn message(what: Option<&str>, at: Option<(&str, u32)>) -> String {
     let mut out = String::from("kloudconsent: internal error in the preference tool (");
     out.push_str(what.unwrap_or("panic"));
@@ -49,6 +56,7 @@ fn message(what: Option<&str>, at: Option<(&str, u32)>) -> String {
 }
 
 /// Appends `n` in decimal.
+#[cfg_attr(panic = "immediate-abort", allow(dead_code))]
 fn push_decimal(out: &mut String, n: u32) {
     let mut place = 1;
     while n / place >= 10 {
