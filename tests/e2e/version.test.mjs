@@ -27,12 +27,21 @@ test("the workspace version is a semantic version, and www/version.mjs reads it"
 test("every crate of the workspace has the workspace version", () => {
   const meta = JSON.parse(execFileSync("cargo", ["metadata", "--no-deps", "--format-version", "1", "--offline"],
     { cwd: ROOT, encoding: "utf8" }));
-  const versions = Object.fromEntries(meta.packages.map((p) => [p.name, p.version]));
+  // A stand-in patched over a crates.io crate ([patch.crates-io] in the root
+  // Cargo.toml) carries that crate's name and version, not ours.
+  const STAND_INS = { console_error_panic_hook: "0.1.7" };
+  const ours = meta.packages.filter((p) => !(p.name in STAND_INS));
+  const versions = Object.fromEntries(ours.map((p) => [p.name, p.version]));
   assert.ok(Object.keys(versions).length >= 4, `the workspace's crates: ${Object.keys(versions)}`);
   for (const [name, version] of Object.entries(versions)) assert.equal(version, VERSION, `crate ${name}`);
   // Inherited, not repeated: one place to change.
-  for (const manifest of meta.packages.map((p) => p.manifest_path)) {
+  for (const manifest of ours.map((p) => p.manifest_path)) {
     assert.match(readFileSync(manifest, "utf8"), /^version\.workspace = true$/m, `${manifest} inherits the version`);
+  }
+  const root = read("Cargo.toml");
+  for (const p of meta.packages.filter((p) => p.name in STAND_INS)) {
+    assert.equal(p.version, STAND_INS[p.name], `stand-in ${p.name} keeps the version of the crate it replaces`);
+    assert.match(root, new RegExp(`^${p.name} = \\{ path = "`, "m"), `stand-in ${p.name} is patched in`);
   }
 });
 
