@@ -3,9 +3,10 @@
 // 1. kloudconsent.js = guard + wasm-bindgen no-modules glue + www/loader.js,
 //    wrapped in one function so nothing but `window.kloudconsent` leaks into
 //    the page, and so a second copy of the tag returns before doing anything.
-// 2. The whole of it is minified with terser (build-time only): Trunk
-//    minifies the glue but not the loader, and terser's compressor and
-//    mangler, seeing glue and loader together, save ~1 KB brotli more.
+// 2. The glue keeps only the initialiser the loader uses (lean-glue.mjs),
+//    and the whole of it is minified with terser (build-time only; Trunk's
+//    own minifier is off, Trunk.toml): terser's compressor and mangler,
+//    seeing glue and loader together, save ~1 KB brotli more.
 // 3. The names the wasm and the glue use for each other are shortened in both
 //    (www/shorten-names.mjs): ~4 KB brotli.
 // 4. Each file the loader fetches is pinned by its SHA-384, baked into
@@ -23,6 +24,7 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { createHash } from "node:crypto";
 import { minify } from "terser";
 import { shortenNames } from "./shorten-names.mjs";
+import { leanGlue } from "./lean-glue.mjs";
 import { VERSION, withVersion } from "./version.mjs";
 
 /** The Subresource Integrity value of `data`. */
@@ -34,14 +36,12 @@ if (!staging) throw new Error("assemble.mjs: TRUNK_STAGING_DIR is not set");
 
 const gluePath = join(staging, "kloudconsent.js");
 if (!existsSync(gluePath)) throw new Error("assemble.mjs: no kloudconsent.js in " + staging + ": " + readdirSync(staging).join(", "));
-// The glue's own top lines read `document.currentScript.src` (for a default
-// wasm URL the loader never uses): markup such as `<img name="currentScript"
-// src="http://[">` would make that throw and stop the widget. They read the
-// guard's `script` (this tag, or null) instead.
-const CURRENT_SCRIPT = /\bdocument\.currentScript\b/g;
-const rawGlue = readFileSync(gluePath, "utf8");
-if (!CURRENT_SCRIPT.test(rawGlue)) throw new Error("assemble.mjs: the glue no longer reads document.currentScript; review this replacement");
-const glue = rawGlue.replace(CURRENT_SCRIPT, "script");
+// Only the initialiser the loader uses (www/lean-glue.mjs). That also drops
+// the glue's own top lines, which read `document.currentScript.src` (for a
+// default wasm URL the loader never uses): markup such as `<img
+// name="currentScript" src="http://[">` would make that throw and stop the
+// widget.
+const glue = leanGlue(readFileSync(gluePath, "utf8"), "kloudconsent.js");
 // The built-in translations: each minified, then the list of them with
 // their hashes (i18n/index.json: {"de": "sha384-...", ...}), itself pinned.
 const i18nDir = join(staging, "i18n");
@@ -110,7 +110,7 @@ function documentCallsThroughPrototype(js) {
 const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0 */
 (function () {
 "use strict";
-${documentCallsThroughPrototype(readFileSync(toolGluePath, "utf8").replace(CURRENT_SCRIPT, "null"))}
+${documentCallsThroughPrototype(leanGlue(readFileSync(toolGluePath, "utf8"), "kloudconsent-tool.js"))}
 // The dialog takes focus the moment it is drawn. Yew draws it a microtask
 // after mount() and focuses it in an effect that its scheduler may run a
 // task later (it yields to the browser every 16 ms), so a key pressed in

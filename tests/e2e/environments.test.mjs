@@ -354,3 +354,29 @@ test("a script queued behind a slow one does not run once its category is refuse
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("a server that sends the wasm files without application/wasm: the widget still starts and the tool opens, with one warning each", async () => {
+  const { context, page } = await openPage(env);
+  // As a misconfigured static host would: the right bytes, the wrong type.
+  await context.route(/_bg\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers(), "content-type": "application/octet-stream" };
+    delete headers["content-encoding"];
+    delete headers["content-length"];
+    await route.fulfill({ status: response.status(), headers, body: await response.body() });
+  });
+  await page.goto(url("/fixtures/basic.html"));
+  await waitReady(page);
+  assert.ok(await banner(page).isVisible());
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch", { name: "Performance and analytics" }).waitFor();
+  await button(dialog(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  const warnings = widgetLogs(page, "warning").filter((l) => l.includes("application/wasm"));
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.ok(warnings[0].includes("/kloudconsent_bg.wasm is not served as application/wasm"), warnings[0]);
+  assert.ok(warnings[1].includes("/kloudconsent-tool_bg.wasm is not served as application/wasm"), warnings[1]);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(widgetLogs(page, "error"), []);
+  await context.close();
+});

@@ -1,0 +1,75 @@
+// Cuts wasm-bindgen's no-modules glue down to what the loaders use.
+//
+// The generated initialiser accepts every way of passing a module: a URL
+// string, a Request, a URL object, bytes, a compiled Module, the deprecated
+// positional form, and `initSync`; each has its branch and its warning text,
+// and the glue's first lines read `document.currentScript.src` for a default
+// URL. Our loaders pass one thing, `{ module_or_path: <a promise of the
+// integrity-checked fetch Response> }` (www/loader.js; the tool's initialiser
+// in assemble.mjs), so only that path is kept, behaving as before on it:
+// a failed fetch throws "failed to fetch Wasm: <status> ... fetching '<url>'",
+// a wasm served as `application/wasm` is compiled while it streams in, and
+// one served with another type (a misconfigured server) is still compiled,
+// from its bytes, with one warning. Saves ~0.3 KB brotli per module.
+//
+// The generated text is matched exactly: wasm-bindgen is pinned
+// (Cargo.toml, Trunk.toml), and a new version that changes these lines makes
+// the build stop here rather than ship an initialiser nobody read.
+
+/** The glue's default-URL lines (they read `document.currentScript`, which
+ * markup such as `<img name="currentScript">` can clobber). */
+const SCRIPT_SRC = `    let script_src;
+    if (typeof document !== 'undefined' && document.currentScript !== null) {
+        script_src = new URL(document.currentScript.src, location.href).toString();
+    }
+`;
+const INIT_FROM = "    async function __wbg_load(module, imports) {";
+const INIT_TO = "    return Object.assign(__wbg_init, { initSync }, exports);";
+
+const LEAN_INIT = `    async function __wbg_init({ module_or_path }) {
+        if (wasm !== undefined) return wasm;
+        const response = await module_or_path;
+        if (!response.ok) {
+            throw new Error(\`failed to fetch Wasm: \${response.status} \${response.statusText} fetching '\${response.url}'\`);
+        }
+        const imports = __wbg_get_imports();
+        let result;
+        if (response.headers.get('Content-Type') === 'application/wasm') {
+            result = await WebAssembly.instantiateStreaming(response, imports);
+        } else {
+            console.warn("kloudconsent: " + response.url + " is not served as application/wasm; it is compiled the slower way.");
+            result = await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+        }
+        return __wbg_finalize_init(result.instance, result.module);
+    }
+
+    return Object.assign(__wbg_init, exports);`;
+
+/** `js` (one module's generated glue) with only the initialiser we use. */
+export function leanGlue(js, file) {
+  const fail = (what) => {
+    throw new Error(`lean-glue: ${file}: ${what}; review www/lean-glue.mjs against this wasm-bindgen's output`);
+  };
+  const once = (text, what) => {
+    const n = js.split(text).length - 1;
+    if (n !== 1) fail(`expected ${what} once, found it ${n} times`);
+  };
+  once(SCRIPT_SRC, "the default-URL lines");
+  once(INIT_FROM, "__wbg_load");
+  once(INIT_TO, "the closing Object.assign");
+  const from = js.indexOf(INIT_FROM);
+  const to = js.indexOf(INIT_TO) + INIT_TO.length;
+  if (to < from) fail("__wbg_load after the closing Object.assign");
+  const cut = js.slice(from, to);
+  for (const kept of ["function initSync(", "async function __wbg_init(", "async function __wbg_init_once("]) {
+    if (!cut.includes(kept)) fail(`no ${kept} where the initialiser was expected`);
+  }
+  const lean = js.slice(0, from).replace(SCRIPT_SRC, "") + LEAN_INIT + js.slice(to);
+  for (const gone of ["script_src", "currentScript", "initSync", "__wbg_load("]) {
+    if (lean.includes(gone)) fail(`${gone} is still referenced after the cut`);
+  }
+  for (const used of ["function __wbg_get_imports(", "function __wbg_finalize_init("]) {
+    if (!lean.includes(used)) fail(`no ${used}`);
+  }
+  return lean;
+}
