@@ -115,27 +115,37 @@ ${documentCallsThroughPrototype(leanGlue(readFileSync(toolGluePath, "utf8"), "kl
 // after mount() and focuses it in an effect that its scheduler may run a
 // task later (it yields to the browser every 16 ms), so a key pressed in
 // between (Escape, Tab) would reach the page; a mutation observer's
-// callback runs before any other task can.
+// callback runs before any other task can. The observer watches only until
+// the dialog is drawn, the mount fails, or the tool is closed.
+var observer;
+function unwatch() {
+  if (observer) observer.disconnect();
+}
 function mount(root, model, host) {
-  var observer = new MutationObserver(function () {
+  unwatch();
+  observer = new MutationObserver(function () {
     var dialog = root.querySelector("[role=dialog]");
     if (!dialog) return;
-    observer.disconnect();
+    unwatch();
     dialog.focus();
   });
   observer.observe(root, { childList: true, subtree: true });
   try {
     return wasm_bindgen.mount(root, model, host);
   } catch (e) {
-    observer.disconnect();
+    unwatch();
     throw e;
   }
+}
+function unmount() {
+  unwatch();
+  wasm_bindgen.unmount();
 }
 var register = window[Symbol.for("kloudconsent.tool")];
 if (typeof register === "function") {
   register(function (wasm) {
     return wasm_bindgen({ module_or_path: wasm }).then(function () {
-      return { mount: mount, update: wasm_bindgen.update, unmount: wasm_bindgen.unmount };
+      return { mount: mount, update: wasm_bindgen.update, unmount: unmount };
     });
   }, "${placeholder("kloudconsent-tool_bg.wasm")}");
 }

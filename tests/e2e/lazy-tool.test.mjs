@@ -132,6 +132,44 @@ test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key
   await context.close();
 });
 
+test("on a slow CPU a Tab pressed just after the dialog is drawn keeps its effect: focus is not pulled back", async () => {
+  const { context, page } = await toolPage();
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  const manage = button(banner(page), "Manage preferences");
+  await manage.waitFor();
+  // At the first change that shows the tool's dialog, once every observer
+  // of that change has run, focus moves to the close button as a Tab would
+  // move it there; Yew has not run its effects yet (below).
+  await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    window.__tabbed = false;
+    new MutationObserver((records, observer) => {
+      const dialog = root.querySelector(".kc-tool [role=dialog]");
+      if (!dialog) return;
+      observer.disconnect();
+      queueMicrotask(() => {
+        root.querySelector(".kc-close").focus();
+        window.__tabbed = root.activeElement?.className === "kc-close";
+      });
+    }).observe(root, { childList: true, subtree: true });
+  });
+  // 20x slower: Yew's first render of the dialog takes longer than the
+  // 16 ms after which its scheduler yields, before running its effects.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
+  await manage.click();
+  await page.waitForFunction(() => window.__tabbed, null, { timeout: 20000 });
+  // Long enough for every effect of that render to have run.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.activeElement?.className), "kc-close",
+    "focus stays where the key put it");
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("opened from a page link while loading: a loading dialog takes focus, then the tool replaces it", async () => {
   const { context, page } = await toolPage();
   await decided(context);

@@ -57,16 +57,11 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         draft: Draft::of(&props.model),
         dialog: NodeRef::default(),
     });
+    // Focus moves into the dialog the moment it is drawn: the tool's script
+    // does that (www/assemble.mjs), not an effect here. An effect runs up to
+    // a scheduler yield later; a Tab pressed in between on a slow phone would
+    // be undone by it.
     let dialog = state.dialog.clone();
-    {
-        // Focus moves into the dialog when it opens.
-        let dialog = dialog.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
     let (model, t) = (&props.model, &props.model.texts);
     let draft = state.draft.for_model(model);
     let onkeydown = {

@@ -9,6 +9,7 @@ async fn tab_and_shift_tab_wrap_inside_the_dialog() {
     let h = Harness::mount(&Consent::Undecided).await;
     let (close, save) = (h.find(".kc-close"), h.button("Save preferences"));
     let dialog = h.find("[role=dialog]");
+    dialog.focus().unwrap(); // as the tool's script does when it is drawn
     assert!(
         press(&dialog, "Tab", true),
         "Shift+Tab from the dialog itself"
