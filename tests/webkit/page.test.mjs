@@ -344,7 +344,7 @@ test("nonce CSP: the embed tag's nonce lets activated inline gated scripts run; 
 
 // ---- wasm delivery ---------------------------------------------------------------------
 
-test("wasm served without application/wasm (no streaming compilation) still boots, with the glue's warning only", async () => {
+test("wasm served without application/wasm (no streaming compilation) still boots, with one warning per module naming it", async () => {
   const d = env.driver;
   for (const file of ["/kloudconsent_bg.wasm", "/kloudconsent-tool_bg.wasm"]) {
     env.server.routes.set(file, async (req, res) => {
@@ -360,10 +360,11 @@ test("wasm served without application/wasm (no streaming compilation) still boot
     await (await button(d, "[role=dialog]", "Accept all")).click();
     await waitRuns(d, 2);
     assert.deepEqual(await pageErrors(d), []);
-    // wasm-bindgen's glue says why it fell back, once per module; nothing else.
+    // The glue says why it fell back, once per module, naming it; nothing else.
     const logs = await js(d, () => window.__console);
     assert.equal(logs.length, 2, logs.join("\n"));
-    for (const line of logs) assert.match(line, /^warn: `WebAssembly\.instantiateStreaming` failed .*application\/wasm/);
+    assert.match(logs[0], /^warn: kloudconsent: http:\/\/\S+\/kloudconsent_bg\.wasm is not served as application\/wasm; /);
+    assert.match(logs[1], /^warn: kloudconsent: http:\/\/\S+\/kloudconsent-tool_bg\.wasm is not served as application\/wasm; /);
   } finally {
     env.server.routes.delete("/kloudconsent_bg.wasm");
     env.server.routes.delete("/kloudconsent-tool_bg.wasm");
