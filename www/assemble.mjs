@@ -111,12 +111,13 @@ const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0
 (function () {
 "use strict";
 ${documentCallsThroughPrototype(leanGlue(readFileSync(toolGluePath, "utf8"), "kloudconsent-tool.js"))}
-// The dialog takes focus the moment it is drawn. Yew draws it a microtask
-// after mount() and focuses it in an effect that its scheduler may run a
-// task later (it yields to the browser every 16 ms), so a key pressed in
-// between (Escape, Tab) would reach the page; a mutation observer's
-// callback runs before any other task can. The observer watches only until
-// the dialog is drawn, the mount fails, or the tool is closed.
+// The dialog takes focus the moment it is drawn, here and nowhere else. Yew
+// draws it a microtask after mount(); a mutation observer's callback runs
+// before any other task can, so a key pressed right after (Escape, Tab)
+// reaches the dialog. A Yew effect would run up to a scheduler yield later
+// (every 16 ms), too late for the first key and, focusing again, undoing a
+// Tab pressed meanwhile. The observer watches only until the dialog is
+// drawn, the mount fails, or the tool is closed.
 var observer;
 function unwatch() {
   if (observer) observer.disconnect();
