@@ -100,32 +100,47 @@ test("a click while the tool loads is acknowledged; Accept all still decides, an
   await context.close();
 });
 
-test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key pressed then reaches it", async () => {
-  const { context, page } = await toolPage();
-  await page.goto(env.server.url + "/fixtures/basic.html");
+/**
+ * In the page: at the first change that shows the tool's dialog, once every
+ * observer of that change has run (a microtask later) but before any task,
+ * runs `atDraw(root, dialog)` and keeps its result in `window.__atDraw`.
+ */
+function watchDraw(atDraw) {
+  const root = document.querySelector("kloud-consent").shadowRoot;
+  new MutationObserver((records, observer) => {
+    const dialog = root.querySelector(".kc-tool [role=dialog]");
+    if (!dialog) return;
+    observer.disconnect();
+    queueMicrotask(() => { window.__atDraw = atDraw(root, dialog); });
+  }).observe(root, { childList: true, subtree: true });
+}
+
+/**
+ * Clicks Manage preferences with the CPU 20x slower (Yew's first render of
+ * the dialog then takes longer than the 16 ms after which its scheduler
+ * yields, before running its effects) and `watchDraw(atDraw)` installed.
+ * Returns what `atDraw` returned, and `fullSpeed()`, which ends the throttle.
+ */
+async function clickManageSlowly(context, page, atDraw) {
   const manage = button(banner(page), "Manage preferences");
   await manage.waitFor();
-  // An observer of the page's own: at the first change that shows the
-  // tool's dialog it looks, once every observer of that change has run
-  // (a microtask later) but before any task, where focus is.
-  await page.evaluate(() => {
-    const root = document.querySelector("kloud-consent").shadowRoot;
-    window.__focusAtDraw = null;
-    new MutationObserver((records, observer) => {
-      const dialog = root.querySelector(".kc-tool [role=dialog]");
-      if (!dialog) return;
-      observer.disconnect();
-      queueMicrotask(() => { window.__focusAtDraw = root.activeElement === dialog; });
-    }).observe(root, { childList: true, subtree: true });
-  });
-  // 20x slower: Yew's first render of the dialog takes longer than the
-  // 16 ms after which its scheduler yields, before running its effects.
+  await page.evaluate(`(${watchDraw})(${atDraw})`);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
   await manage.click();
-  await page.waitForFunction(() => window.__focusAtDraw !== null, null, { timeout: 20000 });
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
-  assert.equal(await page.evaluate(() => window.__focusAtDraw), true, "focus is in the dialog when it appears");
+  await page.waitForFunction(() => "__atDraw" in window, null, { timeout: 20000 });
+  return {
+    atDraw: await page.evaluate(() => window.__atDraw),
+    fullSpeed: () => cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 }),
+  };
+}
+
+test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key pressed then reaches it", async () => {
+  const { context, page } = await toolPage();
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  const drawn = await clickManageSlowly(context, page, (root, dialog) => root.activeElement === dialog);
+  await drawn.fullSpeed();
+  assert.equal(drawn.atDraw, true, "focus is in the dialog when it appears");
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
   assert.deepEqual(page.errors, []);
@@ -135,33 +150,16 @@ test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key
 test("on a slow CPU a Tab pressed just after the dialog is drawn keeps its effect: focus is not pulled back", async () => {
   const { context, page } = await toolPage();
   await page.goto(env.server.url + "/fixtures/basic.html");
-  const manage = button(banner(page), "Manage preferences");
-  await manage.waitFor();
-  // At the first change that shows the tool's dialog, once every observer
-  // of that change has run, focus moves to the close button as a Tab would
-  // move it there; Yew has not run its effects yet (below).
-  await page.evaluate(() => {
-    const root = document.querySelector("kloud-consent").shadowRoot;
-    window.__tabbed = false;
-    new MutationObserver((records, observer) => {
-      const dialog = root.querySelector(".kc-tool [role=dialog]");
-      if (!dialog) return;
-      observer.disconnect();
-      queueMicrotask(() => {
-        root.querySelector(".kc-close").focus();
-        window.__tabbed = root.activeElement?.className === "kc-close";
-      });
-    }).observe(root, { childList: true, subtree: true });
+  // Focus moves to the close button as a Tab would move it there, before
+  // Yew has run the effects of that render.
+  const drawn = await clickManageSlowly(context, page, (root) => {
+    root.querySelector(".kc-close").focus();
+    return root.activeElement?.className;
   });
-  // 20x slower: Yew's first render of the dialog takes longer than the
-  // 16 ms after which its scheduler yields, before running its effects.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
-  await manage.click();
-  await page.waitForFunction(() => window.__tabbed, null, { timeout: 20000 });
+  assert.equal(drawn.atDraw, "kc-close", "the stand-in Tab moved focus");
   // Long enough for every effect of that render to have run.
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  await drawn.fullSpeed();
   assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.activeElement?.className), "kc-close",
     "focus stays where the key put it");
   await page.keyboard.press("Escape");
