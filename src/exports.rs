@@ -183,7 +183,7 @@ fn load_config(text: Option<String>, error: Option<String>, origin: &str) -> Con
 /// a broken file is reported and left out (the widget stays in English).
 fn read_translation(text: &str, lang: &str) -> Option<Translation> {
     let read = json::parse(text)
-        .map_err(|e| ConfigError::whole(cat(&["not valid JSON: ", &e])))
+        .map_err(|e| Box::new(ConfigError::whole(cat(&["not valid JSON: ", &e]))))
         .and_then(|value| config::translation(lang, &Field::root(value), None));
     read.map_err(|e| {
         console::warn(&cat(&[

@@ -19,7 +19,7 @@ use kloudconsent_json::{ArrayWriter, Json, Kind, Value};
 /// Parses a site config from its text (host side: this crate's own JSON
 /// reader; the wasm core hands [`parse_value`] what the browser's
 /// `JSON.parse` returned instead).
-pub fn parse(text: &str) -> Result<Config> {
+pub fn parse(text: &str) -> std::result::Result<Config, ConfigError> {
     let value = Json::parse(text)
         .map_err(|e| ConfigError::whole(cat(&["config is not valid JSON: ", &e.to_string()])))?;
     parse_value(value)
@@ -27,13 +27,18 @@ pub fn parse(text: &str) -> Result<Config> {
 
 /// Reads a parsed config. Missing keys take the built-in default; the first
 /// invalid field found is the error.
-pub fn parse_value<V: Value>(value: V) -> Result<Config> {
+pub fn parse_value<V: Value>(value: V) -> std::result::Result<Config, ConfigError> {
+    read(value).map_err(|e| *e)
+}
+
+/// [`parse_value`], with the error boxed as every reader here returns it.
+fn read<V: Value>(value: V) -> Result<Config> {
     if value.kind() != Kind::Object {
         let got = value.kind().name();
-        return Err(ConfigError::whole(cat(&[
+        return Err(Box::new(ConfigError::whole(cat(&[
             "config must be a JSON object, got ",
             got,
-        ])));
+        ]))));
     }
     let top = Field::root(value);
     let mut c = Config::default_policy();
