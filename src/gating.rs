@@ -90,9 +90,9 @@ pub fn kc_allow(attr: String) {
 pub fn kc_allow_texts() -> String {
     page().map_or_else(String::new, |p| {
         cat(&[
-            &p.config.texts.allow_once,
+            p.config.texts.allow_once(),
             "\n",
-            &p.config.texts.allow_always,
+            p.config.texts.allow_always(),
         ])
     })
 }

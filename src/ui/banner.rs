@@ -64,7 +64,7 @@ impl Banner {
         };
         let _ = self.manage.class_list().toggle_with_force("kc-busy", busy);
         let message = if state == BannerState::ToolFailed {
-            texts.tool_failed.as_str()
+            texts.tool_failed()
         } else {
             ""
         };

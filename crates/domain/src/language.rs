@@ -115,9 +115,7 @@ fn apply(config: &mut Config, t: &Translation, keep_own: bool) {
         if keep_own && config.texts_given.contains(key) {
             continue;
         }
-        if let Some(slot) = config.texts.field_mut(key) {
-            slot.clone_from(text);
-        }
+        config.texts.set(key, text.clone());
     }
     if keep_own && !config.builtin_categories {
         return;

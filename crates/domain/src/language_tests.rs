@@ -187,16 +187,17 @@ fn english_stays_as_it_is() {
 fn a_built_in_translation_gives_interface_strings_and_keeps_links() {
     let c = localized(r#"{"language": "auto"}"#, "de", Some(&german()));
     assert_eq!(c.lang, "de");
-    assert_eq!(c.texts.accept_all, "Alle akzeptieren");
-    assert_eq!(c.texts.reopen_label, "Cookie-Einstellungen");
-    assert_eq!(c.texts.banner_title, "Ihre Privatsphäre");
+    assert_eq!(c.texts.accept_all(), "Alle akzeptieren");
+    assert_eq!(c.texts.reopen_label(), "Cookie-Einstellungen");
+    assert_eq!(c.texts.banner_title(), "Ihre Privatsphäre");
     assert_eq!(
-        c.texts.reject_all, "Reject all",
+        c.texts.reject_all(),
+        "Reject all",
         "what the translation lacks stays English"
     );
     assert_eq!(
-        c.texts.cookie_policy_url,
-        Config::default_policy().texts.cookie_policy_url
+        c.texts.cookie_policy_url(),
+        Config::default_policy().texts.cookie_policy_url()
     );
     assert_eq!(c.category("analytics").unwrap().label, "Statistik");
     assert_eq!(c.category("necessary").unwrap().label, "Strictly necessary");
@@ -210,24 +211,28 @@ fn site_translation_then_built_in_then_the_configs_own_english() {
                                 "categories": {"marketing": {"label": "Werbung", "description": "Anzeigen."}}}}}"#;
     let c = localized(json, "de", Some(&german()));
     assert_eq!(
-        c.texts.banner_title, "Cookies bei Example",
+        c.texts.banner_title(),
+        "Cookies bei Example",
         "the site's translation first"
     );
     assert_eq!(
-        c.texts.accept_all, "Alle akzeptieren",
+        c.texts.accept_all(),
+        "Alle akzeptieren",
         "then the built-in one"
     );
     assert_eq!(
-        c.texts.reject_all, "No thanks",
+        c.texts.reject_all(),
+        "No thanks",
         "then the config's own texts, in English"
     );
     assert_eq!(
-        c.texts.cookie_policy_url, "/de/cookies",
+        c.texts.cookie_policy_url(),
+        "/de/cookies",
         "a translation may link a page in its language"
     );
     assert_eq!(
-        c.texts.privacy_policy_url,
-        Config::default_policy().texts.privacy_policy_url
+        c.texts.privacy_policy_url(),
+        Config::default_policy().texts.privacy_policy_url()
     );
     let marketing = c.category("marketing").unwrap();
     assert_eq!(
@@ -242,9 +247,10 @@ fn the_configs_own_texts_in_its_own_language_beat_generic_built_in_wording() {
     let json = r#"{"language": "de", "texts": {"bannerTitle": "Cookies bei uns"},
         "categories": [{"id": "analytics", "label": "Webanalyse"}]}"#;
     let c = localized(json, "", Some(&german()));
-    assert_eq!(c.texts.banner_title, "Cookies bei uns");
+    assert_eq!(c.texts.banner_title(), "Cookies bei uns");
     assert_eq!(
-        c.texts.accept_all, "Alle akzeptieren",
+        c.texts.accept_all(),
+        "Alle akzeptieren",
         "texts it left out come built in"
     );
     assert_eq!(c.category("analytics").unwrap().label, "Webanalyse");
@@ -262,7 +268,7 @@ fn the_configs_own_texts_in_its_own_language_beat_generic_built_in_wording() {
     let n = negotiate(&c, "fr", &[], &BUILTIN);
     localize(&mut c, &n, Some(&french));
     assert_eq!(
-        (c.lang.as_str(), c.texts.banner_title.as_str()),
+        (c.lang.as_str(), c.texts.banner_title()),
         ("fr", "Votre vie privée")
     );
     assert_eq!(c.category("analytics").unwrap().label, "Statistiques");
@@ -272,12 +278,12 @@ fn the_configs_own_texts_in_its_own_language_beat_generic_built_in_wording() {
 fn the_reopen_buttons_label_is_one_of_the_configs_own_texts() {
     let json = r#"{"language": "de", "reopenButton": {"label": "Datenschutz"}}"#;
     assert_eq!(
-        localized(json, "", Some(&german())).texts.reopen_label,
+        localized(json, "", Some(&german())).texts.reopen_label(),
         "Datenschutz"
     );
     let json = r#"{"language": "auto", "reopenButton": {"label": "Privacy"}}"#;
     assert_eq!(
-        localized(json, "de", Some(&german())).texts.reopen_label,
+        localized(json, "de", Some(&german())).texts.reopen_label(),
         "Cookie-Einstellungen"
     );
 }
@@ -295,7 +301,7 @@ fn a_built_in_translation_that_could_not_load_leaves_the_configs_own_language() 
         None,
     );
     assert_eq!(
-        (c.lang.as_str(), c.texts.accept_all.as_str()),
+        (c.lang.as_str(), c.texts.accept_all()),
         ("de", "Ja"),
         "the site's translation still counts"
     );

@@ -22,76 +22,78 @@ use super::time::iso8601;
 use crate::text::cat;
 use kloudconsent_json::{self as json, ArrayWriter, Json, Kind, Value};
 
-/// The `texts` keys (see `config::TEXT_KEYS`) the tool shows.
-pub const TOOL_TEXT_KEYS: [&str; 21] = [
-    "prefsTitle",
-    "prefsBody",
-    "acceptAll",
-    "rejectAll",
-    "save",
-    "close",
-    "alwaysOn",
-    "providersLabel",
-    "cookiePolicyLabel",
-    "cookiePolicyUrl",
-    "privacyPolicyLabel",
-    "privacyPolicyUrl",
-    "consentIdLabel",
-    "consentDateLabel",
-    "partlyOn",
-    "cookiesSummary",
-    "cookieTableCaption",
-    "cookieName",
-    "cookieProvider",
-    "cookiePurpose",
-    "cookieDuration",
-];
-
-/// The texts the tool shows, one field per key of [`TOOL_TEXT_KEYS`].
+/// The texts the tool shows, in the order of [`TOOL_TEXT_KEYS`]: one array
+/// rather than a field each, so that reading, cloning, comparing (Yew
+/// compares props) and dropping them is one loop each in the tool's wasm.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ToolTexts {
-    /// See [`crate::config::Texts`]: the same texts, as the tool shows them.
-    pub prefs_title: String,
+    all: [String; 21],
+}
+
+/// Names each of the tool's texts once: its `texts` key (see
+/// `config::TEXT_KEYS`) and its accessor, in the order of the hand-over.
+macro_rules! tool_texts {
+    ($($(#[$doc:meta])* $key:literal => $name:ident,)*) => {
+        /// The `texts` keys (see `config::TEXT_KEYS`) the tool shows.
+        pub const TOOL_TEXT_KEYS: [&str; 21] = [$($key),*];
+
+        impl ToolTexts {
+            tool_texts!(@accessors 0usize; $($(#[$doc])* $name)*);
+        }
+    };
+    (@accessors $i:expr; $(#[$doc:meta])* $name:ident $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(&self) -> &str {
+            &self.all[$i]
+        }
+        tool_texts!(@accessors $i + 1; $($rest)*);
+    };
+    (@accessors $i:expr;) => {};
+}
+
+tool_texts! {
+    /// The tool's heading (and its dialog's name).
+    "prefsTitle" => prefs_title,
     /// The tool's introduction.
-    pub prefs_body: String,
+    "prefsBody" => prefs_body,
     /// The Accept all button.
-    pub accept_all: String,
+    "acceptAll" => accept_all,
     /// The Reject all button.
-    pub reject_all: String,
+    "rejectAll" => reject_all,
     /// The Save button.
-    pub save: String,
+    "save" => save,
     /// The close button's accessible name.
-    pub close: String,
+    "close" => close,
     /// Beside a required category's switch.
-    pub always_on: String,
+    "alwaysOn" => always_on,
     /// Before providers.
-    pub providers_label: String,
+    "providersLabel" => providers_label,
     /// The cookie policy link's text.
-    pub cookie_policy_label: String,
+    "cookiePolicyLabel" => cookie_policy_label,
     /// The cookie policy link's target (empty: no link).
-    pub cookie_policy_url: String,
+    "cookiePolicyUrl" => cookie_policy_url,
     /// The privacy policy link's text.
-    pub privacy_policy_label: String,
+    "privacyPolicyLabel" => privacy_policy_label,
     /// The privacy policy link's target (empty: no link).
-    pub privacy_policy_url: String,
+    "privacyPolicyUrl" => privacy_policy_url,
     /// Before the stored decision's id.
-    pub consent_id_label: String,
+    "consentIdLabel" => consent_id_label,
     /// Before the stored decision's date.
-    pub consent_date_label: String,
+    "consentDateLabel" => consent_date_label,
     /// Beside a category whose services are partly on.
-    pub partly_on: String,
+    "partlyOn" => partly_on,
     /// The cookie table's disclosure.
-    pub cookies_summary: String,
+    "cookiesSummary" => cookies_summary,
     /// `{category}` still in it: the tool fills in each table's label.
-    pub cookie_table_caption: String,
+    "cookieTableCaption" => cookie_table_caption,
     /// The cookie table's column of names.
-    pub cookie_name: String,
+    "cookieName" => cookie_name,
     /// The cookie table's column of providers.
-    pub cookie_provider: String,
+    "cookieProvider" => cookie_provider,
     /// The cookie table's column of purposes.
-    pub cookie_purpose: String,
+    "cookiePurpose" => cookie_purpose,
     /// The cookie table's column of durations.
-    pub cookie_duration: String,
+    "cookieDuration" => cookie_duration,
 }
 
 /// One category as the tool lists it.
@@ -451,31 +453,7 @@ impl Reader {
         for (i, slot) in t.iter_mut().enumerate() {
             *slot = self.text(items.get(i), "texts");
         }
-        let [prefs_title, prefs_body, accept_all, reject_all, save, close, always_on, providers_label, cookie_policy_label, cookie_policy_url, privacy_policy_label, privacy_policy_url, consent_id_label, consent_date_label, partly_on, cookies_summary, cookie_table_caption, cookie_name, cookie_provider, cookie_purpose, cookie_duration] =
-            t;
-        ToolTexts {
-            prefs_title,
-            prefs_body,
-            accept_all,
-            reject_all,
-            save,
-            close,
-            always_on,
-            providers_label,
-            cookie_policy_label,
-            cookie_policy_url,
-            privacy_policy_label,
-            privacy_policy_url,
-            consent_id_label,
-            consent_date_label,
-            partly_on,
-            cookies_summary,
-            cookie_table_caption,
-            cookie_name,
-            cookie_provider,
-            cookie_purpose,
-            cookie_duration,
-        }
+        ToolTexts { all: t }
     }
 
     fn category<I: Item>(&mut self, item: &I) -> ToolCategory {
@@ -555,10 +533,10 @@ mod tests {
         let model = read(&model_json(&config, &Consent::Undecided));
         assert_eq!(model.lang, "en-AU");
         assert_eq!(model.dir, "ltr");
-        assert_eq!(model.texts.save, config.texts.save);
+        assert_eq!(model.texts.save(), config.texts.save());
         assert_eq!(
-            model.texts.privacy_policy_url,
-            config.texts.privacy_policy_url
+            model.texts.privacy_policy_url(),
+            config.texts.privacy_policy_url()
         );
         assert_eq!(model.categories.len(), config.categories.len());
         let full = crate::category::default_categories();
@@ -687,10 +665,12 @@ mod tests {
     #[test]
     fn hostile_texts_survive_the_round_trip_as_text() {
         let mut config = cfg();
-        config.texts.save = "</script><b>\"\\\u{1}\u{2028}".into();
+        config
+            .texts
+            .set("save", "</script><b>\"\\\u{1}\u{2028}".into());
         config.categories[1].label = "a\"b\nc".into();
         let model = read(&model_json(&config, &Consent::Signal));
-        assert_eq!(model.texts.save, config.texts.save);
+        assert_eq!(model.texts.save(), config.texts.save());
         assert_eq!(model.categories[1].label, "a\"b\nc");
     }
 
@@ -745,14 +725,11 @@ mod tests {
             ("__Host-kloudconsent", "30 days")
         );
         assert_eq!(
-            model.texts.cookie_table_caption,
+            model.texts.cookie_table_caption(),
             "Cookies and storage used by {category}"
         );
         assert_eq!(
-            (
-                model.texts.partly_on.as_str(),
-                model.texts.cookie_duration.as_str()
-            ),
+            (model.texts.partly_on(), model.texts.cookie_duration()),
             ("Partly on", "Duration")
         );
         assert!(model.categories[2].services.is_empty() && model.categories[2].cookies.is_empty());

@@ -71,7 +71,7 @@ pub fn category(
 fn providers(t: &ToolTexts, names: &str) -> Html {
     html! {
         <p class="kc-providers">
-            <span class="kc-providers-label">{ t.providers_label.as_str() }{ ": " }</span>
+            <span class="kc-providers-label">{ t.providers_label() }{ ": " }</span>
             { names.to_owned() }
         </p>
     }
@@ -81,17 +81,17 @@ fn providers(t: &ToolTexts, names: &str) -> Html {
 /// cell carries its column's name in `data-label`, which the stylesheet
 /// shows beside the value when a narrow screen stacks the cells.
 fn table(t: &ToolTexts, label: &str, rows: Vec<Html>) -> Html {
-    let caption = kloudconsent_domain::text::fill(&t.cookie_table_caption, "{category}", label);
+    let caption = kloudconsent_domain::text::fill(t.cookie_table_caption(), "{category}", label);
     html! {
         <details class="kc-cookies">
-            <summary>{ t.cookies_summary.as_str() }</summary>
+            <summary>{ t.cookies_summary() }</summary>
             <table class="kc-table">
                 <caption>{ caption }</caption>
                 <thead><tr>
-                    <th scope="col">{ t.cookie_name.as_str() }</th>
-                    <th scope="col">{ t.cookie_provider.as_str() }</th>
-                    <th scope="col">{ t.cookie_purpose.as_str() }</th>
-                    <th scope="col">{ t.cookie_duration.as_str() }</th>
+                    <th scope="col">{ t.cookie_name() }</th>
+                    <th scope="col">{ t.cookie_provider() }</th>
+                    <th scope="col">{ t.cookie_purpose() }</th>
+                    <th scope="col">{ t.cookie_duration() }</th>
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
@@ -108,10 +108,10 @@ fn row(t: &ToolTexts, r: &CookieRow, provider: &str) -> Html {
         <tr>
             // A name is an identifier, left to right even in an Arabic
             // table (else `__Host-x` shows as `Host-x__`).
-            <th scope="row" data-label={t.cookie_name.clone()}><code dir="ltr">{ r.name.as_str() }</code></th>
-            <td data-label={t.cookie_provider.clone()}>{ provider.to_owned() }</td>
-            <td data-label={t.cookie_purpose.clone()}>{ r.purpose.as_str() }</td>
-            <td data-label={t.cookie_duration.clone()}>{ r.duration.as_str() }</td>
+            <th scope="row" data-label={t.cookie_name().to_owned()}><code dir="ltr">{ r.name.as_str() }</code></th>
+            <td data-label={t.cookie_provider().to_owned()}>{ provider.to_owned() }</td>
+            <td data-label={t.cookie_purpose().to_owned()}>{ r.purpose.as_str() }</td>
+            <td data-label={t.cookie_duration().to_owned()}>{ r.duration.as_str() }</td>
         </tr>
     }
 }

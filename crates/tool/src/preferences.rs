@@ -89,8 +89,8 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
                  aria-describedby="kc-prefs-body" tabindex="-1" ref={dialog} {onkeydown}>
                 <header class="kc-dialog-head">
-                    <h2 id="kc-prefs-title" class="kc-title">{ t.prefs_title.as_str() }</h2>
-                    <button type="button" class="kc-close" aria-label={t.close.clone()}
+                    <h2 id="kc-prefs-title" class="kc-title">{ t.prefs_title() }</h2>
+                    <button type="button" class="kc-close" aria-label={t.close().to_owned()}
                             onclick={props.on_close.reform(|_: MouseEvent| ())}>
                         // Drawn, not a "×" glyph: the same in every font.
                         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
@@ -104,9 +104,9 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                     { model.receipt.as_ref().map(|r| receipt(t, r)) }
                 </div>
                 <footer class="kc-actions kc-dialog-foot">
-                    <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::AcceptAll)}>{ t.accept_all.as_str() }</button>
-                    <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::RejectAll)}>{ t.reject_all.as_str() }</button>
-                    <button type="button" class="kc-btn kc-secondary" onclick={choose(draft.choice())}>{ t.save.as_str() }</button>
+                    <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::AcceptAll)}>{ t.accept_all() }</button>
+                    <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::RejectAll)}>{ t.reject_all() }</button>
+                    <button type="button" class="kc-btn kc-secondary" onclick={choose(draft.choice())}>{ t.save() }</button>
                 </footer>
             </div>
         </div>
@@ -117,10 +117,10 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
 fn intro(t: &ToolTexts) -> Html {
     html! {
         <p id="kc-prefs-body" class="kc-body">
-            { t.prefs_body.as_str() }{ " " }
-            <a href={t.cookie_policy_url.clone()}>{ t.cookie_policy_label.as_str() }</a>
+            { t.prefs_body() }{ " " }
+            <a href={t.cookie_policy_url().to_owned()}>{ t.cookie_policy_label() }</a>
             { " · " }
-            <a href={t.privacy_policy_url.clone()}>{ t.privacy_policy_label.as_str() }</a>
+            <a href={t.privacy_policy_url().to_owned()}>{ t.privacy_policy_label() }</a>
         </p>
     }
 }
@@ -130,8 +130,8 @@ fn receipt(t: &ToolTexts, r: &ToolReceipt) -> Html {
     let date = r.decided_at.get(..10).unwrap_or(&r.decided_at);
     html! {
         <p class="kc-receipt">
-            { t.consent_id_label.as_str() }{ ": " }<code>{ r.id.as_str() }</code>{ " · " }
-            { t.consent_date_label.as_str() }{ ": " }<time datetime={r.decided_at.clone()}>{ date.to_owned() }</time>
+            { t.consent_id_label() }{ ": " }<code>{ r.id.as_str() }</code>{ " · " }
+            { t.consent_date_label() }{ ": " }<time datetime={r.decided_at.clone()}>{ date.to_owned() }</time>
         </p>
     }
 }

@@ -62,7 +62,7 @@ pub fn switch(s: Switch<'_>, t: &ToolTexts, ontoggle: &Callback<(String, bool)>)
             <label for={input_id.clone()} class="kc-cat-label">{ s.label }</label>
             if locked || mixed {
                 <span id={note_id.clone()} class="kc-always-on">
-                    { if locked { t.always_on.as_str() } else { t.partly_on.as_str() } }
+                    { if locked { t.always_on() } else { t.partly_on() } }
                 </span>
             }
             <span class="kc-switch">

@@ -458,8 +458,7 @@ fn is_region_code(s: &str) -> bool {
 
 fn texts<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
     for (key, text) in texts_of(f)? {
-        if let Some(slot) = c.texts.field_mut(key) {
-            *slot = text;
+        if c.texts.set(key, text) {
             c.texts_given.push(key);
         }
     }
@@ -493,7 +492,7 @@ fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
         c.reopen = Some(REOPEN_POSITIONS[p.one_of(&REOPEN_POSITIONS)?]);
     }
     if let Some(label) = f.key("label") {
-        c.texts.reopen_label = label.text()?;
+        c.texts.set("reopenLabel", label.text()?);
         c.texts_given.push("reopenLabel");
     }
     Ok(())

@@ -40,13 +40,19 @@ fn default_policy_values() {
 #[test]
 fn default_texts_are_exact() {
     let t = Texts::default();
-    assert_eq!(t.banner_title, "We value your privacy");
+    assert_eq!(t.banner_title(), "We value your privacy");
     assert!(t
-        .banner_body
+        .banner_body()
         .starts_with("KloudStack uses cookies to keep the platform secure"));
-    assert!(t.banner_body.ends_with("via Manage Cookie Preferences."));
+    assert!(t.banner_body().ends_with("via Manage Cookie Preferences."));
     assert_eq!(
-        [&t.accept_all, &t.reject_all, &t.manage, &t.save, &t.close],
+        [
+            t.accept_all(),
+            t.reject_all(),
+            t.manage(),
+            t.save(),
+            t.close()
+        ],
         [
             "Accept all",
             "Reject all",
@@ -55,23 +61,23 @@ fn default_texts_are_exact() {
             "Close"
         ]
     );
-    assert_eq!(t.prefs_title, "Cookie preferences");
-    assert_eq!(t.always_on, "Always on");
-    assert_eq!(t.providers_label, "Providers");
-    assert_eq!(t.cookie_policy_label, "Cookie Policy");
+    assert_eq!(t.prefs_title(), "Cookie preferences");
+    assert_eq!(t.always_on(), "Always on");
+    assert_eq!(t.providers_label(), "Providers");
+    assert_eq!(t.cookie_policy_label(), "Cookie Policy");
     assert_eq!(
-        t.cookie_policy_url,
+        t.cookie_policy_url(),
         "https://kloudstack.com.au/cookie-policy/"
     );
-    assert_eq!(t.privacy_policy_label, "Privacy Policy");
+    assert_eq!(t.privacy_policy_label(), "Privacy Policy");
     assert_eq!(
-        t.privacy_policy_url,
+        t.privacy_policy_url(),
         "https://kloudstack.com.au/privacy-policy/"
     );
-    assert_eq!(t.allow_once, "Allow once");
-    assert_eq!(t.allow_always, "Allow always");
-    assert_eq!(t.consent_id_label, "Your consent ID");
-    assert_eq!(t.consent_date_label, "Decided on");
+    assert_eq!(t.allow_once(), "Allow once");
+    assert_eq!(t.allow_always(), "Allow always");
+    assert_eq!(t.consent_id_label(), "Your consent ID");
+    assert_eq!(t.consent_date_label(), "Decided on");
     assert_eq!(
         t.placeholder("Marketing"),
         "This content is blocked until you allow Marketing cookies."
@@ -147,11 +153,12 @@ fn full_config() {
         c.receipt_url.as_deref(),
         Some("https://example.net/consent-receipts")
     );
-    assert_eq!(c.texts.banner_title, "Cookies");
-    assert_eq!(c.texts.banner_body, "");
-    assert_eq!(c.texts.cookie_policy_url, "/cookies");
+    assert_eq!(c.texts.banner_title(), "Cookies");
+    assert_eq!(c.texts.banner_body(), "");
+    assert_eq!(c.texts.cookie_policy_url(), "/cookies");
     assert_eq!(
-        c.texts.accept_all, "Accept all",
+        c.texts.accept_all(),
+        "Accept all",
         "texts not given keep their default"
     );
     assert_eq!(c.lang, "en-GB");
@@ -514,7 +521,7 @@ fn huge_values_give_short_messages() {
     assert_eq!(
         ok(&format!(r#"{{"texts": {{"bannerBody": "{big}"}}}}"#))
             .texts
-            .banner_body,
+            .banner_body(),
         big
     );
 }

@@ -93,11 +93,12 @@ fn reopen_button_shapes() {
         r#"{"reopenButton": {"label": "Privacy choices"}, "texts": {"reopenLabel": "ignored"}}"#,
     );
     assert_eq!(
-        c.texts.reopen_label, "Privacy choices",
+        c.texts.reopen_label(),
+        "Privacy choices",
         "reopenButton.label wins over texts.reopenLabel"
     );
     assert_eq!(c.texts_given, ["reopenLabel", "reopenLabel"]);
-    assert_eq!(ok("{}").texts.reopen_label, "Cookie settings");
+    assert_eq!(ok("{}").texts.reopen_label(), "Cookie settings");
 }
 
 #[test]

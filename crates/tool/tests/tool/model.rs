@@ -21,7 +21,8 @@ fn on_host(json: &str) -> Result<ToolModel, String> {
 #[wasm_bindgen_test]
 fn reads_what_the_host_reads() {
     let mut odd = Config::default_policy();
-    odd.texts.save = "</script><b>\"\\\u{1}\u{2028} ✓".into();
+    odd.texts
+        .set("save", "</script><b>\"\\\u{1}\u{2028} ✓".into());
     odd.categories[1].id = "__proto__".into();
     odd.categories[2].providers.clear();
     odd.dir = Dir::Rtl;
