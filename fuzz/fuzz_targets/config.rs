@@ -18,8 +18,8 @@ fuzz_target!(|data: &[u8]| {
     match parse(text) {
         Ok(config) => {
             assert!(!config.categories.is_empty() && config.categories.len() <= MAX_CATEGORIES);
-            assert!(is_safe_url(&config.texts.cookie_policy_url));
-            assert!(is_safe_url(&config.texts.privacy_policy_url));
+            assert!(is_safe_url(config.texts.cookie_policy_url()));
+            assert!(is_safe_url(config.texts.privacy_policy_url()));
             // Every decision under the config can be made, stored and read back.
             for choice in [Choice::AcceptAll, Choice::RejectAll] {
                 let r = decision::decide(
