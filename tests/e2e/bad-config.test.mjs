@@ -7,12 +7,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary, configParserSource,
+  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary, configTextKeys,
 } from "./helpers.mjs";
 
 // Every text key, read from the config parser itself so the list cannot drift.
-const TEXT_KEYS = [...configParserSource()
-  .split("text_keys! {")[1].matchAll(/"(\w+)" => \w+,/g)].map((m) => m[1]);
+const TEXT_KEYS = configTextKeys();
 
 let env;
 before(async () => { env = await launch(); });

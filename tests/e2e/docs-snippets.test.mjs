@@ -5,7 +5,7 @@
 // fails here too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, configParserSource } from "./helpers.mjs";
+import { launch, configParserSource, configTextKeys } from "./helpers.mjs";
 import { allSnippets, extractSnippets, markdownTable } from "./docs-snippets-extract.mjs";
 import { checkSnippet, declarations, instrument } from "./docs-snippets-checks.mjs";
 
@@ -28,7 +28,7 @@ test("the docs have snippets of every kind", () => {
 
 test("docs/configuration.md lists every config key and every texts key the parser reads", () => {
   const parser = configParserSource();
-  const textKeys = [...parser.split("text_keys! {")[1].split("}")[0].matchAll(/"(\w+)" =>/g)].map((m) => m[1]);
+  const textKeys = configTextKeys();
   assert.ok(textKeys.length >= 20, "the texts keys were found in config.rs");
   assert.deepEqual(markdownTable("docs/configuration.md", "| `texts` key |").map(([key]) => key), textKeys);
   // `given(top, "key")` or `top.key("key")`, depending on the parser's shape.

@@ -150,3 +150,14 @@ export function configParserSource() {
   return readdirSync(dir).filter((f) => f.endsWith(".rs")).sort()
     .map((f) => readFileSync(new URL(f, dir), "utf8")).join("\n");
 }
+
+/**
+ * The config's `texts` keys in order, read from the one list in the parser
+ * (`texts! { "bannerTitle" => banner_title = "..."; ... }` in
+ * crates/domain/src/config/texts.rs), so tests and docs cannot drift from it.
+ */
+export function configTextKeys() {
+  const list = configParserSource().split("\ntexts! {\n")[1];
+  if (!list) throw new Error("the texts! list was not found in crates/domain/src/config");
+  return [...list.split("\n}\n")[0].matchAll(/^\s*"(\w+)" => \w+ =/gm)].map((m) => m[1]);
+}

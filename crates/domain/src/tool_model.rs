@@ -446,7 +446,7 @@ impl Reader {
         self.or_fail(item.and_then(Item::boolean), what, "true or false")
     }
 
-    /// Every text of `TOOL_TEXT_KEYS`, which lists them in field order.
+    /// Every text of `TOOL_TEXT_KEYS`, in the order of the array.
     fn texts<I: Item>(&mut self, item: Option<&I>) -> ToolTexts {
         let items = self.tuple(item, TOOL_TEXT_KEYS.len() as u64, "texts");
         let mut t = [(); TOOL_TEXT_KEYS.len()].map(|_| String::new());
