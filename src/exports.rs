@@ -9,6 +9,7 @@ use crate::page::Page;
 use crate::tool::ToolModule;
 use kloudconsent_domain::config::{Field, Translation};
 use kloudconsent_domain::language::{self, Negotiated};
+use kloudconsent_domain::screen::{Event, Focus};
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
@@ -99,14 +100,6 @@ pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
     page.start();
 }
 
-/// The first draw, which `kc_boot` queued as a task of its own (`hooks.soon`).
-#[wasm_bindgen]
-pub fn kc_draw() {
-    if let Some(p) = page() {
-        p.draw(kloudconsent_domain::screen::Focus::Stay);
-    }
-}
-
 /// A control of the widget's own UI was used (its `data-kc-action`).
 #[wasm_bindgen]
 pub fn kc_ui(action: String) {
@@ -120,23 +113,6 @@ pub fn kc_ui(action: String) {
 pub fn kc_open(opener: Option<HtmlElement>) {
     if let Some(p) = page() {
         p.open_tool(opener);
-    }
-}
-
-/// Fetch the preference tool ahead of need (idle, or the pointer or focus
-/// reached an opener).
-#[wasm_bindgen]
-pub fn kc_prefetch() {
-    if let Some(p) = page() {
-        p.on(kloudconsent_domain::screen::Event::Prefetch);
-    }
-}
-
-/// Another tab changed the stored decision (a `storage` event).
-#[wasm_bindgen]
-pub fn kc_storage() {
-    if let Some(p) = page() {
-        p.sync_from_storage();
     }
 }
 
@@ -220,20 +196,6 @@ pub fn kc_accepted(id: String) -> bool {
     page().is_some_and(|p| p.consent().granted(&id, &p.config))
 }
 
-#[wasm_bindgen]
-pub fn kc_accept_all() {
-    if let Some(p) = page() {
-        p.choose(Choice::AcceptAll);
-    }
-}
-
-#[wasm_bindgen]
-pub fn kc_reject_all() {
-    if let Some(p) = page() {
-        p.choose(Choice::RejectAll);
-    }
-}
-
 /// `kloudconsent.set({id: bool, ...})`; the loader passes it as JSON.
 #[wasm_bindgen]
 pub fn kc_set(choices_json: String) {
@@ -251,27 +213,6 @@ pub fn kc_set(choices_json: String) {
             p.choose(Choice::Set(choices));
         }
         Err(problem) => console::error(&cat(&["set(): ", &problem, "; nothing was changed."])),
-    }
-}
-
-#[wasm_bindgen]
-pub fn kc_show() {
-    if let Some(p) = page() {
-        p.open_tool(None);
-    }
-}
-
-#[wasm_bindgen]
-pub fn kc_hide() {
-    if let Some(p) = page() {
-        p.on(kloudconsent_domain::screen::Event::Hide);
-    }
-}
-
-#[wasm_bindgen]
-pub fn kc_reset() {
-    if let Some(p) = page() {
-        p.reset();
     }
 }
 
@@ -298,10 +239,46 @@ pub fn kc_tool_choose(kind: String, grants_json: String) {
     p.choose(choice);
 }
 
-/// The tool's close control or Escape.
+/// The engine's entry points that take no argument, as one export: each
+/// export costs the core its name, a shim in the wasm and a wrapper in the
+/// glue (nine of them: ~0.2 KB brotli). The loader names the same numbers
+/// (`DO_*` in www/loader.js); an unknown one does nothing.
+pub mod act {
+    /// The first draw, which `kc_boot` queued as a task of its own (`hooks.soon`).
+    pub const DRAW: u32 = 0;
+    /// Fetch the preference tool ahead of need (idle, or the pointer or
+    /// focus reached an opener).
+    pub const PREFETCH: u32 = 1;
+    /// Another tab changed the stored decision (a `storage` event).
+    pub const STORAGE: u32 = 2;
+    /// `kloudconsent.acceptAll()`.
+    pub const ACCEPT_ALL: u32 = 3;
+    /// `kloudconsent.rejectAll()`.
+    pub const REJECT_ALL: u32 = 4;
+    /// `kloudconsent.show()`.
+    pub const SHOW: u32 = 5;
+    /// `kloudconsent.hide()`.
+    pub const HIDE: u32 = 6;
+    /// `kloudconsent.reset()`.
+    pub const RESET: u32 = 7;
+    /// The preference tool's close control or Escape.
+    pub const TOOL_CLOSE: u32 = 8;
+}
+
+/// Does one of the [`act`] entry points.
 #[wasm_bindgen]
-pub fn kc_tool_close() {
-    if let Some(p) = page() {
-        p.close_tool();
+pub fn kc_do(what: u32) {
+    let Some(p) = page() else { return };
+    match what {
+        act::DRAW => p.draw(Focus::Stay),
+        act::PREFETCH => p.on(Event::Prefetch),
+        act::STORAGE => p.sync_from_storage(),
+        act::ACCEPT_ALL => p.choose(Choice::AcceptAll),
+        act::REJECT_ALL => p.choose(Choice::RejectAll),
+        act::SHOW => p.open_tool(None),
+        act::HIDE => p.on(Event::Hide),
+        act::RESET => p.reset(),
+        act::TOOL_CLOSE => p.close_tool(),
+        _ => {}
     }
 }

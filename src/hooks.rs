@@ -31,11 +31,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn fit(this: &Hooks, frame: &Element);
 
-    /// Calls `kc_draw` in a later task of its own (www/loader.js, `nextTask`).
+    /// Calls `kc_do(act::DRAW)` in a later task of its own (www/loader.js, `nextTask`).
     #[wasm_bindgen(method)]
     pub fn soon(this: &Hooks);
 
-    /// Calls `kc_prefetch` once the page is idle.
+    /// Calls `kc_do(act::PREFETCH)` once the page is idle.
     #[wasm_bindgen(method)]
     pub fn idle(this: &Hooks);
 

@@ -1,7 +1,7 @@
 //! The preference tool's module (crates/tool), a separate wasm the loader
 //! fetches the first time the tool is to be shown: its three entry points.
 //! The tool reports the visitor's choices through the `host` object the
-//! loader built, which calls back into the engine (`kc_tool`, `kc_tool_close`).
+//! loader built, which calls back into the engine (`kc_tool_choose`, `kc_do(act::TOOL_CLOSE)`).
 
 use wasm_bindgen::prelude::*;
 use web_sys::Element;

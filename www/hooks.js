@@ -33,7 +33,7 @@ var hooks = {
       }
     });
     var intent = function (e) {
-      if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon("kc_prefetch");
+      if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon(DO_PREFETCH);
     };
     root.addEventListener("pointerover", intent);
     root.addEventListener("focusin", intent);
@@ -87,10 +87,10 @@ var hooks = {
     updateEmbeds(revoked);
   },
   /** The engine's first draw, deferred to a task of its own (nextTask). */
-  soon: function () { nextTask().then(function () { invoke("kc_draw", []); }); },
+  soon: function () { nextTask().then(function () { invoke("kc_do", [DO_DRAW]); }); },
   /** Fetch the tool once the page is idle (at the latest after 3 s). */
   idle: function () {
-    var run = function () { invoke("kc_prefetch", []); };
+    var run = function () { invoke("kc_do", [DO_PREFETCH]); };
     if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
     else setTimeout(run, 1500);
   },
@@ -149,9 +149,9 @@ function closest(target, selector) {
   return target instanceof Element ? Element.prototype.closest.call(target, selector) : null;
 }
 
-/** Runs engine export `name` in a microtask: after the current call returns. */
-function soon(name) {
-  queueMicrotask(function () { invoke(name, []); });
+/** Runs `kc_do(what)` in a microtask: after the current call returns. */
+function soon(what) {
+  queueMicrotask(function () { invoke("kc_do", [what]); });
 }
 
 /** Keeps Tab and Shift+Tab inside `dialog`. */
@@ -181,11 +181,11 @@ function wireDocument() {
       e.preventDefault();
       queueMicrotask(function () { invoke("kc_open", [el]); });
     } else {
-      soon("kc_prefetch");
+      soon(DO_PREFETCH);
     }
   };
   ["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener); });
   listen.call(window, "storage", function (e) {
-    if (e.key === null || e.key === "kloudconsent") invoke("kc_storage", []);
+    if (e.key === null || e.key === "kloudconsent") invoke("kc_do", [DO_STORAGE]);
   });
 }

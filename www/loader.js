@@ -165,6 +165,10 @@ var engine = null; // the wasm exports once booted
 var queue = [];    // calls made before boot, replayed in order
 var readyJson = null; // the ready detail as JSON, once the engine has sent it
 var failed = false;
+// What `kc_do` is asked to do: the engine's entry points that take no
+// argument share one export (src/exports.rs, `act`, has the same numbers).
+var DO_DRAW = 0, DO_PREFETCH = 1, DO_STORAGE = 2, DO_ACCEPT_ALL = 3, DO_REJECT_ALL = 4,
+  DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8;
 // on() subscribers by event. The engine hands its events to `emit`, which
 // calls these from here: a page script can dispatch a fake
 // `kloudconsent:ready` on window, but cannot reach them.
@@ -207,9 +211,13 @@ function nextTask() {
   });
 }
 
-function later(name) {
+/**
+ * An API method that runs engine export `name` with its own arguments, or
+ * `kc_do(what)` when `what` is given; queued until the engine has booted.
+ */
+function later(name, what) {
   return function () {
-    var args = arguments;
+    var args = what === undefined ? arguments : [what];
     if (engine) return invoke(name, args);
     queue.push(function () { invoke(name, args); });
   };
@@ -247,16 +255,16 @@ var api = {
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
   /** Whether category `id` is granted now. */
   accepted: function (id) { return engine ? invoke("kc_accepted", [String(id)], false) : false; },
-  acceptAll: later("kc_accept_all"),
-  rejectAll: later("kc_reject_all"),
+  acceptAll: later("kc_do", DO_ACCEPT_ALL),
+  rejectAll: later("kc_do", DO_REJECT_ALL),
   set: function (choices) {
     var json;
     try { json = JSON.stringify(choices || {}); } catch (e) { json = "{}"; }
     later("kc_set")(json);
   },
-  show: later("kc_show"),
-  hide: later("kc_hide"),
-  reset: later("kc_reset"),
+  show: later("kc_do", DO_SHOW),
+  hide: later("kc_do", DO_HIDE),
+  reset: later("kc_do", DO_RESET),
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
     var short = String(name).replace(/^kloudconsent:/, "");
@@ -446,7 +454,7 @@ var toolHost = {
     try { json = JSON.stringify(grants || {}); } catch (e) { json = "{}"; }
     queueMicrotask(function () { invoke("kc_tool_choose", [String(kind), json]); });
   },
-  close: function () { queueMicrotask(function () { invoke("kc_tool_close", []); }); }
+  close: function () { queueMicrotask(function () { invoke("kc_do", [DO_TOOL_CLOSE]); }); }
 };
 
 // ---- boot ----------------------------------------------------------------

@@ -11,7 +11,7 @@ use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, Reco
 
 impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
-    /// Nothing is drawn here: the first draw is `kc_draw`'s, in a task of
+    /// Nothing is drawn here: the first draw is `kc_do(act::DRAW)`'s, in a task of
     /// its own after `ready` (`hooks.soon`), so deciding and releasing never
     /// share a task with building the banner and its styles (no long task,
     /// issue 12), and a `ready` listener that decides never sees a banner.
