@@ -9,7 +9,7 @@ use crate::page::Page;
 use crate::tool::ToolModule;
 use kloudconsent_domain::config::{Field, Translation};
 use kloudconsent_domain::language::{self, Negotiated};
-use kloudconsent_domain::screen::{Event, Focus};
+use kloudconsent_domain::screen::{Event, Focus, Opener};
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
@@ -98,14 +98,6 @@ pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
     page.hooks().soon();
     page.load();
     page.start();
-}
-
-/// A control of the widget's own UI was used (its `data-kc-action`).
-#[wasm_bindgen]
-pub fn kc_ui(action: String) {
-    if let Some(p) = page() {
-        p.on_action(&action);
-    }
 }
 
 /// A `[data-kloudconsent-open]` element was clicked.
@@ -239,9 +231,10 @@ pub fn kc_tool_choose(kind: String, grants_json: String) {
     p.choose(choice);
 }
 
-/// The engine's entry points that take no argument, as one export: each
-/// export costs the core its name, a shim in the wasm and a wrapper in the
-/// glue (nine of them: ~0.2 KB brotli). The loader names the same numbers
+/// The engine's entry points that take no argument, and the widget's own
+/// controls, as one export: each export costs the core its name, a shim in
+/// the wasm and a wrapper in the glue (ten of them: ~0.2 KB brotli), and a
+/// control's action crossing as a string its encoding and a match on it. The loader names the same numbers
 /// (`DO_*` in www/loader.js); an unknown one does nothing.
 pub mod act {
     /// The first draw, which `kc_boot` queued as a task of its own (`hooks.soon`).
@@ -251,9 +244,10 @@ pub mod act {
     pub const PREFETCH: u32 = 1;
     /// Another tab changed the stored decision (a `storage` event).
     pub const STORAGE: u32 = 2;
-    /// `kloudconsent.acceptAll()`.
+    /// `kloudconsent.acceptAll()`, or the banner's Accept all (its
+    /// `data-kc-action`, `accept`; the loader maps each action to its code).
     pub const ACCEPT_ALL: u32 = 3;
-    /// `kloudconsent.rejectAll()`.
+    /// `kloudconsent.rejectAll()`, or the banner's Reject all (`reject`).
     pub const REJECT_ALL: u32 = 4;
     /// `kloudconsent.show()`.
     pub const SHOW: u32 = 5;
@@ -261,8 +255,13 @@ pub mod act {
     pub const HIDE: u32 = 6;
     /// `kloudconsent.reset()`.
     pub const RESET: u32 = 7;
-    /// The preference tool's close control or Escape.
+    /// The preference tool's close control or Escape, or the close control
+    /// of the core's own dialog (loading, failed to load) or Escape in it.
     pub const TOOL_CLOSE: u32 = 8;
+    /// The banner's Manage preferences (`manage`).
+    pub const MANAGE: u32 = 9;
+    /// The reopen button (`reopen`).
+    pub const REOPEN: u32 = 10;
 }
 
 /// Does one of the [`act`] entry points.
@@ -279,6 +278,8 @@ pub fn kc_do(what: u32) {
         act::HIDE => p.on(Event::Hide),
         act::RESET => p.reset(),
         act::TOOL_CLOSE => p.close_tool(),
+        act::MANAGE => p.on(Event::Open(Opener::Banner)),
+        act::REOPEN => p.on(Event::Open(Opener::Reopen)),
         _ => {}
     }
 }

@@ -14,7 +14,7 @@ extern "C" {
     #[derive(Clone)]
     pub type Hooks;
 
-    /// Connects the controls of the widget's shadow root to `kc_ui`.
+    /// Connects the controls of the widget's shadow root to `kc_do` (`DO_ACTION` in www/loader.js).
     #[wasm_bindgen(method)]
     pub fn listen(this: &Hooks, root: &ShadowRoot);
 

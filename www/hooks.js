@@ -19,7 +19,8 @@ var hooks = {
   listen: function (root) {
     root.addEventListener("click", function (e) {
       var control = closest(e.target, "[data-kc-action]");
-      if (control) invoke("kc_ui", [control.getAttribute("data-kc-action")]);
+      var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
+      if (what !== undefined) invoke("kc_do", [what]);
     });
     // Keys only in the core's own small dialog: the tool handles its own.
     root.addEventListener("keydown", function (e) {
@@ -27,7 +28,7 @@ var hooks = {
       if (!dialog) return;
       if (e.key === "Escape") {
         e.preventDefault();
-        invoke("kc_ui", ["close"]);
+        invoke("kc_do", [DO_TOOL_CLOSE]);
       } else if (e.key === "Tab") {
         trapTab(e, dialog, root.activeElement);
       }

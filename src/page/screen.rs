@@ -9,7 +9,6 @@ use crate::ui::{focus, Ui};
 use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::tool_model::model_json;
-use kloudconsent_domain::Choice;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
@@ -99,18 +98,6 @@ impl Page {
         let built = ui.is_some();
         *self.ui.borrow_mut() = ui;
         built
-    }
-
-    /// A control of the core's own UI (`data-kc-action`).
-    pub fn on_action(&self, action: &str) {
-        match action {
-            "accept" => self.choose(Choice::AcceptAll),
-            "reject" => self.choose(Choice::RejectAll),
-            "manage" => self.on(Event::Open(Opener::Banner)),
-            "reopen" => self.on(Event::Open(Opener::Reopen)),
-            "close" => self.close_tool(),
-            _ => {}
-        }
     }
 
     /// Opens the preference tool for `opener` (a page element), or for

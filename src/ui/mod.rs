@@ -45,7 +45,7 @@ pub struct Ui {
 
 impl Ui {
     /// Creates the host at the end of `<body>`; its controls reach the
-    /// engine through the loader's listeners (`hooks.listen`, `kc_ui`).
+    /// engine through the loader's listeners (`hooks.listen`, `kc_do`).
     pub fn create(config: &Config, hooks: &Hooks) -> Option<Ui> {
         let doc = dom::document()?;
         let (Some(body), Some(host)) = (dom::body(&doc), dom::create(&doc, HOST_TAG)) else {
