@@ -9,8 +9,9 @@ use super::config::{Config, ConsentModeConfig};
 use super::decision::Consent;
 use kloudconsent_json::{self as json, ObjectWriter};
 
-/// The seven Consent Mode v2 signals, in the order we write them.
-pub const SIGNALS: [&str; 7] = [
+/// The seven Consent Mode v2 signals, in the order we write them. A
+/// `static`: a `const` array is copied into the wasm's data at each use.
+pub static SIGNALS: [&str; 7] = [
     "ad_storage",
     "ad_user_data",
     "ad_personalization",

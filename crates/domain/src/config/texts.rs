@@ -67,7 +67,9 @@ fn key_index(key: &str) -> Option<usize> {
 macro_rules! texts {
     ($($(#[$doc:meta])* $key:literal => $name:ident = $builtin:expr;)*) => {
         /// The config keys of [`Texts`] (inside `"texts": {...}`), in order.
-        pub const TEXT_KEYS: [&str; TEXT_COUNT] = [$($key),*];
+        /// A `static`, not a `const`: a `const` array is copied into the
+        /// wasm's data at each place that uses it.
+        pub static TEXT_KEYS: [&str; TEXT_COUNT] = [$($key),*];
 
         /// The built-in wording, in the order of [`TEXT_KEYS`].
         const BUILTIN: [&str; TEXT_COUNT] = [$($builtin),*];

@@ -93,7 +93,7 @@ pub fn translation<V: Value>(
 pub(super) fn texts_of<V: Value>(f: &Field<'_, V>) -> Result<Vec<(&'static str, String)>> {
     f.object()?;
     let mut out = Vec::new();
-    for key in TEXT_KEYS {
+    for &key in &TEXT_KEYS {
         if let Some(value) = f.key(key) {
             out.push((key, text(key, &value)?));
         }
