@@ -10,7 +10,7 @@ use crate::tool::ToolModule;
 use kloudconsent_domain::config::{Field, Translation};
 use kloudconsent_domain::language::{self, Negotiated};
 use kloudconsent_domain::screen::{Event, Focus, Opener};
-use kloudconsent_domain::text::cat;
+use kloudconsent_domain::text::{self, cat};
 use kloudconsent_domain::{choices, config, decision, Choice, Config, ConfigError};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -57,10 +57,10 @@ pub fn kc_config(
     // Before anything can read consent, and before waiting for a translation.
     crate::page::send_defaults(&config, &hooks);
     let (mut browser, mut available) = (Vec::new(), Vec::new());
-    for tag in browser_langs.split(',') {
+    for tag in text::split(&browser_langs, b',') {
         browser.push(tag);
     }
-    for tag in builtin.split(' ') {
+    for tag in text::split(&builtin, b' ') {
         available.push(tag);
     }
     let lang = language::negotiate(&config, &page_lang, &browser, &available);

@@ -7,7 +7,7 @@ use crate::browser::console;
 use crate::exports::page;
 use kloudconsent_domain::embeds::{self as embed_rules, EmbedView};
 use kloudconsent_domain::gating::{self, Gate, Verdict};
-use kloudconsent_domain::text::{cat, join};
+use kloudconsent_domain::text::{self, cat, join};
 use kloudconsent_domain::{Choice, Grants};
 use wasm_bindgen::prelude::*;
 
@@ -45,7 +45,7 @@ pub fn kc_embed(attr: String, once: bool, revoked: String) -> String {
     let Some(p) = page() else { return "N".into() };
     let gate = gating::parse_gate(&attr);
     let mut ids = Vec::new();
-    for id in revoked.split(' ') {
+    for id in text::split(&revoked, b' ') {
         if !id.is_empty() {
             ids.push(id.to_owned());
         }

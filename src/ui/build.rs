@@ -6,6 +6,7 @@
 
 use crate::browser::dom;
 use kloudconsent_domain::config::Texts;
+use kloudconsent_domain::text;
 use web_sys::{Document, Element};
 
 /// One element of a template.
@@ -27,8 +28,8 @@ pub fn build(doc: &Document, nodes: &[Node], texts: &Texts) -> Option<Vec<Elemen
     let mut parents: Vec<Element> = Vec::new();
     for node in nodes {
         let el = dom::create(doc, node.tag)?;
-        for pair in node.attrs.split('|') {
-            if let Some((name, value)) = pair.split_once('=') {
+        for pair in text::split(node.attrs, b'|') {
+            if let Some((name, value)) = text::split_once(pair, b'=') {
                 let value = match value.strip_prefix('$') {
                     Some(key) => texts.get(key).unwrap_or_default(),
                     None => value,

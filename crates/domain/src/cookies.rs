@@ -7,8 +7,8 @@ use crate::text::{cat, int};
 /// Pairs without `=` are skipped; names and values are trimmed.
 pub fn parse_header(header: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for pair in header.split(';') {
-        if let Some((name, value)) = pair.split_once('=') {
+    for pair in crate::text::split(header, b';') {
+        if let Some((name, value)) = crate::text::split_once(pair, b'=') {
             out.push((name.trim().to_owned(), value.trim().to_owned()));
         }
     }
@@ -47,7 +47,7 @@ pub fn parent_domains(host: &str) -> Vec<String> {
     }
     let mut domains = Vec::new();
     let mut rest = host;
-    while let Some(dot) = rest.find('.') {
+    while let Some(dot) = crate::text::find_byte(rest, b'.') {
         domains.push(rest.to_owned());
         rest = &rest[dot + 1..];
     }
@@ -146,7 +146,7 @@ mod tests {
             let expected: Vec<String> = if s.is_empty() || ip {
                 Vec::new()
             } else {
-                let labels: Vec<&str> = s.split('.').collect();
+                let labels: Vec<&str> = crate::text::split(s, b'.').collect();
                 (0..labels.len() - 1)
                     .map(|i| labels[i..].join("."))
                     .collect()

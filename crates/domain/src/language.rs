@@ -156,7 +156,7 @@ pub fn same_language(a: &str, b: &str) -> bool {
 }
 
 fn primary(tag: &str) -> &str {
-    tag.split('-').next().unwrap_or(tag)
+    crate::text::split(tag, b'-').next().unwrap_or(tag)
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub fn int(n: i64) -> String {
 pub fn fill(body: &str, token: &str, value: &str) -> String {
     let mut out = String::new();
     let mut rest = body;
-    while let Some(i) = rest.find('{') {
+    while let Some(i) = find_byte(rest, b'{') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if let Some(after) = rest.strip_prefix(token) {
@@ -86,10 +86,84 @@ pub fn join<S: AsRef<str>>(items: &[S], sep: &str) -> String {
     out
 }
 
+/// Where the ASCII byte `sep` first is in `s`: `s.find(char)` for an ASCII
+/// char, scanning bytes. std's char searcher (and its `split` and
+/// `split_once`) is generic code instantiated once per crate that uses it:
+/// two copies in every page's wasm. Exact for an ASCII `sep`, since UTF-8
+/// never uses an ASCII byte inside a multi-byte character.
+pub fn find_byte(s: &str, sep: u8) -> Option<usize> {
+    debug_assert!(sep.is_ascii());
+    s.bytes().position(|b| b == sep)
+}
+
+/// `s.split_once(sep)` for an ASCII `sep` ([`find_byte`]).
+pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, sep)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// `s.split(sep)` for an ASCII `sep` ([`find_byte`]).
+pub fn split(s: &str, sep: u8) -> Split<'_> {
+    Split { rest: Some(s), sep }
+}
+
+/// The pieces of [`split`].
+pub struct Split<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match split_once(s, self.sep) {
+            Some((piece, rest)) => {
+                self.rest = Some(rest);
+                Some(piece)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn byte_split_matches_std(s in "[a-c.|=é\u{3000} -]{0,12}", sep in prop::sample::select(vec![b'.', b'|', b'=', b' ', b'-'])) {
+            let c = char::from(sep);
+            prop_assert_eq!(find_byte(&s, sep), s.find(c));
+            prop_assert_eq!(split_once(&s, sep), s.split_once(c));
+            prop_assert_eq!(split(&s, sep).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn byte_split_at_the_edges() {
+        for (s, sep) in [
+            ("", b'.'),
+            (".", b'.'),
+            ("a..b.", b'.'),
+            ("é.é", b'.'),
+            ("x", b'.'),
+        ] {
+            let c = char::from(sep);
+            assert_eq!(
+                split(s, sep).collect::<Vec<_>>(),
+                s.split(c).collect::<Vec<_>>(),
+                "{s:?}"
+            );
+            assert_eq!(split_once(s, sep), s.split_once(c), "{s:?}");
+        }
+    }
 
     #[test]
     fn cat_concatenates() {

@@ -96,7 +96,7 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Whether `id` is a category id or a full service id (`category.service`),
 /// each part valid: what a stored record may hold.
 pub fn is_valid_entry_id(id: &str) -> bool {
-    match id.split_once('.') {
+    match crate::text::split_once(id, b'.') {
         Some((category, service)) => is_valid_id(category) && is_valid_id(service),
         None => is_valid_id(id),
     }

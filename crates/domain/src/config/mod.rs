@@ -190,7 +190,7 @@ impl Config {
 
     /// The service with this full id (`analytics.ga`), and its category.
     pub fn service(&self, id: &str) -> Option<(&Category, &Service)> {
-        let (category, _) = id.split_once('.')?;
+        let (category, _) = crate::text::split_once(id, b'.')?;
         let c = self.category(category)?;
         Some((c, c.service(id)?))
     }

@@ -377,7 +377,7 @@ fn is_cookie_domain(s: &str) -> bool {
     let host = s.strip_prefix('.').unwrap_or(s);
     !host.is_empty()
         && host.len() <= 253
-        && host.split('.').all(|label| {
+        && crate::text::split(host, b'.').all(|label| {
             !label.is_empty() && all_bytes(label, |b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
@@ -442,7 +442,7 @@ fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
 /// An ISO 3166-1 alpha-2 code, optionally with a 3166-2 subdivision:
 /// `AU`, `AU-NSW`, `US-CA`.
 fn is_region_code(s: &str) -> bool {
-    let (country, subdivision) = match s.split_once('-') {
+    let (country, subdivision) = match crate::text::split_once(s, b'-') {
         Some((c, sub)) => (c, Some(sub)),
         None => (s, None),
     };
@@ -500,7 +500,7 @@ fn reopen_button<V: Value>(c: &mut Config, f: &Field<'_, V>) -> Result<()> {
 
 /// A BCP 47-like tag: `en`, `en-AU`, `zh-Hant-TW`.
 pub fn is_language_tag(s: &str) -> bool {
-    let mut parts = s.split('-');
+    let mut parts = crate::text::split(s, b'-');
     let primary_ok = parts
         .next()
         .is_some_and(|p| (2..=8).contains(&p.len()) && all_bytes(p, |b| b.is_ascii_alphabetic()));

@@ -78,7 +78,7 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
         return Err(RecordError::TooLarge);
     }
     let mut fields = Vec::new();
-    for field in s.split('|') {
+    for field in crate::text::split(s, b'|') {
         fields.push(field);
     }
     if fields[0] != "1" {
@@ -110,7 +110,7 @@ pub fn decode_cookie(s: &str) -> Result<ConsentRecord, RecordError> {
         if list.is_empty() {
             continue;
         }
-        for entry in list.split('.') {
+        for entry in crate::text::split(list, b'.') {
             let mut id = String::new();
             for ch in entry.chars() {
                 id.push(if ch == ':' { '.' } else { ch });
