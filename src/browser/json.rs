@@ -95,8 +95,8 @@ impl Value for JsJson {
             .ok()
             .and_then(|s| s.as_string())
             .unwrap_or_default();
-        match text.char_indices().nth(60) {
-            Some((cut, _)) => kloudconsent_domain::text::cat(&[&text[..cut], "\u{2026}"]),
+        match kloudconsent_json::char_cut(&text, 60) {
+            Some(cut) => kloudconsent_domain::text::cat(&[&text[..cut], "\u{2026}"]),
             None => text,
         }
     }

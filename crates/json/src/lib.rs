@@ -148,7 +148,7 @@ mod parse;
 mod value;
 mod write;
 
-pub use value::{shown, Kind, Value};
+pub use value::{char_cut, shown, Kind, Value};
 pub use write::{bool_object, string, string_array, ArrayWriter, ObjectWriter};
 
 #[cfg(test)]

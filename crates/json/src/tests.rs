@@ -493,3 +493,10 @@ proptest! {
         prop_assert_eq!(Json::parse(&written), Ok(Json::String(s)));
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn char_cut_matches_char_indices(s in "[a-zé\u{3000}\u{1F600}]{0,8}", n in 0usize..10) {
+        proptest::prop_assert_eq!(crate::char_cut(&s, n), s.char_indices().nth(n).map(|(i, _)| i));
+    }
+}

@@ -141,12 +141,30 @@ impl Value for Json {
 /// `s` quoted as a JSON string for a message, cut after 60 characters so a
 /// 10 KB value cannot flood the console.
 pub fn shown(s: &str) -> String {
-    match s.char_indices().nth(60) {
-        Some((cut, _)) => {
+    match char_cut(s, 60) {
+        Some(cut) => {
             let mut out = string(&s[..cut]);
             out.push('\u{2026}');
             out
         }
         None => string(s),
     }
+}
+
+/// Where the character after the first `n` of `s` starts, or `None` when `s`
+/// has no more than `n`: `s.char_indices().nth(n)`, counting the bytes that
+/// start a character. std's char iterator is generic code copied into each
+/// crate that uses it; this is one small loop for the core and the tool.
+pub fn char_cut(s: &str, n: usize) -> Option<usize> {
+    let mut seen = 0;
+    for (i, b) in s.bytes().enumerate() {
+        // UTF-8 continuation bytes are 0b10xx_xxxx; every other byte starts a character.
+        if b & 0xC0 != 0x80 {
+            if seen == n {
+                return Some(i);
+            }
+            seen += 1;
+        }
+    }
+    None
 }
