@@ -369,7 +369,7 @@ fn is_cookie_pattern(s: &str) -> bool {
 
 /// RFC 6265 cookie-name (token) characters.
 fn is_cookie_name_byte(b: u8) -> bool {
-    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b)
+    b.is_ascii_graphic() && crate::text::find_byte("()<>@,;:\\\"/[]?={}*", b).is_none()
 }
 
 /// A host name of `[A-Za-z0-9-]` labels, optionally starting with a dot.

@@ -50,7 +50,10 @@ pub fn receipt_json(r: &ConsentRecord, origin: &str) -> String {
     w.str("id", &r.id)
         .str("decidedAt", &iso8601(r.decided_at_ms))
         .str("expiresAt", &iso8601(r.expires_at_ms));
-    let services = r.categories.iter().any(|(id, _)| id.contains('.'));
+    let services = r
+        .categories
+        .iter()
+        .any(|(id, _)| crate::text::find_byte(id, b'.').is_some());
     grants_json(&mut w, &r.categories, services);
     w.num("revision", r.revision)
         .str("method", r.method.as_str())

@@ -208,7 +208,7 @@ fn check_categories(categories: &Grants) -> Result<(), RecordError> {
                 "an id is not a category id or <category id>.<service id> of A-Z a-z 0-9 _ -",
             ));
         }
-        count += usize::from(!id.contains('.'));
+        count += usize::from(crate::text::find_byte(id, b'.').is_none());
     }
     if count == 0 || count > MAX_CATEGORIES {
         let max = uint(MAX_CATEGORIES as u64);
