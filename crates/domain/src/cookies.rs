@@ -4,12 +4,13 @@
 use crate::text::{cat, int};
 
 /// `(name, value)` of every cookie in a `document.cookie` header, in order.
-/// Pairs without `=` are skipped; names and values are trimmed.
+/// Pairs without `=` are skipped; names and values are trimmed of ASCII
+/// whitespace, the only kind a browser puts between cookies.
 pub fn parse_header(header: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for pair in crate::text::split(header, b';') {
         if let Some((name, value)) = crate::text::split_once(pair, b'=') {
-            out.push((name.trim().to_owned(), value.trim().to_owned()));
+            out.push((name.trim_ascii().to_owned(), value.trim_ascii().to_owned()));
         }
     }
     out

@@ -62,7 +62,7 @@ pub fn negotiate(
         let mut wanted = vec![page_lang];
         wanted.extend_from_slice(browser);
         for w in wanted {
-            let w = w.trim();
+            let w = w.trim_ascii();
             if !is_language_tag(w) {
                 continue;
             }

@@ -276,6 +276,12 @@ fn bad_configs_name_the_field() {
             "must not be empty",
         ),
         (
+            // Any Unicode blank (an ideographic space, a no-break space, a tab).
+            "{\"categories\": [{\"id\": \"a\", \"label\": \"\u{3000}\u{a0}\\t\"}]}",
+            "categories[0].label",
+            "must not be empty",
+        ),
+        (
             r#"{"categories": [{"id": "a b", "label": "A"}]}"#,
             "categories[0].id",
             "letters, digits",
