@@ -95,7 +95,7 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
         // Decided: nothing is rendered until shown, so open the preference
         // tool, which displays what was read from storage.
         await page.evaluate(() => window.kloudconsent.show());
-        await page.waitForFunction(() => document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-dialog"));
+        await page.waitForFunction(() => document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-dialog:not(.kc-shell)"));
       }
       const shadow = await shadowSummary(page);
       assert.ok(shadow, "the widget rendered");

@@ -128,8 +128,11 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
       if (c.expect.rewritesLocal) assert.equal(JSON.parse(await storedLocal(d)).id, state.id);
       if (method !== null) {
         await js(d, () => window.kloudconsent.show());
-        await until(d, () => document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-dialog"),
-          "the preference tool", 15000);
+        // The tool's own dialog, not the core's loading one (`.kc-shell`),
+        // which it replaces; and a boolean, not the element: an element
+        // handed back to WebDriver can go stale before it is read.
+        await until(d, () => !!document.querySelector("kloud-consent")?.shadowRoot
+          ?.querySelector(".kc-dialog:not(.kc-shell)"), "the preference tool", 15000);
       }
       const tags = await js(d, () => [...document.querySelector("kloud-consent").shadowRoot.querySelectorAll("*")]
         .map((e) => e.localName));
