@@ -234,8 +234,9 @@ pub fn kc_tool_choose(kind: String, grants_json: String) {
 /// The engine's entry points that take no argument, and the widget's own
 /// controls, as one export: each export costs the core its name, a shim in
 /// the wasm and a wrapper in the glue (ten of them: ~0.2 KB brotli), and a
-/// control's action crossing as a string its encoding and a match on it. The loader names the same numbers
-/// (`DO_*` in www/loader.js); an unknown one does nothing.
+/// control's action crossing as a string its encoding and a match on it.
+/// The loader names the same numbers (`DO_*` in www/loader.js); an unknown
+/// one does nothing.
 pub mod act {
     /// The first draw, which `kc_boot` queued as a task of its own (`hooks.soon`).
     pub const DRAW: u32 = 0;

@@ -168,9 +168,10 @@ var failed = false;
 // What `kc_do` is asked to do: the engine's entry points that take no
 // argument share one export (src/exports.rs, `act`, has the same numbers).
 var DO_DRAW = 0, DO_PREFETCH = 1, DO_STORAGE = 2, DO_ACCEPT_ALL = 3, DO_REJECT_ALL = 4,
-  DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8;
+  DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8, DO_MANAGE = 9, DO_REOPEN = 10;
 /** The widget's own controls (their `data-kc-action`), as `kc_do` codes. */
-var DO_ACTION = { __proto__: null, accept: DO_ACCEPT_ALL, reject: DO_REJECT_ALL, close: DO_TOOL_CLOSE, manage: 9, reopen: 10 };
+var DO_ACTION = { __proto__: null, accept: DO_ACCEPT_ALL, reject: DO_REJECT_ALL, close: DO_TOOL_CLOSE,
+  manage: DO_MANAGE, reopen: DO_REOPEN };
 // on() subscribers by event. The engine hands its events to `emit`, which
 // calls these from here: a page script can dispatch a fake
 // `kloudconsent:ready` on window, but cannot reach them.

@@ -147,7 +147,7 @@ mod tests {
             let expected: Vec<String> = if s.is_empty() || ip {
                 Vec::new()
             } else {
-                let labels: Vec<&str> = crate::text::split(s, b'.').collect();
+                let labels: Vec<&str> = s.split('.').collect();
                 (0..labels.len() - 1)
                     .map(|i| labels[i..].join("."))
                     .collect()

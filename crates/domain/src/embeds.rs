@@ -319,7 +319,7 @@ mod tests {
             "data:text/html,x",
         ] {
             let refusal = url_refusal("data-poster", "/p.png", base);
-            let scheme = &base[..crate::text::find_byte(base, b':').unwrap()];
+            let scheme = &base[..base.find(':').unwrap()];
             assert_eq!(
                 refusal,
                 Some(format!("an embed's data-poster is not an http(s) link ({scheme}:); it will never load.")),
