@@ -19,16 +19,10 @@ pub fn all() -> Vec<(String, String)> {
     )
 }
 
-/// Every value of cookie `name` (two when a host-only and a parent-domain
-/// cookie of the same name both reach the page).
-pub fn read_all(name: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    for (n, v) in all() {
-        if n == name {
-            values.push(v);
-        }
-    }
-    values
+/// Whether a cookie `name` with this `value` reaches the page (of two with
+/// that name, a host-only and a parent-domain one, either will do).
+pub fn has(name: &str, value: &str) -> bool {
+    all().iter().any(|(n, v)| n == name && v == value)
 }
 
 fn is_https() -> bool {

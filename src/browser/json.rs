@@ -80,14 +80,13 @@ impl Value for JsJson {
         keys
     }
 
-    fn items(&self) -> Vec<JsJson> {
-        let mut items = Vec::new();
-        if let Some(array) = self.0.dyn_ref::<Array>() {
-            for item in array.iter() {
-                items.push(JsJson(item));
-            }
-        }
-        items
+    fn item_count(&self) -> usize {
+        self.0.dyn_ref::<Array>().map_or(0, |a| a.length() as usize)
+    }
+
+    fn item(&self, i: usize) -> Option<JsJson> {
+        let array = self.0.dyn_ref::<Array>()?;
+        (i < array.length() as usize).then(|| JsJson(array.get(i as u32)))
     }
 
     fn text(&self) -> String {

@@ -81,9 +81,9 @@ impl CookieStore {
     /// `__Host-` name or from plain http, and any parent-`Domain` one).
     pub fn read_named(&self) -> Vec<(String, String)> {
         let mut ours = Vec::new();
-        for (name, value) in cookie::all() {
+        for (name, value) in &cookie::all() {
             if name == KEY || name == HOST_COOKIE {
-                ours.push((name, value));
+                ours.push((name.clone(), value.clone()));
             }
         }
         ours
@@ -92,7 +92,7 @@ impl CookieStore {
     fn write_as(&self, name: CookieName, value: &str, max_age_s: i64) -> Result<(), String> {
         let domain = self.domain.as_deref().filter(|_| name == CookieName::Plain);
         cookie::write(name.as_str(), value, max_age_s, domain)?;
-        if cookie::read_all(name.as_str()).iter().any(|v| v == value) {
+        if cookie::has(name.as_str(), value) {
             Ok(())
         } else {
             Err("the browser refused the cookie".into())

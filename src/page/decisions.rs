@@ -160,11 +160,11 @@ impl Page {
             return;
         }
         let mut present = Vec::new();
-        for (name, _) in cookie::all() {
-            present.push(name);
+        for (name, _) in &cookie::all() {
+            present.push(name.clone());
         }
-        for name in decision::cookies_to_delete(revoked, &self.config, &present) {
-            cookie::expire_everywhere(&name, self.config.cookie_domain.as_deref());
+        for name in &decision::cookies_to_delete(revoked, &self.config, &present) {
+            cookie::expire_everywhere(name, self.config.cookie_domain.as_deref());
         }
     }
 

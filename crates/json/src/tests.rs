@@ -103,6 +103,19 @@ fn array_writer_writes_items_in_order_escaped() {
 }
 
 #[test]
+fn array_items_are_read_one_at_a_time() {
+    let a = Json::parse(r#"[1, "b", [true]]"#).unwrap();
+    assert_eq!(a.item_count(), 3);
+    assert_eq!(a.item(1), Some(Json::String("b".into())));
+    assert_eq!(a.item(2).map(|inner| inner.item_count()), Some(1));
+    assert_eq!(a.item(3), None, "past the end");
+    assert_eq!(a.items().len(), 3);
+    let not_an_array = Json::parse(r#"{"0": 1}"#).unwrap();
+    assert_eq!((not_an_array.item_count(), not_an_array.item(0)), (0, None));
+    assert!(not_an_array.items().is_empty());
+}
+
+#[test]
 fn number_grammar() {
     for good in [
         "0",

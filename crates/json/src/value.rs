@@ -57,8 +57,18 @@ pub trait Value: Sized {
     fn get(&self, key: &str) -> Option<Self>;
     /// An object's keys in order (empty for other kinds).
     fn keys(&self) -> Vec<String>;
+    /// How many items an array has (0 for other kinds).
+    fn item_count(&self) -> usize;
+    /// An array's item `i` (`None` for other kinds or past the end). Read
+    /// one at a time rather than as a `Vec`, so the wasm has no vector of
+    /// values to build and drop for each array it reads.
+    fn item(&self, i: usize) -> Option<Self>;
     /// An array's items in order (empty for other kinds).
-    fn items(&self) -> Vec<Self>;
+    fn items(&self) -> Vec<Self> {
+        (0..self.item_count())
+            .filter_map(|i| self.item(i))
+            .collect()
+    }
     /// The value as written, for an error message: a number's literal, a
     /// string quoted. Shortened to about 60 characters.
     fn text(&self) -> String;
@@ -122,10 +132,17 @@ impl Value for Json {
         keys
     }
 
-    fn items(&self) -> Vec<Json> {
+    fn item_count(&self) -> usize {
         match self {
-            Json::Array(items) => items.clone(),
-            _ => Vec::new(),
+            Json::Array(items) => items.len(),
+            _ => 0,
+        }
+    }
+
+    fn item(&self, i: usize) -> Option<Json> {
+        match self {
+            Json::Array(items) => items.get(i).cloned(),
+            _ => None,
         }
     }
 

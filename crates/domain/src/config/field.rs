@@ -256,7 +256,10 @@ impl<'a, V: Value> Field<'a, V> {
         if self.value.kind() != Kind::Array {
             return Err(self.wrong("an array"));
         }
-        for (i, value) in self.value.items().into_iter().enumerate() {
+        for i in 0..self.value.item_count() {
+            let Some(value) = self.value.item(i) else {
+                break;
+            };
             visit(&Field {
                 value,
                 at: Path::Index(&self.at, i),
@@ -282,6 +285,6 @@ impl<'a, V: Value> Field<'a, V> {
 
     /// How many items this array has (0 for other kinds).
     pub fn item_count(&self) -> usize {
-        self.value.items().len()
+        self.value.item_count()
     }
 }
