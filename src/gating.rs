@@ -78,8 +78,8 @@ pub fn kc_allow(attr: String) {
     let Some(p) = page() else { return };
     if let Gate::All(ids) = gating::parse_gate(&attr) {
         let mut grants = Grants::new();
-        for id in ids {
-            grants.set(&id, true);
+        for id in &ids {
+            grants.set(id, true);
         }
         p.choose(Choice::Set(grants));
     }

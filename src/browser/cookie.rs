@@ -60,8 +60,8 @@ pub fn expire_everywhere(name: &str, configured: Option<&str>) {
     let host = web_sys::window()
         .and_then(|w| w.location().hostname().ok())
         .unwrap_or_default();
-    for domain in parent_domains(&host) {
-        expire(name, Some(&domain));
+    for domain in &parent_domains(&host) {
+        expire(name, Some(domain));
     }
     if let Some(domain) = configured {
         expire(name, Some(domain));

@@ -103,8 +103,8 @@ impl CookieStore {
 impl Store for CookieStore {
     fn read(&self) -> Vec<String> {
         let mut values = Vec::new();
-        for (_, value) in self.read_named() {
-            values.push(value);
+        for (_, value) in &self.read_named() {
+            values.push(value.clone());
         }
         values
     }

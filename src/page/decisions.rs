@@ -45,7 +45,8 @@ impl Page {
 
     fn load_stored(&self) -> Consent {
         // localStorage holds JSON: the browser parses it (no parser ships).
-        let local = self.local.read().into_iter().next().map(|text| {
+        // (localStorage holds one value at most.)
+        let local = self.local.read().pop().map(|text| {
             record::too_large(&text)?;
             let value = json::parse(&text)
                 .map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;

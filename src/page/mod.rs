@@ -59,8 +59,8 @@ pub fn send_defaults(config: &Config, hooks: &Hooks) {
         return;
     };
     hooks.gtag("default", &consent_mode::default_json(cm));
-    for region in consent_mode::region_defaults_json(cm) {
-        hooks.gtag("default", &region);
+    for region in &consent_mode::region_defaults_json(cm) {
+        hooks.gtag("default", region);
     }
 }
 

@@ -28,16 +28,16 @@ pub fn parse_choices_value<V: Value>(value: V, config: &Config) -> Result<Parsed
     }
     let mut known = Grants::new();
     let mut unknown = Vec::new();
-    for id in value.keys() {
-        let Some(granted) = value.get(&id).and_then(|v| v.as_bool()) else {
-            return Err(cat(&["`", &id, "` must be true or false"]));
+    for id in &value.keys() {
+        let Some(granted) = value.get(id).and_then(|v| v.as_bool()) else {
+            return Err(cat(&["`", id, "` must be true or false"]));
         };
-        if !config.knows(&id) {
-            if !unknown.contains(&id) {
-                unknown.push(id);
+        if !config.knows(id) {
+            if !unknown.contains(id) {
+                unknown.push(id.clone());
             }
         } else {
-            known.set(&id, granted);
+            known.set(id, granted);
         }
     }
     Ok((known, unknown))

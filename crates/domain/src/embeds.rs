@@ -98,7 +98,7 @@ pub fn url_refusal(attribute: &str, value: &str, base: &str) -> Option<String> {
     } else {
         vec![value]
     };
-    for url in urls {
+    for &url in &urls {
         // A relative URL takes the base's scheme.
         let scheme = scheme(url).or_else(|| scheme(base)).unwrap_or_default();
         if scheme != "http" && scheme != "https" {
@@ -371,7 +371,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn srcset_splitting_never_panics_and_keeps_to_the_input(s in "[ ,()a-z:/\\t\\n\u{e9}]{0,40}") {
-            for url in srcset_urls(&s) {
+            for url in &srcset_urls(&s) {
                 proptest::prop_assert!(s.contains(url));
                 proptest::prop_assert!(!url.contains(' ') && !url.ends_with(','));
             }

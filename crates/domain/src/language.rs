@@ -61,7 +61,7 @@ pub fn negotiate(
         own.push(source);
         let mut wanted = vec![page_lang];
         wanted.extend_from_slice(browser);
-        for w in wanted {
+        for w in &wanted {
             let w = w.trim_ascii();
             if !is_language_tag(w) {
                 continue;

@@ -355,12 +355,12 @@ pub fn read_model<I: Item>(model: &I) -> Result<ToolModel, String> {
     let days = r.or_fail(days, "days", "a number of days") as u32;
     let texts = r.texts(m.get(4));
     let mut categories = Vec::new();
-    for c in r.list(m.get(5), "categories") {
-        categories.push(r.category(&c));
+    for c in &r.list(m.get(5), "categories") {
+        categories.push(r.category(c));
     }
     let mut grants = Grants::new();
-    for pair in r.list(m.get(6), "grants") {
-        let pair = r.tuple(Some(&pair), 2, "a grant");
+    for pair in &r.list(m.get(6), "grants") {
+        let pair = r.tuple(Some(pair), 2, "a grant");
         let id = r.text(pair.first(), "a grant's id");
         let on = r.flag(pair.get(1), "a grant");
         grants.set(&id, on);
@@ -463,13 +463,13 @@ impl Reader {
         let description = self.text(c.get(2), "a category's description");
         let required = self.flag(c.get(3), "a category's required");
         let mut providers = Vec::new();
-        for p in self.list(c.get(4), "a category's providers") {
-            providers.push(self.text(Some(&p), "a category's providers"));
+        for p in &self.list(c.get(4), "a category's providers") {
+            providers.push(self.text(Some(p), "a category's providers"));
         }
         let cookies = self.rows(c.get(5));
         let mut services = Vec::new();
-        for s in self.list(c.get(6), "a category's services") {
-            let s = self.tuple(Some(&s), 5, "a service");
+        for s in &self.list(c.get(6), "a category's services") {
+            let s = self.tuple(Some(s), 5, "a service");
             let id = self.text(s.first(), "a service's id");
             let label = self.text(s.get(1), "a service's label");
             let description = self.text(s.get(2), "a service's description");
@@ -497,8 +497,8 @@ impl Reader {
     /// A cookie table: rows of `category::TABLE_ROW`.
     fn rows<I: Item>(&mut self, table: Option<&I>) -> Vec<CookieRow> {
         let mut rows = Vec::new();
-        for r in self.list(table, "a cookie table") {
-            let r = self.tuple(Some(&r), 4, "a cookie row");
+        for r in &self.list(table, "a cookie table") {
+            let r = self.tuple(Some(r), 4, "a cookie row");
             let name = self.text(r.first(), "a cookie row");
             let provider = self.text(r.get(1), "a cookie row");
             let purpose = self.text(r.get(2), "a cookie row");

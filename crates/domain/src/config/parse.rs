@@ -418,13 +418,13 @@ fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
     if region.is_empty() {
         return Err(codes.fail("must list at least one region code".into()));
     }
-    for key in f.keys() {
+    for key in &f.keys() {
         if key != "region" && !SIGNALS.contains(&key.as_str()) {
             let problem = cat(&[
                 "not a Consent Mode signal; expected one of ",
                 &join(&SIGNALS, ", "),
             ]);
-            if let Some(bad) = f.key(&key) {
+            if let Some(bad) = f.key(key) {
                 return Err(bad.fail(problem));
             }
         }

@@ -37,15 +37,15 @@ pub(super) fn translations<V: Value>(
 ) -> Result<Vec<Translation>> {
     f.object()?;
     let mut out = Vec::new();
-    for tag in f.keys() {
-        let Some(entry) = f.key(&tag) else { continue };
-        if !is_language_tag(&tag) {
+    for tag in &f.keys() {
+        let Some(entry) = f.key(tag) else { continue };
+        if !is_language_tag(tag) {
             return Err(entry.fail(cat(&[
                 "expected a language tag such as \"de\" or \"pt-BR\" as the key, got ",
-                &kloudconsent_json::shown(&tag),
+                &kloudconsent_json::shown(tag),
             ])));
         }
-        out.push(translation(&tag, &entry, Some(categories))?);
+        out.push(translation(tag, &entry, Some(categories))?);
     }
     Ok(out)
 }
@@ -68,9 +68,9 @@ pub fn translation<V: Value>(
         return Ok(t);
     };
     list.object()?;
-    for id in list.keys() {
-        let Some(entry) = list.key(&id) else { continue };
-        if known.is_some_and(|k| !k.iter().any(|c| c.id == id)) {
+    for id in &list.keys() {
+        let Some(entry) = list.key(id) else { continue };
+        if known.is_some_and(|k| !k.iter().any(|c| &c.id == id)) {
             return Err(entry.fail("is not the id of one of the config's categories".into()));
         }
         entry.object()?;

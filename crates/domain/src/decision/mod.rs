@@ -78,7 +78,7 @@ impl Consent {
     /// granted state, in config order.
     pub fn grants(&self, config: &Config) -> Grants {
         let mut grants = Grants::new();
-        for id in config.ids() {
+        for &id in &config.ids() {
             grants.set(id, self.granted(id, config));
         }
         grants
@@ -459,7 +459,7 @@ pub fn revoked(before: &Consent, after: &Consent, config: &Config) -> Vec<String
 
 fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let mut ids = Vec::new();
-    for id in config.ids() {
+    for &id in &config.ids() {
         if keep(id) {
             ids.push(id.to_owned());
         }

@@ -73,13 +73,9 @@ pub fn decode_json_value<V: Value>(value: V) -> Result<ConsentRecord, RecordErro
             ])))
         }
     }
-    for key in value.keys() {
+    for key in &value.keys() {
         if !JSON_KEYS.contains(&key.as_str()) {
-            return Err(RecordError::Malformed(cat(&[
-                "unexpected key `",
-                &key,
-                "`",
-            ])));
+            return Err(RecordError::Malformed(cat(&["unexpected key `", key, "`"])));
         }
     }
     let field = |key: &str| {
@@ -116,8 +112,8 @@ fn categories<V: Value>(v: V) -> Result<Grants, RecordError> {
         return Err(malformed("`categories` must be an object"));
     }
     let mut grants = Grants::new();
-    for id in v.keys() {
-        let value = v.get(&id);
+    for id in &v.keys() {
+        let value = v.get(id);
         let Some(granted) = value.as_ref().and_then(Value::as_bool) else {
             let got = value.map_or("nothing", |v| v.kind().name());
             return Err(RecordError::Malformed(cat(&[
@@ -125,7 +121,7 @@ fn categories<V: Value>(v: V) -> Result<Grants, RecordError> {
                 got,
             ])));
         };
-        grants.set(&id, granted);
+        grants.set(id, granted);
     }
     check_categories(&grants)?;
     Ok(grants)
