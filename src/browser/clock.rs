@@ -10,7 +10,7 @@ pub fn now_ms() -> i64 {
 /// to be unique, not secret.
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
+    let filled = crate::browser::dom::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok())
         .unwrap_or(false);

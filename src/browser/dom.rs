@@ -53,8 +53,21 @@ pub fn body(doc: &Document) -> Option<HtmlElement> {
     doc.unchecked_ref::<NativeDocument>().body()
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `window` (unforgeable: markup cannot shadow it). Read
+    /// directly rather than through `web_sys::window()`, which finds the
+    /// global object by trying `globalThis`, `self`, `window` and `global`
+    /// in turn, each a cached import of its own, and then checks the result
+    /// is a `Window`: code every page would load for a question a page has
+    /// one answer to.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<Window>;
+}
+
+/// The page's `window`; `None` only where there is none (not in a page).
 pub fn window() -> Option<Window> {
-    web_sys::window()
+    WINDOW.with(Clone::clone)
 }
 
 pub fn document() -> Option<Document> {

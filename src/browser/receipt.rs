@@ -11,7 +11,7 @@
 use super::console;
 
 pub fn send(url: &str, body: &str) {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::browser::dom::window() else {
         return;
     };
     let problem = match window.navigator().send_beacon_with_opt_str(url, Some(body)) {

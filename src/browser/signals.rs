@@ -9,7 +9,7 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 pub fn read() -> Signals {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = crate::browser::dom::window() else {
         return Signals {
             dnt: false,
             gpc: false,

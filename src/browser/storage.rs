@@ -29,7 +29,10 @@ pub struct LocalStore;
 impl LocalStore {
     /// `localStorage` itself can throw (sandboxed iframes, blocked storage).
     fn storage() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok().flatten()
+        crate::browser::dom::window()?
+            .local_storage()
+            .ok()
+            .flatten()
     }
 }
 
