@@ -16,7 +16,10 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
+    kloudconsent::browser::dom::window()
+        .unwrap()
+        .document()
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -167,7 +170,7 @@ fn prototype_of(value: &JsValue) -> JsValue {
 
 #[wasm_bindgen_test]
 fn local_store_survives_a_throwing_local_storage() {
-    let window: JsValue = web_sys::window().unwrap().into();
+    let window: JsValue = kloudconsent::browser::dom::window().unwrap().into();
     let restore = make_throwing(&window, "localStorage");
     let store = LocalStore;
     assert!(store.read().is_empty());
@@ -175,7 +178,7 @@ fn local_store_survives_a_throwing_local_storage() {
     store.clear();
     restore();
     assert!(
-        web_sys::window()
+        kloudconsent::browser::dom::window()
             .unwrap()
             .local_storage()
             .unwrap()
@@ -204,7 +207,7 @@ fn cookie_store_survives_a_throwing_document_cookie() {
 
 #[wasm_bindgen_test]
 fn signals_survive_a_throwing_navigator() {
-    let window: JsValue = web_sys::window().unwrap().into();
+    let window: JsValue = kloudconsent::browser::dom::window().unwrap().into();
     // `navigator` lives on the window itself or on its prototype chain,
     // depending on the engine.
     let own = js_sys::Object::get_own_property_descriptor::<JsValue>(
