@@ -1,5 +1,7 @@
 //! Time and randomness, the two inputs `domain` takes as arguments.
 
+use super::dom;
+
 /// Unix time in milliseconds, from the page's clock.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
@@ -10,7 +12,7 @@ pub fn now_ms() -> i64 {
 /// to be unique, not secret.
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    let filled = crate::browser::dom::window()
+    let filled = dom::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok())
         .unwrap_or(false);

@@ -26,7 +26,7 @@ pub fn has(name: &str, value: &str) -> bool {
 }
 
 fn is_https() -> bool {
-    crate::browser::dom::window()
+    dom::window()
         .and_then(|w| w.location().protocol().ok())
         .is_some_and(|p| p == "https:")
 }
@@ -35,7 +35,7 @@ fn is_https() -> bool {
 /// context such as `http://localhost`, where browsers differ (the caller
 /// checks that the cookie stuck).
 pub fn is_secure_context() -> bool {
-    is_https() || crate::browser::dom::window().is_some_and(|w| w.is_secure_context())
+    is_https() || dom::window().is_some_and(|w| w.is_secure_context())
 }
 
 /// Writes `name=value` with the contract's attributes.
@@ -57,7 +57,7 @@ pub fn expire(name: &str, domain: Option<&str>) {
 /// the registrable domain) and on the configured domain.
 pub fn expire_everywhere(name: &str, configured: Option<&str>) {
     expire(name, None);
-    let host = crate::browser::dom::window()
+    let host = dom::window()
         .and_then(|w| w.location().hostname().ok())
         .unwrap_or_default();
     for domain in &parent_domains(&host) {

@@ -9,9 +9,10 @@
 //! visitor's choice is already in force and stored.
 
 use super::console;
+use super::dom;
 
 pub fn send(url: &str, body: &str) {
-    let Some(window) = crate::browser::dom::window() else {
+    let Some(window) = dom::window() else {
         return;
     };
     let problem = match window.navigator().send_beacon_with_opt_str(url, Some(body)) {

@@ -4,12 +4,13 @@
 //! it is read by reflection, where a throw is an `Err`, not an exception
 //! unwinding through the widget.
 
+use super::dom;
 use crate::domain::Signals;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 pub fn read() -> Signals {
-    let Some(window) = crate::browser::dom::window() else {
+    let Some(window) = dom::window() else {
         return Signals {
             dnt: false,
             gpc: false,

@@ -4,6 +4,7 @@
 //! `LocalStorage::raw()` panics where storage is unavailable.
 
 use super::cookie;
+use super::dom;
 use crate::domain::decision::CookieName;
 use crate::domain::record::HOST_COOKIE;
 use std::cell::Cell;
@@ -29,10 +30,7 @@ pub struct LocalStore;
 impl LocalStore {
     /// `localStorage` itself can throw (sandboxed iframes, blocked storage).
     fn storage() -> Option<web_sys::Storage> {
-        crate::browser::dom::window()?
-            .local_storage()
-            .ok()
-            .flatten()
+        dom::window()?.local_storage().ok().flatten()
     }
 }
 

@@ -44,8 +44,8 @@ impl Page {
     }
 
     fn load_stored(&self) -> Consent {
-        // localStorage holds JSON: the browser parses it (no parser ships).
-        // (localStorage holds one value at most.)
+        // localStorage holds one value at most, as JSON: the browser parses
+        // it (no parser ships).
         let local = self.local.read().pop().map(|text| {
             record::too_large(&text)?;
             let value = json::parse(&text)
