@@ -56,61 +56,30 @@ fn push_padded(out: &mut String, value: i64, width: u32) {
 /// Parses exactly `YYYY-MM-DDTHH:MM:SS.sssZ` (years 1970..=9999) back to Unix
 /// milliseconds; anything else, including impossible dates such as
 /// `2026-02-30`, is `None`.
+///
+/// It reads the digits where they should be without checking them, then
+/// keeps the result only if [`iso8601`] prints it back as the same text.
+/// That one comparison refuses every other spelling (a non-digit, a wrong
+/// separator, month 13, February 30th, hour 24, a leap second, a year
+/// before 1970), so no calendar or range rules are needed here: a page's
+/// wasm ships one copy of them, in [`iso8601`].
 pub fn parse_iso8601(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 24 || !separators_in_place(b) {
+    if b.len() != 24 {
         return None;
     }
-    let year = digits(&b[0..4])?;
-    let month = digits(&b[5..7])?;
-    let day = digits(&b[8..10])?;
-    let hour = digits(&b[11..13])?;
-    let minute = digits(&b[14..16])?;
-    let second = digits(&b[17..19])?;
-    let milli = digits(&b[20..23])?;
-    let date_ok = (1970..=9999).contains(&year)
-        && (1..=12).contains(&month)
-        && (1..=days_in_month(year, month)).contains(&day);
-    if !date_ok || hour > 23 || minute > 59 || second > 59 {
-        return None;
-    }
-    let seconds = (hour * 60 + minute) * 60 + second;
-    Some(days_from_civil(year, month, day) * DAY_MS + seconds * 1000 + milli)
-}
-
-/// The punctuation of `YYYY-MM-DDTHH:MM:SS.sssZ` sits where it should.
-fn separators_in_place(b: &[u8]) -> bool {
-    [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (19, b'.'),
-        (23, b'Z'),
-    ]
-    .iter()
-    .all(|&(i, c)| b[i] == c)
-}
-
-/// An unsigned decimal made only of ASCII digits (no sign, no spaces).
-fn digits(b: &[u8]) -> Option<i64> {
-    b.iter().try_fold(0i64, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-    })
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    // Each byte as a digit; a non-digit gives a wrong number, which the
+    // round trip then refuses (bytes are at most 255, so nothing overflows).
+    let n = |from: usize, to: usize| {
+        let mut value = 0i64;
+        for &c in &b[from..to] {
+            value = value * 10 + i64::from(c.wrapping_sub(b'0'));
+        }
+        value
+    };
+    let seconds = (n(11, 13) * 60 + n(14, 16)) * 60 + n(17, 19);
+    let ms = days_from_civil(n(0, 4), n(5, 7), n(8, 10)) * DAY_MS + seconds * 1000 + n(20, 23);
+    (iso8601(ms) == s).then_some(ms)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant).
