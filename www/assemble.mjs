@@ -99,7 +99,9 @@ if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
 // `<img name="createElement">` shadows that by name and the tool could not
 // render. These Document-only methods are called through Document.prototype
 // instead (the core's own bindings are declared `final`, src/browser/dom.rs).
-const DOCUMENT_CALL = /(?<![\w$.])([A-Za-z_$][\w$]*)\.(createElement|createElementNS|createTextNode)\(/g;
+// The target is a plain argument, or `getObject(argN)` when wasm-bindgen keeps
+// JS values in its own heap array (reference types off: scripts/build.sh).
+const DOCUMENT_CALL = /(?<![\w$.])([A-Za-z_$][\w$]*(?:\(\w+\))?)\.(createElement|createElementNS|createTextNode)\(/g;
 function documentCallsThroughPrototype(js) {
   const found = new Set([...js.matchAll(DOCUMENT_CALL)].map((m) => m[2]));
   if (!found.has("createElement") || !found.has("createTextNode")) {
