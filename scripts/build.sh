@@ -31,14 +31,18 @@ if [ "${KLOUDCONSENT_STABLE:-}" != 1 ] && nightly_ready; then
   # threshold 0 after it (it still inlines what shrinks the code, such as a
   # function's only call): core -38 B, tool -116 B against its -Oz default
   # (measured 2026-12-02 over 0-3; MIR thresholds 80 and 150 with it lost).
-  # The MIR inliner's threshold for `#[inline]` functions (std's and ours)
-  # at 30 instead of its default 100: core -0.41 KB, tool -0.02 KB (measured
-  # 2026-12-03 over 0/10/20/25/28/30/35/40/60/100; 25 was smaller for the
-  # core but +0.15 KB for the tool).
+  # Every function's MIR kept for inlining into other crates
+  # (cross-crate-inline-threshold=always; by default only small and
+  # `#[inline]` ones are), so the MIR inliner can fold std's and our crates'
+  # helpers into their callers where that is smaller, with its threshold for
+  # `#[inline]` functions at 15 instead of 100: core -2.9 KB brotli, tool
+  # -4.2 KB (measured 2026-12-03; hint thresholds 0/10/15/18/22/30/60/100
+  # with it, 15 the smallest for both; the plain threshold made no
+  # difference between 60 and 150).
   # Reference types off: wasm-bindgen then keeps the JS values the wasm holds
   # in an array of its glue instead of a wasm table managed by code in the
   # wasm (core -0.39 KB brotli, tool -0.28 KB; measured 2026-12-03).
-  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zmir-opt-level=3 -Zinline-mir-threshold=100 -Zinline-mir-hint-threshold=30 -Cllvm-args=-inline-threshold=0 -Ctarget-feature=-reference-types"
+  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zmir-opt-level=3 -Zinline-mir-threshold=100 -Zinline-mir-hint-threshold=15 -Zcross-crate-inline-threshold=always -Cllvm-args=-inline-threshold=0 -Ctarget-feature=-reference-types"
   echo "== build: $(rustc --version), std rebuilt for size"
 else
   echo "== build: $(rustc --version) (stable: nightly with rust-src not available or KLOUDCONSENT_STABLE=1)"
