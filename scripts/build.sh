@@ -27,10 +27,7 @@ if [ "${KLOUDCONSENT_STABLE:-}" != 1 ] && nightly_ready; then
   # mir-opt-level=3 with a MIR inline threshold of 100: rustc's MIR inliner
   # at a level that is sound but off by default, tuned for size (measured
   # 2026-12-02 over 60/80/100/150/300 and levels 2-4: 100 at level 3 is the
-  # smallest; core -1.0 KB brotli, tool -2.3 KB). LLVM's own inliner at
-  # threshold 0 after it (it still inlines what shrinks the code, such as a
-  # function's only call): core -38 B, tool -116 B against its -Oz default
-  # (measured 2026-12-02 over 0-3; MIR thresholds 80 and 150 with it lost).
+  # smallest; core -1.0 KB brotli, tool -2.3 KB).
   # Every function's MIR kept for inlining into other crates
   # (cross-crate-inline-threshold=always; by default only small and
   # `#[inline]` ones are), so the MIR inliner can fold std's and our crates'
@@ -38,11 +35,13 @@ if [ "${KLOUDCONSENT_STABLE:-}" != 1 ] && nightly_ready; then
   # `#[inline]` functions at 15 instead of 100: core -2.9 KB brotli, tool
   # -4.2 KB (measured 2026-12-03; hint thresholds 0/10/15/18/22/30/60/100
   # with it, 15 the smallest for both; the plain threshold made no
-  # difference between 60 and 150).
+  # difference between 60 and 150). LLVM's inliner is left at its -Oz
+  # default after it: its threshold 0, which had saved 38 B and 116 B before,
+  # now costs 31 B and 0.52 KB (15, 35, 50 and 100 measured too).
   # Reference types off: wasm-bindgen then keeps the JS values the wasm holds
   # in an array of its glue instead of a wasm table managed by code in the
   # wasm (core -0.39 KB brotli, tool -0.28 KB; measured 2026-12-03).
-  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zmir-opt-level=3 -Zinline-mir-threshold=100 -Zinline-mir-hint-threshold=15 -Zcross-crate-inline-threshold=always -Cllvm-args=-inline-threshold=0 -Ctarget-feature=-reference-types"
+  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none -Zmir-opt-level=3 -Zinline-mir-threshold=100 -Zinline-mir-hint-threshold=15 -Zcross-crate-inline-threshold=always -Ctarget-feature=-reference-types"
   echo "== build: $(rustc --version), std rebuilt for size"
 else
   echo "== build: $(rustc --version) (stable: nightly with rust-src not available or KLOUDCONSENT_STABLE=1)"
