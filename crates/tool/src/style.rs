@@ -51,8 +51,16 @@ impl Sheet {
         match self {
             Sheet::Adopted(shadow, sheet) => {
                 if let Some(list) = adopted(&shadow) {
-                    let ours = JsValue::from(sheet);
-                    set(&shadow, &list.filter(&mut |s, _, _| s != ours));
+                    // A loop, not `Array::filter`: a Rust closure called
+                    // from JavaScript brings its own shim and export.
+                    let (ours, kept) = (JsValue::from(sheet), Array::new());
+                    for i in 0..list.length() {
+                        let s = list.get(i);
+                        if s != ours {
+                            kept.push(&s);
+                        }
+                    }
+                    set(&shadow, &kept);
                 }
             }
             Sheet::Element(style) => style.remove(),
