@@ -33,9 +33,9 @@ if [ "${KLOUDCONSENT_STABLE:-}" != 1 ] && nightly_ready; then
   # `#[inline]` ones are), so the MIR inliner can fold std's and our crates'
   # helpers into their callers where that is smaller, with its threshold for
   # `#[inline]` functions at 15 instead of 100: core -2.9 KB brotli, tool
-  # -4.2 KB (measured 2026-12-03; hint thresholds 0/10/15/18/22/30/60/100
+  # -4.3 KB (measured 2026-12-03; hint thresholds 0/10/15/18/22/30/60/100
   # with it, 15 the smallest for both; the plain threshold made no
-  # difference between 60 and 150). LLVM's inliner is left at its -Oz
+  # difference between 30 and 300). LLVM's inliner is left at its -Oz
   # default after it: its threshold 0, which had saved 38 B and 116 B before,
   # now costs 31 B and 0.52 KB (15, 35, 50 and 100 measured too).
   # Reference types off: wasm-bindgen then keeps the JS values the wasm holds

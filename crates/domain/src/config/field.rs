@@ -115,7 +115,9 @@ impl<V: Value> Field<'static, V> {
 // from a hundred places, and inlined (the size build's MIR inliner does)
 // each call site carried its own copy: 0.6 KB brotli of every page's wasm
 // (measured 2026-12-02; the same attribute on the JSON and text helpers
-// made no difference or cost a few bytes).
+// made no difference or cost a few bytes). With the size build's flags of
+// 2026-12-03 (scripts/build.sh) removing it changes no byte: it stays as a
+// guard should the inliner's settings change again.
 impl<'a, V: Value> Field<'a, V> {
     /// Member `key` of this object; `None` when it is missing or `null` (many
     /// serialisers write absent optional values as `null`).
