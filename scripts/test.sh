@@ -52,7 +52,7 @@ count() {
   SUMMARY+=("$(printf '%-52s %5s passed' "$2" "$passed")")
 }
 
-WASM_CRATES=(-p kloudconsent -p kloudconsent-tool)
+WASM_CRATES=(-p kloudconsent -p kloudconsent-tool -p tokise -p gloo)
 gates() {
   cargo fmt --all --check
   cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
@@ -81,6 +81,8 @@ SUMMARY+=("$(printf '%-52s %s' "fuzz (cargo fuzz, 20 s/target)" "$(tail -n1 "$LO
 browser_tests() {
   cargo test --target wasm32-unknown-unknown -p kloudconsent --test browser
   cargo test --target wasm32-unknown-unknown -p kloudconsent-tool --tests
+  # Yew's stand-ins (crates/yew-tokise, crates/yew-gloo).
+  cargo test --target wasm32-unknown-unknown -p tokise -p gloo --tests
 }
 level 4 "browser tests (wasm-bindgen-test, headless Chromium)" browser_tests
 count 4 "browser, Chromium (wasm-bindgen-test)"
