@@ -67,37 +67,41 @@ async fn a_spawned_future_runs_in_a_microtask_not_at_once() {
     assert!(ran.get());
 }
 
-#[wasm_bindgen_test]
-async fn a_woken_future_is_polled_again_and_finishes() {
-    let gate = Gate::default();
+/// Spawns a task that waits for `gate`; the promise resolves when it is done.
+fn spawn_behind(gate: &Gate) -> JsFuture {
     let (done, resolve) = promise();
     let waiting = gate.clone();
     spawn_local(async move {
         waiting.await;
         resolve.call0(&JsValue::NULL).unwrap();
     });
-    // Let the first poll happen: the gate is shut, so it waits.
+    JsFuture::from(done)
+}
+
+/// Lets the microtasks queued so far (the executor's among them) run.
+async fn let_microtasks_run() {
     JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
         .await
         .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_woken_future_is_polled_again_and_finishes() {
+    let gate = Gate::default();
+    let done = spawn_behind(&gate);
+    // Let the first poll happen: the gate is shut, so it waits.
+    let_microtasks_run().await;
     assert_eq!(gate.polls.get(), 1);
     gate.open();
-    JsFuture::from(done).await.unwrap();
+    done.await.unwrap();
     assert_eq!(gate.polls.get(), 2);
 }
 
 #[wasm_bindgen_test]
 async fn two_wakes_before_the_poll_make_one_poll() {
     let gate = Gate::default();
-    let (done, resolve) = promise();
-    let waiting = gate.clone();
-    spawn_local(async move {
-        waiting.await;
-        resolve.call0(&JsValue::NULL).unwrap();
-    });
-    JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
-        .await
-        .unwrap();
+    let done = spawn_behind(&gate);
+    let_microtasks_run().await;
     let waker = gate
         .waker
         .borrow()
@@ -106,11 +110,9 @@ async fn two_wakes_before_the_poll_make_one_poll() {
     // Still shut: each poll would leave it pending, so each one counts.
     waker.wake_by_ref();
     waker.wake_by_ref();
-    JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
-        .await
-        .unwrap();
+    let_microtasks_run().await;
     assert_eq!(gate.polls.get(), 2, "the second wake found it queued");
     gate.open();
-    JsFuture::from(done).await.unwrap();
+    done.await.unwrap();
     assert_eq!(gate.polls.get(), 3);
 }
