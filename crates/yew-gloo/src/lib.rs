@@ -50,21 +50,13 @@ pub mod console {
     /// shows it (an element as an element, not as text).
     #[doc(hidden)]
     pub fn error_values(values: &[JsValue]) {
-        console_error(&array(values));
+        console_error(&values.iter().collect());
     }
 
     /// As [`error_values`], on `console.log`.
     #[doc(hidden)]
     pub fn log_values(values: &[JsValue]) {
-        console_log(&array(values));
-    }
-
-    fn array(values: &[JsValue]) -> js_sys::Array {
-        let array = js_sys::Array::new();
-        for value in values {
-            array.push(value);
-        }
-        array
+        console_log(&values.iter().collect());
     }
 }
 
