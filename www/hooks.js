@@ -13,129 +13,152 @@
 // wasm and in the glue) and each DOM call a string crossing; here they are
 // a few lines of the script every page loads anyway.
 
-/** What the engine calls (passed to `kc_boot`). */
+/**
+ * What the engine calls (passed to `kc_boot`): three methods, one per
+ * argument shape, told what to do by a number (src/hooks.rs has the same
+ * numbers): each method the engine imports costs a shim in the glue and an
+ * entry in the wasm, so the chores below share three.
+ */
 var hooks = {
-  /** The widget's shadow root was made: its controls now reach the engine. */
-  listen: function (root) {
-    root.addEventListener("click", function (e) {
-      var control = closest(e.target, "[data-kc-action]");
-      var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
-      if (what !== undefined) invoke("kc_do", [what]);
-    });
-    // Keys only in the core's own small dialog: the tool handles its own.
-    root.addEventListener("keydown", function (e) {
-      var dialog = closest(e.target, ".kc-shell");
-      if (!dialog) return;
-      if (e.key === "Escape") {
-        e.preventDefault();
-        invoke("kc_do", [DO_TOOL_CLOSE]);
-      } else if (e.key === "Tab") {
-        trapTab(e, dialog, root.activeElement);
-      }
-    });
-    var intent = function (e) {
-      if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon(DO_PREFETCH);
-    };
-    root.addEventListener("pointerover", intent);
-    root.addEventListener("focusin", intent);
+  /** 0 soon, 1 idle, 2 loadTool. */
+  run: function (what) { [drawSoon, prefetchWhenIdle, fetchTool][what](); },
+  /** 0 listen, 1 follow, 2 fit, 3 focusPage, 4 inert off, 5 inert on. */
+  node: function (what, node) {
+    if (what > 3) makeInert(node, what === 5);
+    else [listenTo, follow, fit, focusPage][what](node);
   },
-  /**
-   * Keeps the widget's frame on the visible screen: `position: fixed` is
-   * measured against the layout viewport, which a page wider than a phone's
-   * screen, pinch zoom or an on-screen keyboard make differ from what the
-   * visitor sees. Geometry goes through the CSSOM, which a strict style-src
-   * CSP allows (a style attribute it would block).
-   */
-  follow: function (frame) {
-    var viewport = window.visualViewport;
-    if (!viewport || typeof viewport.addEventListener !== "function") return;
-    var fit = function () { hooks.fit(frame); };
-    fit();
-    viewport.addEventListener("resize", fit);
-    viewport.addEventListener("scroll", fit);
-  },
-  /** Moves and sizes `frame` to the visual viewport, in layout-viewport px. */
-  fit: function (frame) {
-    var viewport = window.visualViewport;
-    if (!viewport) return;
-    var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
-    for (var property in geometry) {
-      var value = +viewport[geometry[property]];
-      if (isFinite(value)) frame.style.setProperty(property, value + "px");
-    }
-  },
-  /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
-  gtag: function (command, json) {
-    if (command === "default" && consentDefaultsSent) return;
-    try {
-      kcGtag("consent", command, JSON.parse(json));
-    } catch (e) {
-      console.warn("kloudconsent: gtag('consent', '" + command + "', ...) threw; Google tags may not see the consent.");
-    }
-  },
-  /** The kloudconsent_update event, through whatever push dataLayer has now. */
-  push: function (json) {
-    try {
-      if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
-      window.dataLayer.push(JSON.parse(json));
-    } catch (e) {
-      console.warn("kloudconsent: could not push the kloudconsent_update event to window.dataLayer.");
-    }
-  },
-  /** Gated scripts and embeds in line with the consent in force (gating.js). */
-  gate: function (revoked) {
-    releaseScripts();
-    updateEmbeds(revoked);
-  },
-  /** The engine's first draw, deferred to a task of its own (nextTask). */
-  soon: function () { nextTask().then(function () { invoke("kc_do", [DO_DRAW]); }); },
-  /** Fetch the tool once the page is idle (at the latest after 3 s). */
-  idle: function () {
-    var run = function () { invoke("kc_do", [DO_PREFETCH]); };
-    if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
-    else setTimeout(run, 1500);
-  },
-  /** Fetch the preference tool; the outcome goes back to the engine. */
-  loadTool: function () {
-    loadTool().then(function (module) { invoke("kc_tool_loaded", [module]); },
-      function (e) { invoke("kc_tool_failed", [String(e && e.message || e)]); });
-  },
-  /** The engine's events: to on() subscribers, then on window (loader.js). */
-  emit: emit,
-  /**
-   * Makes every sibling of `host` in <body> inert (modal open), or releases
-   * exactly the ones it made inert.
-   */
-  inert: function (host, on) {
-    if (!on) {
-      madeInert.forEach(function (el) { attr(el, "removeAttribute", "inert"); });
-      madeInert = [];
-      return;
-    }
-    var page = body.call(doc);
-    if (madeInert.length || !page) return;
-    [].forEach.call(page.children, function (el) {
-      if (el !== host && !attr(el, "hasAttribute", "inert")) {
-        attr(el, "setAttribute", "inert", "");
-        madeInert.push(el);
-      }
-    });
-  },
-  /**
-   * Focuses <body> itself (scroll kept) when focus is inside the widget: it
-   * then sits on the page, not on a node about to be removed, and the next
-   * Tab starts at the top of the page. The tabindex needed is taken away
-   * again at once; focus stays.
-   */
-  focusPage: function (root) {
-    var page = body.call(doc);
-    if (!root.activeElement || !page) return;
-    var borrowed = !page.hasAttribute("tabindex");
-    if (borrowed) page.setAttribute("tabindex", "-1");
-    page.focus({ preventScroll: true });
-    if (borrowed) page.removeAttribute("tabindex");
-  }
+  /** 0 gate, 1 push, 2 gtag, 3 emit. */
+  say: function (what, a, b) { [gate, push, gtag, emit][what](a, b); }
 };
+
+/** The widget's shadow root was made: its controls now reach the engine. */
+function listenTo(root) {
+  root.addEventListener("click", function (e) {
+    var control = closest(e.target, "[data-kc-action]");
+    var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
+    if (what !== undefined) invoke("kc_do", [what]);
+  });
+  // Keys only in the core's own small dialog: the tool handles its own.
+  root.addEventListener("keydown", function (e) {
+    var dialog = closest(e.target, ".kc-shell");
+    if (!dialog) return;
+    if (e.key === "Escape") {
+      e.preventDefault();
+      invoke("kc_do", [DO_TOOL_CLOSE]);
+    } else if (e.key === "Tab") {
+      trapTab(e, dialog, root.activeElement);
+    }
+  });
+  var intent = function (e) {
+    if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon(DO_PREFETCH);
+  };
+  root.addEventListener("pointerover", intent);
+  root.addEventListener("focusin", intent);
+}
+
+/**
+ * Keeps the widget's frame on the visible screen: `position: fixed` is
+ * measured against the layout viewport, which a page wider than a phone's
+ * screen, pinch zoom or an on-screen keyboard make differ from what the
+ * visitor sees. Geometry goes through the CSSOM, which a strict style-src
+ * CSP allows (a style attribute it would block).
+ */
+function follow(frame) {
+  var viewport = window.visualViewport;
+  if (!viewport || typeof viewport.addEventListener !== "function") return;
+  var refit = function () { fit(frame); };
+  refit();
+  viewport.addEventListener("resize", refit);
+  viewport.addEventListener("scroll", refit);
+}
+
+/** Moves and sizes `frame` to the visual viewport, in layout-viewport px. */
+function fit(frame) {
+  var viewport = window.visualViewport;
+  if (!viewport) return;
+  var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
+  for (var property in geometry) {
+    var value = +viewport[geometry[property]];
+    if (isFinite(value)) frame.style.setProperty(property, value + "px");
+  }
+}
+
+/** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
+function gtag(command, json) {
+  if (command === "default" && consentDefaultsSent) return;
+  try {
+    kcGtag("consent", command, JSON.parse(json));
+  } catch (e) {
+    console.warn("kloudconsent: gtag('consent', '" + command + "', ...) threw; Google tags may not see the consent.");
+  }
+}
+
+/** The kloudconsent_update event, through whatever push dataLayer has now. */
+function push(json) {
+  try {
+    if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
+    window.dataLayer.push(JSON.parse(json));
+  } catch (e) {
+    console.warn("kloudconsent: could not push the kloudconsent_update event to window.dataLayer.");
+  }
+}
+
+/** Gated scripts and embeds in line with the consent in force (gating.js). */
+function gate(revoked) {
+  releaseScripts();
+  updateEmbeds(revoked);
+}
+
+/** The engine's first draw, deferred to a task of its own (nextTask). */
+function drawSoon() { nextTask().then(function () { invoke("kc_do", [DO_DRAW]); }); }
+
+/** Fetch the tool once the page is idle (at the latest after 3 s). */
+function prefetchWhenIdle() {
+  var run = function () { invoke("kc_do", [DO_PREFETCH]); };
+  if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
+  else setTimeout(run, 1500);
+}
+
+/** Fetch the preference tool; the outcome goes back to the engine. */
+function fetchTool() {
+  loadTool().then(function (module) { invoke("kc_tool_loaded", [module]); },
+    function (e) { invoke("kc_tool_failed", [String(e && e.message || e)]); });
+}
+
+/**
+ * Makes every sibling of `host` in <body> inert (modal open), or releases
+ * exactly the ones it made inert.
+ */
+function makeInert(host, on) {
+  if (!on) {
+    madeInert.forEach(function (el) { attr(el, "removeAttribute", "inert"); });
+    madeInert = [];
+    return;
+  }
+  var page = body.call(doc);
+  if (madeInert.length || !page) return;
+  [].forEach.call(page.children, function (el) {
+    if (el !== host && !attr(el, "hasAttribute", "inert")) {
+      attr(el, "setAttribute", "inert", "");
+      madeInert.push(el);
+    }
+  });
+}
+
+/**
+ * Focuses <body> itself (scroll kept) when focus is inside the widget: it
+ * then sits on the page, not on a node about to be removed, and the next
+ * Tab starts at the top of the page. The tabindex needed is taken away
+ * again at once; focus stays.
+ */
+function focusPage(root) {
+  var page = body.call(doc);
+  if (!root.activeElement || !page) return;
+  var borrowed = !page.hasAttribute("tabindex");
+  if (borrowed) page.setAttribute("tabindex", "-1");
+  page.focus({ preventScroll: true });
+  if (borrowed) page.removeAttribute("tabindex");
+}
 var madeInert = [];
 
 /**

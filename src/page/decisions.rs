@@ -153,7 +153,7 @@ impl Page {
     /// `kloudconsent:<name>` on window. A page listener that throws is
     /// reported by the browser and does not reach us.
     fn emit(&self, name: &str, json: &str) {
-        let _ = self.hooks.emit(name, json);
+        self.hooks.emit(name, json);
     }
 
     fn delete_revoked_cookies(&self, revoked: &[String]) {
