@@ -163,6 +163,13 @@ impl<'a, V: Value> Field<'a, V> {
         ]))
     }
 
+    /// "expected `expected`, got <the value as written>": one builder for
+    /// the readers that say what they found, not only its kind.
+    #[inline(never)]
+    pub fn unexpected(&self, expected: &str) -> Box<ConfigError> {
+        self.fail(cat(&["expected ", expected, ", got ", &self.shown()]))
+    }
+
     /// The value as written, for a message.
     pub fn shown(&self) -> String {
         self.value.text()
@@ -225,7 +232,7 @@ impl<'a, V: Value> Field<'a, V> {
         if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) {
             Ok(n as u32)
         } else {
-            Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()])))
+            Err(self.unexpected(&expected))
         }
     }
 
@@ -247,7 +254,7 @@ impl<'a, V: Value> Field<'a, V> {
             .ok_or_else(|| self.wrong(&expected))?;
         match choices.iter().position(|name| *name == s) {
             Some(i) => Ok(i),
-            None => Err(self.fail(cat(&["expected ", &expected, ", got ", &self.shown()]))),
+            None => Err(self.unexpected(&expected)),
         }
     }
 
@@ -277,7 +284,7 @@ impl<'a, V: Value> Field<'a, V> {
         self.visit(&mut |item| {
             let s = item.string()?;
             if !valid(&s) {
-                return Err(item.fail(cat(&["expected ", expected, ", got ", &item.shown()])));
+                return Err(item.unexpected(expected));
             }
             out.push(s);
             Ok(())

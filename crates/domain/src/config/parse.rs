@@ -123,7 +123,7 @@ fn checked<V: Value>(f: &Field<'_, V>, valid: fn(&str) -> bool, expected: &str) 
     if valid(&s) {
         Ok(s)
     } else {
-        Err(f.fail(cat(&["expected ", expected, ", got ", &f.shown()])))
+        Err(f.unexpected(expected))
     }
 }
 
