@@ -26,6 +26,14 @@ thread_local! {
     static BOOTING: RefCell<Option<(Config, Negotiated, Hooks)>> = const { RefCell::new(None) };
 }
 
+/// A string the loader passed. The exports take the loader's strings as JS
+/// values: a `String` parameter costs a copy-in wrapper per argument in the
+/// glue and a conversion of its own in the wasm (docs/performance.md).
+/// Anything else reads as `""`.
+pub fn string(value: JsValue) -> String {
+    value.as_string().unwrap_or_default()
+}
+
 /// The page's widget, once booted.
 pub fn page() -> Option<Rc<Page>> {
     PAGE.with(|p| p.borrow().clone())
@@ -44,16 +52,18 @@ pub fn page() -> Option<Rc<Page>> {
 /// [`kc_boot`], so nothing is ever drawn in English first.
 #[wasm_bindgen]
 pub fn kc_config(
-    config_text: Option<String>,
-    config_error: Option<String>,
-    origin: String,
+    config_text: JsValue,
+    config_error: JsValue,
+    origin: JsValue,
     hooks: Hooks,
-    page_lang: String,
-    browser_langs: String,
-    builtin: String,
-) -> String {
+    page_lang: JsValue,
+    browser_langs: JsValue,
+    builtin: JsValue,
+) -> JsValue {
     panic::install();
-    let config = load_config(config_text, config_error, &origin);
+    let (origin, page_lang) = (string(origin), string(page_lang));
+    let (browser_langs, builtin) = (string(browser_langs), string(builtin));
+    let config = load_config(config_text.as_string(), config_error.as_string(), &origin);
     // Before anything can read consent, and before waiting for a translation.
     crate::page::send_defaults(&config, &hooks);
     let (mut browser, mut available) = (Vec::new(), Vec::new());
@@ -64,7 +74,7 @@ pub fn kc_config(
         available.push(tag);
     }
     let lang = language::negotiate(&config, &page_lang, &browser, &available);
-    let file = lang.builtin.clone().unwrap_or_default();
+    let file = JsValue::from_str(lang.builtin.as_deref().unwrap_or_default());
     BOOTING.with(|b| *b.borrow_mut() = Some((config, lang, hooks)));
     file
 }
@@ -79,7 +89,7 @@ pub fn kc_config(
 /// An exception at any step leaves "banner up, nothing gated ran" (the
 /// loader catches it and logs it once).
 #[wasm_bindgen]
-pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
+pub fn kc_boot(translation: JsValue, tool_host: JsValue) {
     if page().is_some() {
         return;
     }
@@ -87,7 +97,9 @@ pub fn kc_boot(translation: Option<String>, tool_host: JsValue) {
         return;
     };
     let file = lang.builtin.as_deref().unwrap_or_default();
-    let builtin = translation.and_then(|text| read_translation(&text, file));
+    let builtin = translation
+        .as_string()
+        .and_then(|text| read_translation(&text, file));
     language::localize(&mut config, &lang, builtin.as_ref());
     let page = Page::new(config, hooks, tool_host);
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
@@ -118,9 +130,9 @@ pub fn kc_tool_loaded(module: ToolModule) {
 
 /// The preference tool's module could not be loaded; `reason` names the URL.
 #[wasm_bindgen]
-pub fn kc_tool_failed(reason: String) {
+pub fn kc_tool_failed(reason: JsValue) {
     if let Some(p) = page() {
-        p.tool_failed(&reason);
+        p.tool_failed(&string(reason));
     }
 }
 
@@ -184,15 +196,15 @@ pub fn kc_get() -> JsValue {
 
 /// `kloudconsent.accepted(id)`.
 #[wasm_bindgen]
-pub fn kc_accepted(id: String) -> bool {
-    page().is_some_and(|p| p.consent().granted(&id, &p.config))
+pub fn kc_accepted(id: JsValue) -> bool {
+    page().is_some_and(|p| p.consent().granted(&string(id), &p.config))
 }
 
 /// `kloudconsent.set({id: bool, ...})`; the loader passes it as JSON.
 #[wasm_bindgen]
-pub fn kc_set(choices_json: String) {
+pub fn kc_set(choices_json: JsValue) {
     let Some(p) = page() else { return };
-    match parse_choices(&choices_json, &p) {
+    match parse_choices(&string(choices_json), &p) {
         Ok((choices, unknown)) => {
             if !unknown.is_empty() {
                 let unknown = kloudconsent_domain::join(&unknown, "`, `");
@@ -211,8 +223,9 @@ pub fn kc_set(choices_json: String) {
 /// The tool's Accept all / Reject all / Save (`kind` `accept-all`,
 /// `reject-all` or `custom` with every category's switch as JSON).
 #[wasm_bindgen]
-pub fn kc_tool_choose(kind: String, grants_json: String) {
+pub fn kc_tool_choose(kind: JsValue, grants_json: JsValue) {
     let Some(p) = page() else { return };
+    let (kind, grants_json) = (string(kind), string(grants_json));
     let choice = match kind.as_str() {
         "accept-all" => Choice::AcceptAll,
         "reject-all" => Choice::RejectAll,

@@ -4,7 +4,7 @@
 //! order, drawing placeholders) is JS; every answer is the domain's rules.
 
 use crate::browser::console;
-use crate::exports::page;
+use crate::exports::{page, string};
 use kloudconsent_domain::embeds::{self as embed_rules, EmbedView};
 use kloudconsent_domain::gating::{self, Gate, Verdict};
 use kloudconsent_domain::text::{self, cat, join};
@@ -15,8 +15,9 @@ use wasm_bindgen::prelude::*;
 /// 1 run, 2 never (it names an unknown category: warned here, once per tag,
 /// since the loader marks the tag).
 #[wasm_bindgen]
-pub fn kc_verdict(attr: String) -> u32 {
+pub fn kc_verdict(attr: JsValue) -> u32 {
     let Some(p) = page() else { return 0 };
+    let attr = string(attr);
     match gating::verdict(&gating::parse_gate(&attr), &p.consent(), &p.config) {
         Verdict::Wait => 0,
         Verdict::Run => 1,
@@ -41,7 +42,11 @@ pub fn kc_verdict(attr: String) -> u32 {
 /// `L` load, `O` load as allowed once, `P<text>` a placeholder with that
 /// sentence, `N<message>` never (the loader warns once).
 #[wasm_bindgen]
-pub fn kc_embed(attr: String, once: bool, revoked: String) -> String {
+pub fn kc_embed(attr: JsValue, once: bool, revoked: JsValue) -> JsValue {
+    JsValue::from_str(&embed(string(attr), once, string(revoked)))
+}
+
+fn embed(attr: String, once: bool, revoked: String) -> String {
     let Some(p) = page() else { return "N".into() };
     let gate = gating::parse_gate(&attr);
     let mut ids = Vec::new();
@@ -68,15 +73,16 @@ pub fn kc_embed(attr: String, once: bool, revoked: String) -> String {
 /// Why the URL attribute `attr` of a gated embed must never be copied (not
 /// http(s) or relative against `base`), or `""` when it may.
 #[wasm_bindgen]
-pub fn kc_url_refusal(attr: String, value: String, base: String) -> String {
-    embed_rules::url_refusal(&attr, &value, &base).unwrap_or_default()
+pub fn kc_url_refusal(attr: JsValue, value: JsValue, base: JsValue) -> JsValue {
+    let (attr, value, base) = (string(attr), string(value), string(base));
+    JsValue::from_str(&embed_rules::url_refusal(&attr, &value, &base).unwrap_or_default())
 }
 
 /// "Allow always" on an embed's placeholder: its categories, stored granted.
 #[wasm_bindgen]
-pub fn kc_allow(attr: String) {
+pub fn kc_allow(attr: JsValue) {
     let Some(p) = page() else { return };
-    if let Gate::All(ids) = gating::parse_gate(&attr) {
+    if let Gate::All(ids) = gating::parse_gate(&string(attr)) {
         let mut grants = Grants::new();
         for id in &ids {
             grants.set(id, true);
@@ -87,14 +93,14 @@ pub fn kc_allow(attr: String) {
 
 /// The placeholders' two button labels, in the page's language.
 #[wasm_bindgen]
-pub fn kc_allow_texts() -> String {
-    page().map_or_else(String::new, |p| {
+pub fn kc_allow_texts() -> JsValue {
+    JsValue::from_str(&page().map_or_else(String::new, |p| {
         cat(&[
             p.config.texts.allow_once(),
             "\n",
             p.config.texts.allow_always(),
         ])
-    })
+    }))
 }
 
 // www/placeholder.css without comments and spare whitespace (build.rs).
@@ -102,6 +108,6 @@ const PLACEHOLDER_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/placeholde
 
 /// The placeholders' stylesheet.
 #[wasm_bindgen]
-pub fn kc_placeholder_css() -> String {
-    PLACEHOLDER_CSS.into()
+pub fn kc_placeholder_css() -> JsValue {
+    JsValue::from_str(PLACEHOLDER_CSS)
 }
