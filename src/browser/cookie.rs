@@ -26,9 +26,7 @@ pub fn has(name: &str, value: &str) -> bool {
 }
 
 fn is_https() -> bool {
-    dom::window()
-        .and_then(|w| w.location().protocol().ok())
-        .is_some_and(|p| p == "https:")
+    dom::page_protocol() == "https:"
 }
 
 /// Whether the page may try a `Secure` cookie: https, or another secure
@@ -57,9 +55,7 @@ pub fn expire(name: &str, domain: Option<&str>) {
 /// the registrable domain) and on the configured domain.
 pub fn expire_everywhere(name: &str, configured: Option<&str>) {
     expire(name, None);
-    let host = dom::window()
-        .and_then(|w| w.location().hostname().ok())
-        .unwrap_or_default();
+    let host = dom::page_hostname();
     for domain in &parent_domains(&host) {
         expire(name, Some(domain));
     }

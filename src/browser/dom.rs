@@ -25,7 +25,7 @@ extern "C" {
     // HTMLDocument: the getter is looked up from its prototype upwards, and
     // engines define `cookie` on Document.prototype or HTMLDocument's.
     #[wasm_bindgen(method, final, getter, catch, js_class = "HTMLDocument")]
-    fn cookie(this: &NativeDocument) -> Result<String, JsValue>;
+    fn cookie(this: &NativeDocument) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, final, setter, catch, js_class = "HTMLDocument", js_name = cookie)]
     fn set_cookie(this: &NativeDocument, line: &str) -> Result<(), JsValue>;
@@ -40,7 +40,9 @@ pub fn create(doc: &Document, tag: &str) -> Option<Element> {
 
 /// `document.cookie`, whatever the page's markup is named (`<img name="cookie">`).
 pub fn cookie(doc: &Document) -> Result<String, JsValue> {
-    doc.unchecked_ref::<NativeDocument>().cookie()
+    doc.unchecked_ref::<NativeDocument>()
+        .cookie()
+        .map(|c| c.as_string().unwrap_or_default())
 }
 
 /// Sets `document.cookie = line`, whatever the page's markup is named.
@@ -63,6 +65,74 @@ extern "C" {
     /// one answer to.
     #[wasm_bindgen(thread_local_v2, js_name = window)]
     static WINDOW: Option<Window>;
+}
+
+// Strings the browser hands the engine, read as JS values and turned into
+// Rust strings by one shared import (`JsValue::as_string`): web-sys's
+// `String` results each cost the glue a shim that copies the string into
+// the wasm's memory (docs/performance.md).
+#[wasm_bindgen]
+extern "C" {
+    /// A browser object, seen only for the string it is asked for.
+    type Holder;
+
+    #[wasm_bindgen(method, getter)]
+    fn protocol(this: &Holder) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn hostname(this: &Holder) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn origin(this: &Holder) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = tagName)]
+    fn tag_name(this: &Holder) -> JsValue;
+    #[wasm_bindgen(method, js_name = getAttribute)]
+    fn get_attribute(this: &Holder, name: &str) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = textContent)]
+    fn text_content(this: &Holder) -> JsValue;
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn get_item(this: &Holder, key: &str) -> Result<JsValue, JsValue>;
+}
+
+fn holder(object: &JsValue) -> &Holder {
+    object.unchecked_ref()
+}
+
+/// The page's `location`, as a [`Holder`].
+fn location() -> Option<JsValue> {
+    Some(window()?.location().into())
+}
+
+/// `location.protocol` (`""` where there is no page).
+pub fn page_protocol() -> String {
+    location()
+        .and_then(|l| holder(&l).protocol().as_string())
+        .unwrap_or_default()
+}
+
+/// `location.hostname` (`""` where there is no page).
+pub fn page_hostname() -> String {
+    location()
+        .and_then(|l| holder(&l).hostname().as_string())
+        .unwrap_or_default()
+}
+
+/// `el.tagName`.
+pub fn tag_name(el: &Element) -> String {
+    holder(el).tag_name().as_string().unwrap_or_default()
+}
+
+/// `el.getAttribute(name)`.
+pub fn attribute(el: &Element, name: &str) -> Option<String> {
+    holder(el).get_attribute(name).as_string()
+}
+
+/// `node.textContent`.
+pub fn text_content(node: &web_sys::Node) -> Option<String> {
+    holder(node).text_content().as_string()
+}
+
+/// `storage.getItem(key)`; `None` when missing or when it throws.
+pub fn item(storage: &web_sys::Storage, key: &str) -> Option<String> {
+    holder(storage).get_item(key).ok()?.as_string()
 }
 
 /// The page's `window`; `None` only where there is none (not in a page).
@@ -96,8 +166,8 @@ fn elements(list: Option<web_sys::NodeList>) -> Vec<Element> {
 /// The page's origin, for receipts: never its path, query or fragment,
 /// which can carry personal data (`decision::receipt_json`).
 pub fn page_origin() -> String {
-    window()
-        .and_then(|w| w.location().origin().ok())
+    location()
+        .and_then(|l| holder(&l).origin().as_string())
         .unwrap_or_default()
 }
 

@@ -36,7 +36,7 @@ impl LocalStore {
 
 impl Store for LocalStore {
     fn read(&self) -> Vec<String> {
-        match Self::storage().and_then(|s| s.get_item(KEY).ok().flatten()) {
+        match Self::storage().and_then(|s| dom::item(&s, KEY)) {
             Some(value) => vec![value],
             None => Vec::new(),
         }

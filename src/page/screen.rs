@@ -3,7 +3,7 @@
 //! tool, move focus, make the page inert behind a dialog).
 
 use super::Page;
-use crate::browser::console;
+use crate::browser::{console, dom};
 use crate::tool::ToolModule;
 use crate::ui::{focus, Ui};
 use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
@@ -110,12 +110,12 @@ impl Page {
         let who = match opener {
             Some(el)
                 if in_widget(&el)
-                    && el.get_attribute("data-kc-action").as_deref() == Some("reopen") =>
+                    && dom::attribute(&el, "data-kc-action").as_deref() == Some("reopen") =>
             {
                 Opener::Reopen
             }
             Some(el) if in_widget(&el) => Opener::Banner,
-            Some(el) if el.tag_name() != "BODY" => {
+            Some(el) if dom::tag_name(&el) != "BODY" => {
                 *self.opener.borrow_mut() = Some(el);
                 Opener::Page
             }

@@ -10,6 +10,7 @@
 //! region and all three buttons keep working.
 
 use super::build::{build, Node};
+use crate::browser::dom;
 use kloudconsent_domain::config::Texts;
 use kloudconsent_domain::screen::BannerState;
 use wasm_bindgen::JsCast;
@@ -68,7 +69,7 @@ impl Banner {
         } else {
             ""
         };
-        if self.status.text_content().as_deref() != Some(message) {
+        if dom::text_content(&self.status).as_deref() != Some(message) {
             self.status.set_text_content(Some(message));
         }
     }
