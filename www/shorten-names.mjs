@@ -29,10 +29,15 @@ export function shortenNames(wasm, js) {
     if (!renames.has(e.field)) renames.set(e.field, next());
     e.field = renames.get(e.field);
   }
-  const exportEntries = parseExports(exports.body);
+  // wasm-bindgen's own exports (`__*`, `wasm_bindgen_*`) that the glue never
+  // names (`__abort_handler`, `__instance_terminated`, and `__wbindgen_free`
+  // once no string is handed out as a `String`) are dropped: only the glue
+  // reads the instance's exports, and the code and globals behind them stay
+  // for the wasm's own use.
+  const exportEntries = parseExports(exports.body).filter(
+    (e) => !/^(__|wasm_bindgen_)/.test(e.name) || tokenPattern(e.name).test(js));
   for (const e of exportEntries) {
-    // Exports the glue never names (e.g. `__abort_handler`) keep theirs.
-    if (!/^(__|wasm_bindgen_)/.test(e.name) || !tokenPattern(e.name).test(js)) continue;
+    if (!/^(__|wasm_bindgen_)/.test(e.name)) continue;
     if (!renames.has(e.name)) renames.set(e.name, next());
     e.name = renames.get(e.name);
   }
