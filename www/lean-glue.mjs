@@ -45,6 +45,32 @@ const LEAN_INIT = `    async function __wbg_init({ module_or_path }) {
 
     return Object.assign(__wbg_init, exports);`;
 
+// Two fallbacks no browser we support takes (docs/browsers.md: Safari 15.4,
+// Chrome 93, Firefox 92; `TextEncoder.encodeInto` is in all since Safari
+// 14.1), each cut as exactly this text:
+// - the `encodeInto` polyfill;
+// - `passStringToWasm0`'s branch for a module without `realloc`: every call
+//   passes it (checked below), since wasm-bindgen always exports one.
+const ENCODE_INTO_POLYFILL = `    if (!('encodeInto' in cachedTextEncoder)) {
+        cachedTextEncoder.encodeInto = function (arg, view) {
+            const buf = cachedTextEncoder.encode(arg);
+            view.set(buf);
+            return {
+                read: arg.length,
+                written: buf.length
+            };
+        };
+    }
+`;
+const NO_REALLOC_BRANCH = `        if (realloc === undefined) {
+            const buf = cachedTextEncoder.encode(arg);
+            const ptr = malloc(buf.length, 1) >>> 0;
+            getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+            WASM_VECTOR_LEN = buf.length;
+            return ptr;
+        }
+`;
+
 /** `js` (one module's generated glue) with only the initialiser we use. */
 export function leanGlue(js, file) {
   const fail = (what) => {
@@ -64,7 +90,19 @@ export function leanGlue(js, file) {
   for (const kept of ["function initSync(", "async function __wbg_init(", "async function __wbg_init_once("]) {
     if (!cut.includes(kept)) fail(`no ${kept} where the initialiser was expected`);
   }
-  const lean = js.slice(0, from).replace(SCRIPT_SRC, "") + LEAN_INIT + js.slice(to);
+  let lean = js.slice(0, from).replace(SCRIPT_SRC, "") + LEAN_INIT + js.slice(to);
+  // Every string passed to the wasm is passed with malloc and realloc.
+  const passes = lean.match(/passStringToWasm0\([^;]*?\)/g) || [];
+  for (const call of passes) {
+    if (call.startsWith("passStringToWasm0(arg, malloc, realloc)")) continue; // the definition
+    if (!/, wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\)$/.test(call)) fail(`a string passed without realloc: ${call}`);
+  }
+  for (const [text, what] of [[ENCODE_INTO_POLYFILL, "the encodeInto polyfill"], [NO_REALLOC_BRANCH, "passStringToWasm0's branch without realloc"]]) {
+    if (passes.length === 0 && text === NO_REALLOC_BRANCH) continue;
+    const n = lean.split(text).length - 1;
+    if (n !== 1) fail(`expected ${what} once, found it ${n} times`);
+    lean = lean.replace(text, "");
+  }
   for (const gone of ["script_src", "currentScript", "initSync", "__wbg_load("]) {
     if (lean.includes(gone)) fail(`${gone} is still referenced after the cut`);
   }
