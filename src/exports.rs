@@ -3,6 +3,7 @@
 //! that it exists, and queues calls, before the wasm has loaded), and the
 //! two calls the preference tool makes through the loader.
 
+use crate::browser::dom::string;
 use crate::browser::{console, json, panic};
 use crate::hooks::Hooks;
 use crate::page::Page;
@@ -17,6 +18,10 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
+// The exports take the loader's strings as JS values (`dom::string`): a
+// `String` parameter or result costs a wrapper of its own in the glue and
+// in the wasm (docs/performance.md, "How the engine talks to JavaScript").
+
 thread_local! {
     /// The page's widget. A `thread_local!` because the exported functions
     /// below are called by the loader's JS and have no other way in; every
@@ -24,14 +29,6 @@ thread_local! {
     static PAGE: RefCell<Option<Rc<Page>>> = const { RefCell::new(None) };
     /// What [`kc_config`] read, until [`kc_boot`] builds the page with it.
     static BOOTING: RefCell<Option<(Config, Negotiated, Hooks)>> = const { RefCell::new(None) };
-}
-
-/// A string the loader passed. The exports take the loader's strings as JS
-/// values: a `String` parameter costs a copy-in wrapper per argument in the
-/// glue and a conversion of its own in the wasm (docs/performance.md).
-/// Anything else reads as `""`.
-pub fn string(value: JsValue) -> String {
-    value.as_string().unwrap_or_default()
 }
 
 /// The page's widget, once booted.

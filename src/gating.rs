@@ -4,7 +4,8 @@
 //! order, drawing placeholders) is JS; every answer is the domain's rules.
 
 use crate::browser::console;
-use crate::exports::{page, string};
+use crate::browser::dom::string;
+use crate::exports::page;
 use kloudconsent_domain::embeds::{self as embed_rules, EmbedView};
 use kloudconsent_domain::gating::{self, Gate, Verdict};
 use kloudconsent_domain::text::{self, cat, join};

@@ -4,7 +4,6 @@
 //! wasm would cost a closure type of its own (shims in the wasm and in the
 //! glue), and each DOM call a string crossing: the same in JS is a few lines
 //! of the script every page loads anyway.
-
 //!
 //! The loader's `hooks` object has three methods, one per argument shape,
 //! each taking what to do as a number (`RUN_*`, `NODE_*` and `SAY_*` here

@@ -40,9 +40,7 @@ pub fn create(doc: &Document, tag: &str) -> Option<Element> {
 
 /// `document.cookie`, whatever the page's markup is named (`<img name="cookie">`).
 pub fn cookie(doc: &Document) -> Result<String, JsValue> {
-    doc.unchecked_ref::<NativeDocument>()
-        .cookie()
-        .map(|c| c.as_string().unwrap_or_default())
+    doc.unchecked_ref::<NativeDocument>().cookie().map(string)
 }
 
 /// Sets `document.cookie = line`, whatever the page's markup is named.
@@ -96,28 +94,30 @@ fn holder(object: &JsValue) -> &Holder {
     object.unchecked_ref()
 }
 
-/// The page's `location`, as a [`Holder`].
-fn location() -> Option<JsValue> {
-    Some(window()?.location().into())
+/// A string from JavaScript (the loader's arguments, a browser property):
+/// anything else reads as `""`.
+pub fn string(value: JsValue) -> String {
+    value.as_string().unwrap_or_default()
+}
+
+/// One part of the page's `location` (`""` where there is no page).
+fn location_part(part: fn(&Holder) -> JsValue) -> String {
+    window().map_or_else(String::new, |w| string(part(holder(&w.location()))))
 }
 
 /// `location.protocol` (`""` where there is no page).
 pub fn page_protocol() -> String {
-    location()
-        .and_then(|l| holder(&l).protocol().as_string())
-        .unwrap_or_default()
+    location_part(Holder::protocol)
 }
 
 /// `location.hostname` (`""` where there is no page).
 pub fn page_hostname() -> String {
-    location()
-        .and_then(|l| holder(&l).hostname().as_string())
-        .unwrap_or_default()
+    location_part(Holder::hostname)
 }
 
 /// `el.tagName`.
 pub fn tag_name(el: &Element) -> String {
-    holder(el).tag_name().as_string().unwrap_or_default()
+    string(holder(el).tag_name())
 }
 
 /// `el.getAttribute(name)`.
@@ -166,9 +166,7 @@ fn elements(list: Option<web_sys::NodeList>) -> Vec<Element> {
 /// The page's origin, for receipts: never its path, query or fragment,
 /// which can carry personal data (`decision::receipt_json`).
 pub fn page_origin() -> String {
-    location()
-        .and_then(|l| holder(&l).origin().as_string())
-        .unwrap_or_default()
+    location_part(Holder::origin)
 }
 
 /// A constructable stylesheet holding `css`; `None` where the browser has no
