@@ -1,8 +1,9 @@
-//! Minifies the two embedded stylesheets (src/ui/style.css and the embed
-//! placeholders' www/placeholder.css) into OUT_DIR, where `include_str!` picks them
-//! up: comments go, whitespace collapses. Every byte of CSS ships inside the
-//! wasm on every page. The minifier is scripts/minify_css.rs, shared with the
-//! preference tool's build script.
+//! Minifies the banner's stylesheet (src/ui/style.css) into OUT_DIR, where
+//! `include_str!` picks it up: comments go, whitespace collapses. Every byte
+//! of it ships inside the wasm on every page. The minifier is
+//! scripts/minify_css.rs, shared with the preference tool's build script
+//! (the embeds' placeholders' stylesheet ships in JavaScript, minified by its
+//! JS twin, www/minify-css.mjs).
 
 #[path = "scripts/minify_css.rs"]
 mod minify_css;
@@ -10,10 +11,7 @@ mod minify_css;
 use minify_css::minify;
 use std::{env, fs, path::Path};
 
-const SHEETS: [(&str, &str); 2] = [
-    ("src/ui/style.css", "style.min.css"),
-    ("www/placeholder.css", "placeholder.min.css"),
-];
+const SHEETS: [(&str, &str); 1] = [("src/ui/style.css", "style.min.css")];
 
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");

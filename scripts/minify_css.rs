@@ -1,9 +1,10 @@
 //! The CSS minifier both build scripts share: the core's (build.rs, for
-//! src/ui/style.css and src/browser/placeholder.css) and the preference
-//! tool's (crates/tool/build.rs, for crates/tool/style.css). Each includes
-//! this file with `#[path]` (a build-dependency crate for one function
-//! would be more machinery than the function), so there is one copy of the
-//! rules.
+//! src/ui/style.css) and the preference tool's (crates/tool/build.rs, for
+//! crates/tool/style.css). Each includes this file with `#[path]` (a
+//! build-dependency crate for one function would be more machinery than the
+//! function). The embeds' stylesheet, which ships in JavaScript, is minified
+//! by www/minify-css.mjs with the same rules; an end-to-end test checks that
+//! both give the same bytes for the two stylesheets here.
 //! No crates: the rules below are the conservative subset that cannot change
 //! what a browser parses (checked rule by rule against Chromium's CSSOM when
 //! this was written).

@@ -20,7 +20,7 @@ const budgets = JSON.parse(readFileSync(join(here, "size-budget.json"), "utf8"))
 const PARTS = {
   core: { files: ["kloudconsent.js", "kloudconsent_bg.wasm"], what: "every page (engine, banner, API)" },
   tool: { files: ["kloudconsent-tool.js", "kloudconsent-tool_bg.wasm"], what: "the preference tool, when opened" },
-  placeholders: { files: ["kloudconsent-embeds.js", "kloudconsent-embeds_bg.wasm"], what: "embed placeholders, on pages with blocked embeds" },
+  embeds: { files: ["kloudconsent-embeds.js"], what: "the embeds' placeholders, on pages with a gated embed" },
 };
 
 const size = (f) => statSync(join(dist, f)).size;

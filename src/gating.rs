@@ -103,12 +103,3 @@ pub fn kc_allow_texts() -> JsValue {
         ])
     }))
 }
-
-// www/placeholder.css without comments and spare whitespace (build.rs).
-const PLACEHOLDER_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/placeholder.min.css"));
-
-/// The placeholders' stylesheet.
-#[wasm_bindgen]
-pub fn kc_placeholder_css() -> JsValue {
-    JsValue::from_str(PLACEHOLDER_CSS)
-}

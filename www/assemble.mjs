@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { minify } from "terser";
 import { shortenNames } from "./shorten-names.mjs";
 import { leanGlue } from "./lean-glue.mjs";
+import { minifyCss } from "./minify-css.mjs";
 import { VERSION, withVersion } from "./version.mjs";
 
 /** The Subresource Integrity value of `data`. */
@@ -71,7 +72,7 @@ if (!loader.includes(LANGS)) throw new Error("assemble.mjs: loader.js has no __K
 // hash), so that only the pages that load it pay for those bytes. The
 // hashes are of the final bytes, so they are filled in after the names are
 // shortened, in place of these placeholders.
-const PINNED = ["kloudconsent_bg.wasm", "kloudconsent-tool.js", "i18n/index.json"];
+const PINNED = ["kloudconsent_bg.wasm", "kloudconsent-tool.js", "kloudconsent-embeds.js", "i18n/index.json"];
 const placeholder = (file) => `sha384-(${file})`;
 /** `js` with each of `files`' placeholder replaced by the file's final hash. */
 function pin(js, files) {
@@ -160,6 +161,18 @@ const toolShort = shortenNames(readFileSync(toolWasmPath), toolMin.code);
 if (!WebAssembly.validate(toolShort.wasm)) throw new Error("assemble.mjs: the renamed tool wasm does not validate");
 writeFileSync(toolWasmPath, toolShort.wasm);
 writeFileSync(toolGluePath, pin(toolShort.js + "\n", ["kloudconsent-tool_bg.wasm"]));
+
+// The embeds' DOM work (www/embeds.js): a plain script, fetched by the core
+// only on pages with a gated embed, so that the others do not pay for it.
+// Built before the core, which pins it.
+// The placeholders' stylesheet is built into it, minified.
+const embedsSource = readFileSync(join(here, "embeds.js"), "utf8").replace('"__KC_PLACEHOLDER_CSS__"',
+  () => JSON.stringify(minifyCss(readFileSync(join(here, "placeholder.css"), "utf8"))));
+if (embedsSource.includes("__KC_PLACEHOLDER_CSS__")) throw new Error("assemble.mjs: embeds.js's stylesheet was not filled in");
+const embedsMin = await minify(`/*! KloudConsent embeds ${VERSION} | MIT OR Apache-2.0 */\n${embedsSource}`,
+  { compress: { passes: 2 }, mangle: true, format: { comments: /^!/ } });
+if (!embedsMin.code || embedsMin.code.length < 1000) throw new Error("assemble.mjs: terser produced no embeds output");
+writeFileSync(join(staging, "kloudconsent-embeds.js"), embedsMin.code + "\n");
 
 // The wrapper's first lines, before the glue and the loader are defined (both
 // use what they set up): the once-per-page guard, the DOM reads that markup

@@ -390,54 +390,64 @@ function sendConsentDefaults(text) {
 
 var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
 
-// ---- the preference tool, fetched the first time it is to be shown --------
-var TOOL_KEY = Symbol.for("kloudconsent.tool");
+// ---- scripts fetched on demand: the preference tool, the embeds' work ------
+var CHANGED = " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)";
+
+/**
+ * Runs `file` (next to kloudconsent.js, pinned by its SHA-384 in PINNED) as a
+ * script, with this tag's nonce. The script hands what it brings to a
+ * function in a Symbol-keyed slot on window, `Symbol.for(key)` (markup cannot
+ * clobber a Symbol key): the promise resolves to the arguments of that call,
+ * and rejects with a message that names the URL.
+ */
+function loadScript(file, key) {
+  var url = new URL(file, loaderUrl).href, slot = Symbol.for(key);
+  return new Promise(function (resolve, reject) {
+    var tag = createElement.call(doc, "script");
+    var fail = function (why) {
+      delete window[slot];
+      reject(new Error(url + why));
+    };
+    window[slot] = function () {
+      delete window[slot];
+      resolve(arguments);
+    };
+    tag.src = url;
+    tag.async = true;
+    tag.integrity = PINNED[file];
+    tag.crossOrigin = "anonymous";
+    if (script && script.nonce) tag.nonce = script.nonce;
+    tag.onerror = function () { fail(" could not be loaded" + CHANGED); };
+    // It ran without handing anything over.
+    tag.onload = function () { if (window[slot]) fail(" did not start"); };
+    (head.call(doc) || documentElement.call(doc)).appendChild(tag);
+  });
+}
+
 var toolPromise = null;
 
 /**
  * The tool module's entry points ({mount, update, unmount}): its script and
  * wasm are fetched once, on first need (or as a prefetch); a failed load is
  * forgotten, so the next call tries again. Rejects with a message that names
- * the URL that failed.
+ * the URL that failed. The tool's script carries its wasm's SHA-384 (it is
+ * itself pinned here), so only pages that open the tool pay for that hash's
+ * bytes.
  */
 function loadTool() {
   if (toolPromise) return toolPromise;
   var jsFile = "kloudconsent-tool.js";
-  var jsUrl = new URL(jsFile, loaderUrl).href;
   var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
-  toolPromise = new Promise(function (resolve, reject) {
-    var tag = createElement.call(doc, "script");
-    // The tool's script carries its wasm's SHA-384 (it is itself pinned
-    // here), so only pages that open the tool pay for that hash's bytes.
-    window[TOOL_KEY] = function (init, wasmIntegrity) {
-      delete window[TOOL_KEY];
-      var wasm = fetch(toolWasmUrl, { credentials: "same-origin", integrity: wasmIntegrity }).then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r;
-      }, function () {
-        throw new Error("unreachable, or its content does not match the SHA-384 built into " + jsFile);
-      });
-      resolve(init(wasm).then(null, function (e) {
-        throw new Error(toolWasmUrl + ": " + (e && e.message || e));
-      }));
-    };
-    tag.src = jsUrl;
-    tag.async = true;
-    tag.integrity = PINNED[jsFile];
-    tag.crossOrigin = "anonymous";
-    if (script && script.nonce) tag.nonce = script.nonce;
-    tag.onerror = function () {
-      delete window[TOOL_KEY];
-      reject(new Error(jsUrl + " could not be loaded (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"));
-    };
-    tag.onload = function () {
-      // It ran without handing over its initialiser.
-      if (window[TOOL_KEY]) {
-        delete window[TOOL_KEY];
-        reject(new Error(jsUrl + " did not start"));
-      }
-    };
-    (head.call(doc) || documentElement.call(doc)).appendChild(tag);
+  toolPromise = loadScript(jsFile, "kloudconsent.tool").then(function (args) {
+    var wasm = fetch(toolWasmUrl, { credentials: "same-origin", integrity: args[1] }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r;
+    }, function () {
+      throw new Error("unreachable, or its content does not match the SHA-384 built into " + jsFile);
+    });
+    return args[0](wasm).then(null, function (e) {
+      throw new Error(toolWasmUrl + ": " + (e && e.message || e));
+    });
   }).then(null, function (e) {
     toolPromise = null;
     throw e;
@@ -471,7 +481,8 @@ Promise.all([
     guessTranslation(cfg.text);
     return cfg;
   }),
-  domReady()
+  // A page whose HTML has a gated embed: its work (gating.js) before the engine starts.
+  domReady().then(function () { return holdsEmbed(doc) && loadEmbeds(); })
 ]).then(function (results) {
   return nextTask().then(function () { return results[1]; });
 }).then(function (cfg) {
@@ -499,6 +510,6 @@ Promise.all([
   pending.forEach(function (call) { call(); });
 }).then(null, function (e) {
   console.error("kloudconsent: " + (wasmFailed
-    ? "could not load " + wasmUrl + " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)"
+    ? "could not load " + wasmUrl + CHANGED
     : "the widget could not start (" + e + ")") + "; nothing gated will run.");
 });

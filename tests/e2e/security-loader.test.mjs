@@ -260,14 +260,15 @@ test("window.kloudconsent is read-only and frozen: page code cannot replace or w
 
 const sri = (file) => "sha384-" + createHash("sha384").update(readFileSync(join(DIST, file))).digest("base64");
 
-const FILES = ["kloudconsent.js", "kloudconsent_bg.wasm", "kloudconsent-tool.js", "i18n/index.json", "kloudconsent-tool_bg.wasm"];
+const FILES = ["kloudconsent.js", "kloudconsent_bg.wasm", "kloudconsent-tool.js", "kloudconsent-embeds.js", "i18n/index.json", "kloudconsent-tool_bg.wasm"];
 
-test("dist/integrity.json holds every file's SRI; the loader pins its wasm, the tool's script (which pins the tool's wasm) and the translations' index (which pins each translation)", () => {
+test("dist/integrity.json holds every file's SRI; the loader pins its wasm, the tool's script (which pins the tool's wasm), the embeds' script and the translations' index (which pins each translation)", () => {
   const integrity = JSON.parse(readFileSync(join(DIST, "integrity.json"), "utf8"));
   assert.deepEqual(integrity, Object.fromEntries(FILES.map((f) => [f, sri(f)])));
   const once = (file, hashOf) => readFileSync(join(DIST, file), "utf8").split(integrity[hashOf]).length === 2;
   assert.ok(once("kloudconsent.js", "kloudconsent_bg.wasm"));
   assert.ok(once("kloudconsent.js", "kloudconsent-tool.js"));
+  assert.ok(once("kloudconsent.js", "kloudconsent-embeds.js"));
   assert.ok(once("kloudconsent-tool.js", "kloudconsent-tool_bg.wasm"));
   // The built-in translations: kloudconsent.js pins their index, which pins each.
   assert.ok(once("kloudconsent.js", "i18n/index.json"));

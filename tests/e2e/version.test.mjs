@@ -87,6 +87,7 @@ test("the loader takes its version from the build, and the built kloudconsent.js
   assert.ok(js.includes(`"${VERSION}"`), "kloudconsent.version");
   assert.ok(!js.includes(VERSION_PLACEHOLDER), "no placeholder left");
   assert.ok(readFileSync(join(ROOT, "dist", "kloudconsent-tool.js"), "utf8").startsWith(`/*! KloudConsent preference tool ${VERSION} |`));
+  assert.ok(readFileSync(join(ROOT, "dist", "kloudconsent-embeds.js"), "utf8").startsWith(`/*! KloudConsent embeds ${VERSION} |`));
 });
 
 test("every pinned kloudconsent@x.y.z in the docs, the package, the schema and the examples is this version", () => {

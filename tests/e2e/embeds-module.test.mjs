@@ -1,0 +1,147 @@
+// The embeds' work is a script of its own (dist/kloudconsent-embeds.js,
+// issue 12): fetched only by a page with a gated embed, before the engine
+// starts when the page's HTML has one, later when one is added. A page
+// without embeds never fetches it; one that cannot load leaves the embeds
+// without their URLs, says so once, and keeps everything else working.
+// (What embeds do once it has run: marketing.test.mjs.)
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { launch, openPage, waitReady, banner, button, gatedRuns, hostPage, GATED_PAIR, widgetLogs } from "./helpers.mjs";
+import { minifyCss } from "../../www/minify-css.mjs";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const EMBEDS_JS = /\/kloudconsent-embeds\.js$/;
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+/** A page that records every request for the embeds' script. */
+async function embedsPage() {
+  const { context, page } = await openPage(env);
+  page.embedsRequests = [];
+  page.on("request", (r) => { if (EMBEDS_JS.test(r.url())) page.embedsRequests.push(r.url()); });
+  return { context, page };
+}
+
+const VIDEO = `<iframe id="video" data-consent="marketing" data-src="/fixtures/marketing/frame.html"
+  width="480" height="270" title="Product tour video"></iframe>`;
+
+/** The video's src, and whether a placeholder lies before it. */
+const videoState = (page) => page.evaluate(() => {
+  const v = document.getElementById("video");
+  return { src: v.getAttribute("src"), placeholder: v.previousElementSibling?.localName === "kloud-consent-placeholder" };
+});
+
+test("the JS minifier of the embeds' stylesheet gives the same bytes as the Rust one for the stylesheets in the wasm", () => {
+  for (const [css, wasm] of [["src/ui/style.css", "kloudconsent_bg.wasm"], ["crates/tool/style.css", "kloudconsent-tool_bg.wasm"]]) {
+    const min = minifyCss(readFileSync(join(ROOT, css), "utf8"));
+    assert.ok(min.length > 1000 && !min.includes("/*"), css);
+    assert.ok(readFileSync(join(ROOT, "dist", wasm)).includes(Buffer.from(min)), `${css}: the wasm holds another minified text`);
+  }
+  const embeds = readFileSync(join(ROOT, "dist", "kloudconsent-embeds.js"), "utf8");
+  assert.ok(embeds.includes(minifyCss(readFileSync(join(ROOT, "www", "placeholder.css"), "utf8"))),
+    "the placeholders' stylesheet is built into kloudconsent-embeds.js");
+  assert.ok(!readFileSync(join(ROOT, "dist", "kloudconsent_bg.wasm")).includes(Buffer.from("container-type:size")),
+    "and no longer into the core");
+});
+
+test("a page without gated embeds never fetches kloudconsent-embeds.js: first visit, a decision, a returning visit", async () => {
+  const { context, page } = await embedsPage();
+  await hostPage(env, page, { body: GATED_PAIR + '<iframe src="about:blank" title="not gated"></iframe>' });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  await page.reload();
+  await waitReady(page);
+  await page.waitForTimeout(500);
+  assert.deepEqual(page.embedsRequests, []);
+  assert.deepEqual(widgetLogs(page, "error"), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a page whose HTML has a gated embed: it is in its state in the task that fires ready, first visit and returning", async () => {
+  const { context, page } = await embedsPage();
+  // Embeds are gated right after the ready event, in the same task (as gated
+  // scripts are): seen from a microtask of a ready listener, no later.
+  await context.addInitScript(() => {
+    window.addEventListener("kloudconsent:ready", () => queueMicrotask(() => {
+      const v = document.getElementById("video");
+      window.__atReady = { src: v.getAttribute("src"),
+        placeholder: v.previousElementSibling?.localName === "kloud-consent-placeholder" };
+    }));
+  });
+  await hostPage(env, page, { body: VIDEO });
+  await waitReady(page);
+  assert.deepEqual(await page.evaluate(() => window.__atReady), { src: null, placeholder: true });
+  assert.equal(page.embedsRequests.length, 1);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
+  await page.reload();
+  await waitReady(page);
+  assert.deepEqual(await page.evaluate(() => window.__atReady), { src: "/fixtures/marketing/frame.html", placeholder: false });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("an embed added later to a page without one fetches the script then, and is gated like any other", async () => {
+  const { context, page } = await embedsPage();
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  assert.deepEqual(page.embedsRequests, []);
+  await page.evaluate((html) => document.body.insertAdjacentHTML("beforeend", html), VIDEO);
+  await page.waitForFunction(() => !!document.querySelector("kloud-consent-placeholder"));
+  assert.deepEqual(await videoState(page), { src: null, placeholder: true });
+  assert.equal(page.embedsRequests.length, 1);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
+  assert.deepEqual(await videoState(page), { src: "/fixtures/marketing/frame.html", placeholder: false });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("kloudconsent-embeds.js failing to load: one console.error naming it, embeds stay without URLs, the rest works; a later change tries again", async () => {
+  const { context, page } = await embedsPage();
+  let failing = true;
+  await context.route("**/kloudconsent-embeds.js", (route) => (failing
+    ? route.fulfill({ status: 404, body: "not found" }) : route.continue()));
+  await hostPage(env, page, { body: GATED_PAIR + VIDEO });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.deepEqual(await videoState(page), { src: null, placeholder: false }, "not loaded, though marketing is granted");
+  const errors = widgetLogs(page, "error");
+  assert.equal(errors.length, 1, page.logs.join(" | "));
+  assert.ok(errors[0].includes(`${env.server.url}/kloudconsent-embeds.js could not be loaded`), errors[0]);
+  assert.match(errors[0], /SHA-384 built into kloudconsent\.js.*gated embeds stay blocked/);
+  // Reachable again: the next embed the page adds brings the script, and both load.
+  failing = false;
+  await page.evaluate(() => document.body.insertAdjacentHTML("beforeend",
+    '<img id="pixel" data-consent="marketing" data-src="/fixtures/marketing/pixel.svg" width="16" height="16" alt="">'));
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
+  assert.equal(await page.getAttribute("#pixel", "src"), "/fixtures/marketing/pixel.svg");
+  assert.equal(widgetLogs(page, "error").length, 1, "the error is not repeated");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a tampered kloudconsent-embeds.js is refused by its pinned hash", async () => {
+  const { context, page } = await embedsPage();
+  await context.route("**/kloudconsent-embeds.js", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()) + "\n/* tampered */\n" });
+  });
+  await hostPage(env, page, { body: VIDEO });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForTimeout(300);
+  assert.deepEqual(await videoState(page), { src: null, placeholder: false });
+  assert.deepEqual(await gatedRuns(page), []);
+  const errors = widgetLogs(page, "error");
+  assert.equal(errors.length, 1, page.logs.join(" | "));
+  assert.match(errors[0], /kloudconsent-embeds\.js could not be loaded \(unreachable, or its content does not match the SHA-384/);
+  await context.close();
+});

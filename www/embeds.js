@@ -1,0 +1,309 @@
+// Gated embeds: the DOM work for <iframe>, <img>, <video> and <audio> with
+// `data-consent`. assemble.mjs builds it into dist/kloudconsent-embeds.js, a
+// script of its own: the core (gating.js) fetches it, pinned by its SHA-384,
+// only when a page has such an embed, so the pages without one (most) do not
+// pay for placeholders. It hands the core a factory through a Symbol-keyed
+// slot on window (markup cannot clobber a Symbol key), as the preference
+// tool's script does; the core calls it with what it needs (`host`) and gets
+// back `update(revoked, nodes)`, which gating.js's `updateEmbeds` forwards to.
+//
+// Like the core, it reads `document` through the natives the core's guard
+// captured (`host`) and calls the methods of nodes the page adds through
+// Element.prototype: markup can shadow both by name (docs/security.md).
+// Whether an embed may load, what its placeholder says, which URLs may load
+// and what "Allow always" decides are the engine's (`kc_embed`,
+// `kc_url_refusal`, `kc_allow`): one copy of every rule, in Rust. The
+// placeholders' stylesheet (www/placeholder.css) is built into this script,
+// minified (www/minify-css.mjs).
+(function () {
+  "use strict";
+  var register = window[Symbol.for("kloudconsent.embeds")];
+  if (typeof register !== "function") return;
+  register(function (host) {
+    var invoke = host.invoke, doc = host.doc, querySelectorAll = host.querySelectorAll,
+      createElement = host.createElement, baseUri = host.baseUri, listen = host.listen;
+    var EMBEDS = host.EMBEDS;
+    var SOURCES = ":scope>source[data-src],:scope>source[data-srcset]";
+    var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
+    // www/placeholder.css, minified (assemble.mjs fills it in).
+    var sheetText = "__KC_PLACEHOLDER_CSS__";
+
+    // <iframe>, <img>, <video>, <audio> with `data-consent` get their URLs (src,
+    // srcset, poster, and those of their <source> children) from the `data-`
+    // twins only when allowed. Until then a placeholder lies over the embed's
+    // box: the embed keeps its place and its own CSS (made visibility: hidden),
+    // so nothing shifts when it loads.
+    /** Every embed seen, and its state; element -> entry for a lookup per node. */
+    var embeds = [];
+    var embedOf = new WeakMap();
+    var warnedSrcdoc = false;
+    var sheet = null;
+    var resizeObserver = null;
+
+    function isGated(el) {
+      return DATA_URLS.some(function (a) { return el.hasAttribute(a); }) || !!el.querySelector(SOURCES);
+    }
+
+    /** The elements carrying gated URLs: the embed and its (picture's) <source>s. */
+    function urlElements(e) {
+      var parent = e.el.localName === "img" && e.el.parentElement && e.el.parentElement.localName === "picture"
+        ? e.el.parentElement : e.el;
+      return [].slice.call(parent.querySelectorAll(SOURCES)).concat([e.el]);
+    }
+
+    /**
+     * Brings the embeds in line with the consent in force: every known one and
+     * every gated one in the document (after a decision, and at start-up), or
+     * only `nodes` and what they hold (a DOM change: an unrelated change costs
+     * nothing per embed). `revoked` lists the ids a decision took back.
+     */
+    function updateEmbeds(revoked, nodes) {
+      var found = [], toPlace = [];
+      (nodes || [doc]).forEach(function (node) {
+        if (node !== doc && Element.prototype.matches.call(node, EMBEDS)) found.push(node);
+        found.push.apply(found, (node === doc ? querySelectorAll : Element.prototype.querySelectorAll).call(node, EMBEDS));
+      });
+      found.forEach(function (el) {
+        var e = embedOf.get(el);
+        if (!e && el.isConnected && isGated(el)) {
+          e = { el: el, once: false, loaded: false };
+          embedOf.set(el, e);
+          embeds.push(e);
+          if (!nodes) return; // visited below with every known one
+        }
+        if (e && nodes) refresh(e, "", toPlace, false);
+      });
+      // A decision (or start-up): every embed known, once each.
+      if (!nodes) embeds.slice().forEach(function (e) { refresh(e, revoked, toPlace, true); });
+      placeAll(toPlace);
+    }
+
+    /** Makes one embed match the consent in force. */
+    function refresh(e, revoked, toPlace, all) {
+      if (!e.el.isConnected) {
+        removePlaceholder(e);
+        embedOf.delete(e.el);
+        embeds.splice(embeds.indexOf(e), 1);
+        return;
+      }
+      // The engine's answer: "L" load, "O" load as allowed once, "P<text>" a
+      // placeholder, "N<message>" never (warned once per embed).
+      var answer = invoke("kc_embed", [e.el.getAttribute("data-consent") || "", e.once, revoked], "N");
+      e.once = answer[0] === "O";
+      if (answer[0] === "L" || answer[0] === "O") {
+        var refused = load(e);
+        if (!refused) return;
+        answer = "N" + refused;
+      }
+      unload(e);
+      if (answer[0] === "P") {
+        if (showPlaceholder(e, answer.slice(1)) || all) toPlace.push(e);
+      } else {
+        removePlaceholder(e);
+        if (!e.warned) {
+          e.warned = true;
+          console.warn("kloudconsent: " + answer.slice(1));
+        }
+      }
+    }
+
+    /**
+     * Gives the embed its URLs from their `data-` twins and its srcdoc back.
+     * Returns why it must never load instead, if a URL is not http(s) or
+     * relative (checked right before copying: the page may change them).
+     */
+    function load(e) {
+      if (e.loaded) {
+        removePlaceholder(e);
+        return "";
+      }
+      var els = urlElements(e), base = baseUri.call(doc), i, j, value, why;
+      for (i = 0; i < els.length; i++) {
+        for (j = 0; j < DATA_URLS.length; j++) {
+          value = els[i].getAttribute(DATA_URLS[j]);
+          why = value === null ? "" : invoke("kc_url_refusal", [DATA_URLS[j], value, base], "an embed's URL could not be checked");
+          if (why) return why;
+        }
+      }
+      els.forEach(function (el) {
+        DATA_URLS.forEach(function (a) {
+          if (el.hasAttribute(a)) el.setAttribute(a.slice(5), el.getAttribute(a));
+        });
+      });
+      removePlaceholder(e);
+      e.loaded = true;
+      if (e.srcdoc != null) {
+        e.el.setAttribute("srcdoc", e.srcdoc);
+        e.srcdoc = null;
+      }
+      // A media element does not notice a src set on a <source> it passed over.
+      if (els.length > 1 && e.el.load) e.el.load();
+      return "";
+    }
+
+    /** Takes the content away: on first sight, and when a category is revoked. */
+    function unload(e) {
+      e.loaded = false;
+      var changed = false;
+      urlElements(e).forEach(function (el) {
+        var media = el.hasAttribute("data-src") || el.hasAttribute("data-srcset");
+        [["src", media], ["srcset", media], ["poster", el.hasAttribute("data-poster")]].forEach(function (p) {
+          // Removing an iframe's src navigates it to about:blank, which unloads
+          // the third-party document.
+          if (p[1] && el.hasAttribute(p[0])) {
+            el.removeAttribute(p[0]);
+            changed = true;
+          }
+        });
+      });
+      if (e.el.localName === "iframe" && e.el.hasAttribute("srcdoc")) {
+        e.srcdoc = e.el.getAttribute("srcdoc");
+        e.el.removeAttribute("srcdoc");
+        if (!warnedSrcdoc) {
+          warnedSrcdoc = true;
+          console.warn("kloudconsent: a gated iframe's srcdoc is not gated; it is taken off until allowed (use data-src).");
+        }
+      }
+      // Without load() a media element keeps playing its old resource.
+      if (changed && e.el.load) e.el.load();
+    }
+
+    /**
+     * The placeholder: a <kloud-consent-placeholder> with its own open shadow
+     * root, right before the embed (so its static position follows the embed
+     * through reflows) and laid over the embed's box. No style attribute, no
+     * <style> element: an adopted stylesheet and CSSOM geometry, which a strict
+     * `style-src` CSP allows; no innerHTML either (Trusted Types). Returns
+     * whether it was created or put back, and so must be laid over the embed.
+     */
+    function showPlaceholder(e, text) {
+      if (!e.placeholder) {
+        var host = createElement.call(doc, "kloud-consent-placeholder");
+        var root = host.attachShadow({ mode: "open" });
+        adoptSheet(root);
+        var panel = element(root, "div", "ph");
+        panel.setAttribute("part", "placeholder");
+        element(panel, "p", "text").id = "text";
+        var acts = element(panel, "div", "acts");
+        var texts = invoke("kc_allow_texts", [], "Allow once\nAllow always").split("\n");
+        ["once", "always"].forEach(function (action, i) {
+          var b = element(acts, "button", action);
+          b.type = "button";
+          b.setAttribute("part", "button allow-" + action);
+          // Several embeds mean several "Allow once" buttons: the description
+          // says which content each one is about.
+          b.setAttribute("aria-describedby", "text");
+          b.textContent = texts[i];
+          b.onclick = function () { placeholderClick(e, action); };
+        });
+        e.placeholder = host;
+        if (!resizeObserver && window.ResizeObserver) {
+          resizeObserver = new ResizeObserver(function () { placeAll(embeds); });
+          listen.call(window, "resize", function () { placeAll(embeds); });
+        }
+        if (resizeObserver) resizeObserver.observe(e.el);
+      }
+      hide(e);
+      var p = e.placeholder.shadowRoot.getElementById("text");
+      if (p.textContent !== text) p.textContent = text;
+      var inPlace = e.el.previousSibling === e.placeholder;
+      if (!inPlace && e.el.parentNode) e.el.parentNode.insertBefore(e.placeholder, e.el);
+      return !inPlace;
+    }
+
+    function element(parent, tag, cls) {
+      var el = createElement.call(doc, tag);
+      el.className = cls;
+      return parent.appendChild(el);
+    }
+
+    function adoptSheet(root) {
+      try {
+        if (!sheet) {
+          sheet = new CSSStyleSheet();
+          sheet.replaceSync(sheetText);
+        }
+        root.adoptedStyleSheets = [sheet];
+      } catch (err) {
+        // No constructable stylesheets (old Safari): a <style> element.
+        element(root, "style", "").textContent = sheetText;
+      }
+    }
+
+    function removePlaceholder(e) {
+      if (e.placeholder) {
+        e.placeholder.remove();
+        e.placeholder = null;
+        if (resizeObserver) resizeObserver.unobserve(e.el);
+      }
+      show(e);
+    }
+
+    /** Hidden while blocked; an image's alt is taken off (an <img> with no src
+     * but with alt text is laid out as that text, and would shift on load). */
+    function hide(e) {
+      if (e.hidden) return;
+      if (e.el.localName === "img") {
+        e.alt = e.el.getAttribute("alt");
+        e.el.removeAttribute("alt");
+      }
+      var s = e.el.style;
+      e.hidden = [s.getPropertyValue("visibility"), s.getPropertyPriority("visibility")];
+      s.setProperty("visibility", "hidden", "important");
+    }
+
+    function show(e) {
+      if (e.alt != null) {
+        e.el.setAttribute("alt", e.alt);
+        e.alt = null;
+      }
+      if (!e.hidden) return;
+      if (e.hidden[0]) e.el.style.setProperty("visibility", e.hidden[0], e.hidden[1]);
+      else e.el.style.removeProperty("visibility");
+      e.hidden = null;
+    }
+
+    function placeholderClick(e, action) {
+      if (action === "once") {
+        e.once = true;
+        var refused = load(e);
+        if (refused) console.warn("kloudconsent: " + refused);
+      } else {
+        invoke("kc_allow", [e.el.getAttribute("data-consent") || ""]);
+      }
+      // The button that had focus is gone: focus the content it let in.
+      if (e.el.focus) e.el.focus();
+    }
+
+    /**
+     * Lays each placeholder over its embed's border box. Every box is read
+     * before any style is written, in two rounds, so the browser lays the page
+     * out twice whatever the number of placeholders.
+     */
+    function placeAll(list) {
+      list = list.filter(function (e) { return e.placeholder; });
+      var boxes = list.map(function (e) {
+        return [getComputedStyle(e.el).display.indexOf("inline") === 0, e.el.getBoundingClientRect()];
+      });
+      list.forEach(function (e, i) {
+        var s = e.placeholder.style, b = boxes[i][1];
+        // A block-level embed gets a block placeholder: both start on one line.
+        s.setProperty("display", boxes[i][0] ? "inline-block" : "block", "important");
+        s.setProperty("width", b.width + "px", "important");
+        s.setProperty("height", b.height + "px", "important");
+        s.setProperty("margin", "0px", "important");
+        s.setProperty("transform", "none", "important");
+      });
+      var moves = list.map(function (e, i) {
+        var h = e.placeholder.getBoundingClientRect(), b = boxes[i][1];
+        return [b.left - h.left, b.top - h.top];
+      });
+      // A transform, unlike a margin, moves the box the same way in RTL text.
+      list.forEach(function (e, i) {
+        e.placeholder.style.setProperty("transform", "translate(" + moves[i][0] + "px, " + moves[i][1] + "px)", "important");
+      });
+    }
+
+    return updateEmbeds;
+  });
+})();
