@@ -198,3 +198,27 @@ test("Global Privacy Control / Do Not Track: no banner, method signal, nothing g
     await d.quit();
   }
 });
+
+/** Whether the page has fetched the embeds' script (dist/kloudconsent-embeds.js). */
+const fetchedEmbeds = (d) => js(d, () => performance.getEntriesByType("resource")
+  .some((e) => /\/kloudconsent-embeds\.js$/.test(e.name)));
+
+test("gated embeds: their script is fetched (pinned) only by a page that has one; placeholders and Allow always work", async () => {
+  await fresh();
+  assert.equal(await fetchedEmbeds(driver), false, "a page without embeds never fetches it");
+  await driver.get(server.url + "/fixtures/marketing/embeds.html");
+  await driver.wait(() => js(driver, () => document.querySelectorAll("kloud-consent-placeholder").length === 4), 15000, "placeholders");
+  assert.equal(await fetchedEmbeds(driver), true);
+  const srcs = () => js(driver, () => ["video", "clip", "map"].map((id) => document.getElementById(id).getAttribute("src")));
+  assert.deepEqual(await srcs(), [null, null, null]);
+  let always = null;
+  for (const h of await driver.findElements(By.css("kloud-consent-placeholder"))) {
+    const next = await js(driver, (el) => el.nextElementSibling.id, h);
+    if (next === "video") always = await (await h.getShadowRoot()).findElement(By.css("button.always"));
+  }
+  await always.click();
+  await driver.wait(async () => (await srcs())[0] !== null, 5000, "the video loads");
+  assert.deepEqual(await srcs(), ["/fixtures/marketing/frame.html", "/fixtures/marketing/clip.webm", null]);
+  assert.deepEqual(await js(driver, () => window.kloudconsent.get().categories.marketing), true);
+  assert.equal(await js(driver, () => document.querySelectorAll("kloud-consent-placeholder").length), 2);
+});
