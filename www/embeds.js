@@ -4,11 +4,11 @@
 // only when a page has such an embed, so the pages without one (most) do not
 // pay for placeholders. It hands the core a factory through a Symbol-keyed
 // slot on window (markup cannot clobber a Symbol key), as the preference
-// tool's script does; the core calls it with what it needs (`host`) and gets
+// tool's script does; the core calls it with what it needs (`core`) and gets
 // back `update(revoked, nodes)`, which gating.js's `updateEmbeds` forwards to.
 //
 // Like the core, it reads `document` through the natives the core's guard
-// captured (`host`) and calls the methods of nodes the page adds through
+// captured (`core`) and calls the methods of nodes the page adds through
 // Element.prototype: markup can shadow both by name (docs/security.md).
 // Whether an embed may load, what its placeholder says, which URLs may load
 // and what "Allow always" decides are the engine's (`kc_embed`,
@@ -19,10 +19,10 @@
   "use strict";
   var register = window[Symbol.for("kloudconsent.embeds")];
   if (typeof register !== "function") return;
-  register(function (host) {
-    var invoke = host.invoke, doc = host.doc, querySelectorAll = host.querySelectorAll,
-      createElement = host.createElement, baseUri = host.baseUri, listen = host.listen;
-    var EMBEDS = host.EMBEDS;
+  register(function (core) {
+    var invoke = core.invoke, doc = core.doc, querySelectorAll = core.querySelectorAll,
+      createElement = core.createElement, baseUri = core.baseUri, listen = core.listen;
+    var EMBEDS = core.EMBEDS;
     var SOURCES = ":scope>source[data-src],:scope>source[data-srcset]";
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
     // www/placeholder.css, minified (assemble.mjs fills it in).

@@ -155,7 +155,8 @@ function loadEmbeds() {
   return embedsLoading || (embedsLoading = loadScript("kloudconsent-embeds.js", "kloudconsent.embeds").then(function (args) {
     embedsUpdate = args[0]({ invoke: invoke, doc: doc, querySelectorAll: querySelectorAll,
       createElement: createElement, baseUri: baseUri, listen: listen, EMBEDS: EMBEDS });
-  }, function (e) {
+  }).then(null, function (e) {
+    // The load, or the script's own set-up: either way the engine still starts.
     embedsLoading = null;
     if (!embedsWarned) {
       embedsWarned = true;

@@ -481,7 +481,7 @@ Promise.all([
     guessTranslation(cfg.text);
     return cfg;
   }),
-  // A page whose HTML has a gated embed: its work (gating.js) before the engine starts.
+  // A page whose HTML has a gated embed: www/embeds.js (gating.js's loadEmbeds) before the engine starts.
   domReady().then(function () { return holdsEmbed(doc) && loadEmbeds(); })
 ]).then(function (results) {
   return nextTask().then(function () { return results[1]; });
