@@ -41,8 +41,9 @@ fn cookie_store_writes_a_readable_cookie_and_clears_it() {
         store.read(),
         vec!["1|1|2|3|a|abcdefgh|necessary|".to_string()]
     );
-    // The test page is a secure context (127.0.0.1): `__Host-kloudconsent`
-    // where the browser takes it, else `kloudconsent`.
+    // The test page is on 127.0.0.1, where `__Host-` keeps no one out: the
+    // contract's `kloudconsent`.
+    assert_eq!(store.name().as_str(), "kloudconsent");
     let name = store.name().as_str();
     assert!(cookie::all().iter().any(|(n, _)| n == name), "{name}");
     store.clear();

@@ -5,6 +5,7 @@
 
 use super::cookie;
 use super::dom;
+use crate::domain::cookies::host_prefix_guards;
 use crate::domain::decision::CookieName;
 use crate::domain::record::HOST_COOKIE;
 use std::cell::Cell;
@@ -54,9 +55,10 @@ impl Store for LocalStore {
     }
 }
 
-/// The consent cookie: `__Host-kloudconsent` where the browser accepts it
-/// and no `cookie.domain` is configured, else `kloudconsent`, optionally on
-/// a parent `Domain` (docs/stored-decision.md).
+/// The consent cookie: `__Host-kloudconsent` where the browser accepts it,
+/// no `cookie.domain` is configured and the name keeps other hosts out (not
+/// on `localhost` or an IP address), else `kloudconsent`, optionally on a
+/// parent `Domain` (docs/stored-decision.md).
 pub struct CookieStore {
     pub domain: Option<String>,
 }
@@ -70,7 +72,11 @@ thread_local! {
 impl CookieStore {
     /// The cookie this page writes.
     pub fn name(&self) -> CookieName {
-        if self.domain.is_none() && cookie::is_secure_context() && !HOST_REFUSED.with(Cell::get) {
+        if self.domain.is_none()
+            && cookie::is_secure_context()
+            && !HOST_REFUSED.with(Cell::get)
+            && host_prefix_guards(&dom::page_hostname())
+        {
             CookieName::Host
         } else {
             CookieName::Plain

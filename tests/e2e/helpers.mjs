@@ -73,7 +73,8 @@ export const events = (page) => page.evaluate(() => window.__events || []);
 export const storedLocal = (page) => page.evaluate(() => localStorage.getItem("kloudconsent"));
 /**
  * The consent cookies: `__Host-kloudconsent` where the page is a secure
- * context (https, and 127.0.0.1/localhost here), else `kloudconsent`.
+ * context on a host with a parent domain (https, and `*.kloud.localhost`
+ * here), else `kloudconsent` (127.0.0.1 and localhost included).
  */
 export async function consentCookies(context) {
   return (await context.cookies()).filter((c) => c.name === "kloudconsent" || c.name === "__Host-kloudconsent");

@@ -166,3 +166,40 @@ test("the cookie carries the configured Domain so subdomains share one decision"
     await b.close();
   }
 });
+
+test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path=/, SameSite=Lax), and an older __Host- one moves to it", async () => {
+  // Secure contexts over plain http: `__Host-` would keep no one out there
+  // (cookies are not kept apart by port), so the contract's name is used.
+  const port = new URL(env.server.url).port;
+  for (const host of ["127.0.0.1", "localhost"]) {
+    const { context, page } = await openPage(env);
+    await page.goto(`http://${host}:${port}/fixtures/basic.html`);
+    await waitReady(page);
+    await button(banner(page), "Reject all").click();
+    await page.waitForFunction(() => window.kloudconsent.get() !== null);
+    const cookies = await consentCookies(context);
+    assert.equal(cookies.length, 1, host + ": " + JSON.stringify(cookies));
+    assert.equal(cookies[0].name, "kloudconsent", host);
+    assert.equal(cookies[0].path, "/", host);
+    assert.equal(cookies[0].sameSite, "Lax", host);
+    assert.equal(cookies[0].secure, false, host + ": Secure only on https");
+    assert.ok(cookies[0].value.includes(await page.evaluate(() => window.kloudconsent.get().id)), host);
+    assert.deepEqual(page.errors, [], host);
+    await context.close();
+  }
+
+  // A decision stored by an earlier version as __Host-kloudconsent (Secure,
+  // written over http by the page itself, as a secure context allows).
+  const { context, page } = await openPage(env);
+  await page.goto(`${env.server.url}/fixtures/plain.html`);
+  await page.evaluate((v) => { document.cookie = `__Host-kloudconsent=${v}; Secure; Path=/; SameSite=Lax`; }, consentCookie());
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+  assert.deepEqual(await gatedRuns(page), ["analytics"], "the old cookie's decision is honoured");
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  const names = (await consentCookies(context)).map((c) => c.name);
+  assert.deepEqual(names, ["kloudconsent"], "the next decision is stored under the contract's name and the old one removed");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -78,9 +78,38 @@ pub fn is_ip_address(host: &str) -> bool {
     digits > 0
 }
 
+/// Whether a `__Host-` cookie keeps other hosts out on this
+/// `location.hostname`: only where there are other hosts that could share a
+/// cookie with it, that is where it has a parent domain. Not on `localhost`,
+/// another one-label host or an IP address; there cookies are not kept apart
+/// by port either, so any server on that machine could write a `__Host-`
+/// cookie for it just as well. There the contract's own name,
+/// `kloudconsent`, is used, which is what a site's local server and its
+/// tests read (docs/stored-decision.md).
+pub fn host_prefix_guards(hostname: &str) -> bool {
+    !parent_domains(hostname).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_prefix_guards_named_hosts_only() {
+        for (host, guards) in [
+            ("www.kloudstack.com.au", true),
+            ("kloudstack.com.au", true),
+            ("www.kloud.localhost", true),
+            ("localhost", false),
+            ("127.0.0.1", false),
+            ("[::1]", false),
+            ("10.0.0.7", false),
+            ("intranet", false),
+            ("", false),
+        ] {
+            assert_eq!(host_prefix_guards(host), guards, "{host:?}");
+        }
+    }
 
     #[test]
     fn header_pairs_in_order_trimmed() {
