@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, storedLocal, consentCookies,
-  banner, dialog, button,
+  banner, dialog, button, hostPage,
 } from "./helpers.mjs";
 
 let env;
@@ -119,6 +119,24 @@ test("Consent Mode: under Global Privacy Control the update denies everything op
   const { context, page } = await fresh("gcm-inline.html", { init: withGpc });
   assert.deepEqual(await layer(page), [...DEFAULTS, update(DENIED), kcEvent([], "signal")]);
   assert.equal(await banner(page).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Consent Mode: a config without a security category keeps security_storage granted in every update", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { config: {
+    googleConsentMode: true,
+    categories: [{ id: "necessary", label: "Necessary", required: true }, { id: "analytics", label: "Analytics" }],
+  } });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => [e.args[1], e.args[2]]);
+  assert.deepEqual(calls.map(([kind]) => kind), ["default", "update", "update"]);
+  assert.equal(calls[0][1].security_storage, "granted", "default");
+  assert.deepEqual(calls[1][1], signals(["analytics_storage"]), "Accept all: analytics granted, security kept");
+  assert.deepEqual(calls[2][1], DENIED, "Reject all: back to the defaults");
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -83,9 +83,11 @@ pub fn region_defaults_json(cfg: &ConsentModeConfig) -> Vec<String> {
 /// A signal that services claim (their `googleConsentMode`) is granted
 /// exactly when every service claiming it is granted: a tag that reads it
 /// must never store for a service the visitor refused. Any other signal is
-/// granted exactly when its category exists in the config and is granted.
-/// Undecided and signal states thus grant only what required categories map
-/// to (security, by default).
+/// granted exactly when its category is granted; a signal whose category
+/// the config does not have keeps its default value (`security_storage`
+/// granted, the rest denied), so that Accept all never takes back what the
+/// default granted. Undecided and signal states thus grant only what
+/// required categories map to (security, by default).
 pub fn update_json(c: &Consent, config: &Config) -> String {
     let mut w = ObjectWriter::new();
     for signal in SIGNALS {
@@ -101,7 +103,10 @@ pub fn update_json(c: &Consent, config: &Config) -> String {
         }
         let granted = match claimed {
             true => all,
-            false => category_for(signal).is_some_and(|cat| c.granted(cat, config)),
+            false => match category_for(signal) {
+                Some(cat) if config.category(cat).is_some() => c.granted(cat, config),
+                _ => signal == "security_storage",
+            },
         };
         w.str(signal, state(granted));
     }
@@ -236,7 +241,19 @@ mod tests {
         ));
         assert_eq!(
             update_json(&all, &c),
-            r#"{"ad_storage":"denied","ad_user_data":"denied","ad_personalization":"denied","analytics_storage":"granted","functionality_storage":"denied","personalization_storage":"denied","security_storage":"denied"}"#
+            r#"{"ad_storage":"denied","ad_user_data":"denied","ad_personalization":"denied","analytics_storage":"granted","functionality_storage":"denied","personalization_storage":"denied","security_storage":"granted"}"#,
+            "a signal without its category keeps its default"
+        );
+        let rejected = Consent::Stored(decide(
+            Choice::RejectAll,
+            &Consent::Undecided,
+            &c,
+            0,
+            "AAAAAAAAAAAA".into(),
+        ));
+        assert_eq!(
+            update_json(&rejected, &c),
+            default_json(&Default::default())
         );
     }
 
