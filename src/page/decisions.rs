@@ -68,12 +68,7 @@ impl Page {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
         if let Some(record) = &loaded.record {
-            if loaded.rewrite_local {
-                self.write_local(record);
-            }
-            if loaded.rewrite_cookie {
-                self.write_cookie(record);
-            }
+            self.store(record, loaded.rewrite_local, loaded.rewrite_cookie);
         }
         decision::resolve(loaded.record, self.signals)
     }
@@ -87,8 +82,7 @@ impl Page {
             _ => record::consent_id(&clock::random_bytes()),
         };
         let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
-        self.write_local(&record);
-        self.write_cookie(&record);
+        self.store(&record, true, true);
         if let Some(url) = &self.config.receipt_url {
             receipt::send(url, &decision::receipt_json(&record, &dom::page_origin()));
         }
@@ -144,8 +138,8 @@ impl Page {
         // A listener may have decided again during the events: act on what
         // is in force now, never on the value from before them.
         let now = self.consent();
+        self.delete_cookies(&decision::refused(&now, &self.config));
         let revoked = decision::revoked(&before, &now, &self.config);
-        self.delete_revoked_cookies(&revoked);
         self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
     }
@@ -156,43 +150,54 @@ impl Page {
         self.hooks.emit(name, json);
     }
 
-    fn delete_revoked_cookies(&self, revoked: &[String]) {
-        if revoked.is_empty() {
+    /// Deletes the cookies the config lists for the `refused` ids.
+    fn delete_cookies(&self, refused: &[String]) {
+        if refused.is_empty() {
             return;
         }
         let mut present = Vec::new();
         for (name, _) in &cookie::all() {
             present.push(name.clone());
         }
-        for name in &decision::cookies_to_delete(revoked, &self.config, &present) {
+        for name in &decision::cookies_to_delete(refused, &self.config, &present) {
             cookie::expire_everywhere(name, self.config.cookie_domain.as_deref());
         }
     }
 
-    fn write_local(&self, record: &ConsentRecord) {
-        if let Err(e) = self
-            .local
-            .write(&record::encode_json(record), max_age(record))
-        {
-            console::warn(&cat(&[
+    /// Writes `record` to localStorage and/or the cookie (a store not
+    /// written already holds it) and says in one warning what the browser
+    /// refused, and where the decision is kept then.
+    fn store(&self, record: &ConsentRecord, local: bool, cookie: bool) {
+        let max_age_s = max_age(record);
+        let local = match local {
+            true => self.local.write(&record::encode_json(record), max_age_s),
+            false => Ok(()),
+        };
+        let cookie = match cookie {
+            true => self.cookie.write(&record::encode_cookie(record), max_age_s),
+            false => Ok(()),
+        };
+        let message = match (&local, &cookie) {
+            (Ok(()), Ok(())) => return,
+            (Err(e), Ok(())) => cat(&[
                 "could not write localStorage (",
-                &e,
+                e,
                 "); the cookie keeps the decision.",
-            ]));
-        }
-    }
-
-    fn write_cookie(&self, record: &ConsentRecord) {
-        if let Err(e) = self
-            .cookie
-            .write(&record::encode_cookie(record), max_age(record))
-        {
-            console::warn(&cat(&[
+            ]),
+            (Ok(()), Err(e)) => cat(&[
                 "could not write the cookie (",
-                &e,
+                e,
                 "); localStorage keeps the decision.",
-            ]));
-        }
+            ]),
+            (Err(l), Err(c)) => cat(&[
+                "could not store the decision (localStorage: ",
+                l,
+                "; cookie: ",
+                c,
+                "); it holds on this page only, and the banner asks again on the next.",
+            ]),
+        };
+        console::warn(&message);
     }
 }
 

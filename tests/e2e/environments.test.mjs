@@ -85,6 +85,10 @@ test("neither localStorage nor cookies: the decision holds for the page, asked a
   await acceptAndExpectBothScripts(page);
   assert.equal(await banner(page).count(), 0);
   assert.equal(await page.evaluate(() => window.kloudconsent.accepted("marketing")), true);
+  // One warning that says where the decision is kept: nowhere but the page.
+  const warnings = widgetLogs(page, "warning");
+  assert.equal(warnings.length, 1, warnings.join(" | "));
+  assert.match(warnings[0], /could not store the decision \(localStorage: .*; cookie: .*\); it holds on this page only/);
   await page.reload();
   await waitReady(page);
   await banner(page).waitFor();

@@ -92,6 +92,29 @@ test("an unknown category never runs and warns once on the console", async () =>
   await context.close();
 });
 
+test("a first Reject all, and a custom save, delete the listed cookies of every refused category", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  // Set before any choice, as a script the page did not gate would.
+  const plant = () => page.evaluate(() => {
+    document.cookie = "_ga=GA1.1.123; Path=/";
+    document.cookie = "_ga_ABC123=GS1.1; Path=/";
+    document.cookie = "_gcl_au=1.1; Path=/";
+    document.cookie = "session_pref=keep; Path=/";
+  });
+  await plant();
+  await button(banner(page), "Reject all").click();
+  await page.waitForFunction(() => window.kloudconsent.get() !== null);
+  const names = async () => (await context.cookies()).map((c) => c.name).sort();
+  assert.deepEqual(await names(), ["kloudconsent", "session_pref"]);
+  await plant();
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  assert.deepEqual(await names(), ["_ga", "_ga_ABC123", "kloudconsent", "session_pref"],
+    "analytics granted keeps its cookies; marketing, still refused, loses _gcl_au");
+  await context.close();
+});
+
 test("revoking a category deletes the cookies its config lists (exact names and prefix*)", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});

@@ -457,6 +457,14 @@ pub fn revoked(before: &Consent, after: &Consent, config: &Config) -> Vec<String
     })
 }
 
+/// Ids (config order) that `consent` refuses: after any change their
+/// cookies are deleted, not only those of the ids it revoked, so that a
+/// cookie set before the first choice (by a script the page did not gate)
+/// does not outlive a Reject all.
+pub fn refused(consent: &Consent, config: &Config) -> Vec<String> {
+    ids_where(config, |id| !consent.granted(id, config))
+}
+
 fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let mut ids = Vec::new();
     for &id in &config.ids() {
@@ -468,7 +476,7 @@ fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// The cookie names among `present` (in that order) that the config lists
-/// for the revoked categories and services, as exact names or `prefix*`
+/// for the given (refused) categories and services, as exact names or `prefix*`
 /// patterns. The consent cookies themselves are never among them, whatever
 /// a pattern says.
 pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]) -> Vec<String> {

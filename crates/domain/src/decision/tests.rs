@@ -297,6 +297,27 @@ fn changed_and_revoked() {
     );
 }
 
+#[test]
+fn refused_lists_every_optional_id_a_consent_denies() {
+    let c = cfg();
+    let all = ["analytics", "functionality", "marketing"];
+    assert_eq!(refused(&stored(Choice::RejectAll), &c), all);
+    assert_eq!(refused(&Consent::Undecided, &c), all);
+    assert_eq!(refused(&Consent::Signal, &c), all);
+    assert_eq!(
+        refused(&stored(Choice::AcceptAll), &c),
+        Vec::<String>::new()
+    );
+    let custom = Consent::Stored(decide(
+        set(&[("analytics", true)]),
+        &Consent::Undecided,
+        &c,
+        NOW,
+        ID.into(),
+    ));
+    assert_eq!(refused(&custom, &c), ["functionality", "marketing"]);
+}
+
 // ---- load ----
 
 /// `kloudconsent` cookie values, as the browser layer passes them.
