@@ -124,3 +124,37 @@ test("a data-kloudconsent-open link and kloudconsent.show() open the tool after 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("a mouse wheel over the backdrop or the dialog's foot leaves the page behind still; over the list it scrolls the list", async () => {
+  const { context, page } = await fresh();
+  await page.evaluate(() => {
+    const tall = document.createElement("div");
+    tall.style.height = "5000px";
+    document.body.append(tall);
+  });
+  await page.setViewportSize({ width: 1000, height: 500 });
+  await button(banner(page), "Manage preferences").click();
+  const d = dialog(page);
+  await d.getByRole("switch", { name: "Marketing and communication" }).waitFor();
+  const wheelAt = async (x, y) => {
+    await page.mouse.move(x, y);
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(150);
+  };
+  await wheelAt(5, 5); // the backdrop
+  const foot = await button(d, "Save preferences").boundingBox();
+  await wheelAt(foot.x + foot.width / 2, foot.y + foot.height / 2);
+  assert.equal(await page.evaluate(() => scrollY), 0, "the page did not move");
+  const list = await page.evaluate(() => {
+    const el = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll");
+    const r = el.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  await wheelAt(list.x, list.y);
+  const listTop = await page.evaluate(() =>
+    document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop);
+  assert.ok(listTop > 0, "the list scrolled: " + listTop);
+  assert.equal(await page.evaluate(() => scrollY), 0, "and the page still did not");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -4,7 +4,7 @@
 // Chromium suite. The shadow root is reached with getShadowRoot().
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { By } from "selenium-webdriver";
+import { By, Key } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
 import { startFirefox, js } from "./firefox.mjs";
 
@@ -222,4 +222,34 @@ test("gated embeds: their script is fetched (pinned) only by a page that has one
   assert.deepEqual(await srcs(), ["/fixtures/marketing/frame.html", "/fixtures/marketing/clip.webm", null]);
   assert.deepEqual(await js(driver, () => window.kloudconsent.get().categories.marketing), true);
   assert.equal(await js(driver, () => document.querySelectorAll("kloud-consent-placeholder").length), 2);
+});
+
+test("preference tool: Tab goes from Close to the Cookie Policy link (the scrolling list is no stop of its own); a wheel over the backdrop leaves the page still", async () => {
+  await fresh();
+  await js(driver, () => {
+    const tall = document.createElement("div");
+    tall.style.height = "5000px";
+    document.body.append(tall);
+  });
+  await (await button(driver, ".kc-banner", "Manage preferences")).click();
+  const close = await button(driver, "[role=dialog]", "Close");
+  await js(driver, (c) => c.focus(), close);
+  await driver.actions().sendKeys(Key.TAB).perform();
+  const active = await js(driver, () => {
+    const a = document.querySelector("kloud-consent").shadowRoot.activeElement;
+    return a ? a.tagName + ": " + a.textContent.trim() : null;
+  });
+  assert.equal(active, "A: Cookie Policy");
+  const root = await shadow(driver);
+  const overlay = await root.findElement(By.css(".kc-overlay"));
+  const { w, h } = await js(driver, () => ({ w: innerWidth, h: innerHeight }));
+  // WebDriver's wheel offsets are from the element's centre: near the
+  // top-left corner (clear of the page's scrollbar).
+  for (let i = 0; i < 3; i++) {
+    await driver.actions().scroll(-Math.floor(w / 2) + 30, -Math.floor(h / 2) + 30, 0, 300, overlay).perform();
+  }
+  await driver.sleep(200);
+  assert.equal(await js(driver, () => scrollY), 0, "the page behind the modal did not move");
+  await js(driver, () => window.kloudconsent.hide());
+  assert.deepEqual(await errors(driver), []);
 });

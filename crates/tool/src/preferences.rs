@@ -85,7 +85,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         .iter()
         .map(|c| category(c, &draft, t, &ontoggle));
     html! {
-        <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()}>
+        <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()} onwheel={keep_page_still()}>
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
                  aria-describedby="kc-prefs-body" tabindex="-1" ref={dialog} {onkeydown}>
                 <header class="kc-dialog-head">
@@ -98,7 +98,10 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                         </svg>
                     </button>
                 </header>
-                <div class="kc-dialog-scroll">
+                // tabindex -1: Firefox would otherwise make the scrolling
+                // list a Tab stop of its own, unnamed, between Close and the
+                // first link; its switches and links are the stops.
+                <div class="kc-dialog-scroll" tabindex="-1">
                     { intro(t) }
                     <ul class="kc-cats">{ for categories }</ul>
                     { model.receipt.as_ref().map(|r| receipt(t, r)) }
@@ -134,6 +137,32 @@ fn receipt(t: &ToolTexts, r: &ToolReceipt) -> Html {
             { t.consent_date_label() }{ ": " }<time datetime={r.decided_at.clone()}>{ date.to_owned() }</time>
         </p>
     }
+}
+
+/// A wheel turned over the backdrop, or over the dialog's head or foot,
+/// must not scroll the page behind the modal. Only a box that can scroll
+/// takes it (the list, or the whole dialog on a short screen); both stop at
+/// their ends (`overscroll-behavior: contain`). Ctrl+wheel is zoom, and
+/// stays the browser's. (Touch is held by `touch-action` in the core's sheet.)
+fn keep_page_still() -> Callback<WheelEvent> {
+    Callback::from(|e: WheelEvent| {
+        if e.ctrl_key() {
+            return;
+        }
+        let mut node = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        while let Some(el) = node {
+            if el.scroll_height() > el.client_height() {
+                return;
+            }
+            if el.get_attribute("class").as_deref() == Some("kc-overlay") {
+                break;
+            }
+            node = el.parent_element();
+        }
+        e.prevent_default();
+    })
 }
 
 /// A press on the backdrop must not pull focus out of the dialog (to the

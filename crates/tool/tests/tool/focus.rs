@@ -48,3 +48,15 @@ async fn a_press_on_the_backdrop_keeps_focus_in_the_dialog() {
     );
     assert!(!mouse_down(&h.button("Accept all")), "a control's is not");
 }
+
+#[wasm_bindgen_test]
+async fn a_wheel_over_the_backdrop_or_the_dialogs_foot_leaves_the_page_still() {
+    let h = Harness::mount(&Consent::Undecided).await;
+    assert!(wheel(&h.find(".kc-overlay"), false), "the backdrop");
+    assert!(wheel(&h.button("Save preferences"), false), "the foot");
+    assert!(wheel(&h.find(".kc-close"), false), "the head");
+    assert!(
+        !wheel(&h.find(".kc-overlay"), true),
+        "Ctrl+wheel (zoom) stays the browser's"
+    );
+}

@@ -185,6 +185,19 @@ pub fn press(target: &Element, key: &str, shift: bool) -> bool {
     !target.dispatch_event(&event).unwrap()
 }
 
+/// Dispatches a wheel turn (down, with Ctrl when `ctrl`) at `target`;
+/// whether the tool cancelled it.
+pub fn wheel(target: &Element, ctrl: bool) -> bool {
+    let init = web_sys::WheelEventInit::new();
+    init.set_delta_y(120.0);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_composed(true);
+    let event = web_sys::WheelEvent::new_with_event_init_dict("wheel", &init).unwrap();
+    !target.dispatch_event(&event).unwrap()
+}
+
 /// Dispatches a mousedown at `target`; whether the tool cancelled it.
 pub fn mouse_down(target: &Element) -> bool {
     let init = web_sys::MouseEventInit::new();
