@@ -180,6 +180,43 @@ test("the built-in config's cookie table lists name, provider, purpose and durat
   const names = await analytics.locator("tbody th").allInnerTexts();
   assert.deepEqual(names, ["ai_user", "ai_session", "_ga", "_ga_*", "_gid"]);
   assert.equal(await analytics.getByRole("rowheader", { name: "_ga", exact: true }).count(), 1);
+  // No word is broken inside: each cookie name and each column heading
+  // keeps one line (the columns once shrank to "Prov|ider", "Kloud|Stack").
+  const lines = await necessary.evaluate((t) => {
+    const count = (node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
+    return {
+      names: [...t.querySelectorAll("tbody th code")].map((c) => [c.textContent, count(c)]),
+      headings: [...t.querySelectorAll("thead th")].map((th) => [th.textContent, count(th)]),
+      providers: [...t.querySelectorAll("tbody td:nth-child(2)")].filter((td) => !td.textContent.includes(" "))
+        .map((td) => [td.textContent, count(td)]),
+    };
+  });
+  for (const [text, n] of [...lines.names, ...lines.headings, ...lines.providers]) assert.equal(n, 1, `${text} on one line`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("in a right-to-left tool an English cookie row keeps its own direction: each value is isolated", async () => {
+  const { context, page } = await openPage(env, { locale: "ar" });
+  await page.goto(env.server.url + "/fixtures/languages-ar.html");
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.show());
+  const d = dialog(page);
+  await d.getByRole("switch").first().waitFor();
+  const cells = await d.locator("tbody tr").first().evaluate((tr) => [...tr.querySelectorAll("td")].map((td) => {
+    const value = td.firstElementChild;
+    return [td.textContent, getComputedStyle(td).direction, value?.tagName, value && getComputedStyle(value).unicodeBidi,
+      value && getComputedStyle(value).direction];
+  }));
+  assert.equal(cells.length, 3);
+  for (const [text, outer, tag, bidi, inner] of cells) {
+    assert.deepEqual([outer, tag, bidi, inner], ["rtl", "BDI", "isolate", "ltr"], text);
+  }
+  assert.equal(cells[2][0], "182 days");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -216,6 +253,14 @@ test("on a phone the cookie table reflows into labelled lines without scrolling 
   });
   assert.equal(layout.display, "block");
   assert.equal(layout.label, '"Provider: "');
+  // The column names, hidden in a 1 px box for screen readers, do not wrap
+  // into a column taller than the screen (it lifted the bottom sheet).
+  const hidden = await table.evaluate((t) => {
+    const o = t.closest(".kc-overlay");
+    return { head: t.querySelector("thead").scrollHeight, scroll: o.scrollHeight, client: o.clientHeight };
+  });
+  assert.ok(hidden.head <= 4 * 35, "each hidden column name keeps one line: " + JSON.stringify(hidden));
+  assert.ok(hidden.scroll <= hidden.client, JSON.stringify(hidden));
   assert.equal(layout.fits, true);
   assert.equal(layout.sideways, false);
   // Still a table with its column names to assistive technology.

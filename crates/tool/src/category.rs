@@ -109,9 +109,12 @@ fn row(t: &ToolTexts, r: &CookieRow, provider: &str) -> Html {
             // A name is an identifier, left to right even in an Arabic
             // table (else `__Host-x` shows as `Host-x__`).
             <th scope="row" data-label={t.cookie_name().to_owned()}><code dir="ltr">{ r.name.as_str() }</code></th>
-            <td data-label={t.cookie_provider().to_owned()}>{ provider.to_owned() }</td>
-            <td data-label={t.cookie_purpose().to_owned()}>{ r.purpose.as_str() }</td>
-            <td data-label={t.cookie_duration().to_owned()}>{ r.duration.as_str() }</td>
+            // The other values in `<bdi>`: each takes its own direction, so
+            // an English row in an Arabic table reads "182 days", with its
+            // full stop at the end, and stays apart from the stacked label.
+            <td data-label={t.cookie_provider().to_owned()}><bdi>{ provider.to_owned() }</bdi></td>
+            <td data-label={t.cookie_purpose().to_owned()}><bdi>{ r.purpose.as_str() }</bdi></td>
+            <td data-label={t.cookie_duration().to_owned()}><bdi>{ r.duration.as_str() }</bdi></td>
         </tr>
     }
 }

@@ -1,0 +1,11 @@
+import { chromium } from "playwright-core";
+import { startServer } from "../tests/e2e/server.mjs";
+const server = await startServer();
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless=new","--no-sandbox"] });
+const p = await b.newPage({ locale: "ar" });
+await p.goto(server.url + "/fixtures/languages-ar.html");
+await p.waitForFunction(() => window.kloudconsent);
+await p.evaluate(() => window.kloudconsent.show());
+await p.getByRole("switch").first().waitFor();
+console.log(await p.evaluate(() => { const r = document.querySelector("kloud-consent").shadowRoot; const td = r.querySelectorAll("td")[1]; const bdi = td.querySelector("bdi"); return [td.outerHTML.slice(0, 200), bdi && getComputedStyle(bdi).unicodeBidi, bdi && getComputedStyle(bdi).direction]; }));
+await b.close(); await server.close();

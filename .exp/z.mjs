@@ -1,0 +1,13 @@
+import { chromium } from "playwright-core";
+import { startServer } from "../tests/e2e/server.mjs";
+const server = await startServer();
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless=new","--no-sandbox"] });
+const p = await b.newPage({ locale: "ar", viewport: { width: 1280, height: 720 }, deviceScaleFactor: 2 });
+await p.goto(server.url + "/fixtures/languages-ar.html");
+await p.waitForFunction(() => window.kloudconsent);
+await p.evaluate(() => window.kloudconsent.show());
+await p.getByRole("switch").first().waitFor();
+await p.evaluate(() => { const r = document.querySelector("kloud-consent").shadowRoot; const d = r.querySelector("details"); d.open = true; d.scrollIntoView(); });
+await p.waitForTimeout(300);
+await p.screenshot({ path: "/tmp/zoom.png", clip: { x: 440, y: 180, width: 280, height: 130 } });
+await b.close(); await server.close();
