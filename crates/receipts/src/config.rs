@@ -87,9 +87,16 @@ pub struct Args {
 }
 
 /// An allow-list entry as browsers send `Origin`: `scheme://host[:port]`,
-/// lower-case, no trailing slash or path.
+/// lower-case, no trailing slash or path, and no port where it is the
+/// scheme's default (a browser never sends `:443` for https, so an entry
+/// written with it would silently refuse every receipt of that site).
 pub fn normalize_origin(origin: &str) -> Result<String, String> {
-    let o = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let mut o = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    for (scheme, port) in [("https://", ":443"), ("http://", ":80")] {
+        if o.starts_with(scheme) && o.ends_with(port) {
+            o.truncate(o.len() - port.len());
+        }
+    }
     let rest = o
         .strip_prefix("https://")
         .or_else(|| o.strip_prefix("http://"))
@@ -115,6 +122,23 @@ mod tests {
         assert_eq!(
             normalize_origin("http://127.0.0.1:8080").unwrap(),
             "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            normalize_origin("https://x.com:443").unwrap(),
+            "https://x.com",
+            "the default port is left out, as browsers do"
+        );
+        assert_eq!(
+            normalize_origin("http://x.com:80/").unwrap(),
+            "http://x.com"
+        );
+        assert_eq!(
+            normalize_origin("https://x.com:8443").unwrap(),
+            "https://x.com:8443"
+        );
+        assert_eq!(
+            normalize_origin("http://x.com:443").unwrap(),
+            "http://x.com:443"
         );
         assert!(normalize_origin("kloudstack.com.au").is_err());
         assert!(normalize_origin("https://a.b/path").is_err());

@@ -15,6 +15,12 @@ use std::time::{Duration, Instant};
 
 /// How often the retention purge runs (and once at start, before listening).
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
+/// After SIGTERM, how long requests in flight may take before the service
+/// stops anyway: a client that never finishes its request (headers sent
+/// half, then silence) must not hold shutdown past a supervisor's stop
+/// timeout (systemd's 30 s in docs/receipts.md). Receipts already answered
+/// are committed; the writers still drain their queue after it.
+const DRAIN_AT_MOST: Duration = Duration::from_secs(10);
 
 /// Runs the service until SIGTERM or Ctrl+C, then finishes the requests in
 /// flight, commits what is queued, and closes the database.
@@ -78,20 +84,50 @@ pub async fn run(args: Args) -> Result<(), String> {
     let _ = std::io::stdout().flush();
 
     let service = http::router(app).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("the server failed: {e}"))?;
+    let signalled = Arc::new(tokio::sync::Notify::new());
+    let serve = axum::serve(listener, service).with_graceful_shutdown({
+        let signalled = signalled.clone();
+        async move {
+            shutdown_signal().await;
+            signalled.notify_one();
+        }
+    });
+    let drained = tokio::select! {
+        served = serve => {
+            served.map_err(|e| format!("the server failed: {e}"))?;
+            true
+        }
+        () = async {
+            signalled.notified().await;
+            tokio::time::sleep(DRAIN_AT_MOST).await;
+        } => {
+            tracing::warn!(
+                seconds = DRAIN_AT_MOST.as_secs(),
+                "requests still open after SIGTERM were closed unanswered"
+            );
+            false
+        }
+    };
 
-    // The router (and with it every Writer handle) is gone: the writers
-    // drain their queue and stop.
     for task in background {
         task.abort();
     }
-    for writer in writers {
-        let _ = writer.await;
+    if drained {
+        // The router (and with it every Writer handle) is gone: the writers
+        // drain their queue and stop.
+        for writer in writers {
+            let _ = writer.await;
+        }
+        db.close().await;
+    } else {
+        // A stalled connection's task still holds a Writer, so the queue
+        // never closes. Every receipt answered 201 is committed already
+        // (`Writer::store` answers after the commit); what is still queued
+        // belongs to requests that get no answer. Stop the writers.
+        for writer in writers {
+            writer.abort();
+        }
     }
-    db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())
 }

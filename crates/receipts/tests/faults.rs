@@ -126,6 +126,36 @@ async fn until_stored(service: &Service, n: u64) -> Duration {
     }
 }
 
+/// A client that sends half its request headers and then nothing must not
+/// hold SIGTERM: the service stops after its drain deadline (10 s), cleanly,
+/// with every answered receipt kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_sent_request_does_not_hold_shutdown() {
+    use tokio::io::AsyncWriteExt;
+    let db = Db::new(Kind::Sqlite).await;
+    let mut service = Service::start(&db, &[]);
+    assert_eq!(send_one(&service, 1).await, 201);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut stalled = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stalled
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (status, service) = tokio::task::spawn_blocking(move || {
+        let status = service.terminate();
+        (status, service)
+    })
+    .await
+    .unwrap();
+    let took = started.elapsed();
+    assert_eq!(status.code(), Some(0), "clean exit");
+    assert!(took < Duration::from_secs(20), "stopped after {took:?}");
+    drop((stalled, service));
+    let again = Service::start(&db, &[]);
+    assert_eq!(again.all().await.len(), 1, "the answered receipt is kept");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_file_moved_away_then_back() {
     let db = Db::new(Kind::Sqlite).await;

@@ -12,7 +12,7 @@ use crate::receipt::{self, MAX_BODY_BYTES};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -182,7 +182,8 @@ pub async fn preflight(State(app): State<Arc<App>>, headers: HeaderMap) -> Respo
     if origin.is_none() || !origin_allowed(&app, origin) {
         return text(StatusCode::FORBIDDEN, "origin not allowed");
     }
-    let mut response = with_cors(&app, &headers, text(StatusCode::NO_CONTENT, ""));
+    // No body at all: a 204 carries neither one nor a Content-Length.
+    let mut response = with_cors(&app, &headers, StatusCode::NO_CONTENT.into_response());
     let h = response.headers_mut();
     h.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
@@ -211,6 +212,11 @@ fn with_cors(app: &App, headers: &HeaderMap, mut response: Response) -> Response
         let h = response.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         h.insert(header::VARY, HeaderValue::from_static("origin"));
+        // So that a page's `fetch` can read when to try again (429, 503).
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after"),
+        );
     }
     response
 }

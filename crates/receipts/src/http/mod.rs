@@ -56,6 +56,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .fallback(|| async { text(StatusCode::NOT_FOUND, "not found") })
+        // The `Allow` header axum adds stays; the body says it in words.
+        .method_not_allowed_fallback(|| async {
+            text(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed here (the Allow header lists the ones that are)",
+            )
+        })
         .layer(middleware::from_fn(catch_panic))
         .with_state(app)
 }
