@@ -250,7 +250,48 @@ pub fn parse(body: &[u8], now_ms: i64) -> Result<Receipt, Rejection> {
     if receipt.method == Method::AcceptAll && receipt.categories.iter().any(|(_, g)| !g) {
         return bad("`method` is accept-all but a category is denied");
     }
+    if let Some(services) = &receipt.services {
+        check_services_agree(&receipt.categories, services, receipt.method)?;
+    }
     Ok(receipt)
+}
+
+/// A receipt is proof, so it must not contradict itself. The widget grants
+/// a category with services exactly when one of its services is granted
+/// (docs/services-and-cookie-table.md), and Accept all grants every
+/// service; a receipt saying otherwise did not come from it.
+fn check_services_agree(
+    categories: &[(String, bool)],
+    services: &[(String, bool)],
+    method: Method,
+) -> Result<(), Rejection> {
+    if method == Method::AcceptAll && services.iter().any(|(_, on)| !on) {
+        return bad("`method` is accept-all but a service is denied");
+    }
+    for (category, granted) in categories {
+        let mut any = None;
+        for (key, on) in services {
+            if key.split_once('.').is_some_and(|(c, _)| c == category) {
+                any = Some(any.unwrap_or(false) || *on);
+            }
+        }
+        match any {
+            Some(true) if !granted => {
+                return bad(format!(
+                    "category {} is denied but one of its services is granted",
+                    quote(category)
+                ))
+            }
+            Some(false) if *granted => {
+                return bad(format!(
+                    "category {} is granted but none of its services is",
+                    quote(category)
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Refuses duplicate keys, then keys outside `allowed` (when not empty).
@@ -609,6 +650,27 @@ mod tests {
     }
 
     #[test]
+    fn accept_all_grants_every_category_and_service() {
+        let accept = |categories: &str, services: &str| {
+            let mut v: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(FULL).unwrap();
+            v.insert("method".into(), "accept-all".into());
+            v.insert(
+                "categories".into(),
+                serde_json::from_str(categories).unwrap(),
+            );
+            v.insert("services".into(), serde_json::from_str(services).unwrap());
+            parse(serde_json::to_string(&v).unwrap().as_bytes(), NOW)
+        };
+        let all = r#"{"necessary":true,"analytics":true}"#;
+        assert!(accept(all, r#"{"analytics.matomo":true,"analytics.ga":true}"#).is_ok());
+        let e = accept(r#"{"necessary":true,"analytics":false}"#, "{}").unwrap_err();
+        assert!(e.message.contains("a category is denied"), "{}", e.message);
+        let e = accept(all, r#"{"analytics.matomo":true,"analytics.ga":false}"#).unwrap_err();
+        assert!(e.message.contains("a service is denied"), "{}", e.message);
+    }
+
+    #[test]
     fn reads_what_the_widget_sends() {
         let r = parse(WIDGET_TODAY.as_bytes(), NOW).unwrap();
         assert_eq!(r.id, "AAECAwQFBgcICQoLDA0ODw");
@@ -731,6 +793,18 @@ mod tests {
                 "null",
                 Problem::BadField,
                 "must be an object, got null",
+            ),
+            (
+                "services",
+                r#"{"analytics.matomo":true,"necessary.session":true}"#,
+                Problem::BadField,
+                "\"analytics\" is denied but one of its services is granted",
+            ),
+            (
+                "services",
+                r#"{"analytics.matomo":false,"necessary.session":false}"#,
+                Problem::BadField,
+                "\"necessary\" is granted but none of its services is",
             ),
             ("revision", "-1", Problem::BadField, "from 0 to 4294967295"),
             ("revision", "4294967296", Problem::BadField, "from 0"),
