@@ -49,13 +49,18 @@ fn state(granted: bool) -> &'static str {
     }
 }
 
-/// The object for `gtag('consent', 'default', ...)`, sent before any tag runs:
-/// everything denied except `security_storage`, which covers cookies the site
-/// needs to stay safe and so never waits for consent.
+/// A signal's default: everything denied except `security_storage`, which
+/// covers cookies the site needs to stay safe and so never waits for consent.
+fn granted_by_default(signal: &str) -> bool {
+    signal == "security_storage"
+}
+
+/// The object for `gtag('consent', 'default', ...)`, sent before any tag
+/// runs: every signal at its default.
 pub fn default_json(cfg: &ConsentModeConfig) -> String {
     let mut w = ObjectWriter::new();
     for signal in SIGNALS {
-        w.str(signal, state(signal == "security_storage"));
+        w.str(signal, state(granted_by_default(signal)));
     }
     if let Some(ms) = cfg.wait_for_update_ms {
         w.num("wait_for_update", ms);
@@ -105,7 +110,7 @@ pub fn update_json(c: &Consent, config: &Config) -> String {
             true => all,
             false => match category_for(signal) {
                 Some(cat) if config.category(cat).is_some() => c.granted(cat, config),
-                _ => signal == "security_storage",
+                _ => granted_by_default(signal),
             },
         };
         w.str(signal, state(granted));

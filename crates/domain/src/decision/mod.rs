@@ -476,12 +476,12 @@ fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// The cookie names among `present` (in that order) that the config lists
-/// for the given (refused) categories and services, as exact names or `prefix*`
-/// patterns. The consent cookies themselves are never among them, whatever
-/// a pattern says.
-pub fn cookies_to_delete(revoked: &[String], config: &Config, present: &[String]) -> Vec<String> {
+/// for the categories and services `ids` (the refused ones, [`refused`]), as
+/// exact names or `prefix*` patterns. The consent cookies themselves are
+/// never among them, whatever a pattern says.
+pub fn cookies_to_delete(ids: &[String], config: &Config, present: &[String]) -> Vec<String> {
     let mut patterns: Vec<&[String]> = Vec::new();
-    for id in revoked {
+    for id in ids {
         match config.service(id) {
             Some((_, s)) => patterns.push(&s.cookies),
             None => {
