@@ -30,20 +30,35 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Why the database could not do what was asked. From a client's point of
-/// view it is always "try again later" (503); the text is for the log and
-/// the health check.
+/// view it is "try again later" (503), except for a row that cannot be read,
+/// where trying again cannot help; the text is for the log and the answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unavailable(pub String);
+pub struct Unavailable {
+    /// What went wrong, in words.
+    pub reason: String,
+    /// A stored row does not decode: the table was edited by hand.
+    pub unreadable_row: bool,
+}
+
+impl Unavailable {
+    /// The database (or the service's way to it) failed; it may recover.
+    pub fn new(reason: impl Into<String>) -> Unavailable {
+        Unavailable {
+            reason: reason.into(),
+            unreadable_row: false,
+        }
+    }
+}
 
 impl fmt::Display for Unavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.reason)
     }
 }
 
 impl From<sqlx::Error> for Unavailable {
     fn from(e: sqlx::Error) -> Self {
-        Unavailable(e.to_string())
+        Unavailable::new(e.to_string())
     }
 }
 
@@ -168,6 +183,13 @@ impl Database {
                 redacted(url)
             ));
         };
+        let connect_url = match &sqlite_file {
+            Some(path) => sqlite_url(path, true),
+            None => url.to_owned(),
+        };
+        first_contact(&connect_url, options.timeout)
+            .await
+            .map_err(|e| format!("cannot open the database {}: {e}", redacted(url)))?;
         let pools = connect(backend, url, sqlite_file.as_ref(), true, &options)
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", redacted(url)))?;
@@ -209,7 +231,7 @@ impl Database {
             return Ok(());
         };
         let missing = || {
-            Unavailable(format!(
+            Unavailable::new(format!(
                 "the database file {} is missing (moved or deleted?); receipts are refused until it is back",
                 file.path.display()
             ))
@@ -409,7 +431,17 @@ fn insert_sql(rows: usize) -> String {
 /// receipts, so a row that does not decode means the table was edited by
 /// hand; it is reported, not guessed at.
 fn decode(row: &AnyRow) -> Result<Stored> {
-    let corrupt = |what: &str| Unavailable(format!("a stored receipt has an unreadable {what}"));
+    let id: String = row.try_get(0)?;
+    let decided_at_ms: i64 = row.try_get(1)?;
+    // Names the row, so that whoever edited the table can find and mend it.
+    let corrupt = |what: &str| {
+        Unavailable {
+            reason: format!(
+                "the stored receipt {id} decided at {decided_at_ms} has an unreadable {what} (edited by hand?)"
+            ),
+            unreadable_row: true,
+        }
+    };
     let method: String = row.try_get(5)?;
     let categories: String = row.try_get(6)?;
     let services: Option<String> = row.try_get(7)?;
@@ -420,8 +452,8 @@ fn decode(row: &AnyRow) -> Result<Stored> {
     let revision: i64 = row.try_get(4)?;
     Ok(Stored {
         receipt: Receipt {
-            id: row.try_get(0)?,
-            decided_at_ms: row.try_get(1)?,
+            id: id.clone(),
+            decided_at_ms,
             expires_at_ms: row.try_get(2)?,
             categories: parse_choices_json(&categories).ok_or_else(|| corrupt("categories"))?,
             services,
@@ -455,6 +487,35 @@ fn sqlite_url(path: &std::path::Path, create: bool) -> String {
         "sqlite:{encoded}?mode={}",
         if create { "rwc" } else { "rw" }
     )
+}
+
+/// One connection made directly, before any pool, and one read through it.
+/// A pool that cannot connect reports only that it "timed out while waiting
+/// for an open connection" (its retries keep the cause to themselves), which
+/// tells an operator nothing; this connection's error names the cause:
+/// connection refused, a wrong password, a file that is not a database.
+async fn first_contact(url: &str, timeout: Duration) -> std::result::Result<(), String> {
+    use sqlx::{AnyConnection, Connection};
+    let attempt = async {
+        let mut conn = AnyConnection::connect(url).await?;
+        // SQLite opens any file lazily: only reading its schema finds out
+        // whether it is a database at all.
+        let check = if url.starts_with("sqlite:") {
+            "SELECT count(*) FROM sqlite_master"
+        } else {
+            "SELECT 1"
+        };
+        sqlx::query(check).execute(&mut conn).await?;
+        conn.close().await
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!(
+            "no answer within {} s (is the server up and the host and port right? --database-timeout sets the wait)",
+            timeout.as_secs_f32()
+        )),
+    }
 }
 
 async fn connect(
@@ -491,7 +552,7 @@ async fn connect(
             migrator()
                 .run(&writer)
                 .await
-                .map_err(|e| Unavailable(e.to_string()))?;
+                .map_err(|e| Unavailable::new(e.to_string()))?;
             let reader = with_pragmas(4).connect(&url).await?;
             Ok(Pools { writer, reader })
         }
@@ -500,7 +561,7 @@ async fn connect(
             migrator()
                 .run(&writer)
                 .await
-                .map_err(|e| Unavailable(e.to_string()))?;
+                .map_err(|e| Unavailable::new(e.to_string()))?;
             let reader = pool_options(options.max_connections).connect(url).await?;
             Ok(Pools { writer, reader })
         }

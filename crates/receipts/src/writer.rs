@@ -60,7 +60,7 @@ impl Writer {
             received_at_ms,
             reply,
         };
-        let stopped = || Unavailable("the service is shutting down".into());
+        let stopped = || Unavailable::new("the service is shutting down");
         self.queue.send(job).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }

@@ -18,6 +18,7 @@ on_both_databases!(
     purges_receipts_past_retention,
     health_and_metrics,
     sigterm_finishes_what_is_in_flight,
+    a_row_edited_by_hand_is_named_not_retried,
 );
 
 async fn stores_and_looks_up_a_visitors_history(kind: Kind) {
@@ -426,6 +427,50 @@ async fn purges_receipts_past_retention(kind: Kind) {
         service.metric("kloudconsent_receipts_purged_total").await,
         2.0
     );
+}
+
+/// A row whose categories were edited into something unreadable: its lookup
+/// and an export that reaches it answer 500 naming the row (no Retry-After:
+/// retrying cannot help), while other visitors' lookups, new receipts and
+/// the health check go on working.
+async fn a_row_edited_by_hand_is_named_not_retried(kind: Kind) {
+    use sqlx::Connection;
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let (broken, fine) = (consent_id(90), consent_id(91));
+    assert_eq!(service.send(receipt(&broken, 0)).await.0, 201);
+    assert_eq!(service.send(receipt(&fine, 0)).await.0, 201);
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE receipts SET categories = 'not json' WHERE consent_id = $1")
+        .bind(broken.clone())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let read = |path: String| {
+        let request = service.client.get(format!("{}{path}", service.url));
+        async move {
+            let response = request.bearer_auth(TOKEN).send().await.unwrap();
+            let retry = response.headers().get("retry-after").cloned();
+            (
+                response.status().as_u16(),
+                retry,
+                response.text().await.unwrap(),
+            )
+        }
+    };
+    for path in [format!("/receipts/{broken}"), "/export".to_owned()] {
+        let (status, retry, body) = read(path.clone()).await;
+        assert_eq!((status, retry), (500, None), "{path}: {body}");
+        assert!(
+            body.contains(&broken) && body.contains("unreadable categories"),
+            "{path}: {body}"
+        );
+    }
+    assert_eq!(read(format!("/receipts/{fine}")).await.0, 200);
+    assert_eq!(service.send(receipt(&consent_id(92), 0)).await.0, 201);
+    assert_eq!(service.get_with("/healthz", None).await.0, 200);
 }
 
 /// Moves the arrival time of `ids` back by `days`, straight in the database.

@@ -156,6 +156,68 @@ async fn a_half_sent_request_does_not_hold_shutdown() {
     assert_eq!(again.all().await.len(), 1, "the answered receipt is kept");
 }
 
+/// A database the service cannot use stops it at start with the cause in
+/// the message (not a pool's "timed out while waiting for an open
+/// connection"), the password kept out, and nothing written over the file.
+#[test]
+fn an_unusable_database_is_named_at_start() {
+    let dir = std::env::temp_dir().join(format!("kc-unusable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_a_database = dir.join("notes.txt");
+    let text = "a privacy team's notes, not a database\n".repeat(200);
+    std::fs::write(&not_a_database, &text).unwrap();
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // the listener is dropped here: nothing listens on it
+    let cases = [
+        (
+            format!("sqlite:{}", not_a_database.display()),
+            "file is not a database",
+        ),
+        (
+            format!("sqlite:{}", dir.join("no/such/dir/r.db").display()),
+            "unable to open database file",
+        ),
+        (
+            format!("postgres://kc:s3cret@127.0.0.1:{closed_port}/consent"),
+            "Connection refused",
+        ),
+    ];
+    for (url, cause) in cases {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &url,
+                "--database-timeout",
+                "10",
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{url} started");
+        assert!(
+            stderr.contains("cannot open the database"),
+            "{url}: {stderr}"
+        );
+        assert!(
+            stderr.contains(cause),
+            "{url}: expected {cause:?} in {stderr}"
+        );
+        assert!(!stderr.contains("pool timed out"), "{url}: {stderr}");
+        assert!(!stderr.contains("s3cret"), "{url}: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&not_a_database).unwrap(),
+        text,
+        "the file is untouched"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_file_moved_away_then_back() {
     let db = Db::new(Kind::Sqlite).await;

@@ -166,7 +166,7 @@ async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
         )),
         Ok(Err(e)) => {
             app.metrics.database_up.set(0);
-            Err(("database_unavailable", unavailable(&e.0)))
+            Err(("database_unavailable", unavailable(&e.reason)))
         }
         Err(_) => Err((
             "timeout",

@@ -97,6 +97,23 @@ pub fn text(status: StatusCode, message: impl Into<String>) -> Response {
     response
 }
 
+/// A lookup or export that failed: 500 for a stored row that cannot be read
+/// (retrying cannot help; the reason names the row for whoever mends it),
+/// 503 with a hint to retry otherwise.
+pub fn read_failed(e: &crate::db::Unavailable) -> Response {
+    if e.unreadable_row {
+        tracing::error!(reason = %e.reason, "a stored receipt cannot be read");
+        return text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "a stored receipt cannot be read, nothing was changed: {}",
+                e.reason
+            ),
+        );
+    }
+    unavailable(&e.reason)
+}
+
 /// 503 with the reason and a hint to retry.
 pub fn unavailable(reason: &str) -> Response {
     let mut response = text(

@@ -17,7 +17,7 @@ pub async fn healthz(State(app): State<Arc<App>>) -> Response {
         }
         Err(e) => {
             app.metrics.database_up.set(0);
-            unavailable(&e.0)
+            unavailable(&e.reason)
         }
     }
 }

@@ -5,7 +5,7 @@
 //! its header is right: URLs end up in proxy logs, shell history and
 //! browser history, so such a token must be treated as leaked.
 
-use super::{text, unavailable, App};
+use super::{read_failed, text, App};
 use crate::auth;
 use crate::db::Stored;
 use crate::receipt::{is_consent_id, parse_instant};
@@ -65,7 +65,7 @@ pub async fn lookup(
             );
             json_response(StatusCode::OK, "application/json", Body::from(body))
         }
-        Err(e) => unavailable(&e.0),
+        Err(e) => read_failed(&e),
     }
 }
 
@@ -114,12 +114,12 @@ pub async fn export(
     };
     let mut rows = match app.db.export(from, to).await {
         Ok(rows) => rows,
-        Err(e) => return unavailable(&e.0),
+        Err(e) => return read_failed(&e),
     };
     // The status line goes out before the rows: read the first row now, so
     // a database that cannot be read is a 503, not a 200 with a cut body.
     let first = match rows.recv().await {
-        Some(Err(e)) => return unavailable(&e.0),
+        Some(Err(e)) => return read_failed(&e),
         first => first,
     };
     let (content_type, extension) = match format {
@@ -172,7 +172,7 @@ fn stream(
                     Some(Ok(stored)) => write_row(format, &stored, &mut chunk),
                     Some(Err(e)) => {
                         tracing::error!(error = %e, "export cut short");
-                        let error = std::io::Error::other(e.0);
+                        let error = std::io::Error::other(e.reason);
                         return Some((Err(error), (rows, None, String::new(), true)));
                     }
                     None if chunk.is_empty() => return None,
