@@ -316,7 +316,7 @@ impl Database {
             .bind(r.decided_at_ms)
             .fetch_one(&mut *tx)
             .await?;
-            let same = decode(&row)?.receipt == *r;
+            let same = decode(&row)?.receipt.same_decision(r);
             outcomes.push(if same {
                 Outcome::Duplicate
             } else {

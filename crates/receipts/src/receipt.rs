@@ -99,6 +99,43 @@ pub struct Receipt {
     pub language: Option<String>,
 }
 
+impl Receipt {
+    /// The same decision as `other`: every field equal, the categories and
+    /// services as sets. Their order is how the config listed them, which a
+    /// site may change between a send and its retry; the choices are what a
+    /// receipt proves. (Keys are unique: a body with a key twice is refused.)
+    pub fn same_decision(&self, other: &Receipt) -> bool {
+        fn same_set(a: &[(String, bool)], b: &[(String, bool)]) -> bool {
+            a.len() == b.len() && a.iter().all(|choice| b.contains(choice))
+        }
+        // Named in full, so that a field added later must be weighed here.
+        let Receipt {
+            id,
+            decided_at_ms,
+            expires_at_ms,
+            categories,
+            services,
+            revision,
+            method,
+            url,
+            language,
+        } = self;
+        let services = match (services, &other.services) {
+            (Some(a), Some(b)) => same_set(a, b),
+            (a, b) => a == b,
+        };
+        services
+            && same_set(categories, &other.categories)
+            && *id == other.id
+            && *decided_at_ms == other.decided_at_ms
+            && *expires_at_ms == other.expires_at_ms
+            && *revision == other.revision
+            && *method == other.method
+            && *url == other.url
+            && *language == other.language
+    }
+}
+
 /// Why a body was refused. The label is a metric label; there are few of them
 /// on purpose (a metric label per message would be unbounded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -668,6 +705,38 @@ mod tests {
         assert!(e.message.contains("a category is denied"), "{}", e.message);
         let e = accept(all, r#"{"analytics.matomo":true,"analytics.ga":false}"#).unwrap_err();
         assert!(e.message.contains("a service is denied"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_same_decision_in_another_order_is_the_same() {
+        let full = parse(FULL.as_bytes(), NOW).unwrap();
+        let reordered = FULL
+            .replace(
+                r#"{"necessary":true,"analytics":false}"#,
+                r#"{"analytics":false,"necessary":true}"#,
+            )
+            .replace(
+                r#"{"analytics.matomo":false,"necessary.session":true}"#,
+                r#"{"necessary.session":true,"analytics.matomo":false}"#,
+            );
+        assert_ne!(reordered, FULL);
+        let reordered = parse(reordered.as_bytes(), NOW).unwrap();
+        assert!(full.same_decision(&reordered) && reordered.same_decision(&full));
+        let differs = |field: &str, value: &str| {
+            let other = parse(with(field, value).as_bytes(), NOW).unwrap();
+            !full.same_decision(&other) && !other.same_decision(&full)
+        };
+        assert!(differs(
+            "services",
+            r#"{"analytics.matomo":false,"necessary.session":true,"necessary.csrf":true}"#
+        ));
+        assert!(differs(
+            "services",
+            r#"{"analytics.matomo":false,"necessary.csrf":true}"#
+        ));
+        assert!(differs("revision", "4"));
+        assert!(differs("language", r#""de""#));
+        assert!(differs("url", r#""https://kloudstack.com.au""#));
     }
 
     #[test]
