@@ -21,6 +21,9 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// timeout (systemd's 30 s in docs/receipts.md). Receipts already answered
 /// are committed; the writers still drain their queue after it.
 const DRAIN_AT_MOST: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's headers (a beacon sends
+/// them at once); then its connection is closed.
+const HEADERS_AT_MOST: Duration = Duration::from_secs(10);
 
 /// Runs the service until SIGTERM or Ctrl+C, then finishes the requests in
 /// flight, commits what is queued, and closes the database.
@@ -83,24 +86,33 @@ pub async fn run(args: Args) -> Result<(), String> {
     println!("kloudconsent-receipts: listening on http://{address}");
     let _ = std::io::stdout().flush();
 
-    let service = http::router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let router = http::router(app);
     let signalled = Arc::new(tokio::sync::Notify::new());
-    let serve = axum::serve(listener, service).with_graceful_shutdown({
+    tokio::spawn({
         let signalled = signalled.clone();
         async move {
             shutdown_signal().await;
             signalled.notify_one();
         }
     });
-    let drained = tokio::select! {
-        served = serve => {
-            served.map_err(|e| format!("the server failed: {e}"))?;
-            true
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => serve_connection(stream, peer, router.clone(), &connections),
+                Err(e) => {
+                    // Out of file descriptors, say: wait instead of spinning.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            () = signalled.notified() => break,
         }
-        () = async {
-            signalled.notified().await;
-            tokio::time::sleep(DRAIN_AT_MOST).await;
-        } => {
+    }
+    drop(listener);
+    let drained = tokio::select! {
+        () = connections.shutdown() => true,
+        () = tokio::time::sleep(DRAIN_AT_MOST) => {
             tracing::warn!(
                 seconds = DRAIN_AT_MOST.as_secs(),
                 "requests still open after SIGTERM were closed unanswered"
@@ -108,6 +120,9 @@ pub async fn run(args: Args) -> Result<(), String> {
             false
         }
     };
+    // The router (and with it every Writer handle) is gone with the
+    // connections' tasks once they are drained.
+    drop(router);
 
     for task in background {
         task.abort();
@@ -130,6 +145,39 @@ pub async fn run(args: Args) -> Result<(), String> {
     }
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// Serves one HTTP/1 connection in a task of its own, with the peer's
+/// address for the handlers (`ConnectInfo`, the rate limit's client) and a
+/// deadline for each request's headers: a client that opens a connection and
+/// sends its headers slowly or never (slowloris) is closed after
+/// [`HEADERS_AT_MOST`] instead of holding a task and a socket for ever.
+/// Bodies have their own deadline in the ingest handler.
+fn serve_connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    router: axum::Router,
+    connections: &hyper_util::server::graceful::GracefulShutdown,
+) {
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        // A Router is always ready: `call` needs no `poll_ready` first.
+        let mut router = router.clone();
+        tower_service::Service::call(&mut router, request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADERS_AT_MOST);
+    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    let connection = connections.watch(connection);
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "connection ended with an error");
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -156,6 +156,44 @@ async fn a_half_sent_request_does_not_hold_shutdown() {
     assert_eq!(again.all().await.len(), 1, "the answered receipt is kept");
 }
 
+/// Slowloris: clients that open connections and send their headers half,
+/// or nothing, are closed after the header deadline (10 s), while other
+/// clients are served meanwhile; a client that sends a whole request is
+/// answered as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_never_finish_their_headers_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &[]);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut stalled = Vec::new();
+    for i in 0..100 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        if i % 2 == 0 {
+            stream
+                .write_all(b"POST /receipts HTTP/1.1\r\nHost: x\r\nContent-Type: text/pl")
+                .await
+                .unwrap();
+        }
+        stalled.push(stream);
+    }
+    let started = Instant::now();
+    assert_eq!(send_one(&service, 1).await, 201, "served beside them");
+    assert_eq!(service.get_with("/healthz", None).await.0, 200);
+    for mut stream in stalled {
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf)).await;
+        assert!(
+            matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+            "still open after {:?}: {read:?}",
+            started.elapsed()
+        );
+    }
+    let took = started.elapsed();
+    assert!(took >= Duration::from_secs(5), "closed too soon: {took:?}");
+    assert!(took < Duration::from_secs(25), "closed after {took:?}");
+}
+
 /// A database the service cannot use stops it at start with the cause in
 /// the message (not a pool's "timed out while waiting for an open
 /// connection"), the password kept out, and nothing written over the file.
