@@ -325,6 +325,14 @@ async fn lookup_and_export_need_the_token_in_the_header(kind: Kind) {
             .get_with(&path, Some(&TOKEN[..TOKEN.len() - 1]))
             .await;
         assert_eq!(status, 401, "{path} with a prefix of the token");
+        for pair in [[TOKEN, "wrong"], ["wrong", TOKEN], [TOKEN, TOKEN]] {
+            let mut request = service.client.get(format!("{}{path}", service.url));
+            for token in pair {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            let status = request.send().await.unwrap().status().as_u16();
+            assert_eq!(status, 401, "{path} with two Authorization headers");
+        }
         let separator = if path.contains('?') { '&' } else { '?' };
         for leak in [
             format!("token={TOKEN}"),

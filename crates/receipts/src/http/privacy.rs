@@ -349,10 +349,13 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Response> {
             "lookup and export are off: start the service with KLOUDCONSENT_RECEIPTS_TOKEN or --token-file",
         ));
     };
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(auth::bearer);
+    // Exactly one Authorization header: with two, which one a proxy on the
+    // way checked or logged is anyone's guess, so neither is trusted.
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let presented = match (values.next(), values.next()) {
+        (Some(v), None) => v.to_str().ok().and_then(auth::bearer),
+        _ => None,
+    };
     match presented {
         Some(p) if token.matches(p) => Ok(()),
         _ => {
