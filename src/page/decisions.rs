@@ -16,7 +16,7 @@ impl Page {
     /// share a task with building the banner and its styles (no long task,
     /// issue 12), and a `ready` listener that decides never sees a banner.
     pub fn load(&self) {
-        let consent = self.load_stored();
+        let consent = self.load_stored(false);
         let (ask, decided) = (self.asks(&consent), consent.is_decided());
         *self.consent.borrow_mut() = consent;
         self.settle(Event::Booted { ask, decided });
@@ -43,10 +43,23 @@ impl Page {
         self.hooks.gate("");
     }
 
-    fn load_stored(&self) -> Consent {
+    ///
+    /// `synced`: another tab has just written the stores, and it is their
+    /// writer. This tab then only adopts what they hold and writes nothing:
+    /// its cookie jar may not have seen that tab's change yet, and healing
+    /// one store from the other here would bring back what that tab has
+    /// just cleared (a `reset()` undone by a stale cookie). For the same
+    /// reason an empty localStorage then means the decision was cleared,
+    /// whatever the cookie still says.
+    #[inline(never)]
+    fn load_stored(&self, synced: bool) -> Consent {
         // localStorage holds one value at most, as JSON: the browser parses
         // it (no parser ships).
-        let local = self.local.read().pop().map(|text| {
+        let local = self.local.read().pop();
+        if synced && local.is_none() {
+            return decision::resolve(None, self.signals);
+        }
+        let local = local.map(|text| {
             record::too_large(&text)?;
             let value = json::parse(&text)
                 .map_err(|e| RecordError::Malformed(cat(&["not JSON (", &e, ")"])))?;
@@ -67,7 +80,7 @@ impl Page {
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
-        if let Some(record) = &loaded.record {
+        if let Some(record) = loaded.record.as_ref().filter(|_| !synced) {
             self.store(record, loaded.rewrite_local, loaded.rewrite_cookie);
         }
         decision::resolve(loaded.record, self.signals)
@@ -96,8 +109,9 @@ impl Page {
     /// `kloudconsent.reset()`: forget the decision and ask again.
     pub fn reset(&self) {
         let before = self.consent();
-        self.local.clear();
+        // The cookie first: clearing localStorage is what tells other tabs.
         self.cookie.clear();
+        self.local.clear();
         let after = decision::resolve(None, self.signals);
         self.apply(before, after);
         self.on(Event::Reset);
@@ -106,7 +120,7 @@ impl Page {
     /// Another tab changed the stored decision: adopt it here.
     pub fn sync_from_storage(&self) {
         let before = self.consent();
-        let after = self.load_stored();
+        let after = self.load_stored(true);
         if same_decision(&before, &after) {
             return;
         }

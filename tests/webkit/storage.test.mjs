@@ -163,3 +163,32 @@ test("a decision made in one window applies in the site's other open window", as
   await d.switchTo().window(first);
   assert.equal((await d.findElements(By.css("kloud-consent"))).length, 1);
 });
+
+// WebKit's cookie jar reaches another tab later than localStorage's event:
+// the other tab must adopt the cleared stores, not heal localStorage from
+// the cookie it still sees (which undid reset() in 9 runs of 10).
+test("reset() in one window, after the other learned the decision by sync, stays reset in both and after a reload", async () => {
+  const d = env.driver;
+  for (const wait of [300, 1000]) {
+    await fresh(env, PAGE);
+    const first = await d.getWindowHandle();
+    await d.switchTo().newWindow("tab");
+    await open(env, PAGE);
+    const second = await d.getWindowHandle();
+    await d.switchTo().window(first);
+    await js(d, () => window.kloudconsent.acceptAll());
+    await d.sleep(wait);
+    await js(d, () => window.kloudconsent.reset());
+    await d.sleep(2000);
+    assert.equal(await get(d), null, "reset holds in this window");
+    assert.equal(await storedLocal(d), null, "localStorage stays empty");
+    assert.ok(!(await js(d, () => document.cookie)).includes("kloudconsent="), "the cookie stays gone");
+    await d.switchTo().window(second);
+    assert.equal(await get(d), null, "the other window forgot it too");
+    await d.close();
+    await d.switchTo().window(first);
+    await open(env, PAGE);
+    assert.equal(await get(d), null, "a reload asks again");
+    assert.ok(await bannerShown(d));
+  }
+});
