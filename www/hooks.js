@@ -64,12 +64,49 @@ function listenTo(root) {
  * CSP allows (a style attribute it would block).
  */
 function follow(frame) {
-  var viewport = window.visualViewport;
+  var viewport = window.visualViewport, focused = null;
+  var check = function () { requestAnimationFrame(function () { unobscure(frame, focused); }); };
+  ["focusin", "focusout"].forEach(function (type) {
+    listen.call(doc, type, function (e) { focused = e.target; check(); });
+  });
   if (!viewport || typeof viewport.addEventListener !== "function") return;
-  var refit = function () { fit(frame); };
+  var refit = function () { fit(frame); check(); };
   refit();
   viewport.addEventListener("resize", refit);
   viewport.addEventListener("scroll", refit);
+}
+
+/**
+ * WCAG 2.2's focus not obscured (2.4.11, technique C43's aim): the banner is
+ * not modal, so the page element that has focus must not sit behind it.
+ * While a text field has focus and the banner fills over half the visible
+ * screen (a phone's on-screen keyboard is up), the banner steps aside.
+ * Otherwise an element behind it is scrolled just clear of it, or, where
+ * the page cannot scroll that far (its last links), the banner moves to the
+ * other edge of the screen. Each lasts until focus moves on. Runs after the
+ * browser's own scroll into view.
+ */
+function unobscure(frame, focused) {
+  var banner = frame.querySelector(".kc-banner"), matches = Element.prototype.matches, style = banner && banner.style;
+  if (!banner) return;
+  style.visibility = style.top = style.bottom = "";
+  // Focus in the widget is seen from the page as its host's.
+  if (!(focused instanceof Element) || focused === frame.getRootNode().host || !matches.call(focused, ":focus")) return;
+  var b = banner.getBoundingClientRect(), f = focused.getBoundingClientRect(), view = frame.getBoundingClientRect();
+  if (matches.call(focused, ":read-write") && b.height > view.height / 2) {
+    style.visibility = "hidden";
+    return;
+  }
+  if (f.bottom <= b.top || f.top >= b.bottom || f.right <= b.left || f.left >= b.right) return;
+  var low = b.top - view.top > view.bottom - b.bottom, page = doc.scrollingElement;
+  var by = low ? f.bottom - b.top + 8 : f.top - b.bottom - 8;
+  if (f.height + 16 > (low ? b.top - view.top : view.bottom - b.bottom)) return;
+  if (low ? by > page.scrollHeight - page.clientHeight - page.scrollTop : -by > page.scrollTop) {
+    style.setProperty(low ? "top" : "bottom", (low ? view.bottom - b.bottom : b.top - view.top) + "px");
+    style.setProperty(low ? "bottom" : "top", "auto");
+  } else {
+    window.scrollBy(0, by);
+  }
 }
 
 /** Moves and sizes `frame` to the visual viewport, in layout-viewport px. */

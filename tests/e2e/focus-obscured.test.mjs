@@ -1,0 +1,125 @@
+// WCAG 2.2's focus not obscured (2.4.11) with the banner up: the banner is
+// not modal, so the page element that has focus must not sit behind it.
+// Tabbing through a page's links scrolls each one clear of the banner; on a
+// phone whose on-screen keyboard leaves too little screen for both (stood in
+// for by a short viewport), the banner steps aside while a text field has
+// focus and comes back when focus moves on; a large focused container never
+// hides it. Checked with the page's own hit test at the element's centre:
+// what a visitor sees there.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, waitReady, banner, button, hostPage, gatedRuns, GATED_PAIR } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+const VIEWPORT_META = `<meta name="viewport" content="width=device-width, initial-scale=1">`;
+const links = (n) => Array.from({ length: n }, (_, i) => `<p><a href="#l${i}" id="l${i}">Link ${i}</a></p>`).join("");
+const LINKS = links(40);
+
+async function page(options, body) {
+  const { context, page } = await openPage(env, options);
+  await hostPage(env, page, { head: VIEWPORT_META, body: GATED_PAIR + body });
+  await waitReady(page);
+  await banner(page).waitFor();
+  return { context, page };
+}
+
+/** Whether the page's own hit test at the centre of `selector` lands on it. */
+const seen = (page, selector) => page.evaluate((selector) => {
+  const el = document.querySelector(selector);
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return hit === el || el.contains(hit);
+}, selector);
+const bannerVisibility = (page) => page.evaluate(() =>
+  getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility);
+const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+  test(`${viewport.width}×${viewport.height}: every link reached by Tab is clear of the banner`, async () => {
+    const { context, page: p } = await page({ viewport }, LINKS);
+    try {
+      await p.keyboard.press("Tab"); // the host page's own first link
+      for (let i = 0; i < 40; i++) {
+        await p.keyboard.press("Tab");
+        await settle(p);
+        const id = await p.evaluate(() => document.activeElement.id);
+        assert.equal(id, `l${i}`, "Tab walks the page's links");
+        assert.ok(await seen(p, `#l${i}`), `link ${i} is behind the banner`);
+      }
+      assert.equal(await bannerVisibility(p), "visible", "the banner stays for links");
+      assert.deepEqual(await gatedRuns(p), [], "nothing released");
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const FORM = `${"<p>Text of the host page.</p>".repeat(12)}<label>Search <input id="q"></label>
+<p>Other text.</p><label>Message <textarea id="m" rows="5"></textarea></label>${"<p>More.</p>".repeat(30)}`;
+const hidden = (p) => p.evaluate(() =>
+  getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility === "hidden");
+
+test("phone, keyboard up: while a text field has focus the banner steps aside, and comes back when focus moves on", async () => {
+  const { context, page: p } = await page(phone, FORM);
+  try {
+    for (const field of ["#q", "#m"]) {
+      await p.locator(field).focus();
+      await p.setViewportSize({ width: 390, height: 400 }); // the on-screen keyboard comes up
+      await p.waitForFunction(() =>
+        getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility === "hidden");
+      await p.locator(field).scrollIntoViewIfNeeded(); // as the browser does for the keyboard
+      await settle(p);
+      assert.ok(await seen(p, field), `${field} is seen while typing`);
+      await p.keyboard.type("cookies");
+      await p.evaluate(() => document.activeElement.blur()); // done typing
+      await p.setViewportSize({ width: 390, height: 844 });
+      await p.waitForFunction(() =>
+        getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility === "visible");
+    }
+    await p.locator("#q").focus(); // no keyboard (a hardware one): room enough, the field is scrolled clear
+    await settle(p);
+    assert.equal(await hidden(p), false);
+    assert.ok(await seen(p, "#q"));
+    await p.locator("body").click({ position: { x: 5, y: 5 } });
+    assert.deepEqual(await gatedRuns(p), [], "stepping aside decided nothing");
+    await button(banner(p), "Reject all").tap();
+    await p.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+  } finally {
+    await context.close();
+  }
+});
+
+test("the page's last links, which no scroll can bring above the banner, move the banner to the top until focus moves on", async () => {
+  const { context, page: p } = await page({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" }, "<p>Short page.</p>".repeat(8) + links(8));
+  try {
+    const top = () => p.evaluate(() =>
+      document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner").getBoundingClientRect().top);
+    const atBottom = await top();
+    await p.evaluate(() => document.getElementById("l7").focus());
+    await settle(p);
+    assert.ok(await seen(p, "#l7"));
+    assert.ok(await top() < 50, `the banner moved to the top (${await top()} px)`);
+    await p.evaluate(() => document.getElementById("l7").blur());
+    await settle(p);
+    assert.equal(await top(), atBottom, "and back");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a focused container larger than the room beside the banner neither hides it nor scrolls", async () => {
+  const body = `<main id="main" tabindex="-1" style="min-height:1500px">${"<p>Article text.</p>".repeat(40)}</main>`;
+  const { context, page: p } = await page({ viewport: { width: 390, height: 844 } }, body);
+  try {
+    await p.evaluate(() => document.getElementById("main").focus({ preventScroll: true }));
+    await settle(p);
+    assert.equal(await bannerVisibility(p), "visible");
+    assert.equal(await p.evaluate(() => scrollY), 0);
+  } finally {
+    await context.close();
+  }
+});
