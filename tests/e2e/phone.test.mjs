@@ -343,3 +343,19 @@ for (const [language, viewport] of [["fi", { width: 280, height: 653 }], ["pl", 
     await context.close();
   });
 }
+
+test("a tap leaves no hover look behind on a touch screen (Manage preferences, when the tool cannot load and the banner stays)", async () => {
+  const { context, page } = await openPage(env, phone({ width: 390, height: 844 }));
+  await page.route("**/kloudconsent-tool.js", (route) => route.fulfill({ status: 404, body: "" }));
+  await hostPage(env, page, { head: VIEWPORT_META, body: LONG });
+  await waitReady(page);
+  await banner(page).waitFor();
+  const border = () => page.evaluate(() => getComputedStyle(document.querySelector("kloud-consent").shadowRoot
+    .querySelector(".kc-banner .kc-secondary")).borderTopColor);
+  const before = await border();
+  await button(banner(page), "Manage preferences").tap();
+  await page.waitForFunction(() => /could not|couldn't/i.test(
+    document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner").textContent));
+  assert.equal(await border(), before, "the tapped button looks as before");
+  await context.close();
+});
