@@ -42,3 +42,49 @@ test("the host element takes no space in the page flow", async () => {
   assert.deepEqual(box, { w: 0, h: 0 });
   await context.close();
 });
+
+// Text sizes follow the visitor's default font size (the browser's
+// setting, `medium`), never the page's own root font size: at the default
+// 16 px they are the designed pixel sizes, at 24 px one and a half times
+// them, and a page that sets `html { font-size: 10px }` changes nothing.
+test("text sizes: the designed px at the browser's default, scaled with the visitor's larger default, deaf to the page's root font size", async () => {
+  const config = {
+    categories: [
+      { id: "necessary", required: true, label: "Necessary", description: "Needed.",
+        cookies: [{ name: "sid", provider: "KloudStack", purpose: "Session", duration: "session" }] },
+      { id: "analytics", label: "Analytics", description: "Counts visits.", provider: "KloudStack",
+        services: [{ id: "ga", label: "Google Analytics" }] },
+    ],
+  };
+  const sizes = (page) => page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const px = (selector) => {
+      const el = root.querySelector(selector);
+      return el ? parseFloat(getComputedStyle(el).fontSize) : null;
+    };
+    return {
+      body: px(".kc-body"), title: px(".kc-title"), button: px(".kc-btn"),
+      toolTitle: px(".kc-dialog-head .kc-title"), label: px(".kc-cat > .kc-cat-head .kc-cat-label"),
+      service: px(".kc-service .kc-cat-label"), alwaysOn: px(".kc-always-on"), summary: px(".kc-cookies summary"),
+      table: px(".kc-table"), caption: px(".kc-table caption"), code: px(".kc-table code"),
+    };
+  });
+  const designed = { body: 15, title: 17, button: 15, toolTitle: 19, label: 16, service: 15, alwaysOn: 13,
+    summary: 14, table: 13, caption: 13, code: 12 };
+  for (const [standard, head] of [[16, ""], [24, ""], [16, "<style>html { font-size: 10px }</style>"]]) {
+    const { context, page } = await openPage(env, { viewport: { width: 1280, height: 900 } });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard } });
+    await hostPage(env, page, { config, head });
+    await waitReady(page);
+    await banner(page).waitFor();
+    const banner16 = await sizes(page);
+    await page.evaluate(() => window.kloudconsent.show());
+    await page.waitForFunction(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-table"));
+    const all = { ...await sizes(page), body: banner16.body, title: banner16.title, button: banner16.button };
+    for (const [key, px] of Object.entries(designed)) {
+      assert.ok(Math.abs(all[key] - px * standard / 16) < 0.1, `${key} at ${standard} px ${head}: ${all[key]} px`);
+    }
+    await context.close();
+  }
+});
