@@ -249,4 +249,9 @@ function wireDocument() {
   listen.call(window, "storage", function (e) {
     if (e.key === null || e.key === "kloudconsent") invoke("kc_do", [DO_STORAGE]);
   });
+  // Back to a page kept in the back/forward cache: it heard no storage event
+  // while it was away, and the visitor may have changed their mind since.
+  listen.call(window, "pageshow", function (e) {
+    if (e.persisted) invoke("kc_do", [DO_STORAGE]);
+  });
 }

@@ -20,13 +20,15 @@ export const KLOUD_TEST_ARGS = ["--host-resolver-rules=MAP *.kloud.test 127.0.0.
 /**
  * Starts the server and the browser; call from `before`. `args` are extra
  * Chromium flags, or a function of the server's URL returning them; `root`
- * serves that directory instead of dist/ (server.mjs).
+ * serves that directory instead of dist/ (server.mjs). `bfcache` keeps the
+ * back/forward cache on (Playwright turns it off by default).
  */
-export async function launch({ args = [], root } = {}) {
+export async function launch({ args = [], root, bfcache = false } = {}) {
   const server = await startServer({ root });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: [...CHROMIUM_ARGS, ...(typeof args === "function" ? args(server.url) : args)],
+    ignoreDefaultArgs: bfcache ? ["--disable-back-forward-cache"] : [],
   });
   return {
     server,

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, waitReady, gatedRuns, storedLocal, consentCookies,
+  launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
   banner, button, hostPage, GATED_PAIR, consentCookie,
 } from "./helpers.mjs";
 
@@ -202,4 +202,36 @@ test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path
   assert.deepEqual(names, ["kloudconsent"], "the next decision is stored under the contract's name and the old one removed");
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+// The back/forward cache keeps a page alive but deaf while the visitor is
+// elsewhere: a change of mind made on another page of the site must reach
+// it when Back brings it again. Chromium delivers the storage events a
+// cached page missed when it is restored; WebKit does not, which the
+// widget's pageshow hook covers (tests/webkit/storage.test.mjs fails
+// without it). Its own browser: Playwright turns the cache off unless asked.
+test("Back to a page from the back/forward cache adopts a decision changed while it was away", async () => {
+  const own = await launch({ bfcache: true });
+  try {
+    const { context, page } = await openPage(own);
+    await recordEvents(context);
+    const first = await hostPage(own, page, { body: GATED_PAIR });
+    await waitReady(page);
+    await page.evaluate(() => window.kloudconsent.acceptAll());
+    await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+    await page.evaluate(() => { window.__marker = "kept"; });
+    await hostPage(own, page, { body: GATED_PAIR }); // another page of the site
+    await waitReady(page);
+    await page.evaluate(() => window.kloudconsent.rejectAll());
+    await page.goBack({ waitUntil: "commit" }); // a restored page fires no load event
+    assert.equal(page.url(), first);
+    await page.waitForFunction(() => window.__marker === "kept", null, { timeout: 5000 })
+      .catch(() => assert.fail("this Chromium did not restore the page from its back/forward cache"));
+    await page.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+    const changes = (await page.evaluate(() => window.__events || [])).filter((e) => e.name === "change");
+    assert.equal(changes.length, 2, "a change event for the adopted decision");
+    assert.equal(await storedLocal(page) !== null, true);
+  } finally {
+    await own.close();
+  }
 });

@@ -192,3 +192,20 @@ test("reset() in one window, after the other learned the decision by sync, stays
     assert.ok(await bannerShown(d));
   }
 });
+
+// WebKit's page cache restores a page that heard no storage event while it
+// was away (Chromium delivers them on restore; WebKit does not): without
+// the pageshow hook the restored page kept the old decision.
+test("Back to a page from the page cache adopts a decision changed on another page meanwhile", async () => {
+  const d = env.driver;
+  await fresh(env, PAGE);
+  await js(d, () => { window.__marker = "kept"; window.kloudconsent.acceptAll(); });
+  await waitRuns(d, 2);
+  await open(env, PAGE + "?another-page");
+  await js(d, () => window.kloudconsent.rejectAll());
+  await d.navigate().back();
+  await until(d, () => window.__marker === "kept", "the page restored from the page cache");
+  await until(d, () => window.kloudconsent.get()?.method === "reject-all", "the restored page adopts reject-all");
+  const changes = await js(d, () => window.__events.filter((e) => e.name === "change").length);
+  assert.equal(changes, 2);
+});
