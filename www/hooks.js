@@ -81,9 +81,9 @@ function follow(frame) {
  * not modal, so the page element that has focus must not sit behind it.
  * While a text field has focus and the banner fills over half the visible
  * screen (a phone's on-screen keyboard is up), the banner steps aside.
- * Otherwise an element behind it is scrolled just clear of it, or, where
+ * Otherwise an element behind it is scrolled up just clear of it, or, where
  * the page cannot scroll that far (its last links), the banner moves to the
- * other edge of the screen. Each lasts until focus moves on. Runs after the
+ * top of the screen. Each lasts until focus moves on. Runs after the
  * browser's own scroll into view.
  */
 function unobscure(frame, focused) {
@@ -98,12 +98,12 @@ function unobscure(frame, focused) {
     return;
   }
   if (f.bottom <= b.top || f.top >= b.bottom || f.right <= b.left || f.left >= b.right) return;
-  var low = b.top - view.top > view.bottom - b.bottom, page = doc.scrollingElement;
-  var by = low ? f.bottom - b.top + 8 : f.top - b.bottom - 8;
-  if (f.height + 16 > (low ? b.top - view.top : view.bottom - b.bottom)) return;
-  if (low ? by > page.scrollHeight - page.clientHeight - page.scrollTop : -by > page.scrollTop) {
-    style.setProperty(low ? "top" : "bottom", (low ? view.bottom - b.bottom : b.top - view.top) + "px");
-    style.setProperty(low ? "bottom" : "top", "auto");
+  // The banner sits at the bottom in both layouts (the stylesheet's).
+  var page = doc.scrollingElement, by = f.bottom - b.top + 8;
+  if (f.height + 16 > b.top - view.top) return;
+  if (by > page.scrollHeight - page.clientHeight - page.scrollTop) {
+    style.top = view.bottom - b.bottom + "px";
+    style.bottom = "auto";
   } else {
     window.scrollBy(0, by);
   }
