@@ -25,7 +25,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -115,11 +114,8 @@ struct Pools {
 /// The receipts database: a connection pool to SQLite or PostgreSQL, schema migrated on open.
 pub struct Database {
     backend: Backend,
-    url: String,
-    options: Options,
-    pools: RwLock<Pools>,
+    pools: Pools,
     sqlite_file: Option<SqliteFile>,
-    reopening: tokio::sync::Mutex<()>,
 }
 
 /// The SQLite file as it was when opened. If it is deleted or moved while the
@@ -127,11 +123,25 @@ pub struct Database {
 /// receipt written after that is lost at the next restart. So writes and the
 /// health check first make sure the path still names the file that is open
 /// (same device and inode); if it does not, the database counts as
-/// unavailable until the file is back, or is reopened if another file now
-/// stands at that path (a restored backup).
+/// unavailable until the file is back, or, if another file now stands at
+/// that path (a restored backup), until a restart opens it.
 struct SqliteFile {
     path: PathBuf,
-    identity: Mutex<(u64, u64)>,
+    identity: (u64, u64),
+    /// The open file's write-ahead log and its index (`-wal`, `-shm`), as
+    /// last seen while the path still named the open file: when another
+    /// file replaces it, these are the old file's, and must not meet it.
+    log: std::sync::Mutex<[Option<(u64, u64)>; 2]>,
+}
+
+impl SqliteFile {
+    fn log_paths(&self) -> [PathBuf; 2] {
+        ["-wal", "-shm"].map(|suffix| {
+            let mut name = self.path.clone().into_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        })
+    }
 }
 
 /// The migrations, compiled in: the binary needs no files beside it.
@@ -200,18 +210,16 @@ impl Database {
                 })?;
                 Some(SqliteFile {
                     path,
-                    identity: Mutex::new(identity),
+                    identity,
+                    log: std::sync::Mutex::new([None; 2]),
                 })
             }
             None => None,
         };
         Ok(Database {
             backend,
-            url: url.to_owned(),
-            options,
-            pools: RwLock::new(pools),
+            pools,
             sqlite_file,
-            reopening: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -221,49 +229,54 @@ impl Database {
     }
 
     fn pools(&self) -> Pools {
-        self.pools.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.pools.clone()
     }
 
-    /// For SQLite: the path still names the open file (see [`SqliteFile`]);
-    /// another file there (a restored copy) is opened in its place.
+    /// For SQLite: the path still names the open file (see [`SqliteFile`]).
+    ///
+    /// Another file at that path (a backup restored over it) is refused,
+    /// not opened: the running connections hold the old file's write-ahead
+    /// log (`-wal`, `-shm`, named after the path), and a connection opened
+    /// now would replay that log into the new file and corrupt it (a review
+    /// found `integrity_check` failing after every restore under load).
+    /// So that log is removed when the replacement is seen, and a restart
+    /// opens the new file as it was restored.
     async fn check_file(&self) -> Result<()> {
         let Some(file) = &self.sqlite_file else {
             return Ok(());
         };
-        let missing = || {
-            Unavailable::new(format!(
+        let Some(now) = file_identity(&file.path) else {
+            return Err(Unavailable::new(format!(
                 "the database file {} is missing (moved or deleted?); receipts are refused until it is back",
                 file.path.display()
-            ))
+            )));
         };
-        let now = file_identity(&file.path).ok_or_else(missing)?;
-        if now == *file.identity.lock().unwrap_or_else(|e| e.into_inner()) {
+        let mut log = file.log.lock().unwrap_or_else(|e| e.into_inner());
+        if now == file.identity {
+            *log = file.log_paths().map(|p| file_identity(&p));
             return Ok(());
         }
-        let _guard = self.reopening.lock().await;
-        let now = file_identity(&file.path).ok_or_else(missing)?;
-        if now == *file.identity.lock().unwrap_or_else(|e| e.into_inner()) {
-            return Ok(()); // another task reopened it meanwhile
+        // The old file's log, still named after the path, would be replayed
+        // into the new file by the next connection to open it (the restart's):
+        // it goes now. A log that is not the one last seen (the operator
+        // restored one with the backup) is left alone.
+        for (path, seen) in file.log_paths().iter().zip(log.iter_mut()) {
+            if seen.is_some() && file_identity(path) == *seen {
+                match std::fs::remove_file(path) {
+                    Ok(()) => {
+                        tracing::warn!(path = %path.display(), "the replaced database file's log was removed")
+                    }
+                    Err(e) => {
+                        tracing::error!(path = %path.display(), error = %e, "could not remove the replaced database file's log; remove it before restarting")
+                    }
+                }
+                *seen = None;
+            }
         }
-        tracing::warn!(path = %file.path.display(), "the database file was replaced; reopening it");
-        let pools = connect(
-            self.backend,
-            &self.url,
-            Some(&file.path),
-            false,
-            &self.options,
-        )
-        .await?;
-        let old = std::mem::replace(
-            &mut *self.pools.write().unwrap_or_else(|e| e.into_inner()),
-            pools,
-        );
-        *file.identity.lock().unwrap_or_else(|e| e.into_inner()) = now;
-        tokio::spawn(async move {
-            old.writer.close().await;
-            old.reader.close().await;
-        });
-        Ok(())
+        Err(Unavailable::new(format!(
+            "the database file {} was replaced while the service runs (a restored backup?); receipts are refused until the service is restarted, which opens the new file (writing on would corrupt it)",
+            file.path.display()
+        )))
     }
 
     /// Stores a batch in one transaction and says what became of each
@@ -434,13 +447,12 @@ fn decode(row: &AnyRow) -> Result<Stored> {
     let id: String = row.try_get(0)?;
     let decided_at_ms: i64 = row.try_get(1)?;
     // Names the row, so that whoever edited the table can find and mend it.
-    let corrupt = |what: &str| {
-        Unavailable {
-            reason: format!(
-                "the stored receipt {id} decided at {decided_at_ms} has an unreadable {what} (edited by hand?)"
-            ),
-            unreadable_row: true,
-        }
+    let corrupt = |what: &str| Unavailable {
+        reason: format!(
+            "the stored receipt {id} decided at {} has an unreadable {what} (edited by hand?)",
+            crate::time::iso8601(decided_at_ms)
+        ),
+        unreadable_row: true,
     };
     let method: String = row.try_get(5)?;
     let categories: String = row.try_get(6)?;

@@ -14,7 +14,8 @@ use prometheus_client::registry::Registry;
 type Labels = Vec<(&'static str, &'static str)>;
 
 /// Reasons a receipt is refused besides its body's [`Problem`]s.
-pub const OTHER_REASONS: [&str; 6] = [
+pub const OTHER_REASONS: [&str; 7] = [
+    "body_incomplete",
     "origin",
     "rate_limited",
     "content_type",

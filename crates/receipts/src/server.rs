@@ -170,7 +170,10 @@ fn serve_connection(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(HEADERS_AT_MOST);
+        .header_read_timeout(HEADERS_AT_MOST)
+        // A client that sends its whole request and then shuts its side
+        // (`nc -N`, some proxies) still gets its answer.
+        .half_close(true);
     let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
     let connection = connections.watch(connection);
     tokio::spawn(async move {

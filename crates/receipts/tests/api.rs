@@ -581,3 +581,95 @@ async fn sigterm_finishes_what_is_in_flight(kind: Kind) {
         assert!(all.contains(id), "answered 201 but missing: {id}");
     }
 }
+
+/// A client that waits what `Retry-After` says is let in: the wait is
+/// rounded up, never down (1.5 s was announced as "1", and the client was
+/// refused again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_what_retry_after_says_is_enough() {
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(
+        &db,
+        &["--rate-limit-per-minute", "40", "--rate-limit-burst", "1"],
+    );
+    assert_eq!(service.send(receipt(&consent_id(80), 0)).await.0, 201);
+    let response = service
+        .client
+        .post(format!("{}/receipts", service.url))
+        .header("content-type", "text/plain")
+        .header("origin", ORIGIN)
+        .body(receipt(&consent_id(81), 0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(wait, 2, "1.5 s, rounded up");
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    assert_eq!(service.send(receipt(&consent_id(81), 0)).await.0, 201);
+}
+
+/// A body cut short, or chunked framing that is broken, is answered 400
+/// with what went wrong, not 413 "larger than 4096 bytes".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_body_is_named_as_such() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &[]);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let head = |length: &str| {
+        format!("POST /receipts HTTP/1.1\r\nHost: x\r\nOrigin: {ORIGIN}\r\nContent-Type: text/plain\r\n{length}\r\n")
+    };
+    let cases = [
+        format!("{}{{\"id\":\"abc", head("Content-Length: 298\r\n")),
+        format!(
+            "{}zz\r\nabc\r\n0\r\n\r\n",
+            head("Transfer-Encoding: chunked\r\n")
+        ),
+    ];
+    for request in cases {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        stream.shutdown().await.unwrap(); // no more bytes: the body ends early
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 400"), "{request:?}: {answer}");
+        assert!(
+            answer.contains("before its declared length") || answer.contains("chunked"),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        service
+            .metric(r#"kloudconsent_receipts_rejected_total{reason="body_incomplete"}"#)
+            .await,
+        2.0
+    );
+}
+
+/// A client that sends its whole request and then shuts its side of the
+/// connection (`nc -N`, some proxies) still gets its answer, and the
+/// receipt is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_half_closes_after_its_request_is_answered() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &[]);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let body = receipt(&consent_id(82), 0);
+    let request = format!(
+        "POST /receipts HTTP/1.1\r\nHost: x\r\nOrigin: {ORIGIN}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.shutdown().await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    assert_eq!(service.all().await.len(), 1);
+}

@@ -295,16 +295,52 @@ async fn sqlite_file_moved_away_then_back() {
         "the refused one was not stored anywhere"
     );
 
-    // Replaced by a copy (a restored backup): reopened, no restart.
+    // A backup restored over the file while the service runs, under load:
+    // refused (503) until a restart, never written into; the restart serves
+    // the backup, intact.
     service.terminate();
+    let backup = file.with_extension("backup");
+    std::fs::copy(&file, &backup).unwrap(); // made while stopped: consistent
+    let backup_bytes = std::fs::read(&backup).unwrap();
+    let mut service = Service::start(&db, &[]);
+    for n in 4..40 {
+        assert_eq!(send_one(&service, n).await, 201); // into the live file's log
+    }
+    std::fs::rename(&backup, &file).unwrap();
+    let (status, reason) = service.send(receipt(&consent_id(40), 0)).await;
+    assert_eq!(status, 503, "{reason}");
+    assert!(
+        reason.contains("replaced") && reason.contains("restart"),
+        "{reason}"
+    );
+    assert_eq!(service.get_with("/healthz", None).await.0, 503);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        backup_bytes,
+        "nothing written into the backup"
+    );
+    assert_eq!(service.terminate().code(), Some(0));
     let service = Service::start(&db, &[]);
-    let copy = file.with_extension("copy");
-    std::fs::copy(&file, &copy).unwrap();
-    std::fs::remove_file(&file).unwrap();
-    assert_eq!(send_one(&service, 4).await, 503);
-    std::fs::rename(&copy, &file).unwrap();
-    until_stored(&service, 5).await;
-    assert_eq!(service.all().await.len(), 3, "1 and 3 from the copy, and 5");
+    let ids: Vec<String> = service
+        .all()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, [consent_id(1), consent_id(3)], "the backup, as it was");
+    assert_eq!(send_one(&service, 41).await, 201);
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let check: String = sqlx::Row::get(
+        &sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(check, "ok");
+    conn.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

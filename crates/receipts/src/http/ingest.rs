@@ -90,7 +90,8 @@ fn check_before_body(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result
             StatusCode::TOO_MANY_REQUESTS,
             "too many receipts from this client; slow down",
         );
-        let seconds = wait.as_secs().max(1).to_string();
+        // Rounded up: a client that waits what it is told must be let in.
+        let seconds = wait.as_secs_f64().ceil().max(1.0).to_string();
         response.headers_mut().insert(
             header::RETRY_AFTER,
             HeaderValue::from_str(&seconds).expect("digits"),
@@ -121,17 +122,31 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(too_large());
     }
-    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
-        .await
-    {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return Err(too_large()),
+    // Read by hand rather than with `to_bytes(body, limit)`, whose one error
+    // cannot tell a body over the limit from one cut short or badly framed.
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+            let Ok(chunk) = chunk else {
+                let message =
+                    "the body ended before its declared length, or its chunked framing is broken";
+                return Err(("body_incomplete", text(StatusCode::BAD_REQUEST, message)));
+            };
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(axum::body::Bytes::from(bytes))
+    };
+    match tokio::time::timeout(BODY_TIMEOUT, read).await {
+        Ok(read) => read,
         Err(_) => {
             let message = "the body did not arrive within 10 s";
-            return Err(("timeout", text(StatusCode::REQUEST_TIMEOUT, message)));
+            Err(("timeout", text(StatusCode::REQUEST_TIMEOUT, message)))
         }
-    };
-    Ok(bytes)
+    }
 }
 
 async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {

@@ -224,10 +224,14 @@ fn write_row(format: Format, stored: &Stored, out: &mut String) {
     }
 }
 
-/// RFC 4180 quoting. Formula injection (a cell starting with `=`, `+`, `@`)
-/// cannot arise: every stored field is a checked id, time, URL, tag or JSON
-/// object, none of which can start with those.
+/// RFC 4180 quoting, and a cell a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-` or `@`) prefixed with `'` (OWASP's advice).
+/// Of the stored fields only a consent id can: the widget's are base64url,
+/// so 1 in 64 starts with `-`, which Excel shows as `#NAME?`.
 fn csv_field(field: &str) -> String {
+    if field.starts_with(['=', '+', '-', '@']) {
+        return csv_field(&format!("'{field}"));
+    }
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -391,6 +395,8 @@ mod tests {
     #[test]
     fn csv_quotes_only_when_needed() {
         assert_eq!(csv_field("abc"), "abc");
+        assert_eq!(csv_field("-2-3-4-5-6"), "'-2-3-4-5-6");
+        assert_eq!(csv_field("=1+1,x"), "\"'=1+1,x\"");
         assert_eq!(
             csv_field(r#"{"a":true,"b":false}"#),
             r#""{""a"":true,""b"":false}""#
