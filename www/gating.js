@@ -202,5 +202,26 @@ function observePage() {
     });
     if (scripts) releaseScripts();
     if (nodes.length) updateEmbeds("", nodes);
+    keepWidget();
   }).observe(documentElement.call(doc), { childList: true, subtree: true });
+}
+
+/**
+ * Puts the widget back when the page took it out: apps that swap `<body>`
+ * or its children on navigation (Turbo Drive, htmx, pjax) or clear it at
+ * hydration remove `<kloud-consent>` with the rest, and with it the banner,
+ * the tool and the reopen button. A dialog that was up keeps the page
+ * behind it inert, the new page included, and gets focus back.
+ */
+function keepWidget() {
+  var page = body.call(doc);
+  if (!widgetHost || widgetHost.isConnected || !page) return;
+  Node.prototype.appendChild.call(page, widgetHost);
+  if (madeInert.length) {
+    makeInert(widgetHost, false);
+    makeInert(widgetHost, true);
+    // Taking the widget out took focus out of its dialog: back in it.
+    var dialog = widgetHost.shadowRoot.querySelector("[role=dialog]");
+    if (dialog) dialog.focus();
+  }
 }

@@ -31,8 +31,12 @@ var hooks = {
   say: function (what, a, b) { [gate, push, gtag, emit][what](a, b); }
 };
 
+/** The widget's `<kloud-consent>` element, once made. */
+var widgetHost = null;
+
 /** The widget's shadow root was made: its controls now reach the engine. */
 function listenTo(root) {
+  widgetHost = root.host;
   root.addEventListener("click", function (e) {
     var control = closest(e.target, "[data-kc-action]");
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
@@ -236,7 +240,11 @@ function trapTab(e, dialog, active) {
  */
 function wireDocument() {
   var opener = function (e) {
-    var el = closest(e.target, "[data-kloudconsent-open]");
+    // Along the composed path: an opener inside a page component's shadow
+    // root (a site footer built with Lit, Stencil...) is seen as its host.
+    var el = e.composedPath().filter(function (n) {
+      return n instanceof Element && Element.prototype.matches.call(n, "[data-kloudconsent-open]");
+    })[0];
     if (!el) return;
     if (e.type === "click") {
       e.preventDefault();

@@ -1,0 +1,107 @@
+// Host pages that rebuild themselves: apps that swap <body> or its children
+// on navigation (Turbo Drive, htmx's hx-boost, pjax) or clear it at
+// hydration take <kloud-consent> out with the rest. The widget puts itself
+// back: the banner, the tool, the reopen button and the API keep working,
+// and a dialog that was up keeps the new page behind it inert. Openers
+// rendered inside a page component's shadow root (Lit, Stencil) work too.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, gatedRuns, GATED_PAIR } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+/** The swaps apps do, each bringing a new page with an opener and a gated script in it. */
+const SWAPS = {
+  "body.replaceWith (Turbo Drive)": () => {
+    const next = document.createElement("body");
+    next.innerHTML = `<main><h1>Page two</h1><button id="settings" data-kloudconsent-open>Cookie settings</button>
+      <script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script></main>`;
+    document.body.replaceWith(next);
+  },
+  "body.innerHTML (htmx, pjax)": () => {
+    document.body.innerHTML = `<main><h1>Page two</h1><button id="settings" data-kloudconsent-open>Cookie settings</button>
+      <script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script></main>`;
+  },
+  "body.replaceChildren (an app's root)": () => {
+    const root = document.createElement("div");
+    root.innerHTML = `<h1>Page two</h1><button id="settings" data-kloudconsent-open>Cookie settings</button>
+      <script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>`;
+    document.body.replaceChildren(root);
+  },
+};
+
+const hostConnected = (page) => page.evaluate(() => document.querySelector("kloud-consent")?.isConnected === true);
+
+for (const [name, swap] of Object.entries(SWAPS)) {
+  test(`${name}: the banner comes back, the new page's opener opens the tool, and a decision holds`, async () => {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { body: GATED_PAIR });
+    await waitReady(page);
+    await banner(page).waitFor();
+    await page.evaluate(swap);
+    await banner(page).waitFor();
+    assert.ok(await hostConnected(page));
+    await page.click("#settings");
+    await dialog(page).getByRole("switch").first().waitFor();
+    await page.keyboard.press("Escape");
+    await dialog(page).waitFor({ state: "detached" });
+    assert.equal(await page.evaluate(() => document.querySelector("main, div")?.inert ?? false), false, "the page is usable");
+    await button(banner(page), "Accept all").click();
+    await page.waitForFunction(() => window.kloudconsent.get()?.method === "accept-all");
+    await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);
+    assert.deepEqual(await gatedRuns(page), ["analytics"], "the new page's gated script, released once");
+    await context.close();
+  });
+}
+
+test("a returning visitor keeps the reopen button across a body swap, and the tool opens from it", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR, config: { reopenButton: true } });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  const reopen = page.locator("kloud-consent").getByRole("button", { name: "Cookie settings", exact: true });
+  await reopen.waitFor();
+  await page.evaluate(SWAPS["body.replaceWith (Turbo Drive)"]);
+  await reopen.waitFor();
+  await reopen.click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  await context.close();
+});
+
+test("a body swapped while the tool is open: the tool stays, the new page behind it is inert until it closes", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.evaluate(SWAPS["body.innerHTML (htmx, pjax)"]);
+  await page.waitForFunction(() => document.querySelector("main")?.inert === true);
+  assert.ok(await hostConnected(page));
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.querySelector("main").inert), false);
+  await context.close();
+});
+
+test("an opener inside a page component's shadow root opens the tool", async () => {
+  const { context, page } = await openPage(env);
+  const footer = `<site-footer></site-footer><script>
+    customElements.define("site-footer", class extends HTMLElement {
+      connectedCallback() {
+        this.attachShadow({ mode: "open" }).innerHTML =
+          '<footer><button data-kloudconsent-open><span>Cookie settings</span></button></footer>';
+      }
+    });</script>`;
+  await hostPage(env, page, { body: GATED_PAIR + footer });
+  await waitReady(page);
+  await page.locator("site-footer").getByRole("button", { name: "Cookie settings" }).click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  const focused = await page.evaluate(() => document.querySelector("site-footer").shadowRoot.activeElement?.localName);
+  assert.equal(focused, "button", "focus goes back to the opener");
+  await context.close();
+});
