@@ -240,15 +240,22 @@
     }
 
     /** Hidden while blocked; an image's alt is taken off (an <img> with no src
-     * but with alt text is laid out as that text, and would shift on load). */
+     * but with alt text is laid out as that text, and would shift on load).
+     * What was there is also written on the element (`data-kc-hidden`,
+     * `data-kc-alt`): an app that snapshots its page (Turbo's cache, htmx's
+     * history) and puts the copy back brings an element already hidden, whose
+     * own values only those attributes still know. */
     function hide(e) {
       if (e.hidden) return;
-      if (e.el.localName === "img") {
-        e.alt = e.el.getAttribute("alt");
-        e.el.removeAttribute("alt");
+      var el = e.el, s = el.style, copy = el.getAttribute("data-kc-hidden");
+      if (el.localName === "img") {
+        e.alt = el.hasAttribute("data-kc-alt") ? el.getAttribute("data-kc-alt") : el.getAttribute("alt");
+        if (e.alt != null) el.setAttribute("data-kc-alt", e.alt);
+        el.removeAttribute("alt");
       }
-      var s = e.el.style;
-      e.hidden = [s.getPropertyValue("visibility"), s.getPropertyPriority("visibility")];
+      e.hidden = copy != null ? copy.split("|")
+        : [s.getPropertyValue("visibility"), s.getPropertyPriority("visibility")];
+      el.setAttribute("data-kc-hidden", e.hidden.join("|"));
       s.setProperty("visibility", "hidden", "important");
     }
 
@@ -257,7 +264,9 @@
         e.el.setAttribute("alt", e.alt);
         e.alt = null;
       }
+      e.el.removeAttribute("data-kc-alt");
       if (!e.hidden) return;
+      e.el.removeAttribute("data-kc-hidden");
       if (e.hidden[0]) e.el.style.setProperty("visibility", e.hidden[0], e.hidden[1]);
       else e.el.style.removeProperty("visibility");
       e.hidden = null;

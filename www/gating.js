@@ -193,6 +193,7 @@ function observePage() {
       [r.addedNodes, r.removedNodes].forEach(function (list, removed) {
         [].forEach.call(list, function (n) {
           if (n.nodeType !== 1 || n.localName === "kloud-consent-placeholder") return;
+          if (!removed) dropCopies(n);
           nodes.push(n);
           if (!removed && (Element.prototype.matches.call(n, PENDING) || Element.prototype.querySelector.call(n, PENDING))) {
             scripts = true;
@@ -204,6 +205,19 @@ function observePage() {
     if (nodes.length) updateEmbeds("", nodes);
     keepWidget();
   }).observe(documentElement.call(doc), { childList: true, subtree: true });
+}
+
+/**
+ * Removes copies of the widget's own elements that a page brought back from
+ * a snapshot of itself (Turbo's cache and htmx's history clone the page):
+ * a copy has no shadow root, and is an empty `<kloud-consent>` beside the
+ * real one, or a placeholder with nothing in it.
+ */
+function dropCopies(node) {
+  var own = "kloud-consent, kloud-consent-placeholder";
+  [node].concat([].slice.call(Element.prototype.querySelectorAll.call(node, own))).forEach(function (el) {
+    if (!el.shadowRoot && Element.prototype.matches.call(el, own)) el.remove();
+  });
 }
 
 /**

@@ -105,3 +105,32 @@ test("an opener inside a page component's shadow root opens the tool", async () 
   assert.equal(focused, "button", "focus goes back to the opener");
   await context.close();
 });
+
+test("a page restored from the app's own snapshot (Turbo's cache, htmx's history): its blocked embeds load visibly with their alt after consent, and no empty copies of the widget stay", async () => {
+  const { context, page } = await openPage(env);
+  const embeds = `<iframe id="video" data-consent="marketing" data-src="/fixtures/marketing/frame.html" title="Video" width="320" height="180"></iframe>
+    <img id="pic" data-consent="marketing" data-src="/fixtures/marketing/pixel.svg" alt="A chart" width="40" height="40">`;
+  await hostPage(env, page, { body: GATED_PAIR + embeds });
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
+  await page.evaluate(() => {
+    window.__snapshot = document.body.cloneNode(true); // the app caches the page
+    const next = document.createElement("body");
+    next.innerHTML = "<main><h1>Another page</h1></main>";
+    document.body.replaceWith(next);
+  });
+  await page.evaluate(() => document.body.replaceWith(window.__snapshot)); // and brings it back
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src"));
+  const state = await page.evaluate(() => ({
+    video: getComputedStyle(document.getElementById("video")).visibility,
+    pic: getComputedStyle(document.getElementById("pic")).visibility,
+    alt: document.getElementById("pic").getAttribute("alt"),
+    hosts: document.querySelectorAll("kloud-consent").length,
+    placeholders: document.querySelectorAll("kloud-consent-placeholder").length,
+    marks: document.querySelectorAll("[data-kc-hidden], [data-kc-alt]").length,
+  }));
+  assert.deepEqual(state, { video: "visible", pic: "visible", alt: "A chart", hosts: 1, placeholders: 0, marks: 0 });
+  await context.close();
+});
