@@ -113,11 +113,15 @@
      * relative (checked right before copying: the page may change them).
      */
     function load(e) {
-      if (e.loaded) {
+      var els = urlElements(e), base = baseUri.call(doc), i, j, value, why;
+      // Loaded already, unless the page has changed a URL since (a framework
+      // reusing the element for another route's video changes data-src).
+      if (e.loaded && els.every(function (el) {
+        return DATA_URLS.every(function (a) { return el.getAttribute(a) === el.getAttribute(a.slice(5)); });
+      })) {
         removePlaceholder(e);
         return "";
       }
-      var els = urlElements(e), base = baseUri.call(doc), i, j, value, why;
       for (i = 0; i < els.length; i++) {
         for (j = 0; j < DATA_URLS.length; j++) {
           value = els[i].getAttribute(DATA_URLS[j]);

@@ -190,6 +190,8 @@ function observePage() {
   new MutationObserver(function (records) {
     var nodes = [], scripts = false;
     records.forEach(function (r) {
+      // An embed's URL or category changed in place (the element reused).
+      if (r.type === "attributes") nodes.push(r.target);
       [r.addedNodes, r.removedNodes].forEach(function (list, removed) {
         [].forEach.call(list, function (n) {
           if (n.nodeType !== 1 || n.localName === "kloud-consent-placeholder") return;
@@ -204,7 +206,9 @@ function observePage() {
     if (scripts) releaseScripts();
     if (nodes.length) updateEmbeds("", nodes);
     keepWidget();
-  }).observe(documentElement.call(doc), { childList: true, subtree: true });
+  }).observe(documentElement.call(doc), {
+    childList: true, subtree: true, attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent"],
+  });
 }
 
 /**

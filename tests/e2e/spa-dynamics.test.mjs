@@ -134,3 +134,24 @@ test("a page restored from the app's own snapshot (Turbo's cache, htmx's history
   assert.deepEqual(state, { video: "visible", pic: "visible", alt: "A chart", hosts: 1, placeholders: 0, marks: 0 });
   await context.close();
 });
+
+test("an embed the app reuses for another route (only data-src changes) loads the new URL when allowed, and nothing while blocked", async () => {
+  const { context, page } = await openPage(env);
+  const video = `<iframe id="video" data-consent="marketing" data-src="/fixtures/marketing/frame.html?v=1" title="Video"></iframe>`;
+  await hostPage(env, page, { body: GATED_PAIR + video });
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelector("kloud-consent-placeholder"));
+  await page.evaluate(() => document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?v=2"));
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.getElementById("video").getAttribute("src")), null, "blocked: no URL");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src")?.endsWith("v=2"));
+  await page.evaluate(() => document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?v=3"));
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src")?.endsWith("v=3"));
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await page.waitForFunction(() => !document.getElementById("video").getAttribute("src"));
+  await page.evaluate(() => document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?v=4"));
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => document.getElementById("video").getAttribute("src")), null, "refused: still no URL");
+  await context.close();
+});
