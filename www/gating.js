@@ -184,7 +184,8 @@ function updateEmbeds(revoked, nodes) {
  * Tags and embeds inserted after start-up are gated the same way, and a
  * removed embed takes its placeholder along. Only the nodes a change added
  * or removed are looked at: a change that holds nothing gated costs next to
- * nothing, however many embeds the page has.
+ * nothing, however many embeds the page has. The whole document is watched,
+ * not its <html> element, which a page may replace too.
  */
 function observePage() {
   new MutationObserver(function (records) {
@@ -206,7 +207,7 @@ function observePage() {
     if (scripts) releaseScripts();
     if (nodes.length) updateEmbeds("", nodes);
     keepWidget();
-  }).observe(documentElement.call(doc), {
+  }).observe(doc, {
     childList: true, subtree: true, attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent"],
   });
 }

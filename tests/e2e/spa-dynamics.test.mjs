@@ -155,3 +155,25 @@ test("an embed the app reuses for another route (only data-src changes) loads th
   assert.equal(await page.evaluate(() => document.getElementById("video").getAttribute("src")), null, "refused: still no URL");
   await context.close();
 });
+
+test("a page that replaces its whole <html> element: scripts it adds later are still gated and released, and the widget is back", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => {
+    const html = document.createElement("html");
+    html.innerHTML = "<head><title>Two</title></head><body><main><h1>Page two</h1></main></body>";
+    document.replaceChild(html, document.documentElement);
+  });
+  await banner(page).waitFor();
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.evaluate(() => {
+    const s = document.createElement("script");
+    s.type = "text/plain";
+    s.setAttribute("data-consent", "analytics");
+    s.src = "/demo/analytics.js";
+    document.body.append(s);
+  });
+  await page.waitForFunction(() => (window.__gatedRuns || []).includes("analytics"));
+  await context.close();
+});
