@@ -299,7 +299,9 @@ if (hasOwn.call(window, "kloudconsent")) {
   console.warn("kloudconsent: window.kloudconsent was already defined by the page; replacing it with the widget API.");
 }
 try {
-  Object.defineProperty(window, "kloudconsent", { value: Object.freeze(api), enumerable: true });
+  // writable: false said aloud: a page's top-level `var kloudconsent` made a
+  // writable property, which keeps what is not given here.
+  Object.defineProperty(window, "kloudconsent", { value: Object.freeze(api), enumerable: true, writable: false });
 } catch (e) {
   console.error("kloudconsent: could not define window.kloudconsent (" + e + ")");
 }

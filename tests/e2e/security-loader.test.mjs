@@ -373,6 +373,9 @@ test("a page's own top-level `var kloudconsent` is replaced by the real API, wit
   await hostPage(env, page, { head: '<script src="/fixtures/record.js"></script><script src="/fixtures/page-var.js"></script>' });
   await waitRecordedReady(page);
   assert.equal(await page.evaluate(() => Object.getOwnPropertyDescriptor(window, "kloudconsent").configurable), false);
+  assert.equal(await page.evaluate(() => Object.getOwnPropertyDescriptor(window, "kloudconsent").writable), false,
+    "read-only, as on a page without the var");
+  await page.evaluate(() => { window.kloudconsent = { get: () => "replaced later" }; });
   assert.deepEqual(await page.evaluate(() => [window.kloudconsent.mine, window.kloudconsent.get(), Object.isFrozen(window.kloudconsent)]),
     [undefined, null, true]);
   assert.equal(widgetLogs(page, "warning").filter((l) => l.includes("already defined by the page")).length, 1);
