@@ -83,8 +83,10 @@ function follow(frame) {
 /**
  * WCAG 2.2's focus not obscured (2.4.11, technique C43's aim): the banner is
  * not modal, so the page element that has focus must not sit behind it.
- * While a text field has focus and the banner fills over half the visible
- * screen (a phone's on-screen keyboard is up), the banner steps aside.
+ * While a text field that is not wholly above the banner has focus and the
+ * banner fills over half the visible screen (a phone's on-screen keyboard
+ * is up, and the browser scrolls the field to just above it), the banner
+ * steps aside.
  * Otherwise an element behind it is scrolled up just clear of it, or, where
  * the page cannot scroll that far (its last links), the banner moves to the
  * top of the screen. Each lasts until focus moves on. Runs after the
@@ -97,7 +99,8 @@ function unobscure(frame, focused) {
   // Focus in the widget is seen from the page as its host's.
   if (!(focused instanceof Element) || focused === frame.getRootNode().host || !matches.call(focused, ":focus")) return;
   var b = banner.getBoundingClientRect(), f = focused.getBoundingClientRect(), view = frame.getBoundingClientRect();
-  if (matches.call(focused, ":read-write") && b.height > view.height / 2) {
+  // (Not for a field wholly above the banner: nothing hides it.)
+  if (matches.call(focused, ":read-write") && b.height > view.height / 2 && f.bottom > b.top) {
     style.visibility = "hidden";
     return;
   }

@@ -123,3 +123,20 @@ test("a focused container larger than the room beside the banner neither hides i
     await context.close();
   }
 });
+
+test("a small phone without its keyboard (the banner fills over half the screen): a text field above the banner leaves it where it is", async () => {
+  const small = { ...phone, viewport: { width: 320, height: 568 } };
+  const top = `<label>Search <input id="top"></label>${"<p>More.</p>".repeat(30)}`;
+  const { context, page: p } = await page(small, top);
+  try {
+    const tall = await p.evaluate(() => document.querySelector("kloud-consent").shadowRoot
+      .querySelector(".kc-banner").getBoundingClientRect().height > innerHeight / 2);
+    assert.ok(tall, "the banner fills over half of this screen");
+    await p.locator("#top").focus();
+    await settle(p);
+    assert.equal(await hidden(p), false);
+    assert.ok(await seen(p, "#top"));
+  } finally {
+    await context.close();
+  }
+});
