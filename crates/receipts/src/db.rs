@@ -194,13 +194,13 @@ impl Database {
             ));
         };
         let connect_url = match &sqlite_file {
-            Some(path) => sqlite_url(path, true),
+            Some(path) => sqlite_url(path),
             None => url.to_owned(),
         };
         first_contact(&connect_url, options.timeout)
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", redacted(url)))?;
-        let pools = connect(backend, url, sqlite_file.as_ref(), true, &options)
+        let pools = connect(backend, url, sqlite_file.as_ref(), &options)
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", redacted(url)))?;
         let sqlite_file = match sqlite_file {
@@ -226,10 +226,6 @@ impl Database {
     /// Which engine this database is.
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    fn pools(&self) -> Pools {
-        self.pools.clone()
     }
 
     /// For SQLite: the path still names the open file (see [`SqliteFile`]).
@@ -283,7 +279,7 @@ impl Database {
     /// receipt. Nothing is answered before the commit.
     pub async fn insert(&self, batch: &[(Receipt, i64)]) -> Result<Vec<Outcome>> {
         self.check_file().await?;
-        let mut tx = self.pools().writer.begin().await?;
+        let mut tx = self.pools.writer.begin().await?;
         let mut inserted: Vec<(String, i64)> = Vec::with_capacity(batch.len());
         let mut rest = batch;
         while !rest.is_empty() {
@@ -351,7 +347,7 @@ impl Database {
             "{SELECT} WHERE consent_id = $1 ORDER BY decided_at"
         ))
         .bind(consent_id.to_owned())
-        .fetch_all(&self.pools().reader)
+        .fetch_all(&self.pools.reader)
         .await?;
         rows.iter().map(decode).collect()
     }
@@ -361,7 +357,7 @@ impl Database {
     /// beyond the channel's few rows, whatever the range holds.
     pub async fn export(&self, from: i64, to: i64) -> Result<mpsc::Receiver<Result<Stored>>> {
         self.check_file().await?;
-        let pool = self.pools().reader;
+        let pool = self.pools.reader.clone(); // for the reading task
         let (tx, rx) = mpsc::channel(64);
         tokio::spawn(async move {
             let sql = format!(
@@ -391,7 +387,7 @@ impl Database {
                  (SELECT consent_id, decided_at FROM receipts WHERE received_at < $1 LIMIT 5000)",
             )
             .bind(before)
-            .execute(&self.pools().writer)
+            .execute(&self.pools.writer)
             .await?
             .rows_affected();
             total += deleted;
@@ -404,17 +400,14 @@ impl Database {
     /// Whether the database answers (and, for SQLite, its file is in place).
     pub async fn health(&self) -> Result<()> {
         self.check_file().await?;
-        sqlx::query("SELECT 1")
-            .execute(&self.pools().reader)
-            .await?;
+        sqlx::query("SELECT 1").execute(&self.pools.reader).await?;
         Ok(())
     }
 
     /// Closes every connection (SQLite checkpoints its log on the last one).
     pub async fn close(&self) {
-        let pools = self.pools();
-        pools.writer.close().await;
-        pools.reader.close().await;
+        self.pools.writer.close().await;
+        self.pools.reader.close().await;
     }
 }
 
@@ -482,9 +475,9 @@ fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
-/// `sqlite:` URL for `path`: `%`, `?` and `#` are percent-encoded so that
-/// any file name survives sqlx's URL parsing.
-fn sqlite_url(path: &std::path::Path, create: bool) -> String {
+/// `sqlite:` URL for `path`, created if missing: `%`, `?` and `#` are
+/// percent-encoded so that any file name survives sqlx's URL parsing.
+fn sqlite_url(path: &std::path::Path) -> String {
     let text = path.to_string_lossy();
     let mut encoded = String::with_capacity(text.len());
     for c in text.chars() {
@@ -495,10 +488,7 @@ fn sqlite_url(path: &std::path::Path, create: bool) -> String {
             c => encoded.push(c),
         }
     }
-    format!(
-        "sqlite:{encoded}?mode={}",
-        if create { "rwc" } else { "rw" }
-    )
+    format!("sqlite:{encoded}?mode=rwc")
 }
 
 /// One connection made directly, before any pool, and one read through it.
@@ -534,7 +524,6 @@ async fn connect(
     backend: Backend,
     url: &str,
     sqlite_path: Option<&PathBuf>,
-    create: bool,
     options: &Options,
 ) -> Result<Pools> {
     let pool_options = |max: u32| {
@@ -546,7 +535,7 @@ async fn connect(
     };
     match (backend, sqlite_path) {
         (Backend::Sqlite, Some(path)) => {
-            let url = sqlite_url(path, create);
+            let url = sqlite_url(path);
             let with_pragmas = |max: u32| {
                 pool_options(max).after_connect(|conn, _| {
                     Box::pin(async move {
@@ -607,7 +596,7 @@ mod tests {
     #[test]
     fn odd_file_names_survive_the_url() {
         assert_eq!(
-            sqlite_url(std::path::Path::new("/tmp/a?b#c%d.db"), true),
+            sqlite_url(std::path::Path::new("/tmp/a?b#c%d.db")),
             "sqlite:/tmp/a%3Fb%23c%25d.db?mode=rwc"
         );
     }
