@@ -431,12 +431,7 @@ async fn purges_receipts_past_retention(kind: Kind) {
     // Two receipts arrived 40 days ago (as far as the database knows).
     age_receipts(&db, &[consent_id(60), consent_id(61)], 40).await;
     let service = Service::start(&db, &["--retention-days", "30"]);
-    let left: Vec<String> = service
-        .all()
-        .await
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let left: Vec<String> = service.ids().await;
     assert_eq!(left.len(), 2, "purged at start: {left:?}");
     assert!(left.contains(&consent_id(62)) && left.contains(&consent_id(63)));
     assert_eq!(
@@ -456,8 +451,7 @@ async fn a_row_edited_by_hand_is_named_not_retried(kind: Kind) {
     let (broken, fine) = (consent_id(90), consent_id(91));
     assert_eq!(service.send(receipt(&broken, 0)).await.0, 201);
     assert_eq!(service.send(receipt(&fine, 0)).await.0, 201);
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let mut conn = db.connect().await;
     sqlx::query("UPDATE receipts SET categories = 'not json' WHERE consent_id = $1")
         .bind(broken.clone())
         .execute(&mut conn)
@@ -492,8 +486,7 @@ async fn a_row_edited_by_hand_is_named_not_retried(kind: Kind) {
 /// Moves the arrival time of `ids` back by `days`, straight in the database.
 async fn age_receipts(db: &Db, ids: &[String], days: i64) {
     use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let mut conn = db.connect().await;
     for id in ids {
         sqlx::query("UPDATE receipts SET received_at = received_at - $1 WHERE consent_id = $2")
             .bind(days * 86_400_000)
@@ -571,12 +564,7 @@ async fn sigterm_finishes_what_is_in_flight(kind: Kind) {
     let (status, _) = status.await.unwrap();
     assert_eq!(status.code(), Some(0), "clean exit on SIGTERM");
     let again = Service::start(&db, &[]);
-    let all: Vec<String> = again
-        .all()
-        .await
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let all: Vec<String> = again.ids().await;
     for id in &stored {
         assert!(all.contains(id), "answered 201 but missing: {id}");
     }

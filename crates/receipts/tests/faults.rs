@@ -283,12 +283,7 @@ async fn sqlite_file_moved_away_then_back() {
     until_stored(&service, 3).await;
     assert_eq!(service.get_with("/healthz", None).await.0, 200);
     assert!(service.child.try_wait().unwrap().is_none(), "never exited");
-    let ids: Vec<String> = service
-        .all()
-        .await
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: Vec<String> = service.ids().await;
     assert_eq!(
         ids,
         [consent_id(1), consent_id(3)],
@@ -321,17 +316,11 @@ async fn sqlite_file_moved_away_then_back() {
     );
     assert_eq!(service.terminate().code(), Some(0));
     let service = Service::start(&db, &[]);
-    let ids: Vec<String> = service
-        .all()
-        .await
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: Vec<String> = service.ids().await;
     assert_eq!(ids, [consent_id(1), consent_id(3)], "the backup, as it was");
     assert_eq!(send_one(&service, 41).await, 201);
     use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let mut conn = db.connect().await;
     let check: String = sqlx::Row::get(
         &sqlx::query("PRAGMA integrity_check")
             .fetch_one(&mut conn)
@@ -367,11 +356,6 @@ async fn postgres_stopped_then_started() {
     println!("recovered {took:?} after PostgreSQL came back");
     assert_eq!(service.get_with("/healthz", None).await.0, 200);
     assert!(service.child.try_wait().unwrap().is_none(), "never exited");
-    let ids: Vec<String> = service
-        .all()
-        .await
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: Vec<String> = service.ids().await;
     assert_eq!(ids, [consent_id(1), consent_id(3)]);
 }

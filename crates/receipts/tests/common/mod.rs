@@ -70,6 +70,14 @@ pub struct Db {
 }
 
 impl Db {
+    /// A connection of the test's own, straight to the database (to age
+    /// or edit rows as an operator would, or to check the file).
+    pub async fn connect(&self) -> sqlx::AnyConnection {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        sqlx::AnyConnection::connect(&self.url).await.unwrap()
+    }
+
     pub async fn new(kind: Kind) -> Db {
         match kind {
             Kind::Sqlite => {
@@ -239,6 +247,15 @@ impl Service {
         assert_eq!(status, 200, "{body}");
         body.lines()
             .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The consent id of every stored receipt, in export order.
+    pub async fn ids(&self) -> Vec<String> {
+        self.all()
+            .await
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
             .collect()
     }
 
