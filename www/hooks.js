@@ -93,8 +93,9 @@ function follow(frame) {
  * browser's own scroll into view.
  */
 function unobscure(frame, focused) {
-  var banner = frame.querySelector(".kc-banner"), matches = Element.prototype.matches, style = banner && banner.style;
+  var banner = frame.querySelector(".kc-banner"), matches = Element.prototype.matches;
   if (!banner) return;
+  var style = banner.style;
   style.visibility = style.top = style.bottom = "";
   // Focus in the widget is seen from the page as its host's.
   if (!(focused instanceof Element) || focused === frame.getRootNode().host || !matches.call(focused, ":focus")) return;
@@ -245,9 +246,9 @@ function wireDocument() {
   var opener = function (e) {
     // Along the composed path: an opener inside a page component's shadow
     // root (a site footer built with Lit, Stencil...) is seen as its host.
-    var el = e.composedPath().filter(function (n) {
+    var el = e.composedPath().find(function (n) {
       return n instanceof Element && Element.prototype.matches.call(n, "[data-kloudconsent-open]");
-    })[0];
+    });
     if (!el) return;
     if (e.type === "click") {
       e.preventDefault();
