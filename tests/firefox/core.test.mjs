@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { By, Key } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
 import { startFirefox, js } from "./firefox.mjs";
+import { focusedLinksSeen, swapBody } from "../e2e/focus-probe.mjs";
 
 const PAGE = "/fixtures/recorded.html";
 
@@ -261,24 +262,9 @@ test("Firefox: focused page links are clear of the banner; after a body swap the
   const d = driver;
   await fresh(d);
   await d.wait(() => js(d, () => !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-banner")), 15000);
-  const seen = await js(d, async () => {
-    const list = document.createElement("div");
-    list.innerHTML = Array.from({ length: 40 }, (_, i) => `<p><a href="#l${i}" id="l${i}">Link ${i}</a></p>`).join("");
-    document.body.prepend(list);
-    await new Promise((r) => setTimeout(r, 100));
-    const out = [];
-    for (let i = 0; i < 40; i += 3) {
-      const el = document.getElementById("l" + i);
-      el.focus();
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const r = el.getBoundingClientRect();
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      out.push(hit === el || el.contains(hit));
-    }
-    return out;
-  });
+  const seen = await js(d, focusedLinksSeen);
   assert.ok(seen.every(Boolean), JSON.stringify(seen));
-  await js(d, () => { document.body.innerHTML = '<main><button id="settings" data-kloudconsent-open>Cookie settings</button></main>'; });
+  await js(d, swapBody);
   await d.wait(() => js(d, () => document.querySelector("kloud-consent")?.isConnected === true), 5000);
   await js(d, () => document.getElementById("settings").click());
   await d.wait(() => js(d, () => !!document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-cat")), 15000);

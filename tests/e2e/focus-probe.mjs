@@ -1,0 +1,32 @@
+// In-page probes shared by the Firefox ESR and WebKit suites (each runs them
+// through its WebDriver `js(driver, fn)`, which sends the function's source
+// to the page): what tests/e2e/focus-obscured.test.mjs and
+// spa-dynamics.test.mjs check in Chromium with Playwright.
+
+/**
+ * Puts 40 links at the top of the page, focuses every third one as Tab
+ * would (the browser scrolls it into view, the widget clear of the banner),
+ * and says for each whether the page's own hit test at its centre reaches
+ * it rather than the banner.
+ */
+export async function focusedLinksSeen() {
+  const list = document.createElement("div");
+  list.innerHTML = Array.from({ length: 40 }, (_, i) => `<p><a href="#l${i}" id="l${i}">Link ${i}</a></p>`).join("");
+  document.body.prepend(list);
+  await new Promise((r) => setTimeout(r, 100));
+  const seen = [];
+  for (let i = 0; i < 40; i += 3) {
+    const el = document.getElementById("l" + i);
+    el.focus();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    seen.push(hit === el || el.contains(hit));
+  }
+  return seen;
+}
+
+/** Swaps the page's body as htmx or pjax do: a new page with an opener (#settings). */
+export function swapBody() {
+  document.body.innerHTML = '<main><button id="settings" data-kloudconsent-open>Cookie settings</button></main>';
+}
