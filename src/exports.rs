@@ -43,10 +43,19 @@ pub fn page() -> Option<Rc<Page>> {
 /// `hooks` are the loader's hands (www/hooks.js). `page_lang` is the page's
 /// `<html lang>`, `browser_langs` the browser's languages (comma-separated),
 /// `builtin` the built-in translations there are (space-separated).
+/// `defaults_sent`: the loader has sent an inline config's Consent Mode
+/// defaults (www/loader.js, `sendConsentDefaults`) while the page was still
+/// parsing. Consent Mode then stays on even when the engine refuses that
+/// config and falls back to the built-in default: a default no `update`
+/// ever follows would keep the page's Google tags denied after the visitor
+/// accepted.
 ///
 /// Returns the built-in translation to fetch, `i18n/<answer>.json`, or `""`
 /// when none is needed: the loader waits for it and hands its text to
 /// [`kc_boot`], so nothing is ever drawn in English first.
+// Eight plain arguments: one object would cost a property read (an import
+// and its shim) per field.
+#[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn kc_config(
     config_text: JsValue,
@@ -56,11 +65,15 @@ pub fn kc_config(
     page_lang: JsValue,
     browser_langs: JsValue,
     builtin: JsValue,
+    defaults_sent: bool,
 ) -> JsValue {
     panic::install();
     let (origin, page_lang) = (string(origin), string(page_lang));
     let (browser_langs, builtin) = (string(browser_langs), string(builtin));
-    let config = load_config(config_text.as_string(), config_error.as_string(), &origin);
+    let mut config = load_config(config_text.as_string(), config_error.as_string(), &origin);
+    if defaults_sent {
+        config.consent_mode.get_or_insert_with(Default::default);
+    }
     // Before anything can read consent, and before waiting for a translation.
     crate::page::send_defaults(&config, &hooks);
     let (mut browser, mut available) = (Vec::new(), Vec::new());
@@ -253,7 +266,7 @@ pub mod act {
     /// Fetch the preference tool ahead of need (idle, or the pointer or
     /// focus reached an opener).
     pub const PREFETCH: u32 = 1;
-    /// Another tab changed the stored decision (a `storage` event).
+    /// Another tab wrote or removed our localStorage key (a `storage` event).
     pub const STORAGE: u32 = 2;
     /// `kloudconsent.acceptAll()`, or the banner's Accept all (its
     /// `data-kc-action`, `accept`; the loader maps each action to its code).
@@ -273,6 +286,12 @@ pub mod act {
     pub const MANAGE: u32 = 9;
     /// The reopen button (`reopen`).
     pub const REOPEN: u32 = 10;
+    /// Focus went to the page while the tool loads from the banner.
+    pub const MOVED_ON: u32 = 11;
+    /// localStorage was cleared as a whole in another tab (a site's
+    /// logout), or the page came back from the back/forward cache: read the
+    /// stores again, an empty localStorage not meaning "forgotten".
+    pub const REREAD: u32 = 12;
 }
 
 /// Does one of the [`act`] entry points.
@@ -282,7 +301,8 @@ pub fn kc_do(what: u32) {
     match what {
         act::DRAW => p.draw(Focus::Stay),
         act::PREFETCH => p.on(Event::Prefetch),
-        act::STORAGE => p.sync_from_storage(),
+        act::STORAGE => p.sync_from_storage(true),
+        act::REREAD => p.sync_from_storage(false),
         act::ACCEPT_ALL => p.choose(Choice::AcceptAll),
         act::REJECT_ALL => p.choose(Choice::RejectAll),
         act::SHOW => p.open_tool(None),
@@ -291,6 +311,7 @@ pub fn kc_do(what: u32) {
         act::TOOL_CLOSE => p.close_tool(),
         act::MANAGE => p.on(Event::Open(Opener::Banner)),
         act::REOPEN => p.on(Event::Open(Opener::Reopen)),
+        act::MOVED_ON => p.on(Event::MovedOn),
         _ => {}
     }
 }

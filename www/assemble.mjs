@@ -190,7 +190,7 @@ var LOADED = Symbol.for("kloudconsent.loaded");
 if (window[LOADED] === true) { return; }
 window[LOADED] = true;
 var doc = document;
-var hasOwn = Object.prototype.hasOwnProperty;
+var hasOwn = Object.prototype.hasOwnProperty, objectTag = Object.prototype.toString;
 function native(proto, name) {
   var d = Object.getOwnPropertyDescriptor(proto, name);
   return d.get || d.value;

@@ -42,16 +42,22 @@ function listenTo(root) {
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
     if (what !== undefined) invoke("kc_do", [what]);
   });
-  // Keys only in the core's own small dialog: the tool handles its own.
+  // Keys only in the core's own small dialog and the banner: the tool
+  // handles its own. Escape on the banner while the tool loads from it
+  // drops that open (the engine ignores it otherwise).
   root.addEventListener("keydown", function (e) {
     var dialog = closest(e.target, ".kc-shell");
-    if (!dialog) return;
-    if (e.key === "Escape") {
-      e.preventDefault();
+    if (e.key === "Escape" && (dialog || closest(e.target, ".kc-banner"))) {
+      if (dialog) e.preventDefault();
       invoke("kc_do", [DO_TOOL_CLOSE]);
-    } else if (e.key === "Tab") {
+    } else if (dialog && e.key === "Tab") {
       trapTab(e, dialog, root.activeElement);
     }
+  });
+  // Focus went to the page while the tool loads from the banner: the
+  // visitor moved on, so the tool must not open over what they do now.
+  listen.call(doc, "focusin", function (e) {
+    if (e.target !== widgetHost && root.querySelector(".kc-busy")) invoke("kc_do", [DO_MOVED_ON]);
   });
   var intent = function (e) {
     if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon(DO_PREFETCH);
@@ -258,12 +264,15 @@ function wireDocument() {
     }
   };
   ["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener); });
+  // Our key written or removed by another tab (`reset()` removes it), or
+  // localStorage cleared as a whole (a site's logout: the cookie still
+  // holds the decision, so only the former means it was forgotten).
   listen.call(window, "storage", function (e) {
-    if (e.key === null || e.key === "kloudconsent") invoke("kc_do", [DO_STORAGE]);
+    if (e.key === null || e.key === "kloudconsent") invoke("kc_do", [e.key ? DO_STORAGE : DO_REREAD]);
   });
   // Back to a page kept in the back/forward cache: it heard no storage event
   // while it was away, and the visitor may have changed their mind since.
   listen.call(window, "pageshow", function (e) {
-    if (e.persisted) invoke("kc_do", [DO_STORAGE]);
+    if (e.persisted) invoke("kc_do", [DO_REREAD]);
   });
 }

@@ -168,7 +168,8 @@ var failed = false;
 // What `kc_do` is asked to do: the engine's entry points that take no
 // argument share one export (src/exports.rs, `act`, has the same numbers).
 var DO_DRAW = 0, DO_PREFETCH = 1, DO_STORAGE = 2, DO_ACCEPT_ALL = 3, DO_REJECT_ALL = 4,
-  DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8, DO_MANAGE = 9, DO_REOPEN = 10;
+  DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8, DO_MANAGE = 9, DO_REOPEN = 10,
+  DO_MOVED_ON = 11, DO_REREAD = 12;
 /** The widget's own controls (their `data-kc-action`), as `kc_do` codes. */
 var DO_ACTION = { __proto__: null, accept: DO_ACCEPT_ALL, reject: DO_REJECT_ALL, close: DO_TOOL_CLOSE,
   manage: DO_MANAGE, reopen: DO_REOPEN };
@@ -261,8 +262,12 @@ var api = {
   acceptAll: later("kc_do", DO_ACCEPT_ALL),
   rejectAll: later("kc_do", DO_REJECT_ALL),
   set: function (choices) {
-    var json;
-    try { json = JSON.stringify(choices || {}); } catch (e) { json = "{}"; }
+    // Only a plain object is a choice: undefined, null, a Map, a Date or an
+    // object JSON cannot write reach the engine as "null", which it refuses
+    // with a console error (a page's `set(prefs)` with `prefs` undefined
+    // must not store a decision nobody made).
+    var json = "null";
+    try { if (objectTag.call(choices) == "[object Object]") json = JSON.stringify(choices); } catch (e) {}
     later("kc_set")(json);
   },
   show: later("kc_do", DO_SHOW),
@@ -496,7 +501,7 @@ Promise.all([
   // built-in translation it needs is waited for (it has been downloading
   // since the config was known), so nothing is ever drawn in English first.
   var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
-    pageLang(), browserLangs().join(","), LANGS], "");
+    pageLang(), browserLangs().join(","), LANGS, consentDefaultsSent], "");
   return lang && translation(lang).then(function (t) {
     if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
     return t.text;

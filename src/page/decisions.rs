@@ -7,7 +7,7 @@ use crate::browser::storage::Store;
 use crate::browser::{clock, console, cookie, dom, json, receipt};
 use kloudconsent_domain::screen::Event;
 use kloudconsent_domain::text::{cat, join};
-use kloudconsent_domain::{decision, record, Choice, Consent, ConsentRecord, RecordError};
+use kloudconsent_domain::{decision, record, Choice, Config, Consent, ConsentRecord, RecordError};
 
 impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
@@ -16,7 +16,7 @@ impl Page {
     /// share a task with building the banner and its styles (no long task,
     /// issue 12), and a `ready` listener that decides never sees a banner.
     pub fn load(&self) {
-        let consent = self.load_stored(false);
+        let consent = self.load_stored(false, false);
         let (ask, decided) = (self.asks(&consent), consent.is_decided());
         *self.consent.borrow_mut() = consent;
         self.settle(Event::Booted { ask, decided });
@@ -49,14 +49,17 @@ impl Page {
     /// its cookie jar may not have seen that tab's change yet, and healing
     /// one store from the other here would bring back what that tab has
     /// just cleared (a `reset()` undone by a stale cookie). For the same
-    /// reason an empty localStorage then means the decision was cleared,
-    /// whatever the cookie still says.
+    /// reason, when `removed` (that tab removed our key: `reset()`), an
+    /// empty localStorage means the decision was cleared, whatever the
+    /// cookie still says. Not when localStorage was cleared as a whole (a
+    /// site's logout clears its own data, not the visitor's choice): the
+    /// cookie then still counts.
     #[inline(never)]
-    fn load_stored(&self, synced: bool) -> Consent {
+    fn load_stored(&self, synced: bool, removed: bool) -> Consent {
         // localStorage holds one value at most, as JSON: the browser parses
         // it (no parser ships).
         let local = self.local.read().pop();
-        if synced && local.is_none() {
+        if removed && local.is_none() {
             return decision::resolve(None, self.signals);
         }
         let local = local.map(|text| {
@@ -117,11 +120,12 @@ impl Page {
         self.on(Event::Reset);
     }
 
-    /// Another tab changed the stored decision: adopt it here.
-    pub fn sync_from_storage(&self) {
+    /// Another tab changed the stored decision: adopt it here. `removed`:
+    /// as in [`Page::load_stored`].
+    pub fn sync_from_storage(&self, removed: bool) {
         let before = self.consent();
-        let after = self.load_stored(true);
-        if same_decision(&before, &after) {
+        let after = self.load_stored(true, removed);
+        if same_decision(&before, &after, &self.config) {
             return;
         }
         let (decided, ask) = (after.is_decided(), self.asks(&after));
@@ -221,12 +225,10 @@ fn max_age(record: &ConsentRecord) -> i64 {
     (record.expires_at_ms.saturating_sub(clock::now_ms()) / 1000).max(0)
 }
 
-fn same_decision(a: &Consent, b: &Consent) -> bool {
-    match (a, b) {
-        (Consent::Stored(x), Consent::Stored(y)) => {
-            record::encode_json(x) == record::encode_json(y)
-        }
-        (Consent::Stored(_), _) | (_, Consent::Stored(_)) => false,
-        _ => true,
-    }
+/// Whether `a` and `b` are one decision as the page sees it (`get()`'s
+/// state). Not the records' encodings: the cookie lists granted categories
+/// first, so the same decision read back from it (localStorage cleared by a
+/// site's logout) has its categories in another order.
+fn same_decision(a: &Consent, b: &Consent, config: &Config) -> bool {
+    decision::state_json(a, config, None) == decision::state_json(b, config, None)
 }

@@ -104,7 +104,15 @@ impl Page {
     /// whatever has focus now when `None` (`kloudconsent.show()` from a
     /// page button's handler).
     pub fn open_tool(&self, opener: Option<HtmlElement>) {
-        let opener = opener.or_else(focus::deep_active_element);
+        let active = focus::deep_active_element();
+        let opener = match opener {
+            // The focused link inside a wrapper that cannot take focus
+            // (`<li data-kloudconsent-open><a href=#>`): focus goes back to
+            // it, not to the wrapper (which would drop it on the body).
+            Some(o) if active.as_ref().is_some_and(|a| o.contains(Some(a))) => active,
+            Some(o) => Some(o),
+            None => active,
+        };
         let in_widget =
             |el: &HtmlElement| self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el));
         let who = match opener {

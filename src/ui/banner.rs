@@ -38,7 +38,8 @@ const MANAGE: usize = 11;
 pub struct Banner {
     pub root: Element,
     manage: Element,
-    /// Empty unless the tool failed to load.
+    /// The loading text while the tool loads, its failure message if it
+    /// could not; otherwise empty.
     status: Element,
 }
 
@@ -64,10 +65,12 @@ impl Banner {
             self.manage.remove_attribute("aria-busy")
         };
         let _ = self.manage.class_list().toggle_with_force("kc-busy", busy);
-        let message = if state == BannerState::ToolFailed {
-            texts.tool_failed()
-        } else {
-            ""
+        // In the live region: the busy button's aria-busy alone is not
+        // spoken by many screen readers.
+        let message = match state {
+            BannerState::ToolFailed => texts.tool_failed(),
+            BannerState::Busy => texts.loading(),
+            BannerState::Ready => "",
         };
         if dom::text_content(&self.status).as_deref() != Some(message) {
             self.status.set_text_content(Some(message));

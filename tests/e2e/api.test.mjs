@@ -40,8 +40,19 @@ test("set() with a bad argument logs an error and changes nothing", async () => 
   await waitReady(page);
   await page.evaluate(() => window.kloudconsent.set({ analytics: "yes" }));
   await page.evaluate(() => window.kloudconsent.set([1, 2]));
+  // Nothing, or an object that is not a plain one: a page's `set(prefs)`
+  // with `prefs` undefined must not store a decision nobody made.
+  await page.evaluate(() => {
+    const cyclic = { analytics: true };
+    cyclic.self = cyclic;
+    const api = window.kloudconsent;
+    [undefined, null, new Map([["analytics", true]]), new Date(), cyclic].forEach((v) => api.set(v));
+    api.set();
+  });
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
-  assert.equal(page.logs.filter((l) => l.startsWith("error:") && l.includes("set()")).length, 2);
+  assert.equal(await storedLocal(page), null);
+  assert.equal(await banner(page).count(), 1, "the banner still asks");
+  assert.equal(page.logs.filter((l) => l.startsWith("error:") && l.includes("set()")).length, 8);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

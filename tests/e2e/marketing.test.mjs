@@ -141,6 +141,32 @@ test("Consent Mode: a config without a security category keeps security_storage 
   await context.close();
 });
 
+test("Consent Mode: a refused config that asked for it keeps it on, so Accept all still sends the update", async () => {
+  // The loader sends an inline config's defaults while the page parses, before
+  // the engine refuses the config for another field (or for the Consent Mode
+  // part itself): the built-in default it falls back to keeps Consent Mode on,
+  // or the page's Google tags would stay denied after the visitor accepted.
+  for (const config of [
+    { googleConsentMode: { wait_for_update: 500 }, revision: -1 },
+    { googleConsentMode: true, texts: { acceptAll: "" } },
+    { googleConsentMode: { wait_for_update: "soon" } },
+  ]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { config });
+    await waitReady(page);
+    await button(banner(page), "Accept all").click();
+    await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "kloudconsent_update"));
+    const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => e.args[1]);
+    assert.deepEqual(calls, ["default", "update"], JSON.stringify(config));
+    assert.deepEqual((await layer(page)).find((e) => e.args?.[1] === "update").args[2], GRANTED);
+    const errors = page.logs.filter((l) => l.startsWith("error:"));
+    assert.equal(errors.length, 1, JSON.stringify(config));
+    assert.match(errors[0], /using the built-in default/);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
 test("Consent Mode: a page's own gtag and dataLayer keep working and carry our commands", async () => {
   const { context, page } = await fresh("gcm-own-gtag.html");
   const own = [{ site: "before-widget" }, { args: ["js", "2026-11-28"] }, { args: ["config", "G-TEST"] }];

@@ -146,6 +146,11 @@ pub enum Event {
     Decided,
     /// `kloudconsent.reset()`: the decision is forgotten; ask again.
     Reset,
+    /// The visitor moved on while the tool loads from the banner: focus went
+    /// to the page, or Escape on the banner. The open is dropped (the banner
+    /// stays, no longer busy), so a slow tool never arrives over what they
+    /// are doing now and takes their focus.
+    MovedOn,
     /// Another tab changed the stored decision. `ask`: as in `Booted`.
     StoredChanged {
         /// A decision is stored now.
@@ -335,6 +340,15 @@ impl Screen {
                     Step::NOTHING
                 }
             }
+            Event::MovedOn => {
+                if self.view == View::Tool && self.busy_banner() && self.tool == ToolModule::Loading
+                {
+                    self.view = View::Banner;
+                    self.banner_under = false;
+                    self.opener = Opener::Nobody;
+                }
+                Step::NOTHING
+            }
             Event::StoredChanged { decided, ask } => {
                 self.decided = decided;
                 match self.view {
@@ -345,7 +359,10 @@ impl Screen {
                     View::Hidden if !decided && ask => self.view = View::Banner,
                     // An open (or opening) tool stays and shows the new
                     // decision; closing it then leaves nothing up, because
-                    // `Close` carries `decided`.
+                    // `Close` carries `decided`. Unless the other tab forgot
+                    // the decision: then the banner is under the tool, and
+                    // closing it without deciding brings the banner back.
+                    View::Tool if !decided && ask => self.banner_under = true,
                     _ => {}
                 }
                 Step::NOTHING

@@ -337,6 +337,74 @@ fn another_tab_deciding_while_the_tool_loads_from_the_banner() {
 }
 
 #[test]
+fn another_tab_resetting_while_the_tool_is_open_brings_the_banner_back_on_close() {
+    for opener in [Opener::Page, Opener::Nobody, Opener::Reopen] {
+        let mut s = booted(false);
+        s.on(Event::ToolLoaded);
+        s.on(Event::Open(opener));
+        s.on(Event::StoredChanged {
+            decided: false,
+            ask: true,
+        });
+        assert_eq!(s.scene(), TOOL, "{opener:?}");
+        let back = if opener == Opener::Page {
+            Focus::Opener
+        } else {
+            Focus::Page
+        };
+        assert_eq!(s.on(Event::Close { decided: false }), step(false, back));
+        assert_eq!(s.scene(), BANNER, "{opener:?}: undecided, so asked again");
+    }
+    // Under a privacy signal nothing asks.
+    let mut s = booted(false);
+    s.on(Event::Open(Opener::Page));
+    s.on(Event::StoredChanged {
+        decided: false,
+        ask: false,
+    });
+    s.on(Event::Close { decided: false });
+    assert_eq!(s.scene(), NOTHING);
+}
+
+#[test]
+fn moving_on_while_the_tool_loads_from_the_banner_drops_the_open() {
+    let mut s = booted(true);
+    s.on(Event::Open(Opener::Banner));
+    assert_eq!(s.scene(), scene(Some(BannerState::Busy), None));
+    assert_eq!(s.on(Event::MovedOn), step(false, Focus::Stay));
+    assert_eq!(s.scene(), BANNER);
+    // The tool arriving later opens nothing and takes no focus.
+    assert_eq!(s.on(Event::ToolLoaded), step(false, Focus::Stay));
+    assert_eq!(s.scene(), BANNER);
+    // Manage preferences then opens it at once.
+    assert_eq!(
+        s.on(Event::Open(Opener::Banner)),
+        step(false, Focus::Dialog)
+    );
+    assert_eq!(s.scene(), TOOL);
+    // Once the tool is up (or in a dialog), moving on changes nothing.
+    assert_eq!(s.on(Event::MovedOn), step(false, Focus::Stay));
+    assert_eq!(s.scene(), TOOL);
+    let mut s = booted(true);
+    s.on(Event::Open(Opener::Page));
+    s.on(Event::MovedOn);
+    assert_eq!(s.scene(), scene(None, Some(DialogState::Loading)));
+}
+
+#[test]
+fn escape_on_the_busy_banner_drops_the_open_and_keeps_focus_on_manage() {
+    let mut s = booted(true);
+    s.on(Event::Open(Opener::Banner));
+    assert_eq!(
+        s.on(Event::Close { decided: false }),
+        step(false, Focus::BannerManage)
+    );
+    assert_eq!(s.scene(), BANNER);
+    assert_eq!(s.on(Event::ToolLoaded), step(false, Focus::Stay));
+    assert_eq!(s.scene(), BANNER);
+}
+
+#[test]
 fn close_when_nothing_is_open_does_nothing() {
     let mut s = booted(true);
     assert_eq!(

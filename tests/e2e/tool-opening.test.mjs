@@ -1,0 +1,165 @@
+// Opening the preference tool as visitors do it, beyond the lazy path itself
+// (lazy-tool.test.mjs): an opener that is a wrapper round the focused link,
+// a visitor who moves on while the tool loads from the banner, the loading
+// text in the banner's live region, and another tab forgetting the decision
+// (reset) or clearing localStorage (a site's logout) while the tool is open.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, consentCookie } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+/** Holds the tool's script until the returned function is called. */
+async function holdTool(page) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/kloudconsent-tool.js", async (route) => { await held; await route.continue(); });
+  return () => release();
+}
+
+/** A stored decision (analytics granted) in the context's cookie. */
+async function decided(context) {
+  await context.addCookies([{
+    name: "kloudconsent", url: env.server.url,
+    value: consentCookie({ granted: "necessary.analytics.security", denied: "functionality.marketing", method: "c" }),
+  }]);
+}
+
+/** The focused element's id (or tag name), looking into shadow roots. */
+const focused = (page) => page.evaluate(() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el ? el.id || el.localName : null;
+});
+
+test("a wrapper opener (<li data-kloudconsent-open> round a link): closing the tool puts focus back on the link", async () => {
+  const { context, page } = await openPage(env);
+  await decided(context);
+  await hostPage(env, page, {
+    body: `<nav><ul><li data-kloudconsent-open><a href="#" id="inner">Cookie settings</a></li></ul></nav>
+      <p><a href="#next" id="next">Next link</a></p>`,
+  });
+  await waitReady(page);
+  await page.focus("#inner");
+  await page.keyboard.press("Enter");
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal(await focused(page), "inner", "focus is back where the visitor was");
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(page), "next", "and Tab goes on from there");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("moving on while the tool loads from the banner: it never opens over the page or takes focus later", async () => {
+  const { context, page } = await openPage(env);
+  const release = await holdTool(page);
+  await hostPage(env, page, { body: `<label>Search <input id="q"></label>` });
+  await waitReady(page);
+  const manage = button(banner(page), "Manage preferences");
+  await manage.click();
+  assert.equal(await manage.getAttribute("aria-busy"), "true");
+  await page.click("#q");
+  await page.keyboard.type("hello");
+  assert.equal(await manage.getAttribute("aria-busy"), null, "no longer busy");
+  release();
+  await page.waitForFunction(() => performance.getEntriesByType("resource")
+    .some((e) => e.name.endsWith("kloudconsent-tool_bg.wasm")));
+  await page.waitForTimeout(500);
+  await page.keyboard.type(" world");
+  assert.equal(await page.inputValue("#q"), "hello world", "every key reached the field");
+  assert.equal(await dialog(page).count(), 0, "no tool popped up");
+  assert.equal(await banner(page).count(), 1, "the banner still asks");
+  // Manage preferences then opens the tool, which has arrived, at once.
+  await manage.click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("Escape on the busy banner drops the open; the banner's live region says the tool is loading meanwhile", async () => {
+  const { context, page } = await openPage(env);
+  const release = await holdTool(page);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const manage = button(banner(page), "Manage preferences");
+  await manage.focus();
+  await page.keyboard.press("Enter");
+  // aria-busy alone is not spoken by many screen readers: the status says it.
+  await assert.doesNotReject(banner(page).getByRole("status")
+    .filter({ hasText: "Loading your cookie preferences" }).waitFor());
+  await page.keyboard.press("Escape");
+  assert.equal(await manage.getAttribute("aria-busy"), null);
+  assert.equal((await banner(page).locator(".kc-status").textContent()).trim(), "", "the status is empty again");
+  release();
+  await page.waitForFunction(() => performance.getEntriesByType("resource")
+    .some((e) => e.name.endsWith("kloudconsent-tool_bg.wasm")));
+  await page.waitForTimeout(500);
+  assert.equal(await dialog(page).count(), 0, "no tool popped up");
+  assert.equal(await manage.evaluate((b) => b.matches(":focus")), true, "focus stays on Manage preferences");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("another tab's reset() while the tool is open: closing it brings the banner back", async () => {
+  const { context, page } = await openPage(env);
+  await decided(context);
+  const url = await hostPage(env, page, {});
+  await waitReady(page);
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+  await page.click("#open-prefs");
+  await dialog(page).getByRole("switch").first().waitFor();
+  await other.evaluate(() => window.kloudconsent.reset());
+  await page.waitForFunction(() => window.kloudconsent.get() === null);
+  await page.bringToFront();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  await banner(page).waitFor();
+  assert.equal(await page.evaluate(() => document.querySelectorAll("[inert]").length), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("another tab clearing localStorage (a site's logout) leaves the decision in force: the cookie still holds it", async () => {
+  const { context, page } = await openPage(env);
+  const url = await hostPage(env, page, {});
+  await waitReady(page);
+  await button(banner(page), "Manage preferences").click();
+  const analytics = dialog(page).getByRole("switch", { name: "Performance and analytics" });
+  await analytics.click();
+  await button(dialog(page), "Save preferences").click();
+  await dialog(page).waitFor({ state: "detached" });
+  const before = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(before.categories.analytics, true);
+  // Reopened, with an unsaved change.
+  await page.click("#open-prefs");
+  const marketing = dialog(page).getByRole("switch", { name: "Marketing and communication" });
+  await marketing.click();
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+  const events = await page.evaluate(() => {
+    window.__changes = 0;
+    window.addEventListener("kloudconsent:change", () => { window.__changes++; });
+  });
+  assert.equal(events, undefined);
+  await other.evaluate(() => { localStorage.clear(); });
+  await other.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  await page.bringToFront();
+  assert.deepEqual(await page.evaluate(() => window.kloudconsent.get()), before, "still decided");
+  assert.equal(await page.evaluate(() => window.__changes), 0, "nothing changed");
+  assert.equal(await marketing.getAttribute("aria-checked") ?? String(await marketing.isChecked()), "true",
+    "the visitor's unsaved switch is kept");
+  assert.equal(await banner(page).count(), 0);
+  await button(dialog(page), "Save preferences").click();
+  const saved = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(saved.categories.analytics, true);
+  assert.equal(saved.categories.marketing, true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
