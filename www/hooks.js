@@ -132,6 +132,11 @@ function fit(frame) {
     var value = +viewport[geometry[property]];
     if (isFinite(value)) frame.style.setProperty(property, value + "px");
   }
+  // A right-to-left page wider than a phone's screen: Chromium places
+  // `position: fixed` from a layout viewport whose left edge is off the
+  // screen, while offsetLeft says 0. Measured, and moved by what is off.
+  var left = +viewport.offsetLeft, off = frame.getBoundingClientRect().left - left;
+  if (off && isFinite(off)) frame.style.left = left - off + "px";
 }
 
 /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */

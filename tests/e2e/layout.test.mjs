@@ -88,3 +88,28 @@ test("text sizes: the designed px at the browser's default, scaled with the visi
     await context.close();
   }
 });
+
+test("a page's transform, filter, will-change or contain on <body> never carries the banner or the tool off the screen", async () => {
+  // Each makes <body> the box that `position: fixed` inside it is placed in:
+  // the widget sits after <body> so that none of them encloses it.
+  for (const css of ["transform: translateZ(0)", "filter: blur(0)", "will-change: transform", "contain: paint"]) {
+    const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
+    await hostPage(env, page, {
+      head: `<style>body { ${css}; margin: 0 } .tall { height: 4000px }</style>`,
+      body: `<div class="tall">Long page</div>`,
+    });
+    await waitReady(page);
+    await banner(page).waitFor();
+    await page.mouse.wheel(0, 1200);
+    await page.waitForFunction(() => window.scrollY >= 1200);
+    const box = await banner(page).boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 800, `${css}: banner at ${box.y}…${box.y + box.height}`);
+    await banner(page).getByRole("button", { name: "Manage preferences" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("switch").first().waitFor();
+    const d = await dialog.boundingBox();
+    assert.ok(d.y >= 0 && d.y + d.height <= 800, `${css}: tool at ${d.y}…${d.y + d.height}`);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});

@@ -299,6 +299,31 @@ for (const viewport of PHONES) {
   });
 }
 
+test("a right-to-left host page wider than the screen: the banner and the tool are on the visible screen and take taps", async () => {
+  // Chromium places `position: fixed` on such a page from a layout viewport
+  // whose left edge is off the screen (offsetLeft still says 0): the widget
+  // sat ~100 px off the left edge, its Close and Reject all unreachable.
+  const viewport = { width: 390, height: 844 };
+  const { context, page } = await openPage(env, phone(viewport));
+  const rtl = "<script>document.documentElement.dir = 'rtl'</script>";
+  await hostPage(env, page, { head: VIEWPORT_META + rtl, body: WIDE + LONG, config: { language: "ar" } });
+  await waitReady(page);
+  await page.locator("kloud-consent .kc-banner").waitFor();
+  const screen = await visible(page);
+  assert.ok(screen.innerWidth > viewport.width, "precondition: the page is wider than the screen");
+  assertOnScreen(await targets(page, ".kc-banner"), screen, "banner");
+  await page.evaluate(() => window.kloudconsent.show());
+  await dialog(page).getByRole("switch").first().waitFor();
+  assertOnScreen((await targets(page, ".kc-dialog")).filter((t) => t.kind === "button"), await visible(page), "tool");
+  const [close] = (await targets(page, ".kc-dialog")).filter((t) => t.kind === "button");
+  assert.ok(close.left >= 0, `the first button (Close) at ${close.left}`);
+  await tapOnScreen(page, "رفض الكل", ".kc-dialog");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("the demo page does not overflow sideways at 320, 360 and 390 px", async () => {
   for (const width of [320, 360, 390]) {
     const { context, page } = await openPage(env, phone({ width, height: 700 }));
