@@ -26,6 +26,7 @@
 //! `"language": "de"` keeps its own words and gets built-in German only for
 //! the texts it left out.
 
+use crate::category::policy_label;
 use crate::config::{is_language_tag, Config, Dir, Translation};
 
 /// The visitor's language, as [`negotiate`] chose it.
@@ -88,11 +89,11 @@ pub fn localize(config: &mut Config, n: &Negotiated, builtin: Option<&Translatio
     let site = config.translations.iter().position(|t| t.lang == n.lang);
     if let Some(b) = builtin {
         let own = same_language(&config.lang, &n.lang);
-        apply(config, b, own);
+        apply(config, b, own, true);
     }
     if let Some(i) = site {
         let t = std::mem::take(&mut config.translations[i]);
-        apply(config, &t, false);
+        apply(config, &t, false, false);
         config.translations[i] = t;
     }
     if builtin.is_some() || site.is_some() || n.builtin.is_none() {
@@ -109,25 +110,32 @@ pub fn localize(config: &mut Config, n: &Negotiated, builtin: Option<&Translatio
 }
 
 /// Lays `t` over the config's texts and category strings; with `keep_own`,
-/// what the config gave itself stays.
-fn apply(config: &mut Config, t: &Translation, keep_own: bool) {
+/// what the config gave itself stays. A `generic` translation (a built-in
+/// one) renames only what is still the built-in policy's own wording: a
+/// site's own category that shares an id with one of the policy's
+/// (`marketing` labelled "Newsletter open tracking") keeps its words, in
+/// its own language; a visitor must never be asked to consent to a name the
+/// site did not write.
+fn apply(config: &mut Config, t: &Translation, keep_own: bool, generic: bool) {
     for (key, text) in &t.texts {
         if keep_own && config.texts_given.contains(key) {
             continue;
         }
         config.texts.set(key, text.clone());
     }
-    if keep_own && !config.builtin_categories {
-        return;
-    }
     for (id, label, description) in &t.categories {
-        if let Some(c) = config.categories.iter_mut().find(|c| c.id == *id) {
-            if let Some(l) = label {
-                c.label.clone_from(l);
-            }
-            if let Some(d) = description {
-                c.description.clone_from(d);
-            }
+        let Some(c) = config.categories.iter_mut().find(|c| c.id == *id) else {
+            continue;
+        };
+        let built_in = !generic || policy_label(id) == Some(c.label.as_str());
+        if let Some(l) = label.as_ref().filter(|_| built_in) {
+            c.label.clone_from(l);
+        }
+        if let Some(d) = description
+            .as_ref()
+            .filter(|_| !generic || c.description.is_empty())
+        {
+            c.description.clone_from(d);
         }
     }
 }
@@ -135,11 +143,18 @@ fn apply(config: &mut Config, t: &Translation, keep_own: bool) {
 /// The tag of `available` that `wanted` matches: the same tag, else the
 /// bare primary language (`de` for `de-AT`), else the first with the same
 /// primary language (`de-CH` for `de-AT`); ASCII case ignored.
+///
+/// Chinese in traditional characters (`zh-TW`, `zh-HK`, `zh-MO`,
+/// `zh-Hant`) and in simplified ones are not the same language here: a
+/// Taiwanese visitor is not served the simplified built-in `zh`.
 fn best<'a>(wanted: &str, available: &[&'a str]) -> Option<&'a str> {
     let (mut bare, mut sibling) = (None, None);
     for a in available {
         if a.eq_ignore_ascii_case(wanted) {
             return Some(a);
+        }
+        if traditional(a) != traditional(wanted) {
+            continue;
         }
         if a.eq_ignore_ascii_case(primary(wanted)) {
             bare = bare.or(Some(*a));
@@ -153,6 +168,14 @@ fn best<'a>(wanted: &str, available: &[&'a str]) -> Option<&'a str> {
 /// Whether two tags share their primary language (`de-CH`, `de`).
 pub fn same_language(a: &str, b: &str) -> bool {
     primary(a).eq_ignore_ascii_case(primary(b))
+}
+
+/// A Chinese tag in traditional characters (by script, or by the regions
+/// that write them).
+fn traditional(tag: &str) -> bool {
+    let tag = tag.to_ascii_lowercase();
+    let mut subtags = crate::text::split(&tag, b'-');
+    subtags.next() == Some("zh") && subtags.any(|s| matches!(s, "hant" | "tw" | "hk" | "mo"))
 }
 
 fn primary(tag: &str) -> &str {

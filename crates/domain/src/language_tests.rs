@@ -271,7 +271,54 @@ fn the_configs_own_texts_in_its_own_language_beat_generic_built_in_wording() {
         (c.lang.as_str(), c.texts.banner_title()),
         ("fr", "Votre vie privée")
     );
-    assert_eq!(c.category("analytics").unwrap().label, "Statistiques");
+    // But not the name of what the visitor consents to: a category the site
+    // labelled itself keeps its label (with its description, in the site's
+    // language); only the built-in policy's own labels are translated.
+    assert_eq!(c.category("analytics").unwrap().label, "Webanalyse");
+}
+
+#[test]
+fn a_sites_own_category_sharing_a_policy_id_keeps_its_label_and_description() {
+    let json = r#"{"language": "auto", "categories": [
+        {"id": "necessary", "label": "Login", "required": true},
+        {"id": "analytics", "label": "Performance and analytics"},
+        {"id": "marketing", "label": "Newsletter open tracking", "description": "Counts newsletter opens."}]}"#;
+    let de = builtin(
+        "de",
+        &[],
+        &[
+            ("necessary", "Unbedingt erforderlich"),
+            ("analytics", "Statistik"),
+            ("marketing", "Marketing"),
+        ],
+    );
+    let c = localized(json, "de", Some(&de));
+    assert_eq!(c.lang, "de");
+    assert_eq!(c.category("necessary").unwrap().label, "Login");
+    let marketing = c.category("marketing").unwrap();
+    assert_eq!(
+        (marketing.label.as_str(), marketing.description.as_str()),
+        ("Newsletter open tracking", "Counts newsletter opens.")
+    );
+    // Still the policy's own English label: translated.
+    assert_eq!(c.category("analytics").unwrap().label, "Statistik");
+}
+
+#[test]
+fn traditional_chinese_is_not_served_the_simplified_translation() {
+    let c = config(r#"{"language": "auto"}"#);
+    let builtin = ["de", "zh"];
+    for tag in ["zh-TW", "zh-Hant-HK", "zh-hk", "zh-MO", "zh-Hant"] {
+        let n = negotiate(&c, tag, &[], &builtin);
+        assert_eq!((n.lang.as_str(), n.builtin), ("en", None), "{tag}");
+    }
+    for tag in ["zh", "zh-CN", "zh-Hans-CN", "zh-SG"] {
+        let n = negotiate(&c, tag, &[], &builtin);
+        assert_eq!(n.builtin.as_deref(), Some("zh"), "{tag}");
+    }
+    // The browser's next language is the one then.
+    let n = negotiate(&c, "zh-TW", &["de-DE"], &builtin);
+    assert_eq!(n.builtin.as_deref(), Some("de"));
 }
 
 #[test]

@@ -33,6 +33,11 @@ struct ServiceDef {
     signals: &'static [&'static str],
 }
 
+/// The built-in policy's English label of category `id`, if it has one.
+pub fn policy_label(id: &str) -> Option<&'static str> {
+    POLICY.iter().find(|d| d.id == id).map(|d| d.label)
+}
+
 /// The five categories of the KloudStack Cookie Policy, in display order.
 ///
 /// Strictly necessary and Security are required: the policy treats cookies

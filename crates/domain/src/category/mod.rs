@@ -11,7 +11,9 @@
 
 mod defaults;
 
-pub use defaults::{builtin_display, builtin_services_of, default_categories, policy_categories};
+pub use defaults::{
+    builtin_display, builtin_services_of, default_categories, policy_categories, policy_label,
+};
 
 /// One consent category as shown in the preference tool.
 #[derive(Clone, Debug, PartialEq, Eq)]
