@@ -70,6 +70,16 @@ test("every kind of text has at least 4.5:1 contrast in both themes", async () =
   }
 });
 
+test("the open tool adds no landmarks of its own: with the page inert, a banner or contentinfo inside it would be the only ones listed", async () => {
+  const { context, page } = await freshPage(env);
+  await openTool(page);
+  for (const role of ["banner", "contentinfo", "navigation", "main"]) {
+    assert.equal(await dialog(page).getByRole(role).count(), 0, `no ${role} landmark in the dialog`);
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("switches are form controls named exactly by the category label; required ones say Always on", async () => {
   const { context, page } = await freshPage(env);
   await openTool(page);

@@ -88,7 +88,10 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()} onwheel={keep_page_still()}>
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
                  aria-describedby="kc-prefs-body" tabindex="-1" ref={dialog} {onkeydown}>
-                <header class="kc-dialog-head">
+                // Plain `div`s for the head and foot: a `header`/`footer` here
+                // would be announced as the page's banner and contentinfo
+                // landmarks, the only ones left while the page is inert.
+                <div class="kc-dialog-head">
                     <h2 id="kc-prefs-title" class="kc-title">{ t.prefs_title() }</h2>
                     <button type="button" class="kc-close" aria-label={t.close().to_owned()}
                             onclick={props.on_close.reform(|_: MouseEvent| ())}>
@@ -97,7 +100,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                             <path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />
                         </svg>
                     </button>
-                </header>
+                </div>
                 // tabindex -1: Firefox would otherwise make the scrolling
                 // list a Tab stop of its own, unnamed, between Close and the
                 // first link; its switches and links are the stops.
@@ -106,11 +109,11 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                     <ul class="kc-cats">{ for categories }</ul>
                     { model.receipt.as_ref().map(|r| receipt(t, r)) }
                 </div>
-                <footer class="kc-actions kc-dialog-foot">
+                <div class="kc-actions kc-dialog-foot">
                     <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::AcceptAll)}>{ t.accept_all() }</button>
                     <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::RejectAll)}>{ t.reject_all() }</button>
                     <button type="button" class="kc-btn kc-secondary" onclick={choose(draft.choice())}>{ t.save() }</button>
-                </footer>
+                </div>
             </div>
         </div>
     }
