@@ -127,6 +127,11 @@ function unobscure(frame, focused) {
 function fit(frame) {
   var viewport = window.visualViewport;
   if (!viewport) return;
+  // A page's `zoom` on <html> scales everything under it, the widget's px
+  // included (its frame, sized to the screen, ran past it). The frame undoes
+  // it, so the widget is drawn at the visitor's own size, as without it.
+  var zoom = +documentElement.call(doc).currentCSSZoom;
+  if (zoom > 0 && isFinite(zoom)) frame.style.zoom = 1 / zoom;
   var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
   for (var property in geometry) {
     var value = +viewport[geometry[property]];

@@ -113,3 +113,25 @@ test("a page's transform, filter, will-change or contain on <body> never carries
     await context.close();
   }
 });
+
+test("a page's zoom on <html> (or <body>) leaves the widget at the visitor's size, on the screen", async () => {
+  const measure = async (css) => {
+    const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
+    await hostPage(env, page, { head: css ? `<style>${css}</style>` : "" });
+    await waitReady(page);
+    await banner(page).waitFor();
+    await page.waitForTimeout(300);
+    const box = await banner(page).boundingBox();
+    const manage = await banner(page).getByRole("button", { name: "Manage preferences" }).boundingBox();
+    assert.deepEqual(page.errors, []);
+    await context.close();
+    return { box, manage };
+  };
+  const plain = await measure("");
+  for (const css of ["html { zoom: 1.25 }", "html { zoom: 0.8 }", "body { zoom: 2 }"]) {
+    const { box, manage } = await measure(css);
+    assert.ok(box.y >= 0 && box.y + box.height <= 800.5, `${css}: banner at ${box.y}…${box.y + box.height}`);
+    assert.ok(Math.abs(box.y + box.height - (plain.box.y + plain.box.height)) < 1, `${css}: at the bottom as without it`);
+    assert.ok(Math.abs(manage.height - plain.manage.height) < 1, `${css}: buttons at their own size`);
+  }
+});
