@@ -80,6 +80,31 @@ test("the open tool adds no landmarks of its own: with the page inert, a banner 
   await context.close();
 });
 
+test("a switch that is on shows its thumb at 3:1 or more against its track, in both themes and the docs' dark example (WCAG 1.4.11)", async () => {
+  const docsDark = "kloud-consent { --kc-bg: #10231d; --kc-accent: #7fd8b8; --kc-accent-fg: #06140f; }";
+  for (const [colorScheme, css] of [["light", ""], ["dark", ""], ["dark", docsDark]]) {
+    const { context, page } = await freshPage(env, "/fixtures/basic.html", { colorScheme });
+    if (css) await page.addStyleTag({ content: css });
+    await openTool(page);
+    await dialog(page).getByRole("switch", { name: "Performance and analytics" }).click();
+    await page.waitForTimeout(400); // the track's colour transition
+    const ratio = await page.evaluate(() => {
+      const root = document.querySelector("kloud-consent").shadowRoot;
+      const input = [...root.querySelectorAll("[role=switch]")].find((s) => s.checked && !s.getAttribute("aria-disabled"));
+      const track = input.nextElementSibling, thumb = track.querySelector(".kc-thumb");
+      const rgb = (el) => getComputedStyle(el).backgroundColor.match(/[\d.]+/g).map(Number).slice(0, 3);
+      const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const [a, b] = [lum(rgb(thumb)), lum(rgb(track))].sort((x, y) => y - x);
+      return Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100;
+    });
+    assert.ok(ratio >= 3, `${colorScheme}${css && " (docs' example)"}: thumb ${ratio}:1 on its track`);
+    await context.close();
+  }
+});
+
 test("switches are form controls named exactly by the category label; required ones say Always on", async () => {
   const { context, page } = await freshPage(env);
   await openTool(page);
