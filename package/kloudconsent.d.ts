@@ -60,7 +60,7 @@ export type KloudConsentEventName = keyof KloudConsentEventDetails;
 export interface KloudConsent {
   /** The decision in force, or `null` while undecided (and before the engine is up). A fresh object on every call. */
   get(): KloudConsentState | null;
-  /** Whether category `id` is granted now. Required categories: always `true`; unknown ids: `false`. */
+  /** Whether category `id` is granted now. Required categories: always `true` once the engine is up (before it is, every answer is `false`: wait for `ready`); unknown ids: `false`. */
   accepted(id: KloudConsentCategoryId): boolean;
   /** Grants every category (method `"accept-all"`); closes the banner and the preference tool. */
   acceptAll(): void;
