@@ -1,7 +1,7 @@
 // Makes the publish-ready npm package `kloudconsent` from the release build.
 //
 //   bash scripts/build.sh            # dist/
-//   node scripts/package.mjs         # target/package/kloudconsent-<version>.tgz
+//   node scripts/package.mjs --release   # target/package/kloudconsent-<version>.tgz
 //   npm publish target/package/kloudconsent-<version>.tgz
 //
 // The repo's own package.json is the dev tooling's (private, never
@@ -13,7 +13,8 @@
 // makes the tarball. It refuses a dist/ built for another version, and
 // versions that disagree (CONTRIBUTING.md, "Releasing").
 //
-// Options: --dist DIR (default dist/), --out DIR (default target/package/).
+// Options: --dist DIR (default dist/), --out DIR (default target/package/),
+// --release (refuse while CHANGELOG.md lists unreleased changes).
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -24,7 +25,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** The hand-kept files of the package, in package/. */
 const TEMPLATE = join(ROOT, "package");
 /** Files of the repo root the package carries as they are. */
-const FROM_ROOT = ["CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"];
+const FROM_ROOT = ["CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-NOTICES.md"];
 /** Top-level names in dist/ that are the demo page and its assets, not the widget. */
 export const DEMO_ONLY = /^(index\.html(\.br|\.gz)?|demo)$/;
 
@@ -48,6 +49,16 @@ export function changelogVersion(text) {
   const m = /^## \[(\d+\.\d+\.\d+[^\]]*)\] - \d{4}-\d{2}-\d{2}\s*$/m.exec(text);
   if (!m) throw new Error("CHANGELOG.md: no `## [x.y.z] - YYYY-MM-DD` release heading");
   return m[1];
+}
+
+/**
+ * The entries under `## [Unreleased]` in a Keep a Changelog text (empty when
+ * it has none): changes made since the newest release, which a tarball
+ * carrying that release's version would ship under its name.
+ */
+export function unreleasedEntries(text) {
+  const m = /^## \[Unreleased\]\s*$([\s\S]*?)^## \[/m.exec(text);
+  return m ? m[1].split("\n").filter((line) => /^\s*- /.test(line)) : [];
 }
 
 /** Throws unless the template, the changelog and dist/kloudconsent.js all carry VERSION. */
@@ -96,6 +107,18 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
+  // A release must not carry changes the changelog lists as unreleased
+  // (CONTRIBUTING.md, "Releasing", step 1): --release refuses them; any
+  // other tarball (to install before a release) says what it is.
+  const unreleased = unreleasedEntries(readFileSync(join(ROOT, "CHANGELOG.md"), "utf8"));
+  if (unreleased.length) {
+    const why = `CHANGELOG.md lists ${unreleased.length} unreleased changes since ${VERSION}`;
+    if (process.argv.includes("--release")) {
+      console.error(`package.mjs: ${why}: make them a release first (CONTRIBUTING.md, "Releasing", step 1).`);
+      process.exit(1);
+    }
+    console.warn(`== package: note: ${why}; this tarball is not release ${VERSION}'s contents. Not for npm publish.`);
+  }
   const { tarball, files } = buildPackage({ dist: arg("--dist"), out: arg("--out") });
   console.log(`== package: kloudconsent ${VERSION}, ${files.length} files`);
   for (const f of files) console.log(`  ${f}`);

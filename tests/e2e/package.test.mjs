@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { launch, openPage, waitReady, banner, button, dialog } from "./helpers.mjs";
 import { ROOT } from "./docs-snippets-extract.mjs";
 import { VERSION } from "../../www/version.mjs";
-import { buildPackage, packagedDistFiles } from "../../scripts/package.mjs";
+import { buildPackage, packagedDistFiles, unreleasedEntries } from "../../scripts/package.mjs";
 import { tsc } from "./types-helpers.mjs";
 
 const DIST = join(ROOT, "dist");
@@ -42,9 +42,10 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-test("the tarball holds dist/ without the demo page, the types, the schema, the changelog, the licences and a README", () => {
+test("the tarball holds dist/ without the demo page, the types, the schema, the changelog, the licences, the third-party notices and a README", () => {
   const expected = [
-    "CHANGELOG.md", "LICENSE-APACHE", "LICENSE-MIT", "README.md", "kloudconsent.d.ts", "kloudconsent.schema.json", "package.json",
+    "CHANGELOG.md", "LICENSE-APACHE", "LICENSE-MIT", "README.md", "THIRD-PARTY-NOTICES.md", "kloudconsent.d.ts",
+    "kloudconsent.schema.json", "package.json",
     ...packagedDistFiles(DIST).map((f) => `dist/${f}`),
   ].sort();
   assert.deepEqual(pack.files, expected);
@@ -56,6 +57,25 @@ test("the tarball holds dist/ without the demo page, the types, the schema, the 
   assert.deepEqual(packagedDistFiles(DIST).filter((f) => /^(index\.html|demo\/)/.test(f)), []);
 });
 
+test("package.mjs --release refuses while the changelog lists unreleased changes; an empty Unreleased passes", () => {
+  const changelog = (unreleased) => `# Changelog\n\n## [Unreleased]\n${unreleased}\n## [0.1.0] - 2026-12-01\n\n- First.\n`;
+  assert.deepEqual(unreleasedEntries(changelog("\n")), []);
+  assert.deepEqual(unreleasedEntries(changelog("\n### Fixed\n\n- One.\n- Two,\n  wrapped.\n")), ["- One.", "- Two,"]);
+  assert.throws(() => execFileSync(process.execPath, [join(ROOT, "scripts", "package.mjs"), "--release", "--out", join(tmp, "refused")],
+    { stdio: "pipe" }), /unreleased changes/);
+});
+
+test("THIRD-PARTY-NOTICES.md names every crate compiled into the wasm modules and is up to date", () => {
+  // MIT asks for each crate's notice to travel with every copy: the file is
+  // made from cargo metadata, so a new or updated dependency shows up here.
+  const text = readFileSync(join(ROOT, "THIRD-PARTY-NOTICES.md"), "utf8");
+  for (const crate of ["yew", "wasm-bindgen", "js-sys", "web-sys", "talc", "serde", "hashbrown"]) {
+    assert.match(text, new RegExp(`^## ${crate} \\d`, "m"), crate);
+  }
+  assert.doesNotMatch(text, /^## (syn|quote|proc-macro2|yew-macro|wasm-bindgen-macro) /m, "no procedural macros: none of their code ships");
+  execFileSync(process.execPath, [join(ROOT, "scripts", "third-party-notices.mjs"), "--check"], { stdio: "pipe" });
+});
+
 test("the installed package is kloudconsent at this version, with no dev tooling in it", () => {
   const dir = join(project, "node_modules", "kloudconsent");
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
@@ -63,7 +83,7 @@ test("the installed package is kloudconsent at this version, with no dev tooling
   assert.equal(pkg.version, VERSION);
   assert.equal(pkg.license, "MIT OR Apache-2.0");
   for (const key of ["private", "scripts", "dependencies", "devDependencies"]) assert.ok(!(key in pkg), `no ${key}`);
-  for (const file of ["dist/kloudconsent.js", "LICENSE-MIT", "LICENSE-APACHE", "CHANGELOG.md", "README.md"]) {
+  for (const file of ["dist/kloudconsent.js", "LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-NOTICES.md", "CHANGELOG.md", "README.md"]) {
     assert.ok(existsSync(join(dir, file)), file);
   }
   // The paths the docs give resolve through the package's exports.
