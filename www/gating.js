@@ -226,18 +226,17 @@ function dropCopies(node) {
 }
 
 /**
- * Puts the widget back when the page took it out. It lives after `<body>`,
- * so apps that swap `<body>` or its children on navigation (Turbo Drive,
- * htmx, pjax) leave it be; a page that replaces `<html>`, or a script that
- * removes `<kloud-consent>`, would take the banner, the tool and the reopen
- * button with it. A dialog that was up keeps the page behind it inert, the
- * new page included, and gets focus back.
+ * Puts the widget back when the page took it out: apps that swap `<body>`
+ * or its children on navigation (Turbo Drive, htmx, pjax) or clear it at
+ * hydration remove `<kloud-consent>` with the rest, and with it the banner,
+ * the tool and the reopen button. A dialog that was up keeps the page
+ * behind it inert, the new page included, and gets focus back.
  */
 function keepWidget() {
   var page = body.call(doc);
   if (!widgetHost || !page) return;
   var gone = !widgetHost.isConnected;
-  if (gone) Node.prototype.appendChild.call(page.parentNode, widgetHost);
+  if (gone) placeWidget(widgetHost, page);
   // A dialog is up and the page has new content (a swapped `<body>`, or
   // children put in it): that is inert behind the dialog too.
   if (madeInert.length && (gone || [].some.call(page.children, function (el) {

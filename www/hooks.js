@@ -54,10 +54,13 @@ function listenTo(root) {
       trapTab(e, dialog, root.activeElement);
     }
   });
-  // Focus went to the page while the tool loads from the banner: the
-  // visitor moved on, so the tool must not open over what they do now.
-  listen.call(doc, "focusin", function (e) {
-    if (e.target !== widgetHost && root.querySelector(".kc-busy")) invoke("kc_do", [DO_MOVED_ON]);
+  // Focus went to the page, or a press landed on it (Safari does not focus
+  // what is clicked), while the tool loads from the banner: the visitor
+  // moved on, so the tool must not open over what they do now.
+  ["focusin", "pointerdown"].forEach(function (type) {
+    listen.call(doc, type, function (e) {
+      if (e.target !== widgetHost && root.querySelector(".kc-busy")) invoke("kc_do", [DO_MOVED_ON]);
+    });
   });
   var intent = function (e) {
     if (closest(e.target, "[data-kc-action=manage],[data-kc-action=reopen]")) soon(DO_PREFETCH);
@@ -74,7 +77,8 @@ function listenTo(root) {
  * CSP allows (a style attribute it would block).
  */
 function follow(frame) {
-  var viewport = window.visualViewport, focused = null;
+  var viewport = window.visualViewport, focused = null, host = frame.getRootNode().host;
+  placeWidget(host, host.parentNode);
   var check = function () { requestAnimationFrame(function () { unobscure(frame, focused); }); };
   ["focusin", "focusout"].forEach(function (type) {
     listen.call(doc, type, function (e) { focused = e.target; check(); });
@@ -123,6 +127,22 @@ function unobscure(frame, focused) {
   }
 }
 
+/**
+ * Puts the widget's element at the end of <body> (`page`), where a site's
+ * `--kc-*` properties and selectors on <body> reach it; or after <body>, in
+ * <html>, when <body>'s style makes it the box `position: fixed` inside it
+ * is placed in (a transform, filter, will-change, contain...), which would
+ * scroll the banner away with the page.
+ */
+function placeWidget(host, page) {
+  var s = getComputedStyle(page);
+  var encloses = s.transform !== "none" || s.filter !== "none" || s.perspective !== "none"
+    || (s.backdropFilter || "none") !== "none" || /transform|filter|perspective/.test(s.willChange)
+    || /paint|layout|strict|content/.test(s.contain) || /size/.test(s.containerType);
+  var parent = encloses ? page.parentNode : page;
+  if (host.parentNode !== parent) Node.prototype.appendChild.call(parent, host);
+}
+
 /** Moves and sizes `frame` to the visual viewport, in layout-viewport px. */
 function fit(frame) {
   var viewport = window.visualViewport;
@@ -130,7 +150,7 @@ function fit(frame) {
   // A page's `zoom` on <html> scales everything under it, the widget's px
   // included (its frame, sized to the screen, ran past it). The frame undoes
   // it, so the widget is drawn at the visitor's own size, as without it.
-  var zoom = +documentElement.call(doc).currentCSSZoom;
+  var zoom = +frame.getRootNode().host.parentNode.currentCSSZoom;
   if (zoom > 0 && isFinite(zoom)) frame.style.zoom = 1 / zoom;
   var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
   for (var property in geometry) {

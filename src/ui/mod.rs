@@ -44,7 +44,7 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Creates the host after `<body>`; its controls reach the
+    /// Creates the host at the end of `<body>`; its controls reach the
     /// engine through the loader's listeners (`hooks.listen`, `kc_do`).
     pub fn create(config: &Config, hooks: &Hooks) -> Option<Ui> {
         let doc = dom::document()?;
@@ -77,12 +77,9 @@ impl Ui {
             root.set_attribute(name, value).ok()?;
         }
         shadow.append_child(&root).ok()?;
-        // After `<body>`, in `<html>`: a page's `transform`, `filter`,
-        // `will-change` or `contain` on `<body>` makes it the box that
-        // `position: fixed` inside it is placed in, which scrolled the banner
-        // away with the page. Out here nothing of the page's encloses it
-        // (and an app swapping `<body>` does not take it along).
-        body.parent_node()?.append_child(&host).ok()?;
+        // At the end of `<body>` (the loader's `follow` moves it after
+        // `<body>` when the page's style on `<body>` would carry it away).
+        body.append_child(&host).ok()?;
         hooks.listen(&shadow);
         hooks.follow(&root);
         Some(Ui {

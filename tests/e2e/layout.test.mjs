@@ -100,6 +100,8 @@ test("a page's transform, filter, will-change or contain on <body> never carries
     });
     await waitReady(page);
     await banner(page).waitFor();
+    assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").parentNode.localName), "html",
+      `${css}: placed after <body>`);
     await page.mouse.wheel(0, 1200);
     await page.waitForFunction(() => window.scrollY >= 1200);
     const box = await banner(page).boundingBox();
@@ -134,4 +136,29 @@ test("a page's zoom on <html> (or <body>) leaves the widget at the visitor's siz
     assert.ok(Math.abs(box.y + box.height - (plain.box.y + plain.box.height)) < 1, `${css}: at the bottom as without it`);
     assert.ok(Math.abs(manage.height - plain.manage.height) < 1, `${css}: buttons at their own size`);
   }
+});
+
+test("on an ordinary page the widget's element ends <body>, so a site's --kc-* properties on <body> theme it", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
+  await hostPage(env, page, { head: "<style>body.brand { --kc-accent: rgb(0, 107, 79); --kc-radius: 0px }</style>",
+    body: "<script>document.body.className = 'brand'</script>" });
+  await waitReady(page);
+  await banner(page).waitFor();
+  assert.equal(await page.evaluate(() => document.body.lastElementChild.localName), "kloud-consent");
+  const accept = banner(page).getByRole("button", { name: "Accept all" });
+  assert.equal(await accept.evaluate((b) => getComputedStyle(b).backgroundColor), "rgb(0, 107, 79)");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("the banner is not printed over the page", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await banner(page).waitFor();
+  await page.emulateMedia({ media: "print" });
+  await banner(page).waitFor({ state: "hidden" });
+  await page.emulateMedia({ media: "screen" });
+  await banner(page).waitFor();
+  await context.close();
 });

@@ -80,6 +80,25 @@ test("moving on while the tool loads from the banner: it never opens over the pa
   await context.close();
 });
 
+test("a press on the page's text while the tool loads from the banner (no focus moves, as in Safari) also drops the open", async () => {
+  const { context, page } = await openPage(env);
+  const release = await holdTool(page);
+  await hostPage(env, page, { body: `<p id="text">Some article text to read.</p>` });
+  await waitReady(page);
+  const manage = button(banner(page), "Manage preferences");
+  await manage.click();
+  assert.equal(await manage.getAttribute("aria-busy"), "true");
+  await page.click("#text");
+  assert.equal(await manage.getAttribute("aria-busy"), null);
+  release();
+  await page.waitForFunction(() => performance.getEntriesByType("resource")
+    .some((e) => e.name.endsWith("kloudconsent-tool_bg.wasm")));
+  await page.waitForTimeout(500);
+  assert.equal(await dialog(page).count(), 0, "no tool popped up");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("Escape on the busy banner drops the open; the banner's live region says the tool is loading meanwhile", async () => {
   const { context, page } = await openPage(env);
   const release = await holdTool(page);
