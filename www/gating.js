@@ -240,7 +240,7 @@ function keepWidget() {
   // A dialog is up and the page has new content (a swapped `<body>`, or
   // children put in it): that is inert behind the dialog too.
   if (madeInert.length && (gone || [].some.call(page.children, function (el) {
-    return !attr(el, "hasAttribute", "inert");
+    return el !== widgetHost && behind(el);
   }))) {
     makeInert(widgetHost, false);
     makeInert(widgetHost, true);

@@ -207,8 +207,10 @@ function fetchTool() {
 }
 
 /**
- * Makes every sibling of `host` in <body> inert (modal open), or releases
- * exactly the ones it made inert.
+ * Makes the page behind an open dialog inert (modal open): every sibling of
+ * `host` and of each of its ancestors up to <html> (so also what a page or
+ * an extension put after <body>, or all of <body> when the widget is after
+ * it), or releases exactly the ones it made inert.
  */
 function makeInert(host, on) {
   if (!on) {
@@ -216,14 +218,25 @@ function makeInert(host, on) {
     madeInert = [];
     return;
   }
-  var page = body.call(doc);
-  if (madeInert.length || !page) return;
-  [].forEach.call(page.children, function (el) {
-    if (el !== host && !attr(el, "hasAttribute", "inert")) {
-      attr(el, "setAttribute", "inert", "");
-      madeInert.push(el);
-    }
-  });
+  if (madeInert.length) return;
+  for (var node = host; node.parentNode && node.parentNode.nodeType === 1; node = node.parentNode) {
+    [].forEach.call(node.parentNode.children, function (el) {
+      if (el !== node && behind(el)) {
+        attr(el, "setAttribute", "inert", "");
+        madeInert.push(el);
+      }
+    });
+  }
+}
+
+/**
+ * Whether `el`, beside the widget, is page to make inert: not `<head>`, not
+ * inert already, and not a `<dialog>`: a page's own dialog opened while the
+ * tool is up (a timed newsletter popup) comes above it, and an inert one
+ * could not be closed.
+ */
+function behind(el) {
+  return el.localName !== "head" && el.localName !== "dialog" && !attr(el, "hasAttribute", "inert");
 }
 
 /**

@@ -223,6 +223,33 @@ test("focus is trapped in the open dialog, forwards and backwards, and a press o
   await context.close();
 });
 
+test("behind the open tool, what a page put after <body> is inert too; a page's own dialog opened meanwhile can be used and closed", async () => {
+  const { page, context } = await freshPage(env);
+  await page.evaluate(() => {
+    const chat = document.createElement("div");
+    chat.id = "chat";
+    chat.innerHTML = "<button>Chat with us</button>";
+    document.documentElement.append(chat);
+    const news = document.createElement("dialog");
+    news.id = "news";
+    news.innerHTML = "<p>Join our newsletter</p><button id='close-news'>No thanks</button>";
+    news.querySelector("button").onclick = () => news.close();
+    document.body.append(news);
+  });
+  await openTool(page);
+  assert.equal(await page.evaluate(() => document.getElementById("chat").inert), true, "after <body>: inert");
+  // A timed popup of the page's own, opened over the tool.
+  await page.evaluate(() => document.getElementById("news").showModal());
+  await page.click("#close-news");
+  assert.equal(await page.evaluate(() => document.getElementById("news").open), false, "the page's dialog closes");
+  await button(dialog(page), "Accept all").click();
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
+  assert.equal(await page.evaluate(() => document.getElementById("chat").inert), false, "released");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("focus returns to the opener, to the banner, or to the page when the opener is gone", async () => {
   // Opened from the banner, closed: back to the banner's Manage preferences.
   let { page, context } = await freshPage(env);
