@@ -286,7 +286,8 @@ pub mod act {
     pub const MANAGE: u32 = 9;
     /// The reopen button (`reopen`).
     pub const REOPEN: u32 = 10;
-    /// Focus went to the page while the tool loads from the banner.
+    /// Focus went to the page, or a press landed on it, while the tool
+    /// loads from the banner.
     pub const MOVED_ON: u32 = 11;
     /// localStorage was cleared as a whole in another tab (a site's
     /// logout), or the page came back from the back/forward cache: read the

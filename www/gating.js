@@ -238,10 +238,10 @@ function keepWidget() {
   var gone = !widgetHost.isConnected;
   if (gone) placeWidget(widgetHost, page);
   // A dialog is up and the page has new content (a swapped `<body>`, or
-  // children put in it): that is inert behind the dialog too.
-  if (madeInert.length && (gone || [].some.call(page.children, function (el) {
-    return el !== widgetHost && behind(el);
-  }))) {
+  // elements put in it or after it): that is inert behind the dialog too.
+  var fresh = false;
+  if (madeInert.length && !gone) eachBehind(widgetHost, function () { fresh = true; });
+  if (madeInert.length && (gone || fresh)) {
     makeInert(widgetHost, false);
     makeInert(widgetHost, true);
   }

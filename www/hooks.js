@@ -219,24 +219,25 @@ function makeInert(host, on) {
     return;
   }
   if (madeInert.length) return;
-  for (var node = host; node.parentNode && node.parentNode.nodeType === 1; node = node.parentNode) {
-    [].forEach.call(node.parentNode.children, function (el) {
-      if (el !== node && behind(el)) {
-        attr(el, "setAttribute", "inert", "");
-        madeInert.push(el);
-      }
-    });
-  }
+  eachBehind(host, function (el) {
+    attr(el, "setAttribute", "inert", "");
+    madeInert.push(el);
+  });
 }
 
 /**
- * Whether `el`, beside the widget, is page to make inert: not `<head>`, not
- * inert already, and not a `<dialog>`: a page's own dialog opened while the
- * tool is up (a timed newsletter popup) comes above it, and an inert one
- * could not be closed.
+ * Calls `fn` with each element of the page behind the widget `host` that is
+ * not inert yet: the siblings of `host` and of each of its ancestors up to
+ * <html>, but not `<head>`, nor a `<dialog>`: a page's own dialog opened
+ * while the tool is up (a timed newsletter popup) comes above it, and an
+ * inert one could not be closed.
  */
-function behind(el) {
-  return el.localName !== "head" && el.localName !== "dialog" && !attr(el, "hasAttribute", "inert");
+function eachBehind(host, fn) {
+  for (var node = host; node.parentNode && node.parentNode.nodeType === 1; node = node.parentNode) {
+    [].forEach.call(node.parentNode.children, function (el) {
+      if (el !== node && el.localName !== "head" && el.localName !== "dialog" && !attr(el, "hasAttribute", "inert")) fn(el);
+    });
+  }
 }
 
 /**

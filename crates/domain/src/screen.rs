@@ -146,10 +146,11 @@ pub enum Event {
     Decided,
     /// `kloudconsent.reset()`: the decision is forgotten; ask again.
     Reset,
-    /// The visitor moved on while the tool loads from the banner: focus went
-    /// to the page, or Escape on the banner. The open is dropped (the banner
-    /// stays, no longer busy), so a slow tool never arrives over what they
-    /// are doing now and takes their focus.
+    /// The visitor moved on while the tool loads from the banner: focus
+    /// went to the page, or a press landed on it. The open is dropped (the
+    /// banner stays, no longer busy), so a slow tool never arrives over what
+    /// they are doing now and takes their focus. (Escape on the busy banner
+    /// is a `Close`: the same, with focus kept on Manage preferences.)
     MovedOn,
     /// Another tab changed the stored decision. `ask`: as in `Booted`.
     StoredChanged {
