@@ -207,21 +207,30 @@ var dispatch = native(EventTarget.prototype, "dispatchEvent");
 var found = native(Document.prototype, "currentScript").call(doc);
 var script = found instanceof ScriptElement ? found : null;
 // What relative URLs resolve against: the document's URL, or a <base> that
-// came before our tag (the one the browser resolved our src with), never one
-// added later. A srcdoc or about:blank frame has no URL of its own: there the
-// base is inherited from the parent, so baseURI it is.
+// came before our tag, never one added later. Before the tag is not enough
+// when the tag's src is absolute: then the browser fetched us without the
+// base, and a <base> in user content above a footer's tag would send a
+// relative data-config to another site. So a <base> counts when our src is
+// relative (the browser resolved it with that base) or when it is in <head>,
+// the only place HTML allows it. A srcdoc or about:blank frame has no URL of
+// its own: there the base is inherited from the parent, so baseURI it is.
+// (item(0), not [0]: a missing index would be read from a polluted
+// Object.prototype.)
 var pageUrl = location.href;
-var firstBase = querySelectorAll.call(doc, "base[href]")[0];
+var firstBase = querySelectorAll.call(doc, "base[href]").item(0);
 var baseUri = native(Node.prototype, "baseURI");
+var pageHead = head.call(doc);
 var pageBase = /^about:/.test(pageUrl) ||
-  (script && firstBase && script.compareDocumentPosition(firstBase) & 2 /* PRECEDING */)
+  (script && firstBase && script.compareDocumentPosition(firstBase) & 2 /* PRECEDING */ &&
+    (!/^\\s*([a-z][a-z\\d+.-]*:|[\\\\/]{2})/i.test(script.getAttribute("src") || "") ||
+      pageHead && pageHead.compareDocumentPosition(firstBase) & 16 /* CONTAINED_BY */))
   ? baseUri.call(doc) : pageUrl;
 var loaderUrl = new URL(script && script.getAttribute("src") || pageBase, pageBase);
 // Every file the loader fetches, with its SHA-384 (filled in at build time):
 // a copy that was swapped or corrupted on the way is refused by fetch().
 var PINNED = ${JSON.stringify(Object.fromEntries(PINNED.map((f) => [f, placeholder(f)])))};
 function fetchPinned(file) {
-  return fetch(new URL(file, loaderUrl), { credentials: "same-origin", integrity: PINNED[file] });
+  return fetch(new URL(file, loaderUrl), { __proto__: null, credentials: "same-origin", integrity: PINNED[file] });
 }
 var wasmUrl = new URL("kloudconsent_bg.wasm", loaderUrl).href;
 var wasmResponse = fetchPinned("kloudconsent_bg.wasm");

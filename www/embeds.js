@@ -22,7 +22,7 @@
   register(function (core) {
     var invoke = core.invoke, doc = core.doc, querySelectorAll = core.querySelectorAll,
       createElement = core.createElement, baseUri = core.baseUri, listen = core.listen;
-    var EMBEDS = core.EMBEDS;
+    var EMBEDS = core.EMBEDS, heldSrcdoc = core.heldSrcdoc;
     var SOURCES = ":scope>source[data-src],:scope>source[data-srcset]";
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
     // www/placeholder.css, minified (assemble.mjs fills it in).
@@ -40,8 +40,10 @@
     var sheet = null;
     var resizeObserver = null;
 
+    /** Whether `el` has anything to hold back: a URL in a `data-` twin, or (an iframe) a srcdoc. */
     function isGated(el) {
-      return DATA_URLS.some(function (a) { return el.hasAttribute(a); }) || !!el.querySelector(SOURCES);
+      return DATA_URLS.some(function (a) { return el.hasAttribute(a); }) || !!el.querySelector(SOURCES) ||
+        el.localName === "iframe" && (el.hasAttribute("srcdoc") || heldSrcdoc.has(el));
     }
 
     /** The elements carrying gated URLs: the embed and its (picture's) <source>s. */
@@ -66,7 +68,9 @@
       found.forEach(function (el) {
         var e = embedOf.get(el);
         if (!e && el.isConnected && isGated(el)) {
-          e = { el: el, once: false, loaded: false };
+          // A srcdoc the core took off before this script arrived.
+          e = { el: el, once: false, loaded: false, srcdoc: heldSrcdoc.get(el) };
+          heldSrcdoc.delete(el);
           embedOf.set(el, e);
           embeds.push(e);
           if (!nodes) return; // visited below with every known one
@@ -198,7 +202,7 @@
           // says which content each one is about.
           b.setAttribute("aria-describedby", "text");
           b.textContent = texts[i];
-          b.onclick = function () { placeholderClick(e, action); };
+          b.onclick = function (ev) { if (seen(b, ev)) placeholderClick(e, action); };
         });
         e.placeholder = host;
         if (!resizeObserver && window.ResizeObserver) {
@@ -274,6 +278,27 @@
       if (e.hidden[0]) e.el.style.setProperty("visibility", e.hidden[0], e.hidden[1]);
       else e.el.style.removeProperty("visibility");
       e.hidden = null;
+    }
+
+    /**
+     * Whether a press on an "Allow" button is one the visitor could see it
+     * take. Markup a site lets users post (no script needed) can make a
+     * placeholder invisible (`opacity: 0` on a wrapper) or lay it over the
+     * banner, so that a click on what looks like "Reject all", or anywhere,
+     * lands on "Allow always". So the press is ignored, with a warning, when
+     * the button or what holds it is hidden or mostly transparent, or when
+     * the widget (banner, tool, reopen button) lies under the point pressed.
+     * A key press (`detail` 0) has no point; the visibility check covers it.
+     */
+    function seen(button, ev) {
+      var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;
+      for (; el; el = el.parentElement || el.getRootNode().host) opacity *= +getComputedStyle(el).opacity;
+      var covered = ev.detail > 0 && core.widget() &&
+        Document.prototype.elementsFromPoint.call(doc, ev.clientX, ev.clientY).indexOf(core.widget()) >= 0;
+      if (opacity >= 0.5 && !covered) return true;
+      console.warn("kloudconsent: ignored a press on an embed's Allow button that was " +
+        (covered ? "laid over the consent banner." : "hidden or nearly transparent."));
+      return false;
     }
 
     function placeholderClick(e, action) {

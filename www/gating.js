@@ -27,24 +27,35 @@ var EMBEDS = "iframe[data-consent],img[data-consent],video[data-consent],audio[d
 // otherwise overtake the inline scripts after it.
 var scriptQueue = [];
 var scriptWaiting = false;
-var pageNonce = "";
-/** Gated tags in the page's parsed HTML when the widget started. */
+/**
+ * The embed tag's nonce. Under a nonce Content-Security-Policy the widget
+ * must not become a way around it: markup injected later (a CMS field, an
+ * innerHTML the page did not sanitise) is not trusted with the page's nonce.
+ * So the nonce is given only to tags that came with the page's HTML
+ * (`bootTags`); a tag added later runs only with the page's nonce as its
+ * own. This holds under 'strict-dynamic' too, where any script the widget
+ * inserts would run whatever its nonce.
+ */
+var pageNonce = script && script.nonce || "";
+/** Gated tags in the page's parsed HTML (`takeBootTags`). */
 var bootTags = new WeakSet();
 var warnedNonce = false;
 
 /**
- * At start-up: the embed tag's nonce and the gated tags present now. Under a
- * nonce Content-Security-Policy the widget must not become a way around it:
- * markup injected later (a CMS field, an innerHTML the page did not sanitise)
- * is not trusted with the page's nonce. So the nonce is given only to tags
- * that came with the page's HTML; a tag added later runs only with the
- * page's nonce as its own. This holds under 'strict-dynamic' too, where any
- * script the widget inserts would run whatever its nonce.
+ * Which gated tags came with the page's HTML: those there once it is parsed,
+ * taken now (a deferred or async tag runs after parsing) or, for a tag that
+ * runs while the page is still parsed, at DOMContentLoaded (this listener
+ * comes before any the page adds later). Not when the engine starts, which is
+ * after the wasm and the config have arrived, usually after `load`: a page's
+ * DOMContentLoaded or load handler writing a user's comment with innerHTML
+ * would otherwise have its `<script type="text/plain">` counted as the
+ * page's own and given the nonce.
  */
-function startGating(nonce) {
-  pageNonce = nonce || "";
+function takeBootTags() {
   [].forEach.call(querySelectorAll.call(doc, PENDING), function (tag) { bootTags.add(tag); });
 }
+if (readyState.call(doc) !== "loading") takeBootTags();
+else listen.call(doc, "DOMContentLoaded", takeBootTags, { once: true });
 
 /** The nonce `tag` runs with; `false` when it may not run under the page's. */
 function nonceFor(tag) {
@@ -139,10 +150,30 @@ function activate(tag, nonce) {
 var embedsUpdate = null;
 var embedsLoading = null;
 var embedsWarned = false;
+/** Gated iframes' srcdoc taken off before www/embeds.js has arrived (element -> srcdoc). */
+var heldSrcdoc = new WeakMap();
+var GATED_SRCDOC = "iframe[data-consent][srcdoc]";
+
+/**
+ * Takes the srcdoc off gated iframes in `node` (one a change added, or whose
+ * srcdoc was set) while www/embeds.js is still on its way: a srcdoc has no URL
+ * to hold back, and renders, scripts included, as soon as the iframe is in the
+ * page. It is kept here and handed to embeds.js, which puts it back once
+ * allowed. (From then on embeds.js does this itself, in the same turn.)
+ */
+function holdSrcdoc(node) {
+  if (embedsUpdate) return;
+  var found = [].slice.call(Element.prototype.querySelectorAll.call(node, GATED_SRCDOC));
+  if (Element.prototype.matches.call(node, GATED_SRCDOC)) found.push(node);
+  found.forEach(function (el) {
+    heldSrcdoc.set(el, el.getAttribute("srcdoc"));
+    el.removeAttribute("srcdoc");
+  });
+}
 
 /** Whether `node` (the document, or a node a change added) is or holds a gated embed. */
 function holdsEmbed(node) {
-  return node === doc ? !!querySelectorAll.call(doc, EMBEDS)[0]
+  return node === doc ? !!querySelectorAll.call(doc, EMBEDS).item(0)
     : Element.prototype.matches.call(node, EMBEDS) || !!Element.prototype.querySelector.call(node, EMBEDS);
 }
 
@@ -154,7 +185,8 @@ function holdsEmbed(node) {
 function loadEmbeds() {
   return embedsLoading || (embedsLoading = loadScript("kloudconsent-embeds.js", "kloudconsent.embeds").then(function (args) {
     embedsUpdate = args[0]({ invoke: invoke, doc: doc, querySelectorAll: querySelectorAll,
-      createElement: createElement, baseUri: baseUri, listen: listen, EMBEDS: EMBEDS });
+      createElement: createElement, baseUri: baseUri, listen: listen, EMBEDS: EMBEDS,
+      heldSrcdoc: heldSrcdoc, widget: function () { return widgetHost; } });
   }).then(null, function (e) {
     // The load, or the script's own set-up: either way the engine still starts.
     embedsLoading = null;
@@ -191,12 +223,18 @@ function observePage() {
   new MutationObserver(function (records) {
     var nodes = [], scripts = false;
     records.forEach(function (r) {
-      // An embed's URL or category changed in place (the element reused).
-      if (r.type === "attributes") nodes.push(r.target);
+      // An embed's URL, srcdoc or category changed in place (the element reused).
+      if (r.type === "attributes") {
+        holdSrcdoc(r.target);
+        nodes.push(r.target);
+      }
       [r.addedNodes, r.removedNodes].forEach(function (list, removed) {
         [].forEach.call(list, function (n) {
           if (n.nodeType !== 1 || n.localName === "kloud-consent-placeholder") return;
-          if (!removed) dropCopies(n);
+          if (!removed) {
+            dropCopies(n);
+            holdSrcdoc(n);
+          }
           nodes.push(n);
           if (!removed && (Element.prototype.matches.call(n, PENDING) || Element.prototype.querySelector.call(n, PENDING))) {
             scripts = true;
@@ -208,7 +246,7 @@ function observePage() {
     if (nodes.length) updateEmbeds("", nodes);
     keepWidget();
   }).observe(doc, {
-    childList: true, subtree: true, attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent"],
+    childList: true, subtree: true, attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent", "srcdoc"],
   });
 }
 
