@@ -48,6 +48,7 @@ const SAY_GATE: u32 = 0;
 const SAY_PUSH: u32 = 1;
 const SAY_GTAG: u32 = 2;
 const SAY_EMIT: u32 = 3;
+const SAY_RECEIPT: u32 = 4;
 
 impl Hooks {
     /// Connects the controls of the widget's shadow root to `kc_do` (`DO_ACTION` in www/loader.js).
@@ -117,6 +118,15 @@ impl Hooks {
     /// has now (GTM replaces it with its own).
     pub fn push(&self, json: &str) {
         self.say(SAY_PUSH, json, "");
+    }
+
+    /// Proof of consent: POSTs `body` (a decision's receipt) to the config's
+    /// `receiptUrl`, and keeps it in localStorage until the endpoint has
+    /// taken it; an empty `body` sends again what earlier pages kept for
+    /// `url` (at boot). www/hooks.js, `receipt`, has the rules of the retry:
+    /// the transport is the loader's, like every other request.
+    pub fn receipt(&self, url: &str, body: &str) {
+        self.say(SAY_RECEIPT, url, body);
     }
 
     /// Moves focus to the page itself when it is inside the widget.

@@ -27,8 +27,8 @@ var hooks = {
     if (what > 3) makeInert(node, what === 5);
     else [listenTo, follow, fit, focusPage][what](node);
   },
-  /** 0 gate, 1 push, 2 gtag, 3 emit. */
-  say: function (what, a, b) { [gate, push, gtag, emit][what](a, b); }
+  /** 0 gate, 1 push, 2 gtag, 3 emit, 4 receipt. */
+  say: function (what, a, b) { [gate, push, gtag, emit, receipt][what](a, b); }
 };
 
 /** The widget's `<kloud-consent>` element, once made. */
@@ -318,5 +318,66 @@ function wireDocument() {
   // while it was away, and the visitor may have changed their mind since.
   listen.call(window, "pageshow", function (e) {
     if (e.persisted) invoke("kc_do", [DO_REREAD]);
+  });
+}
+
+// ---- receipts ----------------------------------------------------------------
+var UNSENT = "kloudconsent-receipts";
+var RECEIPT_TRIES = 5;
+var warnedReceipt = false;
+
+/** The receipts kept for `url` ([url, body, tries]); localStorage is the visitor's, so each is checked. */
+function keptReceipts(url) {
+  var kept;
+  try { kept = JSON.parse(localStorage.getItem(UNSENT)); } catch (e) {}
+  return Array.isArray(kept) ? kept.filter(function (k) {
+    return Array.isArray(k) && k[0] === url && typeof k[1] === "string" && k[2] > 0;
+  }) : [];
+}
+function keepReceipts(kept) {
+  try {
+    if (kept.length) localStorage.setItem(UNSENT, JSON.stringify(kept));
+    else localStorage.removeItem(UNSENT);
+  } catch (e) {}
+}
+
+/**
+ * Proof of consent: POSTs a decision's receipt (`body`) to the config's
+ * `receiptUrl` and keeps it in localStorage (`kloudconsent-receipts`) until
+ * the endpoint has answered: a service that is down, rate-limiting (429) or
+ * failing (5xx), or a visitor offline, would otherwise leave a decision in
+ * force with no proof of it. Each page load (`body` empty) sends again what
+ * is kept for that URL: at most 10 receipts, each on at most 5 loads, then
+ * dropped with a warning; kept ones for another URL (the config changed) are
+ * dropped. A 2xx answer, or a refusal for good (another 4xx, with a warning),
+ * ends it. So the endpoint must answer with CORS headers (the receipt
+ * service does) for the widget to see the answer; a receipt may arrive twice
+ * (the page left before the answer), which its id and `decidedAt` identify.
+ * `text/plain` (a string body) needs no CORS preflight; `keepalive` lets it
+ * finish when the visitor leaves right after choosing.
+ */
+function receipt(url, body) {
+  var kept = keptReceipts(url).filter(function (k) {
+    if (k[2] < RECEIPT_TRIES) return true;
+    console.warn("kloudconsent: gave up sending a consent receipt to " + url + " after " + RECEIPT_TRIES + " page loads.");
+  });
+  if (body) kept.push([url, body, 0]);
+  kept = kept.slice(-10);
+  kept.forEach(function (k) { k[2]++; });
+  keepReceipts(kept);
+  kept.forEach(function (k) {
+    Promise.resolve().then(function () {
+      return fetch(url, { __proto__: null, method: "POST", body: k[1], keepalive: true, credentials: "omit" });
+    }).then(function (r) {
+      if (r.status === 429 || r.status > 499) throw new Error("HTTP " + r.status);
+      if (!r.ok) console.warn("kloudconsent: " + url + " refused a consent receipt (HTTP " + r.status + "); it is not sent again.");
+      keepReceipts(keptReceipts(url).filter(function (other) { return other[1] !== k[1]; }));
+    }).then(null, function (e) {
+      if (!warnedReceipt) {
+        warnedReceipt = true;
+        console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) +
+          "); it is kept and sent again on the next page load. The decision itself is stored.");
+      }
+    });
   });
 }

@@ -89,7 +89,7 @@ function fetchText(start, ms) {
 function loadConfig() {
   if (configUrl) {
     return fetchText(function () {
-      return fetch(new URL(configUrl, pageBase), { credentials: "same-origin" });
+      return fetch(new URL(configUrl, pageBase), { __proto__: null, credentials: "same-origin" });
     }, CONFIG_TIMEOUT_MS).then(function (r) {
       r.origin = "data-config " + configUrl;
       return r;
@@ -116,7 +116,7 @@ function translation(lang) {
   return translations[lang] || (translations[lang] = fetchText(function () {
     return translationIndex.then(function (index) {
       if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
-      return fetch(url, { credentials: "same-origin", integrity: index[lang] });
+      return fetch(url, { __proto__: null, credentials: "same-origin", integrity: index[lang] });
     });
   }, TRANSLATION_TIMEOUT_MS).then(function (r) {
     r.url = url.href;
@@ -245,13 +245,24 @@ function notify(callback, json, event) {
 /**
  * The engine's events (`ready`, `consent`, `change`, detail as JSON): to the
  * on() subscribers, then as a `kloudconsent:<name>` CustomEvent on window
- * for page code that listens there.
+ * for page code that listens there. One event reaches everyone before the
+ * next starts: a listener that decides (`rejectAll()` inside `ready`, `set()`
+ * inside `change`) has its events queued behind the one being delivered,
+ * so every listener hears them in the order they happened, and the last it
+ * hears is the decision in force.
  */
+var emitting = [];
 function emit(name, json) {
-  var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
-  if (name === "ready") readyJson = json;
-  subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json, event); });
-  dispatch.call(window, event);
+  if (emitting.push([name, json]) > 1) return;
+  while (emitting.length) {
+    name = emitting[0][0];
+    json = emitting[0][1];
+    var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
+    if (name === "ready") readyJson = json;
+    subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json, event); });
+    dispatch.call(window, event);
+    emitting.shift();
+  }
 }
 
 var api = {
@@ -265,9 +276,22 @@ var api = {
     // Only a plain object is a choice: undefined, null, a Map, a Date or an
     // object JSON cannot write reach the engine as "null", which it refuses
     // with a console error (a page's `set(prefs)` with `prefs` undefined
-    // must not store a decision nobody made).
+    // must not store a decision nobody made). Each value is read once, into
+    // a copy: JSON.stringify would drop an `undefined`, a function or a
+    // Symbol (`set({analytics: prefs.analytics})` with the field missing
+    // storing a refusal), and follow a `toJSON`. A value that is not a
+    // boolean goes as its type's name, which the engine refuses, naming the key.
     var json = "null";
-    try { if (objectTag.call(choices) == "[object Object]") json = JSON.stringify(choices); } catch (e) {}
+    try {
+      if (objectTag.call(choices) == "[object Object]") {
+        var copy = Object.create(null);
+        Object.keys(choices).forEach(function (k) {
+          var v = choices[k];
+          copy[k] = typeof v === "boolean" ? v : typeof v;
+        });
+        json = JSON.stringify(copy);
+      }
+    } catch (e) {}
     later("kc_set")(json);
   },
   show: later("kc_do", DO_SHOW),
@@ -325,9 +349,38 @@ var GCM_SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytic
  * own properties: `<div id="dataLayer">` is not an array to push to.
  */
 function kcGtag() {
-  if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
+  if (arguments[1] === "default") {
+    sentDefaults.push(arguments[2]);
+    consentLayer = layer();
+  } else {
+    keepConsentDefaults();
+  }
+  gtagSend.apply(null, arguments);
+}
+function gtagSend() {
   if (hasOwn.call(window, "gtag") && typeof window.gtag === "function") window.gtag.apply(window, arguments);
-  else window.dataLayer.push(arguments);
+  else layer().push(arguments);
+}
+function layer() {
+  if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
+  return window.dataLayer;
+}
+
+/**
+ * The `default` commands sent, and the `dataLayer` they went to. A page that
+ * writes `dataLayer = [{...}]` after our tag (GTM's own instructions put that
+ * line above its snippet) throws them away, and Google's tags then treat
+ * consent as granted. So when the page's `dataLayer` is another array than
+ * the one they went to, they are sent again (with a warning), before any
+ * `update` and once the page is parsed.
+ */
+var sentDefaults = [], consentLayer = null;
+function keepConsentDefaults() {
+  if (!consentLayer || !hasOwn.call(window, "dataLayer") || window.dataLayer === consentLayer) return;
+  consentLayer = window.dataLayer;
+  console.warn("kloudconsent: window.dataLayer was replaced after the widget sent Google Consent Mode's defaults; " +
+    "sent them again. Write `window.dataLayer = window.dataLayer || []` to keep what is in it.");
+  sentDefaults.forEach(function (d) { gtagSend("consent", "default", d); });
 }
 
 var isObject = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
@@ -396,6 +449,7 @@ function sendConsentDefaults(text) {
 }
 
 var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
+domReady().then(keepConsentDefaults);
 
 // ---- scripts fetched on demand: the preference tool, the embeds' work ------
 var CHANGED = " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)";
@@ -446,7 +500,7 @@ function loadTool() {
   var jsFile = "kloudconsent-tool.js";
   var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
   toolPromise = loadScript(jsFile, "kloudconsent.tool").then(function (args) {
-    var wasm = fetch(toolWasmUrl, { credentials: "same-origin", integrity: args[1] }).then(function (r) {
+    var wasm = fetch(toolWasmUrl, { __proto__: null, credentials: "same-origin", integrity: args[1] }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r;
     }, function () {
@@ -494,9 +548,6 @@ Promise.all([
   return nextTask().then(function () { return results[1]; });
 }).then(function (cfg) {
   warnIgnoredConfigs();
-  // Which gated tags came with the page's HTML (only they may borrow its
-  // nonce), before the engine releases any.
-  startGating(script && script.nonce);
   // The engine reads the config and chooses the visitor's language. A
   // built-in translation it needs is waited for (it has been downloading
   // since the config was known), so nothing is ever drawn in English first.

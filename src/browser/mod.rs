@@ -8,6 +8,5 @@ pub mod cookie;
 pub mod dom;
 pub mod json;
 pub mod panic;
-pub mod receipt;
 pub mod signals;
 pub mod storage;

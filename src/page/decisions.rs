@@ -4,7 +4,7 @@
 
 use super::Page;
 use crate::browser::storage::Store;
-use crate::browser::{clock, console, cookie, dom, json, receipt};
+use crate::browser::{clock, console, cookie, dom, json};
 use kloudconsent_domain::screen::Event;
 use kloudconsent_domain::text::{cat, join};
 use kloudconsent_domain::{decision, record, Choice, Config, Consent, ConsentRecord, RecordError};
@@ -41,6 +41,10 @@ impl Page {
         // Gated scripts and embeds: the loader's gating code asks the engine
         // about each one (www/gating.js).
         self.hooks.gate("");
+        // Receipts an earlier page could not deliver, sent again.
+        if let Some(url) = &self.config.receipt_url {
+            self.hooks.receipt(url, "");
+        }
     }
 
     ///
@@ -100,7 +104,8 @@ impl Page {
         let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
         self.store(&record, true, true);
         if let Some(url) = &self.config.receipt_url {
-            receipt::send(url, &decision::receipt_json(&record, &dom::page_origin()));
+            let receipt = decision::receipt_json(&record, &dom::page_origin(), &self.config.lang);
+            self.hooks.receipt(url, &receipt);
         }
         self.apply(before, Consent::Stored(record));
         // Unless a listener reset it meanwhile (and so asked for the banner).

@@ -57,6 +57,56 @@ test("set() with a bad argument logs an error and changes nothing", async () => 
   await context.close();
 });
 
+test("set() refuses values JSON would drop or rewrite: undefined, a function, a Symbol, toJSON", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  // A page's `set({analytics: prefs.analytics})` with the field missing
+  // must not store a refusal nobody made.
+  await page.evaluate(() => {
+    const api = window.kloudconsent;
+    api.set({ analytics: undefined });
+    api.set({ marketing() {} });
+    api.set({ marketing: Symbol("x") });
+    api.set({ analytics: true, toJSON() { return {}; } });
+  });
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(await storedLocal(page), null);
+  assert.equal(await banner(page).count(), 1, "the banner still asks");
+  const errors = page.logs.filter((l) => l.startsWith("error:") && l.includes("set()"));
+  assert.equal(errors.length, 4, errors.join("\n"));
+  assert.match(errors[0], /`analytics` must be true or false/);
+  assert.match(errors[3], /`toJSON` must be true or false/);
+  await context.close();
+});
+
+test("a listener that decides: every listener hears the events in the order they happened", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `<script>
+    window.__heard = { on: [], window: [] };
+    addEventListener("DOMContentLoaded", () => {
+      const api = window.kloudconsent, seen = (to) => (name) => (state) =>
+        window.__heard[to].push(name + ":" + (state ? state.method + "/" + state.categories.analytics : "null"));
+      // The first subscriber decides; api.md's own recipe follows it.
+      api.on("ready", (state) => { if (!state) api.acceptAll(); });
+      api.on("change", (state) => { if (state.categories.analytics && !window.__second) { window.__second = 1; api.set({ analytics: false }); } });
+      for (const name of ["ready", "consent", "change"]) {
+        api.on(name, seen("on")(name));
+        addEventListener("kloudconsent:" + name, (e) => seen("window")(name)(e.detail));
+      }
+    });
+  </script>` });
+  await waitReady(page);
+  await page.waitForFunction(() => window.__heard.window.length >= 4);
+  await page.waitForTimeout(100);
+  const heard = await page.evaluate(() => window.__heard);
+  const order = ["ready:null", "change:accept-all/true", "consent:accept-all/true", "change:custom/false"];
+  assert.deepEqual(heard.on, order, "on() subscribers");
+  assert.deepEqual(heard.window, order, "window listeners");
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), false, "the last heard is in force");
+  await context.close();
+});
+
 test("reset() forgets the decision, clears both stores and shows the banner again", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: GATED_PAIR });

@@ -65,6 +65,30 @@ test("Consent Mode: the defaults are in dataLayer before the next tag runs; noth
   await context.close();
 });
 
+test("Consent Mode: a page that writes `dataLayer = [...]` after the tag gets the defaults again, before any update", async () => {
+  // GTM's instructions put `dataLayer = [{...}]` above its snippet; below
+  // the widget's tag that throws away the defaults it had pushed.
+  const { context, page } = await openPage(env);
+  const url = env.server.url + PAGES + "gcm-replaced-layer.html";
+  env.server.routes.set(PAGES + "gcm-replaced-layer.html", (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GTM</title>
+<script type="application/json" id="kloudconsent-config">{"googleConsentMode": {"wait_for_update": 500, "regions": [{"region": ["AU-NSW"], "analytics_storage": "granted"}]}}</script>
+<script src="/kloudconsent.js"></script>
+<script>dataLayer = [{ pageType: "article" }];</script>
+</head><body><h1>Article</h1></body></html>`);
+  });
+  await page.goto(url);
+  await waitReady(page);
+  assert.deepEqual(await layer(page), [{ pageType: "article" }, ...DEFAULTS]);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.dataLayer.length >= 5);
+  assert.deepEqual((await layer(page)).slice(3), [update(GRANTED), kcEvent(ALL, "accept-all")]);
+  assert.equal(page.logs.filter((l) => l.includes("window.dataLayer was replaced")).length, 1, page.logs.join("\n"));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("Consent Mode: Accept all sends the update then the kloudconsent_update event; every reload repeats them", async () => {
   const { context, page } = await fresh("gcm-inline.html");
   await button(banner(page), "Accept all").click();
@@ -337,10 +361,10 @@ test("each decision is sent as a small JSON receipt with the page's origin only,
   assert.equal(first.method, "POST");
   assert.equal(first.type, "text/plain;charset=UTF-8", "a CORS-safelisted type: no preflight");
   const body = JSON.parse(first.body);
-  assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url"]);
+  assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url", "language"]);
   assert.deepEqual(body, {
     id: state.id, decidedAt: state.decidedAt, expiresAt: state.expiresAt, categories: state.categories,
-    revision: 1, method: "accept-all", url: env.server.url,
+    revision: 1, method: "accept-all", url: env.server.url, language: "en-AU",
   });
   assert.ok(first.body.length < 400, `small: ${first.body.length} bytes`);
 
@@ -367,6 +391,67 @@ test("a receipt that cannot be sent only warns; the decision stands", async () =
   assert.ok(await storedLocal(page));
   assert.ok(page.logs.some((l) => l.startsWith("warning: kloudconsent: could not send the consent receipt")),
     page.logs.join("\n"));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a receipt the service could not take (503, down) is kept and sent on the next page load; a refused one is not", async () => {
+  // The receipt endpoint answers what `answer` says, with CORS headers as the receipt service does.
+  let answer = 503;
+  const got = [];
+  env.server.routes.set("/__flaky", async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    got.push({ status: answer, body });
+    if (answer === 0) return req.socket.destroy(); // the service is down
+    res.writeHead(answer, { "access-control-allow-origin": req.headers.origin || "*" });
+    res.end();
+  });
+  const path = PAGES + "receipts-flaky.html";
+  env.server.routes.set(path, (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
+<script type="application/json" id="kloudconsent-config">{"receiptUrl": "${env.server.url}/__flaky"}</script>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1></body></html>`);
+  });
+  const { context, page } = await openPage(env);
+  await page.goto(env.server.url + path);
+  await waitReady(page);
+  const kept = () => page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts") || "[]").length);
+  await button(banner(page), "Accept all").click();
+  await waitFor(() => got.length === 1);
+  await page.waitForTimeout(200);
+  assert.equal(await kept(), 1, "a 503 keeps it");
+  assert.ok(page.logs.some((l) => l.includes("could not send the consent receipt") && l.includes("HTTP 503")), page.logs.join("\n"));
+  // The next page: the service is down altogether; then back.
+  // (Chromium itself tries once more on a connection closed without an answer.)
+  answer = 0;
+  await page.reload();
+  await waitReady(page);
+  await waitFor(() => got.length >= 2);
+  await page.waitForTimeout(300);
+  assert.equal(await kept(), 1, "still kept while the service is down");
+  answer = 201;
+  const before = got.length;
+  await page.reload();
+  await waitReady(page);
+  await waitFor(() => got.length === before + 1);
+  await page.waitForFunction(() => localStorage.getItem("kloudconsent-receipts") === null);
+  assert.equal(got[before].body, got[0].body, "the same receipt, sent again");
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(JSON.parse(got[before].body).id, state.id);
+  // Nothing left to send: the next load sends nothing.
+  await page.reload();
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  assert.equal(got.length, before + 1);
+  // A refusal for good (400) is not kept, and says so.
+  answer = 400;
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await waitFor(() => got.length === before + 2);
+  await page.waitForTimeout(200);
+  assert.equal(await kept(), 0);
+  assert.ok(page.logs.some((l) => l.includes("refused a consent receipt (HTTP 400)")), page.logs.join("\n"));
   assert.deepEqual(page.errors, []);
   await context.close();
 });

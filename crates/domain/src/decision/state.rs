@@ -44,8 +44,10 @@ pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> S
 /// consent was given. Never the rest of the page URL: a path, query or
 /// fragment can carry personal data (`/users/jane.doe`, `?email=`, tokens).
 ///
-/// `services` is there when the decision has service entries.
-pub fn receipt_json(r: &ConsentRecord, origin: &str) -> String {
+/// `services` is there when the decision has service entries. `lang` is the
+/// language the widget spoke (`Config::lang`): which wording of the policy
+/// the visitor was shown, for a privacy team reading the receipt later.
+pub fn receipt_json(r: &ConsentRecord, origin: &str, lang: &str) -> String {
     let mut w = ObjectWriter::new();
     w.str("id", &r.id)
         .str("decidedAt", &iso8601(r.decided_at_ms))
@@ -58,6 +60,7 @@ pub fn receipt_json(r: &ConsentRecord, origin: &str) -> String {
     w.num("revision", r.revision)
         .str("method", r.method.as_str())
         .str("url", origin)
+        .str("language", lang)
         .finish()
 }
 

@@ -781,10 +781,10 @@ fn cookie_deletion() {
 #[test]
 fn receipts() {
     let r = record_at(NOW);
-    let body = receipt_json(&r, "https://kloudstack.com.au");
+    let body = receipt_json(&r, "https://kloudstack.com.au", "de");
     assert_eq!(
         body,
-        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au"}"#
+        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au","language":"de"}"#
     );
 }
 
