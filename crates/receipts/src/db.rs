@@ -3,11 +3,12 @@
 //!
 //! `Any` is enough here because the service needs only what both databases
 //! share: BIGINT and TEXT columns, `$N` placeholders (SQLite reads them too),
-//! `INSERT .. ON CONFLICT DO NOTHING RETURNING`, row-value `IN`, and one
-//! migration file. The two differences are connection set-up, kept in
-//! [`Database::open`]: SQLite gets WAL journaling with `synchronous=FULL` and
-//! a single writing connection; and a SQLite file can disappear under a
-//! running process, which [`SqliteFile`] detects.
+//! `INSERT .. ON CONFLICT DO NOTHING RETURNING`, correlated `EXISTS`, and
+//! migration files in plain SQL both run. The differences are connection
+//! set-up, kept in [`Database::open`]: SQLite gets WAL journaling with
+//! `synchronous=FULL`, `secure_delete` and a single writing connection; a
+//! SQLite file can disappear under a running process, which [`SqliteFile`]
+//! detects; and SQLite's log is emptied after a deletion (`db/delete.rs`).
 //!
 //! Durability: a receipt is answered only after its transaction committed.
 //! On SQLite, `synchronous=FULL` in WAL mode fsyncs the log at every commit,
@@ -15,6 +16,8 @@
 //! process (`NORMAL` would survive the crash but could lose the last commits
 //! on power loss, and a success answer must mean "stored"). The cost of one
 //! fsync per commit is shared by a whole batch (see `writer.rs`).
+//!
+//! Deleting (erasure and the retention purge) is in `db/delete.rs`.
 
 use crate::receipt::{choices_json, parse_choices_json, Method, Receipt};
 use futures_util::StreamExt;
@@ -27,6 +30,11 @@ use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+mod delete;
+
+/// How long a SQLite connection waits for a lock held by another.
+const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 5000";
 
 /// Why the database could not do what was asked. From a client's point of
 /// view it is "try again later" (503), except for a row that cannot be read,
@@ -146,14 +154,28 @@ impl SqliteFile {
 
 /// The migrations, compiled in: the binary needs no files beside it.
 fn migrator() -> Migrator {
-    Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("receipts"),
+    let migration = |version, name, sql| {
+        Migration::new(
+            version,
+            Cow::Borrowed(name),
             MigrationType::Simple,
-            Cow::Borrowed(include_str!("../migrations/0001_receipts.sql")),
+            Cow::Borrowed(sql),
             false,
-        )]),
+        )
+    };
+    Migrator {
+        migrations: Cow::Owned(vec![
+            migration(
+                1,
+                "receipts",
+                include_str!("../migrations/0001_receipts.sql"),
+            ),
+            migration(
+                2,
+                "receipts by consent id and arrival",
+                include_str!("../migrations/0002_receipts_by_consent_arrival.sql"),
+            ),
+        ]),
         ignore_missing: false,
         locking: true,
         no_tx: false,
@@ -339,16 +361,17 @@ impl Database {
         Ok(outcomes)
     }
 
-    /// Every receipt of one consent id, oldest decision first: the last one
-    /// is the decision in force.
+    /// Every receipt of one consent id in the order they arrived: the last
+    /// one is the decision in force. By the server's clock, not `decidedAt`:
+    /// that is the sender's clock, and a receipt dated ahead (a visitor's
+    /// fast clock, or a forged one) must not outrank a later real decision.
+    /// `decidedAt` only breaks ties within a millisecond.
     pub async fn history(&self, consent_id: &str) -> Result<Vec<Stored>> {
         self.check_file().await?;
-        let rows = sqlx::query(&format!(
-            "{SELECT} WHERE consent_id = $1 ORDER BY decided_at"
-        ))
-        .bind(consent_id.to_owned())
-        .fetch_all(&self.pools.reader)
-        .await?;
+        let rows = sqlx::query(&format!("{SELECT} {HISTORY}"))
+            .bind(consent_id.to_owned())
+            .fetch_all(&self.pools.reader)
+            .await?;
         rows.iter().map(decode).collect()
     }
 
@@ -375,28 +398,6 @@ impl Database {
         Ok(rx)
     }
 
-    /// Deletes receipts that arrived before `before` (Unix ms), a few
-    /// thousand per statement so writers are never held up for long.
-    pub async fn purge(&self, before: i64) -> Result<u64> {
-        const CHUNK: u64 = 5000;
-        let mut total = 0;
-        loop {
-            self.check_file().await?;
-            let deleted = sqlx::query(
-                "DELETE FROM receipts WHERE (consent_id, decided_at) IN \
-                 (SELECT consent_id, decided_at FROM receipts WHERE received_at < $1 LIMIT 5000)",
-            )
-            .bind(before)
-            .execute(&self.pools.writer)
-            .await?
-            .rows_affected();
-            total += deleted;
-            if deleted < CHUNK {
-                return Ok(total);
-            }
-        }
-    }
-
     /// Whether the database answers (and, for SQLite, its file is in place).
     pub async fn health(&self) -> Result<()> {
         self.check_file().await?;
@@ -413,6 +414,9 @@ impl Database {
 
 const SELECT: &str = "SELECT consent_id, decided_at, expires_at, received_at, revision, method, \
                       categories, services, url, language FROM receipts";
+
+/// One id's receipts in order of arrival (index `receipts_by_consent_arrival`).
+const HISTORY: &str = "WHERE consent_id = $1 ORDER BY received_at, decided_at";
 
 fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
@@ -540,7 +544,11 @@ async fn connect(
                 pool_options(max).after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA synchronous = FULL").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        conn.execute(BUSY_TIMEOUT).await?;
+                        // Deleted rows are overwritten with zeros, not just
+                        // unlinked: an erased or purged receipt must not stay
+                        // readable in the file (see `delete.rs`).
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                         Ok(())
                     })
                 })

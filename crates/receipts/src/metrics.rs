@@ -38,6 +38,8 @@ pub struct Metrics {
     pub latency: Histogram,
     /// Receipts deleted by the retention purge.
     pub purged: Counter,
+    /// Receipts deleted by erasure requests (`DELETE /receipts/{id}`).
+    pub erased: Counter,
     /// 1 while the last health check or write found the database working.
     pub database_up: Gauge,
 }
@@ -54,6 +56,7 @@ impl Metrics {
             // 0.5 ms to ~4 s.
             latency: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             purged: Counter::default(),
+            erased: Counter::default(),
             database_up: Gauge::default(),
         };
         let r = &mut m.registry;
@@ -78,6 +81,11 @@ impl Metrics {
             "purged",
             "Receipts deleted by the retention purge",
             m.purged.clone(),
+        );
+        r.register(
+            "erased",
+            "Receipts deleted by erasure requests",
+            m.erased.clone(),
         );
         r.register(
             "database_up",

@@ -672,8 +672,8 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
-    /// Exactly what `src/domain/decision.rs` `receipt_json` sends today.
-    const WIDGET_TODAY: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing"}"#;
+    /// What the widget's `receipt_json` (crates/domain/src/decision/state.rs) sends today.
+    const WIDGET_TODAY: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing","language":"en-AU"}"#;
     const FULL: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":false},"services":{"analytics.matomo":false,"necessary.session":true},"revision":3,"method":"custom","url":"https://kloudstack.com.au:8443","language":"en-AU"}"#;
 
     fn problem(body: &str) -> Problem {
@@ -745,7 +745,10 @@ mod tests {
         assert_eq!(r.id, "AAECAwQFBgcICQoLDA0ODw");
         assert_eq!(r.decided_at_ms, NOW);
         assert_eq!(r.categories.len(), 5);
-        assert_eq!((r.services.as_ref(), r.language.as_ref()), (None, None));
+        assert_eq!(
+            (r.services.as_ref(), r.language.as_deref()),
+            (None, Some("en-AU"))
+        );
         assert_eq!(r.to_json(None), WIDGET_TODAY, "written back byte for byte");
 
         let full = parse(FULL.as_bytes(), NOW).unwrap();

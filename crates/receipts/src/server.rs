@@ -214,8 +214,8 @@ async fn purge_old_receipts(db: Arc<Database>, metrics: Arc<Metrics>, retention_
 }
 
 async fn purge(db: &Database, metrics: &Metrics, days: u32) {
-    let before = http::now_ms() - i64::from(days) * DAY_MS;
-    match db.purge(before).await {
+    let now = http::now_ms();
+    match db.purge(now - i64::from(days) * DAY_MS, now).await {
         Ok(0) => {}
         Ok(n) => {
             metrics.purged.inc_by(n);

@@ -5,10 +5,12 @@
 //! | `POST /receipts` | the widget (`sendBeacon`) | store one receipt |
 //! | `OPTIONS /receipts` | browsers, for `fetch` with JSON | CORS preflight |
 //! | `GET /receipts/{id}` | privacy team, bearer token | one consent id's history |
+//! | `DELETE /receipts/{id}` | privacy team, bearer token | erase one consent id's receipts |
 //! | `GET /export?from=&to=&format=` | privacy team, bearer token | NDJSON or CSV, streamed |
 //! | `GET /healthz` | load balancer | database reachable? |
 //! | `GET /metrics` | Prometheus | counters and latency |
 
+mod erase;
 mod ingest;
 pub use ingest::now_ms;
 mod ops;
@@ -51,7 +53,7 @@ pub struct App {
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/receipts", post(ingest::ingest).options(ingest::preflight))
-        .route("/receipts/{id}", get(privacy::lookup))
+        .route("/receipts/{id}", get(privacy::lookup).delete(erase::erase))
         .route("/export", get(privacy::export))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))

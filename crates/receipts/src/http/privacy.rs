@@ -1,4 +1,5 @@
-//! Lookup and export for the privacy team, behind the bearer token.
+//! Lookup and export for the privacy team, behind the bearer token (and
+//! the token rules erasure shares, `erase.rs`).
 //!
 //! The token goes in `Authorization: Bearer ...` only. A request that puts
 //! it (or anything named like it) in the query string is refused even when
@@ -28,7 +29,12 @@ const TOKEN_NAMES: [&str; 8] = [
     "apikey",
 ];
 
-/// `GET /receipts/{id}`: every receipt of one consent id, oldest first.
+/// The answer to a path that is not a consent id.
+pub(super) const NOT_A_CONSENT_ID: &str =
+    "not a consent id: 8 to 64 characters of A-Z a-z 0-9 - _, as the preference tool shows it";
+
+/// `GET /receipts/{id}`: every receipt of one consent id in the order they
+/// arrived (the last is the decision in force).
 pub async fn lookup(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
@@ -44,10 +50,7 @@ pub async fn lookup(
         return response;
     }
     if !is_consent_id(&id) {
-        return text(
-            StatusCode::BAD_REQUEST,
-            "not a consent id: 8 to 64 characters of A-Z a-z 0-9 - _, as the preference tool shows it",
-        );
+        return text(StatusCode::BAD_REQUEST, NOT_A_CONSENT_ID);
     }
     match app.db.history(&id).await {
         Ok(history) if history.is_empty() => text(
@@ -129,14 +132,32 @@ pub async fn export(
     let mut response = json_response(StatusCode::OK, content_type, stream(format, first, rows));
     let name = format!(
         "attachment; filename=\"kloudconsent-receipts-{}-{}.{extension}\"",
-        &iso8601(from)[..10],
-        &iso8601(to)[..10]
+        file_name_part(get("from"), from),
+        file_name_part(get("to"), to)
     );
     response.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&name).expect("ASCII"),
     );
     response
+}
+
+/// `from` or `to` in the download's name: the date when it was given as a
+/// date (or not given), the time too when it was given as one, so that two
+/// exports of the same day do not download under one name. Without `:`,
+/// which some file systems refuse: `2026-12-04T100000Z`, with `.250` before
+/// the `Z` only when the time has milliseconds.
+fn file_name_part(given: Option<&str>, ms: i64) -> String {
+    let full = iso8601(ms); // 2026-12-04T10:00:00.000Z
+    let date = &full[..10];
+    if given.is_none_or(|g| g.len() == date.len()) {
+        return date.to_owned();
+    }
+    let time = full[11..19].replace(':', "");
+    match &full[20..23] {
+        "000" => format!("{date}T{time}Z"),
+        millis => format!("{date}T{time}.{millis}Z"),
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -239,7 +260,11 @@ fn csv_field(field: &str) -> String {
     }
 }
 
-fn json_response(status: StatusCode, content_type: &'static str, body: Body) -> Response {
+pub(super) fn json_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Body,
+) -> Response {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let h = response.headers_mut();
@@ -255,7 +280,7 @@ fn json_response(status: StatusCode, content_type: &'static str, body: Body) -> 
 /// The query's parameters, refusing a token in the URL first, then any
 /// name not in `allowed` or given twice.
 #[allow(clippy::result_large_err)]
-fn query_params(
+pub(super) fn query_params(
     app: &App,
     query: Option<&str>,
     allowed: &[&str],
@@ -344,13 +369,13 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Checks the bearer token. 401 without a valid one; 403 when no token is
-/// configured at all (lookup and export are then off).
+/// configured at all (lookup, export and erasure are then off).
 #[allow(clippy::result_large_err)]
-fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Response> {
     let Some(token) = &app.token else {
         return Err(text(
             StatusCode::FORBIDDEN,
-            "lookup and export are off: start the service with KLOUDCONSENT_RECEIPTS_TOKEN or --token-file",
+            "lookup, export and erasure are off: start the service with KLOUDCONSENT_RECEIPTS_TOKEN or --token-file",
         ));
     };
     // Exactly one Authorization header: with two, which one a proxy on the
@@ -389,6 +414,26 @@ mod tests {
                 ("x".into(), String::new()),
                 ("%zz".into(), "%4".into())
             ]
+        );
+    }
+
+    #[test]
+    fn file_names_keep_a_given_time() {
+        let ms = crate::time::parse_iso8601("2026-12-04T10:00:00.000Z").unwrap();
+        assert_eq!(file_name_part(None, ms), "2026-12-04");
+        assert_eq!(
+            file_name_part(Some("2026-12-04T10:00:00.000Z"), ms),
+            "2026-12-04T100000Z"
+        );
+        assert_eq!(
+            file_name_part(Some("2026-12-04T10:00:00.250Z"), ms + 250),
+            "2026-12-04T100000.250Z"
+        );
+        let midnight = crate::time::parse_iso8601("2026-12-04T00:00:00.000Z").unwrap();
+        assert_eq!(file_name_part(Some("2026-12-04"), midnight), "2026-12-04");
+        assert_eq!(
+            file_name_part(Some("2026-12-04T00:00:00.000Z"), midnight),
+            "2026-12-04T000000Z"
         );
     }
 

@@ -241,6 +241,16 @@ impl Service {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// DELETE with `token` (an erasure request).
+    pub async fn delete_with(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let mut request = self.client.delete(format!("{}{path}", self.url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the service answers");
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
     /// Every stored receipt, as NDJSON lines parsed (through the export).
     pub async fn all(&self) -> Vec<serde_json::Value> {
         let (status, body) = self.get("/export").await;
