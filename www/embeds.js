@@ -202,7 +202,11 @@
           // says which content each one is about.
           b.setAttribute("aria-describedby", "text");
           b.textContent = texts[i];
-          b.onclick = function (ev) { if (seen(b, ev)) placeholderClick(e, action); };
+          // Where the press began: by the click, focus on the button may
+          // have moved the banner aside (it never hides the focused element).
+          var over = false;
+          b.onpointerdown = function (ev) { over = widgetUnder(ev); };
+          b.onclick = function (ev) { if (seen(b, ev.detail > 0 && over)) placeholderClick(e, action); };
         });
         e.placeholder = host;
         if (!resizeObserver && window.ResizeObserver) {
@@ -286,19 +290,23 @@
      * placeholder invisible (`opacity: 0` on a wrapper) or lay it over the
      * banner, so that a click on what looks like "Reject all", or anywhere,
      * lands on "Allow always". So the press is ignored, with a warning, when
-     * the button or what holds it is hidden or mostly transparent, or when
-     * the widget (banner, tool, reopen button) lies under the point pressed.
-     * A key press (`detail` 0) has no point; the visibility check covers it.
+     * the button or what holds it is hidden or less than three quarters
+     * opaque, or when the widget (banner, tool, reopen button) lay under the
+     * point pressed (`covered`; a key press has no point).
      */
-    function seen(button, ev) {
+    function seen(button, covered) {
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;
       for (; el; el = el.parentElement || el.getRootNode().host) opacity *= +getComputedStyle(el).opacity;
-      var covered = ev.detail > 0 && core.widget() &&
-        Document.prototype.elementsFromPoint.call(doc, ev.clientX, ev.clientY).indexOf(core.widget()) >= 0;
-      if (opacity >= 0.5 && !covered) return true;
+      if (opacity >= 0.75 && !covered) return true;
       console.warn("kloudconsent: ignored a press on an embed's Allow button that was " +
         (covered ? "laid over the consent banner." : "hidden or nearly transparent."));
       return false;
+    }
+
+    /** Whether the widget lies under a pointer event's point. */
+    function widgetUnder(ev) {
+      var host = core.widget();
+      return !!host && Document.prototype.elementsFromPoint.call(doc, ev.clientX, ev.clientY).indexOf(host) >= 0;
     }
 
     function placeholderClick(e, action) {
