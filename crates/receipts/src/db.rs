@@ -19,7 +19,7 @@
 //!
 //! Deleting (erasure and the retention purge) is in `db/delete.rs`.
 
-use crate::receipt::{choices_json, parse_choices_json, Method, Receipt};
+use crate::receipt::{choices_json, parse_choices_json, Method, Receipt, Signal, Via};
 use futures_util::StreamExt;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -175,6 +175,11 @@ fn migrator() -> Migrator {
                 "receipts by consent id and arrival",
                 include_str!("../migrations/0002_receipts_by_consent_arrival.sql"),
             ),
+            migration(
+                3,
+                "receipts via and signal",
+                include_str!("../migrations/0003_receipts_via_signal.sql"),
+            ),
         ]),
         ignore_missing: false,
         locking: true,
@@ -325,7 +330,9 @@ impl Database {
                     .bind(choices_json(&r.categories))
                     .bind(r.services.as_deref().map(choices_json))
                     .bind(r.url.clone())
-                    .bind(r.language.clone());
+                    .bind(r.language.clone())
+                    .bind(r.via.map(Via::as_str))
+                    .bind(r.signal.map(Signal::as_str));
             }
             for row in query.fetch_all(&mut *tx).await? {
                 inserted.push((row.try_get(0)?, row.try_get(1)?));
@@ -413,21 +420,24 @@ impl Database {
 }
 
 const SELECT: &str = "SELECT consent_id, decided_at, expires_at, received_at, revision, method, \
-                      categories, services, url, language FROM receipts";
+                      categories, services, url, language, via, signal FROM receipts";
 
 /// One id's receipts in order of arrival (index `receipts_by_consent_arrival`).
 const HISTORY: &str = "WHERE consent_id = $1 ORDER BY received_at, decided_at";
 
+/// Columns an insert binds per receipt.
+const COLUMNS: usize = 12;
+
 fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
         "INSERT INTO receipts (consent_id, decided_at, expires_at, received_at, revision, method, \
-         categories, services, url, language) VALUES ",
+         categories, services, url, language, via, signal) VALUES ",
     );
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
-        for col in 0..10 {
+        for col in 0..COLUMNS {
             let sep = if col == 0 { "" } else { ", " };
-            sql.push_str(&format!("{sep}${}", row * 10 + col + 1));
+            sql.push_str(&format!("{sep}${}", row * COLUMNS + col + 1));
         }
         sql.push(')');
     }
@@ -459,6 +469,16 @@ fn decode(row: &AnyRow) -> Result<Stored> {
         None => None,
     };
     let revision: i64 = row.try_get(4)?;
+    let via: Option<String> = row.try_get(10)?;
+    let via = match via {
+        Some(text) => Some(Via::parse(&text).ok_or_else(|| corrupt("via"))?),
+        None => None,
+    };
+    let signal: Option<String> = row.try_get(11)?;
+    let signal = match signal {
+        Some(text) => Some(Signal::parse(&text).ok_or_else(|| corrupt("signal"))?),
+        None => None,
+    };
     Ok(Stored {
         receipt: Receipt {
             id: id.clone(),
@@ -470,6 +490,8 @@ fn decode(row: &AnyRow) -> Result<Stored> {
             method: Method::parse(&method).ok_or_else(|| corrupt("method"))?,
             url: row.try_get(8)?,
             language: row.try_get(9)?,
+            via,
+            signal,
         },
         received_at_ms: row.try_get(3)?,
     })
@@ -597,8 +619,8 @@ mod tests {
     #[test]
     fn insert_statement_numbers_every_placeholder() {
         let sql = insert_sql(2);
-        assert!(sql.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10), ($11,"));
-        assert!(sql.ends_with("($11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ON CONFLICT (consent_id, decided_at) DO NOTHING RETURNING consent_id, decided_at"));
+        assert!(sql.contains("language, via, signal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13,"));
+        assert!(sql.ends_with("($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) ON CONFLICT (consent_id, decided_at) DO NOTHING RETURNING consent_id, decided_at"));
     }
 
     #[test]

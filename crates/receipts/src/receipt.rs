@@ -9,10 +9,11 @@
 //!  "categories":{"necessary":true,"analytics":false},
 //!  "services":{"analytics.matomo":false},
 //!  "revision":1,"method":"custom","url":"https://kloudstack.com.au",
-//!  "language":"en-AU"}
+//!  "language":"en-AU","via":"banner","signal":"gpc"}
 //! ```
 //!
-//! `services` and `language` are optional (older widgets omit them). A body
+//! `services`, `language`, `via` and `signal` are optional (older widgets
+//! omit them; `signal` is absent when the browser sent no signal). A body
 //! is either exactly this shape with sane values, or it is refused with a
 //! [`Rejection`] naming the problem: proof of consent is only worth something
 //! if what is stored is what a real widget could have sent.
@@ -76,6 +77,71 @@ impl Method {
     }
 }
 
+/// Where the visitor (or the page) made the decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The banner's buttons.
+    Banner,
+    /// The preference tool.
+    Tool,
+    /// The page's own script, through `window.kloudconsent` (acceptAll,
+    /// rejectAll, set): the site decided, not a click in the widget.
+    Api,
+    /// An embed placeholder's "Allow always".
+    Embed,
+}
+
+impl Via {
+    /// The name as the widget spells it (`banner`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Banner => "banner",
+            Via::Tool => "tool",
+            Via::Api => "api",
+            Via::Embed => "embed",
+        }
+    }
+
+    /// The `via` named `s`, if it is one.
+    pub fn parse(s: &str) -> Option<Via> {
+        match s {
+            "banner" => Some(Via::Banner),
+            "tool" => Some(Via::Tool),
+            "api" => Some(Via::Api),
+            "embed" => Some(Via::Embed),
+            _ => None,
+        }
+    }
+}
+
+/// The privacy signal the browser sent when the visitor decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// Global Privacy Control (`Sec-GPC`, `navigator.globalPrivacyControl`).
+    Gpc,
+    /// Do Not Track.
+    Dnt,
+}
+
+impl Signal {
+    /// The name as the widget spells it (`gpc`, `dnt`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Gpc => "gpc",
+            Signal::Dnt => "dnt",
+        }
+    }
+
+    /// The signal named `s`, if it is one.
+    pub fn parse(s: &str) -> Option<Signal> {
+        match s {
+            "gpc" => Some(Signal::Gpc),
+            "dnt" => Some(Signal::Dnt),
+            _ => None,
+        }
+    }
+}
+
 /// One decision as the widget reported it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
@@ -97,6 +163,10 @@ pub struct Receipt {
     pub url: String,
     /// The language the widget spoke (`lang`), when sent.
     pub language: Option<String>,
+    /// Where the decision was made, when sent (older widgets do not).
+    pub via: Option<Via>,
+    /// The privacy signal the browser sent (GPC or DNT), when it sent one.
+    pub signal: Option<Signal>,
 }
 
 impl Receipt {
@@ -119,6 +189,8 @@ impl Receipt {
             method,
             url,
             language,
+            via,
+            signal,
         } = self;
         let services = match (services, &other.services) {
             (Some(a), Some(b)) => same_set(a, b),
@@ -133,6 +205,8 @@ impl Receipt {
             && *method == other.method
             && *url == other.url
             && *language == other.language
+            && *via == other.via
+            && *signal == other.signal
     }
 }
 
@@ -218,7 +292,7 @@ fn bad<T>(message: impl Into<String>) -> Result<T, Rejection> {
     reject(Problem::BadField, message)
 }
 
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 11] = [
     "id",
     "decidedAt",
     "expiresAt",
@@ -228,8 +302,10 @@ const FIELDS: [&str; 9] = [
     "method",
     "url",
     "language",
+    "via",
+    "signal",
 ];
-const OPTIONAL: [&str; 2] = ["services", "language"];
+const OPTIONAL: [&str; 4] = ["services", "language", "via", "signal"];
 
 /// Earliest plausible `decidedAt` (2020-01-01): before the receipt format
 /// existed, so an earlier time is a broken clock or a forgery.
@@ -282,6 +358,8 @@ pub fn parse(body: &[u8], now_ms: i64) -> Result<Receipt, Rejection> {
         method: method(required("method"))?,
         url: url(required("url"))?,
         language: field("language").map(language).transpose()?,
+        via: field("via").map(via).transpose()?,
+        signal: field("signal").map(signal).transpose()?,
     };
     check_times(&receipt, now_ms)?;
     if receipt.method == Method::AcceptAll && receipt.categories.iter().any(|(_, g)| !g) {
@@ -499,6 +577,15 @@ fn method(v: &Json) -> Result<Method, Rejection> {
     )
 }
 
+fn via(v: &Json) -> Result<Via, Rejection> {
+    Via::parse(string(v, "via")?)
+        .map_or_else(|| bad("`via` must be banner, tool, api or embed"), Ok)
+}
+
+fn signal(v: &Json) -> Result<Signal, Rejection> {
+    Signal::parse(string(v, "signal")?).map_or_else(|| bad("`signal` must be gpc or dnt"), Ok)
+}
+
 fn url(v: &Json) -> Result<String, Rejection> {
     let s = string(v, "url")?;
     match check_url(s) {
@@ -659,6 +746,12 @@ impl Receipt {
         if let Some(language) = &self.language {
             out.push_str(&format!(r#","language":{}"#, q(language)));
         }
+        if let Some(via) = self.via {
+            out.push_str(&format!(r#","via":"{}""#, via.as_str()));
+        }
+        if let Some(signal) = self.signal {
+            out.push_str(&format!(r#","signal":"{}""#, signal.as_str()));
+        }
         if let Some(ms) = received_at_ms {
             out.push_str(&format!(r#","receivedAt":"{}""#, iso8601(ms)));
         }
@@ -673,7 +766,7 @@ mod tests {
 
     const NOW: i64 = 1_795_867_200_000; // 2026-11-28T12:00:00.000Z
     /// What the widget's `receipt_json` (crates/domain/src/decision/state.rs) sends today.
-    const WIDGET_TODAY: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing","language":"en-AU"}"#;
+    const WIDGET_TODAY: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au/pricing","language":"en-AU","via":"banner"}"#;
     const FULL: &str = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":false},"services":{"analytics.matomo":false,"necessary.session":true},"revision":3,"method":"custom","url":"https://kloudstack.com.au:8443","language":"en-AU"}"#;
 
     fn problem(body: &str) -> Problem {
@@ -737,6 +830,17 @@ mod tests {
         assert!(differs("revision", "4"));
         assert!(differs("language", r#""de""#));
         assert!(differs("url", r#""https://kloudstack.com.au""#));
+        assert!(
+            differs("via", r#""banner""#),
+            "via sent by one, not the other"
+        );
+        assert!(differs("signal", r#""gpc""#));
+        let banner = parse(with("via", r#""banner""#).as_bytes(), NOW).unwrap();
+        let tool = parse(with("via", r#""tool""#).as_bytes(), NOW).unwrap();
+        assert!(!banner.same_decision(&tool) && !tool.same_decision(&banner));
+        let gpc = parse(with("signal", r#""gpc""#).as_bytes(), NOW).unwrap();
+        let dnt = parse(with("signal", r#""dnt""#).as_bytes(), NOW).unwrap();
+        assert!(!gpc.same_decision(&dnt) && gpc.same_decision(&gpc.clone()));
     }
 
     #[test]
@@ -749,6 +853,7 @@ mod tests {
             (r.services.as_ref(), r.language.as_deref()),
             (None, Some("en-AU"))
         );
+        assert_eq!((r.via, r.signal), (Some(Via::Banner), None));
         assert_eq!(r.to_json(None), WIDGET_TODAY, "written back byte for byte");
 
         let full = parse(FULL.as_bytes(), NOW).unwrap();
@@ -762,6 +867,52 @@ mod tests {
         assert!(full
             .to_json(Some(NOW))
             .ends_with(r#","receivedAt":"2026-11-28T12:00:00.000Z"}"#));
+    }
+
+    #[test]
+    fn reads_how_the_visitor_decided_and_under_which_signal() {
+        // The widget's order: `via` and `signal` after `language`.
+        let both = FULL.replace(
+            r#""language":"en-AU"}"#,
+            r#""language":"en-AU","via":"tool","signal":"gpc"}"#,
+        );
+        assert_eq!(parse(both.as_bytes(), NOW).unwrap().to_json(None), both);
+        for via in ["banner", "tool", "api", "embed"] {
+            for signal in [None, Some("gpc"), Some("dnt")] {
+                let mut body = with("via", &format!("{via:?}"));
+                if let Some(signal) = signal {
+                    let mut v: serde_json::Map<String, serde_json::Value> =
+                        serde_json::from_str(&body).unwrap();
+                    v.insert("signal".into(), signal.into());
+                    body = serde_json::to_string(&v).unwrap();
+                }
+                let written = parse(body.as_bytes(), NOW).expect(&body).to_json(None);
+                let tail = match signal {
+                    Some(s) => format!(r#","language":"en-AU","via":"{via}","signal":"{s}"}}"#),
+                    None => format!(r#","language":"en-AU","via":"{via}"}}"#),
+                };
+                assert!(written.ends_with(&tail), "{written}");
+            }
+        }
+        // Any key order is read; writing back puts them in the widget's order.
+        let shuffled = FULL.replacen("{", r#"{"signal":"dnt","via":"api","#, 1);
+        assert!(parse(shuffled.as_bytes(), NOW)
+            .unwrap()
+            .to_json(Some(NOW))
+            .ends_with(r#","language":"en-AU","via":"api","signal":"dnt","receivedAt":"2026-11-28T12:00:00.000Z"}"#));
+        // A signal alone (an older widget's `via` is unknown) is kept too.
+        let signal_only = FULL.replace(
+            r#""language":"en-AU"}"#,
+            r#""language":"en-AU","signal":"gpc"}"#,
+        );
+        assert_eq!(
+            parse(signal_only.as_bytes(), NOW).unwrap().to_json(None),
+            signal_only
+        );
+        // An older widget's receipt, with neither, is written back without them.
+        assert_eq!(parse(FULL.as_bytes(), NOW).unwrap().to_json(None), FULL);
+        let e = parse(FULL.replacen("{", r#"{"how":"banner","#, 1).as_bytes(), NOW).unwrap_err();
+        assert!(e.message.contains("language, via, signal)"), "{e}");
     }
 
     #[test]
@@ -912,6 +1063,43 @@ mod tests {
             ("url", r#""https://""#, Problem::BadField, "host"),
             ("language", r#""en_AU""#, Problem::BadField, "BCP 47"),
             ("language", r#""""#, Problem::BadField, "BCP 47"),
+            (
+                "via",
+                r#""widget""#,
+                Problem::BadField,
+                "`via` must be banner, tool, api or embed",
+            ),
+            (
+                "via",
+                r#""Banner""#,
+                Problem::BadField,
+                "`via` must be banner",
+            ),
+            ("via", r#""""#, Problem::BadField, "`via` must be banner"),
+            (
+                "via",
+                "null",
+                Problem::BadField,
+                "`via` must be a string, got null",
+            ),
+            (
+                "signal",
+                r#""none""#,
+                Problem::BadField,
+                "`signal` must be gpc or dnt",
+            ),
+            (
+                "signal",
+                r#""gpc,dnt""#,
+                Problem::BadField,
+                "`signal` must be gpc or dnt",
+            ),
+            (
+                "signal",
+                "true",
+                Problem::BadField,
+                "`signal` must be a string, got",
+            ),
         ];
         for (field, value, expected, words) in table {
             let body = with(field, value);

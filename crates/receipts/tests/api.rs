@@ -19,6 +19,9 @@ on_both_databases!(
     health_and_metrics,
     sigterm_finishes_what_is_in_flight,
     a_row_edited_by_hand_is_named_not_retried,
+    records_how_consent_was_given_and_under_which_signal,
+    via_and_signal_are_part_of_the_decision,
+    receipts_stored_before_via_and_signal_read_back_without_them,
 );
 
 async fn stores_and_looks_up_a_visitors_history(kind: Kind) {
@@ -389,10 +392,10 @@ async fn exports_a_date_range_as_ndjson_and_csv(kind: Kind) {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "id,decidedAt,expiresAt,receivedAt,revision,method,url,language,categories,services"
+        "id,decidedAt,expiresAt,receivedAt,revision,method,url,language,categories,services,via,signal"
     );
     assert_eq!(lines.len(), count as usize + 1);
-    assert!(lines[1].ends_with(r#",2,custom,https://kloudstack.com.au/pricing,,"{""necessary"":true,""analytics"":false,""marketing"":true}","#), "{}", lines[1]);
+    assert!(lines[1].ends_with(r#",2,custom,https://kloudstack.com.au/pricing,,"{""necessary"":true,""analytics"":false,""marketing"":true}",,,"#), "{}", lines[1]);
 
     let later = kloudconsent_receipts::time::iso8601(common::now_ms() + 1000);
     let (status, body) = service.get(&format!("/export?from={later}")).await;
@@ -671,4 +674,265 @@ async fn a_client_that_half_closes_after_its_request_is_answered() {
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
     assert_eq!(service.all().await.len(), 1);
+}
+
+/// The widget's receipt today: `language`, then how the visitor decided
+/// (`via`) and the privacy signal their browser sent (`signal`), if any.
+fn with_via(body: &str, tail: &str) -> String {
+    body.strip_suffix('}').unwrap().to_owned() + tail + "}"
+}
+
+/// `via` and `signal` are stored, and come back where the widget put them
+/// (after `language`) in a lookup and in NDJSON, and as the last two CSV
+/// columns; a receipt without them (an older widget's) still works and
+/// comes back without them; a value outside the lists is refused, naming
+/// the field.
+async fn records_how_consent_was_given_and_under_which_signal(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let (new, old, shuffled) = (consent_id(120), consent_id(121), consent_id(122));
+    let sent = with_via(
+        &receipt(&new, 0),
+        r#","language":"en-AU","via":"banner","signal":"gpc""#,
+    );
+    let (status, text) = service.send(sent.clone()).await;
+    assert_eq!(status, 201, "{sent}: {text}");
+    assert_eq!(
+        service.send(receipt(&old, 0)).await.0,
+        201,
+        "an older widget's receipt"
+    );
+    // Any key order is accepted, and written back in the widget's order.
+    let reordered = receipt(&shuffled, 0).replacen("{", r#"{"signal":"dnt","via":"api","#, 1);
+    let (status, text) = service.send(reordered.clone()).await;
+    assert_eq!(status, 201, "{reordered}: {text}");
+
+    let (status, body) = service.get(&format!("/receipts/{new}")).await;
+    assert_eq!(status, 200, "{body}");
+    let expected = sent.strip_suffix('}').unwrap().to_owned() + r#","receivedAt":""#;
+    assert!(
+        body.contains(&expected),
+        "written back in the widget's order: {body}"
+    );
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["receipts"][0]["via"], "banner");
+    assert_eq!(answer["receipts"][0]["signal"], "gpc");
+    let (status, body) = service.get(&format!("/receipts/{old}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !body.contains(r#""via""#) && !body.contains(r#""signal""#),
+        "{body}"
+    );
+    let (_, body) = service.get(&format!("/receipts/{shuffled}")).await;
+    assert!(
+        body.contains(r#","url":"https://kloudstack.com.au/pricing","via":"api","signal":"dnt","receivedAt":""#),
+        "{body}"
+    );
+
+    let (status, ndjson) = service.get("/export").await;
+    assert_eq!(status, 200, "{ndjson}");
+    let line = |id: &str| {
+        ndjson
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id} in {ndjson}"))
+            .to_owned()
+    };
+    assert!(line(&new).starts_with(&expected), "{ndjson}");
+    assert!(!line(&old).contains(r#""via""#) && !line(&old).contains(r#""signal""#));
+    assert!(line(&shuffled).contains(r#""via":"api","signal":"dnt","receivedAt""#));
+
+    let (status, csv) = service.get("/export?format=csv").await;
+    assert_eq!(status, 200, "{csv}");
+    assert!(
+        csv.starts_with("id,decidedAt,expiresAt,receivedAt,revision,method,url,language,categories,services,via,signal\n"),
+        "{csv}"
+    );
+    let row = |id: &str| {
+        csv.lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id} in {csv}"))
+            .to_owned()
+    };
+    assert!(
+        row(&new).ends_with(
+            r#",en-AU,"{""necessary"":true,""analytics"":false,""marketing"":true}",,banner,gpc"#
+        ),
+        "{csv}"
+    );
+    assert!(row(&old).ends_with(r#"}",,,"#), "{csv}");
+    assert!(row(&shuffled).ends_with(",api,dnt"), "{csv}");
+
+    for (field, value) in [
+        ("via", r#""widget""#),
+        ("via", r#""Banner""#),
+        ("via", r#""""#),
+        ("via", "null"),
+        ("via", r#"["banner"]"#),
+        ("signal", r#""none""#),
+        ("signal", r#""GPC""#),
+        ("signal", r#""gpc,dnt""#),
+        ("signal", "true"),
+    ] {
+        let body = with_via(
+            &receipt(&consent_id(123), 0),
+            &format!(r#","{field}":{value}"#),
+        );
+        let (status, text) = service.send(body.clone()).await;
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(
+            text.contains(&format!("`{field}`")),
+            "names the field: {text}"
+        );
+        assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
+    }
+    assert_eq!(service.all().await.len(), 3, "nothing refused was stored");
+}
+
+/// Same id and `decidedAt`: the same receipt (via and signal included,
+/// whatever the key order) is a duplicate; another `via` or `signal`, or
+/// one sent where the first had none, is a conflict, and the first stands.
+async fn via_and_signal_are_part_of_the_decision(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = Service::start(&db, &[]);
+    let plain = receipt(&consent_id(130), 0);
+    let banner = with_via(&plain, r#","via":"banner","signal":"gpc""#);
+    assert_eq!(service.send(banner.clone()).await.0, 201);
+    let (status, text) = service.send(banner.clone()).await;
+    assert_eq!(status, 200, "sent twice: {text}");
+    let reordered = plain.replacen("{", r#"{"signal":"gpc","via":"banner","#, 1);
+    let (status, text) = service.send(reordered).await;
+    assert_eq!(status, 200, "another key order: {text}");
+    for other in [
+        with_via(&plain, r#","via":"tool","signal":"gpc""#),
+        with_via(&plain, r#","via":"banner","signal":"dnt""#),
+        with_via(&plain, r#","via":"banner""#),
+        with_via(&plain, r#","signal":"gpc""#),
+        plain.clone(),
+    ] {
+        let (status, text) = service.send(other.clone()).await;
+        assert_eq!(status, 409, "{other}: {text}");
+    }
+    let all = service.all().await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        (&all[0]["via"], &all[0]["signal"]),
+        (&Value::from("banner"), &Value::from("gpc")),
+        "the first stands"
+    );
+}
+
+/// A database made by the service before `via` and `signal` (migrations 1
+/// and 2 only), with a receipt in it: the service upgrades it at start, the
+/// old receipt reads back without them, a new one is stored with them, and
+/// the old one sent again is still a duplicate.
+async fn receipts_stored_before_via_and_signal_read_back_without_them(kind: Kind) {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    use sqlx::Connection;
+    use std::borrow::Cow;
+    let db = Db::new(kind).await;
+    let old = consent_id(140);
+    let old_body = with_via(&receipt(&old, -60_000), r#","language":"en-AU""#);
+    {
+        let migration = |version, name, sql| {
+            Migration::new(
+                version,
+                Cow::Borrowed(name),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
+        };
+        let before = Migrator {
+            migrations: Cow::Owned(vec![
+                migration(
+                    1,
+                    "receipts",
+                    include_str!("../migrations/0001_receipts.sql"),
+                ),
+                migration(
+                    2,
+                    "receipts by consent id and arrival",
+                    include_str!("../migrations/0002_receipts_by_consent_arrival.sql"),
+                ),
+            ]),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        let file_url = match &db.file {
+            Some(file) => format!("sqlite:{}?mode=rwc", file.display()),
+            None => db.url.clone(),
+        };
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&file_url).await.unwrap();
+        before.run(&mut conn).await.unwrap();
+        let stored: Value = serde_json::from_str(&old_body).unwrap();
+        let ms = |name: &str| {
+            kloudconsent_receipts::time::parse_iso8601(stored[name].as_str().unwrap()).unwrap()
+        };
+        sqlx::query(
+            "INSERT INTO receipts (consent_id, decided_at, expires_at, received_at, revision, method, \
+             categories, services, url, language) VALUES ($1, $2, $3, $4, 2, 'custom', $5, NULL, $6, 'en-AU')",
+        )
+        .bind(old.clone())
+        .bind(ms("decidedAt"))
+        .bind(ms("expiresAt"))
+        .bind(common::now_ms() - 1000)
+        // As the service wrote them: in the order sent.
+        .bind(r#"{"necessary":true,"analytics":false,"marketing":true}"#)
+        .bind(stored["url"].as_str().unwrap().to_owned())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+
+    let service = Service::start(&db, &[]);
+    let (status, body) = service.get(&format!("/receipts/{old}")).await;
+    assert_eq!(status, 200, "{body}");
+    let expected = old_body.strip_suffix('}').unwrap().to_owned() + r#","receivedAt":""#;
+    assert!(
+        body.contains(&expected),
+        "read back as it was, no via or signal: {body}"
+    );
+    assert!(
+        !body.contains(r#""via""#) && !body.contains(r#""signal""#),
+        "{body}"
+    );
+    let (status, text) = service.send(old_body.clone()).await;
+    assert_eq!(status, 200, "the old receipt sent again: {text}");
+    let (status, text) = service
+        .send(with_via(&old_body, r#","via":"banner""#))
+        .await;
+    assert_eq!(status, 409, "{text}");
+    let new = with_via(
+        &receipt(&consent_id(141), 0),
+        r#","language":"en-AU","via":"embed""#,
+    );
+    assert_eq!(service.send(new).await.0, 201);
+    let (_, csv) = service.get("/export?format=csv").await;
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].starts_with(&old) && rows[0].ends_with("}\",,,"),
+        "{csv}"
+    );
+    assert!(rows[1].ends_with(",embed,"), "{csv}");
+
+    // A `via` edited by hand into something no widget sends is named, not
+    // guessed at (as for `categories`, above).
+    let mut conn = db.connect().await;
+    sqlx::query("UPDATE receipts SET via = 'phone' WHERE consent_id = $1")
+        .bind(old.clone())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (status, body) = service.get(&format!("/receipts/{old}")).await;
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains(&old) && body.contains("unreadable via"),
+        "{body}"
+    );
 }

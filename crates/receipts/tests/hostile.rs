@@ -198,6 +198,27 @@ fn hostile_bodies() -> Vec<(&'static str, Vec<u8>)> {
             ),
         ),
         (
+            "HTML in via",
+            tweak(
+                r#""revision":2"#,
+                r#""revision":2,"via":"<script>alert(1)</script>""#,
+            ),
+        ),
+        (
+            "SQL in the signal",
+            tweak(
+                r#""revision":2"#,
+                r#""revision":2,"signal":"gpc'); DROP TABLE receipts; --""#,
+            ),
+        ),
+        (
+            "via twice",
+            tweak(
+                r#""revision":2"#,
+                r#""revision":2,"via":"banner","via":"api""#,
+            ),
+        ),
+        (
             "far-future decidedAt",
             tweak(&decided, r#""decidedAt":"9999-12-31T23:59:59.999Z""#),
         ),

@@ -167,7 +167,7 @@ enum Format {
 }
 
 const CSV_HEADER: &str =
-    "id,decidedAt,expiresAt,receivedAt,revision,method,url,language,categories,services\n";
+    "id,decidedAt,expiresAt,receivedAt,revision,method,url,language,categories,services,via,signal\n";
 
 /// The rows as a body, in chunks of up to 32 KB. A read error midway ends
 /// the body with an error, which the client sees as a cut transfer (never
@@ -237,6 +237,8 @@ fn write_row(format: Format, stored: &Stored, out: &mut String) {
                     .as_deref()
                     .map(crate::receipt::choices_json)
                     .unwrap_or_default(),
+                r.via.map(|v| v.as_str()).unwrap_or_default().to_owned(),
+                r.signal.map(|s| s.as_str()).unwrap_or_default().to_owned(),
             ];
             let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
             out.push_str(&line.join(","));
