@@ -224,7 +224,7 @@ pub fn kc_set(choices_json: JsValue) {
                     "`.",
                 ]));
             }
-            p.choose(Choice::Set(choices));
+            p.choose(Choice::Set(choices), decision::via::API);
         }
         Err(problem) => console::error(&cat(&["set(): ", &problem, "; nothing was changed."])),
     }
@@ -251,7 +251,7 @@ pub fn kc_tool_choose(kind: JsValue, grants_json: JsValue) {
             }
         },
     };
-    p.choose(choice);
+    p.choose(choice, decision::via::TOOL);
 }
 
 /// The engine's entry points that take no argument, and the widget's own
@@ -268,10 +268,10 @@ pub mod act {
     pub const PREFETCH: u32 = 1;
     /// Another tab wrote or removed our localStorage key (a `storage` event).
     pub const STORAGE: u32 = 2;
-    /// `kloudconsent.acceptAll()`, or the banner's Accept all (its
-    /// `data-kc-action`, `accept`; the loader maps each action to its code).
+    /// The banner's Accept all (its `data-kc-action`, `accept`; the loader
+    /// maps each action to its code).
     pub const ACCEPT_ALL: u32 = 3;
-    /// `kloudconsent.rejectAll()`, or the banner's Reject all (`reject`).
+    /// The banner's Reject all (`reject`).
     pub const REJECT_ALL: u32 = 4;
     /// `kloudconsent.show()`.
     pub const SHOW: u32 = 5;
@@ -293,6 +293,11 @@ pub mod act {
     /// logout), or the page came back from the back/forward cache: read the
     /// stores again, an empty localStorage not meaning "forgotten".
     pub const REREAD: u32 = 12;
+    /// `kloudconsent.acceptAll()`: as the banner's, but the receipt says the
+    /// page's script decided (`via: "api"`).
+    pub const API_ACCEPT_ALL: u32 = 13;
+    /// `kloudconsent.rejectAll()`.
+    pub const API_REJECT_ALL: u32 = 14;
 }
 
 /// Does one of the [`act`] entry points.
@@ -304,8 +309,10 @@ pub fn kc_do(what: u32) {
         act::PREFETCH => p.on(Event::Prefetch),
         act::STORAGE => p.sync_from_storage(true),
         act::REREAD => p.sync_from_storage(false),
-        act::ACCEPT_ALL => p.choose(Choice::AcceptAll),
-        act::REJECT_ALL => p.choose(Choice::RejectAll),
+        act::ACCEPT_ALL => p.choose(Choice::AcceptAll, decision::via::BANNER),
+        act::REJECT_ALL => p.choose(Choice::RejectAll, decision::via::BANNER),
+        act::API_ACCEPT_ALL => p.choose(Choice::AcceptAll, decision::via::API),
+        act::API_REJECT_ALL => p.choose(Choice::RejectAll, decision::via::API),
         act::SHOW => p.open_tool(None),
         act::HIDE => p.on(Event::Hide),
         act::RESET => p.reset(),

@@ -9,7 +9,7 @@ use crate::exports::page;
 use kloudconsent_domain::embeds::{self as embed_rules, EmbedView};
 use kloudconsent_domain::gating::{self, Gate, Verdict};
 use kloudconsent_domain::text::{self, cat, join};
-use kloudconsent_domain::{Choice, Grants};
+use kloudconsent_domain::{decision, Choice, Grants};
 use wasm_bindgen::prelude::*;
 
 /// Whether a gated script with this `data-consent` may run now: 0 not yet,
@@ -88,7 +88,7 @@ pub fn kc_allow(attr: JsValue) {
         for id in &ids {
             grants.set(id, true);
         }
-        p.choose(Choice::Set(grants));
+        p.choose(Choice::Set(grants), decision::via::EMBED);
     }
 }
 

@@ -290,14 +290,14 @@
      * placeholder invisible (`opacity: 0` on a wrapper) or lay it over the
      * banner, so that a click on what looks like "Reject all", or anywhere,
      * lands on "Allow always". So the press is ignored, with a warning, when
-     * the button or what holds it is hidden or less than three quarters
-     * opaque, or when the widget (banner, tool, reopen button) lay under the
+     * the button or what holds it is hidden or less than half opaque (a
+     * dimmed card at 0.7 is still seen; an invisible trap is far below), or when the widget (banner, tool, reopen button) lay under the
      * point pressed (`covered`; a key press has no point).
      */
     function seen(button, covered) {
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;
       for (; el; el = el.parentElement || el.getRootNode().host) opacity *= +getComputedStyle(el).opacity;
-      if (opacity >= 0.75 && !covered) return true;
+      if (opacity >= 0.5 && !covered) return true;
       console.warn("kloudconsent: ignored a press on an embed's Allow button that was " +
         (covered ? "laid over the consent banner." : "hidden or nearly transparent."));
       return false;

@@ -87,7 +87,7 @@ function releaseScripts() {
       tag.setAttribute(MARK, "no-nonce");
       if (!warnedNonce) {
         warnedNonce = true;
-        console.warn("kloudconsent: a gated script added after start-up lacks the page's nonce; it never runs.");
+        console.warn("kloudconsent: a gated script added after the page was parsed lacks the page's nonce; it never runs.");
       }
     } else if (v === 1) {
       tag.setAttribute(MARK, "queued");
@@ -178,6 +178,21 @@ function holdsEmbed(node) {
 }
 
 /**
+ * From the moment the loader runs until the engine's own observer takes over
+ * (`observePage`), a gated iframe's srcdoc is held back as it appears: one a
+ * page's DOMContentLoaded handler adds, and, under a tag that runs while the
+ * page is parsed, one in the page's HTML after the tag.
+ */
+function holdAdded(records) {
+  records.forEach(function (r) {
+    if (r.type === "attributes") holdSrcdoc(r.target);
+    [].forEach.call(r.addedNodes, function (n) { if (n.nodeType === 1) holdSrcdoc(n); });
+  });
+}
+var earlyObserver = new MutationObserver(holdAdded);
+earlyObserver.observe(doc, { childList: true, subtree: true, attributeFilter: ["srcdoc"] });
+
+/**
  * Runs www/embeds.js once; resolves when it has run, or has failed (then the
  * embeds stay without their URLs, one console.error names the script, and the
  * next change tries again). Never rejects.
@@ -220,6 +235,8 @@ function updateEmbeds(revoked, nodes) {
  * not its <html> element, which a page may replace too.
  */
 function observePage() {
+  holdAdded(earlyObserver.takeRecords());
+  earlyObserver.disconnect();
   new MutationObserver(function (records) {
     var nodes = [], scripts = false;
     records.forEach(function (r) {

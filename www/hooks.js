@@ -341,6 +341,11 @@ function keepReceipts(kept) {
   } catch (e) {}
 }
 
+/** A receipt body's consent id. */
+function receiptId(body) {
+  try { return JSON.parse(body).id; } catch (e) {}
+}
+
 /**
  * Proof of consent: POSTs a decision's receipt (`body`) to the config's
  * `receiptUrl` and keeps it in localStorage (`kloudconsent-receipts`) until
@@ -348,36 +353,46 @@ function keepReceipts(kept) {
  * failing (5xx), or a visitor offline, would otherwise leave a decision in
  * force with no proof of it. Each page load (`body` empty) sends again what
  * is kept for that URL: at most 10 receipts, each on at most 5 loads, then
- * dropped with a warning; kept ones for another URL (the config changed) are
- * dropped. A 2xx answer, or a refusal for good (another 4xx, with a warning),
- * ends it. So the endpoint must answer with CORS headers (the receipt
- * service does) for the widget to see the answer; a receipt may arrive twice
- * (the page left before the answer), which its id and `decidedAt` identify.
- * `text/plain` (a string body) needs no CORS preflight; `keepalive` lets it
- * finish when the visitor leaves right after choosing.
+ * dropped with a warning; kept ones for another URL, or on a page with no
+ * `receiptUrl` (`url` empty), are dropped. A newer decision of the same
+ * visitor replaces their receipt not yet delivered: sent again later, the
+ * older one would arrive last, and the service takes the last to arrive as
+ * the decision in force. A 2xx answer, or a refusal for good (another 4xx,
+ * with a warning), ends it. So the endpoint must answer with CORS headers
+ * (the receipt service does) for the widget to see the answer; a receipt may
+ * arrive twice (the page left before the answer), which its id and
+ * `decidedAt` identify. `text/plain` (a string body) needs no CORS
+ * preflight; `keepalive` lets it finish when the visitor leaves right after
+ * choosing.
  */
 function receipt(url, body) {
-  var kept = keptReceipts(url).filter(function (k) {
-    if (k[2] < RECEIPT_TRIES) return true;
-    console.warn("kloudconsent: gave up sending a consent receipt to " + url + " after " + RECEIPT_TRIES + " page loads.");
-  });
-  if (body) kept.push([url, body, 0]);
-  kept = kept.slice(-10);
-  kept.forEach(function (k) { k[2]++; });
-  keepReceipts(kept);
-  kept.forEach(function (k) {
-    Promise.resolve().then(function () {
-      return fetch(url, { __proto__: null, method: "POST", body: k[1], keepalive: true, credentials: "omit" });
-    }).then(function (r) {
-      if (r.status === 429 || r.status > 499) throw new Error("HTTP " + r.status);
-      if (!r.ok) console.warn("kloudconsent: " + url + " refused a consent receipt (HTTP " + r.status + "); it is not sent again.");
-      keepReceipts(keptReceipts(url).filter(function (other) { return other[1] !== k[1]; }));
-    }).then(null, function (e) {
-      if (!warnedReceipt) {
-        warnedReceipt = true;
-        console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) +
-          "); it is kept and sent again on the next page load. The decision itself is stored.");
-      }
+  var kept = keptReceipts(url), sending = kept;
+  if (body) {
+    var id = receiptId(body);
+    sending = [[url, body, 1]];
+    kept = kept.filter(function (k) { return receiptId(k[1]) !== id; }).concat(sending);
+  } else {
+    kept = sending = kept.filter(function (k) {
+      if (k[2]++ < RECEIPT_TRIES) return true;
+      console.warn("kloudconsent: gave up sending a consent receipt to " + url + " after " + RECEIPT_TRIES + " page loads.");
     });
+  }
+  keepReceipts(url ? kept.slice(-10) : []);
+  if (url) sending.forEach(function (k) { post(url, k[1]); });
+}
+
+function post(url, body) {
+  Promise.resolve().then(function () {
+    return fetch(url, { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit" });
+  }).then(function (r) {
+    if (r.status === 429 || r.status > 499) throw new Error("HTTP " + r.status);
+    if (!r.ok) console.warn("kloudconsent: " + url + " refused a consent receipt (HTTP " + r.status + "); it is not sent again.");
+    keepReceipts(keptReceipts(url).filter(function (k) { return k[1] !== body; }));
+  }).then(null, function (e) {
+    if (!warnedReceipt) {
+      warnedReceipt = true;
+      console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) +
+        "); it is kept and sent again on the next page load.");
+    }
   });
 }

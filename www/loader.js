@@ -169,7 +169,7 @@ var failed = false;
 // argument share one export (src/exports.rs, `act`, has the same numbers).
 var DO_DRAW = 0, DO_PREFETCH = 1, DO_STORAGE = 2, DO_ACCEPT_ALL = 3, DO_REJECT_ALL = 4,
   DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8, DO_MANAGE = 9, DO_REOPEN = 10,
-  DO_MOVED_ON = 11, DO_REREAD = 12;
+  DO_MOVED_ON = 11, DO_REREAD = 12, DO_API_ACCEPT_ALL = 13, DO_API_REJECT_ALL = 14;
 /** The widget's own controls (their `data-kc-action`), as `kc_do` codes. */
 var DO_ACTION = { __proto__: null, accept: DO_ACCEPT_ALL, reject: DO_REJECT_ALL, close: DO_TOOL_CLOSE,
   manage: DO_MANAGE, reopen: DO_REOPEN };
@@ -252,9 +252,17 @@ function notify(callback, json, event) {
  * hears is the decision in force.
  */
 var emitting = [];
+var EMIT_LIMIT = 100;
 function emit(name, json) {
   if (emitting.push([name, json]) > 1) return;
-  while (emitting.length) {
+  // Listeners that keep deciding (`on("change", () => set(prefs))`, or two
+  // that disagree) would keep this loop, and the tab, busy for ever.
+  for (var delivered = 0; emitting.length; delivered++) {
+    if (delivered === EMIT_LIMIT) {
+      emitting = [];
+      console.error("kloudconsent: listeners kept changing the decision; its events stopped after " + EMIT_LIMIT + ".");
+      return;
+    }
     name = emitting[0][0];
     json = emitting[0][1];
     var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
@@ -270,8 +278,8 @@ var api = {
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
   /** Whether category `id` is granted now. */
   accepted: function (id) { return engine ? invoke("kc_accepted", [String(id)], false) : false; },
-  acceptAll: later("kc_do", DO_ACCEPT_ALL),
-  rejectAll: later("kc_do", DO_REJECT_ALL),
+  acceptAll: later("kc_do", DO_API_ACCEPT_ALL),
+  rejectAll: later("kc_do", DO_API_REJECT_ALL),
   set: function (choices) {
     // Only a plain object is a choice: undefined, null, a Map, a Date or an
     // object JSON cannot write reach the engine as "null", which it refuses
@@ -359,8 +367,13 @@ function kcGtag() {
 }
 function gtagSend() {
   if (hasOwn.call(window, "gtag") && typeof window.gtag === "function") window.gtag.apply(window, arguments);
-  else layer().push(arguments);
+  else if (Array.isArray(layer())) layer().push(arguments);
+  else if (!warnedLayer) {
+    warnedLayer = true;
+    console.warn("kloudconsent: window.dataLayer is not an array; Google Consent Mode commands were not sent.");
+  }
 }
+var warnedLayer = false;
 function layer() {
   if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
   return window.dataLayer;
@@ -376,10 +389,11 @@ function layer() {
  */
 var sentDefaults = [], consentLayer = null;
 function keepConsentDefaults() {
-  if (!consentLayer || !hasOwn.call(window, "dataLayer") || window.dataLayer === consentLayer) return;
+  if (!consentLayer || !hasOwn.call(window, "dataLayer") || window.dataLayer === consentLayer ||
+    !Array.isArray(window.dataLayer)) return;
   consentLayer = window.dataLayer;
-  console.warn("kloudconsent: window.dataLayer was replaced after the widget sent Google Consent Mode's defaults; " +
-    "sent them again. Write `window.dataLayer = window.dataLayer || []` to keep what is in it.");
+  console.warn("kloudconsent: window.dataLayer was replaced after Consent Mode's defaults went in; sent them again " +
+    "(write `dataLayer = dataLayer || []`).");
   sentDefaults.forEach(function (d) { gtagSend("consent", "default", d); });
 }
 

@@ -41,10 +41,10 @@ impl Page {
         // Gated scripts and embeds: the loader's gating code asks the engine
         // about each one (www/gating.js).
         self.hooks.gate("");
-        // Receipts an earlier page could not deliver, sent again.
-        if let Some(url) = &self.config.receipt_url {
-            self.hooks.receipt(url, "");
-        }
+        // Receipts an earlier page could not deliver: sent again, or
+        // dropped when the config has no `receiptUrl` (any more).
+        let url = self.config.receipt_url.as_deref().unwrap_or_default();
+        self.hooks.receipt(url, "");
     }
 
     ///
@@ -93,8 +93,9 @@ impl Page {
         decision::resolve(loaded.record, self.signals)
     }
 
-    /// A visitor's or the page's decision.
-    pub fn choose(&self, choice: Choice) {
+    /// A visitor's or the page's decision, made where `via` says
+    /// (`decision::via`: the receipt records it).
+    pub fn choose(&self, choice: Choice, via: &str) {
         let before = self.consent();
         let id = match &before {
             // One visitor keeps one consent id across changes of mind.
@@ -104,7 +105,9 @@ impl Page {
         let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
         self.store(&record, true, true);
         if let Some(url) = &self.config.receipt_url {
-            let receipt = decision::receipt_json(&record, &dom::page_origin(), &self.config.lang);
+            let origin = dom::page_origin();
+            let receipt =
+                decision::receipt_json(&record, &origin, &self.config.lang, via, self.signals);
             self.hooks.receipt(url, &receipt);
         }
         self.apply(before, Consent::Stored(record));

@@ -107,6 +107,24 @@ test("a listener that decides: every listener hears the events in the order they
   await context.close();
 });
 
+test("listeners that keep deciding (set() on every change) are stopped after 100 events, with an error", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `<script>
+    addEventListener("DOMContentLoaded", () => {
+      window.__changes = 0;
+      kloudconsent.on("change", () => { window.__changes++; kloudconsent.set({ analytics: true }); });
+    });
+  </script>` });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  assert.equal(await page.evaluate(() => 1 + 1), 2, "the tab is still responsive");
+  assert.ok(await page.evaluate(() => window.__changes) <= 100);
+  assert.equal(page.logs.filter((l) => l.includes("listeners kept changing the decision")).length, 1, page.logs.join("\n"));
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("reset() forgets the decision, clears both stores and shows the banner again", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: GATED_PAIR });

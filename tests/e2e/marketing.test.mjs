@@ -89,6 +89,16 @@ test("Consent Mode: a page that writes `dataLayer = [...]` after the tag gets th
   await context.close();
 });
 
+test("Consent Mode: a page that sets `dataLayer` to something that is not an array gets no uncaught error from the widget", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { config: { googleConsentMode: true }, body: `<script>dataLayer = "oops";</script>` });
+  await waitReady(page);
+  await page.waitForTimeout(200);
+  assert.deepEqual(page.errors, []);
+  assert.equal(page.logs.filter((l) => l.includes("window.dataLayer was replaced")).length, 0);
+  await context.close();
+});
+
 test("Consent Mode: Accept all sends the update then the kloudconsent_update event; every reload repeats them", async () => {
   const { context, page } = await fresh("gcm-inline.html");
   await button(banner(page), "Accept all").click();
@@ -361,10 +371,10 @@ test("each decision is sent as a small JSON receipt with the page's origin only,
   assert.equal(first.method, "POST");
   assert.equal(first.type, "text/plain;charset=UTF-8", "a CORS-safelisted type: no preflight");
   const body = JSON.parse(first.body);
-  assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url", "language"]);
+  assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url", "language", "via"]);
   assert.deepEqual(body, {
     id: state.id, decidedAt: state.decidedAt, expiresAt: state.expiresAt, categories: state.categories,
-    revision: 1, method: "accept-all", url: env.server.url, language: "en-AU",
+    revision: 1, method: "accept-all", url: env.server.url, language: "en-AU", via: "banner",
   });
   assert.ok(first.body.length < 400, `small: ${first.body.length} bytes`);
 
@@ -379,8 +389,42 @@ test("each decision is sent as a small JSON receipt with the page's origin only,
   assert.equal(second.id, state.id, "one visitor, one consent id");
   assert.equal(second.method, "custom");
   assert.equal(second.categories.marketing, false);
+  assert.equal(second.via, "tool");
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test("a receipt says where the decision was made (banner, tool, the page's script, an embed) and which privacy signal it overrode", async () => {
+  const bodies = () => env.server.receipts.map((r) => JSON.parse(r.body));
+  const path = PAGES + "receipts-via.html";
+  env.server.routes.set(path, (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
+<script type="application/json" id="kloudconsent-config">{"receiptUrl": "/__receipts", "signals": {"showBanner": true}}</script>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1>
+<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" style="width:400px;height:240px"></iframe></body></html>`);
+  });
+  env.server.receipts.length = 0;
+  const { context, page } = await openPage(env);
+  await page.goto(env.server.url + path);
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  await waitFor(() => env.server.receipts.length === 3);
+  await page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" }).click();
+  await waitFor(() => env.server.receipts.length === 4);
+  assert.deepEqual(bodies().map((b) => [b.method, b.via, b.signal]),
+    [["accept-all", "api", undefined], ["reject-all", "api", undefined], ["custom", "api", undefined], ["custom", "embed", undefined]]);
+  await context.close();
+
+  // Global Privacy Control on, and the site asks anyway: the choice overrides it, and the receipt says so.
+  env.server.receipts.length = 0;
+  const gpc = await fresh(path.slice(PAGES.length), { init: withGpc });
+  await button(banner(gpc.page), "Reject all").click();
+  await waitFor(() => env.server.receipts.length === 1);
+  assert.deepEqual([bodies()[0].via, bodies()[0].signal], ["banner", "gpc"]);
+  await gpc.context.close();
 });
 
 test("a receipt that cannot be sent only warns; the decision stands", async () => {
@@ -453,6 +497,33 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   assert.equal(await kept(), 0);
   assert.ok(page.logs.some((l) => l.includes("refused a consent receipt (HTTP 400)")), page.logs.join("\n"));
   assert.deepEqual(page.errors, []);
+
+  // While the service fails, a newer decision replaces the one not yet
+  // delivered (sent again later it would arrive last, and read as the
+  // decision in force); each decision is one request.
+  answer = 503;
+  const start = got.length;
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await waitFor(() => got.length === start + 1);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await waitFor(() => got.length === start + 2);
+  await page.waitForTimeout(300);
+  assert.equal(got.length, start + 2, "one request per decision, no resends on the same page");
+  const keptBodies = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts")).map((k) => JSON.parse(k[1]).method));
+  assert.deepEqual(keptBodies, ["reject-all"]);
+  answer = 201;
+  await page.reload();
+  await waitReady(page);
+  await waitFor(() => got.length === start + 3);
+  assert.equal(JSON.parse(got[start + 2].body).method, "reject-all", "only the decision in force is sent again");
+  await page.waitForFunction(() => localStorage.getItem("kloudconsent-receipts") === null);
+
+  // A page without receiptUrl drops what is kept, sending nothing.
+  await page.evaluate(() => localStorage.setItem("kloudconsent-receipts", JSON.stringify([["https://old.example/r", "{}", 1]])));
+  await page.goto(env.server.url + "/fixtures/plain.html");
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.waitForFunction(() => localStorage.getItem("kloudconsent-receipts") === null);
   await context.close();
 });
 

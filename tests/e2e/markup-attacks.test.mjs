@@ -134,6 +134,19 @@ test("2: a click anywhere on a page with an invisible full-page placeholder allo
   await context.close();
 });
 
+test("2 (control): a placeholder in a dimmed card (opacity 0.7) can still be allowed", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cards</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Cards</h1>
+<div style="opacity:0.7"><iframe id="a" data-consent="marketing" data-src="/fixtures/marketing/frame.html" style="width:400px;height:240px"></iframe></div>
+</body></html>`));
+  await waitReady(page);
+  await page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow once" }).click();
+  await page.waitForFunction(() => document.getElementById("a").getAttribute("src"));
+  assert.deepEqual(warnings(page, "ignored a press"), []);
+  await context.close();
+});
+
 test("2 (control): a visible placeholder's Allow always still works, by pointer and by key", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
   await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>video</title>
@@ -154,7 +167,9 @@ test("2 (control): a visible placeholder's Allow always still works, by pointer 
 
 // ---- 3: srcdoc on gated iframes added later ---------------------------------------
 
-const SRCDOC = `<iframe data-consent="marketing" srcdoc="<script>parent.__srcdoc = (parent.__srcdoc || 0) + 1<\\/script>"></iframe>`;
+// (The srcdoc's own markup closes its script: `</script>` in an attribute is
+// just text to the page's parser.)
+const SRCDOC = `<iframe data-consent="marketing" srcdoc="<script>parent.__srcdoc = (parent.__srcdoc || 0) + 1</script>"></iframe>`;
 
 for (const [when, embedAtStart] of [["before www/embeds.js has arrived", false], ["with www/embeds.js loaded", true]]) {
   test(`3: a gated srcdoc iframe added after start-up renders only once allowed (${when})`, async () => {
@@ -175,10 +190,39 @@ ${embedAtStart ? '<img data-consent="marketing" data-src="/fixtures/marketing/pi
     assert.equal(await page.evaluate(() => window.__set), undefined, "a srcdoc set later did not run");
     await page.evaluate(() => window.kloudconsent.acceptAll());
     await page.waitForFunction(() => window.__set === 1);
+    assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "replaced by the later srcdoc before it ever ran");
     assert.match(await page.locator("#slot iframe").getAttribute("srcdoc"), /__set/, "put back once allowed");
     await context.close();
   });
 }
+
+test("3: a gated srcdoc iframe added on DOMContentLoaded, before the engine starts, renders only once allowed", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>App</h1><div id="slot"></div>
+<script>addEventListener("DOMContentLoaded", () => { document.getElementById("slot").innerHTML = ${JSON.stringify(SRCDOC).replace(/</g, "\\u003c")}; });</script>
+</body></html>`));
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "the srcdoc's script did not run");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => window.__srcdoc === 1);
+  await context.close();
+});
+
+test("3: under a tag without defer, a gated srcdoc iframe in the HTML after it never renders before consent", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
+<script src="/kloudconsent.js"></script></head><body><h1>App</h1>
+<p>Text</p>${SRCDOC}<p>More text</p>
+</body></html>`));
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "the srcdoc's script did not run");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => window.__srcdoc === 1);
+  await context.close();
+});
 
 // ---- 4: <base> in user content above an absolute src -------------------------------
 

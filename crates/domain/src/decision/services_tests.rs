@@ -236,8 +236,14 @@ fn the_state_keeps_categories_and_adds_services() {
 fn receipts_carry_services_when_the_decision_has_them() {
     let s = stored(set(&[(INSIGHTS, true)]));
     assert_eq!(
-        receipt_json(s.record().unwrap(), "https://kloudstack.com.au", "en-AU"),
-        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":false,"security":true,"marketing":false},"services":{"analytics.appinsights":true,"analytics.ga":false},"revision":1,"method":"custom","url":"https://kloudstack.com.au","language":"en-AU"}"#
+        receipt_json(
+            s.record().unwrap(),
+            "https://kloudstack.com.au",
+            "en-AU",
+            via::TOOL,
+            Signals::default()
+        ),
+        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":false,"security":true,"marketing":false},"services":{"analytics.appinsights":true,"analytics.ga":false},"revision":1,"method":"custom","url":"https://kloudstack.com.au","language":"en-AU","via":"tool"}"#
     );
     let plain = without_services();
     let r = decide(
@@ -247,7 +253,14 @@ fn receipts_carry_services_when_the_decision_has_them() {
         NOW,
         ID.into(),
     );
-    assert!(!receipt_json(&r, "https://x.example", "en-AU").contains("services"));
+    assert!(!receipt_json(
+        &r,
+        "https://x.example",
+        "en-AU",
+        via::EMBED,
+        Signals::default()
+    )
+    .contains("services"));
 }
 
 /// Both forms of a decision as the widget wrote it before services existed

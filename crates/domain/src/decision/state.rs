@@ -1,7 +1,7 @@
 //! What the page is told: the state object of `get()` and every event's
 //! `detail` (contract section 4), and the receipt sent to `receiptUrl`.
 
-use super::Consent;
+use super::{Consent, Signals};
 use crate::config::Config;
 use crate::grants::Grants;
 use crate::record::{ConsentRecord, Method};
@@ -47,7 +47,16 @@ pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> S
 /// `services` is there when the decision has service entries. `lang` is the
 /// language the widget spoke (`Config::lang`): which wording of the policy
 /// the visitor was shown, for a privacy team reading the receipt later.
-pub fn receipt_json(r: &ConsentRecord, origin: &str, lang: &str) -> String {
+/// `via` says where the decision was made ([`via`]), and `signal` which
+/// privacy signal the browser sent, if any, that the decision overrode
+/// (GPC before DNT).
+pub fn receipt_json(
+    r: &ConsentRecord,
+    origin: &str,
+    lang: &str,
+    via: &str,
+    signals: Signals,
+) -> String {
     let mut w = ObjectWriter::new();
     w.str("id", &r.id)
         .str("decidedAt", &iso8601(r.decided_at_ms))
@@ -61,7 +70,11 @@ pub fn receipt_json(r: &ConsentRecord, origin: &str, lang: &str) -> String {
         .str("method", r.method.as_str())
         .str("url", origin)
         .str("language", lang)
-        .finish()
+        .str("via", via);
+    if signals.gpc || signals.dnt {
+        w.str("signal", if signals.gpc { "gpc" } else { "dnt" });
+    }
+    w.finish()
 }
 
 /// `"categories"` (category ids only) and, when `services`, `"services"`
@@ -71,4 +84,16 @@ pub(crate) fn grants_json(w: &mut ObjectWriter, grants: &Grants, services: bool)
     if services {
         w.raw("services", &grants.part(true).to_json());
     }
+}
+
+/// Where a decision was made, as a receipt's `via` says.
+pub mod via {
+    /// The banner's Accept all or Reject all.
+    pub const BANNER: &str = "banner";
+    /// The preference tool.
+    pub const TOOL: &str = "tool";
+    /// The page's own script, through `window.kloudconsent`.
+    pub const API: &str = "api";
+    /// An embed placeholder's "Allow always".
+    pub const EMBED: &str = "embed";
 }

@@ -781,11 +781,30 @@ fn cookie_deletion() {
 #[test]
 fn receipts() {
     let r = record_at(NOW);
-    let body = receipt_json(&r, "https://kloudstack.com.au", "de");
+    let body = receipt_json(
+        &r,
+        "https://kloudstack.com.au",
+        "de",
+        via::BANNER,
+        Signals::default(),
+    );
     assert_eq!(
         body,
-        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au","language":"de"}"#
+        r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z","expiresAt":"2027-05-29T12:00:00.000Z","categories":{"necessary":true,"analytics":true,"functionality":true,"security":true,"marketing":true},"revision":1,"method":"accept-all","url":"https://kloudstack.com.au","language":"de","via":"banner"}"#
     );
+    // A privacy signal the decision overrode: GPC named before DNT.
+    let both = Signals {
+        dnt: true,
+        gpc: true,
+    };
+    assert!(receipt_json(&r, "https://x.example", "en", via::API, both)
+        .ends_with(r#""via":"api","signal":"gpc"}"#));
+    let dnt = Signals {
+        dnt: true,
+        gpc: false,
+    };
+    assert!(receipt_json(&r, "https://x.example", "en", via::TOOL, dnt)
+        .ends_with(r#""via":"tool","signal":"dnt"}"#));
 }
 
 proptest! {
