@@ -108,6 +108,8 @@ test("a decision made in Chromium is stored by the service and found by the cons
   // Today's widget sends the page URL without its query; a newer one only the origin.
   assert.ok([pageUrl, new URL(pageUrl).origin].includes(first.url), first.url);
   assert.match(first.receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // Which wording was shown, and where the visitor decided: stored as sent.
+  assert.deepEqual([first.language, first.via, first.signal], ["en-AU", "banner", undefined]);
 
   // A change of mind in the tool is a second receipt under the same id.
   await dialog(page).getByRole("switch", { name: "Marketing and communication" }).click();
@@ -115,6 +117,7 @@ test("a decision made in Chromium is stored by the service and found by the cons
   const receipts = await history(id, 2);
   assert.equal(receipts[1].method, "custom");
   assert.equal(receipts[1].categories.marketing, false);
+  assert.equal(receipts[1].via, "tool");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
