@@ -39,8 +39,13 @@ impl Page {
             self.emit("consent", &decision::state_json(&now, &self.config, None));
         }
         // Gated scripts and embeds: the loader's gating code asks the engine
-        // about each one (www/gating.js).
-        self.hooks.gate("");
+        // about each one (www/gating.js). A listener's decisions left their
+        // effects to here (`apply`).
+        if self.decided_meanwhile.take() {
+            self.act(&at_boot, true);
+        } else {
+            self.hooks.gate("");
+        }
         // Receipts an earlier page could not deliver: sent again, or
         // dropped when the config has no `receiptUrl` (any more).
         let url = self.config.receipt_url.as_deref().unwrap_or_default();
@@ -144,14 +149,20 @@ impl Page {
     /// Installs `after` and performs every effect of the change.
     ///
     /// Page listeners run inside `dispatch` and may decide again through the
-    /// API (re-entrantly). So after each event the consent in force is read
-    /// afresh: scripts are released, and cookies deleted, for what holds now,
-    /// never for the `after` a listener has already replaced.
+    /// API (re-entrantly), even several times in one listener. A decision
+    /// made while events are being delivered only records itself and queues
+    /// its events: the change (or `start`) that is delivering acts, once its
+    /// events are delivered, on what is in force then ([`Page::act`]).
+    /// Acting at once would run scripts a later call in the same listener
+    /// takes back (`acceptAll(); rejectAll();` in a `ready` listener).
     fn apply(&self, before: Consent, after: Consent) {
         *self.consent.borrow_mut() = after.clone();
+        let nested = self.delivering.get() > 0;
         // First, so that whatever the page or a released script does next
         // already runs under the new consent.
-        self.announce(&after);
+        if !nested {
+            self.announce(&after);
+        }
         if after.is_decided() {
             let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
@@ -161,19 +172,38 @@ impl Page {
                 self.emit("consent", &decision::state_json(&now, &self.config, None));
             }
         }
-        // A listener may have decided again during the events: act on what
-        // is in force now, never on the value from before them.
+        if nested {
+            self.decided_meanwhile.set(true);
+        } else {
+            let replaced = self.decided_meanwhile.take();
+            self.act(&before, replaced);
+        }
+    }
+
+    /// Every effect of going from `before` to the consent in force now, once
+    /// the page's listeners have had their events: Consent Mode told when a
+    /// listener `replaced` what it was told, refused cookies deleted,
+    /// gated scripts and embeds released or taken back, the open tool shown
+    /// the new decision.
+    pub(super) fn act(&self, before: &Consent, replaced: bool) {
         let now = self.consent();
+        if replaced {
+            self.announce(&now);
+        }
         self.delete_cookies(&decision::refused(&now, &self.config));
-        let revoked = decision::revoked(&before, &now, &self.config);
+        let revoked = decision::revoked(before, &now, &self.config);
         self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
     }
 
     /// `kloudconsent:<name>` on window. A page listener that throws is
-    /// reported by the browser and does not reach us.
+    /// reported by the browser and does not reach us. While it runs, a
+    /// listener's decision leaves its effects to this delivery's caller.
     fn emit(&self, name: &str, json: &str) {
+        let delivering = &self.delivering;
+        delivering.set(delivering.get().saturating_add(1));
         self.hooks.emit(name, json);
+        delivering.set(delivering.get().saturating_sub(1));
     }
 
     /// Deletes the cookies the config lists for the `refused` ids.

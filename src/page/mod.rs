@@ -40,6 +40,12 @@ pub struct Page {
     hooks: Hooks,
     /// What the tool calls with the visitor's choices (built by the loader).
     tool_host: JsValue,
+    /// Events being delivered to the page's listeners (`Page::emit`): a
+    /// decision made by a listener meanwhile leaves its effects to the
+    /// change or start that is delivering ([`Page::act`]).
+    delivering: Cell<u8>,
+    /// A listener decided during the delivery in progress.
+    decided_meanwhile: Cell<bool>,
 }
 
 /// The preference tool's module and whether it is rendered.
@@ -84,6 +90,8 @@ impl Page {
             tool: RefCell::new(Tool::default()),
             hooks,
             tool_host,
+            delivering: Cell::new(0),
+            decided_meanwhile: Cell::new(false),
         })
     }
 

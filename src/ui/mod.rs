@@ -59,6 +59,9 @@ impl Ui {
             ("dir", config.dir.as_str()),
             ("data-theme", config.theme.as_str()),
             ("data-layout", config.layout.as_str()),
+            // Search engines leave the banner's text out of the page's
+            // snippets (Google reads it on `div`s: the frame below has it too).
+            ("data-nosnippet", ""),
         ];
         for (name, value) in attrs {
             host.set_attribute(name, value).ok()?;
@@ -73,7 +76,7 @@ impl Ui {
         // Repeated inside the shadow root: there `lang` is what screen readers
         // and hyphenation read, and `dir` what the logical CSS properties
         // mirror on, whatever the engine inherits across the boundary.
-        for (name, value) in &attrs[..2] {
+        for (name, value) in [attrs[0], attrs[1], attrs[4]] {
             root.set_attribute(name, value).ok()?;
         }
         shadow.append_child(&root).ok()?;

@@ -107,6 +107,48 @@ test("a listener that decides: every listener hears the events in the order they
   await context.close();
 });
 
+// Inline gated scripts record what ran: opt-in ones and a clean-up.
+const RECORDING_TAGS = `
+<script type="text/plain" data-consent="analytics">(window.__ran = window.__ran || []).push("analytics")</script>
+<script type="text/plain" data-consent="marketing">(window.__ran = window.__ran || []).push("marketing")</script>
+<script type="text/plain" data-consent="!analytics">(window.__ran = window.__ran || []).push("!analytics")</script>`;
+
+test("a listener that decides twice: only the decision in force afterwards releases anything", async () => {
+  for (const [label, listener, expected] of [
+    ["acceptAll(); rejectAll() in ready", `addEventListener("kloudconsent:ready", () => { kloudconsent.acceptAll(); kloudconsent.rejectAll(); });`, ["!analytics"]],
+    ["set() twice in on('ready')", `addEventListener("DOMContentLoaded", () => kloudconsent.on("ready", () => { kloudconsent.set({ analytics: true }); kloudconsent.set({ analytics: false }); }));`, ["!analytics"]],
+    ["rejectAll(); acceptAll() in ready", `addEventListener("kloudconsent:ready", () => { kloudconsent.rejectAll(); kloudconsent.acceptAll(); });`, ["analytics", "marketing"]],
+  ]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { body: `<script>${listener}</script>${RECORDING_TAGS}` });
+    await waitReady(page);
+    await page.waitForFunction(() => window.kloudconsent.get() !== null);
+    await page.waitForTimeout(150);
+    assert.deepEqual(await page.evaluate(() => (window.__ran || []).sort()), expected, label);
+    await context.close();
+  }
+});
+
+test("a change listener that flips the decision several times: only the last one releases", async () => {
+  for (const flips of [2, 3]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { body: `<script>
+      addEventListener("DOMContentLoaded", () => {
+        let n = 0;
+        kloudconsent.on("change", (d) => { if (n++ < ${flips}) d.method === "accept-all" ? kloudconsent.rejectAll() : kloudconsent.acceptAll(); });
+      });
+    </script>${RECORDING_TAGS}` });
+    await waitReady(page);
+    await page.evaluate(() => window.kloudconsent.acceptAll());
+    await page.waitForTimeout(150);
+    const method = (await page.evaluate(() => window.kloudconsent.get())).method;
+    assert.equal(method, flips % 2 ? "reject-all" : "accept-all");
+    assert.deepEqual(await page.evaluate(() => (window.__ran || []).sort()),
+      flips % 2 ? ["!analytics"] : ["analytics", "marketing"], `${flips} flips`);
+    await context.close();
+  }
+});
+
 test("listeners that keep deciding (set() on every change) are stopped after 100 events, with an error", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `<script>
@@ -215,6 +257,42 @@ test("a ready listener that decides: the banner is never drawn, and what it chos
   // The page's own opener still brings up the preference tool.
   await page.click("#open-prefs");
   await dialog(page).waitFor();
+  await context.close();
+});
+
+test("api.md's recipes: hide() from a ready listener keeps the banner off the page; a withdrawal reloads", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `${GATED_PAIR}<script>
+    window.__added = [];
+    new MutationObserver((list) => list.forEach((m) => m.addedNodes.forEach((n) => window.__added.push(n.localName))))
+      .observe(document.body, { childList: true });
+    window.addEventListener("kloudconsent:ready", function (e) { if (!e.detail) kloudconsent.hide(); });
+  </script>` });
+  await waitReady(page);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
+  assert.deepEqual(await page.evaluate(() => window.__added.filter((n) => n === "kloud-consent")), [], "no banner was drawn");
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "still undecided");
+  assert.deepEqual(await gatedRuns(page), []);
+  // The page's opener still brings up the tool; a choice there applies.
+  await page.click("#open-prefs");
+  await dialog(page).waitFor();
+  assert.equal(await page.locator("kloud-consent").getAttribute("data-nosnippet"), "", "kept out of search snippets");
+  await dialog(page).getByRole("button", { name: "Accept all", exact: true }).click();
+  await page.waitForFunction(() => window.__gatedRuns && window.__gatedRuns.length === 2);
+  // The reload recipe: granting more never reloads, refusing what was granted does.
+  await page.evaluate(() => {
+    window.__notReloaded = true;
+    kloudconsent.on("change", function (state) {
+      var withdrawn = state.changed.some(function (id) { return !state.categories[id]; });
+      if (withdrawn) location.reload();
+    });
+  });
+  await page.evaluate(() => kloudconsent.set({ functionality: true }));
+  assert.equal(await page.evaluate(() => window.__notReloaded), true);
+  await Promise.all([page.waitForEvent("load"), page.evaluate(() => kloudconsent.rejectAll())]);
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => window.__notReloaded), undefined, "reloaded");
+  assert.deepEqual(await gatedRuns(page), [], "nothing refused runs after the reload");
   await context.close();
 });
 
