@@ -99,14 +99,18 @@ function follow(frame) {
  * steps aside.
  * Otherwise an element behind it is scrolled up just clear of it, or, where
  * the page cannot scroll that far (its last links), the banner moves to the
- * top of the screen. Each lasts until focus moves on. Runs after the
- * browser's own scroll into view.
+ * top of the screen. Where neither clears it (a banner filling most of a
+ * short screen: a landscape phone, 200% or 400% zoom), the banner sinks to
+ * a strip of its top edge, or out of sight if the page cannot scroll the
+ * element above the strip either; it stays in the tab order, and comes back
+ * as soon as focus reaches it. Each lasts until focus moves on. Runs after
+ * the browser's own scroll into view.
  */
 function unobscure(frame, focused) {
   var banner = frame.querySelector(".kc-banner"), matches = Element.prototype.matches;
   if (!banner) return;
   var style = banner.style;
-  style.visibility = style.top = style.bottom = "";
+  style.visibility = style.top = style.bottom = style.transform = "";
   // Focus in the widget is seen from the page as its host's.
   if (!(focused instanceof Element) || focused === frame.getRootNode().host || !matches.call(focused, ":focus")) return;
   var b = banner.getBoundingClientRect(), f = focused.getBoundingClientRect(), view = frame.getBoundingClientRect();
@@ -117,14 +121,24 @@ function unobscure(frame, focused) {
   }
   if (f.bottom <= b.top || f.top >= b.bottom || f.right <= b.left || f.left >= b.right) return;
   // The banner sits at the bottom in both layouts (the stylesheet's).
-  var page = doc.scrollingElement, by = f.bottom - b.top + 8;
-  if (f.height + 16 > b.top - view.top) return;
-  if (by > page.scrollHeight - page.clientHeight - page.scrollTop) {
-    style.top = view.bottom - b.bottom + "px";
-    style.bottom = "auto";
-  } else {
-    window.scrollBy(0, by);
+  var page = doc.scrollingElement, by = f.bottom - b.top + 8, sink = f.height + 16 > b.top - view.top;
+  var scrollable = function () { return page.scrollHeight - page.clientHeight - page.scrollTop; };
+  // Part of it shows above the banner (a container larger than the room).
+  if (sink && f.top < b.top) return;
+  if (!sink && by > scrollable()) {
+    // At the top, unless the banner would cover it there too.
+    if (f.top - view.top > b.height + 24) {
+      style.top = view.bottom - b.bottom + "px";
+      style.bottom = "auto";
+      return;
+    }
+    sink = 1;
   }
+  if (sink) {
+    by -= b.height - 48;
+    style.transform = "translateY(" + (by > scrollable() ? b.height + 24 : b.height - 48) + "px)";
+  }
+  if (by > 0) window.scrollBy(0, by);
 }
 
 /**

@@ -57,6 +57,49 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 
   });
 }
 
+/** Whether any of five points of `selector` (corners and centre) hit it. */
+const partlySeen = (page, selector) => page.evaluate((selector) => {
+  const el = document.querySelector(selector), r = el.getBoundingClientRect();
+  return [[r.left + 1, r.top + 1], [r.right - 1, r.top + 1], [r.left + 1, r.bottom - 1], [r.right - 1, r.bottom - 1],
+    [(r.left + r.right) / 2, (r.top + r.bottom) / 2]].some(([x, y]) => document.elementFromPoint(x, y) === el);
+}, selector);
+
+// A banner taller than half the screen: a landscape phone, 200% and 400%
+// zoom (1280×800 and 1280×1024 seen at 640×400 and 320×256).
+// Links after some text: under the banner, not beside its rounded corner.
+const textLinks = (n) => Array.from({ length: n }, (_, i) => `<p>Paragraph ${i} <a href="#l${i}" id="l${i}">link ${i}</a></p>`).join("");
+for (const [viewport, body] of [
+  [{ width: 640, height: 400 }, textLinks(30)], [{ width: 844, height: 390 }, textLinks(30)],
+  [{ width: 320, height: 256 }, textLinks(30)], [{ width: 667, height: 375 }, "<p>Short page.</p>" + textLinks(3)],
+]) {
+  test(`${viewport.width}×${viewport.height}, the banner over half the screen: no link reached by Tab is hidden behind it`, async () => {
+    const { context, page: p } = await page({ viewport, reducedMotion: "reduce" }, body);
+    try {
+      const count = await p.evaluate(() => document.querySelectorAll("a[id^=l]").length);
+      await p.keyboard.press("Tab"); // the host page's own first link
+      assert.ok(await partlySeen(p, "#open-prefs"), "the Manage Cookie Preferences link");
+      for (let i = 0; i < count; i++) {
+        await p.keyboard.press("Tab");
+        await settle(p);
+        assert.equal(await p.evaluate(() => document.activeElement.id), `l${i}`, "Tab walks the page's links");
+        assert.ok(await partlySeen(p, `#l${i}`), `link ${i} is hidden behind the banner`);
+      }
+      // Onwards into the banner: back in full, its first link focused and seen.
+      await p.keyboard.press("Tab");
+      await settle(p);
+      const back = await p.evaluate(() => {
+        const root = document.querySelector("kloud-consent").shadowRoot, b = root.querySelector(".kc-banner");
+        const r = root.activeElement.getBoundingClientRect();
+        return { inBanner: b.contains(root.activeElement), transform: b.style.transform, seen: r.top >= 0 && r.bottom <= innerHeight };
+      });
+      assert.deepEqual(back, { inBanner: true, transform: "", seen: true });
+      assert.deepEqual(await gatedRuns(p), [], "nothing released");
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const FORM = `${"<p>Text of the host page.</p>".repeat(12)}<label>Search <input id="q"></label>
 <p>Other text.</p><label>Message <textarea id="m" rows="5"></textarea></label>${"<p>More.</p>".repeat(30)}`;
