@@ -255,14 +255,17 @@ function eachBehind(host, fn) {
 }
 
 /**
- * Focuses <body> itself (scroll kept) when focus is inside the widget: it
- * then sits on the page, not on a node about to be removed, and the next
- * Tab starts at the top of the page. The tabindex needed is taken away
+ * Focuses <body> itself (scroll kept) when focus is inside the widget, or
+ * was lost with a removed banner button: it then sits on the page, not on
+ * a node about to be removed, and the next Tab starts at the top of the page. The tabindex needed is taken away
  * again at once; focus stays.
  */
 function focusPage(root) {
   var page = body.call(doc);
-  if (!root.activeElement || !page) return;
+  // Focus in the widget, or lost with the banner button that was pressed
+  // (removed: the page's next Tab would then start where it was, at the
+  // end, and leave the page). Never taken from a page element.
+  if (!page || !(root.activeElement || !page.matches(":focus-within"))) return;
   var borrowed = !page.hasAttribute("tabindex");
   if (borrowed) page.setAttribute("tabindex", "-1");
   page.focus({ preventScroll: true });

@@ -307,9 +307,13 @@ var api = {
   reset: later("kc_do", DO_RESET),
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
-    var short = String(name).replace(/^kloudconsent:/, "");
-    if (!hasOwn.call(subscribers, short) || typeof callback !== "function") {
-      console.error("kloudconsent.on: unknown event `" + name + "` or callback is not a function");
+    // Only a string names an event (a Symbol, or an object whose toString
+    // throws, would throw here).
+    var short = typeof name == "string" ? name.replace(/^kloudconsent:/, "") : "", known = hasOwn.call(subscribers, short);
+    if (!known || typeof callback != "function") {
+      console.error(known
+        ? "kloudconsent.on(\"" + short + "\", callback): the callback is not a function"
+        : "kloudconsent.on: unknown event `" + short.slice(0, 40) + "` (ready, consent or change)");
       return function () {};
     }
     var subscription = { callback: callback, on: true };

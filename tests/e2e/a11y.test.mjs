@@ -293,8 +293,33 @@ test("focus returns to the opener, to the banner, or to the page when the opener
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
   assert.equal(await focused(page), "page:button#settings");
+  // kloudconsent.reset() while it is open: the banner asks again, focus is
+  // back on the button, not lost to the page.
+  await page.keyboard.press("Enter");
+  await dialog(page).waitFor();
+  await page.evaluate(() => window.kloudconsent.reset());
+  await dialog(page).waitFor({ state: "detached" });
+  await banner(page).waitFor();
+  assert.equal(await focused(page), "page:button#settings");
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test("after Accept all or Reject all in the banner, the next Tab reaches the page's first control", async () => {
+  for (const [name, key] of [["Accept all", "Enter"], ["Reject all", "Space"]]) {
+    const { page, context } = await freshPage(env);
+    const first = await page.evaluate(() => {
+      const el = document.querySelector("a[href], button, input, [tabindex]");
+      return el.localName + (el.id ? "#" + el.id : "");
+    });
+    await button(banner(page), name).focus();
+    await page.keyboard.press(key);
+    await banner(page).waitFor({ state: "detached" });
+    assert.equal(await focused(page), "page:body", name);
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(page), "page:" + first, `${name}: Tab starts at the top of the page`);
+    await context.close();
+  }
 });
 
 test("the page behind the open tool is inert, and exactly what was made inert is released", async () => {

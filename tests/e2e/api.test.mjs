@@ -205,6 +205,27 @@ test("on() subscribes with or without the prefix, returns an unsubscribe functio
   await context.close();
 });
 
+test("on() with a name that is not an event, or no callback, logs which and never throws", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const result = await page.evaluate(() => {
+    const api = window.kloudconsent, offs = [];
+    for (const name of [Symbol("change"), { toString() { throw new Error("x"); } }, "toString", "nope", null]) {
+      offs.push(typeof api.on(name, () => {}));
+    }
+    offs.push(typeof api.on("change"));
+    return offs;
+  });
+  assert.deepEqual(result, Array(6).fill("function"));
+  const errors = page.logs.filter((l) => l.startsWith("error:") && l.includes("kloudconsent.on"));
+  assert.equal(errors.length, 6, page.logs.join("\n"));
+  assert.equal(errors.filter((l) => l.includes("unknown event")).length, 5);
+  assert.ok(errors[5].includes('on("change", callback): the callback is not a function'), errors[5]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("calls made before the engine has loaded are queued and applied in order", async () => {
   const { context, page } = await openPage(env);
   // Delay the wasm so the page's own script runs first.

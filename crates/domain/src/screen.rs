@@ -333,11 +333,12 @@ impl Screen {
                 let was = self.view;
                 self.banner_under = false;
                 self.view = View::Banner;
-                self.opener = Opener::Nobody;
                 if was == View::Tool {
-                    // The tool goes away; the banner asks again.
-                    Step::focus(Focus::Page)
+                    // The tool goes away; the banner asks again. Focus goes
+                    // back to the page's opener when there is one.
+                    Step::focus(self.focus_back(true))
                 } else {
+                    self.opener = Opener::Nobody;
                     Step::NOTHING
                 }
             }

@@ -258,7 +258,14 @@ fn reset_brings_the_banner_back_and_closes_the_tool() {
     let mut s = booted(false);
     s.on(Event::ToolLoaded);
     s.on(Event::Open(Opener::Page));
-    assert_eq!(s.on(Event::Reset), step(false, Focus::Page));
+    // Back to the page's opener (`show()` from its button), still there.
+    assert_eq!(s.on(Event::Reset), step(false, Focus::Opener));
+    assert_eq!(s.scene(), BANNER);
+    // Opened from the banner, which asks again: back to its Manage button.
+    let mut s = booted(true);
+    s.on(Event::ToolLoaded);
+    s.on(Event::Open(Opener::Banner));
+    assert_eq!(s.on(Event::Reset), step(false, Focus::BannerManage));
     assert_eq!(s.scene(), BANNER);
 }
 
