@@ -1,6 +1,7 @@
 // Contract section 7: events and the window.kloudconsent API.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies, banner, dialog,
   hostPage, GATED_PAIR,
@@ -314,6 +315,25 @@ test("api.md's recipes: hide() from a ready listener keeps the banner off the pa
   await waitReady(page);
   assert.equal(await page.evaluate(() => window.__notReloaded), undefined, "reloaded");
   assert.deepEqual(await gatedRuns(page), [], "nothing refused runs after the reload");
+  await context.close();
+});
+
+test("marketers.md's consent-rate recipe: one impression, then the first choice; nothing on a returning page", async () => {
+  const recipe = readFileSync(new URL("../../docs/marketers.md", import.meta.url), "utf8")
+    .split("### Recipe: measuring the consent rate")[1].split("```js")[1].split("```")[0];
+  const { context, page } = await openPage(env);
+  const url = await hostPage(env, page, { body: `<script>addEventListener("DOMContentLoaded", function () {${recipe}});</script>` });
+  await waitReady(page);
+  await banner(page).getByRole("button", { name: "Reject all", exact: true }).click();
+  const pushed = () => page.evaluate(() => window.dataLayer.filter((e) => /^consent_/.test(e.event)));
+  await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "consent_first_choice"));
+  assert.deepEqual(await pushed(), [{ event: "consent_banner_shown" }, { event: "consent_first_choice", consentMethod: "reject-all" }]);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  assert.equal((await pushed()).length, 2, "a change of mind is not a first choice");
+  await page.goto(url);
+  await waitReady(page);
+  await page.waitForTimeout(100);
+  assert.deepEqual(await pushed(), [], "a returning page is not asked");
   await context.close();
 });
 
