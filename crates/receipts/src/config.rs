@@ -53,11 +53,13 @@ pub struct Args {
     )]
     pub rate_limit_per_minute: u32,
 
-    /// Receipts one client may send at once before the average applies.
+    /// Receipts one client may send at once before the average applies
+    /// (at least 1; --rate-limit-per-minute 0 turns the limit off).
     #[arg(
         long,
         env = "KLOUDCONSENT_RECEIPTS_RATE_LIMIT_BURST",
-        default_value_t = 20
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub rate_limit_burst: u32,
 
@@ -84,6 +86,27 @@ pub struct Args {
     /// Connections per pool on PostgreSQL (two pools: writes, reads).
     #[arg(long, env = "KLOUDCONSENT_RECEIPTS_MAX_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub max_connections: u32,
+}
+
+/// The variable that holds the allow-list.
+const ORIGINS_VARIABLE: &str = "KLOUDCONSENT_RECEIPTS_ALLOWED_ORIGINS";
+
+/// The allow-list, normalized, from the flags or the variable. No list at
+/// all means every origin (with a warning at start); a list that is there
+/// but names no origin (the variable set but empty, from a template say,
+/// or `--allowed-origin ''`) is refused: read as "no list" it would
+/// silently open ingestion to every origin. Blank entries beside real ones
+/// (a trailing comma) are dropped.
+pub fn allowed_origins(given: &[String]) -> Result<Vec<String>, String> {
+    // clap may read an empty variable as no value at all.
+    let variable_set = std::env::var_os(ORIGINS_VARIABLE).is_some();
+    let origins: Vec<&String> = given.iter().filter(|o| !o.trim().is_empty()).collect();
+    if origins.is_empty() && (!given.is_empty() || variable_set) {
+        return Err(format!(
+            "--allowed-origin or {ORIGINS_VARIABLE} is given but names no origin: list the sites, like https://kloudstack.com.au, or leave both unset to accept every origin"
+        ));
+    }
+    origins.into_iter().map(|o| normalize_origin(o)).collect()
 }
 
 /// An allow-list entry as browsers send `Origin`: `scheme://host[:port]`,
@@ -145,5 +168,6 @@ mod tests {
         assert_eq!(args.allowed_origins, ["https://a.b", "https://c.d"]);
         assert_eq!(args.retention_days, Some(400));
         assert!(Args::try_parse_from(["x", "--retention-days", "0"]).is_err());
+        assert!(Args::try_parse_from(["x", "--rate-limit-burst", "0"]).is_err());
     }
 }

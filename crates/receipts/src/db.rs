@@ -33,6 +33,16 @@ use tokio::sync::mpsc;
 
 mod delete;
 
+/// Longest an export waits for the database's next row before it is cut:
+/// rows follow each other in microseconds on an index scan, so a pause
+/// this long is a database that hangs.
+const ROW_WAIT: Duration = Duration::from_secs(10);
+
+/// Longest an export waits for its client to take the next row before it
+/// is cut: a slow link still takes a chunk now and then, a client that
+/// stopped reading takes none.
+const CLIENT_WAIT: Duration = Duration::from_secs(30);
+
 /// How long a SQLite connection waits for a lock held by another.
 const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 5000";
 
@@ -45,6 +55,10 @@ pub struct Unavailable {
     pub reason: String,
     /// A stored row does not decode: the table was edited by hand.
     pub unreadable_row: bool,
+    /// A write whose COMMIT was sent but not answered (PostgreSQL over a
+    /// broken connection): it may have landed, so "not stored" would be
+    /// false.
+    pub maybe_stored: bool,
 }
 
 impl Unavailable {
@@ -53,6 +67,7 @@ impl Unavailable {
         Unavailable {
             reason: reason.into(),
             unreadable_row: false,
+            maybe_stored: false,
         }
     }
 }
@@ -124,7 +139,25 @@ pub struct Database {
     backend: Backend,
     pools: Pools,
     sqlite_file: Option<SqliteFile>,
+    writes: std::sync::Mutex<WriteHealth>,
 }
+
+/// How writes went, for the health check: a database that answers reads
+/// while every write fails (a full disk, a lock held by another process)
+/// must not look healthy to a load balancer.
+#[derive(Default)]
+struct WriteHealth {
+    /// Why the last write failed; `None` when it worked (or none was made).
+    failed: Option<String>,
+    /// When a health check last tried a write itself.
+    probed: Option<std::time::Instant>,
+}
+
+/// While writes fail, a health check tries one write of its own at most
+/// this often (the others answer what the last one found): an instance a
+/// load balancer took out gets no receipts, so without it nothing would
+/// find out that writes work again.
+const WRITE_PROBE_EVERY: Duration = Duration::from_secs(5);
 
 /// The SQLite file as it was when opened. If it is deleted or moved while the
 /// service runs, SQLite goes on writing into the now nameless file, and every
@@ -247,6 +280,7 @@ impl Database {
             backend,
             pools,
             sqlite_file,
+            writes: std::sync::Mutex::default(),
         })
     }
 
@@ -304,64 +338,37 @@ impl Database {
 
     /// Stores a batch in one transaction and says what became of each
     /// receipt. Nothing is answered before the commit.
+    ///
+    /// A batch that fails closes its connection instead of handing it back
+    /// to the pool. sqlx counts open transactions itself rather than asking
+    /// the database: when SQLite rolls a transaction back on its own (a
+    /// COMMIT that fails with "database or disk is full" or a disk I/O
+    /// error does), sqlx still counts it open, so its next `begin()` sends
+    /// `SAVEPOINT` instead of `BEGIN`; if that one's `RELEASE` fails too,
+    /// SQLite keeps the transaction open, and every later "transaction" is
+    /// a savepoint inside it whose "commit" stores nothing (a review saw
+    /// receipts answered 201 and lost, and the write lock held for good).
+    /// Closing the connection rolls back whatever it held; the next batch
+    /// gets a fresh one.
     pub async fn insert(&self, batch: &[(Receipt, i64)]) -> Result<Vec<Outcome>> {
+        let outcome = self.insert_once(batch).await;
+        self.wrote(&outcome);
+        outcome
+    }
+
+    async fn insert_once(&self, batch: &[(Receipt, i64)]) -> Result<Vec<Outcome>> {
         self.check_file().await?;
-        let mut tx = self.pools.writer.begin().await?;
-        let mut inserted: Vec<(String, i64)> = Vec::with_capacity(batch.len());
-        let mut rest = batch;
-        while !rest.is_empty() {
-            // A few fixed statement sizes, so the prepared-statement cache
-            // holds three statements instead of one per batch length.
-            let n = [64, 8, 1]
-                .into_iter()
-                .find(|&n| n <= rest.len())
-                .unwrap_or(1);
-            let (chunk, tail) = rest.split_at(n);
-            let sql = insert_sql(n);
-            let mut query = sqlx::query(&sql);
-            for (r, received_at) in chunk {
-                query = query
-                    .bind(r.id.clone())
-                    .bind(r.decided_at_ms)
-                    .bind(r.expires_at_ms)
-                    .bind(*received_at)
-                    .bind(i64::from(r.revision))
-                    .bind(r.method.as_str())
-                    .bind(choices_json(&r.categories))
-                    .bind(r.services.as_deref().map(choices_json))
-                    .bind(r.url.clone())
-                    .bind(r.language.clone())
-                    .bind(r.via.map(Via::as_str))
-                    .bind(r.signal.map(Signal::as_str));
+        let mut conn = self.pools.writer.acquire().await?;
+        let outcomes = match insert_batch(&mut conn, batch, self.backend).await {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                if let Err(close) = conn.close().await {
+                    tracing::warn!(error = %close, "could not close the writing connection after a failed write");
+                }
+                return Err(e);
             }
-            for row in query.fetch_all(&mut *tx).await? {
-                inserted.push((row.try_get(0)?, row.try_get(1)?));
-            }
-            rest = tail;
-        }
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for (r, _) in batch {
-            let key = (r.id.clone(), r.decided_at_ms);
-            if let Some(i) = inserted.iter().position(|k| *k == key) {
-                inserted.swap_remove(i);
-                outcomes.push(Outcome::Stored);
-                continue;
-            }
-            let row = sqlx::query(&format!(
-                "{SELECT} WHERE consent_id = $1 AND decided_at = $2"
-            ))
-            .bind(r.id.clone())
-            .bind(r.decided_at_ms)
-            .fetch_one(&mut *tx)
-            .await?;
-            let same = decode(&row)?.receipt.same_decision(r);
-            outcomes.push(if same {
-                Outcome::Duplicate
-            } else {
-                Outcome::Conflict
-            });
-        }
-        tx.commit().await?;
+        };
+        drop(conn);
         // The file may have gone while we wrote: then the commit went into a
         // nameless file and must not be answered as stored.
         self.check_file().await?;
@@ -384,32 +391,148 @@ impl Database {
 
     /// Receipts that arrived in `[from, to)` (Unix ms), oldest first, read
     /// from the database as the consumer takes them: nothing is buffered
-    /// beyond the channel's few rows, whatever the range holds.
-    pub async fn export(&self, from: i64, to: i64) -> Result<mpsc::Receiver<Result<Stored>>> {
+    /// beyond the channel's few rows, whatever the range holds. `slot` is
+    /// held for as long as the database is read.
+    ///
+    /// The export is cut (an error after the rows sent so far) when the
+    /// database sends no row for [`ROW_WAIT`] (a hung server or a network
+    /// partition never fails), or the client takes none for
+    /// [`CLIENT_WAIT`] (one that stopped reading would hold the connection,
+    /// and on PostgreSQL its snapshot, for as long as it stays connected).
+    /// Either way the connection is dropped, not put back in the pool with
+    /// a statement still under way.
+    pub async fn export<S: Send + 'static>(
+        &self,
+        from: i64,
+        to: i64,
+        slot: S,
+    ) -> Result<mpsc::Receiver<Result<Stored>>> {
         self.check_file().await?;
-        let pool = self.pools.reader.clone(); // for the reading task
+        let mut conn = self.pools.reader.acquire().await?;
         let (tx, rx) = mpsc::channel(64);
         tokio::spawn(async move {
+            let _slot = slot;
+            // A place kept for the last word: the channel may be full when
+            // the export is cut, and the cut must reach the client.
+            let Ok(last_word) = tx.reserve().await else {
+                return;
+            };
             let sql = format!(
                 "{SELECT} WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, consent_id, decided_at"
             );
-            let mut rows = sqlx::query(&sql).bind(from).bind(to).fetch(&pool);
-            while let Some(row) = rows.next().await {
-                let item = row.map_err(Unavailable::from).and_then(|r| decode(&r));
-                let failed = item.is_err();
-                if tx.send(item).await.is_err() || failed {
-                    break; // the client went away, or the read failed
+            let cut = {
+                let mut rows = sqlx::query(&sql).bind(from).bind(to).fetch(&mut *conn);
+                loop {
+                    let Ok(row) = tokio::time::timeout(ROW_WAIT, rows.next()).await else {
+                        break Some(format!(
+                            "the database sent no row for {} s",
+                            ROW_WAIT.as_secs()
+                        ));
+                    };
+                    let Some(row) = row else {
+                        break None;
+                    };
+                    let item = row.map_err(Unavailable::from).and_then(|r| decode(&r));
+                    let failed = item.is_err();
+                    match tokio::time::timeout(CLIENT_WAIT, tx.send(item)).await {
+                        Ok(Ok(())) if !failed => {}
+                        Ok(_) => break None, // the read failed (and is sent), or the client went away
+                        Err(_) => {
+                            tracing::warn!(
+                                seconds = CLIENT_WAIT.as_secs(),
+                                "an export's client stopped reading; the export was cut"
+                            );
+                            break Some(format!(
+                                "the client took no data for {} s",
+                                CLIENT_WAIT.as_secs()
+                            ));
+                        }
+                    }
                 }
+            };
+            if let Some(reason) = cut {
+                drop(conn.detach());
+                last_word.send(Err(Unavailable::new(format!(
+                    "{reason}; the export was cut"
+                ))));
             }
         });
         Ok(rx)
     }
 
-    /// Whether the database answers (and, for SQLite, its file is in place).
+    /// How many exports may run at once: half the reading connections, so
+    /// that slow downloads (each holds a connection while its client
+    /// reads) leave the rest to lookups and `/healthz`.
+    pub fn export_slots(&self) -> usize {
+        (self.pools.reader.options().get_max_connections() as usize / 2).max(1)
+    }
+
+    /// Whether the database answers (and, for SQLite, its file is in place),
+    /// and the last write worked. Writes nothing while writes work; while
+    /// they fail, tries one write every [`WRITE_PROBE_EVERY`].
     pub async fn health(&self) -> Result<()> {
         self.check_file().await?;
         sqlx::query("SELECT 1").execute(&self.pools.reader).await?;
+        let failed = {
+            let mut writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(reason) = writes.failed.clone() else {
+                return Ok(());
+            };
+            let now = std::time::Instant::now();
+            if writes.probed.is_some_and(|at| now < at + WRITE_PROBE_EVERY) {
+                Some(reason)
+            } else {
+                writes.probed = Some(now);
+                None
+            }
+        };
+        let outcome = match failed {
+            Some(reason) => Err(Unavailable::new(reason)),
+            None => {
+                let outcome = self.probe_write().await;
+                self.wrote(&outcome);
+                outcome
+            }
+        };
+        outcome.map_err(|e| Unavailable::new(format!("reads work but writes fail: {e}")))
+    }
+
+    /// One write that changes nothing, committed: SQLite rewrites its
+    /// header's `user_version` with the value it has (a page in the log,
+    /// taking the write lock and needing disk space like a receipt);
+    /// PostgreSQL commits a transaction that took an id (a commit record
+    /// in its log).
+    async fn probe_write(&self) -> Result<()> {
+        self.check_file().await?;
+        let mut conn = self.pools.writer.acquire().await?;
+        match self.backend {
+            Backend::Sqlite => {
+                let row = sqlx::query("PRAGMA user_version")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let version: i64 = row.try_get(0)?;
+                sqlx::query(&format!("PRAGMA user_version = {version}"))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("SELECT txid_current()")
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
         Ok(())
+    }
+
+    /// Notes how a write went, for [`Database::health`]. A row that cannot
+    /// be read says nothing about writing.
+    fn wrote<T>(&self, outcome: &Result<T>) {
+        let mut writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        match outcome {
+            Ok(_) => writes.failed = None,
+            Err(e) if e.unreadable_row => {}
+            Err(e) => writes.failed = Some(e.reason.clone()),
+        }
     }
 
     /// Closes every connection (SQLite checkpoints its log on the last one).
@@ -417,6 +540,78 @@ impl Database {
         self.pools.writer.close().await;
         self.pools.reader.close().await;
     }
+}
+
+/// The transaction of [`Database::insert`], on `conn`.
+async fn insert_batch(
+    conn: &mut sqlx::AnyConnection,
+    batch: &[(Receipt, i64)],
+    backend: Backend,
+) -> Result<Vec<Outcome>> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let mut inserted: Vec<(String, i64)> = Vec::with_capacity(batch.len());
+    let mut rest = batch;
+    while !rest.is_empty() {
+        // A few fixed statement sizes, so the prepared-statement cache
+        // holds three statements instead of one per batch length.
+        let n = [64, 8, 1]
+            .into_iter()
+            .find(|&n| n <= rest.len())
+            .unwrap_or(1);
+        let (chunk, tail) = rest.split_at(n);
+        let sql = insert_sql(n);
+        let mut query = sqlx::query(&sql);
+        for (r, received_at) in chunk {
+            query = query
+                .bind(r.id.clone())
+                .bind(r.decided_at_ms)
+                .bind(r.expires_at_ms)
+                .bind(*received_at)
+                .bind(i64::from(r.revision))
+                .bind(r.method.as_str())
+                .bind(choices_json(&r.categories))
+                .bind(r.services.as_deref().map(choices_json))
+                .bind(r.url.clone())
+                .bind(r.language.clone())
+                .bind(r.via.map(Via::as_str))
+                .bind(r.signal.map(Signal::as_str));
+        }
+        for row in query.fetch_all(&mut *tx).await? {
+            inserted.push((row.try_get(0)?, row.try_get(1)?));
+        }
+        rest = tail;
+    }
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for (r, _) in batch {
+        let key = (r.id.clone(), r.decided_at_ms);
+        if let Some(i) = inserted.iter().position(|k| *k == key) {
+            inserted.swap_remove(i);
+            outcomes.push(Outcome::Stored);
+            continue;
+        }
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE consent_id = $1 AND decided_at = $2"
+        ))
+        .bind(r.id.clone())
+        .bind(r.decided_at_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        let same = decode(&row)?.receipt.same_decision(r);
+        outcomes.push(if same {
+            Outcome::Duplicate
+        } else {
+            Outcome::Conflict
+        });
+    }
+    tx.commit().await.map_err(|e| {
+        // SQLite: a COMMIT that failed wrote no commit record (or is rolled
+        // back when `insert` closes the connection). PostgreSQL: the server
+        // may have committed before the connection broke.
+        let mut e = Unavailable::from(e);
+        e.maybe_stored = backend == Backend::Postgres;
+        e
+    })?;
+    Ok(outcomes)
 }
 
 const SELECT: &str = "SELECT consent_id, decided_at, expires_at, received_at, revision, method, \
@@ -460,6 +655,7 @@ fn decode(row: &AnyRow) -> Result<Stored> {
             crate::time::iso8601(decided_at_ms)
         ),
         unreadable_row: true,
+        maybe_stored: false,
     };
     let method: String = row.try_get(5)?;
     let categories: String = row.try_get(6)?;

@@ -1,7 +1,7 @@
 //! Start-up, background tasks and shutdown.
 
 use crate::auth::Token;
-use crate::config::{normalize_origin, Args};
+use crate::config::{allowed_origins, Args};
 use crate::db::{redacted, Database, Options};
 use crate::http::{self, App};
 use crate::metrics::Metrics;
@@ -29,12 +29,7 @@ const HEADERS_AT_MOST: Duration = Duration::from_secs(10);
 /// flight, commits what is queued, and closes the database.
 pub async fn run(args: Args) -> Result<(), String> {
     let token = Token::load(args.token_file.as_deref())?;
-    let allowed_origins = args
-        .allowed_origins
-        .iter()
-        .filter(|o| !o.trim().is_empty())
-        .map(|o| normalize_origin(o))
-        .collect::<Result<Vec<_>, _>>()?;
+    let allowed_origins = allowed_origins(&args.allowed_origins)?;
     let options = Options {
         timeout: Duration::from_secs(args.database_timeout),
         max_connections: args.max_connections,
@@ -76,12 +71,17 @@ pub async fn run(args: Args) -> Result<(), String> {
         allowed_origins,
         forwarded_for: args.forwarded_for,
         token,
+        exports: Arc::new(tokio::sync::Semaphore::new(db.export_slots())),
     });
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    // Before the line that says it listens: a SIGTERM from then on is a
+    // clean stop, not death by the signal's default action (a loaded test
+    // machine sent one before the task below had installed its handler).
+    let stop = StopSignals::install()?;
     // On stdout, so scripts and tests can wait for it (logs go to stderr).
     println!("kloudconsent-receipts: listening on http://{address}");
     let _ = std::io::stdout().flush();
@@ -91,7 +91,7 @@ pub async fn run(args: Args) -> Result<(), String> {
     tokio::spawn({
         let signalled = signalled.clone();
         async move {
-            shutdown_signal().await;
+            stop.received().await;
             signalled.notify_one();
         }
     });
@@ -183,14 +183,30 @@ fn serve_connection(
     });
 }
 
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed");
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
+/// SIGTERM and SIGINT (Ctrl+C), handled from the moment this exists.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> Result<StopSignals, String> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let handler =
+            |kind| signal(kind).map_err(|e| format!("cannot handle SIGTERM or SIGINT: {e}"));
+        Ok(StopSignals {
+            term: handler(SignalKind::terminate())?,
+            interrupt: handler(SignalKind::interrupt())?,
+        })
     }
-    tracing::info!("shutting down: finishing requests in flight");
+
+    async fn received(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    }
 }
 
 async fn sweep_rate_limits(limiter: Arc<RateLimiter>) {

@@ -936,3 +936,40 @@ async fn receipts_stored_before_via_and_signal_read_back_without_them(kind: Kind
         "{body}"
     );
 }
+
+/// Settings that would quietly mean something else are refused at start
+/// with a message naming them: an allow-list variable that is set but
+/// names no origin (from a template, say) is not "every origin", and a
+/// burst of 0 is not a burst of 1. A review found both accepted.
+#[test]
+fn settings_that_would_mean_something_else_are_refused() {
+    let refused = |args: &[&str], env: &[(&str, &str)]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                "sqlite:/nonexistent/dir/r.db",
+            ])
+            .args(args)
+            .env_remove("KLOUDCONSENT_RECEIPTS_ALLOWED_ORIGINS")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "started with {args:?} {env:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    for blank in ["", " ", ",", " , "] {
+        let message = refused(&[], &[("KLOUDCONSENT_RECEIPTS_ALLOWED_ORIGINS", blank)]);
+        assert!(
+            message.contains("KLOUDCONSENT_RECEIPTS_ALLOWED_ORIGINS")
+                && message.contains("no origin"),
+            "{blank:?}: {message}"
+        );
+    }
+    let message = refused(&["--allowed-origin", ""], &[]);
+    assert!(message.contains("no origin"), "{message}");
+    let message = refused(&["--rate-limit-burst", "0"], &[]);
+    assert!(message.contains("--rate-limit-burst"), "{message}");
+    assert!(!message.contains("cannot open the database"), "{message}");
+}

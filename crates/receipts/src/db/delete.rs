@@ -54,6 +54,12 @@ impl Database {
     /// Answered once the deletion is committed and, on SQLite, scrubbed
     /// from the file (see the module's notes).
     pub async fn erase(&self, consent_id: &str) -> Result<u64> {
+        let outcome = self.erase_once(consent_id).await;
+        self.wrote(&outcome);
+        outcome
+    }
+
+    async fn erase_once(&self, consent_id: &str) -> Result<u64> {
         self.check_file().await?;
         let deleted = sqlx::query("DELETE FROM receipts WHERE consent_id = $1")
             .bind(consent_id.to_owned())

@@ -6,7 +6,7 @@
 //! but a `fetch` client, a proxy log and the tests read it: 201 stored, 200
 //! already stored, 4xx with the reason, 503 when the database is down.
 
-use super::{text, unavailable, App};
+use super::{retry_later, text, App};
 use crate::db::Outcome;
 use crate::receipt::{self, MAX_BODY_BYTES};
 use axum::body::Body;
@@ -179,15 +179,33 @@ async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
                 ),
             ),
         )),
+        Ok(Err(e)) if e.maybe_stored => {
+            app.metrics.database_up.set(0);
+            Err(("database_unavailable", not_confirmed(&e.reason)))
+        }
         Ok(Err(e)) => {
             app.metrics.database_up.set(0);
-            Err(("database_unavailable", unavailable(&e.reason)))
+            let message = format!(
+                "database unavailable, the receipt was not stored: {}",
+                e.reason
+            );
+            Err(("database_unavailable", retry_later(message)))
         }
+        // The writer goes on: the commit may still land after this answer.
         Err(_) => Err((
             "timeout",
-            unavailable("the database did not commit within 10 s"),
+            not_confirmed("the database did not confirm the commit within 10 s"),
         )),
     }
+}
+
+/// 503 for a receipt whose commit may have landed unseen: the widget keeps
+/// it and sends it again, and a receipt already stored is answered 200, so
+/// the truthful answer is "not confirmed", never "not stored".
+fn not_confirmed(reason: &str) -> Response {
+    retry_later(format!(
+        "receipt not confirmed, it may have been stored; send it again (a stored one is answered 200): {reason}"
+    ))
 }
 
 /// `OPTIONS /receipts`. A beacon with `text/plain` never needs one; a page

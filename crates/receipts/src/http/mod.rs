@@ -7,7 +7,7 @@
 //! | `GET /receipts/{id}` | privacy team, bearer token | one consent id's history |
 //! | `DELETE /receipts/{id}` | privacy team, bearer token | erase one consent id's receipts |
 //! | `GET /export?from=&to=&format=` | privacy team, bearer token | NDJSON or CSV, streamed |
-//! | `GET /healthz` | load balancer | database reachable? |
+//! | `GET /healthz` | load balancer | database reachable, last write worked? |
 //! | `GET /metrics` | Prometheus | counters and latency |
 
 mod erase;
@@ -47,6 +47,8 @@ pub struct App {
     pub forwarded_for: bool,
     /// The token for the read and erase endpoints; `None` leaves them closed.
     pub token: Option<Token>,
+    /// One permit per export under way, at most [`Database::export_slots`].
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 /// The service's routes over the shared `app`.
@@ -116,12 +118,16 @@ pub fn read_failed(e: &crate::db::Unavailable) -> Response {
     unavailable(&e.reason)
 }
 
-/// 503 with the reason and a hint to retry.
+/// 503 for a read, or a health check, that the database could not answer.
 pub fn unavailable(reason: &str) -> Response {
-    let mut response = text(
-        StatusCode::SERVICE_UNAVAILABLE,
-        format!("database unavailable, nothing was stored or read: {reason}"),
-    );
+    retry_later(format!(
+        "database unavailable, nothing was stored or read: {reason}"
+    ))
+}
+
+/// 503 with `message` and `Retry-After: 5`.
+pub fn retry_later(message: String) -> Response {
+    let mut response = text(StatusCode::SERVICE_UNAVAILABLE, message);
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

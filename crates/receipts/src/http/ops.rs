@@ -7,8 +7,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-/// 200 when the database answers (and, on SQLite, its file is in place);
-/// 503 with the reason otherwise.
+/// 200 when the database answers (and, on SQLite, its file is in place)
+/// and writes work (see `Database::health`); 503 with the reason otherwise.
 pub async fn healthz(State(app): State<Arc<App>>) -> Response {
     match app.db.health().await {
         Ok(()) => {

@@ -6,7 +6,7 @@
 //! its header is right: URLs end up in proxy logs, shell history and
 //! browser history, so such a token must be treated as leaked.
 
-use super::{read_failed, text, App};
+use super::{read_failed, retry_later, text, App};
 use crate::auth;
 use crate::db::Stored;
 use crate::receipt::{is_consent_id, parse_instant};
@@ -115,7 +115,15 @@ pub async fn export(
         "csv" => Format::Csv,
         _ => return text(StatusCode::BAD_REQUEST, "`format` must be ndjson or csv"),
     };
-    let mut rows = match app.db.export(from, to).await {
+    // Before the database is asked: each export holds a reading connection.
+    let Ok(slot) = app.exports.clone().try_acquire_owned() else {
+        let message = format!(
+            "too many exports under way (at most {} at once); try again when one has finished",
+            app.db.export_slots()
+        );
+        return retry_later(message);
+    };
+    let mut rows = match app.db.export(from, to, slot).await {
         Ok(rows) => rows,
         Err(e) => return read_failed(&e),
     };

@@ -154,7 +154,50 @@ impl Service {
     }
 
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Service {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"));
+        let command = Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"));
+        Service::launch(command, args, env)
+    }
+
+    /// Like `start`, but the service ignores SIGXFSZ (set by a shell that
+    /// then execs it, keeping its pid), so that a file size limit put on it
+    /// later with [`Service::limit_file_size`] makes its writes fail as on
+    /// a full disk instead of killing it. No root, no tmpfs.
+    pub fn start_writes_can_fail(db: &Db) -> Service {
+        let mut command = Command::new("bash");
+        command.args([
+            "-c",
+            r#"trap '' XFSZ; exec "$0" "$@""#,
+            env!("CARGO_BIN_EXE_kloudconsent-receipts"),
+        ]);
+        let args = [
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &db.url,
+            "--allowed-origin",
+            ORIGIN,
+            "--database-timeout",
+            "2",
+            "--rate-limit-per-minute",
+            "0",
+        ];
+        Service::launch(command, &args, &[("KLOUDCONSENT_RECEIPTS_TOKEN", TOKEN)])
+    }
+
+    /// Sets the service's file size limit (`RLIMIT_FSIZE`, soft) to `bytes`,
+    /// or lifts it with `None`: past it every write fails (EFBIG), as when
+    /// the disk is full.
+    pub fn limit_file_size(&self, bytes: Option<u64>) {
+        let limit = bytes.map_or("unlimited".to_owned(), |b| b.to_string());
+        let status = Command::new("prlimit")
+            .args(["--pid", &self.child.id().to_string()])
+            .arg(format!("--fsize={limit}:"))
+            .status()
+            .expect("prlimit (util-linux) runs");
+        assert!(status.success(), "prlimit --fsize={limit}");
+    }
+
+    fn launch(mut command: Command, args: &[&str], env: &[(&str, &str)]) -> Service {
         command
             .args(args)
             .env_remove("KLOUDCONSENT_RECEIPTS_TOKEN")
@@ -330,6 +373,29 @@ pub fn receipt_at(id: &str, decided: i64, expires: i64) -> String {
     )
 }
 
+/// Stores `count` receipts (about 300 bytes each in an export) straight in
+/// the database, arrived just now: enough for an export that does not fit
+/// in socket buffers.
+pub async fn bulk_receipts(db: &Db, count: i64) {
+    use sqlx::Connection;
+    let mut conn = db.connect().await;
+    sqlx::query(
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < $1) \
+         INSERT INTO receipts (consent_id, decided_at, expires_at, received_at, revision, method, \
+         categories, services, url, language, via, signal) \
+         SELECT 'bulkreceipt' || n, $2 + n, $2 + n + 86400000, $2 + n, 1, 'custom', \
+         '{\"necessary\":true,\"analytics\":false,\"marketing\":true}', NULL, \
+         'https://kloudstack.com.au/pricing/a-fairly-long-path-like-real-pages-have', \
+         'en-AU', 'banner', NULL FROM c",
+    )
+    .bind(count)
+    .bind(now_ms() - count)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+}
+
 /// A PostgreSQL server of a test's own, from `scripts/postgres.sh`; stopped
 /// and deleted when dropped.
 pub struct PostgresServer {
@@ -373,6 +439,41 @@ impl PostgresServer {
 
     pub fn resume(&self) {
         postgres_script(&["resume", &self.dir]);
+    }
+
+    /// Stops every process of the server with SIGSTOP, as a hung host or a
+    /// network partition would: connections stay open, nothing answers.
+    pub fn freeze(&self) {
+        self.signal_all("-STOP");
+    }
+
+    /// Lets a frozen server go on (SIGCONT).
+    pub fn thaw(&self) {
+        self.signal_all("-CONT");
+    }
+
+    /// Sends `signal` to the postmaster (first line of its pid file) and
+    /// its children.
+    fn signal_all(&self, signal: &str) {
+        let pid_file =
+            std::fs::read_to_string(format!("{}/data/postmaster.pid", self.dir)).unwrap();
+        let postmaster = pid_file.lines().next().unwrap().trim().to_owned();
+        let children = Command::new("pgrep")
+            .args(["-P", &postmaster])
+            .output()
+            .unwrap();
+        let mut pids = vec![postmaster];
+        pids.extend(
+            String::from_utf8_lossy(&children.stdout)
+                .split_whitespace()
+                .map(str::to_owned),
+        );
+        let status = Command::new("kill")
+            .arg(signal)
+            .args(&pids)
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal} {pids:?}");
     }
 }
 
