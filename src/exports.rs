@@ -224,7 +224,7 @@ pub fn kc_set(choices_json: JsValue) {
                     "`.",
                 ]));
             }
-            p.choose(Choice::Set(choices), decision::via::API);
+            p.choose(Choice::Set(choices), decision::via::API, true);
         }
         Err(problem) => console::error(&cat(&["set(): ", &problem, "; nothing was changed."])),
     }
@@ -251,7 +251,7 @@ pub fn kc_tool_choose(kind: JsValue, grants_json: JsValue) {
             }
         },
     };
-    p.choose(choice, decision::via::TOOL);
+    p.choose(choice, decision::via::TOOL, false);
 }
 
 /// The engine's entry points that take no argument, and the widget's own
@@ -309,10 +309,10 @@ pub fn kc_do(what: u32) {
         act::PREFETCH => p.on(Event::Prefetch),
         act::STORAGE => p.sync_from_storage(true),
         act::REREAD => p.sync_from_storage(false),
-        act::ACCEPT_ALL => p.choose(Choice::AcceptAll, decision::via::BANNER),
-        act::REJECT_ALL => p.choose(Choice::RejectAll, decision::via::BANNER),
-        act::API_ACCEPT_ALL => p.choose(Choice::AcceptAll, decision::via::API),
-        act::API_REJECT_ALL => p.choose(Choice::RejectAll, decision::via::API),
+        act::ACCEPT_ALL => p.choose(Choice::AcceptAll, decision::via::BANNER, false),
+        act::REJECT_ALL => p.choose(Choice::RejectAll, decision::via::BANNER, false),
+        act::API_ACCEPT_ALL => p.choose(Choice::AcceptAll, decision::via::API, false),
+        act::API_REJECT_ALL => p.choose(Choice::RejectAll, decision::via::API, false),
         act::SHOW => p.open_tool(None),
         act::HIDE => p.on(Event::Hide),
         act::RESET => p.reset(),

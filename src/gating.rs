@@ -88,7 +88,7 @@ pub fn kc_allow(attr: JsValue) {
         for id in &ids {
             grants.set(id, true);
         }
-        p.choose(Choice::Set(grants), decision::via::EMBED);
+        p.choose(Choice::Set(grants), decision::via::EMBED, false);
     }
 }
 

@@ -100,7 +100,11 @@ impl Page {
 
     /// A visitor's or the page's decision, made where `via` says
     /// (`decision::via`: the receipt records it).
-    pub fn choose(&self, choice: Choice, via: &str) {
+    ///
+    /// `unless_same`: the page's `set()`, which keeps a stored decision as
+    /// it is when it changes no category (a site setting the visitor's
+    /// saved preferences on every page): no new record, receipt or event.
+    pub fn choose(&self, choice: Choice, via: &str, unless_same: bool) {
         let before = self.consent();
         let id = match &before {
             // One visitor keeps one consent id across changes of mind.
@@ -108,6 +112,9 @@ impl Page {
             _ => record::consent_id(&clock::random_bytes()),
         };
         let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
+        if unless_same && !decision::grants_differ(&before, &record) {
+            return;
+        }
         self.store(&record, true, true);
         if let Some(url) = &self.config.receipt_url {
             let origin = dom::page_origin();

@@ -35,6 +35,33 @@ test("set() is a custom decision; ids not named keep their value; accepted() fol
   await context.close();
 });
 
+test("set() that changes no category keeps the stored decision: no new record, event or receipt", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { config: { receiptUrl: "/__receipts" } });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  const before = await page.evaluate(() => window.kloudconsent.get());
+  const stored = await storedLocal(page);
+  await page.waitForTimeout(20);
+  await page.evaluate(() => {
+    const api = window.kloudconsent;
+    api.set({ analytics: false, marketing: false });
+    api.set({ necessary: true });
+    api.set({});
+  });
+  assert.deepEqual(await page.evaluate(() => window.kloudconsent.get()), before, "still reject-all, same time");
+  assert.equal(await storedLocal(page), stored);
+  assert.equal((await events(page)).filter((e) => e.name === "change").length, 1, "only the first decision's");
+  // A set() that changes something is a decision, as ever.
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "custom");
+  const mine = (id) => fetch("/__receipts/log").then((r) => r.json()).then((l) => l.filter((r) => r.body.includes(id)).length);
+  await page.waitForFunction(`(${mine})(${JSON.stringify(before.id)}).then((n) => n === 2)`);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(`(${mine})(${JSON.stringify(before.id)})`), 2, "the first decision's receipt and the change's");
+  await context.close();
+});
+
 test("set() with a bad argument logs an error and changes nothing", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
@@ -155,7 +182,8 @@ test("listeners that keep deciding (set() on every change) are stopped after 100
   await hostPage(env, page, { body: `<script>
     addEventListener("DOMContentLoaded", () => {
       window.__changes = 0;
-      kloudconsent.on("change", () => { window.__changes++; kloudconsent.set({ analytics: true }); });
+      // Flips analytics on every change (a set() that changes nothing is no decision).
+      kloudconsent.on("change", (s) => { window.__changes++; kloudconsent.set({ analytics: !s.categories.analytics }); });
     });
   </script>` });
   await waitReady(page);
@@ -163,7 +191,7 @@ test("listeners that keep deciding (set() on every change) are stopped after 100
   assert.equal(await page.evaluate(() => 1 + 1), 2, "the tab is still responsive");
   assert.ok(await page.evaluate(() => window.__changes) <= 100);
   assert.equal(page.logs.filter((l) => l.includes("listeners kept changing the decision")).length, 1, page.logs.join("\n"));
-  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), true);
+  assert.equal(typeof await page.evaluate(() => window.kloudconsent.accepted("analytics")), "boolean");
   assert.deepEqual(page.errors, []);
   await context.close();
 });

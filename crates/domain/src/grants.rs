@@ -16,6 +16,12 @@ impl Grants {
         Grants(Vec::new())
     }
 
+    /// The same ids with the same values, in any order (a record read back
+    /// from the cookie lists granted ones first).
+    pub fn same_as(&self, other: &Grants) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().all(|(k, v)| other.get(k) == Some(*v))
+    }
+
     /// Whether `id` is granted; `None` when it has no entry.
     pub fn get(&self, id: &str) -> Option<bool> {
         self.0.iter().find(|(k, _)| k == id).map(|(_, v)| *v)

@@ -449,6 +449,15 @@ pub fn changed(before: &Consent, after: &Consent, config: &Config) -> Vec<String
     })
 }
 
+/// Whether `after` grants any id otherwise than `before` does (the page's
+/// `set()` that changes nothing is no new decision).
+pub fn grants_differ(before: &Consent, after: &ConsentRecord) -> bool {
+    match before {
+        Consent::Stored(b) => !b.categories.same_as(&after.categories),
+        _ => true,
+    }
+}
+
 /// Ids (config order) granted before and refused after: their cookies are
 /// deleted and their embeds get their placeholder back.
 pub fn revoked(before: &Consent, after: &Consent, config: &Config) -> Vec<String> {

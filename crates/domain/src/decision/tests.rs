@@ -856,3 +856,51 @@ proptest! {
         prop_assert!(revoked(&before, &after, &c).iter().all(|id| ch.contains(id)));
     }
 }
+
+// ---- grants_differ: the page's set() that changes nothing ----
+
+#[test]
+fn a_set_that_changes_no_category_does_not_differ() {
+    let rejected = stored(Choice::RejectAll);
+    let again = decide(
+        set(&[("analytics", false)]),
+        &rejected,
+        &cfg(),
+        NOW + 1,
+        ID.into(),
+    );
+    assert!(!grants_differ(&rejected, &again));
+    // Required categories stay on whatever set() passes: still the same.
+    let required_off = decide(
+        set(&[("necessary", false)]),
+        &rejected,
+        &cfg(),
+        NOW + 1,
+        ID.into(),
+    );
+    assert!(!grants_differ(&rejected, &required_off));
+    let changed = decide(
+        set(&[("analytics", true)]),
+        &rejected,
+        &cfg(),
+        NOW + 1,
+        ID.into(),
+    );
+    assert!(grants_differ(&rejected, &changed));
+    // Before any stored decision, every set() is a decision.
+    let first = decide(set(&[]), &Consent::Undecided, &cfg(), NOW, ID.into());
+    assert!(grants_differ(&Consent::Undecided, &first));
+    assert!(grants_differ(&Consent::Signal, &first));
+}
+
+#[test]
+fn grants_compare_in_any_order() {
+    let a = stored(set(&[("analytics", true)]));
+    let Consent::Stored(record) = &a else {
+        unreachable!()
+    };
+    // The cookie form reads granted ids back first.
+    let cookie = crate::record::encode_cookie(record);
+    let back = crate::record::decode_cookie(&cookie).expect("round trip");
+    assert!(!grants_differ(&a, &back));
+}
