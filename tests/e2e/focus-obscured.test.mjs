@@ -77,6 +77,7 @@ for (const [viewport, body] of [
     try {
       const count = await p.evaluate(() => document.querySelectorAll("a[id^=l]").length);
       await p.keyboard.press("Tab"); // the host page's own first link
+      await settle(p);
       assert.ok(await partlySeen(p, "#open-prefs"), "the Manage Cookie Preferences link");
       for (let i = 0; i < count; i++) {
         await p.keyboard.press("Tab");
