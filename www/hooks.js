@@ -83,6 +83,9 @@ function follow(frame) {
   ["focusin", "focusout"].forEach(function (type) {
     listen.call(doc, type, function (e) { focused = e.target; check(); });
   });
+  // An element the page focused before the banner came (autofocus).
+  focused = doc.activeElement;
+  check();
   if (!viewport || typeof viewport.addEventListener !== "function") return;
   var refit = function () { fit(frame); check(); };
   refit();
@@ -96,7 +99,7 @@ function follow(frame) {
  * While a text field that is not wholly above the banner has focus and the
  * banner fills over half the visible screen (a phone's on-screen keyboard
  * is up, and the browser scrolls the field to just above it), the banner
- * steps aside.
+ * steps aside below the screen (still in the tab order).
  * Otherwise an element behind it is scrolled up just clear of it, or, where
  * the page cannot scroll that far (its last links), the banner moves to the
  * top of the screen. Where neither clears it (a banner filling most of a
@@ -110,13 +113,14 @@ function unobscure(frame, focused) {
   var banner = frame.querySelector(".kc-banner"), matches = Element.prototype.matches;
   if (!banner) return;
   var style = banner.style;
-  style.visibility = style.top = style.bottom = style.transform = "";
+  style.top = style.bottom = style.transform = "";
   // Focus in the widget is seen from the page as its host's.
   if (!(focused instanceof Element) || focused === frame.getRootNode().host || !matches.call(focused, ":focus")) return;
   var b = banner.getBoundingClientRect(), f = focused.getBoundingClientRect(), view = frame.getBoundingClientRect();
   // (Not for a field wholly above the banner: nothing hides it.)
   if (matches.call(focused, ":read-write") && b.height > view.height / 2 && f.bottom > b.top) {
-    style.visibility = "hidden";
+    // Out of sight below the screen, not hidden: Tab still reaches it.
+    style.transform = "translateY(" + (view.bottom - b.top + 24) + "px)";
     return;
   }
   if (f.bottom <= b.top || f.top >= b.bottom || f.right <= b.left || f.left >= b.right) return;
@@ -389,16 +393,22 @@ function receipt(url, body) {
     sending = [[url, body, 1]];
     kept = kept.filter(function (k) { return receiptId(k[1]) !== id; }).concat(sending);
   } else {
-    kept = sending = kept.filter(function (k) {
+    kept = kept.filter(function (k) {
       if (k[2]++ < RECEIPT_TRIES) return true;
       console.warn("kloudconsent: gave up sending a consent receipt to " + url + " after " + RECEIPT_TRIES + " page loads.");
     });
+    // Not again what this page is sending already (a decision made in a
+    // `ready` listener).
+    sending = kept.filter(function (k) { return flying.indexOf(k[1]) < 0; });
   }
   keepReceipts(url ? kept.slice(-10) : []);
   if (url) sending.forEach(function (k) { post(url, k[1]); });
 }
 
+/** Receipt bodies this page has posted and not yet heard back about. */
+var flying = [];
 function post(url, body) {
+  flying.push(body);
   Promise.resolve().then(function () {
     return fetch(url, { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit" });
   }).then(function (r) {
@@ -411,5 +421,5 @@ function post(url, body) {
       console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) +
         "); it is kept and sent again on the next page load.");
     }
-  });
+  }).then(function () { flying.splice(flying.indexOf(body), 1); });
 }

@@ -307,9 +307,11 @@ var api = {
   reset: later("kc_do", DO_RESET),
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */
   on: function (name, callback) {
-    // Only a string names an event (a Symbol, or an object whose toString
-    // throws, would throw here).
-    var short = typeof name == "string" ? name.replace(/^kloudconsent:/, "") : "", known = hasOwn.call(subscribers, short);
+    // String() of a Symbol works where "" + it throws; a toString that
+    // throws names nothing.
+    var short = "", known;
+    try { short = String(name).replace(/^kloudconsent:/, ""); } catch (e) {}
+    known = hasOwn.call(subscribers, short);
     if (!known || typeof callback != "function") {
       console.error(known
         ? "kloudconsent.on(\"" + short + "\", callback): the callback is not a function"

@@ -42,7 +42,7 @@ impl Page {
         // about each one (www/gating.js). A listener's decisions left their
         // effects to here (`apply`).
         if self.decided_meanwhile.take() {
-            self.act(&at_boot, true);
+            self.act(&at_boot);
         } else {
             self.hooks.gate("");
         }
@@ -104,7 +104,7 @@ impl Page {
     /// `unless_same`: the page's `set()`, which keeps a stored decision as
     /// it is when it changes no category (a site setting the visitor's
     /// saved preferences on every page): no new record, receipt or event.
-    pub fn choose(&self, choice: Choice, via: &str, unless_same: bool) {
+    pub fn choose(&self, choice: Choice, via: &'static str, unless_same: bool) {
         let before = self.consent();
         let id = match &before {
             // One visitor keeps one consent id across changes of mind.
@@ -116,12 +116,7 @@ impl Page {
             return;
         }
         self.store(&record, true, true);
-        if let Some(url) = &self.config.receipt_url {
-            let origin = dom::page_origin();
-            let receipt =
-                decision::receipt_json(&record, &origin, &self.config.lang, via, self.signals);
-            self.hooks.receipt(url, &receipt);
-        }
+        self.receipt_due.set(Some(via));
         self.apply(before, Consent::Stored(record));
         // Unless a listener reset it meanwhile (and so asked for the banner).
         if self.consent().is_decided() {
@@ -156,20 +151,20 @@ impl Page {
     /// Installs `after` and performs every effect of the change.
     ///
     /// Page listeners run inside `dispatch` and may decide again through the
-    /// API (re-entrantly), even several times in one listener. A decision
-    /// made while events are being delivered only records itself and queues
-    /// its events: the change (or `start`) that is delivering acts, once its
-    /// events are delivered, on what is in force then ([`Page::act`]).
-    /// Acting at once would run scripts a later call in the same listener
-    /// takes back (`acceptAll(); rejectAll();` in a `ready` listener).
+    /// API (re-entrantly), even several times in one listener. Each decision
+    /// tells Consent Mode at once, before its events (a tag that an event
+    /// triggers sees the consent the event carries). The rest waits: a
+    /// decision made while events are being delivered only records itself
+    /// and queues its events, and the change (or `start`) that is
+    /// delivering acts, once its events are delivered, on what is in force
+    /// then ([`Page::act`]). Acting at once would run scripts a later call in
+    /// the same listener takes back (`acceptAll(); rejectAll();` in a
+    /// `ready` listener).
     fn apply(&self, before: Consent, after: Consent) {
         *self.consent.borrow_mut() = after.clone();
-        let nested = self.delivering.get() > 0;
         // First, so that whatever the page or a released script does next
         // already runs under the new consent.
-        if !nested {
-            self.announce(&after);
-        }
+        self.announce(&after);
         if after.is_decided() {
             let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
@@ -179,28 +174,33 @@ impl Page {
                 self.emit("consent", &decision::state_json(&now, &self.config, None));
             }
         }
-        if nested {
+        if self.delivering.get() > 0 {
             self.decided_meanwhile.set(true);
         } else {
-            let replaced = self.decided_meanwhile.take();
-            self.act(&before, replaced);
+            self.decided_meanwhile.set(false);
+            self.act(&before);
         }
     }
 
     /// Every effect of going from `before` to the consent in force now, once
-    /// the page's listeners have had their events: Consent Mode told when a
-    /// listener `replaced` what it was told, refused cookies deleted,
+    /// the page's listeners have had their events: refused cookies deleted,
     /// gated scripts and embeds released or taken back, the open tool shown
-    /// the new decision.
-    pub(super) fn act(&self, before: &Consent, replaced: bool) {
+    /// the new decision, and the receipt of the decision in force sent when
+    /// one was made meanwhile (none when a listener reset it).
+    pub(super) fn act(&self, before: &Consent) {
         let now = self.consent();
-        if replaced {
-            self.announce(&now);
-        }
         self.delete_cookies(&decision::refused(&now, &self.config));
         let revoked = decision::revoked(before, &now, &self.config);
         self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
+        if let (Some(via), Consent::Stored(record)) = (self.receipt_due.take(), &now) {
+            if let Some(url) = &self.config.receipt_url {
+                let origin = dom::page_origin();
+                let receipt =
+                    decision::receipt_json(record, &origin, &self.config.lang, via, self.signals);
+                self.hooks.receipt(url, &receipt);
+            }
+        }
     }
 
     /// `kloudconsent:<name>` on window. A page listener that throws is

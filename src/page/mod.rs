@@ -46,6 +46,11 @@ pub struct Page {
     delivering: Cell<u8>,
     /// A listener decided during the delivery in progress.
     decided_meanwhile: Cell<bool>,
+    /// A decision was made (`Page::choose`) whose receipt is due once the
+    /// page's listeners have had their events, and where it was made: the
+    /// receipt is of the decision in force then, so a decision a listener
+    /// replaced at once never reaches the receipt service.
+    receipt_due: Cell<Option<&'static str>>,
 }
 
 /// The preference tool's module and whether it is rendered.
@@ -92,6 +97,7 @@ impl Page {
             tool_host,
             delivering: Cell::new(0),
             decided_meanwhile: Cell::new(false),
+            receipt_due: Cell::new(None),
         })
     }
 

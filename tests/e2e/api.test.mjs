@@ -157,6 +157,29 @@ test("a listener that decides twice: only the decision in force afterwards relea
   }
 });
 
+test("a listener's decisions: each tells Consent Mode before its events; one receipt, of the decision in force", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {
+    config: { googleConsentMode: true, receiptUrl: "/__receipts" },
+    body: `<script>
+      addEventListener("kloudconsent:ready", () => { kloudconsent.acceptAll(); kloudconsent.rejectAll(); });
+      addEventListener("kloudconsent:change", (e) => window.dataLayer.push({ event: "page_change", method: e.detail.method }));
+    </script>`,
+  });
+  await waitReady(page);
+  await page.waitForFunction(() => window.dataLayer.filter((e) => e.event === "page_change").length === 2);
+  const order = await page.evaluate(() => window.dataLayer.map((e) =>
+    e.event === "page_change" ? "change:" + e.method
+      : e[0] === "consent" && e[1] === "update" ? "update:" + e[2].ad_storage : null).filter(Boolean));
+  assert.deepEqual(order, ["update:granted", "update:denied", "change:accept-all", "change:reject-all"]);
+  const id = await page.evaluate(() => window.kloudconsent.get().id);
+  await page.waitForTimeout(300);
+  const receipts = await page.evaluate((id) => fetch("/__receipts/log").then((r) => r.json())
+    .then((l) => l.filter((r) => r.body.includes(id)).map((r) => JSON.parse(r.body).method)), id);
+  assert.deepEqual(receipts, ["reject-all"], "the replaced accept-all never reaches the receipt service, and nothing is sent twice");
+  await context.close();
+});
+
 test("a change listener that flips the decision several times: only the last one releases", async () => {
   for (const flips of [2, 3]) {
     const { context, page } = await openPage(env);
@@ -251,6 +274,10 @@ test("on() with a name that is not an event, or no callback, logs which and neve
   assert.equal(errors.length, 6, page.logs.join("\n"));
   assert.equal(errors.filter((l) => l.includes("unknown event")).length, 5);
   assert.ok(errors[5].includes('on("change", callback): the callback is not a function'), errors[5]);
+  assert.ok(errors[0].includes("unknown event `Symbol(change)`"), errors[0]);
+  // A name that converts to one (a String object) still subscribes.
+  await page.evaluate(() => { window.kloudconsent.on(new String("change"), () => { window.__heardBoxed = true; }); window.kloudconsent.acceptAll(); });
+  assert.equal(await page.evaluate(() => window.__heardBoxed), true);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

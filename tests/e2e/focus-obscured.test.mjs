@@ -33,8 +33,17 @@ const seen = (page, selector) => page.evaluate((selector) => {
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   return hit === el || el.contains(hit);
 }, selector);
-const bannerVisibility = (page) => page.evaluate(() =>
-  getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility);
+/** "visible", or "sunk" when the banner went out of the way (a transform), or its visibility. */
+const bannerVisibility = (page) => page.evaluate(() => {
+  const b = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner");
+  return b.style.transform ? "sunk" : getComputedStyle(b).visibility;
+});
+/** The banner has stepped aside: below the visible screen (still in the tab order). */
+const ASIDE = () => {
+  const root = document.querySelector("kloud-consent").shadowRoot;
+  const b = root.querySelector(".kc-banner").getBoundingClientRect(), f = root.querySelector(".kc-frame").getBoundingClientRect();
+  return b.top >= f.bottom - 1;
+};
 const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
@@ -104,8 +113,7 @@ for (const [viewport, body] of [
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const FORM = `${"<p>Text of the host page.</p>".repeat(12)}<label>Search <input id="q"></label>
 <p>Other text.</p><label>Message <textarea id="m" rows="5"></textarea></label>${"<p>More.</p>".repeat(30)}`;
-const hidden = (p) => p.evaluate(() =>
-  getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility === "hidden");
+const hidden = (p) => p.evaluate(ASIDE);
 
 test("phone, keyboard up: while a text field has focus the banner steps aside, and comes back when focus moves on", async () => {
   const { context, page: p } = await page(phone, FORM);
@@ -113,17 +121,24 @@ test("phone, keyboard up: while a text field has focus the banner steps aside, a
     for (const field of ["#q", "#m"]) {
       await p.locator(field).focus();
       await p.setViewportSize({ width: 390, height: 400 }); // the on-screen keyboard comes up
-      await p.waitForFunction(() =>
-        getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility === "hidden");
+      await p.waitForFunction(ASIDE);
       await p.locator(field).scrollIntoViewIfNeeded(); // as the browser does for the keyboard
       await settle(p);
       assert.ok(await seen(p, field), `${field} is seen while typing`);
       await p.keyboard.type("cookies");
       await p.evaluate(() => document.activeElement.blur()); // done typing
       await p.setViewportSize({ width: 390, height: 844 });
-      await p.waitForFunction(() =>
-        getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).visibility === "visible");
+      await p.waitForFunction(`!(${ASIDE})()`);
     }
+    // Aside, the banner is still in the tab order: Tab from the last field reaches it, and it comes back.
+    await p.locator("#m").focus();
+    await p.setViewportSize({ width: 390, height: 400 });
+    await p.waitForFunction(ASIDE);
+    await p.keyboard.press("Tab");
+    await settle(p);
+    assert.equal(await p.evaluate(() => document.activeElement.localName), "kloud-consent", "Tab reaches the banner");
+    assert.equal(await hidden(p), false, "and it is back");
+    await p.setViewportSize({ width: 390, height: 844 });
     await p.locator("#q").focus(); // no keyboard (a hardware one): room enough, the field is scrolled clear
     await settle(p);
     assert.equal(await hidden(p), false);
@@ -150,6 +165,18 @@ test("the page's last links, which no scroll can bring above the banner, move th
     await p.evaluate(() => document.getElementById("l7").blur());
     await settle(p);
     assert.equal(await top(), atBottom, "and back");
+  } finally {
+    await context.close();
+  }
+});
+
+test("an element the page focused before the banner came is not left behind it", async () => {
+  const body = `${"<p>Text of the host page.</p>".repeat(16)}<button id="pre" autofocus>Continue</button>${"<p>More.</p>".repeat(30)}`;
+  const { context, page: p } = await page({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" }, body);
+  try {
+    await settle(p);
+    assert.equal(await p.evaluate(() => document.activeElement.id), "pre");
+    assert.ok(await seen(p, "#pre"), "the focused button is clear of the banner");
   } finally {
     await context.close();
   }
