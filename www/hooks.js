@@ -107,10 +107,12 @@ function follow(frame) {
  * a strip of its top edge, or out of sight if the page cannot scroll the
  * element above the strip either; it stays in the tab order, and comes back
  * as soon as focus reaches it. Each lasts until focus moves on. Runs after
- * the browser's own scroll into view.
+ * the browser's own scroll into view. Without a banner, the same for the
+ * reopen button, which can cover a small link in the page's bottom corner.
  */
 function unobscure(frame, focused) {
-  var banner = frame.querySelector(".kc-banner"), matches = Element.prototype.matches;
+  // The banner, or else the reopen button (over a footer's last link).
+  var banner = frame.querySelector(".kc-banner,.kc-reopen:not([hidden])"), matches = Element.prototype.matches;
   if (!banner) return;
   var style = banner.style;
   style.top = style.bottom = style.transform = "";

@@ -182,6 +182,29 @@ test("an element the page focused before the banner came is not left behind it",
   }
 });
 
+test("the reopen button never hides a focused link in the page's bottom corner", async () => {
+  const { context, page: p } = await openPage(env, { viewport: { width: 800, height: 600 }, reducedMotion: "reduce" });
+  await hostPage(env, p, {
+    config: { reopenButton: true },
+    body: `${"<p>Text.</p>".repeat(40)}<footer style="padding:0 0 20px 24px"><a href="#top" id="t">Top</a></footer>`,
+  });
+  try {
+    await waitReady(p);
+    await button(banner(p), "Accept all").click();
+    await p.getByRole("button", { name: "Cookie settings" }).waitFor();
+    await p.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    await p.focus("#t");
+    await settle(p);
+    assert.ok(await partlySeen(p, "#t"), "the footer link is not behind the reopen button");
+    // Focus moving on puts the button back where it was.
+    await p.evaluate(() => document.activeElement.blur());
+    await settle(p);
+    assert.equal(await p.evaluate(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-reopen").style.top), "");
+  } finally {
+    await context.close();
+  }
+});
+
 test("a focused container larger than the room beside the banner neither hides it nor scrolls", async () => {
   const body = `<main id="main" tabindex="-1" style="min-height:1500px">${"<p>Article text.</p>".repeat(40)}</main>`;
   const { context, page: p } = await page({ viewport: { width: 390, height: 844 } }, body);
