@@ -30,3 +30,27 @@ export async function focusedLinksSeen() {
 export function swapBody() {
   document.body.innerHTML = '<main><button id="settings" data-kloudconsent-open>Cookie settings</button></main>';
 }
+
+/**
+ * As focus-obscured.test.mjs's short-screen tests: puts 30 links after some
+ * text (under the banner, not beside its corner) at the top of the page,
+ * focuses each as Tab would, and says for each whether any of five points
+ * of it (corners and centre) reaches it rather than the banner. For a
+ * window so short that the banner fills over half of it.
+ */
+export async function shortScreenLinksSeen() {
+  const list = document.createElement("div");
+  list.innerHTML = Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i} <a href="#s${i}" id="s${i}">link ${i}</a></p>`).join("");
+  document.body.prepend(list);
+  await new Promise((r) => setTimeout(r, 100));
+  const seen = [];
+  for (let i = 0; i < 30; i++) {
+    const el = document.getElementById("s" + i);
+    el.focus();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const r = el.getBoundingClientRect();
+    seen.push([[r.left + 1, r.top + 1], [r.right - 1, r.top + 1], [r.left + 1, r.bottom - 1], [r.right - 1, r.bottom - 1],
+      [(r.left + r.right) / 2, (r.top + r.bottom) / 2]].some(([x, y]) => document.elementFromPoint(x, y) === el));
+  }
+  return seen;
+}

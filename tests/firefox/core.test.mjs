@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { By, Key } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
 import { startFirefox, js } from "./firefox.mjs";
-import { focusedLinksSeen, swapBody } from "../e2e/focus-probe.mjs";
+import { focusedLinksSeen, shortScreenLinksSeen, swapBody } from "../e2e/focus-probe.mjs";
 
 const PAGE = "/fixtures/recorded.html";
 
@@ -269,4 +269,25 @@ test("Firefox: focused page links are clear of the banner; after a body swap the
   await js(d, () => document.getElementById("settings").click());
   await d.wait(() => js(d, () => !!document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-cat")), 15000);
   assert.deepEqual(await errors(d), []);
+});
+
+// As focus-obscured.test.mjs's short screens (200% zoom of 1280×800), in
+// Firefox: the banner fills over half the window, and sinks out of the way
+// of a focused link that neither scrolling nor the top would clear.
+test("Firefox, a short window (640×400): no focused page link is hidden behind the banner", async () => {
+  const d = driver;
+  const before = await d.manage().window().getRect();
+  try {
+    await d.manage().window().setRect({ width: 640, height: 400 });
+    await fresh(d);
+    await d.wait(() => js(d, () => !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-banner")), 15000);
+    const tall = await js(d, () => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")
+      .getBoundingClientRect().height > innerHeight / 2);
+    assert.ok(tall, "the banner fills over half of this window");
+    const seen = await js(d, shortScreenLinksSeen);
+    assert.ok(seen.every(Boolean), JSON.stringify(seen));
+    assert.deepEqual(await errors(d), []);
+  } finally {
+    await d.manage().window().setRect({ width: before.width, height: before.height });
+  }
 });
