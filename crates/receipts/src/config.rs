@@ -54,12 +54,12 @@ pub struct Args {
     pub rate_limit_per_minute: u32,
 
     /// Receipts one client may send at once before the average applies
-    /// (at least 1; --rate-limit-per-minute 0 turns the limit off).
+    /// (at least 1 while the limit is on; with --rate-limit-per-minute 0
+    /// the limit is off and the burst is not used).
     #[arg(
         long,
         env = "KLOUDCONSENT_RECEIPTS_RATE_LIMIT_BURST",
-        default_value_t = 20,
-        value_parser = clap::value_parser!(u32).range(1..)
+        default_value_t = 20
     )]
     pub rate_limit_burst: u32,
 
@@ -83,9 +83,26 @@ pub struct Args {
     #[arg(long, env = "KLOUDCONSENT_RECEIPTS_DATABASE_TIMEOUT", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub database_timeout: u64,
 
-    /// Connections per pool on PostgreSQL (two pools: writes, reads).
-    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_MAX_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    /// Connections per pool on PostgreSQL (two pools: writes, reads); at
+    /// least 2, since exports take at most half the reading ones and
+    /// lookups and /healthz need one left.
+    #[arg(long, env = "KLOUDCONSENT_RECEIPTS_MAX_CONNECTIONS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=256))]
     pub max_connections: u32,
+}
+
+/// Checks the rate limit's settings. A burst of 0 while the limit is on
+/// would silently mean 1, so it is refused; with the limit off
+/// (`--rate-limit-per-minute 0`) the burst is not used, and 0 is as good as
+/// any (deployments turned the limit off with both zeros before the burst
+/// was checked, and must still start).
+pub fn check_rate_limit(args: &Args) -> Result<(), String> {
+    if args.rate_limit_per_minute > 0 && args.rate_limit_burst == 0 {
+        return Err(
+            "--rate-limit-burst (KLOUDCONSENT_RECEIPTS_RATE_LIMIT_BURST) must be at least 1 while the rate limit is on; --rate-limit-per-minute 0 turns the limit off"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The variable that holds the allow-list.
@@ -168,6 +185,11 @@ mod tests {
         assert_eq!(args.allowed_origins, ["https://a.b", "https://c.d"]);
         assert_eq!(args.retention_days, Some(400));
         assert!(Args::try_parse_from(["x", "--retention-days", "0"]).is_err());
-        assert!(Args::try_parse_from(["x", "--rate-limit-burst", "0"]).is_err());
+        let parse = |flags: &[&str]| Args::try_parse_from([&["x"], flags].concat()).unwrap();
+        assert!(check_rate_limit(&parse(&["--rate-limit-burst", "0"])).is_err());
+        let off = parse(&["--rate-limit-per-minute", "0", "--rate-limit-burst", "0"]);
+        assert!(check_rate_limit(&off).is_ok());
+        assert!(Args::try_parse_from(["x", "--max-connections", "1"]).is_err());
+        assert!(Args::try_parse_from(["x", "--max-connections", "2"]).is_ok());
     }
 }

@@ -159,6 +159,11 @@ struct WriteHealth {
 /// find out that writes work again.
 const WRITE_PROBE_EVERY: Duration = Duration::from_secs(5);
 
+/// The size of the write probe's row: four SQLite pages of overflow, so
+/// that the probe needs more room in the log than one receipt does (a
+/// table page and three index pages).
+const PROBE_BYTES: usize = 16 * 1024;
+
 /// The SQLite file as it was when opened. If it is deleted or moved while the
 /// service runs, SQLite goes on writing into the now nameless file, and every
 /// receipt written after that is lost at the next restart. So writes and the
@@ -212,6 +217,11 @@ fn migrator() -> Migrator {
                 3,
                 "receipts via and signal",
                 include_str!("../migrations/0003_receipts_via_signal.sql"),
+            ),
+            migration(
+                4,
+                "write probe",
+                include_str!("../migrations/0004_write_probe.sql"),
             ),
         ]),
         ignore_missing: false,
@@ -352,7 +362,7 @@ impl Database {
     /// gets a fresh one.
     pub async fn insert(&self, batch: &[(Receipt, i64)]) -> Result<Vec<Outcome>> {
         let outcome = self.insert_once(batch).await;
-        self.wrote(&outcome);
+        self.wrote(outcome.as_ref().map(|o| o.contains(&Outcome::Stored)));
         outcome
     }
 
@@ -462,7 +472,9 @@ impl Database {
 
     /// How many exports may run at once: half the reading connections, so
     /// that slow downloads (each holds a connection while its client
-    /// reads) leave the rest to lookups and `/healthz`.
+    /// reads) leave the rest to lookups and `/healthz`. There are at least
+    /// two (`--max-connections` starts at 2, SQLite reads through 4), so
+    /// this is at least one and always leaves one.
     pub fn export_slots(&self) -> usize {
         (self.pools.reader.options().get_max_connections() as usize / 2).max(1)
     }
@@ -471,8 +483,13 @@ impl Database {
     /// and the last write worked. Writes nothing while writes work; while
     /// they fail, tries one write every [`WRITE_PROBE_EVERY`].
     pub async fn health(&self) -> Result<()> {
-        self.check_file().await?;
-        sqlx::query("SELECT 1").execute(&self.pools.reader).await?;
+        let read = async {
+            self.check_file().await?;
+            sqlx::query("SELECT 1").execute(&self.pools.reader).await?;
+            Ok::<(), Unavailable>(())
+        };
+        read.await
+            .map_err(|e| Unavailable::new(format!("database unavailable: {e}")))?;
         let failed = {
             let mut writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
             let Some(reason) = writes.failed.clone() else {
@@ -490,46 +507,59 @@ impl Database {
             Some(reason) => Err(Unavailable::new(reason)),
             None => {
                 let outcome = self.probe_write().await;
-                self.wrote(&outcome);
+                self.wrote(outcome.as_ref().map(|()| true));
                 outcome
             }
         };
         outcome.map_err(|e| Unavailable::new(format!("reads work but writes fail: {e}")))
     }
 
-    /// One write that changes nothing, committed: SQLite rewrites its
-    /// header's `user_version` with the value it has (a page in the log,
-    /// taking the write lock and needing disk space like a receipt);
-    /// PostgreSQL commits a transaction that took an id (a commit record
-    /// in its log).
+    /// A write of the kind a receipt needs, committed: a row of
+    /// [`PROBE_BYTES`] inserted into `write_probe` and deleted again in one
+    /// transaction, through the writing connection. Smaller writes prove
+    /// nothing: on a full SQLite disk a one-page write fits in the space
+    /// a failed transaction's frames left at the log's end (a review saw
+    /// `PRAGMA user_version` succeed there while every receipt failed),
+    /// and on PostgreSQL `SELECT txid_current()` succeeds in a read-only
+    /// transaction. This one takes the write lock, needs several new pages
+    /// in the log (more than one receipt does) and an INSERT that a
+    /// read-only database refuses. A probe that fails closes its
+    /// connection, as a failed batch does (see [`Database::insert`]).
     async fn probe_write(&self) -> Result<()> {
         self.check_file().await?;
         let mut conn = self.pools.writer.acquire().await?;
-        match self.backend {
-            Backend::Sqlite => {
-                let row = sqlx::query("PRAGMA user_version")
-                    .fetch_one(&mut *conn)
-                    .await?;
-                let version: i64 = row.try_get(0)?;
-                sqlx::query(&format!("PRAGMA user_version = {version}"))
-                    .execute(&mut *conn)
-                    .await?;
+        let probe = async {
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            sqlx::query("INSERT INTO write_probe (filler) VALUES ($1)")
+                .bind("x".repeat(PROBE_BYTES))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM write_probe")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        };
+        if let Err(e) = probe.await {
+            if let Err(close) = conn.close().await {
+                tracing::warn!(error = %close, "could not close the writing connection after a failed write probe");
             }
-            Backend::Postgres => {
-                sqlx::query("SELECT txid_current()")
-                    .execute(&mut *conn)
-                    .await?;
-            }
+            return Err(e.into());
         }
-        Ok(())
+        drop(conn);
+        self.check_file().await
     }
 
-    /// Notes how a write went, for [`Database::health`]. A row that cannot
-    /// be read says nothing about writing.
-    fn wrote<T>(&self, outcome: &Result<T>) {
+    /// Notes how a write went, for [`Database::health`]: `Ok(true)` when it
+    /// stored or deleted something (or was the write probe), `Ok(false)`
+    /// when it changed nothing. Only the first clears a failure: a
+    /// duplicate receipt or the erasure of an unknown id commits without
+    /// writing a page, even on a full disk. A row that cannot be read
+    /// says nothing about writing.
+    fn wrote(&self, outcome: std::result::Result<bool, &Unavailable>) {
         let mut writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
         match outcome {
-            Ok(_) => writes.failed = None,
+            Ok(true) => writes.failed = None,
+            Ok(false) => {}
             Err(e) if e.unreadable_row => {}
             Err(e) => writes.failed = Some(e.reason.clone()),
         }

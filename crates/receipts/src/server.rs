@@ -1,7 +1,7 @@
 //! Start-up, background tasks and shutdown.
 
 use crate::auth::Token;
-use crate::config::{allowed_origins, Args};
+use crate::config::{allowed_origins, check_rate_limit, Args};
 use crate::db::{redacted, Database, Options};
 use crate::http::{self, App};
 use crate::metrics::Metrics;
@@ -28,14 +28,28 @@ const HEADERS_AT_MOST: Duration = Duration::from_secs(10);
 /// Runs the service until SIGTERM or Ctrl+C, then finishes the requests in
 /// flight, commits what is queued, and closes the database.
 pub async fn run(args: Args) -> Result<(), String> {
+    // First of all: from here on a SIGTERM is a clean stop, also while the
+    // database is opened, migrated and purged (a long purge, a database
+    // that does not answer), not death by the signal's default action (a
+    // review killed the service that way in its first milliseconds).
+    let mut stop = StopSignals::install()?;
     let token = Token::load(args.token_file.as_deref())?;
     let allowed_origins = allowed_origins(&args.allowed_origins)?;
+    check_rate_limit(&args)?;
     let options = Options {
         timeout: Duration::from_secs(args.database_timeout),
         max_connections: args.max_connections,
     };
-    let db = Arc::new(Database::open(&args.database_url, options).await?);
-    tracing::info!(database = %redacted(&args.database_url), "database open and up to date");
+    let metrics = Arc::new(Metrics::new());
+    let db = tokio::select! {
+        db = open_and_purge(&args, options, &metrics) => db?,
+        () = stop.received() => {
+            // What was committed stays (each purge chunk commits on its
+            // own); what was under way is rolled back by the database.
+            tracing::info!("stopped during start-up");
+            return Ok(());
+        }
+    };
     if allowed_origins.is_empty() {
         tracing::warn!("no --allowed-origin given: receipts are accepted from any origin");
     }
@@ -43,12 +57,6 @@ pub async fn run(args: Args) -> Result<(), String> {
         tracing::warn!(
             "no token (KLOUDCONSENT_RECEIPTS_TOKEN or --token-file): lookup and export are off"
         );
-    }
-
-    let metrics = Arc::new(Metrics::new());
-    if let Some(days) = args.retention_days {
-        // Before listening, so nothing past retention is ever served.
-        purge(&db, &metrics, days).await;
     }
     let limiter = Arc::new(RateLimiter::new(
         args.rate_limit_per_minute,
@@ -78,10 +86,6 @@ pub async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    // Before the line that says it listens: a SIGTERM from then on is a
-    // clean stop, not death by the signal's default action (a loaded test
-    // machine sent one before the task below had installed its handler).
-    let stop = StopSignals::install()?;
     // On stdout, so scripts and tests can wait for it (logs go to stderr).
     println!("kloudconsent-receipts: listening on http://{address}");
     let _ = std::io::stdout().flush();
@@ -92,6 +96,7 @@ pub async fn run(args: Args) -> Result<(), String> {
         let signalled = signalled.clone();
         async move {
             stop.received().await;
+            tracing::info!("shutting down: finishing requests in flight");
             signalled.notify_one();
         }
     });
@@ -200,13 +205,28 @@ impl StopSignals {
         })
     }
 
-    async fn received(mut self) {
+    async fn received(&mut self) {
         tokio::select! {
             _ = self.term.recv() => {}
             _ = self.interrupt.recv() => {}
         }
-        tracing::info!("shutting down: finishing requests in flight");
     }
+}
+
+/// Opens the database (migrating it) and, with `--retention-days`, runs
+/// the first retention purge: before listening, so nothing past retention
+/// is ever served.
+async fn open_and_purge(
+    args: &Args,
+    options: Options,
+    metrics: &Metrics,
+) -> Result<Arc<Database>, String> {
+    let db = Arc::new(Database::open(&args.database_url, options).await?);
+    tracing::info!(database = %redacted(&args.database_url), "database open and up to date");
+    if let Some(days) = args.retention_days {
+        purge(&db, metrics, days).await;
+    }
+    Ok(db)
 }
 
 async fn sweep_rate_limits(limiter: Arc<RateLimiter>) {

@@ -972,4 +972,29 @@ fn settings_that_would_mean_something_else_are_refused() {
     let message = refused(&["--rate-limit-burst", "0"], &[]);
     assert!(message.contains("--rate-limit-burst"), "{message}");
     assert!(!message.contains("cannot open the database"), "{message}");
+    // One connection would leave none for lookups and `/healthz` while an
+    // export holds it (a review saw both answer 503 behind one stalled export).
+    let message = refused(&["--max-connections", "1"], &[]);
+    assert!(message.contains("--max-connections"), "{message}");
+    assert!(!message.contains("cannot open the database"), "{message}");
+}
+
+/// With the rate limit off (`--rate-limit-per-minute 0`) the burst means
+/// nothing, so a burst of 0 beside it still starts, by flag or variable:
+/// a review found deployments that turned the limit off with both zeros
+/// refused after an upgrade.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_zero_is_fine_with_the_limit_off() {
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &["--rate-limit-burst", "0"]);
+    assert_eq!(service.send(receipt(&consent_id(1), 0)).await.0, 201);
+    drop(service);
+    let service = Service::start_with(
+        &["--listen", "127.0.0.1:0", "--database-url", &db.url],
+        &[
+            ("KLOUDCONSENT_RECEIPTS_RATE_LIMIT_PER_MINUTE", "0"),
+            ("KLOUDCONSENT_RECEIPTS_RATE_LIMIT_BURST", "0"),
+        ],
+    );
+    assert_eq!(service.get_with("/healthz", None).await.0, 200);
 }

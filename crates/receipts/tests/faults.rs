@@ -421,11 +421,7 @@ async fn a_full_disk_is_refused_until_there_is_room_again() {
     service.limit_file_size(None);
     // Healthy again with no receipt sent (a load balancer sends none to
     // an instance it took out), after one write tried by a health check.
-    let start = Instant::now();
-    while service.get_with("/healthz", None).await.0 != 200 {
-        assert!(start.elapsed() < Duration::from_secs(20), "still unhealthy");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    until_healthy(&service).await;
     until_stored(&service, 1000).await;
     answered.push(1000);
     for n in &answered {
@@ -640,15 +636,158 @@ async fn health_reflects_a_write_lock_held_elsewhere() {
     let (status, reason) = service.get_with("/healthz", None).await;
     assert_eq!(status, 503, "{reason}");
     assert!(reason.contains("writes fail"), "{reason}");
+    assert!(!reason.contains("nothing was stored or read"), "{reason}");
     let (status, _) = service.get(&format!("/receipts/{}", consent_id(1))).await;
     assert_eq!(status, 200, "lookups still work");
 
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     other.close().await.unwrap();
+    until_healthy(&service).await;
+    assert_eq!(send_one(&service, 3).await, 201);
+}
+
+/// A full SQLite disk with room left for two pages (as the frames a failed
+/// transaction wrote past the log's end leave): a write that small still
+/// works, a receipt does not, and `/healthz` must say so. A review found
+/// the health check's old write (one page, `PRAGMA user_version`)
+/// succeeding there, so that `/healthz` answered `ok` while every receipt
+/// was refused. Nor does a write that changes nothing count as one that
+/// worked: a duplicate receipt (200) or the erasure of an unknown id (404).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_not_fooled_by_room_for_a_page() {
+    use sqlx::Connection;
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start_writes_can_fail(&db);
+    let first = receipt(&consent_id(1), 0);
+    assert_eq!(service.send(first.clone()).await.0, 201);
+    let mut conn = db.connect().await;
+    let page: i64 = sqlx::Row::get(
+        &sqlx::query("PRAGMA page_size")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap(),
+        0,
+    );
+    conn.close().await.unwrap();
+    let mut wal = db.file.clone().unwrap().into_os_string();
+    wal.push("-wal");
+    let frame = 24 + page as u64;
+    let size = std::fs::metadata(&wal).unwrap().len();
+    service.limit_file_size(Some(size + 2 * frame));
+
+    let (status, reason) = service.send(receipt(&consent_id(2), 0)).await;
+    assert_eq!(status, 503, "{reason}");
+    let (status, reason) = service.get_with("/healthz", None).await;
+    assert_eq!(status, 503, "{reason}");
+    assert!(reason.contains("writes fail"), "{reason}");
+    assert_eq!(service.send(first).await.0, 200, "a duplicate");
+    let unknown = format!("/receipts/{}", consent_id(99));
+    let (status, _) = service.delete_with(&unknown, Some(common::TOKEN)).await;
+    assert_eq!(status, 404);
+    let (status, reason) = service.get_with("/healthz", None).await;
+    assert_eq!(status, 503, "after writes that changed nothing: {reason}");
+
+    service.limit_file_size(None);
+    until_healthy(&service).await;
+    assert_eq!(send_one(&service, 3).await, 201);
+}
+
+/// PostgreSQL made read-only while the service runs
+/// (`default_transaction_read_only`, the usual write freeze): receipts are
+/// refused and `/healthz` says writes fail, instead of `ok` (a review found
+/// the old write probe, `SELECT txid_current()`, passing in a read-only
+/// transaction); once writes are allowed again it turns healthy by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_sees_a_read_only_postgres() {
+    use sqlx::Connection;
+    if common::skip_postgres() {
+        return;
+    }
+    let db = Db::new(Kind::Postgres).await;
+    let service = Service::start(&db, &[]);
+    assert_eq!(send_one(&service, 1).await, 201);
+    let name = db.url.rsplit_once('/').unwrap().1.to_owned();
+    let mut admin = db.connect().await;
+    // New sessions only: the service's are ended so that its pools reconnect.
+    let read_only = |on: bool| {
+        let setting = if on {
+            "SET default_transaction_read_only = on"
+        } else {
+            "RESET default_transaction_read_only"
+        };
+        [
+            format!("ALTER DATABASE {name} {setting}"),
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                .to_owned(),
+        ]
+    };
+    for sql in read_only(true) {
+        sqlx::query(&sql).execute(&mut admin).await.unwrap();
+    }
+    let mut n = 2;
+    loop {
+        let (status, reason) = service.send(receipt(&consent_id(n), 0)).await;
+        assert_ne!(status, 201, "stored in a read-only database");
+        if reason.contains("read-only") {
+            break;
+        }
+        assert!(n < 10, "{status} {reason}");
+        n += 1;
+    }
+    let (status, reason) = service.get_with("/healthz", None).await;
+    assert_eq!(status, 503, "{reason}");
+    assert!(
+        reason.contains("writes fail") && reason.contains("read-only"),
+        "{reason}"
+    );
+
+    for sql in read_only(false) {
+        sqlx::query(&sql).execute(&mut admin).await.unwrap();
+    }
+    admin.close().await.unwrap();
+    until_healthy(&service).await;
+    assert_eq!(send_one(&service, 100).await, 201);
+}
+
+/// SIGTERM while the service is still starting (here: opening a database
+/// that accepts the connection and never answers) stops it cleanly, exit 0,
+/// instead of killing it by the signal: a review saw death by SIGTERM in
+/// the first milliseconds, when the handler was installed only after the
+/// database had been opened, migrated and purged.
+#[test]
+fn sigterm_during_start_up_is_a_clean_stop() {
+    use std::process::{Command, Stdio};
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"))
+        .args(["--listen", "127.0.0.1:0", "--database-timeout", "20"])
+        .arg("--database-url")
+        .arg(format!("postgres://kc:x@127.0.0.1:{port}/consent"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (_opening, _) = silent.accept().unwrap(); // it is opening the database
+    let sent = Instant::now();
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        sent.elapsed()
+    );
+}
+
+/// Waits (up to 20 s) until `/healthz` answers 200: with no receipt sent,
+/// as a load balancer sends none to an instance it took out, only a health
+/// check's own write can find out that writes work again.
+async fn until_healthy(service: &Service) {
     let start = Instant::now();
     while service.get_with("/healthz", None).await.0 != 200 {
         assert!(start.elapsed() < Duration::from_secs(20), "still unhealthy");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(send_one(&service, 3).await, 201);
 }

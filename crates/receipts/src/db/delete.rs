@@ -55,7 +55,7 @@ impl Database {
     /// from the file (see the module's notes).
     pub async fn erase(&self, consent_id: &str) -> Result<u64> {
         let outcome = self.erase_once(consent_id).await;
-        self.wrote(&outcome);
+        self.wrote(outcome.as_ref().map(|&deleted| deleted > 0));
         outcome
     }
 

@@ -118,7 +118,7 @@ pub fn read_failed(e: &crate::db::Unavailable) -> Response {
     unavailable(&e.reason)
 }
 
-/// 503 for a read, or a health check, that the database could not answer.
+/// 503 for a read that the database could not answer.
 pub fn unavailable(reason: &str) -> Response {
     retry_later(format!(
         "database unavailable, nothing was stored or read: {reason}"

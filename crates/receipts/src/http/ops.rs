@@ -1,7 +1,7 @@
 //! Health and metrics, for load balancers and Prometheus. Neither needs the
 //! token: they reveal no receipt.
 
-use super::{text, unavailable, App};
+use super::{retry_later, text, App};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 /// 200 when the database answers (and, on SQLite, its file is in place)
 /// and writes work (see `Database::health`); 503 with the reason otherwise.
+/// Its own wording, not a read's "nothing was stored or read": the reason
+/// may well be that reads work and writes do not.
 pub async fn healthz(State(app): State<Arc<App>>) -> Response {
     match app.db.health().await {
         Ok(()) => {
@@ -17,7 +19,7 @@ pub async fn healthz(State(app): State<Arc<App>>) -> Response {
         }
         Err(e) => {
             app.metrics.database_up.set(0);
-            unavailable(&e.reason)
+            retry_later(format!("unhealthy: {}", e.reason))
         }
     }
 }
