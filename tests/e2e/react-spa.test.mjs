@@ -78,6 +78,8 @@ test("undecided: late scripts and the video wait; Accept all releases what is on
   await go(page, "Video");
   assert.deepEqual(await gatedTags(page), [], "leaving the route took its waiting scripts away");
   assert.equal(await videoSrc(page), null, "the video waits");
+  // The placeholder comes with the embeds script, fetched when the route adds the video.
+  await page.locator("kloud-consent-placeholder").first().waitFor({ state: "attached" });
   assert.equal(await page.locator("kloud-consent-placeholder").count(), 1, "behind a placeholder");
   assert.deepEqual(await runs(page), []);
   assert.deepEqual(page.vendorRequests, [], "nothing gated was requested");
