@@ -167,8 +167,11 @@ test("the tool failing to load: a message, one console.error naming the URL, wor
   try {
     await fresh(env, PAGE);
     await (await button(d, ".kc-banner", "Manage preferences")).click();
-    const status = await until(d, () => document.querySelector("kloud-consent").shadowRoot
-      .querySelector("[role=status]").textContent, "the failure message");
+    // ("Loading your cookie preferences…" comes first.)
+    const status = await until(d, () => {
+      const text = document.querySelector("kloud-consent").shadowRoot.querySelector("[role=status]").textContent;
+      return /could not be loaded/.test(text) && text;
+    }, "the failure message");
     assert.match(status, /could not be loaded/);
     const errors = (await widgetConsole(d)).filter((l) => l.startsWith("error:"));
     assert.equal(errors.length, 1, errors.join("\n"));
