@@ -196,33 +196,29 @@ ${embedAtStart ? '<img data-consent="marketing" data-src="/fixtures/marketing/pi
   });
 }
 
-test("3: a gated srcdoc iframe added on DOMContentLoaded, before the engine starts, renders only once allowed", async () => {
+/** `html` holds a gated srcdoc iframe: its script runs only after Accept all, and once. */
+async function srcdocWaitsForConsent(html) {
   const { context, page } = await openPage(env);
-  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
+  await page.goto(serve(html));
+  await waitReady(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "the srcdoc's script did not run");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => window.__srcdoc === 1);
+  await context.close();
+}
+
+test("3: a gated srcdoc iframe added on DOMContentLoaded, before the engine starts, renders only once allowed", () =>
+  srcdocWaitsForConsent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
 <script src="/kloudconsent.js" defer></script></head><body><h1>App</h1><div id="slot"></div>
 <script>addEventListener("DOMContentLoaded", () => { document.getElementById("slot").innerHTML = ${JSON.stringify(SRCDOC).replace(/</g, "\\u003c")}; });</script>
 </body></html>`));
-  await waitReady(page);
-  await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "the srcdoc's script did not run");
-  await page.evaluate(() => window.kloudconsent.acceptAll());
-  await page.waitForFunction(() => window.__srcdoc === 1);
-  await context.close();
-});
 
-test("3: under a tag without defer, a gated srcdoc iframe in the HTML after it never renders before consent", async () => {
-  const { context, page } = await openPage(env);
-  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
+test("3: under a tag without defer, a gated srcdoc iframe in the HTML after it never renders before consent", () =>
+  srcdocWaitsForConsent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
 <script src="/kloudconsent.js"></script></head><body><h1>App</h1>
 <p>Text</p>${SRCDOC}<p>More text</p>
 </body></html>`));
-  await waitReady(page);
-  await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "the srcdoc's script did not run");
-  await page.evaluate(() => window.kloudconsent.acceptAll());
-  await page.waitForFunction(() => window.__srcdoc === 1);
-  await context.close();
-});
 
 // ---- 4: <base> in user content above an absolute src -------------------------------
 

@@ -190,8 +190,10 @@ impl SqliteFile {
     }
 }
 
-/// The migrations, compiled in: the binary needs no files beside it.
-fn migrator() -> Migrator {
+/// The migrations, compiled in: the binary needs no files beside it. Public
+/// so that tests can make a database as an older version left it (the
+/// first few of these).
+pub fn migrator() -> Migrator {
     let migration = |version, name, sql| {
         Migration::new(
             version,

@@ -827,39 +827,14 @@ async fn via_and_signal_are_part_of_the_decision(kind: Kind) {
 /// old receipt reads back without them, a new one is stored with them, and
 /// the old one sent again is still a duplicate.
 async fn receipts_stored_before_via_and_signal_read_back_without_them(kind: Kind) {
-    use sqlx::migrate::{Migration, MigrationType, Migrator};
     use sqlx::Connection;
     use std::borrow::Cow;
     let db = Db::new(kind).await;
     let old = consent_id(140);
     let old_body = with_via(&receipt(&old, -60_000), r#","language":"en-AU""#);
     {
-        let migration = |version, name, sql| {
-            Migration::new(
-                version,
-                Cow::Borrowed(name),
-                MigrationType::Simple,
-                Cow::Borrowed(sql),
-                false,
-            )
-        };
-        let before = Migrator {
-            migrations: Cow::Owned(vec![
-                migration(
-                    1,
-                    "receipts",
-                    include_str!("../migrations/0001_receipts.sql"),
-                ),
-                migration(
-                    2,
-                    "receipts by consent id and arrival",
-                    include_str!("../migrations/0002_receipts_by_consent_arrival.sql"),
-                ),
-            ]),
-            ignore_missing: false,
-            locking: true,
-            no_tx: false,
-        };
+        let mut before = kloudconsent_receipts::db::migrator();
+        before.migrations = Cow::Owned(before.migrations[..2].to_vec());
         let file_url = match &db.file {
             Some(file) => format!("sqlite:{}?mode=rwc", file.display()),
             None => db.url.clone(),
