@@ -291,8 +291,9 @@
      * banner, so that a click on what looks like "Reject all", or anywhere,
      * lands on "Allow always". So the press is ignored, with a warning, when
      * the button or what holds it is hidden or less than half opaque (a
-     * dimmed card at 0.7 is still seen; an invisible trap is far below), or when the widget (banner, tool, reopen button) lay under the
-     * point pressed (`covered`; a key press has no point).
+     * dimmed card at 0.7 is still seen; an invisible trap is far below), or
+     * when the widget (banner, tool, reopen button) lay under the point
+     * pressed (`covered`; a key press has no point).
      */
     function seen(button, covered) {
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;

@@ -263,8 +263,8 @@ function eachBehind(host, fn) {
 /**
  * Focuses <body> itself (scroll kept) when focus is inside the widget, or
  * was lost with a removed banner button: it then sits on the page, not on
- * a node about to be removed, and the next Tab starts at the top of the page. The tabindex needed is taken away
- * again at once; focus stays.
+ * a node about to be removed, and the next Tab starts at the top of the
+ * page. The tabindex needed is taken away again at once; focus stays.
  */
 function focusPage(root) {
   var page = body.call(doc);

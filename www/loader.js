@@ -255,8 +255,9 @@ var emitting = [];
 var EMIT_LIMIT = 100;
 function emit(name, json) {
   if (emitting.push([name, json]) > 1) return;
-  // Listeners that keep deciding (`on("change", () => set(prefs))`, or two
-  // that disagree) would keep this loop, and the tab, busy for ever.
+  // Listeners that keep deciding (one that flips a category on every
+  // change, or two that disagree) would keep this loop, and the tab, busy
+  // for ever.
   for (var delivered = 0; emitting.length; delivered++) {
     if (delivered === EMIT_LIMIT) {
       emitting = [];

@@ -200,7 +200,7 @@ test("a change listener that flips the decision several times: only the last one
   }
 });
 
-test("listeners that keep deciding (set() on every change) are stopped after 100 events, with an error", async () => {
+test("listeners that keep deciding (a category flipped on every change) are stopped after 100 events, with an error", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `<script>
     addEventListener("DOMContentLoaded", () => {
