@@ -373,12 +373,7 @@ impl Database {
         let mut conn = self.pools.writer.acquire().await?;
         let outcomes = match insert_batch(&mut conn, batch, self.backend).await {
             Ok(outcomes) => outcomes,
-            Err(e) => {
-                if let Err(close) = conn.close().await {
-                    tracing::warn!(error = %close, "could not close the writing connection after a failed write");
-                }
-                return Err(e);
-            }
+            Err(e) => return Err(discard(conn, e).await),
         };
         drop(conn);
         // The file may have gone while we wrote: then the commit went into a
@@ -542,10 +537,7 @@ impl Database {
             tx.commit().await
         };
         if let Err(e) = probe.await {
-            if let Err(close) = conn.close().await {
-                tracing::warn!(error = %close, "could not close the writing connection after a failed write probe");
-            }
-            return Err(e.into());
+            return Err(discard(conn, e.into()).await);
         }
         drop(conn);
         self.check_file().await
@@ -572,6 +564,15 @@ impl Database {
         self.pools.writer.close().await;
         self.pools.reader.close().await;
     }
+}
+
+/// Closes a writing connection whose transaction failed instead of handing
+/// it back to the pool (why: [`Database::insert`]), and passes `error` on.
+async fn discard(conn: sqlx::pool::PoolConnection<sqlx::Any>, error: Unavailable) -> Unavailable {
+    if let Err(close) = conn.close().await {
+        tracing::warn!(error = %close, "could not close the writing connection after a failed write");
+    }
+    error
 }
 
 /// The transaction of [`Database::insert`], on `conn`.
