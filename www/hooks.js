@@ -170,7 +170,10 @@ function fit(frame) {
   // A page's `zoom` on <html> scales everything under it, the widget's px
   // included (its frame, sized to the screen, ran past it). The frame undoes
   // it, so the widget is drawn at the visitor's own size, as without it.
-  var zoom = +frame.getRootNode().host.parentNode.currentCSSZoom;
+  // WebKit has no `currentCSSZoom`: there the zooms of the ancestors,
+  // multiplied, are the same figure.
+  var parent = frame.getRootNode().host.parentNode, zoom = +parent.currentCSSZoom;
+  if (!(zoom > 0)) for (zoom = 1; parent; parent = parent.parentElement) zoom *= +getComputedStyle(parent).zoom || 1;
   if (zoom > 0 && isFinite(zoom)) frame.style.zoom = 1 / zoom;
   var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
   for (var property in geometry) {

@@ -1,8 +1,9 @@
 // Host environments where engines differ, in WebKit: a sandboxed iframe
 // (opaque origin: WebKit refuses storage and cookies there), a host page whose
 // CSS styles *, div and button with !important (WebKit's cascade across the
-// shadow boundary), the tag embedded twice or injected late, and the widget's
-// frame following window.visualViewport when the window changes size.
+// shadow boundary), the tag embedded twice or injected late, the widget's
+// frame following window.visualViewport when the window changes size, and a
+// page's CSS zoom (WebKit has no currentCSSZoom).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -144,6 +145,37 @@ test("the widget's frame follows window.visualViewport when the window is resize
       return g.frame.join() === g.viewport.join();
     }, 10000, `the frame at ${width}×${height}`);
     assert.ok((await geometry()).bannerInside);
+  }
+  assert.deepEqual(await pageErrors(d), []);
+});
+
+// WebKit reports the unzoomed boxes from getBoundingClientRect under a page's
+// zoom, so this test asks what a visitor meets: what is drawn at the bottom
+// of the window, and whether Accept all and the tool's Save take a click
+// (before the fix, the banner lay below the window and WebDriver could not
+// click it).
+test("a page's zoom on <html> or <body> leaves the banner and the tool on the screen and clickable", async () => {
+  const d = env.driver;
+  await d.manage().window().setRect({ width: 1024, height: 768 });
+  for (const css of ["html { zoom: 1.25 }", "html { zoom: 0.8 }", "body { zoom: 2 }"]) {
+    await fresh(env, hostPage(env, { head: `<style>${css}</style>`, body: "<p>text</p>".repeat(40) }));
+    await until(d, () => !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-banner"), "the banner");
+    await settle(d);
+    const atBottom = await js(d, () => document.elementFromPoint(innerWidth / 2, innerHeight - 40)?.localName);
+    assert.equal(atBottom, "kloud-consent", `${css}: the banner is drawn at the bottom of the window`);
+    if (css.startsWith("body")) {
+      await (await button(d, ".kc-banner", "Manage preferences")).click();
+      await toolShown(d);
+      await settle(d);
+      const centre = await js(d, () => document.elementFromPoint(innerWidth / 2, innerHeight / 2)?.localName);
+      assert.equal(centre, "kloud-consent", `${css}: the tool covers the middle of the window`);
+      await (await button(d, "[role=dialog]", "Save preferences")).click();
+      await toolGone(d);
+      assert.equal((await get(d)).method, "custom", css);
+    } else {
+      await (await button(d, ".kc-banner", "Accept all")).click();
+      await until(d, () => window.kloudconsent.get() !== null, `${css}: the decision`);
+    }
   }
   assert.deepEqual(await pageErrors(d), []);
 });
