@@ -146,3 +146,41 @@ test("a tampered kloudconsent-embeds.js is refused by its pinned hash; the gated
   assert.match(errors[0], /kloudconsent-embeds\.js could not be loaded \(unreachable, or its content does not match the SHA-384/);
   await context.close();
 });
+
+// A box that scrolls is a compositor layer of its own in Chromium, and a
+// page's layers are sorted again on every frame that paints: 1,000 gated
+// 60×30 images spent over a second per frame while the banner came in. A
+// tiny placeholder (under 128×64) clips its content instead of scrolling
+// it; the keyboard still reaches both buttons, each scrolled into the box.
+test("hundreds of tiny gated images add no compositor layers; a tiny placeholder's buttons are reached with Tab", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
+  const tiny = Array.from({ length: 300 }, (_, i) =>
+    `<img data-consent="analytics" data-src="/demo/site.css?i${i}" width="60" height="30" alt="">`).join("");
+  await hostPage(env, page, { body: `<a href="#top" id="first">first</a>${tiny}` });
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 300);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("DOM.enable");
+  let layers = null;
+  cdp.on("LayerTree.layerTreeDidChange", (e) => { if (e.layers) layers = e.layers.length; });
+  await cdp.send("LayerTree.enable");
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  for (let i = 0; layers === null && i < 50; i++) await page.waitForTimeout(100);
+  assert.ok(layers !== null && layers < 60, `compositor layers: ${layers} (two per placeholder before: 626)`);
+  const overflow = await page.evaluate(() => getComputedStyle(document.querySelector("kloud-consent-placeholder")
+    .shadowRoot.querySelector(".ph")).overflowY);
+  assert.equal(overflow, "hidden");
+  // The first placeholder's buttons, by keyboard: each, once focused, lies inside the clipped box.
+  await page.focus("#first");
+  for (const name of ["Allow once", "Allow always"]) {
+    await page.keyboard.press("Tab");
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector("kloud-consent-placeholder");
+      const b = host.shadowRoot.activeElement, box = host.shadowRoot.querySelector(".ph").getBoundingClientRect();
+      const r = b?.getBoundingClientRect();
+      return b && { name: b.textContent, inside: r.bottom > box.top && r.top < box.bottom && r.right > box.left && r.left < box.right };
+    });
+    assert.deepEqual(seen, { name, inside: true });
+  }
+  await context.close();
+});
