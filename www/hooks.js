@@ -423,8 +423,10 @@ function post(url, body) {
   }).then(null, function (e) {
     if (!warnedReceipt) {
       warnedReceipt = true;
-      console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) +
-        "); it is kept and sent again on the next page load.");
+      // Kept only where localStorage took it (not when full or blocked).
+      var kept = keptReceipts(url).some(function (k) { return k[1] === body; });
+      console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) + "); " +
+        (kept ? "it is kept and sent again on the next page load." : "localStorage could not keep it either, so it is lost."));
     }
   }).then(function () { flying.splice(flying.indexOf(body), 1); });
 }

@@ -527,6 +527,37 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   await context.close();
 });
 
+test("a receipt neither sent nor kept (the service down, localStorage full) says it is lost, not kept", async () => {
+  const got = [];
+  env.server.routes.set("/__down-full", async (req, res) => {
+    for await (const chunk of req) got.push(String(chunk));
+    res.writeHead(503, { "access-control-allow-origin": req.headers.origin || "*" });
+    res.end();
+  });
+  const path = PAGES + "receipts-full.html";
+  env.server.routes.set(path, (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
+<script type="application/json" id="kloudconsent-config">{"receiptUrl": "${env.server.url}/__down-full"}</script>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1></body></html>`);
+  });
+  const { context, page } = await openPage(env);
+  // A localStorage at its quota: every write throws, as Chromium's does.
+  await context.addInitScript(() => {
+    Storage.prototype.setItem = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); };
+  });
+  await page.goto(env.server.url + path);
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await waitFor(() => got.length === 1);
+  await waitFor(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
+  const warning = page.logs.find((l) => l.includes("could not send the consent receipt"));
+  assert.ok(warning.includes("HTTP 503") && warning.includes("so it is lost") && !warning.includes("it is kept"), warning);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all", "the decision stands (the cookie)");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 async function waitFor(predicate, ms = 5000) {
   const end = Date.now() + ms;
   while (!predicate()) {
