@@ -182,3 +182,54 @@ test("another tab clearing localStorage (a site's logout) leaves the decision in
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+// Yew never removes the listeners an app puts on its root element: an app
+// per opening left a detached <div>, 4 listeners and about 1 KB of the
+// tool's wasm memory behind on every close (600 openings: 2,400 listeners,
+// 0.7 MB). The tool now keeps one app for the page's life. Counted with
+// the DevTools protocol after a garbage collection, holding no handles.
+test("opening and closing the tool 30 times leaves no detached elements behind, and each opening starts fresh", async () => {
+  const { context, page } = await openPage(env);
+  await decided(context);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const cdp = await context.newCDPSession(page);
+  const census = async () => {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const { result: proto } = await cdp.send("Runtime.evaluate", { expression: "HTMLDivElement.prototype" });
+    const { objects } = await cdp.send("Runtime.queryObjects", { prototypeObjectId: proto.objectId });
+    const { result } = await cdp.send("Runtime.callFunctionOn", {
+      objectId: objects.objectId, returnByValue: true,
+      functionDeclaration: "function () { return this.filter((d) => !d.isConnected).length; }",
+    });
+    await cdp.send("Runtime.releaseObjectGroup", { objectGroup: "" }).catch(() => {});
+    return result.value;
+  };
+  const cycle = () => page.evaluate(async () => {
+    const root = () => document.querySelector("kloud-consent").shadowRoot;
+    const until = (f) => new Promise((r) => { const t = () => (f() ? r() : requestAnimationFrame(t)); t(); });
+    window.kloudconsent.show();
+    await until(() => root().querySelector("[role=dialog] [role=switch]"));
+    window.kloudconsent.hide();
+    await until(() => !root().querySelector("[role=dialog]"));
+  });
+  await cycle(); // the tool's module, loaded once
+  await cycle();
+  const before = await census();
+  for (let i = 0; i < 30; i++) await cycle();
+  const after = await census();
+  assert.ok(after - before <= 2, `detached <div>s: ${before} before, ${after} after 30 openings`);
+  // Each opening starts from the stored decision, not from what the last one left.
+  await page.evaluate(() => window.kloudconsent.show());
+  const d = dialog(page);
+  await d.getByRole("switch", { name: "Functionality" }).click();
+  await d.locator("details.kc-cookies summary").first().click();
+  await page.evaluate(() => window.kloudconsent.hide());
+  await d.waitFor({ state: "detached" });
+  await page.evaluate(() => window.kloudconsent.show());
+  assert.equal(await d.getByRole("switch", { name: "Functionality" }).isChecked(), false, "the unsaved switch is gone");
+  assert.equal(await d.locator("details.kc-cookies[open]").count(), 0, "the disclosures are closed again");
+  assert.equal(await d.getByRole("switch", { name: "Performance and analytics" }).isChecked(), true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

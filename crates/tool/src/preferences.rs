@@ -4,6 +4,7 @@
 
 use crate::category::category;
 use crate::draft::Draft;
+use crate::exports;
 use crate::focus;
 use kloudconsent_domain::tool_model::{ToolModel, ToolReceipt, ToolTexts};
 use kloudconsent_domain::Choice;
@@ -11,22 +12,21 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// What the dialog shows. The visitor's choices (Accept all, Reject all,
+/// Save) and the close control or Escape go to the core through
+/// [`exports::choose`] and [`exports::close`], to whichever core opened it.
 #[derive(Properties)]
 pub struct PreferencesProps {
     pub model: Rc<ToolModel>,
-    /// Accept all, Reject all, or Save (`Choice::Set`, every category).
-    pub on_choose: Callback<Choice>,
-    /// The close control or Escape.
-    pub on_close: Callback<()>,
+    /// Closed, the dialog is not drawn (the app lives on: exports.rs).
+    pub open: bool,
 }
 
 /// By identity: every model the core hands over is news (the draft is
 /// replaced even when it equals the last), and no deep comparison ships.
 impl PartialEq for PreferencesProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.model, &other.model)
-            && self.on_choose == other.on_choose
-            && self.on_close == other.on_close
+        Rc::ptr_eq(&self.model, &other.model) && self.open == other.open
     }
 }
 
@@ -57,6 +57,9 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         draft: Draft::of(&props.model),
         dialog: NodeRef::default(),
     });
+    if !props.open {
+        return html! {};
+    }
     // Focus moves into the dialog the moment it is drawn: the tool's script
     // does that (www/assemble.mjs), not an effect here. An effect runs up to
     // a scheduler yield later; a Tab pressed in between on a slow phone would
@@ -65,17 +68,17 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
     let (model, t) = (&props.model, &props.model.texts);
     let draft = state.draft.for_model(model);
     let onkeydown = {
-        let (dialog, on_close) = (dialog.clone(), props.on_close.clone());
+        let dialog = dialog.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.prevent_default();
-                on_close.emit(());
+                exports::close();
             } else if let Some(container) = dialog.cast::<web_sys::Element>() {
                 focus::trap_tab(&e, &container);
             }
         })
     };
-    let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice.clone());
+    let choose = |choice: Choice| Callback::from(move |_: MouseEvent| exports::choose(&choice));
     let ontoggle = {
         let (dispatcher, model) = (state.dispatcher(), model.clone());
         Callback::from(move |(id, on)| dispatcher.dispatch((model.clone(), id, on)))
@@ -94,7 +97,7 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 <div class="kc-dialog-head">
                     <h2 id="kc-prefs-title" class="kc-title">{ t.prefs_title() }</h2>
                     <button type="button" class="kc-close" aria-label={t.close().to_owned()}
-                            onclick={props.on_close.reform(|_: MouseEvent| ())}>
+                            onclick={|_: MouseEvent| exports::close()}>
                         // Drawn, not a "×" glyph: the same in every font.
                         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                             <path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />
