@@ -109,6 +109,41 @@ test("a site's own translation beats the built-in one, which fills in the rest",
   await context.close();
 });
 
+// The built-in policy's descriptions, providers and cookie rows exist only
+// in English. In a German dialog they say lang="en", so a screen reader
+// reads them with an English voice (WCAG 3.1.2); a description the site's
+// translation gave is shown (it was replaced by the English one) and takes
+// the dialog's language.
+test("a German dialog: the built-in English texts say lang=en; a site's translated description is shown, in German", async () => {
+  const { context, page } = await openPage(env, { locale: "de-DE" });
+  const config = {
+    language: "auto",
+    translations: { de: { categories: { marketing: { description: "Werbung und Newsletter, nur mit Ihrer Einwilligung." } } } },
+  };
+  await langPage(page, { lang: "de", config });
+  await page.click("#open-prefs");
+  await page.getByRole("switch", { name: file("de").categories.marketing.label }).waitFor();
+  const seen = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const cats = [...root.querySelectorAll(".kc-cat")];
+    const closestLang = (el) => el.closest("[lang]").getAttribute("lang");
+    return {
+      dialog: root.querySelector(".kc-overlay").getAttribute("lang"),
+      descriptions: cats.map((c) => [c.querySelector(".kc-cat-desc").textContent.slice(0, 24), closestLang(c.querySelector(".kc-cat-desc"))]),
+      providers: closestLang(root.querySelector(".kc-providers > span:last-child")),
+      providersLabel: closestLang(root.querySelector(".kc-providers-label")),
+      rows: [...root.querySelectorAll(".kc-table tbody td")].slice(0, 3).map(closestLang),
+      caption: closestLang(root.querySelector(".kc-table caption")),
+    };
+  });
+  assert.equal(seen.dialog, "de");
+  assert.deepEqual(seen.descriptions.map(([, lang]) => lang), ["en", "en", "en", "en", "de"], JSON.stringify(seen.descriptions));
+  assert.equal(seen.descriptions[4][0], "Werbung und Newsletter, ");
+  assert.deepEqual([seen.providers, seen.providersLabel, seen.caption], ["en", "de", "de"]);
+  assert.deepEqual(seen.rows, ["en", "en", "en"]);
+  await context.close();
+});
+
 test("a fixed language other than English: its translation is fetched, whatever the browser speaks", async () => {
   const { context, page } = await openPage(env, { locale: "en-AU" });
   const fr = file("fr");

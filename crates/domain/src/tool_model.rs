@@ -105,6 +105,10 @@ pub struct ToolCategory {
     pub label: String,
     /// The category's description.
     pub description: String,
+    /// The description is the built-in policy's English (filled in by
+    /// [`ToolModel::fill_builtin`]: the site's translations gave none), so
+    /// the tool marks it `lang="en"` in a dialog in another language.
+    pub english: bool,
     /// Always on: the switch is locked and says so (its services' too).
     pub required: bool,
     /// The category's providers, in order.
@@ -188,14 +192,20 @@ impl ToolModel {
             return;
         }
         let days = uint(self.days.into());
+        // A description a site's translation gave (`translations.de.
+        // categories.marketing.description`) stays; only an empty one is
+        // the built-in policy's. Says whether it filled the description.
         let fill_in = |id: &str,
                        description: &mut String,
                        providers: &mut Vec<String>,
                        cookies: &mut Vec<CookieRow>| {
             let Some((text, names, rows)) = crate::category::builtin_display(id) else {
-                return;
+                return false;
             };
-            *description = text.to_owned();
+            let english = description.is_empty();
+            if english {
+                *description = text.to_owned();
+            }
             *providers = names.iter().map(|n| (*n).to_owned()).collect();
             *cookies = rows
                 .iter()
@@ -206,9 +216,10 @@ impl ToolModel {
                     duration: fill(duration, "{days}", &days),
                 })
                 .collect();
+            english
         };
         for c in &mut self.categories {
-            fill_in(&c.id, &mut c.description, &mut c.providers, &mut c.cookies);
+            c.english = fill_in(&c.id, &mut c.description, &mut c.providers, &mut c.cookies);
             if c.services.is_empty() {
                 // Services the built-in config folds into their category:
                 // their cookie rows only (the category names its providers).
@@ -487,6 +498,7 @@ impl Reader {
             id,
             label,
             description,
+            english: false,
             required,
             providers,
             cookies,
@@ -733,6 +745,34 @@ mod tests {
             ("Partly on", "Duration")
         );
         assert!(model.categories[2].services.is_empty() && model.categories[2].cookies.is_empty());
+    }
+
+    #[test]
+    fn a_description_a_sites_translation_gave_stays_and_only_the_builtin_english_is_marked() {
+        let mut config = crate::config::parse(
+            r#"{"language": "auto", "translations": {"de": {"categories": {"marketing": {"description": "Werbung."}}}}}"#,
+        )
+        .unwrap();
+        let n = crate::language::negotiate(&config, "de", &[], &[]);
+        crate::language::localize(&mut config, &n, None);
+        let model = read(&model_json(&config, &Consent::Undecided));
+        assert!(model.builtin);
+        let marketing = model
+            .categories
+            .iter()
+            .find(|c| c.id == "marketing")
+            .unwrap();
+        assert_eq!(
+            (marketing.description.as_str(), marketing.english),
+            ("Werbung.", false),
+            "the site's German, not KloudStack's English"
+        );
+        let analytics = model
+            .categories
+            .iter()
+            .find(|c| c.id == "analytics")
+            .unwrap();
+        assert!(analytics.english && analytics.description.starts_with("These cookies"));
     }
 
     #[test]

@@ -4,18 +4,25 @@
 //!
 //! Descriptions carry `dir="auto"`: the built-in policy's descriptions are
 //! English in every language (a site gives its own per language), and in a
-//! right-to-left dialog English text must still run left to right.
+//! right-to-left dialog English text must still run left to right. That
+//! English text (descriptions, provider names, cookie rows) also says
+//! `lang="en"` (`en`), so that a screen reader reads it with an English
+//! voice in a German or Arabic dialog (WCAG 3.1.2).
 
 use crate::draft::Draft;
 use crate::switch::{switch, Switch};
 use kloudconsent_domain::tool_model::{CookieRow, ToolCategory, ToolTexts};
 use yew::prelude::*;
 
-/// `draft`: what the switches show.
+/// `draft`: what the switches show; `en`: `Some("en")` when the
+/// providers, services and cookie rows are the built-in policy's English
+/// (a category's description says so itself: a site's translation may
+/// have given it).
 pub fn category(
     c: &ToolCategory,
     draft: &Draft,
     t: &ToolTexts,
+    en: Option<&'static str>,
     ontoggle: &Callback<(String, bool)>,
 ) -> Html {
     let head = Switch {
@@ -37,10 +44,10 @@ pub fn category(
             <li class="kc-service">
                 { switch(head, t, ontoggle) }
                 if !s.description.is_empty() {
-                    <p class="kc-cat-desc" dir="auto">{ s.description.as_str() }</p>
+                    <p class="kc-cat-desc" dir="auto" lang={en}>{ s.description.as_str() }</p>
                 }
                 if !s.provider.is_empty() {
-                    { providers(t, &s.provider) }
+                    { providers(t, &s.provider, en) }
                 }
             </li>
         }
@@ -54,25 +61,25 @@ pub fn category(
     html! {
         <li class="kc-cat">
             { switch(head, t, ontoggle) }
-            <p class="kc-cat-desc" dir="auto">{ c.description.as_str() }</p>
+            <p class="kc-cat-desc" dir="auto" lang={c.english.then_some("en")}>{ c.description.as_str() }</p>
             if !c.providers.is_empty() {
-                { providers(t, &kloudconsent_domain::join(&c.providers, ", ")) }
+                { providers(t, &kloudconsent_domain::join(&c.providers, ", "), en) }
             }
             if !c.services.is_empty() {
                 <ul class="kc-services" aria-label={c.label.clone()}>{ for services }</ul>
             }
             if !rows.is_empty() {
-                { table(t, &c.label, rows) }
+                { table(t, &c.label, en, rows) }
             }
         </li>
     }
 }
 
-fn providers(t: &ToolTexts, names: &str) -> Html {
+fn providers(t: &ToolTexts, names: &str, en: Option<&'static str>) -> Html {
     html! {
         <p class="kc-providers">
             <span class="kc-providers-label">{ t.providers_label() }{ ": " }</span>
-            { names.to_owned() }
+            <span lang={en}>{ names.to_owned() }</span>
         </p>
     }
 }
@@ -80,7 +87,7 @@ fn providers(t: &ToolTexts, names: &str) -> Html {
 /// The cookie table in a disclosure (closed: the list stays short). Each
 /// cell carries its column's name in `data-label`, which the stylesheet
 /// shows beside the value when a narrow screen stacks the cells.
-fn table(t: &ToolTexts, label: &str, rows: Vec<Html>) -> Html {
+fn table(t: &ToolTexts, label: &str, en: Option<&'static str>, rows: Vec<Html>) -> Html {
     let caption = kloudconsent_domain::text::fill(t.cookie_table_caption(), "{category}", label);
     html! {
         <details class="kc-cookies">
@@ -93,7 +100,7 @@ fn table(t: &ToolTexts, label: &str, rows: Vec<Html>) -> Html {
                     <th scope="col">{ t.cookie_purpose() }</th>
                     <th scope="col">{ t.cookie_duration() }</th>
                 </tr></thead>
-                <tbody>{ for rows }</tbody>
+                <tbody lang={en}>{ for rows }</tbody>
             </table>
         </details>
     }

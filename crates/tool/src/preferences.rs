@@ -83,10 +83,12 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
         let (dispatcher, model) = (state.dispatcher(), model.clone());
         Callback::from(move |(id, on)| dispatcher.dispatch((model.clone(), id, on)))
     };
+    // The built-in policy's descriptions and cookie rows are English.
+    let en = model.builtin.then_some("en");
     let categories = model
         .categories
         .iter()
-        .map(|c| category(c, &draft, t, &ontoggle));
+        .map(|c| category(c, &draft, t, en, &ontoggle));
     html! {
         <div class="kc-overlay" lang={model.lang.clone()} dir={model.dir.clone()} onmousedown={keep_focus()} onwheel={keep_page_still()}>
             <div class="kc-dialog" role="dialog" aria-modal="true" aria-labelledby="kc-prefs-title"
