@@ -135,11 +135,17 @@ function mount(root, model, host) {
   });
   observer.observe(root, { childList: true, subtree: true });
   try {
-    return wasm_bindgen.mount(root, model, host);
+    wasm_bindgen.mount(root, model, host);
   } catch (e) {
     unwatch();
     throw e;
   }
+  // The last opening's dialog is still there when hide() and show() came in
+  // one task (Yew had not yet drawn it closed) and is drawn over, not anew:
+  // what the visitor left open or scrolled, which Yew does not track, is
+  // put back as a new opening has it.
+  root.querySelectorAll("details").forEach(function (d) { d.open = false; });
+  root.querySelectorAll(".kc-dialog,.kc-dialog-scroll").forEach(function (e) { e.scrollTop = 0; });
 }
 function unmount() {
   unwatch();

@@ -423,8 +423,9 @@ function post(url, body) {
   }).then(null, function (e) {
     if (!warnedReceipt) {
       warnedReceipt = true;
-      // Kept only where localStorage took it (not when full or blocked).
-      var kept = keptReceipts(url).some(function (k) { return k[1] === body; });
+      // Kept only where localStorage took it (not when full or blocked), or
+      // replaced there by a newer decision of the same visitor's.
+      var kept = keptReceipts(url).some(function (k) { return receiptId(k[1]) === receiptId(body); });
       console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) + "); " +
         (kept ? "it is kept and sent again on the next page load." : "localStorage could not keep it either, so it is lost."));
     }

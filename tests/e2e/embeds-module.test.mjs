@@ -150,9 +150,10 @@ test("a tampered kloudconsent-embeds.js is refused by its pinned hash; the gated
 // A box that scrolls is a compositor layer of its own in Chromium, and a
 // page's layers are sorted again on every frame that paints: 1,000 gated
 // 60×30 images spent over a second per frame while the banner came in. A
-// tiny placeholder (under 128×64) clips its content instead of scrolling
-// it; the keyboard still reaches both buttons, each scrolled into the box.
-test("hundreds of tiny gated images add no compositor layers; a tiny placeholder's buttons are reached with Tab", async () => {
+// tiny placeholder (under 128×64) scrolls only while the pointer is over it
+// or a button in it has focus; the keyboard reaches both buttons, each
+// scrolled into the box, and so does the wheel.
+test("hundreds of tiny gated images add no compositor layers; a tiny placeholder's buttons are reached with Tab and the wheel", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
   const tiny = Array.from({ length: 300 }, (_, i) =>
     `<img data-consent="analytics" data-src="/demo/site.css?i${i}" width="60" height="30" alt="">`).join("");
@@ -182,5 +183,24 @@ test("hundreds of tiny gated images add no compositor layers; a tiny placeholder
     });
     assert.deepEqual(seen, { name, inside: true });
   }
+  // With the mouse: the wheel over the last placeholder scrolls it until
+  // Allow always lies under the pointer, and a click there allows.
+  await page.keyboard.press("Tab");
+  await page.evaluate(() => document.activeElement.blur());
+  const last = page.locator("kloud-consent-placeholder").last();
+  await last.scrollIntoViewIfNeeded();
+  const box = await last.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const under = () => page.evaluate(([x, y]) => {
+    const host = [...document.querySelectorAll("kloud-consent-placeholder")].pop();
+    return host.shadowRoot.elementFromPoint(x, y)?.closest("button")?.textContent || null;
+  }, [box.x + box.width / 2, box.y + box.height / 2]);
+  for (let i = 0; i < 12 && (await under()) !== "Allow always"; i++) {
+    await page.mouse.wheel(0, 20);
+    await page.waitForTimeout(60);
+  }
+  assert.equal(await under(), "Allow always", "the wheel brings Allow always under the pointer");
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => window.kloudconsent.accepted("analytics"));
   await context.close();
 });

@@ -558,6 +558,37 @@ test("a receipt neither sent nor kept (the service down, localStorage full) says
   await context.close();
 });
 
+test("a receipt replaced by the visitor's newer decision while the service fails is not called lost", async () => {
+  const got = [];
+  env.server.routes.set("/__slow-down", async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    got.push(body);
+    await new Promise((r) => setTimeout(r, 600));
+    res.writeHead(503, { "access-control-allow-origin": req.headers.origin || "*" });
+    res.end();
+  });
+  const path = PAGES + "receipts-replaced.html";
+  env.server.routes.set(path, (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
+<script type="application/json" id="kloudconsent-config">{"receiptUrl": "${env.server.url}/__slow-down"}</script>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1></body></html>`);
+  });
+  const { context, page } = await openPage(env);
+  await page.goto(env.server.url + path);
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await waitFor(() => got.length === 1);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await waitFor(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
+  const warning = page.logs.find((l) => l.includes("could not send the consent receipt"));
+  assert.ok(warning.includes("it is kept and sent again") && !warning.includes("lost"), warning);
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts")).map((k) => JSON.parse(k[1]).method));
+  assert.deepEqual(kept, ["reject-all"]);
+  await context.close();
+});
+
 async function waitFor(predicate, ms = 5000) {
   const end = Date.now() + ms;
   while (!predicate()) {

@@ -230,6 +230,19 @@ test("opening and closing the tool 30 times leaves no detached elements behind, 
   assert.equal(await d.getByRole("switch", { name: "Functionality" }).isChecked(), false, "the unsaved switch is gone");
   assert.equal(await d.locator("details.kc-cookies[open]").count(), 0, "the disclosures are closed again");
   assert.equal(await d.getByRole("switch", { name: "Performance and analytics" }).isChecked(), true);
+  // The same when a page closes and opens it in one task (a router), before
+  // the last opening was ever drawn closed: its dialog is drawn over, and
+  // what the visitor left open or scrolled is put back.
+  await d.getByRole("switch", { name: "Functionality" }).click();
+  await d.locator("details.kc-cookies summary").first().click();
+  await d.locator(".kc-dialog-scroll").evaluate((e) => { e.scrollTop = 300; });
+  await page.evaluate(() => { window.kloudconsent.hide(); window.kloudconsent.show(); });
+  await page.waitForTimeout(200);
+  assert.equal(await d.getByRole("switch", { name: "Functionality" }).isChecked(), false, "hide();show(): the unsaved switch is gone");
+  assert.equal(await d.locator("details.kc-cookies[open]").count(), 0, "hide();show(): the disclosures are closed");
+  assert.equal(await d.locator(".kc-dialog-scroll").evaluate((e) => e.scrollTop), 0, "hide();show(): the list at the top");
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.activeElement?.getAttribute("role")),
+    "dialog", "hide();show(): focus on the dialog");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
