@@ -229,15 +229,19 @@ impl Page {
 
     /// Writes `record` to localStorage and/or the cookie (a store not
     /// written already holds it) and says in one warning what the browser
-    /// refused, and where the decision is kept then.
+    /// refused, and where the decision is kept then. The cookie first: the
+    /// other tabs act on localStorage's `storage` event, and a listener of
+    /// theirs that answers with a decision of its own must write the cookie
+    /// after this one, not before (the cookie then kept this decision while
+    /// every tab held the answer).
     fn store(&self, record: &ConsentRecord, local: bool, cookie: bool) {
         let max_age_s = max_age(record);
-        let local = match local {
-            true => self.local.write(&record::encode_json(record), max_age_s),
-            false => Ok(()),
-        };
         let cookie = match cookie {
             true => self.cookie.write(&record::encode_cookie(record), max_age_s),
+            false => Ok(()),
+        };
+        let local = match local {
+            true => self.local.write(&record::encode_json(record), max_age_s),
             false => Ok(()),
         };
         let message = match (&local, &cookie) {

@@ -36,6 +36,31 @@ async function plant(context, { cookie, local }) {
   }
 }
 
+// Other tabs act on localStorage's storage event; one whose listener answers
+// with a decision of its own must find this decision's cookie already
+// written, or its cookie write can land first and be overwritten (the
+// randomised review: every tab and localStorage said Reject all while the
+// cookie, what a server reads, said Accept all).
+test("a decision writes the cookie before localStorage, whose change the other tabs act on", async () => {
+  const { context, page } = await openPage(env);
+  await context.addInitScript(() => {
+    window.__cookieAtLocalWrite = [];
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === "kloudconsent") window.__cookieAtLocalWrite.push(document.cookie);
+      return setItem.call(this, key, value);
+    };
+  });
+  await hostPage(env, page, {});
+  await waitReady(page);
+  for (const decide of ["acceptAll", "rejectAll"]) {
+    await page.evaluate((decide) => window.kloudconsent[decide](), decide);
+    const [seen, now] = await page.evaluate(() => [window.__cookieAtLocalWrite.pop(), document.cookie]);
+    assert.equal(seen, now, `${decide}: the cookie held the decision when localStorage was written`);
+  }
+  await context.close();
+});
+
 test("a valid cookie alone is honoured and localStorage is rewritten from it", async () => {
   const { context, page } = await openPage(env);
   await plant(context, { cookie: consentCookie() });

@@ -112,7 +112,12 @@ pub fn Preferences(props: &PreferencesProps) -> Html {
                 <div class="kc-dialog-scroll" tabindex="-1">
                     { intro(t) }
                     <ul class="kc-cats">{ for categories }</ul>
-                    { model.receipt.as_ref().map(|r| receipt(t, r)) }
+                    // An empty node, not no node, while undecided: Yew
+                    // matches unkeyed children from the end, so a child
+                    // that comes and goes (another tab's decision or
+                    // reset) would make it redraw the intro and the list,
+                    // and take focus with the link it was on.
+                    { model.receipt.as_ref().map_or_else(Html::default, |r| receipt(t, r)) }
                 </div>
                 <div class="kc-actions kc-dialog-foot">
                     <button type="button" class="kc-btn kc-primary" onclick={choose(Choice::AcceptAll)}>{ t.accept_all() }</button>
