@@ -394,16 +394,25 @@ test("each decision is sent as a small JSON receipt with the page's origin only,
   await context.close();
 });
 
-test("a receipt says where the decision was made (banner, tool, the page's script, an embed) and which privacy signal it overrode", async () => {
-  const bodies = () => env.server.receipts.map((r) => JSON.parse(r.body));
-  const path = PAGES + "receipts-via.html";
+/**
+ * Serves a page at PAGES + `name` whose inline config is `config` and whose
+ * body holds `body` after its heading; returns its path.
+ */
+function receiptsPage(name, config, body = "") {
+  const path = PAGES + name;
   env.server.routes.set(path, (req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
-<script type="application/json" id="kloudconsent-config">{"receiptUrl": "/__receipts", "signals": {"showBanner": true}}</script>
-<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1>
-<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" style="width:400px;height:240px"></iframe></body></html>`);
+<script type="application/json" id="kloudconsent-config">${JSON.stringify(config)}</script>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1>${body}</body></html>`);
   });
+  return path;
+}
+
+test("a receipt says where the decision was made (banner, tool, the page's script, an embed) and which privacy signal it overrode", async () => {
+  const bodies = () => env.server.receipts.map((r) => JSON.parse(r.body));
+  const path = receiptsPage("receipts-via.html", { receiptUrl: "/__receipts", signals: { showBanner: true } },
+    `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" style="width:400px;height:240px"></iframe>`);
   env.server.receipts.length = 0;
   const { context, page } = await openPage(env);
   await page.goto(env.server.url + path);
@@ -451,13 +460,7 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
     res.writeHead(answer, { "access-control-allow-origin": req.headers.origin || "*" });
     res.end();
   });
-  const path = PAGES + "receipts-flaky.html";
-  env.server.routes.set(path, (req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
-<script type="application/json" id="kloudconsent-config">{"receiptUrl": "${env.server.url}/__flaky"}</script>
-<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1></body></html>`);
-  });
+  const path = receiptsPage("receipts-flaky.html", { receiptUrl: `${env.server.url}/__flaky` });
   const { context, page } = await openPage(env);
   await page.goto(env.server.url + path);
   await waitReady(page);
@@ -534,13 +537,7 @@ test("a receipt neither sent nor kept (the service down, localStorage full) says
     res.writeHead(503, { "access-control-allow-origin": req.headers.origin || "*" });
     res.end();
   });
-  const path = PAGES + "receipts-full.html";
-  env.server.routes.set(path, (req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
-<script type="application/json" id="kloudconsent-config">{"receiptUrl": "${env.server.url}/__down-full"}</script>
-<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1></body></html>`);
-  });
+  const path = receiptsPage("receipts-full.html", { receiptUrl: `${env.server.url}/__down-full` });
   const { context, page } = await openPage(env);
   // A localStorage at its quota: every write throws, as Chromium's does.
   await context.addInitScript(() => {
@@ -568,13 +565,7 @@ test("a receipt replaced by the visitor's newer decision while the service fails
     res.writeHead(503, { "access-control-allow-origin": req.headers.origin || "*" });
     res.end();
   });
-  const path = PAGES + "receipts-replaced.html";
-  env.server.routes.set(path, (req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>receipts</title>
-<script type="application/json" id="kloudconsent-config">{"receiptUrl": "${env.server.url}/__slow-down"}</script>
-<script src="/kloudconsent.js" defer></script></head><body><h1>Receipts</h1></body></html>`);
-  });
+  const path = receiptsPage("receipts-replaced.html", { receiptUrl: `${env.server.url}/__slow-down` });
   const { context, page } = await openPage(env);
   await page.goto(env.server.url + path);
   await waitReady(page);
