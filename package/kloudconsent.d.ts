@@ -192,6 +192,11 @@ export interface KloudConsentTexts {
   cookieDuration?: string | null;
   /** The accessible name of the floating reopen button (`reopenButton`). */
   reopenLabel?: string | null;
+  /**
+   * Above the banner's text when the visitor's last decision was made under
+   * an older `revision`; empty: not shown.
+   */
+  revisionNotice?: string | null;
 }
 
 /**

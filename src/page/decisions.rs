@@ -92,6 +92,7 @@ impl Page {
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
         }
+        self.revised.set(loaded.revised);
         if let Some(record) = loaded.record.as_ref().filter(|_| !synced) {
             self.store(record, loaded.rewrite_local, loaded.rewrite_cookie);
         }
@@ -130,6 +131,7 @@ impl Page {
         // The cookie first: clearing localStorage is what tells other tabs.
         self.cookie.clear();
         self.local.clear();
+        self.revised.set(false);
         let after = decision::resolve(None, self.signals);
         self.apply(before, after);
         self.on(Event::Reset);

@@ -51,6 +51,9 @@ pub struct Page {
     /// receipt is of the decision in force then, so a decision a listener
     /// replaced at once never reaches the receipt service.
     receipt_due: Cell<Option<&'static str>>,
+    /// The stores hold a decision made under an older `revision` of the
+    /// config, and none that counts: the banner says the policy changed.
+    revised: Cell<bool>,
 }
 
 /// The preference tool's module and whether it is rendered.
@@ -98,6 +101,7 @@ impl Page {
             delivering: Cell::new(0),
             decided_meanwhile: Cell::new(false),
             receipt_due: Cell::new(None),
+            revised: Cell::new(false),
         })
     }
 

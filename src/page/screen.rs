@@ -40,7 +40,7 @@ impl Page {
             let mut ui = self.ui.borrow_mut();
             let Some(ui) = ui.as_mut() else { return };
             let had_banner = ui.has_banner();
-            ui.show_banner(scene.banner, &self.config);
+            ui.show_banner(scene.banner, &self.config, self.revised.get());
             ui.show_reopen(scene.reopen, &self.config);
             // Nothing modal any more: the page stops being inert first, or
             // focus could not go back to an element of it.

@@ -16,10 +16,12 @@ use kloudconsent_domain::screen::BannerState;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
-const TEMPLATE: [Node; 12] = [
-    Node { depth: 0, tag: "section", attrs: "class=kc-banner|role=region|aria-labelledby=kc-banner-title|aria-describedby=kc-banner-body", text: "" },
+const TEMPLATE: [Node; 13] = [
+    Node { depth: 0, tag: "section", attrs: "class=kc-banner|role=region|aria-labelledby=kc-banner-title|aria-describedby=kc-banner-notice kc-banner-body", text: "" },
     Node { depth: 1, tag: "div", attrs: "class=kc-banner-text", text: "" },
     Node { depth: 2, tag: "h2", attrs: "class=kc-title|id=kc-banner-title", text: "bannerTitle" },
+    // Kept only when the visitor's last decision was under an older revision.
+    Node { depth: 2, tag: "p", attrs: "class=kc-notice|id=kc-banner-notice", text: "revisionNotice" },
     Node { depth: 2, tag: "p", attrs: "class=kc-body|id=kc-banner-body", text: "bannerBody" },
     Node { depth: 2, tag: "p", attrs: "class=kc-links", text: "" },
     Node { depth: 3, tag: "a", attrs: "href=$cookiePolicyUrl", text: "cookiePolicyLabel" },
@@ -31,8 +33,9 @@ const TEMPLATE: [Node; 12] = [
     Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-primary|data-kc-action=reject", text: "rejectAll" },
     Node { depth: 2, tag: "button", attrs: "type=button|class=kc-btn kc-secondary|data-kc-action=manage", text: "manage" },
 ];
-const STATUS: usize = 7;
-const MANAGE: usize = 11;
+const NOTICE: usize = 3;
+const STATUS: usize = 8;
+const MANAGE: usize = 12;
 
 /// The drawn banner and the parts that change.
 pub struct Banner {
@@ -44,11 +47,18 @@ pub struct Banner {
 }
 
 impl Banner {
-    /// Builds the banner (not yet in the page).
-    pub fn build(doc: &Document, texts: &Texts) -> Option<Banner> {
+    /// Builds the banner (not yet in the page). `revised`: the visitor's
+    /// decision was made under an older revision of the policy, which the
+    /// banner then says first (`revisionNotice`, part of its description).
+    pub fn build(doc: &Document, texts: &Texts, revised: bool) -> Option<Banner> {
         let mut made = build(doc, &TEMPLATE, texts)?;
         let manage = made.swap_remove(MANAGE);
         let status = made.swap_remove(STATUS);
+        let notice = made.swap_remove(NOTICE);
+        // Gone unless due: the root's description then names only the body.
+        if !revised {
+            notice.remove();
+        }
         Some(Banner {
             root: made.swap_remove(0),
             manage,

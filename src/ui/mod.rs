@@ -98,15 +98,18 @@ impl Ui {
         })
     }
 
-    /// Shows, updates or removes the banner.
-    pub fn show_banner(&mut self, state: Option<BannerState>, config: &Config) {
+    /// Shows, updates or removes the banner; `revised`: it says the policy
+    /// changed since the visitor's last decision.
+    pub fn show_banner(&mut self, state: Option<BannerState>, config: &Config, revised: bool) {
         match (state, &self.banner) {
             (None, Some(b)) => {
                 b.root.remove();
                 self.banner = None;
             }
             (Some(state), None) => {
-                let Some(b) = dom::document().and_then(|d| Banner::build(&d, &config.texts)) else {
+                let Some(b) =
+                    dom::document().and_then(|d| Banner::build(&d, &config.texts, revised))
+                else {
                     return;
                 };
                 b.set_state(state, &config.texts);

@@ -4,7 +4,7 @@
 // trap, where focus goes on every way out of the tool, and the inert page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, banner, dialog, button } from "./helpers.mjs";
+import { launch, openPage, waitReady, hostPage, consentCookie, banner, dialog, button } from "./helpers.mjs";
 import { freshPage, settle, axeViolations, focused, focusedSoon, textContrast } from "./a11y-helpers.mjs";
 
 let env;
@@ -47,6 +47,21 @@ test("axe-core: no violations in the box layout, the forced dark theme and right
       assert.deepEqual(await axeViolations(page), [], `preference tool, ${path} ${width}px`);
       await context.close();
     }
+  }
+});
+
+test("the banner that says the policy changed (a decision under a lower revision): no axe violations, 4.5:1 text, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const { context, page } = await openPage(env, { colorScheme, viewport: { width: 360, height: 740 } });
+    await context.addCookies([{ name: "kloudconsent", value: consentCookie({ revision: 1 }), url: env.server.url + "/" }]);
+    await hostPage(env, page, { config: { revision: 2 } });
+    await waitReady(page);
+    await banner(page).waitFor();
+    await settle(page);
+    assert.deepEqual(await axeViolations(page), [], colorScheme);
+    const ratio = await textContrast(page, ".kc-notice");
+    assert.ok(ratio >= 4.5, `${colorScheme} .kc-notice: ${ratio}:1`);
+    await context.close();
   }
 });
 

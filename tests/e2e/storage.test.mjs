@@ -2,6 +2,7 @@
 // reconciled on load.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
   launch, openPage, recordEvents, waitReady, gatedRuns, storedLocal, consentCookies,
   banner, button, hostPage, GATED_PAIR, consentCookie,
@@ -128,6 +129,55 @@ test("an expired decision, or one under a lower revision, asks again and runs no
     assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, name);
     await page.waitForTimeout(200);
     assert.deepEqual(await gatedRuns(page), [], name);
+    await context.close();
+  }
+});
+
+// A peer's feature (vanilla-cookieconsent's revision message): a visitor
+// asked again after the site raised its revision is told why, first, in the
+// banner's description; nobody else sees it.
+test("a decision under a lower revision: the banner says first that the policy changed, until the visitor chooses", async () => {
+  const de = JSON.parse(readFileSync(new URL("../../i18n/de.json", import.meta.url), "utf8"));
+  const notice = (page) => page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const region = root.querySelector("[role=region]");
+    const p = root.getElementById("kc-banner-notice");
+    const described = region.getAttribute("aria-describedby").split(" ")
+      .map((id) => root.getElementById(id)?.textContent).filter(Boolean).join(" | ");
+    return { shown: p && p.getClientRects().length > 0 ? p.textContent : null, described };
+  });
+  const cases = [
+    ["lower revision", consentCookie({ revision: 1 }), { revision: 2 }, "Our Cookie Policy has changed since you last chose, so we are asking again."],
+    ["in German", consentCookie({ revision: 1 }), { revision: 2, language: "de" }, de.revisionNotice],
+    ["turned off by the site", consentCookie({ revision: 1 }), { revision: 2, texts: { revisionNotice: "" } }, null],
+    ["a first visit", undefined, { revision: 2 }, null],
+    ["expired", consentCookie({ revision: 2, decided: Date.now() - 200 * DAY, expires: Date.now() - DAY }), { revision: 2 }, null],
+  ];
+  for (const [name, cookie, config, expected] of cases) {
+    const german = name === "in German";
+    const region = (page) => page.getByRole("region", { name: german ? de.bannerTitle : "We value your privacy" });
+    const { context, page } = await openPage(env);
+    await plant(context, { cookie });
+    await hostPage(env, page, { body: GATED_PAIR, config });
+    await waitReady(page);
+    await region(page).waitFor();
+    const seen = await notice(page);
+    assert.equal(seen.shown, expected, name);
+    if (expected) {
+      assert.ok(seen.described.startsWith(expected + " | "), `${name}: described first by the notice: ${seen.described}`);
+      await button(region(page), german ? de.acceptAll : "Accept all").click();
+      await region(page).waitFor({ state: "detached" });
+      await page.evaluate(() => window.kloudconsent.reset());
+      await region(page).waitFor();
+      assert.equal((await notice(page)).shown, null, `${name}: not after the visitor chose`);
+      await page.reload();
+      await waitReady(page);
+      await region(page).waitFor();
+      assert.equal((await notice(page)).shown, null, `${name}: not on the next page either`);
+    } else {
+      assert.ok(!seen.described.includes("Policy has changed"), name);
+    }
+    assert.deepEqual(page.errors, [], name);
     await context.close();
   }
 });

@@ -471,7 +471,7 @@ pub(super) fn text<V: Value>(key: &str, value: &Field<'_, V>) -> Result<String> 
         "cookiePolicyUrl" | "privacyPolicyUrl" => url(value),
         // Body texts may be left empty on purpose; labels and titles may
         // not, because they are the accessible names of controls.
-        "bannerBody" | "prefsBody" => value.string(),
+        "bannerBody" | "prefsBody" | "revisionNotice" => value.string(),
         _ => value.text(),
     }
 }

@@ -5,7 +5,7 @@
 /// as markup), in the order of [`TEXT_KEYS`]. Config keys are the camelCase
 /// forms of the accessors' names.
 ///
-/// One array rather than thirty fields: cloning, comparing, dropping and
+/// One array rather than thirty-one fields: cloning, comparing, dropping and
 /// filling in the defaults are then one loop each instead of thirty copies
 /// of the same code in every page's wasm (measured 2026-12-02: see
 /// docs/performance.md).
@@ -15,7 +15,7 @@ pub struct Texts {
 }
 
 /// How many texts there are.
-const TEXT_COUNT: usize = 30;
+const TEXT_COUNT: usize = 31;
 
 impl Default for Texts {
     /// KloudStack's own wording (en-AU).
@@ -160,4 +160,9 @@ texts! {
     /// The accessible name of the floating button that reopens the
     /// preference tool (`reopenButton`).
     "reopenLabel" => reopen_label = "Cookie settings";
+    /// Above the banner's text when the visitor's decision was made under an
+    /// older `revision` of the config (empty: not shown), so a returning
+    /// visitor learns why they are asked again.
+    "revisionNotice" => revision_notice = "Our Cookie Policy has changed since you last chose, \
+                 so we are asking again.";
 }

@@ -204,6 +204,10 @@ pub struct Loaded {
     pub rewrite_cookie: bool,
     /// Why values were ignored, for console warnings.
     pub problems: Vec<String>,
+    /// A record was ignored because the site's `revision` is newer than
+    /// the one it was made under: the banner says the policy has changed
+    /// (`texts.revisionNotice`) when no other record counts.
+    pub revised: bool,
 }
 
 /// Picks the decision in force from what localStorage held (already decoded
@@ -235,14 +239,14 @@ pub fn load_decoded(
     now_ms: i64,
     written: CookieName,
 ) -> Loaded {
-    let mut problems = Vec::new();
+    let mut found = Loaded::default();
     let mut local_record = None;
     if let Some(decoded) = local {
         let source = cat(&["localStorage[\"", STORAGE_KEY, "\"]"]);
         local_record = keep_valid(
             decoded.and_then(|r| validate(r, config, now_ms)),
             &source,
-            &mut problems,
+            &mut found,
         );
     }
     let mut ours: Vec<&(&str, &str)> = Vec::new();
@@ -255,7 +259,7 @@ pub fn load_decoded(
     let mut best: [Option<ConsentRecord>; 2] = [None, None];
     for (i, (name, value)) in ours.iter().enumerate() {
         let checked = decode_cookie(value).and_then(|r| validate(r, config, now_ms));
-        let Some(r) = keep_valid(checked, &cookie_name(name, i, ours.len()), &mut problems) else {
+        let Some(r) = keep_valid(checked, &cookie_name(name, i, ours.len()), &mut found) else {
             continue;
         };
         let slot = &mut best[usize::from(*name != HOST_COOKIE)];
@@ -279,10 +283,7 @@ pub fn load_decoded(
         }
     };
     let Some(winner) = record else {
-        return Loaded {
-            problems,
-            ..Loaded::default()
-        };
+        return found;
     };
     let winner_cookie = encode_cookie(&winner);
     // Exactly one cookie under the name written, holding the winner.
@@ -300,7 +301,7 @@ pub fn load_decoded(
         rewrite_local: !from_local,
         rewrite_cookie: !exact || migrate,
         record: Some(winner),
-        problems,
+        ..found
     }
 }
 
@@ -356,12 +357,15 @@ fn cookie_name(name: &str, index: usize, count: usize) -> String {
 fn keep_valid(
     checked: Result<ConsentRecord, RecordError>,
     source: &str,
-    problems: &mut Vec<String>,
+    found: &mut Loaded,
 ) -> Option<ConsentRecord> {
     match checked {
         Ok(r) => Some(r),
         Err(e) => {
-            problems.push(cat(&["ignoring ", source, ": ", &e.message()]));
+            found.revised |= matches!(e, RecordError::StaleRevision { .. });
+            found
+                .problems
+                .push(cat(&["ignoring ", source, ": ", &e.message()]));
             None
         }
     }

@@ -553,6 +553,39 @@ fn revisions_are_honoured_only_one_above_the_config() {
     assert!(validate(r, &top, NOW).is_ok(), "no overflow at the top");
 }
 
+/// The banner says the policy changed (`revisionNotice`) exactly when a
+/// record was set aside for its revision and no other record counts.
+#[test]
+fn a_decision_under_an_older_revision_is_reported_as_revised() {
+    let c2 = Config {
+        revision: 2,
+        ..cfg()
+    };
+    let mut old = record_at(NOW);
+    old.revision = 1;
+    let mut current = record_at(NOW);
+    current.revision = 2;
+    let load2 = |local: Option<&str>, cookies: &[&str]| {
+        load(local, &plain(cookies), &c2, NOW, CookieName::Plain)
+    };
+    let (old_j, old_c) = (encode_json(&old), encode_cookie(&old));
+    for l in [
+        load2(Some(&old_j), &[&old_c]),
+        load2(Some(&old_j), &[]),
+        load2(None, &[&old_c]),
+    ] {
+        assert!(l.revised && l.record.is_none(), "{l:?}");
+    }
+    let l = load2(None, &[]);
+    assert!(!l.revised, "nothing stored: a first visit");
+    let mut expired = record_at(NOW - 400 * DAY_MS);
+    expired.revision = 2;
+    let l = load2(Some(&encode_json(&expired)), &[]);
+    assert!(!l.revised && l.record.is_none(), "expired, not revised");
+    let l = load2(Some(&encode_json(&current)), &[&old_c]);
+    assert_eq!(l.record, Some(current), "a record that counts wins");
+}
+
 #[test]
 fn load_with_two_cookies() {
     let c = shared();
