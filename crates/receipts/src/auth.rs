@@ -29,11 +29,7 @@ impl Token {
                     "give the token either in {TOKEN_ENV} or with --token-file, not both"
                 ))
             }
-            (Err(_), Some(path)) => (
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))?,
-                path.display().to_string(),
-            ),
+            (Err(_), Some(path)) => (read_token_file(path)?, path.display().to_string()),
             (Err(_), None) => return Ok(None),
         };
         let text = text.trim();
@@ -58,6 +54,31 @@ impl Token {
         let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
         self.digest.ct_eq(&digest).into()
     }
+}
+
+/// The token file's text. A file its group or others may open (a mode like
+/// `0644`, the default for a new file under the usual umask) lets every
+/// user of the machine read the token, and with it every receipt: that is
+/// warned about at start, naming the file, its mode and the fix. The
+/// service still starts (refusing would take lookups and erasure down over
+/// a file left as it always was), and the mode is read from the file opened,
+/// so it is the one whose text is used.
+fn read_token_file(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt;
+    let cannot = |e: std::io::Error| format!("cannot read the token file {}: {e}", path.display());
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mode = file.metadata().map_err(cannot)?.permissions().mode() & 0o7777;
+    if mode & 0o077 != 0 {
+        tracing::warn!(
+            path = %path.display(),
+            mode = %format!("{mode:04o}"),
+            "the token file is open to its group or other users, and whoever reads the token can read, export and erase every receipt: run `chmod 600` on it"
+        );
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(cannot)?;
+    Ok(text)
 }
 
 /// The token of an `Authorization: Bearer <token>` header value.
@@ -85,5 +106,37 @@ mod tests {
         assert_eq!(bearer("bearer  abc "), Some("abc"));
         assert_eq!(bearer("Basic abc"), None);
         assert_eq!(bearer("abc"), None);
+    }
+
+    #[test]
+    fn a_token_file_others_may_open_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("kc-token-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("token");
+        std::fs::write(&path, "0123456789abcdef0123456789abcdef\n").unwrap();
+        let shown = path.display().to_string();
+        for (mode, warned) in [
+            (0o644, true),
+            (0o640, true),
+            (0o602, true),
+            (0o600, false),
+            (0o400, false),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let log = crate::test_log::captured(|| {
+                let token = Token::load(Some(&path)).unwrap().unwrap();
+                assert!(token.matches("0123456789abcdef0123456789abcdef"));
+            });
+            if warned {
+                let mode = format!("{mode:04o}");
+                for part in ["WARN", &shown, &mode, "chmod 600"] {
+                    assert!(log.contains(part), "{mode}: no {part:?} in {log}");
+                }
+            } else {
+                assert_eq!(log, "", "{mode:o}: it starts without a word");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -29,3 +29,6 @@ pub mod rate_limit;
 pub mod server;
 #[cfg(feature = "server")]
 pub mod writer;
+
+#[cfg(all(test, feature = "server"))]
+mod test_log;

@@ -653,6 +653,50 @@ async fn a_broken_body_is_named_as_such() {
     );
 }
 
+/// A request line or header hyper cannot read is answered 400, more than
+/// 100 headers 431 and a path over 64 KB 414, by hyper itself before any
+/// of the service's code runs: with an empty body, since hyper offers no way to give one (see
+/// docs/receipts.md, which says so). This keeps the doc true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_hyper_cannot_read_get_its_bare_answer() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &[]);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let many: String = (0..101).map(|i| format!("X-{i}: {i}\r\n")).collect();
+    let cases = [
+        ("GARBAGE\r\n\r\n".to_owned(), "400"),
+        (
+            "POST /receipts HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n".to_owned(),
+            "400",
+        ),
+        (
+            format!("POST /receipts HTTP/1.1\r\nHost: x\r\n{many}\r\n"),
+            "431",
+        ),
+        (
+            format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000)),
+            "414",
+        ),
+    ];
+    for (request, status) in cases {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        let read = stream.read_to_string(&mut answer);
+        tokio::time::timeout(std::time::Duration::from_secs(10), read)
+            .await
+            .expect("answered and closed")
+            .unwrap();
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{answer}"
+        );
+        assert!(answer.ends_with("\r\n\r\n"), "no body: {answer}");
+    }
+    assert_eq!(service.get_with("/healthz", None).await.0, 200);
+}
+
 /// A client that sends its whole request and then shuts its side of the
 /// connection (`nc -N`, some proxies) still gets its answer, and the
 /// receipt is stored.

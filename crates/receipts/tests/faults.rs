@@ -369,6 +369,7 @@ async fn postgres_stopped_then_started() {
 /// lock meanwhile; and once there is room again it stores receipts by
 /// itself, without a restart. A review found every receipt after the first
 /// failed write answered 201 and lost, with the write lock held for good.
+/// The log says so once, not once per refused receipt.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_is_refused_until_there_is_room_again() {
     let db = Db::new(Kind::Sqlite).await;
@@ -424,6 +425,18 @@ async fn a_full_disk_is_refused_until_there_is_room_again() {
     until_healthy(&service).await;
     until_stored(&service, 1000).await;
     answered.push(1000);
+    // The outage is logged, not each refused receipt: one ERROR line with
+    // the reason (summaries come at most once a minute), and one line when
+    // receipts are stored again, counting those refused meanwhile.
+    let log = service.log_once("stored again");
+    let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
+    assert_eq!(errors.len(), 1, "one line for 20 refusals:\n{log}");
+    assert!(errors[0].contains("could not store"), "{log}");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("stored again") && l.contains("receipts_refused=20")),
+        "{log}"
+    );
     for n in &answered {
         let (status, _) = service.get(&format!("/receipts/{}", consent_id(*n))).await;
         assert_eq!(status, 200, "receipt {n} was answered 201");

@@ -138,6 +138,8 @@ pub struct Service {
     pub child: Child,
     pub url: String,
     pub client: reqwest::Client,
+    /// What the service logged so far, when started to keep it.
+    log: Option<std::sync::Arc<std::sync::Mutex<String>>>,
 }
 
 impl Service {
@@ -155,13 +157,14 @@ impl Service {
 
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Service {
         let command = Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"));
-        Service::launch(command, args, env)
+        Service::launch(command, args, env, false)
     }
 
     /// Like `start`, but the service ignores SIGXFSZ (set by a shell that
     /// then execs it, keeping its pid), so that a file size limit put on it
     /// later with [`Service::limit_file_size`] makes its writes fail as on
-    /// a full disk instead of killing it. No root, no tmpfs.
+    /// a full disk instead of killing it. No root, no tmpfs. Its log
+    /// (`RUST_LOG=info`) is kept for [`Service::log_once`] and echoed.
     pub fn start_writes_can_fail(db: &Db) -> Service {
         let mut command = Command::new("bash");
         command.args([
@@ -181,7 +184,22 @@ impl Service {
             "--rate-limit-per-minute",
             "0",
         ];
-        Service::launch(command, &args, &[("KLOUDCONSENT_RECEIPTS_TOKEN", TOKEN)])
+        let env = [("KLOUDCONSENT_RECEIPTS_TOKEN", TOKEN), ("RUST_LOG", "info")];
+        Service::launch(command, &args, &env, true)
+    }
+
+    /// The service's log once a line containing `needle` is in it (at most
+    /// 10 s later; then as it is), for a service started to keep its log.
+    pub fn log_once(&self, needle: &str) -> String {
+        let log = self.log.as_ref().expect("started with its log kept");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = log.lock().unwrap().clone();
+            if text.contains(needle) || std::time::Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Sets the service's file size limit (`RLIMIT_FSIZE`, soft) to `bytes`,
@@ -197,17 +215,41 @@ impl Service {
         assert!(status.success(), "prlimit --fsize={limit}");
     }
 
-    fn launch(mut command: Command, args: &[&str], env: &[(&str, &str)]) -> Service {
+    fn launch(
+        mut command: Command,
+        args: &[&str],
+        env: &[(&str, &str)],
+        keep_log: bool,
+    ) -> Service {
         command
             .args(args)
             .env_remove("KLOUDCONSENT_RECEIPTS_TOKEN")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(if keep_log {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            });
         for (k, v) in env {
             command.env(k, v);
         }
         let mut child = command.spawn().expect("the service binary starts");
+        // A pipe, not a file: a file size limit on the service
+        // (`limit_file_size`) would cut a log file short.
+        let log = child.stderr.take().map(|stderr| {
+            let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+            let kept = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    eprintln!("{line}");
+                    let mut kept = kept.lock().unwrap();
+                    kept.push_str(&line);
+                    kept.push('\n');
+                }
+            });
+            log
+        });
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -227,6 +269,7 @@ impl Service {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .unwrap(),
+            log,
         }
     }
 
