@@ -62,6 +62,38 @@ test("a decision writes the cookie before localStorage, whose change the other t
   await context.close();
 });
 
+// Stop 41's review: with localStorage full of the page's own data, a Reject
+// all reached only the cookie, and the Accept all left in localStorage beat
+// it on the next page (without cookie.domain a cookie never overrides a
+// valid localStorage record).
+test("with localStorage full of the page's data, Reject all after Accept all still holds on the next page", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  await page.evaluate(() => {
+    let i = 0;
+    for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 8, 16, 1]) {
+      try { for (;;) localStorage.setItem("filler" + i++, "x".repeat(size)); } catch { /* full */ }
+    }
+    try { for (;;) localStorage.setItem("filler0", localStorage.getItem("filler0") + "x"); } catch { /* full */ }
+  });
+  await page.reload();
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  for (let i = 0; i < 50 && !page.logs.some((l) => l.includes("could not write localStorage")); i++) await page.waitForTimeout(20);
+  assert.ok(page.logs.some((l) => l.includes("could not write localStorage")), "the write did fail (the test is set up)");
+  await page.reload();
+  await waitReady(page);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  await page.waitForTimeout(200);
+  assert.deepEqual(await gatedRuns(page), [], "nothing ran on the page after the refusal");
+  const cookies = await consentCookies(context);
+  assert.deepEqual(cookies.map((c) => c.value.split("|")[4]), ["r"], "the cookie says Reject all");
+  await context.close();
+});
+
 test("a valid cookie alone is honoured and localStorage is rewritten from it", async () => {
   const { context, page } = await openPage(env);
   await plant(context, { cookie: consentCookie() });

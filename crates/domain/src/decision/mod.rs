@@ -434,10 +434,17 @@ pub fn decide(
         }
     }
     let span = i64::from(config.expires_after_days) * DAY_MS;
+    // A change made on a page from a stale cache (its config one revision
+    // behind the decision in force) amends that decision: stamped with the
+    // config's revision, the site's current pages would ask again.
+    let revision = match current {
+        Consent::Stored(r) => r.revision.max(config.revision),
+        _ => config.revision,
+    };
     ConsentRecord {
         categories,
         method,
-        revision: config.revision,
+        revision,
         decided_at_ms: now_ms,
         expires_at_ms: now_ms.saturating_add(span).min(MAX_MS),
         id,

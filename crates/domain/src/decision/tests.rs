@@ -586,6 +586,48 @@ fn a_decision_under_an_older_revision_is_reported_as_revised() {
     assert_eq!(l.record, Some(current), "a record that counts wins");
 }
 
+/// A page from a stale cache (config revision 1) honours a decision made
+/// under revision 2; a change made there must still count on the site's
+/// current pages, so it keeps revision 2.
+#[test]
+fn a_change_on_a_stale_page_keeps_the_newer_revision() {
+    let mut newer = record_at(NOW - DAY_MS);
+    newer.revision = 2;
+    let stale_page = cfg();
+    assert_eq!(stale_page.revision, 1);
+    let changed = decide(
+        Choice::RejectAll,
+        &Consent::Stored(newer),
+        &stale_page,
+        NOW,
+        ID.into(),
+    );
+    assert_eq!(changed.revision, 2);
+    let current = Config {
+        revision: 2,
+        ..cfg()
+    };
+    assert!(validate(changed, &current, NOW).is_ok());
+    let first = decide(
+        Choice::RejectAll,
+        &Consent::Undecided,
+        &current,
+        NOW,
+        ID.into(),
+    );
+    assert_eq!(first.revision, 2);
+    let mut older = record_at(NOW - DAY_MS);
+    older.revision = 1;
+    let after_bump = decide(
+        Choice::AcceptAll,
+        &Consent::Stored(older),
+        &current,
+        NOW,
+        ID.into(),
+    );
+    assert_eq!(after_bump.revision, 2, "never below the config's");
+}
+
 #[test]
 fn load_with_two_cookies() {
     let c = shared();
