@@ -67,9 +67,13 @@ for (const [name, csp] of [["nonce", NONCE_CSP], ["'strict-dynamic'", DYNAMIC_CS
 /**
  * User-posted markup with style attributes only: a gated iframe in a wrapper
  * of `opacity` (default 0) and a z-index above the widget's, moved onto the
- * banner's Reject all button once the banner is up.
+ * banner's Reject all button once the banner is up. The widget's z-index is
+ * the highest there is by default, where nothing posted can lie over the
+ * banner (test 6); this page's own CSS lowers it, as a site may, so that
+ * the press check below is what stands in the way.
  */
 const CLICKJACK = (opacity) => serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blog</title>
+<style>kloud-consent { --kc-z: 2147483000; }</style>
 <script src="/kloudconsent.js" defer></script></head>
 <body><h1>Blog</h1>
 <script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
@@ -263,5 +267,84 @@ test("5: Object.prototype[0] and .method set by a page's library do not stop the
   await button(banner(page), "Accept all").click();
   await page.waitForFunction(() => window.__analytics === true);
   assert.deepEqual(widgetLogs(page), []);
+  await context.close();
+});
+
+// ---- 6: decoy labels over the banner's buttons (stop 41's review) ------------------
+
+test("6: decoys at the highest z-index with pointer-events: none cannot paint swapped labels over the banner's buttons", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
+  // User-posted markup with style attributes only: "Reject all" to be laid
+  // over Accept all and "Accept all" over Reject all, clicks passing through.
+  const decoy = (id, label) => `<div id="${id}" style="position:fixed;z-index:2147483647;pointer-events:none;display:none;
+background:#1a4fd6;color:#fff;font:600 15px system-ui;border-radius:8px;align-items:center;justify-content:center">${label}</div>`;
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script src="/kloudconsent.js" defer></script></head>
+<body><h1>Forum</h1>${decoy("over-accept", "Reject all")}${decoy("over-reject", "Accept all")}
+<script type="text/plain" data-consent="marketing">window.__marketing = true;</script></body></html>`));
+  await waitReady(page);
+  const accept = button(banner(page), "Accept all"), reject = button(banner(page), "Reject all");
+  await reject.waitFor();
+  await page.waitForTimeout(600); // the banner's entrance
+  const boxes = [await accept.boundingBox(), await reject.boundingBox()];
+  const clip = {
+    x: boxes[0].x - 4, y: boxes[0].y - 4,
+    width: boxes[1].x + boxes[1].width - boxes[0].x + 8, height: boxes[0].height + 8,
+  };
+  const before = await page.screenshot({ clip });
+  // The attacker's layout, tuned to the banner (here measured, as on a known viewport).
+  await page.evaluate((b) => {
+    for (const [id, box] of [["over-accept", b[0]], ["over-reject", b[1]]]) {
+      Object.assign(document.getElementById(id).style, {
+        display: "flex", left: box.x + "px", top: box.y + "px", width: box.width + "px", height: box.height + "px",
+      });
+    }
+  }, boxes);
+  await page.waitForTimeout(100);
+  const after = await page.screenshot({ clip });
+  assert.ok(before.equals(after), "the banner's own labels are what the visitor sees");
+  await reject.click();
+  await page.waitForTimeout(200);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.equal(await page.evaluate(() => window.__marketing), undefined);
+  await context.close();
+});
+
+// ---- 7: a placeholder relabelled through ::part() (stop 41's review) ---------------
+
+test("7: a posted <style> cannot relabel or hide a placeholder's Allow buttons through ::part()", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script src="/kloudconsent.js" defer></script></head>
+<body><h1>Forum</h1>
+<style>
+kloud-consent-placeholder::part(allow-always) { font-size: 0; }
+kloud-consent-placeholder::part(allow-always)::after { content: "No thanks, I refuse cookies"; font-size: 14px; }
+kloud-consent-placeholder::part(allow-once) { color: transparent; background: transparent; }
+kloud-consent-placeholder::part(placeholder) { background: transparent; color: transparent; opacity: 0.6; border-radius: 0; }
+</style>
+<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" style="width:400px;height:240px"></iframe>
+</body></html>`));
+  await waitReady(page);
+  const always = page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" });
+  await always.waitFor();
+  const looks = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent-placeholder").shadowRoot;
+    const s = (sel, pseudo) => getComputedStyle(root.querySelector(sel), pseudo);
+    return {
+      alwaysSize: s("[part~=allow-always]").fontSize,
+      alwaysAfter: s("[part~=allow-always]", "::after").content,
+      onceColor: s("[part~=allow-once]").color,
+      boxBackground: s("[part~=placeholder]").backgroundColor,
+      boxOpacity: s("[part~=placeholder]").opacity,
+      radius: s("[part~=placeholder]").borderTopLeftRadius,
+    };
+  });
+  assert.notEqual(looks.alwaysSize, "0px", "Allow always keeps its label's size");
+  assert.equal(looks.alwaysAfter, "none", "no text of the page's after it");
+  assert.notEqual(looks.onceColor, "rgba(0, 0, 0, 0)", "Allow once's label stays visible");
+  assert.notEqual(looks.boxBackground, "rgba(0, 0, 0, 0)");
+  assert.equal(looks.boxOpacity, "1");
+  assert.equal(looks.radius, "0px", "shape is still the page's to choose (control)");
   await context.close();
 });

@@ -40,7 +40,8 @@ async function open(body, { csp, attrs = "" } = {}) {
 const warnings = (needle) => js((n) => window.__console.filter((l) => l.startsWith("warn: kloudconsent") && l.includes(n)), needle);
 
 test("Firefox: an invisible placeholder over Reject all does not turn the visitor's click into Allow always", async () => {
-  await open(`<script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
+  await open(`<style>kloud-consent { --kc-z: 2147483000; } /* a site's own lower z-index: nothing posted covers the default */</style>
+<script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
 <div style="opacity:0;position:fixed;inset:0;z-index:2147483647;pointer-events:none">
 <iframe id="trap" data-consent="analytics marketing" data-src="/fixtures/marketing/frame.html"
   style="position:fixed;left:0;top:0;width:400px;height:200px;border:0;pointer-events:auto"></iframe></div>`);

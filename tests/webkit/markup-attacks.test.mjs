@@ -15,6 +15,7 @@ const warnings = (d, needle) => js(d, (n) => window.__console.filter((l) => l.st
 test("WebKit: an invisible placeholder over Reject all does not turn the visitor's click into Allow always", async () => {
   const d = env.driver;
   await fresh(env, hostPage(env, { body: `
+<style>kloud-consent { --kc-z: 2147483000; } /* a site's own lower z-index: nothing posted covers the default */</style>
 <script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
 <div style="opacity:0;position:fixed;inset:0;z-index:2147483647;pointer-events:none">
 <iframe id="trap" data-consent="analytics marketing" data-src="/fixtures/marketing/frame.html"
