@@ -204,6 +204,7 @@ function native(proto, name) {
 var ScriptElement = HTMLScriptElement;
 var querySelectorAll = native(Document.prototype, "querySelectorAll");
 var readyState = native(Document.prototype, "readyState");
+var hidden = native(Document.prototype, "hidden");
 var createElement = native(Document.prototype, "createElement");
 var head = native(Document.prototype, "head");
 var documentElement = native(Document.prototype, "documentElement");

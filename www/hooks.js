@@ -345,6 +345,11 @@ function wireDocument() {
   listen.call(window, "pageshow", function (e) {
     if (e.persisted) invoke("kc_do", [DO_REREAD]);
   });
+  // Back to a tab left open, perhaps for days: a decision that expired
+  // meanwhile no longer counts (docs/stored-decision.md), and the banner asks.
+  listen.call(doc, "visibilitychange", function () {
+    if (!hidden.call(doc)) invoke("kc_do", [DO_REREAD]);
+  });
 }
 
 // ---- receipts ----------------------------------------------------------------

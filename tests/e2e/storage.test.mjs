@@ -94,6 +94,23 @@ test("with localStorage full of the page's data, Reject all after Accept all sti
   await context.close();
 });
 
+// Stop 41's review: a tab left open past the decision's expiry went on
+// treating it as in force. It is checked again when the visitor comes back.
+test("a tab left open past the decision's expiry asks again when the visitor comes back to it", async () => {
+  const { context, page } = await openPage(env);
+  await page.clock.install();
+  await hostPage(env, page, { body: GATED_PAIR, config: { expiresAfterDays: 1 } });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.clock.setSystemTime(Date.now() + 2 * DAY);
+  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  await banner(page).waitFor();
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), false);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("a valid cookie alone is honoured and localStorage is rewritten from it", async () => {
   const { context, page } = await openPage(env);
   await plant(context, { cookie: consentCookie() });
