@@ -322,6 +322,9 @@ kloud-consent-placeholder::part(allow-always) { font-size: 0; }
 kloud-consent-placeholder::part(allow-always)::after { content: "No thanks, I refuse cookies"; font-size: 14px; }
 kloud-consent-placeholder::part(allow-once) { color: transparent; background: transparent; }
 kloud-consent-placeholder::part(placeholder) { background: transparent; color: transparent; opacity: 0.6; border-radius: 0; }
+kloud-consent-placeholder::part(button) { letter-spacing: -0.6em; -webkit-text-fill-color: transparent; padding-left: 400px;
+  overflow: hidden; font-family: monospace; direction: rtl; unicode-bidi: bidi-override; scale: 0.05; }
+kloud-consent-placeholder::part(button)::first-line { color: transparent; }
 </style>
 <iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" style="width:400px;height:240px"></iframe>
 </body></html>`));
@@ -338,8 +341,23 @@ kloud-consent-placeholder::part(placeholder) { background: transparent; color: t
       boxBackground: s("[part~=placeholder]").backgroundColor,
       boxOpacity: s("[part~=placeholder]").opacity,
       radius: s("[part~=placeholder]").borderTopLeftRadius,
+      spacing: s("[part~=allow-always]").letterSpacing,
+      fill: s("[part~=allow-once]").webkitTextFillColor,
+      onceColor2: s("[part~=allow-once]").color,
+      padding: s("[part~=allow-once]").paddingLeft,
+      family: s("[part~=allow-once]").fontFamily === s("[part~=placeholder]").fontFamily,
+      bidi: s("[part~=allow-once]").unicodeBidi,
+      scale: s("[part~=allow-once]").scale,
+      firstLine: s("[part~=allow-once]", "::first-line").color,
     };
   });
+  assert.equal(looks.spacing, "normal");
+  assert.equal(looks.fill, looks.onceColor2, "text fill is the label's colour");
+  assert.equal(looks.padding, "16px");
+  assert.ok(looks.family, "the buttons keep the placeholder's font");
+  assert.equal(looks.bidi, "isolate");
+  assert.equal(looks.scale, "none");
+  assert.notEqual(looks.firstLine, "rgba(0, 0, 0, 0)");
   assert.notEqual(looks.alwaysSize, "0px", "Allow always keeps its label's size");
   assert.equal(looks.alwaysAfter, "none", "no text of the page's after it");
   assert.notEqual(looks.onceColor, "rgba(0, 0, 0, 0)", "Allow once's label stays visible");

@@ -121,6 +121,11 @@ fn apply(config: &mut Config, t: &Translation, keep_own: bool, generic: bool) {
         if keep_own && config.texts_given.contains(key) {
             continue;
         }
+        // An empty notice is the site's "off", whatever the language (the
+        // default is never empty).
+        if generic && *key == "revisionNotice" && config.texts.revision_notice().is_empty() {
+            continue;
+        }
         config.texts.set(key, text.clone());
     }
     for (id, label, description) in &t.categories {

@@ -384,3 +384,26 @@ fn right_to_left_languages_set_dir_unless_the_config_does() {
         Dir::Rtl
     );
 }
+
+#[test]
+fn an_empty_revision_notice_turns_it_off_in_every_language() {
+    let french = builtin(
+        "fr",
+        &[("revisionNotice", "Notre politique a changé.")],
+        &[],
+    );
+    let json = r#"{"language": "auto", "texts": {"revisionNotice": ""}}"#;
+    assert_eq!(
+        localized(json, "fr", Some(&french)).texts.revision_notice(),
+        ""
+    );
+    let on = localized(r#"{"language": "auto"}"#, "fr", Some(&french));
+    assert_eq!(on.texts.revision_notice(), "Notre politique a changé.");
+    let own = r#"{"language": "auto", "texts": {"revisionNotice": ""},
+        "translations": {"fr": {"revisionNotice": "Politique modifiée."}}}"#;
+    assert_eq!(
+        localized(own, "fr", Some(&french)).texts.revision_notice(),
+        "Politique modifiée.",
+        "the site's own translation still says what it gives"
+    );
+}

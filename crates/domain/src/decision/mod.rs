@@ -436,11 +436,20 @@ pub fn decide(
     let span = i64::from(config.expires_after_days) * DAY_MS;
     // A change made on a page from a stale cache (its config one revision
     // behind the decision in force) amends that decision: stamped with the
-    // config's revision, the site's current pages would ask again.
-    let revision = match current {
-        Consent::Stored(r) => r.revision.max(config.revision),
-        _ => config.revision,
-    };
+    // config's revision, the site's current pages would ask again; and what
+    // only the newer revision knows (a category added since) stays as the
+    // visitor left it, not silently refused.
+    let mut revision = config.revision;
+    if let Consent::Stored(r) = current {
+        if r.revision > revision {
+            revision = r.revision;
+            for (id, granted) in r.categories.iter() {
+                if categories.get(id).is_none() {
+                    categories.set(id, granted);
+                }
+            }
+        }
+    }
     ConsentRecord {
         categories,
         method,

@@ -603,6 +603,22 @@ fn a_change_on_a_stale_page_keeps_the_newer_revision() {
         ID.into(),
     );
     assert_eq!(changed.revision, 2);
+    let mut with_chat = record_at(NOW - DAY_MS);
+    with_chat.revision = 2;
+    with_chat.categories.set("chat", true);
+    let amended = decide(
+        set(&[("analytics", false)]),
+        &Consent::Stored(with_chat),
+        &stale_page,
+        NOW,
+        ID.into(),
+    );
+    assert_eq!(
+        amended.categories.get("chat"),
+        Some(true),
+        "a category only the newer revision has keeps the visitor's answer"
+    );
+    assert_eq!(amended.categories.get("analytics"), Some(false));
     let current = Config {
         revision: 2,
         ..cfg()
