@@ -200,6 +200,7 @@ pub fn kc_get() -> JsValue {
     let Some(p) = page() else {
         return JsValue::NULL;
     };
+    p.expire_if_due();
     let json = decision::state_json(&p.consent(), &p.config, None);
     js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
 }
@@ -207,7 +208,10 @@ pub fn kc_get() -> JsValue {
 /// `kloudconsent.accepted(id)`.
 #[wasm_bindgen]
 pub fn kc_accepted(id: JsValue) -> bool {
-    page().is_some_and(|p| p.consent().granted(&string(id), &p.config))
+    page().is_some_and(|p| {
+        p.expire_if_due();
+        p.consent().granted(&string(id), &p.config)
+    })
 }
 
 /// `kloudconsent.set({id: bool, ...})`; the loader passes it as JSON.
@@ -298,6 +302,9 @@ pub mod act {
     pub const API_ACCEPT_ALL: u32 = 13;
     /// `kloudconsent.rejectAll()`.
     pub const API_REJECT_ALL: u32 = 14;
+    /// The tab came back into view: a decision that expired meanwhile
+    /// counts no more ([`Page::expire_if_due`]).
+    pub const EXPIRE: u32 = 15;
 }
 
 /// Does one of the [`act`] entry points.
@@ -320,6 +327,7 @@ pub fn kc_do(what: u32) {
         act::MANAGE => p.on(Event::Open(Opener::Banner)),
         act::REOPEN => p.on(Event::Open(Opener::Reopen)),
         act::MOVED_ON => p.on(Event::MovedOn),
+        act::EXPIRE => p.expire_if_due(),
         _ => {}
     }
 }

@@ -348,7 +348,7 @@ function wireDocument() {
   // Back to a tab left open, perhaps for days: a decision that expired
   // meanwhile no longer counts (docs/stored-decision.md), and the banner asks.
   listen.call(doc, "visibilitychange", function () {
-    if (!hidden.call(doc)) invoke("kc_do", [DO_REREAD]);
+    if (!hidden.call(doc)) invoke("kc_do", [DO_EXPIRE]);
   });
 }
 

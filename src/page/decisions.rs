@@ -137,6 +137,20 @@ impl Page {
         self.on(Event::Reset);
     }
 
+    /// A decision whose time ran out while the page stayed open counts no
+    /// more (contract section 4): the stores are read again, which asks again
+    /// unless another tab renewed it. Checked when the tab comes back into
+    /// view and when the page's code asks (`get()`, `accepted()`); only
+    /// then, so a tab switch neither repeats warnings about what the stores
+    /// hold nor forgets a decision that only this page holds (no storage).
+    pub fn expire_if_due(&self) {
+        let due =
+            (self.consent.borrow().record()).is_some_and(|r| r.expires_at_ms <= clock::now_ms());
+        if due {
+            self.sync_from_storage(false);
+        }
+    }
+
     /// Another tab changed the stored decision: adopt it here. `removed`:
     /// as in [`Page::load_stored`].
     pub fn sync_from_storage(&self, removed: bool) {

@@ -95,7 +95,10 @@ test("with localStorage full of the page's data, Reject all after Accept all sti
 });
 
 // Stop 41's review: a tab left open past the decision's expiry went on
-// treating it as in force. It is checked again when the visitor comes back.
+// treating it as in force. It is checked when the visitor comes back to the
+// tab and when the page's code asks; a switch does nothing else (a third
+// look found the first version forgetting a decision no store could keep,
+// and repeating its warnings about what the stores held).
 test("a tab left open past the decision's expiry asks again when the visitor comes back to it", async () => {
   const { context, page } = await openPage(env);
   await page.clock.install();
@@ -109,6 +112,45 @@ test("a tab left open past the decision's expiry asks again when the visitor com
   assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), false);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test("a tab that stays in view: get() and accepted() no longer count a decision that has expired", async () => {
+  const { context, page } = await openPage(env);
+  await page.clock.install();
+  await hostPage(env, page, { body: GATED_PAIR, config: { expiresAfterDays: 1 } });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.clock.setSystemTime(Date.now() + 2 * DAY);
+  assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), false);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  await banner(page).waitFor();
+  await context.close();
+});
+
+test("tab switches keep a decision no store can hold, and do not repeat warnings about what the stores hold", async () => {
+  const { context, page } = await openPage(env);
+  await context.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", { get() { throw new DOMException("blocked", "SecurityError"); } });
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setDocumentCookieDisabled", { disabled: true });
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  for (let i = 0; i < 3; i++) await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  assert.equal((await page.evaluate(() => window.kloudconsent.get()))?.method, "accept-all", "the decision holds for the page");
+  assert.equal(await banner(page).count(), 0);
+  await context.close();
+
+  const second = await openPage(env);
+  await plant(second.context, { local: "{not json" });
+  await hostPage(env, second.page, { body: GATED_PAIR });
+  await waitReady(second.page);
+  for (let i = 0; i < 5; i++) await second.page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  await second.page.waitForTimeout(100);
+  const ignored = second.page.logs.filter((l) => l.includes("ignored a stored decision"));
+  assert.equal(ignored.length, 1, ignored.join("\n"));
+  await second.context.close();
 });
 
 test("a valid cookie alone is honoured and localStorage is rewritten from it", async () => {
