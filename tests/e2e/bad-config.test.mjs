@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary, configTextKeys,
+  launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary, configTextKeys, consentCookie,
 } from "./helpers.mjs";
 
 // Every text key, read from the config parser itself so the list cannot drift.
@@ -79,7 +79,7 @@ test(`bad configs (${CASES.length + 2} cases): one clear console.error, the buil
 
 test("markup in every text field, label, description and provider is rendered as text", async () => {
   const mark = (what) => `<img src=x onerror="window.__xss='${what}'"><b>${what}</b><script>window.__xss=1</script>`;
-  assert.equal(TEXT_KEYS.length, 30);
+  assert.equal(TEXT_KEYS.length, 31);
   const texts = Object.fromEntries(TEXT_KEYS.map((k) => [k, mark(k)]));
   // Links must stay http(s) or site-relative; markup without spaces is a valid path.
   texts.cookiePolicyUrl = `/"><img/src=x/onerror=window.__xss=1>`;
@@ -94,6 +94,8 @@ test("markup in every text field, label, description and provider is rendered as
     ],
   };
   const { context, page } = await openPage(env);
+  // A decision under an older revision, so the banner shows revisionNotice too.
+  await context.addCookies([{ name: "kloudconsent", value: consentCookie({ revision: 0 }), url: env.server.url + "/" }]);
   await page.goto(env.server.url + page_(configUrl(JSON.stringify(config))));
   await waitReady(page);
   const host = page.locator("kloud-consent");
@@ -107,7 +109,7 @@ test("markup in every text field, label, description and provider is rendered as
     assert.deepEqual(injected, [], "no element injected");
     return shadow;
   };
-  await shownLiterally(["bannerTitle", "bannerBody", "acceptAll", "rejectAll", "manage", "cookiePolicyLabel", "privacyPolicyLabel"]);
+  await shownLiterally(["bannerTitle", "revisionNotice", "bannerBody", "acceptAll", "rejectAll", "manage", "cookiePolicyLabel", "privacyPolicyLabel"]);
   await host.locator(".kc-banner .kc-secondary").click();
   await dialog(page).waitFor();
   const shadow = await shownLiterally(["prefsTitle", "prefsBody", "save", "alwaysOn", "providersLabel", "acceptAll", "rejectAll"]);
