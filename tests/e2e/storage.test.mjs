@@ -99,13 +99,19 @@ test("with localStorage full of the page's data, Reject all after Accept all sti
 // tab and when the page's code asks; a switch does nothing else (a third
 // look found the first version forgetting a decision no store could keep,
 // and repeating its warnings about what the stores held).
-test("a tab left open past the decision's expiry asks again when the visitor comes back to it", async () => {
+/** A page whose one-day decision expires while it stays open (the page's clock moved on). */
+async function expiredWhileOpen() {
   const { context, page } = await openPage(env);
   await page.clock.install();
   await hostPage(env, page, { body: GATED_PAIR, config: { expiresAfterDays: 1 } });
   await waitReady(page);
   await page.evaluate(() => window.kloudconsent.acceptAll());
   await page.clock.setSystemTime(Date.now() + 2 * DAY);
+  return { context, page };
+}
+
+test("a tab left open past the decision's expiry asks again when the visitor comes back to it", async () => {
+  const { context, page } = await expiredWhileOpen();
   await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   await banner(page).waitFor();
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
@@ -115,12 +121,7 @@ test("a tab left open past the decision's expiry asks again when the visitor com
 });
 
 test("a tab that stays in view: get() and accepted() no longer count a decision that has expired", async () => {
-  const { context, page } = await openPage(env);
-  await page.clock.install();
-  await hostPage(env, page, { body: GATED_PAIR, config: { expiresAfterDays: 1 } });
-  await waitReady(page);
-  await page.evaluate(() => window.kloudconsent.acceptAll());
-  await page.clock.setSystemTime(Date.now() + 2 * DAY);
+  const { context, page } = await expiredWhileOpen();
   assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), false);
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
   await banner(page).waitFor();

@@ -591,27 +591,29 @@ fn a_decision_under_an_older_revision_is_reported_as_revised() {
 /// current pages, so it keeps revision 2.
 #[test]
 fn a_change_on_a_stale_page_keeps_the_newer_revision() {
-    let mut newer = record_at(NOW - DAY_MS);
-    newer.revision = 2;
+    let under = |revision: u32| {
+        let mut r = record_at(NOW - DAY_MS);
+        r.revision = revision;
+        r
+    };
     let stale_page = cfg();
+    let current = Config {
+        revision: 2,
+        ..cfg()
+    };
     assert_eq!(stale_page.revision, 1);
-    let changed = decide(
-        Choice::RejectAll,
-        &Consent::Stored(newer),
-        &stale_page,
-        NOW,
-        ID.into(),
-    );
+    let on = |choice: Choice, before: Consent, config: &Config| {
+        decide(choice, &before, config, NOW, ID.into())
+    };
+    let changed = on(Choice::RejectAll, Consent::Stored(under(2)), &stale_page);
     assert_eq!(changed.revision, 2);
-    let mut with_chat = record_at(NOW - DAY_MS);
-    with_chat.revision = 2;
+    assert!(validate(changed, &current, NOW).is_ok());
+    let mut with_chat = under(2);
     with_chat.categories.set("chat", true);
-    let amended = decide(
+    let amended = on(
         set(&[("analytics", false)]),
-        &Consent::Stored(with_chat),
+        Consent::Stored(with_chat),
         &stale_page,
-        NOW,
-        ID.into(),
     );
     assert_eq!(
         amended.categories.get("chat"),
@@ -619,28 +621,9 @@ fn a_change_on_a_stale_page_keeps_the_newer_revision() {
         "a category only the newer revision has keeps the visitor's answer"
     );
     assert_eq!(amended.categories.get("analytics"), Some(false));
-    let current = Config {
-        revision: 2,
-        ..cfg()
-    };
-    assert!(validate(changed, &current, NOW).is_ok());
-    let first = decide(
-        Choice::RejectAll,
-        &Consent::Undecided,
-        &current,
-        NOW,
-        ID.into(),
-    );
+    let first = on(Choice::RejectAll, Consent::Undecided, &current);
     assert_eq!(first.revision, 2);
-    let mut older = record_at(NOW - DAY_MS);
-    older.revision = 1;
-    let after_bump = decide(
-        Choice::AcceptAll,
-        &Consent::Stored(older),
-        &current,
-        NOW,
-        ID.into(),
-    );
+    let after_bump = on(Choice::AcceptAll, Consent::Stored(under(1)), &current);
     assert_eq!(after_bump.revision, 2, "never below the config's");
 }
 
