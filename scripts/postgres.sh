@@ -23,9 +23,15 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then "$RUNUSER" -u postgres -- "$@"; else "$@"; fi
 }
 
+# A port no server listens on and no other server of ours holds: a paused
+# one (`pause`) listens on nothing but takes its port again on `resume`.
+# Chosen under a lock, with the port written before the lock goes, so that
+# tests starting servers at once never pick the same one.
 free_port() {
-  local port
+  local port taken
+  taken=" $(cat /tmp/kloudconsent-pg.*/port 2>/dev/null | tr '\n' ' ' || true) "
   for port in $(seq 55432 55532); do
+    case "$taken" in *" $port "*) continue ;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
   echo "postgres.sh: no free port in 55432-55532" >&2; exit 1
@@ -42,7 +48,7 @@ case "${1:-}" in
     dir=$(mktemp -d /tmp/kloudconsent-pg.XXXXXX)
     chmod 755 "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
-    free_port > "$dir/port"
+    ( flock 9; free_port > "$dir/port" ) 9>/tmp/kloudconsent-pg.lock
     as_owner "$BIN/initdb" -D "$dir/data" -U kloudconsent --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     server_start "$dir"
