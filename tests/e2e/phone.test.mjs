@@ -138,6 +138,78 @@ for (const viewport of PHONES) {
 }
 
 /**
+ * An iPhone's safe area on a page drawn edge to edge (`viewport-fit=cover`):
+ * the notch or island, the rounded corners and the home indicator cover the
+ * screen's edges, in portrait and in landscape (DevTools' safe-area
+ * override sets the `env(safe-area-inset-*)` the stylesheet reads).
+ */
+const SAFE_AREAS = [
+  { viewport: { width: 390, height: 844 }, insets: { top: 47, right: 0, bottom: 34, left: 0 } },
+  { viewport: { width: 844, height: 390 }, insets: { top: 0, right: 47, bottom: 21, left: 47 } },
+];
+const COVER_META = `<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">`;
+
+function assertInSafeArea(list, { viewport, insets }, what) {
+  assert.ok(list.length > 0, `${what}: targets to check`);
+  for (const t of list) {
+    const at = `${what}: ${t.kind} "${t.name}" at ${[t.left, t.top, t.right, t.bottom].map(Math.round)}`;
+    assert.ok(t.left >= insets.left - 0.5 && t.right <= viewport.width - insets.right + 0.5
+      && t.top >= insets.top - 0.5 && t.bottom <= viewport.height - insets.bottom + 0.5,
+      `${at} is inside the safe area (${JSON.stringify(insets)} of ${viewport.width}×${viewport.height})`);
+  }
+}
+
+/**
+ * The dialog's buttons, each measured once scrolled into view (on a short
+ * landscape screen the whole dialog scrolls, its foot at the end).
+ */
+async function dialogButtons(page) {
+  const all = [];
+  const count = await page.evaluate(() =>
+    document.querySelector("kloud-consent").shadowRoot.querySelectorAll(".kc-dialog button").length);
+  for (let i = 0; i < count; i++) {
+    await page.evaluate((i) => document.querySelector("kloud-consent").shadowRoot
+      .querySelectorAll(".kc-dialog button")[i].scrollIntoView({ block: "nearest" }), i);
+    all.push((await targets(page, ".kc-dialog")).filter((t) => t.kind === "button")[i]);
+  }
+  return all;
+}
+
+for (const area of SAFE_AREAS) {
+  const size = `${area.viewport.width}×${area.viewport.height}`;
+  test(`${size} drawn edge to edge: the banner (both layouts, both directions), the tool's buttons and the failure dialog stay clear of the notch and the home indicator`, async () => {
+    for (const [layout, dir] of [["bar", "ltr"], ["box", "ltr"], ["box", "rtl"]]) {
+      const { context, page } = await openPage(env, phone(area.viewport));
+      await (await context.newCDPSession(page)).send("Emulation.setSafeAreaInsetsOverride", { insets: area.insets });
+      // No tool at first (it is prefetched once the banner is idle).
+      if (layout === "bar") await page.route(/kloudconsent-tool/, (route) => route.abort());
+      await hostPage(env, page, { head: COVER_META, body: LONG, config: { layout, dir } });
+      await waitReady(page);
+      await banner(page).waitFor();
+      const what = `${size} ${layout} ${dir}`;
+      assertInSafeArea(await targets(page, ".kc-banner"), area, `${what} banner`);
+      if (layout === "bar") {
+        // The core's own dialog, when the tool cannot be fetched (opened
+        // from the page after a choice made on the banner).
+        await button(banner(page), "Reject all").tap();
+        await page.evaluate(() => window.kloudconsent.show());
+        await page.locator("kloud-consent").getByText("could not be loaded", { exact: false }).waitFor();
+        assertInSafeArea(await dialogButtons(page), area, `${what} failure dialog`);
+        await button(dialog(page), "Close").tap();
+        await page.unroute(/kloudconsent-tool/);
+        await page.evaluate(() => window.kloudconsent.show());
+        await dialog(page).getByRole("switch").first().waitFor();
+        const buttons = await dialogButtons(page);
+        assert.equal(buttons.length, 4, "Close, Accept all, Reject all, Save preferences");
+        assertInSafeArea(buttons, area, `${what} tool`);
+      }
+      assert.deepEqual(page.errors, []);
+      await context.close();
+    }
+  });
+}
+
+/**
  * A finger swipe from (x, y) by `dy` CSS px up (content moves up, as when
  * reading on) and `dx` to the left, as touch events through the DevTools
  * protocol: the browser turns them into a scroll gesture as it does for a
