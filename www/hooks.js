@@ -33,15 +33,29 @@ var hooks = {
 
 /** The widget's `<kloud-consent>` element, once made. */
 var widgetHost = null;
+/** When the last click on one of the widget's controls or a page's opener came. */
+var openedAt = -1e9;
 
 /** The widget's shadow root was made: its controls now reach the engine. */
 function listenTo(root) {
   widgetHost = root.host;
+  // Capture: ahead of the tool's own listeners. The second tap of a double
+  // tap on Manage preferences (the reopen button, a page's opener) lands
+  // in the tool the first one opened, on whatever is under the finger
+  // there: on a phone, Save preferences. A click the browser counts as the
+  // second of a double click (detail 2) soon after an opening click does
+  // nothing in a dialog. A deliberate click, and automation's, is a single one.
   root.addEventListener("click", function (e) {
     var control = closest(e.target, "[data-kc-action]");
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
-    if (what !== undefined) invoke("kc_do", [what]);
-  });
+    if (e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog")) {
+      e.preventDefault();
+      e.stopPropagation();
+    } else if (what !== undefined) {
+      openedAt = e.timeStamp;
+      invoke("kc_do", [what]);
+    }
+  }, true);
   // Keys only in the core's own small dialog and the banner: the tool
   // handles its own. Escape on the banner while the tool loads from it
   // drops that open (the engine ignores it otherwise).
@@ -328,6 +342,7 @@ function wireDocument() {
     if (!el) return;
     if (e.type === "click") {
       e.preventDefault();
+      openedAt = e.timeStamp;
       queueMicrotask(function () { invoke("kc_open", [el]); });
     } else {
       soon(DO_PREFETCH);

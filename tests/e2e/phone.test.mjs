@@ -8,7 +8,7 @@
 // button is on the visible screen and a tap at its position hits it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, hostPage, GATED_PAIR } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, GATED_PAIR } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -233,6 +233,50 @@ const centre = (page, selector) => page.evaluate((selector) => {
   const r = document.querySelector("kloud-consent").shadowRoot.querySelector(selector).getBoundingClientRect();
   return { x: r.left + r.width / 2, y: r.top + r.height / 2, top: r.top, bottom: r.bottom };
 }, selector);
+
+test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", async () => {
+  const { context, page } = await phonePage(PHONES[0], { config: { reopenButton: true } });
+  // The tool loaded once, as after the banner's idle prefetch: it then opens
+  // under the finger at once, and the second tap lands in it (on a phone,
+  // on Save preferences, where Manage preferences was).
+  await openTool(page);
+  await button(dialog(page), "Close").tap();
+  await dialog(page).waitFor({ state: "detached" });
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, at) => cdp.send("Input.dispatchTouchEvent",
+    { type, touchPoints: at ? [{ x: Math.round(at.x), y: Math.round(at.y) }] : [] });
+  // A finger's double tap: two short presses at one spot, paced as a
+  // finger's (the gesture recogniser counts them as one double tap).
+  const doubleTap = async (selector) => {
+    const at = await centre(page, selector);
+    for (const pause of [120, 0]) {
+      await touch("touchStart", at);
+      await new Promise((r) => setTimeout(r, 50));
+      await touch("touchEnd");
+      await new Promise((r) => setTimeout(r, pause));
+    }
+    await dialog(page).getByRole("switch").first().waitFor();
+    // Whatever the second tap could still do has been done.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  };
+
+  await doubleTap('.kc-banner [data-kc-action="manage"]');
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing decided");
+  assert.deepEqual((await events(page)).filter((e) => e.name !== "ready").map((e) => e.name), []);
+  assert.ok(await dialog(page).isVisible(), "the tool stays open");
+  await button(dialog(page), "Reject all").tap();
+  await dialog(page).waitFor({ state: "detached" });
+
+  const before = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(before.method, "reject-all");
+  const changes = (await events(page)).length;
+  await doubleTap(".kc-reopen");
+  assert.deepEqual(await page.evaluate(() => window.kloudconsent.get()), before, "the decision is as it was");
+  assert.equal((await events(page)).length, changes, "no event");
+  assert.ok(await dialog(page).isVisible(), "the tool stays open");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
 
 test("the tool scrolls inside itself; the page behind does not move, whatever is swiped", async () => {
   const { context, page } = await phonePage({ width: 360, height: 740 });
