@@ -45,6 +45,31 @@ test("Manage preferences opens a modal listing every category with a switch name
   await context.close();
 });
 
+test("a double click on Manage preferences opens the tool and decides nothing (the second click lands on the tool)", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 800, height: 600 }, reducedMotion: "reduce" });
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  // Loaded once, as after the idle prefetch: the tool then opens at once,
+  // under the pointer, and at 800×600 its Reject all is where Manage
+  // preferences was.
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  const b = await button(banner(page), "Manage preferences").boundingBox();
+  await page.mouse.dblclick(b.x + b.width / 2, b.y + b.height / 2);
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing decided");
+  assert.deepEqual(await gatedRuns(page), []);
+  assert.ok(await dialog(page).isVisible(), "the tool stays open");
+  // A single click right after is the visitor's own.
+  await button(dialog(page), "Accept all").click();
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
+  await context.close();
+});
+
 test("required switches cannot be switched off; a custom save stores exactly the chosen categories", async () => {
   const { context, page } = await fresh();
   await button(banner(page), "Manage preferences").click();

@@ -113,6 +113,30 @@ test("Manage preferences: a custom save stores exactly the chosen categories; re
   assert.deepEqual(await pageErrors(d), []);
 });
 
+test("a double click on Manage preferences opens the tool and decides nothing (its second click lands on the tool)", async () => {
+  const d = env.driver;
+  // Narrow (the tool is a bottom sheet): Save preferences is where Manage
+  // preferences was.
+  await d.manage().window().setRect({ width: 500, height: 800 });
+  try {
+    await fresh(env, PAGE);
+    // Loaded once, as after the idle prefetch: the tool then opens at once.
+    await (await button(d, ".kc-banner", "Manage preferences")).click();
+    await toolShown(d);
+    await press(d, Key.ESCAPE);
+    await toolGone(d);
+    await d.actions().doubleClick(await button(d, ".kc-banner", "Manage preferences")).perform();
+    await toolShown(d);
+    await settle(d);
+    assert.equal(await get(d), null, "nothing decided");
+    assert.deepEqual(await gatedRuns(d), []);
+    assert.deepEqual(await eventNames(d), ["ready"]);
+    assert.deepEqual(await pageErrors(d), []);
+  } finally {
+    await d.manage().window().setRect({ width: 1024, height: 768 });
+  }
+});
+
 test("the tool's module: never fetched on a returning visit; fetched once when the banner is idle", async () => {
   const d = env.driver;
   const toolRequests = () => env.server.requests.filter((p) => /kloudconsent-tool(\.js|_bg\.wasm)$/.test(p));
