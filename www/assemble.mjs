@@ -235,9 +235,18 @@ var pageBase = /^about:/.test(pageUrl) ||
 var loaderUrl = new URL(script && script.getAttribute("src") || pageBase, pageBase);
 // Every file the loader fetches, with its SHA-384 (filled in at build time):
 // a copy that was swapped or corrupted on the way is refused by fetch().
+// A refused copy is asked for once more past the browser's cache: after a
+// site upgrades in place, a cached copy of the old version does not match
+// the new loader (and Chromium's reload would not refetch it).
 var PINNED = ${JSON.stringify(Object.fromEntries(PINNED.map((f) => [f, placeholder(f)])))};
+function fetchHashed(url, integrity) {
+  var get = function (cache) {
+    return fetch(url, { __proto__: null, credentials: "same-origin", integrity: integrity, cache: cache });
+  };
+  return get().then(null, function () { return get("reload"); });
+}
 function fetchPinned(file) {
-  return fetch(new URL(file, loaderUrl), { __proto__: null, credentials: "same-origin", integrity: PINNED[file] });
+  return fetchHashed(new URL(file, loaderUrl), PINNED[file]);
 }
 var wasmUrl = new URL("kloudconsent_bg.wasm", loaderUrl).href;
 var wasmResponse = fetchPinned("kloudconsent_bg.wasm");

@@ -116,7 +116,7 @@ function translation(lang) {
   return translations[lang] || (translations[lang] = fetchText(function () {
     return translationIndex.then(function (index) {
       if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
-      return fetch(url, { __proto__: null, credentials: "same-origin", integrity: index[lang] });
+      return fetchHashed(url, index[lang]);
     });
   }, TRANSLATION_TIMEOUT_MS).then(function (r) {
     r.url = url.href;
@@ -485,7 +485,6 @@ var CHANGED = " (unreachable, or its content does not match the SHA-384 built in
 function loadScript(file, key) {
   var url = new URL(file, loaderUrl).href, slot = Symbol.for(key);
   return new Promise(function (resolve, reject) {
-    var tag = createElement.call(doc, "script");
     var fail = function (why) {
       delete window[slot];
       reject(new Error(url + why));
@@ -494,15 +493,24 @@ function loadScript(file, key) {
       delete window[slot];
       resolve(arguments);
     };
-    tag.src = url;
-    tag.async = true;
-    tag.integrity = PINNED[file];
-    tag.crossOrigin = "anonymous";
-    if (script && script.nonce) tag.nonce = script.nonce;
-    tag.onerror = function () { fail(" could not be loaded" + CHANGED); };
-    // It ran without handing anything over.
-    tag.onload = function () { if (window[slot]) fail(" did not start"); };
-    (head.call(doc) || documentElement.call(doc)).appendChild(tag);
+    // A refused copy is asked for once more under another URL, past a
+    // cached copy of an older version (as fetchHashed does).
+    var add = function (src, again) {
+      var tag = createElement.call(doc, "script");
+      tag.src = src;
+      tag.async = true;
+      tag.integrity = PINNED[file];
+      tag.crossOrigin = "anonymous";
+      if (script && script.nonce) tag.nonce = script.nonce;
+      tag.onerror = function () {
+        if (again) add(url + "?" + Date.now());
+        else fail(" could not be loaded" + CHANGED);
+      };
+      // It ran without handing anything over.
+      tag.onload = function () { if (window[slot]) fail(" did not start"); };
+      (head.call(doc) || documentElement.call(doc)).appendChild(tag);
+    };
+    add(url, 1);
   });
 }
 
@@ -521,7 +529,7 @@ function loadTool() {
   var jsFile = "kloudconsent-tool.js";
   var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
   toolPromise = loadScript(jsFile, "kloudconsent.tool").then(function (args) {
-    var wasm = fetch(toolWasmUrl, { __proto__: null, credentials: "same-origin", integrity: args[1] }).then(function (r) {
+    var wasm = fetchHashed(toolWasmUrl, args[1]).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r;
     }, function () {
