@@ -40,6 +40,7 @@ var pageNonce = script && script.nonce || "";
 /** Gated tags in the page's parsed HTML (`takeBootTags`). */
 var bootTags = new WeakSet();
 var warnedNonce = false;
+var warnedRefused = false;
 
 /**
  * Which gated tags came with the page's HTML: those there once it is parsed,
@@ -112,7 +113,17 @@ function pumpScripts() {
       tag.removeAttribute(MARK);
       continue;
     }
-    scriptWaiting = activate(tag, nonce);
+    try {
+      scriptWaiting = activate(tag, nonce);
+    } catch (e) {
+      // The page refused a script made from markup (Trusted Types): the
+      // tag stays unrun, and the decision stands.
+      tag.setAttribute(MARK, "refused");
+      if (!warnedRefused) {
+        warnedRefused = true;
+        console.error("kloudconsent: the page refused to run a gated script (" + e + ").");
+      }
+    }
   }
 }
 

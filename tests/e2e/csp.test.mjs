@@ -107,3 +107,32 @@ test("control: without the nonce on the embed tag the same CSP blocks the inline
   assert.match((await violations(page))[0], /^script-src/);
   await context.close();
 });
+
+test("Trusted Types enforced (not supported): Accept all still decides and closes the banner; the refused gated scripts are said once", async () => {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>trusted types</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Trusted Types page</h1>
+<script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>
+<script type="text/plain" data-consent="marketing">window.__inlineRan = true;</script></body></html>`;
+  env.server.routes.set("/__tt.html", (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8",
+      "content-security-policy": "require-trusted-types-for 'script'" });
+    res.end(html);
+  });
+  const { context, page } = await openPage(env);
+  try {
+    await page.goto(`${env.server.url}/__tt.html`);
+    await waitReady(page);
+    await button(banner(page), "Accept all").click();
+    await banner(page).waitFor({ state: "detached" });
+    assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
+    assert.deepEqual(await gatedRuns(page), []);
+    assert.equal(await page.evaluate(() => window.__inlineRan), undefined);
+    // (The tool's prefetch is refused too, and says so.)
+    const errors = widgetLogs(page).filter((l) => /gated script/.test(l));
+    assert.equal(errors.length, 1, widgetLogs(page).join("\n"));
+    assert.match(errors[0], /the page refused to run a gated script/);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
