@@ -206,6 +206,19 @@ function invoke(name, args, fallback) {
  * to ourselves, which, unlike a timer, is neither clamped nor throttled in
  * a background tab.
  */
+/**
+ * Resolves once the page is shown. A page prerendered ahead of a click
+ * (Speculation Rules) decides nothing, runs nothing gated and fires no
+ * event until the visitor arrives on it: a choice they make meanwhile on
+ * the page they are leaving (Reject all) is then in the stores, and a
+ * page never shown counts no banner.
+ */
+function shown() {
+  var prerendering = Object.getOwnPropertyDescriptor(Document.prototype, "prerendering");
+  return prerendering && prerendering.get.call(doc) &&
+    new Promise(function (resolve) { listen.call(doc, "prerenderingchange", resolve); });
+}
+
 function nextTask() {
   if (hasOwn.call(window, "scheduler") && typeof scheduler.yield === "function") return scheduler.yield();
   return new Promise(function (resolve) {
@@ -574,7 +587,7 @@ Promise.all([
   // A page whose HTML has a gated embed: www/embeds.js (gating.js's loadEmbeds) before the engine starts.
   domReady().then(function () { return holdsEmbed(doc) && loadEmbeds(); })
 ]).then(function (results) {
-  return nextTask().then(function () { return results[1]; });
+  return nextTask().then(shown).then(function () { return results[1]; });
 }).then(function (cfg) {
   warnIgnoredConfigs();
   // The engine reads the config and chooses the visitor's language. A
