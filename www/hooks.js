@@ -33,7 +33,7 @@ var hooks = {
 
 /** The widget's `<kloud-consent>` element, once made. */
 var widgetHost = null;
-/** When the last click on one of the widget's controls or a page's opener came. */
+/** When the last click came, if it was on one of the widget's controls or a page's opener. */
 var openedAt = -1e9;
 
 /** The widget's shadow root was made: its controls now reach the engine. */
@@ -42,16 +42,19 @@ function listenTo(root) {
   // Capture: ahead of the tool's own listeners. The second tap of a double
   // tap on Manage preferences (the reopen button, a page's opener) lands
   // in the tool the first one opened, on whatever is under the finger
-  // there: on a phone, Save preferences. A click the browser counts as the
-  // second of a double click (detail 2) soon after an opening click does
-  // nothing in a dialog. A deliberate click, and automation's, is a single one.
+  // there: on a phone, Save preferences. The click right after an opening
+  // click, when the browser counts it as the second of a double click
+  // (detail 2), does nothing in a dialog. A deliberate click, and
+  // automation's, is a single one.
   root.addEventListener("click", function (e) {
     var control = closest(e.target, "[data-kc-action]");
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
-    if (e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog")) {
+    var ghost = e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog");
+    openedAt = -1e9;
+    if (ghost) {
       e.preventDefault();
       e.stopPropagation();
-    } else if (what !== undefined) {
+    } else if (what != null) {
       openedAt = e.timeStamp;
       invoke("kc_do", [what]);
     }
