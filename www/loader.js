@@ -506,24 +506,26 @@ function loadScript(file, key) {
       delete window[slot];
       resolve(arguments);
     };
-    // A refused copy is asked for once more under another URL, past a
-    // cached copy of an older version (as fetchHashed does).
-    var add = function (src, again) {
+    // A refused copy is asked for once more, after a fetch past the
+    // browser's cache has replaced a cached copy of an older version there
+    // (as fetchHashed does).
+    var add = function (again) {
       var tag = createElement.call(doc, "script");
-      tag.src = src;
+      tag.src = url;
       tag.async = true;
       tag.integrity = PINNED[file];
       tag.crossOrigin = "anonymous";
       if (script && script.nonce) tag.nonce = script.nonce;
       tag.onerror = function () {
-        if (again) add(url + "?" + Date.now());
-        else fail(" could not be loaded" + CHANGED);
+        if (!again) return fail(" could not be loaded" + CHANGED);
+        var retry = function () { add(); };
+        fetch(url, { __proto__: null, credentials: "same-origin", cache: "reload" }).then(retry, retry);
       };
       // It ran without handing anything over.
       tag.onload = function () { if (window[slot]) fail(" did not start"); };
       (head.call(doc) || documentElement.call(doc)).appendChild(tag);
     };
-    add(url, 1);
+    add(1);
   });
 }
 
