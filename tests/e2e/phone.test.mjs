@@ -234,6 +234,20 @@ const centre = (page, selector) => page.evaluate((selector) => {
   return { x: r.left + r.width / 2, y: r.top + r.height / 2, top: r.top, bottom: r.bottom };
 }, selector);
 
+test("a finger swiping on the banner (not modal, nothing of its own to scroll) scrolls the page behind it", async () => {
+  for (const viewport of [PHONES[0], { width: 320, height: 568 }]) {
+    const { context, page } = await phonePage(viewport);
+    const cdp = await context.newCDPSession(page);
+    const box = await banner(page).boundingBox();
+    assert.equal(await page.evaluate(() => window.scrollY), 0);
+    await swipe(cdp, box.x + box.width / 2, box.y + 30, 150);
+    await page.waitForFunction(() => window.scrollY > 50);
+    assert.ok(await banner(page).isVisible(), "the banner stays");
+    assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "a swipe decides nothing");
+    await context.close();
+  }
+});
+
 test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", async () => {
   const { context, page } = await phonePage(PHONES[0], { config: { reopenButton: true } });
   // The tool loaded once, as after the banner's idle prefetch: it then opens
