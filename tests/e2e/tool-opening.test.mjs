@@ -245,7 +245,18 @@ test("opening and closing the tool 30 times leaves no detached elements behind, 
   const before = await census();
   for (let i = 0; i < 30; i++) await cycle();
   const after = await census();
-  assert.ok(after - before <= 2, `detached <div>s: ${before} before, ${after} after 30 openings`);
+  // The last closed dialog may still be held for a moment (at either
+  // census): a leak would be 30 dialogs' worth, not one.
+  const perDialog = await page.evaluate(async () => {
+    window.kloudconsent.show();
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    await new Promise((r) => { const t = () => (root.querySelector("[role=dialog] [role=switch]") ? r() : requestAnimationFrame(t)); t(); });
+    const n = root.querySelector("[role=dialog]").querySelectorAll("div").length + 1;
+    window.kloudconsent.hide();
+    return n;
+  });
+  assert.ok(after - before <= perDialog,
+    `detached <div>s: ${before} before, ${after} after 30 openings (one dialog has ${perDialog})`);
   // Each opening starts from the stored decision, not from what the last one left.
   await page.evaluate(() => window.kloudconsent.show());
   const d = dialog(page);
