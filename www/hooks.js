@@ -44,12 +44,17 @@ function listenTo(root) {
   // in the tool the first one opened, on whatever is under the finger
   // there: on a phone, Save preferences. The click right after an opening
   // click, when the browser counts it as the second of a double click
-  // (detail 2), does nothing in a dialog. A deliberate click, and
-  // automation's, is a single one.
+  // (detail 2), does nothing in a dialog. A deliberate click is a single
+  // one; so is automation's mouse click. Automated taps, quick and at one
+  // spot, count double too: only a press as wide as a fingertip does.
+  var finger = true;
+  root.addEventListener("pointerdown", function (e) {
+    finger = e.pointerType != "touch" || e.width > 4;
+  }, true);
   root.addEventListener("click", function (e) {
     var control = closest(e.target, "[data-kc-action]");
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
-    var ghost = e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog");
+    var ghost = finger && e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog");
     openedAt = -1e9;
     if (ghost) {
       e.preventDefault();

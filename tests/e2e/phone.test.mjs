@@ -257,8 +257,9 @@ test("a double tap on Manage preferences or on the reopen button opens the tool 
   await button(dialog(page), "Close").tap();
   await dialog(page).waitFor({ state: "detached" });
   const cdp = await context.newCDPSession(page);
+  // A fingertip's contact (radius 12 px: automation's taps are 2 px wide).
   const touch = (type, at) => cdp.send("Input.dispatchTouchEvent",
-    { type, touchPoints: at ? [{ x: Math.round(at.x), y: Math.round(at.y) }] : [] });
+    { type, touchPoints: at ? [{ x: Math.round(at.x), y: Math.round(at.y), radiusX: 12, radiusY: 12 }] : [] });
   // A finger's double tap: two short presses at one spot, paced as a
   // finger's (the gesture recogniser counts them as one double tap).
   const doubleTap = async (selector) => {
@@ -289,6 +290,18 @@ test("a double tap on Manage preferences or on the reopen button opens the tool 
   assert.equal((await events(page)).length, changes, "no event");
   assert.ok(await dialog(page).isVisible(), "the tool stays open");
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("automation's taps on Manage preferences and at once on Save preferences (2 px wide, which Chromium counts as a double tap) save", async () => {
+  const { context, page } = await phonePage(PHONES[0]);
+  await openTool(page);
+  await button(dialog(page), "Close").tap();
+  await dialog(page).waitFor({ state: "detached" });
+  await button(banner(page), "Manage preferences").tap();
+  await button(dialog(page), "Save preferences").tap();
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "custom");
   await context.close();
 });
 
