@@ -111,7 +111,14 @@ function follow(frame) {
   if (!viewport || typeof viewport.addEventListener !== "function") return;
   var refit = function () { fit(frame); check(); };
   refit();
-  viewport.addEventListener("resize", refit);
+  viewport.addEventListener("resize", function () {
+    refit();
+    // A phone turned with the tool open: its scrolling box changes (the
+    // list, or on a short screen the whole dialog), and the focused switch
+    // stays on the screen.
+    var active = frame.getRootNode().activeElement;
+    if (active && closest(active, ".kc-dialog")) active.scrollIntoView({ block: "nearest" });
+  });
   viewport.addEventListener("scroll", refit);
 }
 

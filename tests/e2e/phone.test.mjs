@@ -248,6 +248,27 @@ test("a finger swiping on the banner (not modal, nothing of its own to scroll) s
   }
 });
 
+test("a phone turned with the tool open keeps the focused switch on the screen", async () => {
+  const { context, page } = await phonePage(PHONES[0]);
+  await openTool(page);
+  const marketing = dialog(page).getByRole("switch", { name: "Marketing and communication" });
+  await marketing.focus();
+  const onScreen = () => marketing.evaluate((el) => {
+    const r = el.getBoundingClientRect(), v = window.visualViewport;
+    return r.top >= 0 && r.bottom <= v.height && r.left >= 0 && r.right <= v.width;
+  });
+  assert.ok(await onScreen(), "in portrait");
+  await page.setViewportSize({ width: 844, height: 390 });
+  await page.waitForFunction(() => window.visualViewport.width === 844);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.ok(await onScreen(), "in landscape, where the whole dialog scrolls");
+  await page.setViewportSize(PHONES[0]);
+  await page.waitForFunction(() => window.visualViewport.width === 390);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.ok(await onScreen(), "and back in portrait");
+  await context.close();
+});
+
 test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", async () => {
   const { context, page } = await phonePage(PHONES[0], { config: { reopenButton: true } });
   // The tool loaded once, as after the banner's idle prefetch: it then opens
