@@ -131,9 +131,10 @@ function pumpScripts() {
 function activate(tag, nonce) {
   var live = createElement.call(doc, "script");
   // Every attribute but `type` (a `data-type` becomes the real type, e.g.
-  // `module`), the nonce and our own mark.
+  // `module`), the nonce, our own mark, and `inert`, which the page behind
+  // an open tool wears only until it closes.
   [].forEach.call(tag.attributes, function (a) {
-    if (a.name !== "type" && a.name !== MARK && a.name !== "nonce") {
+    if (a.name !== "type" && a.name !== MARK && a.name !== "nonce" && a.name !== "inert") {
       live.setAttribute(a.name === "data-type" ? "type" : a.name, a.value);
     }
   });

@@ -138,3 +138,19 @@ test("revoking a category deletes the cookies its config lists (exact names and 
   assert.deepEqual(after, ["kloudconsent", "session_pref"]);
   await context.close();
 });
+
+test("scripts released by a choice made in the open tool do not keep the page's inert state (only the page behind a dialog wears it)", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+<script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>
+<script type="text/plain" data-consent="marketing">window.__inlineRan = true;</script>` });
+  await waitReady(page);
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.ok(await page.evaluate(() => document.querySelectorAll("script[inert]").length > 0), "the page behind the tool is inert");
+  await button(dialog(page), "Accept all").click();
+  await dialog(page).waitFor({ state: "detached" });
+  await page.waitForFunction(() => window.__inlineRan && (window.__gatedRuns || []).includes("analytics"));
+  assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll("[inert]")].map((el) => el.outerHTML.slice(0, 80))), []);
+  await context.close();
+});
