@@ -214,6 +214,8 @@ function fit(frame) {
   // screen, while offsetLeft says 0. Measured, and moved by what is off.
   var left = +viewport.offsetLeft, off = frame.getBoundingClientRect().left - left;
   if (off && isFinite(off)) frame.style.left = left - off + "px";
+  // A short visible screen (style.css): also under pinch zoom.
+  frame.getRootNode().host.toggleAttribute("data-kc-short", viewport.height < 481);
 }
 
 /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */

@@ -419,6 +419,29 @@ test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's 
   await context.close();
 });
 
+test("pinch-zoomed to 2.5× with the tool open: the whole dialog scrolls, as on a short screen, instead of squeezing the list to a sliver", async () => {
+  const { context, page } = await phonePage({ width: 390, height: 844 });
+  await openTool(page);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2.5 });
+  await page.waitForFunction(() => window.visualViewport.scale === 2.5);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const list = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const l = root.querySelector(".kc-dialog-scroll"), d = root.querySelector(".kc-dialog");
+    return { shown: l.clientHeight, content: l.scrollHeight, dialogScrolls: d.scrollHeight > d.clientHeight };
+  });
+  assert.ok(list.shown >= list.content - 1, `the list shows all of itself (${list.shown} of ${list.content} px)`);
+  assert.ok(list.dialogScrolls, "the dialog scrolls instead");
+  // Save, scrolled to, is on the visible screen and takes a tap.
+  await page.evaluate(() => [...document.querySelector("kloud-consent").shadowRoot.querySelectorAll(".kc-dialog button")]
+    .find((b) => b.textContent === "Save preferences").scrollIntoView({ block: "nearest" }));
+  await tapOnScreen(page, "Save preferences", ".kc-dialog");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "custom");
+  await context.close();
+});
+
 for (const viewport of PHONES) {
   test(`${viewport.width} px, host page wider than the screen: every button of the banner and the tool is on the visible screen and takes taps`, async () => {
     const { context, page } = await phonePage(viewport, { body: WIDE + LONG });
