@@ -42,11 +42,12 @@ function listenTo(root) {
   // Capture: ahead of the tool's own listeners. The second tap of a double
   // tap on Manage preferences (the reopen button, a page's opener) lands
   // in the tool the first one opened, on whatever is under the finger
-  // there: on a phone, Save preferences. The click right after an opening
-  // click, when the browser counts it as the second of a double click
-  // (detail 2), does nothing in a dialog. A deliberate click is a single
-  // one; so is automation's mouse click. Automated taps, quick and at one
-  // spot, count double too: only a press as wide as a fingertip does.
+  // there: on a phone, Save preferences. The clicks right after an opening
+  // click, when the browser counts them as its double or triple (detail
+  // 2, 3), do nothing in a dialog. A deliberate click is a single one; so
+  // are Playwright's clicks and WebDriver's element clicks. Automated taps,
+  // quick and at one spot, count double too: only a press as wide as a
+  // fingertip does (a phone that reports no contact size gets no guard).
   var finger = true;
   root.addEventListener("pointerdown", function (e) {
     finger = e.pointerType != "touch" || e.width > 4;
@@ -54,12 +55,13 @@ function listenTo(root) {
   root.addEventListener("click", function (e) {
     var control = closest(e.target, "[data-kc-action]");
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
-    var ghost = finger && e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog");
-    openedAt = -1e9;
-    if (ghost) {
+    if (finger && e.detail > 1 && e.timeStamp - openedAt < 1e3 && closest(e.target, ".kc-dialog")) {
       e.preventDefault();
       e.stopPropagation();
-    } else if (what != null) {
+      return;
+    }
+    openedAt = -1e9;
+    if (what != null) {
       openedAt = e.timeStamp;
       invoke("kc_do", [what]);
     }
@@ -111,13 +113,15 @@ function follow(frame) {
   if (!viewport || typeof viewport.addEventListener !== "function") return;
   var refit = function () { fit(frame); check(); };
   refit();
+  var width = innerWidth;
   viewport.addEventListener("resize", function () {
     refit();
-    // A phone turned with the tool open: its scrolling box changes (the
-    // list, or on a short screen the whole dialog), and the focused switch
-    // stays on the screen.
+    // A phone turned with the tool open (the layout viewport's width
+    // changes; pinch zoom and a toolbar do not change it): its scrolling
+    // box changes (the list, or on a short screen the whole dialog), and
+    // the focused switch stays on the screen.
     var active = frame.getRootNode().activeElement;
-    if (active && closest(active, ".kc-dialog")) active.scrollIntoView({ block: "nearest" });
+    if (width !== (width = innerWidth) && active && closest(active, ".kc-dialog")) active.scrollIntoView({ block: "nearest" });
   });
   viewport.addEventListener("scroll", refit);
 }

@@ -206,19 +206,6 @@ function invoke(name, args, fallback) {
  * to ourselves, which, unlike a timer, is neither clamped nor throttled in
  * a background tab.
  */
-/**
- * Resolves once the page is shown. A page prerendered ahead of a click
- * (Speculation Rules) decides nothing, runs nothing gated and fires no
- * event until the visitor arrives on it: a choice they make meanwhile on
- * the page they are leaving (Reject all) is then in the stores, and a
- * page never shown counts no banner.
- */
-function shown() {
-  var prerendering = Object.getOwnPropertyDescriptor(Document.prototype, "prerendering");
-  return prerendering && prerendering.get.call(doc) &&
-    new Promise(function (resolve) { listen.call(doc, "prerenderingchange", resolve); });
-}
-
 function nextTask() {
   if (hasOwn.call(window, "scheduler") && typeof scheduler.yield === "function") return scheduler.yield();
   return new Promise(function (resolve) {
@@ -226,6 +213,22 @@ function nextTask() {
     channel.port1.onmessage = resolve;
     channel.port2.postMessage(0);
   });
+}
+
+/**
+ * Resolves once the page is shown. A page prerendered ahead of a click
+ * (Speculation Rules) decides nothing, runs nothing gated and fires no
+ * event until the visitor arrives on it: a choice they make meanwhile on
+ * the page they are leaving (Reject all) is then in the stores, and a
+ * page never shown counts no banner. (A page script that redefined the
+ * property as a plain value, or removed it, is not waited on and breaks
+ * nothing.)
+ */
+function shown() {
+  var prerendering = Object.getOwnPropertyDescriptor(Document.prototype, "prerendering");
+  var get = prerendering && prerendering.get;
+  return typeof get === "function" && get.call(doc) === true &&
+    new Promise(function (resolve) { listen.call(doc, "prerenderingchange", resolve); });
 }
 
 /**

@@ -266,6 +266,14 @@ test("a phone turned with the tool open keeps the focused switch on the screen",
   await page.waitForFunction(() => window.visualViewport.width === 390);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.ok(await onScreen(), "and back in portrait");
+  // Only a turn: a reader who scrolled away from the focused switch keeps
+  // their place when the toolbar or pinch zoom changes the visible height.
+  const list = () => page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop);
+  await page.evaluate(() => { document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop = 0; });
+  await page.setViewportSize({ width: 390, height: 790 });
+  await page.waitForFunction(() => window.visualViewport.height === 790);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await list(), 0, "the list stays where the visitor left it");
   await context.close();
 });
 

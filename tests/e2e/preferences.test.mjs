@@ -63,6 +63,13 @@ test("a double click on Manage preferences opens the tool and decides nothing (t
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing decided");
   assert.deepEqual(await gatedRuns(page), []);
   assert.ok(await dialog(page).isVisible(), "the tool stays open");
+  // A triple click (a tremor, a mouse that chatters): the whole run is dropped.
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2, { clickCount: 3 });
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing decided by a triple click");
   // A single click right after is the visitor's own.
   await button(dialog(page), "Accept all").click();
   await dialog(page).waitFor({ state: "detached" });

@@ -131,6 +131,10 @@ test("a double click on Manage preferences opens the tool and decides nothing (i
     assert.equal(await get(d), null, "nothing decided");
     assert.deepEqual(await gatedRuns(d), []);
     assert.deepEqual(await eventNames(d), ["ready"]);
+    // A single click right after is the visitor's own.
+    await (await button(d, "[role=dialog]", "Accept all")).click();
+    await toolGone(d);
+    assert.equal((await get(d)).method, "accept-all");
     assert.deepEqual(await pageErrors(d), []);
   } finally {
     await d.manage().window().setRect({ width: 1024, height: 768 });
