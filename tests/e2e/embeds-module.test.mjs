@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, openPage, waitReady, banner, button, gatedRuns, hostPage, GATED_PAIR, widgetLogs } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, gatedRuns, hostPage, twoFrames, GATED_PAIR, widgetLogs } from "./helpers.mjs";
 import { minifyCss } from "../../www/minify-css.mjs";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -165,7 +165,7 @@ test("hundreds of tiny gated images add no compositor layers; a tiny placeholder
   let layers = null;
   cdp.on("LayerTree.layerTreeDidChange", (e) => { if (e.layers) layers = e.layers.length; });
   await cdp.send("LayerTree.enable");
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   for (let i = 0; layers === null && i < 50; i++) await page.waitForTimeout(100);
   assert.ok(layers !== null && layers < 60, `compositor layers: ${layers} (two per placeholder before: 626)`);
   const overflow = await page.evaluate(() => getComputedStyle(document.querySelector("kloud-consent-placeholder")

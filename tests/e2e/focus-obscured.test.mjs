@@ -8,7 +8,7 @@
 // what a visitor sees there.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, button, hostPage, gatedRuns, GATED_PAIR } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, hostPage, gatedRuns, twoFrames, GATED_PAIR } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -44,7 +44,7 @@ const ASIDE = () => {
   const b = root.querySelector(".kc-banner").getBoundingClientRect(), f = root.querySelector(".kc-frame").getBoundingClientRect();
   return b.top >= f.bottom - 1;
 };
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const settle = twoFrames;
 
 for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
   test(`${viewport.width}×${viewport.height}: every link reached by Tab is clear of the banner`, async () => {

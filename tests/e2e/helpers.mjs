@@ -70,6 +70,8 @@ export async function waitReady(page) {
   await page.waitForFunction(() => (window.__events || []).some((e) => e.name === "ready"), null, { timeout: 15000 });
 }
 
+/** Resolves after the page has drawn two more frames (what a resize or a scroll set off has been laid out). */
+export const twoFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 export const gatedRuns = (page) => page.evaluate(() => window.__gatedRuns || []);
 export const events = (page) => page.evaluate(() => window.__events || []);
 export const storedLocal = (page) => page.evaluate(() => localStorage.getItem("kloudconsent"));

@@ -8,7 +8,7 @@
 // button is on the visible screen and a tap at its position hits it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, GATED_PAIR } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, twoFrames, GATED_PAIR } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -102,6 +102,16 @@ const noHorizontalScroll = (page) => page.evaluate(() =>
 const openTool = async (page) => {
   await button(banner(page), "Manage preferences").tap();
   await dialog(page).getByRole("switch").first().waitFor();
+};
+
+/**
+ * The tool's module loaded (opened once and closed), as after the banner's
+ * idle prefetch: Manage preferences then opens it at once, under the finger.
+ */
+const loadTool = async (page) => {
+  await openTool(page);
+  await button(dialog(page), "Close").tap();
+  await dialog(page).waitFor({ state: "detached" });
 };
 
 for (const viewport of PHONES) {
@@ -260,11 +270,11 @@ test("a phone turned with the tool open keeps the focused switch on the screen",
   assert.ok(await onScreen(), "in portrait");
   await page.setViewportSize({ width: 844, height: 390 });
   await page.waitForFunction(() => window.visualViewport.width === 844);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   assert.ok(await onScreen(), "in landscape, where the whole dialog scrolls");
   await page.setViewportSize(PHONES[0]);
   await page.waitForFunction(() => window.visualViewport.width === 390);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   assert.ok(await onScreen(), "and back in portrait");
   // Only a turn: a reader who scrolled away from the focused switch keeps
   // their place when the toolbar or pinch zoom changes the visible height.
@@ -272,19 +282,16 @@ test("a phone turned with the tool open keeps the focused switch on the screen",
   await page.evaluate(() => { document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop = 0; });
   await page.setViewportSize({ width: 390, height: 790 });
   await page.waitForFunction(() => window.visualViewport.height === 790);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   assert.equal(await list(), 0, "the list stays where the visitor left it");
   await context.close();
 });
 
 test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", async () => {
   const { context, page } = await phonePage(PHONES[0], { config: { reopenButton: true } });
-  // The tool loaded once, as after the banner's idle prefetch: it then opens
-  // under the finger at once, and the second tap lands in it (on a phone,
-  // on Save preferences, where Manage preferences was).
-  await openTool(page);
-  await button(dialog(page), "Close").tap();
-  await dialog(page).waitFor({ state: "detached" });
+  // The second tap lands in the tool the first opened (on a phone, on
+  // Save preferences, where Manage preferences was).
+  await loadTool(page);
   const cdp = await context.newCDPSession(page);
   // A fingertip's contact (radius 12 px: automation's taps are 2 px wide).
   const touch = (type, at) => cdp.send("Input.dispatchTouchEvent",
@@ -324,9 +331,7 @@ test("a double tap on Manage preferences or on the reopen button opens the tool 
 
 test("automation's taps on Manage preferences and at once on Save preferences (2 px wide, which Chromium counts as a double tap) save", async () => {
   const { context, page } = await phonePage(PHONES[0]);
-  await openTool(page);
-  await button(dialog(page), "Close").tap();
-  await dialog(page).waitFor({ state: "detached" });
+  await loadTool(page);
   await button(banner(page), "Manage preferences").tap();
   await button(dialog(page), "Save preferences").tap();
   await dialog(page).waitFor({ state: "detached" });
@@ -412,7 +417,7 @@ test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's 
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2 });
   await page.waitForFunction(() => window.visualViewport.scale === 2);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   const screen = await visible(page);
   assert.ok(screen.right - screen.left < 200, "the visible area is half the screen's CSS width");
   // The banner may scroll inside itself at this size: each button, scrolled to, is reachable.
@@ -433,7 +438,7 @@ test("pinch-zoomed to 2.5× with the tool open: the whole dialog scrolls, as on 
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2.5 });
   await page.waitForFunction(() => window.visualViewport.scale === 2.5);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await twoFrames(page);
   const list = await page.evaluate(() => {
     const root = document.querySelector("kloud-consent").shadowRoot;
     const l = root.querySelector(".kc-dialog-scroll"), d = root.querySelector(".kc-dialog");

@@ -10,9 +10,8 @@
 // loader and the tool's script pinned to the new hashes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, widgetLogs, GATED_PAIR } from "./helpers.mjs";
 import { DIST } from "./server.mjs";
@@ -66,21 +65,35 @@ after(async () => { await env.close(); });
 
 const fetched = (file) => env.server.requests.filter((r) => r.startsWith(`/site/kc/${file}`)).length;
 
-test("a returning visitor whose browser cached the old wasm and tool: the new loader applies the decision and opens the tool", async () => {
+/**
+ * A visitor's page of the old release, the loader revalidated on every page
+ * and the wasm and the tool cached for a day; `visit(page)` does what the
+ * visitor did there, then the site is upgraded and `afterUpgrade(page)` runs.
+ */
+async function acrossUpgrade(visit, afterUpgrade) {
   live = "old";
-  // The loader revalidated on every page; the wasm and the tool cached for a day.
   cacheControl = (file) => (file === "kloudconsent.js" ? "no-cache" : "public, max-age=86400");
   const { context, page } = await openPage(env);
   try {
     await page.goto(`${env.server.url}/site/page.html`);
     await waitReady(page);
+    await visit(page);
+    live = "new";
+    await afterUpgrade(page);
+  } finally {
+    await context.close();
+  }
+}
+
+test("a returning visitor whose browser cached the old wasm and tool: the new loader applies the decision and opens the tool", async () => {
+  let before;
+  await acrossUpgrade(async (page) => {
     await button(banner(page), "Manage preferences").click();
     await dialog(page).getByRole("switch").first().waitFor();
     await button(dialog(page), "Accept all").click();
     await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
-
-    live = "new";
-    const before = { wasm: fetched("kloudconsent_bg.wasm"), tool: fetched("kloudconsent-tool.js") };
+    before = { wasm: fetched("kloudconsent_bg.wasm"), tool: fetched("kloudconsent-tool.js") };
+  }, async (page) => {
     await page.goto(`${env.server.url}/site/page.html?next`);
     await waitReady(page);
     assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
@@ -92,26 +105,16 @@ test("a returning visitor whose browser cached the old wasm and tool: the new lo
     assert.ok(fetched("kloudconsent-tool.js") > before.tool, "the new tool was fetched past the cache");
     assert.deepEqual(await widgetLogs(page), []);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test("a first visit after the upgrade, with the old wasm in the cache from an earlier visit: the banner shows", async () => {
-  live = "old";
-  cacheControl = (file) => (file === "kloudconsent.js" ? "no-cache" : "public, max-age=86400");
-  const { context, page } = await openPage(env);
-  try {
-    await page.goto(`${env.server.url}/site/page.html`);
-    await waitReady(page);
-    live = "new";
+  await acrossUpgrade(async () => {}, async (page) => {
     await page.goto(`${env.server.url}/site/page.html?after`);
     await waitReady(page);
     await banner(page).waitFor();
     assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
     assert.deepEqual(await gatedRuns(page), []);
     assert.deepEqual(await widgetLogs(page), []);
-  } finally {
-    await context.close();
-  }
+  });
 });
