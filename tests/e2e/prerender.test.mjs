@@ -27,6 +27,11 @@ before(async () => {
     res.writeHead(204);
     res.end();
   });
+  // Whether B's prerender has started (A asks before it goes on).
+  server.routes.set("/__report/b-parsed", (req, res) => {
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(reports.some((r) => r.tag === "b-parsed") ? "yes" : "no");
+  });
   for (const [path, html] of Object.entries(PAGES)) {
     server.routes.set(path, (req, res) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
@@ -125,14 +130,6 @@ const SEED = page("seed", `<script>addEventListener("kloudconsent:ready", functi
 });</script>`);
 const PAGES = { "/pr/a.html": A, "/pr/b.html": B, "/pr/seed.html": SEED };
 
-/** Whether B's prerender has started (A asks before it goes on). */
-function watchB() {
-  server.routes.set("/__report/b-parsed", (req, res) => {
-    res.writeHead(200, { "content-type": "text/plain" });
-    res.end(reports.some((r) => r.tag === "b-parsed") ? "yes" : "no");
-  });
-}
-
 /**
  * A visit from A to B, prerendered. Chromium may decline or cancel a
  * prerender (a busy machine): B then reports that it was not prerendered,
@@ -141,7 +138,6 @@ function watchB() {
 async function visit({ seed, act }) {
   for (let attempt = 1; ; attempt++) {
     reports.length = 0;
-    watchB();
     const chrome = await chromiumAt(`${server.url}/pr/${seed ? "seed" : "a"}.html?do=${act}`);
     try {
       const first = await Promise.race([report("b-parsed"), report("b-not-prerendered")]);
