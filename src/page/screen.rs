@@ -10,7 +10,7 @@ use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::tool_model::model_json;
 use wasm_bindgen::JsValue;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 
 impl Page {
     /// Applies a screen event and performs its step.
@@ -31,12 +31,19 @@ impl Page {
     }
 
     /// Draws the current scene (also the fail-closed first draw at boot).
+    ///
+    /// Focus moves and the page's inertness happen with the UI not borrowed:
+    /// they fire the page's focus and blur listeners, which may call the API
+    /// and so draw again (and WebKit runs microtasks queued there inside
+    /// `focus()` when WebDriver runs the script). A nested draw that changed
+    /// the scene has drawn it; this one then stops.
     pub fn draw(&self, focus: Focus) {
         let scene = self.screen.get().scene();
         if !self.ensure_ui(scene) {
             return;
         }
-        let first_banner = {
+        let screen = self.screen.get();
+        let (first_banner, shadow, target) = {
             let mut ui = self.ui.borrow_mut();
             let Some(ui) = ui.as_mut() else { return };
             let had_banner = ui.has_banner();
@@ -44,38 +51,48 @@ impl Page {
             ui.show_reopen(scene.reopen, &self.config);
             // Nothing modal any more: the page stops being inert first, or
             // focus could not go back to an element of it.
-            if scene.dialog.is_none() {
-                ui.set_modal(false, &self.hooks);
+            if scene.dialog.is_none() && ui.modal_changes(false) {
+                self.hooks.inert(&ui.host, false);
             }
-            // Focus leaves a closing dialog while it is still in the page,
-            // so it never sits on a removed node.
-            match focus {
-                Focus::Opener => {
-                    let opener = self.opener.borrow_mut().take();
-                    if !opener.is_some_and(|o| focus::focus_if_connected(&o)) {
-                        self.hooks.focus_page(&ui.shadow);
-                    }
-                }
-                Focus::BannerManage => ui.focus_manage(),
-                Focus::Reopen => ui.focus_reopen(),
-                Focus::Page => self.hooks.focus_page(&ui.shadow),
-                Focus::Stay | Focus::Dialog => {}
-            }
-            let shell = scene.dialog.filter(|d| *d != DialogState::Tool);
-            ui.show_shell(shell, &self.config.texts);
-            !had_banner && ui.has_banner()
+            let target = match focus {
+                Focus::Opener => self.opener.borrow_mut().take().map(Element::from),
+                Focus::BannerManage => ui.manage_button(),
+                Focus::Reopen => ui.reopen_button(),
+                _ => None,
+            };
+            (!had_banner && ui.has_banner(), ui.shadow.clone(), target)
         };
-        // Outside the UI borrow: the tool's code runs in here. If it failed
-        // to mount, that failure has already been drawn over this step.
-        let screen = self.screen.get();
-        self.show_tool(scene.dialog == Some(DialogState::Tool));
+        // Focus leaves a closing dialog while it is still in the page, so it
+        // never sits on a removed node.
+        let focused = target.is_some_and(|t| focus::focus_if_connected(&t));
+        if matches!(focus, Focus::Page) || (focus == Focus::Opener && !focused) {
+            self.hooks.focus_page(&shadow);
+        }
         if self.screen.get() != screen {
             return;
         }
         if let Some(ui) = self.ui.borrow_mut().as_mut() {
-            ui.set_modal(scene.dialog.is_some(), &self.hooks);
-            if focus == Focus::Dialog {
-                ui.focus_dialog();
+            let shell = scene.dialog.filter(|d| *d != DialogState::Tool);
+            ui.show_shell(shell, &self.config.texts);
+        }
+        // Outside the UI borrow: the tool's code runs in here. If it failed
+        // to mount, that failure has already been drawn over this step.
+        self.show_tool(scene.dialog == Some(DialogState::Tool));
+        if self.screen.get() != screen {
+            return;
+        }
+        let modal = scene.dialog.is_some();
+        let host = self
+            .ui
+            .borrow_mut()
+            .as_mut()
+            .and_then(|ui| ui.modal_changes(modal).then(|| ui.host.clone()));
+        if let Some(host) = host {
+            self.hooks.inert(&host, modal);
+        }
+        if focus == Focus::Dialog && self.screen.get() == screen {
+            if let Ok(Some(d)) = shadow.query_selector("[role=dialog]") {
+                focus::focus_if_connected(&d);
             }
         }
         // Once the banner is up and the page has nothing better to do, the

@@ -13,8 +13,7 @@ use super::build::{build, Node};
 use crate::browser::dom;
 use kloudconsent_domain::config::Texts;
 use kloudconsent_domain::screen::BannerState;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element};
 
 const TEMPLATE: [Node; 13] = [
     Node { depth: 0, tag: "section", attrs: "class=kc-banner|role=region|aria-labelledby=kc-banner-title|aria-describedby=kc-banner-notice kc-banner-body", text: "" },
@@ -40,7 +39,7 @@ const MANAGE: usize = 12;
 /// The drawn banner and the parts that change.
 pub struct Banner {
     pub root: Element,
-    manage: Element,
+    pub manage: Element,
     /// The loading text while the tool loads, its failure message if it
     /// could not; otherwise empty.
     status: Element,
@@ -84,14 +83,6 @@ impl Banner {
         };
         if dom::text_content(&self.status).as_deref() != Some(message) {
             self.status.set_text_content(Some(message));
-        }
-    }
-
-    /// Focuses Manage preferences (the banner is back after the tool it
-    /// opened was closed).
-    pub fn focus_manage(&self) {
-        if let Some(b) = self.manage.dyn_ref::<HtmlElement>() {
-            let _ = b.focus();
         }
     }
 }

@@ -139,11 +139,9 @@ impl Ui {
         }
     }
 
-    /// Focuses the reopen button (the tool it opened has closed).
-    pub fn focus_reopen(&self) {
-        if let Some(b) = &self.reopen {
-            focus::focus_if_connected(b);
-        }
+    /// The reopen button, for focus once the tool it opened has closed.
+    pub fn reopen_button(&self) -> Option<Element> {
+        self.reopen.clone()
     }
 
     /// Shows, redraws or removes the core's loading/failure dialog.
@@ -183,12 +181,11 @@ impl Ui {
         }
     }
 
-    /// Makes the page behind a dialog inert, or releases it.
-    pub fn set_modal(&mut self, modal: bool, hooks: &Hooks) {
-        if modal != self.modal {
-            self.modal = modal;
-            hooks.inert(&self.host, modal);
-        }
+    /// Records whether a dialog is up; says whether that changed, and the
+    /// page behind must be made inert or released (`hooks.inert`, which
+    /// the caller runs with the UI no longer borrowed: it moves focus).
+    pub fn modal_changes(&mut self, modal: bool) -> bool {
+        std::mem::replace(&mut self.modal, modal) != modal
     }
 
     /// Whether the banner is drawn.
@@ -201,18 +198,10 @@ impl Ui {
         el.get_root_node() == **self.shadow
     }
 
-    /// Focuses the dialog that is up (the tool's, or the core's own).
-    pub fn focus_dialog(&self) {
-        if let Ok(Some(d)) = self.shadow.query_selector("[role=dialog]") {
-            focus::focus_if_connected(&d);
-        }
-    }
-
-    /// Focuses the banner's Manage preferences button.
-    pub fn focus_manage(&self) {
-        if let Some(b) = &self.banner {
-            b.focus_manage();
-        }
+    /// The banner's Manage preferences button, for focus once the tool it
+    /// opened has closed.
+    pub fn manage_button(&self) -> Option<Element> {
+        self.banner.as_ref().map(|b| b.manage.clone())
     }
 
     /// Adds a layer, with the frame fitted to the visible screen as it is now.

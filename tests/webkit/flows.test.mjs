@@ -216,6 +216,23 @@ test("the tool failing to load: a message, one console.error naming the URL, wor
   }
 });
 
+test("the API called from a test's script while the tool gives focus back to the page's link: no internal error", async () => {
+  // WebKit runs microtasks queued by a focus listener inside `focus()` when
+  // WebDriver runs the script: the engine must not be mid-draw then.
+  const d = env.driver;
+  for (const [call, method] of [["hide", undefined], ["acceptAll", "accept-all"], ["rejectAll", "reject-all"]]) {
+    await fresh(env, "/fixtures/recorded.html");
+    await (await d.findElement(By.css("#open-prefs"))).click();
+    await toolShown(d);
+    await js(d, (call) => { window.kloudconsent[call](); }, call);
+    await toolGone(d);
+    await settle(d);
+    assert.deepEqual(await widgetConsole(d), [], call);
+    assert.equal((await get(d))?.method, method, call);
+    assert.equal(await focused(d), "page:a#open-prefs", call);
+  }
+});
+
 test("keyboard only: Tab, Space/Enter and Escape complete a custom choice; focus trapped and returned", async () => {
   const d = env.driver;
   await fresh(env, PAGE);
