@@ -22,7 +22,7 @@
   register(function (core) {
     var invoke = core.invoke, doc = core.doc, querySelectorAll = core.querySelectorAll,
       createElement = core.createElement, baseUri = core.baseUri, listen = core.listen;
-    var EMBEDS = core.EMBEDS, heldSrcdoc = core.heldSrcdoc;
+    var EMBEDS = core.EMBEDS, heldSrcdoc = core.heldSrcdoc, ours = core.ours;
     var SOURCES = ":scope>source[data-src],:scope>source[data-srcset]";
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
     // www/placeholder.css, minified (assemble.mjs fills it in).
@@ -76,6 +76,16 @@
           if (!nodes) return; // visited below with every known one
         }
         if (e && nodes) refresh(e, "", toPlace, false);
+      });
+      // A change that moved other nodes (a keyed list reordered: the
+      // framework moves one embed, and another's placeholder stays behind
+      // with its neighbour): each placeholder goes back before its embed.
+      if (nodes) embeds.forEach(function (e) {
+        var ph = e.placeholder;
+        if (ph && e.el.previousSibling !== ph && e.el.parentNode && toPlace.indexOf(e) < 0) {
+          e.el.parentNode.insertBefore(ph, e.el);
+          toPlace.push(e);
+        }
       });
       // A decision (or start-up): every embed known, once each.
       if (!nodes) embeds.slice().forEach(function (e) { refresh(e, revoked, toPlace, true); });
@@ -209,6 +219,8 @@
           b.onclick = function (ev) { if (seen(b, ev.detail > 0 && over)) placeholderClick(e, action); };
         });
         e.placeholder = host;
+        e.text = panel.firstChild;
+        ours.add(host);
         if (!resizeObserver && window.ResizeObserver) {
           resizeObserver = new ResizeObserver(function () { placeAll(embeds); });
           listen.call(window, "resize", function () { placeAll(embeds); });
@@ -216,7 +228,7 @@
         if (resizeObserver) resizeObserver.observe(e.el);
       }
       hide(e);
-      var p = e.placeholder.shadowRoot.getElementById("text");
+      var p = e.text;
       if (p.textContent !== text) p.textContent = text;
       var inPlace = e.el.previousSibling === e.placeholder;
       if (!inPlace && e.el.parentNode) e.el.parentNode.insertBefore(e.placeholder, e.el);

@@ -139,6 +139,9 @@ function activate(tag, nonce) {
     }
   });
   if (nonce) live.nonce = nonce;
+  // Astro's view transitions run, after each navigation, every script in the
+  // document not marked as run: a released copy would run twice.
+  live.setAttribute("data-astro-exec", "");
   var isAsync = tag.hasAttribute("async");
   live.async = isAsync;
   live.text = tag.textContent;
@@ -213,7 +216,7 @@ function loadEmbeds() {
   return embedsLoading || (embedsLoading = loadScript("kloudconsent-embeds.js", "kloudconsent.embeds").then(function (args) {
     embedsUpdate = args[0]({ invoke: invoke, doc: doc, querySelectorAll: querySelectorAll,
       createElement: createElement, baseUri: baseUri, listen: listen, EMBEDS: EMBEDS,
-      heldSrcdoc: heldSrcdoc, widget: function () { return widgetHost; } });
+      heldSrcdoc: heldSrcdoc, ours: ours, widget: function () { return widgetHost; } });
   }).then(null, function (e) {
     // The load, or the script's own set-up: either way the engine still starts.
     embedsLoading = null;
@@ -282,13 +285,15 @@ function observePage() {
 /**
  * Removes copies of the widget's own elements that a page brought back from
  * a snapshot of itself (Turbo's cache and htmx's history clone the page):
- * a copy has no shadow root, and is an empty `<kloud-consent>` beside the
- * real one, or a placeholder with nothing in it.
+ * a copy is an empty `<kloud-consent>` beside the real one, or a placeholder
+ * with nothing in it. Known by not being one the widget made (`ours`), not
+ * by a missing `shadowRoot`: a page that makes every shadow root closed
+ * would have the widget take out its own, and put it back, for ever.
  */
 function dropCopies(node) {
   var own = "kloud-consent, kloud-consent-placeholder";
   [node].concat([].slice.call(Element.prototype.querySelectorAll.call(node, own))).forEach(function (el) {
-    if (!el.shadowRoot && Element.prototype.matches.call(el, own)) el.remove();
+    if (!ours.has(el) && Element.prototype.matches.call(el, own)) el.remove();
   });
 }
 
@@ -313,6 +318,6 @@ function keepWidget() {
     makeInert(widgetHost, true);
   }
   // Taking the widget out took focus out of its dialog: back in it.
-  var dialog = gone && madeInert.length && widgetHost.shadowRoot.querySelector("[role=dialog]");
+  var dialog = gone && madeInert.length && widgetRoot.querySelector("[role=dialog]");
   if (dialog) dialog.focus();
 }

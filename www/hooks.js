@@ -31,14 +31,19 @@ var hooks = {
   say: function (what, a, b) { [gate, push, gtag, emit, receipt][what](a, b); }
 };
 
-/** The widget's `<kloud-consent>` element, once made. */
-var widgetHost = null;
+/** The widget's `<kloud-consent>` element, once made, and its shadow root (kept:
+ * a page that wraps attachShadow may have made it closed). */
+var widgetHost = null, widgetRoot = null;
+/** The widget's own hosts (its element and the embeds' placeholders): what dropCopies leaves alone. */
+var ours = new WeakSet();
 /** When the last click came, if it was on one of the widget's controls or a page's opener. */
 var openedAt = -1e9;
 
 /** The widget's shadow root was made: its controls now reach the engine. */
 function listenTo(root) {
   widgetHost = root.host;
+  widgetRoot = root;
+  ours.add(widgetHost);
   // Capture: ahead of the tool's own listeners. The second tap of a double
   // tap on Manage preferences (the reopen button, a page's opener) lands
   // in the tool the first one opened, on whatever is under the finger
@@ -225,11 +230,7 @@ function fit(frame) {
 /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
 function gtag(command, json) {
   if (command === "default" && consentDefaultsSent) return;
-  try {
-    kcGtag("consent", command, JSON.parse(json));
-  } catch (e) {
-    console.warn("kloudconsent: gtag('consent', '" + command + "', ...) threw; Google tags may not see the consent.");
-  }
+  kcGtag("consent", command, JSON.parse(json));
 }
 
 /** The kloudconsent_update event, through whatever push dataLayer has now. */
@@ -258,10 +259,37 @@ function prefetchWhenIdle() {
   else setTimeout(run, 1500);
 }
 
-/** Fetch the preference tool; the outcome goes back to the engine. */
+/**
+ * Fetch the preference tool; the outcome goes back to the engine. A visitor
+ * is not left waiting for a tool that does not come (a stalled connection):
+ * after TOOL_WAIT_MS of showing busy, the engine hears it failed, and says
+ * so, with Accept all and Reject all at hand. The download goes on: once it
+ * arrives, the tool opens at the next request, or in place of the failure
+ * dialog still up.
+ */
+var TOOL_WAIT_MS = 10000;
+var toolWatch = 0;
 function fetchTool() {
-  loadTool().then(function (module) { invoke("kc_tool_loaded", [module]); },
-    function (e) { invoke("kc_tool_failed", [String(e && e.message || e)]); });
+  var settled = false, busySince = 0;
+  loadTool().then(function (module) {
+    settled = true;
+    invoke("kc_tool_loaded", [module]);
+  }, function (e) {
+    settled = true;
+    invoke("kc_tool_failed", [String(e && e.message || e)]);
+  });
+  clearInterval(toolWatch);
+  toolWatch = setInterval(function () {
+    var busy = !settled && widgetRoot && widgetRoot.querySelector("[aria-busy]");
+    if (settled) clearInterval(toolWatch);
+    else if (!busy) busySince = 0;
+    else if (!busySince) busySince = Date.now();
+    else if (Date.now() - busySince >= TOOL_WAIT_MS) {
+      busySince = 0;
+      invoke("kc_tool_failed", [new URL("kloudconsent-tool.js", loaderUrl).href + " or its wasm did not arrive within " +
+        TOOL_WAIT_MS / 1e3 + " s"]);
+    }
+  }, 1000);
 }
 
 /**
@@ -347,29 +375,43 @@ function trapTab(e, dialog, active) {
 }
 
 /**
- * The page's own listeners, once the engine runs: any element with
- * `data-kloudconsent-open` (also ones added later) opens the tool, and
- * fetches it as soon as the pointer or focus reaches it; a decision made in
- * another tab arrives as a `storage` event. The work happens in a microtask:
- * opening moves focus, whose `focusin` would otherwise come back here.
+ * Any element with `data-kloudconsent-open` (also ones added later, and ones
+ * inside a page component's shadow root) opens the tool on a click, and
+ * fetches it as soon as the pointer or focus reaches it. Listened for from
+ * the moment this script runs, in the capture phase: a click while the
+ * engine is still loading opens the tool once it has booted instead of
+ * being lost, and a router's own click listener on the document (Astro's)
+ * finds it handled and does not follow `href="#"`. If the widget could not
+ * start (no WebAssembly), the link does what its `href` says. The work
+ * happens in a microtask: opening moves focus, whose `focusin` would
+ * otherwise come back here.
+ */
+function opener(e) {
+  if (bootFailed) return;
+  // Along the composed path: an opener inside a page component's shadow
+  // root (a site footer built with Lit, Stencil...) is seen as its host.
+  var el = e.composedPath().find(function (n) {
+    return n instanceof Element && Element.prototype.matches.call(n, "[data-kloudconsent-open]");
+  });
+  if (!el) return;
+  if (e.type === "click") {
+    e.preventDefault();
+    openedAt = e.timeStamp;
+    var open = function () { invoke("kc_open", [el]); };
+    if (engine) queueMicrotask(open);
+    else queue.push(open);
+  } else if (engine) {
+    soon(DO_PREFETCH);
+  }
+}
+["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener, true); });
+
+/**
+ * The page's own listeners, once the engine runs: a decision made in
+ * another tab arrives as a `storage` event, and the stores are read again
+ * where the page may have missed one.
  */
 function wireDocument() {
-  var opener = function (e) {
-    // Along the composed path: an opener inside a page component's shadow
-    // root (a site footer built with Lit, Stencil...) is seen as its host.
-    var el = e.composedPath().find(function (n) {
-      return n instanceof Element && Element.prototype.matches.call(n, "[data-kloudconsent-open]");
-    });
-    if (!el) return;
-    if (e.type === "click") {
-      e.preventDefault();
-      openedAt = e.timeStamp;
-      queueMicrotask(function () { invoke("kc_open", [el]); });
-    } else {
-      soon(DO_PREFETCH);
-    }
-  };
-  ["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener); });
   // Our key written or removed by another tab (`reset()` removes it), or
   // localStorage cleared as a whole (a site's logout: the cookie still
   // holds the decision, so only the former means it was forgotten).

@@ -70,27 +70,36 @@ function okText(r) {
 }
 
 /**
- * `start()`'s response text as {text} or {error}, within `ms`; never
- * rejects (a bad URL or a refused integrity check included).
+ * `start()`'s response text as {text} or {error}; never rejects (a bad URL
+ * or a refused integrity check included).
  */
-function fetchText(start, ms) {
-  var timeout = new Promise(function (resolve) {
-    setTimeout(function () { resolve({ error: "timed out after " + ms + " ms" }); }, ms);
-  });
-  var fetched = Promise.resolve() // so a bad URL rejects instead of throwing
+function fetchText(start) {
+  return Promise.resolve() // so a bad URL rejects instead of throwing
     .then(start)
     .then(okText)
     .then(function (text) { return { text: text }; },
           function (e) { return { error: "could not be fetched (" + (e && e.message || e) + ")" }; });
-  return Promise.race([fetched, timeout]);
+}
+
+/**
+ * `promise`, or {error} once `ms` have passed and the engine's wasm has
+ * arrived (or failed): a file the engine could not have used yet is never
+ * given up on. (A slow link where the config came at 4.5 s and the wasm at
+ * 7 s had the banner drawn from the built-in default, and the visitor's
+ * decision stored against it.)
+ */
+function within(promise, ms) {
+  var waited = Promise.all([new Promise(function (resolve) { setTimeout(resolve, ms); }),
+    started.then(null, function () {})]);
+  return Promise.race([promise, waited.then(function () { return { error: "timed out after " + ms + " ms" }; })]);
 }
 
 /** Resolves to {text, origin} or {error, origin}; never rejects. */
 function loadConfig() {
   if (configUrl) {
-    return fetchText(function () {
+    return within(fetchText(function () {
       return fetch(new URL(configUrl, pageBase), { __proto__: null, credentials: "same-origin" });
-    }, CONFIG_TIMEOUT_MS).then(function (r) {
+    }), CONFIG_TIMEOUT_MS).then(function (r) {
       r.origin = "data-config " + configUrl;
       return r;
     });
@@ -108,7 +117,10 @@ var TRANSLATION_TIMEOUT_MS = 3000;
 var translations = {};
 var translationIndex = null;
 
-/** i18n/<lang>.json as {text, url} or {error, url}, fetched once per page. */
+/**
+ * i18n/<lang>.json as {text, url} or {error, url}, fetched once per page;
+ * how long it is waited for is the boot's to say (`within`).
+ */
 function translation(lang) {
   var path = "i18n/" + lang + ".json";
   var url = new URL(path, loaderUrl);
@@ -118,7 +130,7 @@ function translation(lang) {
       if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
       return fetchHashed(url, index[lang]);
     });
-  }, TRANSLATION_TIMEOUT_MS).then(function (r) {
+  }).then(function (r) {
     r.url = url.href;
     return r;
   }));
@@ -388,12 +400,21 @@ function kcGtag() {
   }
   gtagSend.apply(null, arguments);
 }
+/**
+ * What the page's `gtag` or `dataLayer` throws (a stub that throws until
+ * Google's tag is ready, a frozen array) costs a warning, never the widget:
+ * an inline config's defaults are sent while the loader itself starts.
+ */
 function gtagSend() {
-  if (hasOwn.call(window, "gtag") && typeof window.gtag === "function") window.gtag.apply(window, arguments);
-  else if (Array.isArray(layer())) layer().push(arguments);
-  else if (!warnedLayer) {
-    warnedLayer = true;
-    console.warn("kloudconsent: window.dataLayer is not an array; Google Consent Mode commands were not sent.");
+  try {
+    if (hasOwn.call(window, "gtag") && typeof window.gtag === "function") window.gtag.apply(window, arguments);
+    else if (Array.isArray(layer())) layer().push(arguments);
+    else if (!warnedLayer) {
+      warnedLayer = true;
+      console.warn("kloudconsent: window.dataLayer is not an array; Google Consent Mode commands were not sent.");
+    }
+  } catch (e) {
+    console.warn("kloudconsent: gtag('consent', '" + arguments[1] + "', ...) threw; Google tags may not see the consent.");
   }
 }
 var warnedLayer = false;
@@ -583,14 +604,30 @@ if (!script) {
   console.warn("kloudconsent: no <script> tag of its own (document.currentScript); no data-config or inline config is read.");
 }
 var wasmFailed = false;
+var bootFailed = false;
+var started = wasm_bindgen({ module_or_path: wasmResponse.then(null, function (e) { wasmFailed = true; throw e; }) });
 Promise.all([
-  wasm_bindgen({ module_or_path: wasmResponse.then(null, function (e) { wasmFailed = true; throw e; }) }),
+  started,
   loadConfig().then(function (cfg) {
     guessTranslation(cfg.text);
     return cfg;
   }),
-  // A page whose HTML has a gated embed: www/embeds.js (gating.js's loadEmbeds) before the engine starts.
-  domReady().then(function () { return holdsEmbed(doc) && loadEmbeds(); })
+  // A page whose HTML has a gated embed: www/embeds.js (gating.js's
+  // loadEmbeds) before the engine starts, but not for ever: a script that
+  // hangs must not keep the banner, and every gated script, waiting.
+  domReady().then(function () {
+    if (!holdsEmbed(doc)) return;
+    var embeds = loadEmbeds();
+    // Arrived after the engine started: the embeds take the decision in force.
+    embeds.then(function () { if (engine && embedsUpdate) embedsUpdate("", null); });
+    return within(embeds, CONFIG_TIMEOUT_MS).then(function (r) {
+      if (r && r.error && !embedsWarned) {
+        embedsWarned = true;
+        console.error("kloudconsent: " + new URL("kloudconsent-embeds.js", loaderUrl).href + " " + r.error +
+          "; the widget starts without it, and gated embeds stay blocked until it arrives.");
+      }
+    });
+  })
 ]).then(function (results) {
   return nextTask().then(shown).then(function () { return results[1]; });
 }).then(function (cfg) {
@@ -600,7 +637,8 @@ Promise.all([
   // since the config was known), so nothing is ever drawn in English first.
   var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
     pageLang(), browserLangs().join(","), LANGS, consentDefaultsSent], "");
-  return lang && translation(lang).then(function (t) {
+  return lang && within(translation(lang), TRANSLATION_TIMEOUT_MS).then(function (t) {
+    t.url = t.url || new URL("i18n/" + lang + ".json", loaderUrl).href;
     if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
     return t.text;
   });
@@ -614,6 +652,7 @@ Promise.all([
   queue = [];
   pending.forEach(function (call) { call(); });
 }).then(null, function (e) {
+  bootFailed = true;
   console.error("kloudconsent: " + (wasmFailed
     ? "could not load " + wasmUrl + CHANGED
     : "the widget could not start (" + e + ")") + "; nothing gated will run.");

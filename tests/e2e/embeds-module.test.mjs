@@ -204,3 +204,30 @@ test("hundreds of tiny gated images add no compositor layers; a tiny placeholder
   await page.waitForFunction(() => window.kloudconsent.accepted("analytics"));
   await context.close();
 });
+
+test("a keyed list reordered by its framework (one embed moved): every placeholder goes back over its own embed", async () => {
+  const { context, page } = await embedsPage();
+  const frame = (id, w, h) => `<iframe id="${id}" data-consent="marketing" data-src="/fixtures/marketing/frame.html"
+    width="${w}" height="${h}" title="${id}"></iframe>`;
+  await hostPage(env, page, { body: `<div id="list">${frame("first", 320, 180)}${frame("second", 200, 100)}</div>` });
+  await banner(page).waitFor();
+  await page.locator("kloud-consent-placeholder").nth(1).waitFor({ state: "attached" });
+  // What Vue's keyed v-for does when the list is reversed: it moves one node,
+  // before the node it now precedes (its own vnode's element, not ours).
+  await page.evaluate(() => {
+    document.getElementById("list").insertBefore(document.getElementById("second"), document.getElementById("first"));
+  });
+  await twoFrames(page);
+  await twoFrames(page);
+  const placed = await page.evaluate(() => ["first", "second"].map((id) => {
+    const el = document.getElementById(id);
+    const ph = el.previousElementSibling;
+    const a = el.getBoundingClientRect(), b = ph?.shadowRoot?.querySelector(".ph")?.getBoundingClientRect();
+    return { id, before: ph?.localName, over: !!b && Math.abs(a.top - b.top) < 2 && Math.abs(a.left - b.left) < 2 };
+  }));
+  assert.deepEqual(placed, [
+    { id: "first", before: "kloud-consent-placeholder", over: true },
+    { id: "second", before: "kloud-consent-placeholder", over: true },
+  ]);
+  await context.close();
+});

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies,
-  banner, dialog, button, widgetLogs, consentCookie,
+  banner, dialog, button, widgetLogs, consentCookie, hostPage, GATED_PAIR,
 } from "./helpers.mjs";
 
 let env;
@@ -342,6 +342,73 @@ test("re-entrant calls from listeners: a decision changed inside ready/change wi
   assert.deepEqual(await gatedRuns(c.page), []);
   assert.deepEqual(c.page.errors, []);
   await c.context.close();
+});
+
+test("a page's focus listener on its opener that calls the API while the tool gives focus back: no internal error, its call applies", async () => {
+  for (const call of ["set", "hide", "acceptAll", "rejectAll", "show"]) {
+    const { context, page } = await fresh("/fixtures/basic.html");
+    await page.evaluate((call) => {
+      const opener = document.querySelector("[data-kloudconsent-open]");
+      opener.addEventListener("focus", () => {
+        if (!window.__armed) return;
+        window.__armed = false;
+        if (call === "set") window.kloudconsent.set({ analytics: true });
+        else window.kloudconsent[call]();
+      });
+    }, call);
+    await page.click("[data-kloudconsent-open]");
+    await dialog(page).getByRole("switch").first().waitFor();
+    await page.evaluate(() => { window.__armed = true; });
+    await button(dialog(page), "Close").click();
+    await page.waitForTimeout(300);
+    assert.deepEqual(widgetLogs(page, "error"), [], call);
+    assert.deepEqual(page.errors, [], call);
+    const state = await page.evaluate(() => window.kloudconsent.get());
+    const method = { set: "custom", hide: undefined, acceptAll: "accept-all", rejectAll: "reject-all", show: undefined }[call];
+    assert.equal(state?.method, method, call);
+    // The tool is open exactly when the listener asked for it again.
+    assert.equal(await dialog(page).count(), call === "show" ? 1 : 0, call);
+    await context.close();
+  }
+});
+
+test("a page that makes every shadow root closed: the widget keeps working and the page stays responsive", async () => {
+  const { context, page } = await openPage(env);
+  await context.addInitScript(() => {
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "closed" }); };
+  });
+  await page.goto(url("/fixtures/basic.html"));
+  await waitReady(page);
+  await page.evaluate(() => document.body.insertAdjacentHTML("beforeend",
+    '<iframe id="video" data-consent="marketing" data-src="/fixtures/marketing/frame.html" title="video"></iframe>'));
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 1);
+  await page.waitForTimeout(300);
+  // Answered at once (a loop taking the widget out and putting it back froze the page).
+  assert.equal(await page.evaluate(() => document.querySelectorAll("kloud-consent, kloud-consent-placeholder").length), 2);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
+  assert.equal(await page.locator("kloud-consent-placeholder").count(), 0);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(widgetLogs(page, "error"), []);
+  await context.close();
+});
+
+test("a page's gtag that throws, or a frozen dataLayer, with Consent Mode in an inline config: a warning, and the widget works", async () => {
+  for (const setUp of ["window.gtag = function () { throw new Error('gtag not ready'); };", "window.dataLayer = Object.freeze([]);"]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, {
+      head: `<script>${setUp}</script>`,
+      config: { googleConsentMode: true },
+      body: GATED_PAIR,
+    });
+    await button(banner(page), "Accept all").click();
+    await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+    assert.deepEqual(page.errors, [], setUp);
+    assert.ok(widgetLogs(page, "warning").some((l) => /gtag\('consent', 'default', \.\.\.\) threw/.test(l)), setUp);
+    await context.close();
+  }
 });
 
 test("a script queued behind a slow one does not run once its category is refused meanwhile; it runs when granted again", async () => {
