@@ -230,7 +230,12 @@ function fit(frame) {
 /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
 function gtag(command, json) {
   if (command === "default" && consentDefaultsSent) return;
-  kcGtag("consent", command, JSON.parse(json));
+  // Nothing the page's globals throw may unwind through the engine's frames.
+  try {
+    kcGtag("consent", command, JSON.parse(json));
+  } catch (e) {
+    console.warn("kloudconsent: gtag('consent', '" + command + "', ...) threw; Google tags may not see the consent.");
+  }
 }
 
 /** The kloudconsent_update event, through whatever push dataLayer has now. */
