@@ -69,6 +69,27 @@ test("the example builds from the repo's node_modules, and its versions are the 
   assert.ok(bundle.length > 50_000 && !/process\.env\.NODE_ENV/.test(bundle), "a production bundle of React");
 });
 
+test("an app that starts before the widget's script ran (its bundle async, as Next.js loads one) still hears the decision", async () => {
+  const { context, page } = await openPage(env);
+  const html = readFileSync(join(tmp, "build", "index.html"), "utf8")
+    .replace('<script src="/app.js" defer></script>', "")
+    .replace("<script src=\"/kloudconsent/kloudconsent.js\"", '<script src="/app.js" async></script>\n  $&');
+  assert.match(html, /app\.js" async><\/script>\s*<script src="\/kloudconsent\/kloudconsent\.js"/);
+  await page.route(`${env.server.url}/`, (route) => route.fulfill({ contentType: "text/html", body: html }));
+  await page.route("**/kloudconsent/kloudconsent.js", async (route) => {
+    await new Promise((r) => setTimeout(r, 3000));
+    await route.continue();
+  });
+  await page.goto(`${env.server.url}/`, { waitUntil: "commit" });
+  await page.locator("#consent-status", { hasText: "loading" }).waitFor();
+  assert.equal(await page.evaluate(() => typeof window.kloudconsent), "undefined", "the app is up before the widget's script ran");
+  await page.locator("#consent-status", { hasText: "undecided" }).waitFor({ timeout: 10000 });
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await page.locator("#consent-status", { hasText: "analytics off" }).waitFor();
+  assert.deepEqual(problems(page), []);
+  await context.close();
+});
+
 test("undecided: late scripts and the video wait; Accept all releases what is on the page; each runs once across navigations", async () => {
   const page = await openApp();
   assert.equal(await page.locator("#consent-status").textContent(), "undecided");

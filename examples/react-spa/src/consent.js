@@ -43,10 +43,20 @@ export function useGatedScript({ id, consent, src, code }) {
 export function useConsent() {
   const [state, setState] = useState(undefined);
   useEffect(() => {
-    const kc = window.kloudconsent;
-    if (!kc) return undefined;
-    const update = () => setState(kc.get());
-    const offs = ["ready", "consent", "change"].map((name) => kc.on(name, update));
+    let offs = [];
+    const subscribe = () => {
+      const kc = window.kloudconsent;
+      const update = () => setState(kc.get());
+      offs = ["ready", "consent", "change"].map((name) => kc.on(name, update));
+    };
+    if (window.kloudconsent) subscribe();
+    else {
+      // The app started before the widget's script ran (an async or module
+      // bundle, as Next.js and SvelteKit load theirs): its `ready` comes on window.
+      const late = () => { offs[0](); subscribe(); };
+      window.addEventListener("kloudconsent:ready", late);
+      offs = [() => window.removeEventListener("kloudconsent:ready", late)];
+    }
     return () => offs.forEach((off) => off());
   }, []);
   return state;
