@@ -54,6 +54,10 @@ pub struct Page {
     /// The stores hold a decision made under an older `revision` of the
     /// config, and none that counts: the banner says the policy changed.
     revised: Cell<bool>,
+    /// A draw is under way ([`Page::draw`]), and the focus move of one
+    /// asked for meanwhile, which it does when it has finished.
+    drawing: Cell<bool>,
+    redraw: Cell<Option<kloudconsent_domain::screen::Focus>>,
 }
 
 /// The preference tool's module and whether it is rendered.
@@ -102,6 +106,8 @@ impl Page {
             decided_meanwhile: Cell::new(false),
             receipt_due: Cell::new(None),
             revised: Cell::new(false),
+            drawing: Cell::new(false),
+            redraw: Cell::new(None),
         })
     }
 

@@ -32,12 +32,34 @@ impl Page {
 
     /// Draws the current scene (also the fail-closed first draw at boot).
     ///
-    /// Focus moves and the page's inertness happen with the UI not borrowed:
-    /// they fire the page's focus and blur listeners, which may call the API
-    /// and so draw again (and WebKit runs microtasks queued there inside
-    /// `focus()` when WebDriver runs the script). A nested draw that changed
-    /// the scene has drawn it; this one then stops.
+    /// Drawing fires the page's focus and blur listeners (focus moves, the
+    /// page made inert, and in Chromium a focused element removed), which
+    /// may call the API and so ask for another draw (WebKit even runs
+    /// microtasks queued there inside `focus()` when WebDriver runs the
+    /// script). That one is done once this one has finished, with the scene
+    /// as it is then: the UI is never borrowed twice.
     pub fn draw(&self, focus: Focus) {
+        if self.drawing.replace(true) {
+            if focus != Focus::Stay || self.redraw.get().is_none() {
+                self.redraw.set(Some(focus));
+            }
+            return;
+        }
+        let mut focus = focus;
+        loop {
+            self.draw_scene(focus);
+            match self.redraw.take() {
+                Some(next) => focus = next,
+                None => break,
+            }
+        }
+        self.drawing.set(false);
+    }
+
+    /// One draw of the current scene. Focus moves and the page's inertness
+    /// happen with the UI not borrowed; a draw asked for meanwhile that
+    /// changed the scene ends this one early (`draw` does it next).
+    fn draw_scene(&self, focus: Focus) {
         let scene = self.screen.get().scene();
         if !self.ensure_ui(scene) {
             return;
@@ -130,8 +152,13 @@ impl Page {
             Some(o) => Some(o),
             None => active,
         };
-        let in_widget =
-            |el: &HtmlElement| self.ui.borrow().as_ref().is_some_and(|ui| ui.contains(el));
+        // Not borrowed while a draw is under way (a page's focus listener
+        // calling `show()`): then nothing of the widget is the opener.
+        let in_widget = |el: &HtmlElement| {
+            self.ui
+                .try_borrow()
+                .is_ok_and(|ui| ui.as_ref().is_some_and(|ui| ui.contains(el)))
+        };
         let who = match opener {
             Some(el)
                 if in_widget(&el)
@@ -216,7 +243,15 @@ impl Page {
             t.module = None;
             t.mounted = false;
         }
-        if let Some(ui) = self.ui.borrow_mut().as_mut() {
+        // Not while a draw is under way: that draw, or the one this asks
+        // for, unmounts the tool.
+        if let Some(ui) = self
+            .ui
+            .try_borrow_mut()
+            .ok()
+            .as_mut()
+            .and_then(|u| u.as_mut())
+        {
             ui.remove_tool_root();
         }
         self.on(Event::ToolFailed);

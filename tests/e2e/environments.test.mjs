@@ -372,6 +372,45 @@ test("a page's focus listener on its opener that calls the API while the tool gi
   }
 });
 
+test("a page's focusout listener calling the API when Chromium removes a focused element of the widget: the call applies, nothing is left behind", async () => {
+  const look = (page) => page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    return { tool: !!root.querySelector("[role=dialog]"), banner: !!root.querySelector(".kc-banner"),
+      inert: document.querySelectorAll("[inert]").length, method: window.kloudconsent.get()?.method || null };
+  });
+  const armed = (call) => `<script>document.addEventListener("focusout", () => {
+    if (window.__arm) { window.__arm = false; window.kloudconsent.${call}(); } });</script>`;
+  // The page's link opens the small loading dialog (focused); the tool replaces it 2 s later.
+  for (const [call, expected] of [["acceptAll", { tool: false, banner: false, inert: 0, method: "accept-all" }],
+    ["hide", { tool: false, banner: false, inert: 0, method: null }]]) {
+    const { context, page } = await openPage(env);
+    await page.route("**/kloudconsent-tool.js", async (route) => { await new Promise((r) => setTimeout(r, 2000)); await route.continue(); });
+    await hostPage(env, page, { body: GATED_PAIR + armed(call) });
+    await waitReady(page);
+    await page.click("#open-prefs");
+    await dialog(page).waitFor();
+    await page.evaluate(() => { window.__arm = true; });
+    await page.waitForFunction(() => !window.__arm, null, { timeout: 8000 });
+    await page.waitForTimeout(500);
+    assert.deepEqual(widgetLogs(page, "error"), [], call);
+    assert.deepEqual(await look(page), expected, call);
+    await context.close();
+  }
+  // The banner's Manage preferences while the tool loads; reset() as the banner goes.
+  const { context, page } = await openPage(env);
+  await page.route("**/kloudconsent-tool.js", async (route) => { await new Promise((r) => setTimeout(r, 2000)); await route.continue(); });
+  await hostPage(env, page, { body: GATED_PAIR + armed("reset") });
+  await waitReady(page);
+  await page.evaluate(() => { window.__arm = true; });
+  await button(banner(page), "Manage preferences").click();
+  await page.waitForFunction(() => !window.__arm, null, { timeout: 8000 });
+  await page.waitForTimeout(500);
+  assert.deepEqual(widgetLogs(page, "error"), []);
+  const s = await look(page);
+  assert.ok(s.banner || s.tool, "the visitor has something to decide with: " + JSON.stringify(s));
+  await context.close();
+});
+
 test("a page that makes every shadow root closed: the widget keeps working and the page stays responsive", async () => {
   const { context, page } = await openPage(env);
   await context.addInitScript(() => {
