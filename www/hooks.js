@@ -384,15 +384,17 @@ function trapTab(e, dialog, active) {
  * inside a page component's shadow root) opens the tool on a click, and
  * fetches it as soon as the pointer or focus reaches it. Listened for from
  * the moment this script runs, in the capture phase: a click while the
- * engine is still loading opens the tool once it has booted instead of
- * being lost, and a router's own click listener on the document (Astro's)
- * finds it handled and does not follow `href="#"`. If the widget could not
- * start (no WebAssembly), the link does what its `href` says. The work
- * happens in a microtask: opening moves focus, whose `focusin` would
- * otherwise come back here.
+ * engine is still loading opens the tool once it has booted (unless the
+ * visitor has moved on to something else by then) instead of being lost,
+ * and a router's own click listener on the document (Astro's) finds it
+ * handled and does not follow `href="#"`. Until the engine runs, a link to
+ * another page (the cookie policy) is followed: the widget may never start
+ * (no WebAssembly, a stalled download). The work happens in a microtask:
+ * opening moves focus, whose `focusin` would otherwise come back here.
  */
 function opener(e) {
-  if (bootFailed) return;
+  var link = !engine && closest(e.target, "a[href]");
+  if (bootFailed || link && link.getAttribute("href").charAt(0) != "#") return;
   // Along the composed path: an opener inside a page component's shadow
   // root (a site footer built with Lit, Stencil...) is seen as its host.
   var el = e.composedPath().find(function (n) {
@@ -404,7 +406,10 @@ function opener(e) {
     openedAt = e.timeStamp;
     var open = function () { invoke("kc_open", [el]); };
     if (engine) queueMicrotask(open);
-    else queue.push(open);
+    else queue.push(function () {
+      var now = doc.activeElement;
+      if (!now || now === el || Node.prototype.contains.call(el, now) || now === body.call(doc)) open();
+    });
   } else if (engine) {
     soon(DO_PREFETCH);
   }

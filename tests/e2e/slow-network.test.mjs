@@ -124,6 +124,30 @@ test("a page's opener clicked while the widget loads opens the tool once it has 
   await context.close();
 });
 
+test("before the widget has started, a link to another page is followed; a click kept for later is dropped if the visitor moved on", async () => {
+  const { context, page } = await openPage(env);
+  // Each load's wasm comes 2.5 s after it was asked for.
+  await page.route("**/kloudconsent_bg.wasm", async (route) => {
+    await new Promise((r) => setTimeout(r, 2500));
+    await route.continue().catch(() => {});
+  });
+  await hostPage(env, page, {
+    body: GATED_PAIR + '<a href="/fixtures/plain.html" id="policy" data-kloudconsent-open>Cookie settings</a><input id="search">',
+  });
+  // The widget may never start (a stalled download, no WebAssembly): the cookie policy opens.
+  await Promise.all([page.waitForURL("**/fixtures/plain.html"), page.click("#policy")]);
+  await page.goBack();
+  await page.click("#open-prefs");
+  await page.click("#search");
+  await page.keyboard.type("cookie pol");
+  await waitReady(page);
+  await page.keyboard.type("icy");
+  await page.waitForTimeout(300);
+  assert.equal(await page.inputValue("#search"), "cookie policy", "the tool did not open over the field");
+  assert.equal(await dialog(page).count(), 0);
+  await context.close();
+});
+
 test("without WebAssembly: nothing gated runs, one console.error, and an opener's own href is followed", async () => {
   const { context, page } = await openPage(env);
   await context.addInitScript(() => { delete window.WebAssembly; });
