@@ -208,9 +208,10 @@ var earlyObserver = new MutationObserver(holdAdded);
 earlyObserver.observe(doc, { childList: true, subtree: true, attributeFilter: ["srcdoc"] });
 
 /**
- * Runs www/embeds.js once; resolves when it has run, or has failed (then the
- * embeds stay without their URLs, one console.error names the script, and the
- * next change tries again). Never rejects.
+ * Runs www/embeds.js once; resolves when it has run (and, if the engine is
+ * running, brought the embeds in line), or has failed (then the embeds stay
+ * without their URLs, one console.error names the script, and the next
+ * change tries again).
  */
 function loadEmbeds() {
   return embedsLoading || (embedsLoading = loadScript("kloudconsent-embeds.js", "kloudconsent.embeds").then(function (args) {
@@ -224,6 +225,10 @@ function loadEmbeds() {
       embedsWarned = true;
       console.error("kloudconsent: " + (e && e.message || e) + "; gated embeds stay blocked.");
     }
+  }).then(function () {
+    // Arrived with the engine running (an embed added later, or the page's
+    // own after a slow download): the embeds take the decision in force.
+    if (engine && embedsUpdate) embedsUpdate("", null);
   }));
 }
 
@@ -237,7 +242,7 @@ function loadEmbeds() {
 function updateEmbeds(revoked, nodes) {
   if (embedsUpdate) return embedsUpdate(revoked, nodes);
   if (!embedsLoading && (nodes || [doc]).some(holdsEmbed)) {
-    loadEmbeds().then(function () { if (embedsUpdate) embedsUpdate("", null); });
+    loadEmbeds();
   }
 }
 

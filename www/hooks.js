@@ -273,25 +273,30 @@ function prefetchWhenIdle() {
  * dialog still up.
  */
 var TOOL_WAIT_MS = 10000;
-var toolWatch = 0;
+var toolWatch = 0, toolAsked = null, toolSettled = false;
 function fetchTool() {
-  var settled = false, busySince = 0;
-  loadTool().then(function (module) {
-    settled = true;
-    invoke("kc_tool_loaded", [module]);
-  }, function (e) {
-    settled = true;
-    invoke("kc_tool_failed", [String(e && e.message || e)]);
-  });
+  var pending = loadTool(), busySince = 0;
+  // Asked again while the same download is still on its way (the visitor
+  // tried again after the limit): its outcome is delivered once.
+  if (pending !== toolAsked || toolSettled) {
+    toolAsked = pending;
+    toolSettled = false;
+    pending.then(function (module) {
+      toolSettled = true;
+      invoke("kc_tool_loaded", [module]);
+    }, function (e) {
+      toolSettled = true;
+      invoke("kc_tool_failed", [String(e && e.message || e)]);
+    });
+  }
   clearInterval(toolWatch);
   toolWatch = setInterval(function () {
-    var busy = !settled && widgetRoot && widgetRoot.querySelector("[aria-busy]");
-    if (settled) clearInterval(toolWatch);
-    else if (!busy) busySince = 0;
+    if (toolSettled) return clearInterval(toolWatch);
+    if (!(widgetRoot && widgetRoot.querySelector("[aria-busy]"))) busySince = 0;
     else if (!busySince) busySince = Date.now();
     else if (Date.now() - busySince >= TOOL_WAIT_MS) {
       busySince = 0;
-      invoke("kc_tool_failed", [new URL("kloudconsent-tool.js", loaderUrl).href + " or its wasm did not arrive within " +
+      invoke("kc_tool_failed", [fileUrl("kloudconsent-tool.js") + " or its wasm did not arrive within " +
         TOOL_WAIT_MS / 1e3 + " s"]);
     }
   }, 1000);

@@ -63,6 +63,11 @@ function warnIgnoredConfigs() {
   }
 }
 
+/** The URL of `file`, next to kloudconsent.js. */
+function fileUrl(file) {
+  return new URL(file, loaderUrl).href;
+}
+
 /** `response`'s text, or an Error; for fetchText. */
 function okText(r) {
   if (!r.ok) throw new Error("HTTP " + r.status);
@@ -118,21 +123,17 @@ var translations = {};
 var translationIndex = null;
 
 /**
- * i18n/<lang>.json as {text, url} or {error, url}, fetched once per page;
- * how long it is waited for is the boot's to say (`within`).
+ * i18n/<lang>.json as {text} or {error}, fetched once per page; how long it
+ * is waited for is the boot's to say (`within`).
  */
 function translation(lang) {
-  var path = "i18n/" + lang + ".json";
-  var url = new URL(path, loaderUrl);
+  var url = fileUrl("i18n/" + lang + ".json");
   translationIndex = translationIndex || fetchPinned("i18n/index.json").then(okText).then(JSON.parse);
   return translations[lang] || (translations[lang] = fetchText(function () {
     return translationIndex.then(function (index) {
       if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
       return fetchHashed(url, index[lang]);
     });
-  }).then(function (r) {
-    r.url = url.href;
-    return r;
   }));
 }
 
@@ -520,7 +521,7 @@ var CHANGED = " (unreachable, or its content does not match the SHA-384 built in
  * and rejects with a message that names the URL.
  */
 function loadScript(file, key) {
-  var url = new URL(file, loaderUrl).href, slot = Symbol.for(key);
+  var url = fileUrl(file), slot = Symbol.for(key);
   return new Promise(function (resolve, reject) {
     var fail = function (why) {
       delete window[slot];
@@ -566,7 +567,7 @@ var toolPromise = null;
 function loadTool() {
   if (toolPromise) return toolPromise;
   var jsFile = "kloudconsent-tool.js";
-  var toolWasmUrl = new URL("kloudconsent-tool_bg.wasm", loaderUrl).href;
+  var toolWasmUrl = fileUrl("kloudconsent-tool_bg.wasm");
   toolPromise = loadScript(jsFile, "kloudconsent.tool").then(function (args) {
     var wasm = fetchHashed(toolWasmUrl, args[1]).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
@@ -616,14 +617,10 @@ Promise.all([
   // loadEmbeds) before the engine starts, but not for ever: a script that
   // hangs must not keep the banner, and every gated script, waiting.
   domReady().then(function () {
-    if (!holdsEmbed(doc)) return;
-    var embeds = loadEmbeds();
-    // Arrived after the engine started: the embeds take the decision in force.
-    embeds.then(function () { if (engine && embedsUpdate) embedsUpdate("", null); });
-    return within(embeds, CONFIG_TIMEOUT_MS).then(function (r) {
+    return holdsEmbed(doc) && within(loadEmbeds(), CONFIG_TIMEOUT_MS).then(function (r) {
       if (r && r.error && !embedsWarned) {
         embedsWarned = true;
-        console.error("kloudconsent: " + new URL("kloudconsent-embeds.js", loaderUrl).href + " " + r.error +
+        console.error("kloudconsent: " + fileUrl("kloudconsent-embeds.js") + " " + r.error +
           "; the widget starts without it, and gated embeds stay blocked until it arrives.");
       }
     });
@@ -638,8 +635,8 @@ Promise.all([
   var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
     pageLang(), browserLangs().join(","), LANGS, consentDefaultsSent], "");
   return lang && within(translation(lang), TRANSLATION_TIMEOUT_MS).then(function (t) {
-    t.url = t.url || new URL("i18n/" + lang + ".json", loaderUrl).href;
-    if (t.error) console.warn("kloudconsent: the translation " + t.url + " " + t.error + "; falling back to English.");
+    if (t.error) console.warn("kloudconsent: the translation " + fileUrl("i18n/" + lang + ".json") + " " + t.error +
+      "; falling back to English.");
     return t.text;
   });
 }).then(function (text) {
