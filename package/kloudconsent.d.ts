@@ -38,8 +38,14 @@ export interface KloudConsentState {
   id: string | null;
 }
 
-/** The `detail` of `kloudconsent:change`: the state plus what changed. */
-export interface KloudConsentChange extends KloudConsentState {
+/**
+ * The `detail` of `kloudconsent:change`: the state plus what changed. When a
+ * decision is forgotten (`reset()`, another tab's, an expiry), the state of
+ * what is in force then: required categories on, optional off, `method`
+ * `null` (or `"signal"`), `decidedAt`, `expiresAt` and `id` `null`.
+ */
+export interface KloudConsentChange extends Omit<KloudConsentState, "method"> {
+  method: KloudConsentMethod | null;
   /** The ids whose granted state differs from what was in force before. */
   changed: KloudConsentCategoryId[];
 }
@@ -50,7 +56,7 @@ export interface KloudConsentEventDetails {
   ready: KloudConsentState | null;
   /** Every page load with a decision, and right after a first decision. */
   consent: KloudConsentState;
-  /** Whenever the decision changes (also from another tab). */
+  /** Whenever the decision changes (also from another tab), and when it is forgotten. */
   change: KloudConsentChange;
 }
 

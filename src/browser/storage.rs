@@ -92,6 +92,14 @@ impl CookieStore {
         }
     }
 
+    /// Whether another host can set a cookie that reaches this page (a
+    /// sibling or parent subdomain; not on `localhost` or an IP address):
+    /// then a `kloudconsent` cookie is not this site's word alone
+    /// (`decision::load_decoded`).
+    pub fn others_can_write(&self) -> bool {
+        host_prefix_guards(&dom::page_hostname())
+    }
+
     /// Every consent cookie that reaches the page, as (name, value): the
     /// `__Host-` one, and `kloudconsent` ones (host-only, from before the
     /// `__Host-` name or from plain http, and any parent-`Domain` one).

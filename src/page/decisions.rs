@@ -88,6 +88,7 @@ impl Page {
             &self.config,
             clock::now_ms(),
             self.cookie.name(),
+            self.cookie.others_can_write(),
         );
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
@@ -134,7 +135,11 @@ impl Page {
         self.revised.set(false);
         let after = decision::resolve(None, self.signals);
         self.apply(before, after);
-        self.on(Event::Reset);
+        // Unless a change listener decided meanwhile (its decision hid
+        // what was up already).
+        if !self.consent().is_decided() {
+            self.on(Event::Reset);
+        }
     }
 
     /// A decision whose time ran out while the page stayed open counts no
@@ -159,8 +164,11 @@ impl Page {
         if same_decision(&before, &after, &self.config) {
             return;
         }
-        let (decided, ask) = (after.is_decided(), self.asks(&after));
         self.apply(before, after);
+        // What is in force once the page's listeners had the change (one may
+        // have decided again).
+        let now = self.consent();
+        let (decided, ask) = (now.is_decided(), self.asks(&now));
         self.on(Event::StoredChanged { decided, ask });
     }
 
@@ -181,7 +189,10 @@ impl Page {
         // First, so that whatever the page or a released script does next
         // already runs under the new consent.
         self.announce(&after);
-        if after.is_decided() {
+        // A decision made, changed, or forgotten (`reset()`, another tab's,
+        // an expiry: contract section 7's "whenever the stored decision
+        // changes"; the detail then says what is in force, `method` null).
+        if after.is_decided() || before.is_decided() {
             let changed = decision::changed(&before, &after, &self.config);
             let detail = decision::state_json(&after, &self.config, Some(&changed));
             self.emit("change", &detail);

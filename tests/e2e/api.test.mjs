@@ -237,6 +237,59 @@ test("reset() forgets the decision, clears both stores and shows the banner agai
   await context.close();
 });
 
+test("reset() and another tab's reset fire change: what is in force now (method null), and which ids it took back", async () => {
+  const { context, page } = await openPage(env);
+  const url = await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.waitForFunction(() => (window.__events || []).some((e) => e.name === "ready"));
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  await other.waitForFunction(() => window.kloudconsent.accepted("analytics"));
+  // The documented reload recipe (docs/api.md), in the other tab.
+  await other.evaluate(() => {
+    window.kloudconsent.on("change", (state) => {
+      if (state.changed.some((id) => !state.categories[id])) window.__wouldReload = true;
+    });
+  });
+  await page.evaluate(() => window.kloudconsent.reset());
+  for (const p of [page, other]) {
+    await p.waitForFunction(() => window.__events.filter((e) => e.name === "change").length === 2);
+    const last = (await events(p)).filter((e) => e.name === "change")[1].detail;
+    assert.equal(last.method, null);
+    assert.deepEqual(last.changed, ["analytics"]);
+    assert.deepEqual(last.categories, {
+      necessary: true, analytics: false, functionality: false, security: true, marketing: false,
+    });
+    assert.equal(last.id, null);
+    assert.equal(await p.evaluate(() => window.kloudconsent.get()), null, "get() says undecided");
+    await banner(p).waitFor();
+  }
+  assert.equal(await other.evaluate(() => window.__wouldReload), true, "the withdrawal is heard");
+  // Nothing was in force to forget: no event.
+  await page.evaluate(() => window.kloudconsent.reset());
+  await page.waitForTimeout(200);
+  assert.equal((await events(page)).filter((e) => e.name === "change").length, 2);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a change listener that decides when the decision is forgotten: its decision holds, no banner over it", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => {
+    window.kloudconsent.acceptAll();
+    window.kloudconsent.on("change", (state) => { if (state.method === null) window.kloudconsent.rejectAll(); });
+    window.kloudconsent.reset();
+  });
+  await page.waitForTimeout(300);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.equal(await banner(page).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("on() subscribes with or without the prefix, returns an unsubscribe function, and hears ready late", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});

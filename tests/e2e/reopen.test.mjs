@@ -47,6 +47,34 @@ test("it appears once a decision exists, not while the banner is up", async () =
   await context.close();
 });
 
+test("under a privacy signal (no banner) it is there at once, so a page with no link to the tool still offers it; a choice made there is stored", async () => {
+  const { context, page } = await openPage(env);
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+  await hostPage(env, page, { config: { reopenButton: true } });
+  await waitReady(page);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "signal");
+  await reopen(page).waitFor();
+  assert.equal(await banner(page).count(), 0, "the signal answers: no banner");
+  await reopen(page).click();
+  const tool = dialog(page);
+  await tool.getByRole("switch", { name: "Performance and analytics" }).waitFor();
+  // Closed without choosing: the signal still answers, the button is back.
+  await page.keyboard.press("Escape");
+  await tool.waitFor({ state: "detached" });
+  await reopen(page).waitFor();
+  assert.ok(await reopenFocused(page), "focus is back on the button");
+  await reopen(page).click();
+  await tool.getByRole("switch", { name: "Performance and analytics" }).click();
+  await button(tool, "Save preferences").click();
+  await tool.waitFor({ state: "detached" });
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state.method, "custom");
+  assert.equal(state.categories.analytics, true, "the explicit choice wins over the signal");
+  await reopen(page).waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("keyboard: Tab reaches it, Enter opens the tool (the button hides), closing the tool focuses it again", async () => {
   const { context, page } = await openPage(env);
   await decided(context);

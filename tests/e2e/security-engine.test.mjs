@@ -149,6 +149,26 @@ for (const [name, cookie] of [
   });
 }
 
+test("5: a parent-domain cookie two revisions ahead of the site's is refused, even with nothing else stored", async () => {
+  const { context, page } = await openPage(env);
+  await context.addCookies([{ name: "kloudconsent", value: forged({ rev: 3, at: Date.now() - DAY }), domain: ".kloud.test", path: "/" }]);
+  await page.goto(www + "/fixtures/basic.html");
+  await waitReady(page);
+  await settle(page, 200);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  await banner(page).waitFor();
+  assert.deepEqual(await gatedRuns(page), []);
+  assert.ok(page.logs.some((l) => l.includes("more than one above the site's 1")), page.logs.join("\n"));
+  // One ahead is the stale-cache case, and counts.
+  await context.clearCookies();
+  await context.addCookies([{ name: "kloudconsent", value: forged({ rev: 2, at: Date.now() - DAY }), domain: ".kloud.test", path: "/" }]);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()?.revision), 2);
+  await context.close();
+});
+
 test("5 (control): with cookie.domain configured, siblings share the decision (trusted by configuration)", async () => {
   const { context, page } = await openPage(env);
   await page.goto(www + "/fixtures/domain.html");

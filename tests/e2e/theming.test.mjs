@@ -3,7 +3,7 @@
 // leaking in), reflow at 320 px and 200% zoom, reduced motion, forced colours.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, banner, dialog, button } from "./helpers.mjs";
+import { launch, banner, dialog, button, openPage, hostPage, waitReady } from "./helpers.mjs";
 import { freshPage, settle, rect, style } from "./a11y-helpers.mjs";
 
 let env;
@@ -99,6 +99,34 @@ test("host-page custom properties theme the widget; the page's own CSS does not 
   await plain.page.evaluate(() => document.documentElement.style.setProperty("--kc-accent", "#7a1fa2"));
   assert.equal(await style(plain.page, ".kc-banner .kc-primary", "background-color"), "rgb(122, 31, 162)");
   await plain.context.close();
+});
+
+test("an embed's placeholder takes the page's --kc-radius and --kc-focus, as the banner does", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {
+    head: "<style>:root { --kc-radius: 2px; --kc-focus: #ff00aa; }</style>",
+    body: `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="480" height="270"></iframe>`,
+  });
+  await waitReady(page);
+  await page.waitForFunction(() => !!document.querySelector("kloud-consent-placeholder"));
+  const looks = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent-placeholder").shadowRoot;
+    const button = root.querySelector("button");
+    return { box: getComputedStyle(root.querySelector(".ph")).borderTopLeftRadius, button: getComputedStyle(button).borderTopLeftRadius };
+  });
+  assert.deepEqual(looks, { box: "2px", button: "2px" });
+  // Keyboard focus on Allow once shows the page's focus colour.
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.querySelector("kloud-consent-placeholder")?.shadowRoot.activeElement?.localName);
+    if (focused === "button") break;
+  }
+  const outline = await page.evaluate(() => {
+    const b = document.querySelector("kloud-consent-placeholder").shadowRoot.activeElement;
+    return b && getComputedStyle(b).outlineColor;
+  });
+  assert.equal(outline, "rgb(255, 0, 170)");
+  await context.close();
 });
 
 /** Every control of the open part of the widget can be scrolled into view, whole, and is not covered. */

@@ -14,8 +14,10 @@
 //!
 //! The reopen button (config `reopenButton`, off by default) is a small
 //! floating button that opens the tool again. It shows only while nothing
-//! else does and a decision is stored (a privacy signal answers quietly, as
-//! it does without the button), and it is the opener focus returns to.
+//! else does, and once there is an answer: a stored decision, or a privacy
+//! signal's (no banner then, but a site that turned the button on may have no
+//! other way to the tool, and a visitor under a signal must still be able to
+//! grant something: contract section 5). It is the opener focus returns to.
 
 /// Which layer is up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +197,8 @@ pub struct Screen {
     opener: Opener,
     tool: ToolModule,
     decided: bool,
+    /// Undecided, and a privacy signal answered for the visitor (no banner).
+    signal: bool,
     /// The config has a reopen button.
     reopen: bool,
 }
@@ -215,6 +219,7 @@ impl Screen {
             opener: Opener::Nobody,
             tool: ToolModule::Absent,
             decided: false,
+            signal: false,
             reopen,
         }
     }
@@ -232,7 +237,8 @@ impl Screen {
     /// What to draw.
     pub fn scene(&self) -> Scene {
         let mut scene = self.layers();
-        scene.reopen = self.reopen && self.decided && self.view == View::Hidden;
+        let answered = self.decided || self.signal;
+        scene.reopen = self.reopen && answered && self.view == View::Hidden;
         scene
     }
 
@@ -282,6 +288,7 @@ impl Screen {
         match event {
             Event::Booted { ask, decided } => {
                 self.decided = decided;
+                self.signal = !ask && !decided;
                 self.view = if ask { View::Banner } else { View::Hidden };
                 Step::NOTHING
             }
@@ -330,6 +337,7 @@ impl Screen {
             }
             Event::Reset => {
                 self.decided = false;
+                self.signal = false;
                 let was = self.view;
                 self.banner_under = false;
                 self.view = View::Banner;
@@ -353,6 +361,7 @@ impl Screen {
             }
             Event::StoredChanged { decided, ask } => {
                 self.decided = decided;
+                self.signal = !ask && !decided;
                 match self.view {
                     View::Banner if decided => {
                         self.view = View::Hidden;

@@ -61,9 +61,41 @@ fn never_without_the_config_asking_for_it() {
 }
 
 #[test]
-fn a_privacy_signal_answers_quietly_without_it() {
-    // Undecided, and a signal answered: no banner, and no button either.
-    assert_eq!(with_button(false, false).scene(), NOTHING);
+fn a_privacy_signal_answers_without_a_banner_but_leaves_the_button() {
+    // Undecided, and a signal answered: no banner, but the button, so the
+    // tool stays reachable on a page with no link to it (contract section 5).
+    let mut s = with_button(false, false);
+    assert_eq!(s.scene(), BUTTON);
+    s.on(Event::ToolLoaded);
+    s.on(Event::Open(Opener::Reopen));
+    assert_eq!(s.scene(), TOOL);
+    // Closed without choosing: the signal still answers, the button is back
+    // and takes focus again.
+    assert_eq!(
+        s.on(Event::Close { decided: false }),
+        step(false, Focus::Reopen)
+    );
+    assert_eq!(s.scene(), BUTTON);
+    // reset() asks again under a signal too: the banner, not the button.
+    s.on(Event::Reset);
+    assert_eq!(s.scene(), BANNER);
+    // Another tab's reset under a signal: quiet again, with the button.
+    s.on(Event::StoredChanged {
+        decided: false,
+        ask: false,
+    });
+    assert_eq!(s.scene(), BANNER, "the banner this tab shows stays up");
+    s.on(Event::Hide);
+    assert_eq!(s.scene(), BUTTON);
+}
+
+#[test]
+fn hidden_while_undecided_without_a_signal_shows_no_button() {
+    // The "no banner on one page" recipe: hide() before anything is
+    // decided, and no signal. Nothing shows; the page has its own link.
+    let mut s = with_button(true, false);
+    s.on(Event::Hide);
+    assert_eq!(s.scene(), NOTHING);
 }
 
 #[test]

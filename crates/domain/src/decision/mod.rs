@@ -108,29 +108,44 @@ pub const MAX_SPAN_MS: i64 = 3650 * DAY_MS;
 /// not when two stores are compared (see [`load_decoded`]).
 pub const CLOCK_SKEW_MS: i64 = DAY_MS;
 
-/// How many revisions above the config's a record may be made under.
+/// How many revisions above the config's a record may be made under when it
+/// comes from a `kloudconsent` cookie another host could have written (a
+/// sibling subdomain, on a host with a parent domain and no `cookie.domain`).
 ///
 /// One is what the stale-cache case needs: after a site bumps its revision, a
 /// page served from a cache that predates the bump carries the previous one,
 /// and visitors who already answered the new revision must not be asked again
 /// there. A record further ahead cannot come from this site unless two bumps
-/// land within one cache lifetime (then those visitors answer once more); it
-/// is refused so that a forged record cannot outlive the site's next bumps.
+/// land within one cache lifetime (then those visitors answer once more); such
+/// a cookie is refused so that a record forged next door cannot outlive the
+/// site's next bumps. What only this site can write (localStorage, the
+/// `__Host-` cookie, any cookie where no other host can set one) is honoured
+/// at any higher revision, as contract section 4 says.
 pub const REVISION_MARGIN: u32 = 1;
 
 fn tampered(why: &str) -> RecordError {
     RecordError::Tampered(why.into())
 }
 
-/// Whether a well-formed record still counts under `config` at `now_ms`.
-///
-/// A record made under a *higher* revision is honoured up to
-/// [`REVISION_MARGIN`]: a page served from a stale cache must not make
-/// visitors answer again and again.
+/// Whether a well-formed record that only this site could have written still
+/// counts under `config` at `now_ms`. A record made under a *higher*
+/// revision is honoured (contract section 4): a page served from a stale
+/// cache must not make visitors answer again and again.
 pub fn validate(
     r: ConsentRecord,
     config: &Config,
     now_ms: i64,
+) -> Result<ConsentRecord, RecordError> {
+    validate_within(r, config, now_ms, u32::MAX)
+}
+
+/// [`validate`], honouring revisions at most `margin` above the config's
+/// ([`REVISION_MARGIN`] for a cookie another host could have written).
+fn validate_within(
+    r: ConsentRecord,
+    config: &Config,
+    now_ms: i64,
+    margin: u32,
 ) -> Result<ConsentRecord, RecordError> {
     if r.decided_at_ms > now_ms.saturating_add(CLOCK_SKEW_MS) {
         return Err(tampered("decidedAt is more than a day in the future"));
@@ -150,7 +165,7 @@ pub fn validate(
             config: config.revision,
         });
     }
-    if r.revision > config.revision.saturating_add(REVISION_MARGIN) {
+    if r.revision > config.revision.saturating_add(margin) {
         return Err(RecordError::Tampered(cat(&[
             "revision ",
             &uint(r.revision.into()),
@@ -217,16 +232,19 @@ pub struct Loaded {
 /// values are reported in `problems` and otherwise treated as absent, so
 /// nothing stored can stop the page working.
 ///
-/// Which valid record wins depends on whom the stores trust:
-/// - With a configured `cookie.domain` every subdomain of it is trusted by
-///   configuration (it shares the decision): the newest record wins, a tie
-///   going to localStorage, which holds the full JSON form.
-/// - Without one, a cookie never overrides a valid localStorage record (a
-///   sibling subdomain can write a `kloudconsent` cookie for the parent
-///   domain, but cannot touch this origin's localStorage); the `__Host-`
-///   cookie (which only this host can write) beats `kloudconsent` ones,
-///   which count only when nothing else does (an old cookie from before the
-///   `__Host-` name, or plain http).
+/// Which valid record wins depends on who could have written it. Among
+/// what only this site can write, the newest wins (contract section 4), a
+/// tie going to localStorage (which holds the full JSON form), then to the
+/// `__Host-` cookie. That is localStorage and the `__Host-` cookie always,
+/// and `kloudconsent` cookies too unless `others_can_write`: where this host
+/// has a parent domain and no `cookie.domain` is configured, a sibling
+/// subdomain (`evil.example.com` next to `www.example.com`) can write a
+/// `kloudconsent` cookie for the parent domain, so there such a cookie
+/// counts only when nothing else does (an old cookie from before the
+/// `__Host-` name, or plain http), and only up to [`REVISION_MARGIN`] above
+/// the config's revision. With a configured `cookie.domain` every subdomain
+/// is trusted by configuration (it shares the decision); on `localhost` or
+/// an IP address no other host can set a cookie that reaches the page.
 ///
 /// "Newest" compares `decidedAt`, where a record dated after `now_ms` (clock
 /// skew, or forged: validation allows a day) ranks below every record that
@@ -238,13 +256,15 @@ pub fn load_decoded(
     config: &Config,
     now_ms: i64,
     written: CookieName,
+    others_can_write: bool,
 ) -> Loaded {
     let mut found = Loaded::default();
+    let sibling_risk = others_can_write && config.cookie_domain.is_none();
     let mut local_record = None;
     if let Some(decoded) = local {
         let source = cat(&["localStorage[\"", STORAGE_KEY, "\"]"]);
         local_record = keep_valid(
-            decoded.and_then(|r| validate(r, config, now_ms)),
+            decoded.and_then(|r| validate_within(r, config, now_ms, u32::MAX)),
             &source,
             &mut found,
         );
@@ -258,7 +278,11 @@ pub fn load_decoded(
     // The newest valid record under each name: `__Host-`, then `kloudconsent`.
     let mut best: [Option<ConsentRecord>; 2] = [None, None];
     for (i, (name, value)) in ours.iter().enumerate() {
-        let checked = decode_cookie(value).and_then(|r| validate(r, config, now_ms));
+        let margin = match sibling_risk && *name != HOST_COOKIE {
+            true => REVISION_MARGIN,
+            false => u32::MAX,
+        };
+        let checked = decode_cookie(value).and_then(|r| validate_within(r, config, now_ms, margin));
         let Some(r) = keep_valid(checked, &cookie_name(name, i, ours.len()), &mut found) else {
             continue;
         };
@@ -267,21 +291,25 @@ pub fn load_decoded(
             *slot = Some(r);
         }
     }
-    let shared = config.cookie_domain.is_some();
-    let (record, from_local) = match local_record {
-        Some(l) if !shared => (Some(l), true),
-        local => {
-            let cookie = match best {
-                [Some(h), Some(p)] if shared && newer(&p, &h, now_ms) => Some(p),
-                [h, p] => h.or(p),
-            };
-            match (local, cookie) {
-                (Some(l), Some(c)) if newer(&c, &l, now_ms) => (Some(c), false),
-                (Some(l), _) => (Some(l), true),
-                (None, c) => (c, false),
+    // localStorage, then `__Host-`, then `kloudconsent`: a later one takes
+    // over when it is newer (and, for a cookie a sibling could have
+    // written, only when nothing else counts).
+    let from_local = local_record.is_some();
+    let mut record = local_record;
+    let mut from_cookie = false;
+    for (i, c) in best.into_iter().enumerate() {
+        let trusted = i == 0 || !sibling_risk;
+        if let Some(c) = c {
+            if record
+                .as_ref()
+                .is_none_or(|w| trusted && newer(&c, w, now_ms))
+            {
+                record = Some(c);
+                from_cookie = true;
             }
         }
-    };
+    }
+    let from_local = from_local && !from_cookie;
     let Some(winner) = record else {
         return found;
     };
@@ -306,7 +334,8 @@ pub fn load_decoded(
 }
 
 /// [`load_decoded`] from the localStorage text (host side; the wasm core
-/// decodes that value with the browser's `JSON.parse` itself).
+/// decodes that value with the browser's `JSON.parse` itself), on a host
+/// with a parent domain (other hosts can write a cookie that reaches it).
 pub fn load(
     local: Option<&str>,
     cookies: &[(&str, &str)],
@@ -320,6 +349,7 @@ pub fn load(
         config,
         now_ms,
         written,
+        true,
     )
 }
 

@@ -10,28 +10,39 @@ use kloudconsent_json::{string_array, ObjectWriter};
 
 /// The state handed to the page: `get()`'s result and every event's `detail`
 /// (contract section 4), plus `"changed"` for change events (category and
-/// service ids). `"null"` while undecided. `categories` holds every config
-/// category in config order; when the config has services, `services`
-/// holds each by its full id (`{"analytics.ga": true, ...}`).
+/// service ids). `"null"` while undecided, except in the change event of a
+/// decision forgotten (`reset()`, another tab's, an expiry): an object then,
+/// with what is in force (required on, optional off), `method` `null` and
+/// `changed`, so that a listener reading `detail.categories` or
+/// `detail.changed` as for any change keeps working. `categories` holds
+/// every config category in config order; when the config has services,
+/// `services` holds each by its full id (`{"analytics.ga": true, ...}`).
 pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> String {
     let mut w = ObjectWriter::new();
     grants_json(&mut w, &c.grants(config), config.has_services());
-    match c {
-        Consent::Undecided => return String::from("null"),
-        Consent::Signal => {
-            w.str("method", Method::Signal.as_str())
-                .num("revision", config.revision)
-                .null("decidedAt")
-                .null("expiresAt")
-                .null("id");
-        }
+    let method = match c {
+        Consent::Undecided if changed.is_none() => return String::from("null"),
+        Consent::Undecided => "",
+        Consent::Signal => Method::Signal.as_str(),
         Consent::Stored(r) => {
             w.str("method", r.method.as_str())
                 .num("revision", r.revision)
                 .str("decidedAt", &iso8601(r.decided_at_ms))
                 .str("expiresAt", &iso8601(r.expires_at_ms))
                 .str("id", &r.id);
+            ""
         }
+    };
+    if !c.is_decided() {
+        // No stored decision: nothing was decided, and nothing identifies it.
+        match method {
+            "" => w.null("method"),
+            m => w.str("method", m),
+        }
+        .num("revision", config.revision)
+        .null("decidedAt")
+        .null("expiresAt")
+        .null("id");
     }
     if let Some(ids) = changed {
         w.raw("changed", &string_array(ids));
