@@ -21,6 +21,12 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// timeout (systemd's 30 s in docs/receipts.md). Receipts already answered
 /// are committed; the writers still drain their queue after it.
 const DRAIN_AT_MOST: Duration = Duration::from_secs(10);
+/// After the requests, how long the writers may take to commit what is
+/// queued and the database to close: a database that stopped answering (a
+/// hung server, a network partition) never fails an INSERT, and waiting for
+/// it would hold shutdown until the supervisor's SIGKILL. Nothing queued
+/// then was answered as stored.
+const WRITERS_AT_MOST: Duration = Duration::from_secs(10);
 /// How long a client may take to send a request's headers (a beacon sends
 /// them at once); then its connection is closed.
 const HEADERS_AT_MOST: Duration = Duration::from_secs(10);
@@ -134,11 +140,25 @@ pub async fn run(args: Args) -> Result<(), String> {
     }
     if drained {
         // The router (and with it every Writer handle) is gone: the writers
-        // drain their queue and stop.
-        for writer in writers {
-            let _ = writer.await;
+        // drain their queue and stop, unless the database stopped answering.
+        let aborts: Vec<_> = writers.iter().map(|w| w.abort_handle()).collect();
+        let finish = async {
+            for writer in writers {
+                let _ = writer.await;
+            }
+            db.close().await;
+        };
+        if tokio::time::timeout(WRITERS_AT_MOST, finish).await.is_err() {
+            for writer in aborts {
+                writer.abort();
+            }
+            tracing::warn!(
+                seconds = WRITERS_AT_MOST.as_secs(),
+                "the database did not answer within the limit after SIGTERM: stopped without it \
+                 (every receipt answered as stored is committed; none queued then was answered so)"
+            );
+            return Ok(());
         }
-        db.close().await;
     } else {
         // A stalled connection's task still holds a Writer, so the queue
         // never closes. Every receipt answered 201 is committed already

@@ -90,6 +90,15 @@ async fn work(
                 }
             }
         }
+        // In key order, so that two batches holding the same receipts (a
+        // visitor's queue sent again from several tabs at once, one receipt
+        // reaching two instances) lock their rows in one order: in arrival
+        // order PostgreSQL's writers deadlocked, and the batch it chose to
+        // fail was answered 503, other visitors' receipts in it too.
+        batch.sort_by(|a, b| {
+            (a.receipt.id.as_str(), a.receipt.decided_at_ms)
+                .cmp(&(b.receipt.id.as_str(), b.receipt.decided_at_ms))
+        });
         let receipts: Vec<(Receipt, i64)> = batch
             .iter()
             .map(|j| (j.receipt.clone(), j.received_at_ms))

@@ -10,6 +10,7 @@ on_both_databases!(
     stores_and_looks_up_a_visitors_history,
     accepts_every_form_the_widget_sends,
     same_decision_twice_is_stored_once_and_a_different_one_is_refused,
+    the_same_receipts_sent_at_once_in_any_order_are_all_answered,
     only_allowed_origins_may_send,
     rate_limits_each_client,
     refuses_other_content_types,
@@ -155,6 +156,54 @@ async fn same_decision_twice_is_stored_once_and_a_different_one_is_refused(kind:
             .await,
         2.0
     );
+}
+
+/// A visitor's queued receipts sent again from several tabs at once, or one
+/// receipt reaching two instances: every copy is answered (201 once, 200
+/// after), never 503. On PostgreSQL two batches that insert the same keys in
+/// opposite orders deadlocked, and the losing batch (other visitors'
+/// receipts in it too) was answered "database unavailable".
+async fn the_same_receipts_sent_at_once_in_any_order_are_all_answered(kind: Kind) {
+    let db = Db::new(kind).await;
+    let service = std::sync::Arc::new(Service::start(&db, &[]));
+    const RECEIPTS: usize = 64;
+    const SENDERS: usize = 64;
+    // A few rounds: a deadlock needs two batches to meet in opposite orders.
+    for round in 0..4 {
+        let bodies: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+            (0..RECEIPTS)
+                .map(|i| receipt(&consent_id((5000 + 100 * round + i) as u64), -(i as i64)))
+                .collect(),
+        );
+        let mut tasks = Vec::new();
+        for sender in 0..SENDERS {
+            let (service, bodies) = (service.clone(), bodies.clone());
+            tasks.push(tokio::spawn(async move {
+                // Each sender its own order: a stride coprime with RECEIPTS,
+                // forwards or backwards.
+                let stride = 2 * (sender % 16) + 1;
+                let mut answers = Vec::new();
+                for k in 0..RECEIPTS {
+                    let i = (k * stride + sender) % RECEIPTS;
+                    let i = if sender % 2 == 0 { i } else { RECEIPTS - 1 - i };
+                    answers.push(service.send(bodies[i].clone()).await);
+                }
+                answers
+            }));
+        }
+        let mut created = 0;
+        for task in tasks {
+            for (status, text) in task.await.unwrap() {
+                assert!(
+                    status == 200 || status == 201,
+                    "round {round}: {status} {text}"
+                );
+                created += usize::from(status == 201);
+            }
+        }
+        assert_eq!(created, RECEIPTS, "each stored once");
+    }
+    assert_eq!(service.all().await.len(), 4 * RECEIPTS);
 }
 
 async fn only_allowed_origins_may_send(kind: Kind) {

@@ -516,6 +516,71 @@ async fn a_receipt_not_confirmed_in_time_is_not_called_unstored() {
     assert!(unconfirmed + refused > 0, "the freeze refused nothing");
 }
 
+/// SIGTERM while PostgreSQL hangs (every server process stopped) with a
+/// receipt waiting on it: the service stops within its two deadlines (the
+/// requests' 10 s, then the writers' 10 s), not when the database answers
+/// again. A review found it still running 70 s after SIGTERM, until
+/// systemd's SIGKILL would have ended it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_postgres_hangs_stops_within_its_deadlines() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    if common::skip_postgres() {
+        return;
+    }
+    let server = common::PostgresServer::start();
+    let db = Db::postgres_on(&server.url, Kind::Postgres).await;
+    let mut service = Service::start(&db, &[]);
+    assert_eq!(send_one(&service, 1).await, 201);
+    // Receipts under way when the database stops answering: a writer is
+    // then in the middle of an INSERT that never returns.
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..8u64)
+        .map(|client| {
+            let (http, url, stop) = (service.client.clone(), service.url.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 10_000 * (client + 1);
+                while !stop.load(Ordering::Relaxed) {
+                    let sent = http
+                        .post(format!("{url}/receipts"))
+                        .header("content-type", "text/plain;charset=UTF-8")
+                        .header("origin", common::ORIGIN)
+                        .body(receipt(&consent_id(n), 0))
+                        .send()
+                        .await;
+                    if sent.is_err() {
+                        break;
+                    }
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.freeze();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let started = Instant::now();
+    let stopping = tokio::task::spawn_blocking(move || {
+        let status = service.terminate();
+        (status, service)
+    });
+    let stopped = tokio::time::timeout(Duration::from_secs(45), stopping).await;
+    server.thaw();
+    stop.store(true, Ordering::Relaxed);
+    let (status, service) = stopped.expect("stopped within 45 s").unwrap();
+    let took = started.elapsed();
+    assert_eq!(status.code(), Some(0), "an orderly exit");
+    assert!(took < Duration::from_secs(25), "stopped after {took:?}");
+    drop(service);
+    for sender in senders {
+        let _ = sender.await;
+    }
+    let again = Service::start(&db, &[]);
+    until_healthy(&again).await;
+    let (found, _) = again.get(&format!("/receipts/{}", consent_id(1))).await;
+    assert_eq!(found, 200, "the answered receipt is kept");
+}
+
 /// Export downloads whose clients stop reading (a tiny receive window,
 /// never read) each hold a database connection. They must not take every
 /// reading connection: `/healthz` and lookups go on answering, and an
