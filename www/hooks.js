@@ -473,7 +473,8 @@ function receiptId(body) {
 /**
  * Proof of consent: POSTs a decision's receipt (`body`) to the config's
  * `receiptUrl` and keeps it in localStorage (`kloudconsent-receipts`) until
- * the endpoint has answered: a service that is down, rate-limiting (429) or
+ * the endpoint has answered: a service that is down, rate-limiting (429),
+ * timing out a slow body (408) or
  * failing (5xx), or a visitor offline, would otherwise leave a decision in
  * force with no proof of it. Each page load (`body` empty) sends again what
  * is kept for that URL: at most 10 receipts, each on at most 5 loads, then
@@ -515,7 +516,9 @@ function post(url, body) {
   Promise.resolve().then(function () {
     return fetch(url, { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit" });
   }).then(function (r) {
-    if (r.status === 429 || r.status > 499) throw new Error("HTTP " + r.status);
+    // 408: the body came too slowly (a lossy mobile link); 429: rate
+    // limited. Both say "later", not "never".
+    if (r.status === 408 || r.status === 429 || r.status > 499) throw new Error("HTTP " + r.status);
     if (!r.ok) console.warn("kloudconsent: " + url + " refused a consent receipt (HTTP " + r.status + "); it is not sent again.");
     keepReceipts(keptReceipts(url).filter(function (k) { return k[1] !== body; }));
   }).then(null, function (e) {

@@ -448,6 +448,29 @@ test("a receipt that cannot be sent only warns; the decision stands", async () =
   await context.close();
 });
 
+test("a receipt answered 408 (its body came too slowly) or 429 (rate limited) is kept for the next page load", async () => {
+  for (const answer of [408, 429]) {
+    const got = [];
+    env.server.routes.set(`/__later${answer}`, async (req, res) => {
+      for await (const chunk of req) void chunk;
+      got.push(answer);
+      res.writeHead(answer, { "access-control-allow-origin": req.headers.origin || "*" });
+      res.end();
+    });
+    const path = receiptsPage(`receipts-later${answer}.html`, { receiptUrl: `${env.server.url}/__later${answer}` });
+    const { context, page } = await openPage(env);
+    await page.goto(env.server.url + path);
+    await waitReady(page);
+    await button(banner(page), "Reject all").click();
+    await waitFor(() => got.length === 1);
+    await page.waitForTimeout(200);
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts") || "[]").length);
+    assert.equal(kept, 1, `a ${answer} keeps it`);
+    assert.ok(page.logs.some((l) => l.includes(`HTTP ${answer}`) && l.includes("sent again")), page.logs.join("\n"));
+    await context.close();
+  }
+});
+
 test("a receipt the service could not take (503, down) is kept and sent on the next page load; a refused one is not", async () => {
   // The receipt endpoint answers what `answer` says, with CORS headers as the receipt service does.
   let answer = 503;
