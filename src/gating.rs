@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 pub fn kc_verdict(attr: JsValue) -> u32 {
     let Some(p) = page() else { return 0 };
     let attr = string(attr);
-    match gating::verdict(&gating::parse_gate(&attr), &p.consent(), &p.config) {
+    match gating::verdict(&gating::parse_gate(&attr), &p.in_force(), &p.config) {
         Verdict::Wait => 0,
         Verdict::Run => 1,
         Verdict::Unknown(ids) => {
@@ -58,7 +58,7 @@ fn embed(attr: String, once: bool, revoked: String) -> String {
     }
     let revoked = ids;
     let once = once && embed_rules::once_survives(&gate, &revoked);
-    let consent = p.consent();
+    let consent = p.in_force();
     match embed_rules::view(&gate, &consent, &p.config, once) {
         EmbedView::Load if gating::verdict(&gate, &consent, &p.config) == Verdict::Run => {
             "L".into()

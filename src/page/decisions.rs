@@ -69,6 +69,7 @@ impl Page {
         // it (no parser ships).
         let local = self.local.read().pop();
         if removed && local.is_none() {
+            self.revised.set(false);
             return decision::resolve(None, self.signals);
         }
         let local = local.map(|text| {
@@ -107,6 +108,9 @@ impl Page {
     /// it is when it changes no category (a site setting the visitor's
     /// saved preferences on every page): no new record, receipt or event.
     pub fn choose(&self, choice: Choice, via: &'static str, unless_same: bool) {
+        // A decision that ran out while the page stayed open is none to
+        // amend: `set()` keeps only what is in force, and a new one starts.
+        self.expire_if_due();
         let before = self.consent();
         let id = match &before {
             // One visitor keeps one consent id across changes of mind.
@@ -134,12 +138,11 @@ impl Page {
         self.local.clear();
         self.revised.set(false);
         let after = decision::resolve(None, self.signals);
+        // The banner first, then the events: what a change listener does
+        // about the forgotten decision (decide, `show()`, `hide()`) comes
+        // after it and stands.
+        self.on(Event::Reset);
         self.apply(before, after);
-        // Unless a change listener decided meanwhile (its decision hid
-        // what was up already).
-        if !self.consent().is_decided() {
-            self.on(Event::Reset);
-        }
     }
 
     /// A decision whose time ran out while the page stayed open counts no
@@ -149,10 +152,23 @@ impl Page {
     /// then, so a tab switch neither repeats warnings about what the stores
     /// hold nor forgets a decision that only this page holds (no storage).
     pub fn expire_if_due(&self) {
-        let due =
-            (self.consent.borrow().record()).is_some_and(|r| r.expires_at_ms <= clock::now_ms());
-        if due {
+        if self.expired() {
             self.sync_from_storage(false);
+        }
+    }
+
+    /// The stored decision in force has run out (not noticed yet).
+    fn expired(&self) -> bool {
+        (self.consent.borrow().record()).is_some_and(|r| r.expires_at_ms <= clock::now_ms())
+    }
+
+    /// What counts for a gated element asked about now: a decision that ran
+    /// out counts as none. Without [`Page::expire_if_due`]'s events, which
+    /// must not run inside the loader's gating of the page's elements.
+    pub fn in_force(&self) -> Consent {
+        match self.expired() {
+            true => decision::resolve(None, self.signals),
+            false => self.consent(),
         }
     }
 

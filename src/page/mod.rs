@@ -86,13 +86,14 @@ impl Page {
     /// The page's widget in its fail-closed state: undecided, banner due,
     /// nothing released. [`Page::load`] then reads what is stored.
     pub fn new(config: Config, hooks: Hooks, tool_host: JsValue) -> Rc<Page> {
-        let screen = Screen::new(config.reopen.is_some());
+        let signals = signals::read();
+        let screen = Screen::new(config.reopen.is_some()).with_signal(signals.any());
         let cookie = CookieStore {
             domain: config.cookie_domain.clone(),
         };
         Rc::new(Page {
             config,
-            signals: signals::read(),
+            signals,
             consent: RefCell::new(Consent::Undecided),
             screen: Cell::new(screen),
             opener: RefCell::new(None),

@@ -274,6 +274,21 @@ test("reset() and another tab's reset fire change: what is in force now (method 
   await context.close();
 });
 
+test("a change listener that opens the tool when the decision is forgotten: the tool opens, over the banner", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await page.evaluate(() => {
+    window.kloudconsent.acceptAll();
+    window.kloudconsent.on("change", (state) => { if (state.method === null) window.kloudconsent.show(); });
+    window.kloudconsent.reset();
+  });
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("a change listener that decides when the decision is forgotten: its decision holds, no banner over it", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: GATED_PAIR });

@@ -75,6 +75,21 @@ test("under a privacy signal (no banner) it is there at once, so a page with no 
   await context.close();
 });
 
+test("under a privacy signal, reset() asks with the banner; hide() then leaves the button, not nothing", async () => {
+  const { context, page } = await openPage(env);
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+  await hostPage(env, page, { config: { reopenButton: true } });
+  await waitReady(page);
+  await reopen(page).waitFor();
+  await page.evaluate(() => window.kloudconsent.reset());
+  await banner(page).waitFor();
+  assert.equal(await reopen(page).isVisible(), false);
+  await page.evaluate(() => window.kloudconsent.hide());
+  await reopen(page).waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("keyboard: Tab reaches it, Enter opens the tool (the button hides), closing the tool focuses it again", async () => {
   const { context, page } = await openPage(env);
   await decided(context);

@@ -197,7 +197,8 @@ pub struct Screen {
     opener: Opener,
     tool: ToolModule,
     decided: bool,
-    /// Undecided, and a privacy signal answered for the visitor (no banner).
+    /// A privacy signal (DNT or GPC) is on: undecided, it answers for the
+    /// visitor, and the reopen button is the way to change that answer.
     signal: bool,
     /// The config has a reopen button.
     reopen: bool,
@@ -211,6 +212,11 @@ impl Default for Screen {
 }
 
 impl Screen {
+    /// The same, for a browser that sends a privacy signal.
+    pub fn with_signal(self, signal: bool) -> Screen {
+        Screen { signal, ..self }
+    }
+
     /// The start state (see [`Default`]), with a reopen button or not.
     pub fn new(reopen: bool) -> Screen {
         Screen {
@@ -288,7 +294,6 @@ impl Screen {
         match event {
             Event::Booted { ask, decided } => {
                 self.decided = decided;
-                self.signal = !ask && !decided;
                 self.view = if ask { View::Banner } else { View::Hidden };
                 Step::NOTHING
             }
@@ -337,7 +342,6 @@ impl Screen {
             }
             Event::Reset => {
                 self.decided = false;
-                self.signal = false;
                 let was = self.view;
                 self.banner_under = false;
                 self.view = View::Banner;
@@ -361,7 +365,6 @@ impl Screen {
             }
             Event::StoredChanged { decided, ask } => {
                 self.decided = decided;
-                self.signal = !ask && !decided;
                 match self.view {
                     View::Banner if decided => {
                         self.view = View::Hidden;

@@ -9,6 +9,13 @@ fn with_button(ask: bool, decided: bool) -> Screen {
     s
 }
 
+/// Under a privacy signal: no banner unless the config shows it (`ask`).
+fn signalled(ask: bool, decided: bool) -> Screen {
+    let mut s = Screen::new(true).with_signal(true);
+    s.on(Event::Booted { ask, decided });
+    s
+}
+
 fn step(load_tool: bool, focus: Focus) -> Step {
     Step { load_tool, focus }
 }
@@ -64,7 +71,7 @@ fn never_without_the_config_asking_for_it() {
 fn a_privacy_signal_answers_without_a_banner_but_leaves_the_button() {
     // Undecided, and a signal answered: no banner, but the button, so the
     // tool stays reachable on a page with no link to it (contract section 5).
-    let mut s = with_button(false, false);
+    let mut s = signalled(false, false);
     assert_eq!(s.scene(), BUTTON);
     s.on(Event::ToolLoaded);
     s.on(Event::Open(Opener::Reopen));
@@ -85,6 +92,15 @@ fn a_privacy_signal_answers_without_a_banner_but_leaves_the_button() {
         ask: false,
     });
     assert_eq!(s.scene(), BANNER, "the banner this tab shows stays up");
+    s.on(Event::Hide);
+    assert_eq!(
+        s.scene(),
+        BUTTON,
+        "hide() after reset(): the button is back"
+    );
+    // The config shows the banner under signals too; hide() leaves the button.
+    let mut s = signalled(true, false);
+    assert_eq!(s.scene(), BANNER);
     s.on(Event::Hide);
     assert_eq!(s.scene(), BUTTON);
 }

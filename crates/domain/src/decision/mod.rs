@@ -108,29 +108,30 @@ pub const MAX_SPAN_MS: i64 = 3650 * DAY_MS;
 /// not when two stores are compared (see [`load_decoded`]).
 pub const CLOCK_SKEW_MS: i64 = DAY_MS;
 
-/// How many revisions above the config's a record may be made under when it
-/// comes from a `kloudconsent` cookie another host could have written (a
-/// sibling subdomain, on a host with a parent domain and no `cookie.domain`).
+/// How many revisions above the config's a record in a cookie may be made
+/// under.
 ///
 /// One is what the stale-cache case needs: after a site bumps its revision, a
 /// page served from a cache that predates the bump carries the previous one,
 /// and visitors who already answered the new revision must not be asked again
 /// there. A record further ahead cannot come from this site unless two bumps
-/// land within one cache lifetime (then those visitors answer once more); such
-/// a cookie is refused so that a record forged next door cannot outlive the
-/// site's next bumps. What only this site can write (localStorage, the
-/// `__Host-` cookie, any cookie where no other host can set one) is honoured
-/// at any higher revision, as contract section 4 says.
+/// land within one cache lifetime (then those visitors answer once more). A
+/// cookie is not this origin's alone: every server of the host writes it
+/// whatever its port, a `cookie.domain` cookie every subdomain (each may
+/// count its own revisions), a parent-domain one a sibling. So one further
+/// ahead is refused, and a record from next door cannot outlive the site's
+/// next bumps. localStorage, which only this origin writes, is honoured at
+/// any higher revision, as contract section 4 says.
 pub const REVISION_MARGIN: u32 = 1;
 
 fn tampered(why: &str) -> RecordError {
     RecordError::Tampered(why.into())
 }
 
-/// Whether a well-formed record that only this site could have written still
-/// counts under `config` at `now_ms`. A record made under a *higher*
-/// revision is honoured (contract section 4): a page served from a stale
-/// cache must not make visitors answer again and again.
+/// Whether a well-formed record that only this origin could have written
+/// (localStorage) still counts under `config` at `now_ms`. A record made
+/// under a *higher* revision is honoured (contract section 4): a page served
+/// from a stale cache must not make visitors answer again and again.
 pub fn validate(
     r: ConsentRecord,
     config: &Config,
@@ -140,7 +141,7 @@ pub fn validate(
 }
 
 /// [`validate`], honouring revisions at most `margin` above the config's
-/// ([`REVISION_MARGIN`] for a cookie another host could have written).
+/// ([`REVISION_MARGIN`] for a cookie).
 fn validate_within(
     r: ConsentRecord,
     config: &Config,
@@ -233,18 +234,18 @@ pub struct Loaded {
 /// nothing stored can stop the page working.
 ///
 /// Which valid record wins depends on who could have written it. Among
-/// what only this site can write, the newest wins (contract section 4), a
-/// tie going to localStorage (which holds the full JSON form), then to the
-/// `__Host-` cookie. That is localStorage and the `__Host-` cookie always,
-/// and `kloudconsent` cookies too unless `others_can_write`: where this host
+/// the site's own stores the newest wins (contract section 4), a tie going
+/// to localStorage (which holds the full JSON form), then to the `__Host-`
+/// cookie. That is localStorage and the `__Host-` cookie always, and
+/// `kloudconsent` cookies too unless `others_can_write`: where this host
 /// has a parent domain and no `cookie.domain` is configured, a sibling
 /// subdomain (`evil.example.com` next to `www.example.com`) can write a
 /// `kloudconsent` cookie for the parent domain, so there such a cookie
 /// counts only when nothing else does (an old cookie from before the
-/// `__Host-` name, or plain http), and only up to [`REVISION_MARGIN`] above
-/// the config's revision. With a configured `cookie.domain` every subdomain
-/// is trusted by configuration (it shares the decision); on `localhost` or
-/// an IP address no other host can set a cookie that reaches the page.
+/// `__Host-` name, or plain http). With a configured `cookie.domain` every
+/// subdomain is trusted by configuration (it shares the decision); on
+/// `localhost` or an IP address there is no other host. A cookie of either
+/// name counts at most [`REVISION_MARGIN`] above the config's revision.
 ///
 /// "Newest" compares `decidedAt`, where a record dated after `now_ms` (clock
 /// skew, or forged: validation allows a day) ranks below every record that
@@ -278,11 +279,8 @@ pub fn load_decoded(
     // The newest valid record under each name: `__Host-`, then `kloudconsent`.
     let mut best: [Option<ConsentRecord>; 2] = [None, None];
     for (i, (name, value)) in ours.iter().enumerate() {
-        let margin = match sibling_risk && *name != HOST_COOKIE {
-            true => REVISION_MARGIN,
-            false => u32::MAX,
-        };
-        let checked = decode_cookie(value).and_then(|r| validate_within(r, config, now_ms, margin));
+        let checked =
+            decode_cookie(value).and_then(|r| validate_within(r, config, now_ms, REVISION_MARGIN));
         let Some(r) = keep_valid(checked, &cookie_name(name, i, ours.len()), &mut found) else {
             continue;
         };

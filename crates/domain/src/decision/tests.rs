@@ -577,7 +577,7 @@ fn a_future_decided_at_never_wins_the_newest_wins_merge() {
 }
 
 #[test]
-fn revisions_ahead_are_honoured_where_only_this_site_writes() {
+fn revisions_ahead_count_in_local_storage_and_one_ahead_in_cookies() {
     let c2 = Config {
         revision: 2,
         ..cfg()
@@ -592,8 +592,9 @@ fn revisions_ahead_are_honoured_where_only_this_site_writes() {
     assert_eq!(at(4), Ok(4));
     assert_eq!(at(u32::MAX), Ok(u32::MAX));
     assert!(matches!(at(1), Err(RecordError::StaleRevision { .. })));
-    // In a `kloudconsent` cookie: one ahead at most where a sibling
-    // subdomain could have written it; any where no other host can.
+    // In a cookie (any server of the host writes it, whatever its port;
+    // with `cookie.domain` every subdomain, each with its own revisions):
+    // one ahead at most.
     let cookie_at = |revision: u32, others_can_write: bool, shared: bool| {
         let mut r = record_at(NOW);
         r.revision = revision;
@@ -615,13 +616,13 @@ fn revisions_ahead_are_honoured_where_only_this_site_writes() {
     );
     assert_eq!(
         cookie_at(4, false, false).0,
-        Some(4),
-        "localhost, an IP address"
+        None,
+        "localhost, an IP address: any server of the machine"
     );
     assert_eq!(
         cookie_at(4, true, true).0,
-        Some(4),
-        "cookie.domain: trusted by configuration"
+        None,
+        "cookie.domain: another subdomain counts its own revisions"
     );
     let mut r = record_at(NOW);
     r.revision = 9;
@@ -630,8 +631,8 @@ fn revisions_ahead_are_honoured_where_only_this_site_writes() {
     let l = load_decoded(None, &host, &c2, NOW, CookieName::Host, true);
     assert_eq!(
         l.record.map(|r| r.revision),
-        Some(9),
-        "__Host-: only this host writes it"
+        None,
+        "__Host-: every port of the host writes it"
     );
     let top = Config {
         revision: u32::MAX,
@@ -822,9 +823,8 @@ fn load_ignores_bad_values_and_reports_them() {
         let l = load(None, &plain(&[&bad]), &c, NOW, CookieName::Plain);
         assert_eq!((l.record, l.problems.len()), (None, 1));
     }
-    // Two revisions ahead: from localStorage, or a cookie only this host
-    // can write, it counts; a `kloudconsent` cookie a sibling could have
-    // written does not (`revisions_ahead_*`).
+    // Two revisions ahead: from localStorage it counts (only this origin
+    // writes it); from a cookie it does not (`revisions_ahead_*`).
     assert!(load(
         Some(&encode_json(&far_ahead)),
         &[],
