@@ -1,7 +1,9 @@
 //! Both stores at once, as the widget reads them on every page load: the
 //! input is split at NUL bytes into the localStorage value and up to four
 //! cookie values (under both cookie names), read with and without a shared
-//! cookie domain. Never panics; a winner is always one of the valid inputs.
+//! cookie domain, on a host with a parent domain and on one without (an IP
+//! address). Never panics; a winner is always one of the valid inputs, and
+//! only localStorage's own record counts more than one revision ahead.
 #![no_main]
 
 use kloudconsent_domain::decision::{self, CookieName};
@@ -36,16 +38,23 @@ fuzz_target!(|data: &[u8]| {
         cookie_domain: Some(".example.com".into()),
         ..Config::default_policy()
     };
-    for (config, written) in [
-        (&plain, CookieName::Host),
-        (&plain, CookieName::Plain),
-        (&shared, CookieName::Plain),
+    for (config, written, others_can_write) in [
+        (&plain, CookieName::Host, true),
+        (&plain, CookieName::Plain, true),
+        (&shared, CookieName::Plain, true),
+        (&plain, CookieName::Plain, false),
     ] {
-        let loaded = decision::load(local, &cookies, config, NOW, written);
+        let decoded = local.map(kloudconsent_domain::record::decode_json);
+        let loaded =
+            decision::load_decoded(decoded, &cookies, config, NOW, written, others_can_write);
         if let Some(record) = &loaded.record {
             assert!(record.decided_at_ms <= NOW + 86_400_000);
             assert!(record.expires_at_ms > NOW);
-            assert!(record.revision <= config.revision + 1);
+            // Any higher revision from localStorage (contract section 4);
+            // from a cookie one above at most.
+            if record.revision > config.revision + 1 {
+                assert!(!loaded.rewrite_local, "only localStorage's own record");
+            }
         } else {
             assert!(!loaded.rewrite_local && !loaded.rewrite_cookie);
         }
