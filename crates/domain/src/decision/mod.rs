@@ -265,7 +265,7 @@ pub fn load_decoded(
     if let Some(decoded) = local {
         let source = cat(&["localStorage[\"", STORAGE_KEY, "\"]"]);
         local_record = keep_valid(
-            decoded.and_then(|r| validate_within(r, config, now_ms, u32::MAX)),
+            decoded.and_then(|r| validate(r, config, now_ms)),
             &source,
             &mut found,
         );
@@ -292,9 +292,8 @@ pub fn load_decoded(
     // localStorage, then `__Host-`, then `kloudconsent`: a later one takes
     // over when it is newer (and, for a cookie a sibling could have
     // written, only when nothing else counts).
-    let from_local = local_record.is_some();
+    let mut from_local = local_record.is_some();
     let mut record = local_record;
-    let mut from_cookie = false;
     for (i, c) in best.into_iter().enumerate() {
         let trusted = i == 0 || !sibling_risk;
         if let Some(c) = c {
@@ -303,11 +302,10 @@ pub fn load_decoded(
                 .is_none_or(|w| trusted && newer(&c, w, now_ms))
             {
                 record = Some(c);
-                from_cookie = true;
+                from_local = false;
             }
         }
     }
-    let from_local = from_local && !from_cookie;
     let Some(winner) = record else {
         return found;
     };

@@ -20,24 +20,25 @@ use kloudconsent_json::{string_array, ObjectWriter};
 pub fn state_json(c: &Consent, config: &Config, changed: Option<&[String]>) -> String {
     let mut w = ObjectWriter::new();
     grants_json(&mut w, &c.grants(config), config.has_services());
+    // Without a stored decision nothing identifies one: its method (the
+    // signal's, or none once forgotten) and the nulls below.
     let method = match c {
         Consent::Undecided if changed.is_none() => return String::from("null"),
-        Consent::Undecided => "",
-        Consent::Signal => Method::Signal.as_str(),
+        Consent::Undecided => None,
+        Consent::Signal => Some(Method::Signal.as_str()),
         Consent::Stored(r) => {
             w.str("method", r.method.as_str())
                 .num("revision", r.revision)
                 .str("decidedAt", &iso8601(r.decided_at_ms))
                 .str("expiresAt", &iso8601(r.expires_at_ms))
                 .str("id", &r.id);
-            ""
+            None
         }
     };
     if !c.is_decided() {
-        // No stored decision: nothing was decided, and nothing identifies it.
         match method {
-            "" => w.null("method"),
-            m => w.str("method", m),
+            Some(m) => w.str("method", m),
+            None => w.null("method"),
         }
         .num("revision", config.revision)
         .null("decidedAt")
