@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{consent_id, receipt, Db, Kind, Service, ORIGIN};
+use common::{consent_id, receipt, Db, Kind, Service};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -27,24 +27,14 @@ async fn sigkill_mid_load_loses_no_answered_receipt(kind: Kind) {
     let ids: Vec<String> = bodies.keys().cloned().collect();
     let mut clients = Vec::new();
     for chunk in ids.chunks(ids.len() / 16) {
-        let (client, url, done) = (
-            service.client.clone(),
-            format!("{}/receipts", service.url),
-            done.clone(),
-        );
+        let (client, url, done) = (service.client.clone(), service.url.clone(), done.clone());
         let work: Vec<(String, String)> = chunk
             .iter()
             .map(|id| (id.clone(), bodies[id].clone()))
             .collect();
         clients.push(tokio::spawn(async move {
             for (id, body) in work {
-                let sent = client
-                    .post(&url)
-                    .header("content-type", "text/plain;charset=UTF-8")
-                    .header("origin", ORIGIN)
-                    .body(body)
-                    .send()
-                    .await;
+                let sent = common::beacon(&client, &url, body).send().await;
                 match sent {
                     Ok(r) => {
                         let _ = done.send((id, r.status().as_u16()));
@@ -541,13 +531,8 @@ async fn sigterm_while_postgres_hangs_stops_within_its_deadlines() {
             tokio::spawn(async move {
                 let mut n = 10_000 * (client + 1);
                 while !stop.load(Ordering::Relaxed) {
-                    let sent = http
-                        .post(format!("{url}/receipts"))
-                        .header("content-type", "text/plain;charset=UTF-8")
-                        .header("origin", common::ORIGIN)
-                        .body(receipt(&consent_id(n), 0))
-                        .send()
-                        .await;
+                    let body = receipt(&consent_id(n), 0);
+                    let sent = common::beacon(&http, &url, body).send().await;
                     if sent.is_err() {
                         break;
                     }

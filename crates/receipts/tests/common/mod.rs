@@ -287,14 +287,11 @@ impl Service {
 
     /// POSTs `body` as a beacon does (text/plain, from the allowed origin).
     pub async fn send(&self, body: impl Into<reqwest::Body>) -> (u16, String) {
-        self.post(
-            body,
-            &[
-                ("content-type", "text/plain;charset=UTF-8"),
-                ("origin", ORIGIN),
-            ],
-        )
-        .await
+        let response = beacon(&self.client, &self.url, body)
+            .send()
+            .await
+            .expect("the service answers");
+        (response.status().as_u16(), response.text().await.unwrap())
     }
 
     pub async fn post(
@@ -373,6 +370,21 @@ impl Service {
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         self.child.wait().unwrap()
     }
+}
+
+/// A receipt POSTed to the service at `service_url` as the widget's beacon
+/// does (text/plain, from the allowed origin), for clients that go on while
+/// the test stops or kills the service (they own a clone of its client).
+pub fn beacon(
+    client: &reqwest::Client,
+    service_url: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{service_url}/receipts"))
+        .header("content-type", "text/plain;charset=UTF-8")
+        .header("origin", ORIGIN)
+        .body(body)
 }
 
 impl Drop for Service {
