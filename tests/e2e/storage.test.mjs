@@ -233,6 +233,8 @@ test("on 127.0.0.1, where no other host can set a cookie, a newer cookie wins ov
   assert.equal(state.categories.analytics, true, "the cookie's choice");
   assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("kloudconsent"))).id, "CookieIdCookieIdCookie",
     "localStorage rewritten from the newer record");
+  // The released script loads from its src after `ready`.
+  await page.waitForFunction(() => (window.__gatedRuns || []).includes("analytics"));
   assert.deepEqual(await gatedRuns(page), ["analytics"]);
   await context.close();
 });
