@@ -247,7 +247,7 @@ pub fn kc_tool_choose(kind: JsValue, grants_json: JsValue) {
             Ok((choices, _)) => Choice::Set(choices),
             Err(problem) => {
                 console::error(&cat(&[
-                    "the preference tool sent ",
+                    "the preference tool: ",
                     &problem,
                     "; nothing was changed.",
                 ]));

@@ -92,14 +92,19 @@ pub fn kc_allow(attr: JsValue) {
     }
 }
 
-/// The placeholders' two button labels, in the page's language.
+/// The placeholders' two button labels, in the widget's language, then the
+/// widget's theme (`auto`, `light` or `dark`), one a line: a placeholder is
+/// coloured as the banner is, a theme the config forces included.
 #[wasm_bindgen]
 pub fn kc_allow_texts() -> JsValue {
     JsValue::from_str(&page().map_or_else(String::new, |p| {
+        let c = &p.config;
         cat(&[
-            p.config.texts.allow_once(),
+            c.texts.allow_once(),
             "\n",
-            p.config.texts.allow_always(),
+            c.texts.allow_always(),
+            "\n",
+            c.theme.as_str(),
         ])
     }))
 }

@@ -197,13 +197,16 @@
     function showPlaceholder(e, text) {
       if (!e.placeholder) {
         var host = createElement.call(doc, "kloud-consent-placeholder");
+        // The labels, then the widget's theme: the placeholder is coloured
+        // as the banner is (placeholder.css), not by the system alone.
+        var texts = invoke("kc_allow_texts", [], "Allow once\nAllow always").split("\n");
+        if (texts[2]) host.setAttribute("data-theme", texts[2]);
         var root = host.attachShadow({ mode: "open" });
         adoptSheet(root);
         var panel = element(root, "div", "ph");
         panel.setAttribute("part", "placeholder");
         element(panel, "p", "text").id = "text";
         var acts = element(panel, "div", "acts");
-        var texts = invoke("kc_allow_texts", [], "Allow once\nAllow always").split("\n");
         ["once", "always"].forEach(function (action, i) {
           var b = element(acts, "button", action);
           b.type = "button";

@@ -54,6 +54,11 @@ var warnedRefused = false;
  */
 function takeBootTags() {
   [].forEach.call(querySelectorAll.call(doc, PENDING), function (tag) { bootTags.add(tag); });
+  // A site owner's likeliest mistake, and a consent bypass when the type is
+  // missing: said once, when the page's own tags are known.
+  if (querySelectorAll.call(doc, "script[data-consent]:not([type='text/plain'])").length) {
+    console.warn('kloudconsent: a <script data-consent> not of type "text/plain" is not gated: it runs at once, or never.');
+  }
 }
 if (readyState.call(doc) !== "loading") takeBootTags();
 else listen.call(doc, "DOMContentLoaded", takeBootTags, { once: true });

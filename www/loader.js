@@ -303,6 +303,32 @@ function emit(name, json) {
   }
 }
 
+/**
+ * `set()`'s argument, or the tool's switches, as the JSON the engine reads.
+ * Only a plain object is a choice: undefined, null, a Map, a Date or an
+ * object JSON cannot write reach the engine as "null", which it refuses
+ * with a console error (a page's `set(prefs)` with `prefs` undefined must
+ * not store a decision nobody made). Each value is read once, into a copy
+ * without a prototype: JSON.stringify would drop an `undefined`, a function
+ * or a Symbol (`set({analytics: prefs.analytics})` with the field missing
+ * storing a refusal), and follow a `toJSON`, the page's own on
+ * Object.prototype included. A value that is not a boolean goes as its
+ * type's name, which the engine refuses, naming the key.
+ */
+function choicesJson(choices) {
+  try {
+    if (objectTag.call(choices) == "[object Object]") {
+      var copy = Object.create(null);
+      Object.keys(choices).forEach(function (k) {
+        var v = choices[k];
+        copy[k] = typeof v === "boolean" ? v : typeof v;
+      });
+      return JSON.stringify(copy);
+    }
+  } catch (e) {}
+  return "null";
+}
+
 var api = {
   /** The consent state (contract section 4), or null while undecided. */
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
@@ -310,28 +336,7 @@ var api = {
   accepted: function (id) { return engine ? invoke("kc_accepted", [String(id)], false) : false; },
   acceptAll: later("kc_do", DO_API_ACCEPT_ALL),
   rejectAll: later("kc_do", DO_API_REJECT_ALL),
-  set: function (choices) {
-    // Only a plain object is a choice: undefined, null, a Map, a Date or an
-    // object JSON cannot write reach the engine as "null", which it refuses
-    // with a console error (a page's `set(prefs)` with `prefs` undefined
-    // must not store a decision nobody made). Each value is read once, into
-    // a copy: JSON.stringify would drop an `undefined`, a function or a
-    // Symbol (`set({analytics: prefs.analytics})` with the field missing
-    // storing a refusal), and follow a `toJSON`. A value that is not a
-    // boolean goes as its type's name, which the engine refuses, naming the key.
-    var json = "null";
-    try {
-      if (objectTag.call(choices) == "[object Object]") {
-        var copy = Object.create(null);
-        Object.keys(choices).forEach(function (k) {
-          var v = choices[k];
-          copy[k] = typeof v === "boolean" ? v : typeof v;
-        });
-        json = JSON.stringify(copy);
-      }
-    } catch (e) {}
-    later("kc_set")(json);
-  },
+  set: function (choices) { later("kc_set")(choicesJson(choices)); },
   show: later("kc_do", DO_SHOW),
   hide: later("kc_do", DO_HIDE),
   reset: later("kc_do", DO_RESET),
@@ -394,6 +399,7 @@ var GCM_SIGNALS = ["ad_storage", "ad_user_data", "ad_personalization", "analytic
  */
 function kcGtag() {
   if (arguments[1] === "default") {
+    if (!sentDefaults.length) warnLateDefault();
     sentDefaults.push(arguments[2]);
     consentLayer = layer();
   } else {
@@ -417,6 +423,25 @@ function gtagSend() {
   } catch (e) {
     console.warn("kloudconsent: gtag('consent', '" + arguments[1] + "', ...) threw; Google tags may not see the consent.");
   }
+}
+/**
+ * A `gtag('config', ...)` in the page's dataLayer before any consent
+ * default: Google's tag started measuring without Consent Mode, as if
+ * granted. The likeliest cause is a `defer` on the widget's tag (the
+ * README's plain embed) or gtag.js above it; said once, since the page can
+ * only be fixed in its HTML (docs/marketers.md, "Where to put the tag").
+ * Not for GTM's `gtm.js`: a Consent Initialization tag in the container,
+ * which the docs offer when the widget cannot come first, sets its default
+ * only once the container has loaded, maybe after ours.
+ */
+function warnLateDefault() {
+  try {
+    hasOwn.call(window, "dataLayer") && window.dataLayer.some(function (e) {
+      var command = e && e[0] === "consent" ? e[1] : e && e[0];
+      if (command === "config") console.warn("kloudconsent: Google's tag started before Consent Mode's default; put kloudconsent.js above it, without defer.");
+      return command === "config" || command === "default";
+    });
+  } catch (e) {}
 }
 var warnedLayer = false;
 function layer() {
@@ -593,8 +618,7 @@ function loadTool() {
  */
 var toolHost = {
   choose: function (kind, grants) {
-    var json;
-    try { json = JSON.stringify(grants || {}); } catch (e) { json = "{}"; }
+    var json = choicesJson(grants);
     queueMicrotask(function () { invoke("kc_tool_choose", [String(kind), json]); });
   },
   close: function () { queueMicrotask(function () { invoke("kc_do", [DO_TOOL_CLOSE]); }); }

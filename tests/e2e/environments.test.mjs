@@ -434,6 +434,26 @@ test("a page that makes every shadow root closed: the widget keeps working and t
   await context.close();
 });
 
+test("a page that defines Object.prototype.toJSON: Save preferences in the tool still stores the switches as set", async () => {
+  const { context, page } = await fresh("/fixtures/basic.html", () => {
+    // An old library's habit: every object serialises through it.
+    Object.defineProperty(Object.prototype, "toJSON", {
+      configurable: true, writable: true, value() { return "[object]"; },
+    });
+  });
+  await button(banner(page), "Manage preferences").click();
+  const d = dialog(page);
+  await d.getByRole("switch", { name: "Performance and analytics" }).click();
+  await button(d, "Save preferences").click();
+  await d.waitFor({ state: "detached" });
+  const state = await page.evaluate(() => window.kloudconsent.get());
+  assert.equal(state && state.method, "custom");
+  assert.equal(state.categories.analytics, true);
+  assert.equal(state.categories.marketing, false);
+  assert.deepEqual(await widgetLogs(page), []);
+  await context.close();
+});
+
 test("a page's gtag that throws, or a frozen dataLayer, with Consent Mode in an inline config: a warning, and the widget works", async () => {
   for (const setUp of ["window.gtag = function () { throw new Error('gtag not ready'); };", "window.dataLayer = Object.freeze([]);"]) {
     const { context, page } = await openPage(env);

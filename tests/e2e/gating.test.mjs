@@ -92,6 +92,28 @@ test("an unknown category never runs and warns once on the console", async () =>
   await context.close();
 });
 
+test("a <script data-consent> whose type is not text/plain (so not gated) is named once on the console; a page without one hears nothing", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+    <script data-consent="marketing">window.__forgotType = 1;</script>
+    <script type="text/plain; charset=utf-8" data-consent="analytics">window.__oddType = 1;</script>
+    <script type="text/plain" data-consent="analytics">window.__gated = 1;</script>` });
+  await waitReady(page);
+  const warned = (p) => p.logs.filter((l) => l.startsWith("warning:") && l.includes('not of type "text/plain"'));
+  assert.equal(warned(page).length, 1, page.logs.join("\n"));
+  assert.equal(await page.evaluate(() => window.__gated), undefined, "the gated one waits");
+  await context.close();
+
+  const clean = await openPage(env);
+  await hostPage(env, clean.page, { body: `
+    <script type="text/plain" data-consent="analytics">window.__gated = 1;</script>` });
+  await waitReady(clean.page);
+  await button(banner(clean.page), "Accept all").click();
+  await clean.page.waitForFunction(() => window.__gated === 1);
+  assert.deepEqual(warned(clean.page), [], "a released copy (no text/plain type any more) is not mistaken for one");
+  await clean.context.close();
+});
+
 test("a first Reject all, and a custom save, delete the listed cookies of every refused category", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});

@@ -61,8 +61,31 @@ test("Consent Mode: the defaults are in dataLayer before the next tag runs; noth
   assert.deepEqual(await page.evaluate(() => window.__tagSaw), DEFAULTS.map((d) => d.args));
   assert.deepEqual(await layer(page), DEFAULTS);
   assert.equal(await page.evaluate(() => typeof window.gtag), "undefined", "window.gtag left to the site");
+  assert.deepEqual(lateDefaultWarnings(page), [], "the default came first: nothing to warn about");
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+const lateDefaultWarnings = (page) => page.logs.filter((l) => /started before Consent Mode's default/.test(l));
+
+test("Consent Mode: gtag's config before the widget's default (a deferred tag above the GA4 snippet) gets one console warning; GTM's start and a page's own default first do not", async () => {
+  const snippets = {
+    ga4: `<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}
+      gtag("js", new Date()); gtag("config", "G-TEST");</script>`,
+    gtm: `<script>(window.dataLayer = window.dataLayer || []).push({"gtm.start": Date.now(), event: "gtm.js"});</script>`,
+    // The page's own default before its config: Google's tags saw a default first.
+    ownDefault: `<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}
+      gtag("consent", "default", {ad_storage: "denied", analytics_storage: "denied"}); gtag("js", new Date()); gtag("config", "G-TEST");</script>`,
+  };
+  for (const [name, snippet] of Object.entries(snippets)) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { config: { googleConsentMode: true }, body: snippet });
+    await waitReady(page);
+    // GTM: a Consent Initialization tag in the container may still set the default first.
+    assert.equal(lateDefaultWarnings(page).length, name === "ga4" ? 1 : 0, `${name}: ${page.logs.join("\n")}`);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
 });
 
 test("Consent Mode: a page that writes `dataLayer = [...]` after the tag gets the defaults again, before any update", async () => {

@@ -129,6 +129,31 @@ test("an embed's placeholder takes the page's --kc-radius and --kc-focus, as the
   await context.close();
 });
 
+test("an embed's placeholder follows the theme the config forces, as the banner does, whatever the system's", async () => {
+  const PH_LIGHT = "rgb(238, 242, 250)", PH_DARK = "rgb(36, 48, 73)";
+  const cases = [
+    { colorScheme: "dark", theme: "light", banner: LIGHT_BG, placeholder: PH_LIGHT },
+    { colorScheme: "light", theme: "dark", banner: DARK_BG, placeholder: PH_DARK },
+    { colorScheme: "dark", theme: "auto", banner: DARK_BG, placeholder: PH_DARK },
+    { colorScheme: "light", theme: "auto", banner: LIGHT_BG, placeholder: PH_LIGHT },
+  ];
+  for (const c of cases) {
+    const { context, page } = await openPage(env, { colorScheme: c.colorScheme });
+    await hostPage(env, page, {
+      config: { theme: c.theme },
+      body: `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="480" height="270"></iframe>`,
+    });
+    await waitReady(page);
+    await page.waitForFunction(() => !!document.querySelector("kloud-consent-placeholder"));
+    const seen = await page.evaluate(() => ({
+      banner: getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).backgroundColor,
+      placeholder: getComputedStyle(document.querySelector("kloud-consent-placeholder").shadowRoot.querySelector(".ph")).backgroundColor,
+    }));
+    assert.deepEqual(seen, { banner: c.banner, placeholder: c.placeholder }, `${c.theme} theme on a ${c.colorScheme} system`);
+    await context.close();
+  }
+});
+
 /** Every control of the open part of the widget can be scrolled into view, whole, and is not covered. */
 async function everyControlReachable(page, scope) {
   return page.evaluate((scope) => {
