@@ -198,9 +198,11 @@
       if (!e.placeholder) {
         var host = createElement.call(doc, "kloud-consent-placeholder");
         // The labels, then the widget's theme: the placeholder is coloured
-        // as the banner is (placeholder.css), not by the system alone.
+        // as the banner is (placeholder.css), not by the system alone. Not
+        // `data-theme`: this host is in the page, where CSS frameworks
+        // style every `[data-theme]` (DaisyUI paints its background).
         var texts = invoke("kc_allow_texts", [], "Allow once\nAllow always").split("\n");
-        if (texts[2]) host.setAttribute("data-theme", texts[2]);
+        if (texts[2]) host.setAttribute("data-kc-theme", texts[2]);
         var root = host.attachShadow({ mode: "open" });
         adoptSheet(root);
         var panel = element(root, "div", "ph");

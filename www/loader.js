@@ -313,11 +313,14 @@ function emit(name, json) {
  * or a Symbol (`set({analytics: prefs.analytics})` with the field missing
  * storing a refusal), and follow a `toJSON`, the page's own on
  * Object.prototype included. A value that is not a boolean goes as its
- * type's name, which the engine refuses, naming the key.
+ * type's name, which the engine refuses, naming the key. `ours`: the
+ * preference tool's switches (nothing for its Accept all and Reject all).
  */
-function choicesJson(choices) {
+function choicesJson(choices, ours) {
   try {
-    if (objectTag.call(choices) == "[object Object]") {
+    // The tool's own object needs no check, which a page's
+    // Object.prototype[Symbol.toStringTag] would fail.
+    if (ours || objectTag.call(choices) == "[object Object]") {
       var copy = Object.create(null);
       Object.keys(choices).forEach(function (k) {
         var v = choices[k];
@@ -401,7 +404,8 @@ function kcGtag() {
   if (arguments[1] === "default") {
     if (!sentDefaults.length) warnLateDefault();
     sentDefaults.push(arguments[2]);
-    consentLayer = layer();
+    // A dataLayer getter that throws must not stop the loader (gtagSend warns).
+    try { consentLayer = layer(); } catch (e) {}
   } else {
     keepConsentDefaults();
   }
@@ -427,18 +431,23 @@ function gtagSend() {
 /**
  * A `gtag('config', ...)` in the page's dataLayer before any consent
  * default: Google's tag started measuring without Consent Mode, as if
- * granted. The likeliest cause is a `defer` on the widget's tag (the
- * README's plain embed) or gtag.js above it; said once, since the page can
- * only be fixed in its HTML (docs/marketers.md, "Where to put the tag").
- * Not for GTM's `gtm.js`: a Consent Initialization tag in the container,
- * which the docs offer when the widget cannot come first, sets its default
- * only once the container has loaded, maybe after ours.
+ * granted. The likeliest causes: a `defer` or `async` on the widget's tag
+ * (the README's plain embed), a `data-config` (fetched first), gtag.js
+ * above the tag; said once, since the page can only be fixed in its HTML
+ * (docs/marketers.md, "Where to put the tag"). Only gtag's own commands
+ * count (an Arguments object: Google ignores plain arrays). Not GTM's
+ * `gtm.js`: a Consent Initialization tag in the container, which the docs
+ * offer when the widget cannot come first, sets its default only once the
+ * container has loaded, maybe after ours.
  */
 function warnLateDefault() {
   try {
     hasOwn.call(window, "dataLayer") && window.dataLayer.some(function (e) {
-      var command = e && e[0] === "consent" ? e[1] : e && e[0];
-      if (command === "config") console.warn("kloudconsent: Google's tag started before Consent Mode's default; put kloudconsent.js above it, without defer.");
+      var command = objectTag.call(e) == "[object Arguments]" && (e[0] === "consent" ? e[1] : e[0]);
+      if (command === "config") {
+        console.warn("kloudconsent: Google's tag started before Consent Mode's default; " +
+          "put kloudconsent.js above it, with neither defer nor async, and its config inline.");
+      }
       return command === "config" || command === "default";
     });
   } catch (e) {}
@@ -618,7 +627,7 @@ function loadTool() {
  */
 var toolHost = {
   choose: function (kind, grants) {
-    var json = choicesJson(grants);
+    var json = choicesJson(grants, 1);
     queueMicrotask(function () { invoke("kc_tool_choose", [String(kind), json]); });
   },
   close: function () { queueMicrotask(function () { invoke("kc_do", [DO_TOOL_CLOSE]); }); }

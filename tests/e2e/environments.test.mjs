@@ -434,12 +434,13 @@ test("a page that makes every shadow root closed: the widget keeps working and t
   await context.close();
 });
 
-test("a page that defines Object.prototype.toJSON: Save preferences in the tool still stores the switches as set", async () => {
+test("a page that defines Object.prototype.toJSON and a Symbol.toStringTag: Save preferences in the tool still stores the switches as set", async () => {
   const { context, page } = await fresh("/fixtures/basic.html", () => {
-    // An old library's habit: every object serialises through it.
+    // Old libraries' habits: every object serialises, or names itself, through them.
     Object.defineProperty(Object.prototype, "toJSON", {
       configurable: true, writable: true, value() { return "[object]"; },
     });
+    Object.defineProperty(Object.prototype, Symbol.toStringTag, { configurable: true, value: "Thing" });
   });
   await button(banner(page), "Manage preferences").click();
   const d = dialog(page);
@@ -455,7 +456,11 @@ test("a page that defines Object.prototype.toJSON: Save preferences in the tool 
 });
 
 test("a page's gtag that throws, or a frozen dataLayer, with Consent Mode in an inline config: a warning, and the widget works", async () => {
-  for (const setUp of ["window.gtag = function () { throw new Error('gtag not ready'); };", "window.dataLayer = Object.freeze([]);"]) {
+  for (const setUp of [
+    "window.gtag = function () { throw new Error('gtag not ready'); };",
+    "window.dataLayer = Object.freeze([]);",
+    "Object.defineProperty(window, 'dataLayer', { configurable: true, get() { throw new Error('no dataLayer here'); } });",
+  ]) {
     const { context, page } = await openPage(env);
     await hostPage(env, page, {
       head: `<script>${setUp}</script>`,

@@ -77,6 +77,8 @@ test("Consent Mode: gtag's config before the widget's default (a deferred tag ab
     ownDefault: `<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}
       gtag("consent", "default", {ad_storage: "denied", analytics_storage: "denied"}); gtag("js", new Date()); gtag("config", "G-TEST");</script>`,
   };
+  // A plain array is not a gtag command (Google ignores it): no warning.
+  snippets.plainArray = `<script>window.dataLayer = [["config", "G-TEST"]];</script>`;
   for (const [name, snippet] of Object.entries(snippets)) {
     const { context, page } = await openPage(env);
     await hostPage(env, page, { config: { googleConsentMode: true }, body: snippet });

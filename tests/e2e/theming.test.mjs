@@ -140,16 +140,26 @@ test("an embed's placeholder follows the theme the config forces, as the banner 
   for (const c of cases) {
     const { context, page } = await openPage(env, { colorScheme: c.colorScheme });
     await hostPage(env, page, {
+      // A CSS framework's rule for its own themes (DaisyUI's) must not reach the placeholder.
+      head: "<style>:root, [data-theme] { background-color: rgb(255, 0, 0); padding: 20px; }</style>",
       config: { theme: c.theme },
       body: `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="480" height="270"></iframe>`,
     });
     await waitReady(page);
     await page.waitForFunction(() => !!document.querySelector("kloud-consent-placeholder"));
-    const seen = await page.evaluate(() => ({
-      banner: getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).backgroundColor,
-      placeholder: getComputedStyle(document.querySelector("kloud-consent-placeholder").shadowRoot.querySelector(".ph")).backgroundColor,
-    }));
-    assert.deepEqual(seen, { banner: c.banner, placeholder: c.placeholder }, `${c.theme} theme on a ${c.colorScheme} system`);
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector("kloud-consent-placeholder");
+      const ph = host.shadowRoot.querySelector(".ph");
+      return {
+        banner: getComputedStyle(document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner")).backgroundColor,
+        placeholder: getComputedStyle(ph).backgroundColor,
+        dark: getComputedStyle(ph).colorScheme === "dark",
+        host: [getComputedStyle(host).backgroundColor, getComputedStyle(host).paddingTop],
+      };
+    });
+    assert.deepEqual(seen, {
+      banner: c.banner, placeholder: c.placeholder, dark: c.placeholder === PH_DARK, host: ["rgba(0, 0, 0, 0)", "0px"],
+    }, `${c.theme} theme on a ${c.colorScheme} system`);
     await context.close();
   }
 });
