@@ -93,8 +93,9 @@ pub fn kc_allow(attr: JsValue) {
 }
 
 /// The placeholders' two button labels, in the widget's language, then the
-/// widget's theme (`auto`, `light` or `dark`), one a line: a placeholder is
-/// coloured as the banner is, a theme the config forces included.
+/// widget's theme (`auto`, `light` or `dark`), language and direction, one a
+/// line: a placeholder is coloured, marked and laid out as the banner is, a
+/// theme or direction the config forces included.
 #[wasm_bindgen]
 pub fn kc_allow_texts() -> JsValue {
     JsValue::from_str(&page().map_or_else(String::new, |p| {
@@ -105,6 +106,10 @@ pub fn kc_allow_texts() -> JsValue {
             c.texts.allow_always(),
             "\n",
             c.theme.as_str(),
+            "\n",
+            &c.lang,
+            "\n",
+            c.dir.as_str(),
         ])
     }))
 }

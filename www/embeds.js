@@ -200,9 +200,15 @@
         // The labels, then the widget's theme: the placeholder is coloured
         // as the banner is (placeholder.css), not by the system alone. Not
         // `data-theme`: this host is in the page, where CSS frameworks
-        // style every `[data-theme]` (DaisyUI paints its background).
+        // style every `[data-theme]` (DaisyUI paints its background). Then
+        // the widget's language and direction: its text is the widget's,
+        // not the page's (an Arabic banner on a page without `dir`).
         var texts = invoke("kc_allow_texts", [], "Allow once\nAllow always").split("\n");
         if (texts[2]) host.setAttribute("data-kc-theme", texts[2]);
+        if (texts[3]) {
+          host.lang = texts[3];
+          host.dir = texts[4];
+        }
         var root = host.attachShadow({ mode: "open" });
         adoptSheet(root);
         var panel = element(root, "div", "ph");
@@ -236,6 +242,9 @@
       var p = e.text;
       if (p.textContent !== text) p.textContent = text;
       var inPlace = e.el.previousSibling === e.placeholder;
+      // An embed handed to a component's named <slot> takes its placeholder
+      // into the same slot (else no slot shows it: an empty box).
+      if (e.el.slot) e.placeholder.slot = e.el.slot;
       if (!inPlace && e.el.parentNode) e.el.parentNode.insertBefore(e.placeholder, e.el);
       return !inPlace;
     }

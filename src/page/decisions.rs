@@ -59,19 +59,17 @@ impl Page {
     /// one store from the other here would bring back what that tab has
     /// just cleared (a `reset()` undone by a stale cookie). For the same
     /// reason, when `removed` (that tab removed our key: `reset()`), an
-    /// empty localStorage means the decision was cleared, whatever the
-    /// cookie still says. Not when localStorage was cleared as a whole (a
-    /// site's logout clears its own data, not the visitor's choice): the
+    /// empty localStorage means the decision was cleared, unless the
+    /// cookie holds a newer one (`decision::removal_clears`: that tab's
+    /// localStorage was full). Not when localStorage was cleared as a whole
+    /// (a site's logout clears its own data, not the visitor's choice): the
     /// cookie then still counts.
     #[inline(never)]
     fn load_stored(&self, synced: bool, removed: bool) -> Consent {
         // localStorage holds one value at most, as JSON: the browser parses
         // it (no parser ships).
         let local = self.local.read().pop();
-        if removed && local.is_none() {
-            self.revised.set(false);
-            return decision::resolve(None, self.signals);
-        }
+        let removed = removed && local.is_none();
         let local = local.map(|text| {
             record::too_large(&text)?;
             let value = json::parse(&text)
@@ -93,6 +91,10 @@ impl Page {
         );
         for problem in &loaded.problems {
             console::warn(&cat(&["ignored a stored decision: ", problem]));
+        }
+        if removed && decision::removal_clears(loaded.record.as_ref(), &self.consent.borrow()) {
+            self.revised.set(false);
+            return decision::resolve(None, self.signals);
         }
         self.revised.set(loaded.revised);
         if let Some(record) = loaded.record.as_ref().filter(|_| !synced) {

@@ -231,3 +231,33 @@ test("a keyed list reordered by its framework (one embed moved): every placehold
   ]);
   await context.close();
 });
+
+// Stop 46's review of the docs: embedding.md says a component can take a
+// gated embed through a <slot>; through a named slot the placeholder, put
+// before the embed without its `slot`, was shown by no slot (an empty box,
+// no Allow buttons).
+test("an embed handed to a component's named slot: its placeholder is in the same slot, over it, and Allow once loads it", async () => {
+  const { context, page } = await embedsPage();
+  await page.addInitScript(() => customElements.define("x-card", class extends HTMLElement {
+    constructor() {
+      super();
+      const frame = this.attachShadow({ mode: "open" }).appendChild(document.createElement("div"));
+      frame.appendChild(document.createElement("slot")).name = "media";
+    }
+  }));
+  await hostPage(env, page, { body: `<x-card>${VIDEO.replace("<iframe", '<iframe slot="media"')}</x-card>` });
+  await banner(page).waitFor();
+  await page.locator("kloud-consent-placeholder").waitFor({ state: "attached" });
+  await twoFrames(page);
+  const placed = await page.evaluate(() => {
+    const ph = document.querySelector("kloud-consent-placeholder");
+    const a = document.getElementById("video").getBoundingClientRect(), b = ph.shadowRoot.querySelector(".ph").getBoundingClientRect();
+    return { slot: ph.assignedSlot?.name ?? null, over: Math.abs(a.top - b.top) < 2 && Math.abs(a.left - b.left) < 2 && b.width > 100 };
+  });
+  assert.deepEqual(placed, { slot: "media", over: true });
+  await page.getByRole("button", { name: "Allow once" }).click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
+  assert.deepEqual(await videoState(page), { src: "/fixtures/marketing/frame.html", placeholder: false });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

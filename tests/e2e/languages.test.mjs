@@ -26,7 +26,7 @@ after(async () => { await env.close(); });
  * inline config, and records the requests for dist/i18n/ in `page.i18n`.
  */
 let counter = 0;
-async function langPage(page, { lang, config = { language: "auto" } }) {
+async function langPage(page, { lang, config = { language: "auto" }, body = "" }) {
   page.i18n = [];
   page.on("request", (r) => {
     const path = new URL(r.url()).pathname;
@@ -37,7 +37,7 @@ async function langPage(page, { lang, config = { language: "auto" } }) {
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>languages</title>
 <script type="application/json" id="kloudconsent-config">${JSON.stringify(config)}</script>
 <script src="/kloudconsent.js" defer></script></head>
-<body><h1>Host page</h1><a href="#" id="open-prefs" data-kloudconsent-open>Cookies</a></body></html>`;
+<body><h1>Host page</h1><a href="#" id="open-prefs" data-kloudconsent-open>Cookies</a>${body}</body></html>`;
   await page.context().route(url, (route) => route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
   await page.goto(url);
   await waitReady(page);
@@ -167,6 +167,34 @@ test("a translation that does not match its pinned hash is refused: English, one
   assert.match(warnings[0], /i18n\/de\.json/);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+// Stop 46's reviews: a placeholder took the page's lang and dir, so on an
+// Arabic page without dir its Arabic text was laid out left to right, and an
+// English fallback was marked as the page's language.
+test("an embed's placeholder speaks the widget's language and direction, not the page's", async () => {
+  const EMBED = `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="480" height="270"></iframe>`;
+  const cases = [
+    { lang: "ar", config: { language: "auto" }, want: { lang: "ar", dir: "rtl", once: file("ar").allowOnce } },
+    { lang: "en", config: { language: "ar" }, want: { lang: "ar", dir: "rtl", once: file("ar").allowOnce } },
+    { lang: "tr", config: { language: "auto" }, want: { lang: "en", dir: "ltr", once: "Allow once" } },
+  ];
+  for (const c of cases) {
+    const { context, page } = await openPage(env);
+    await langPage(page, { lang: c.lang, config: c.config, body: EMBED });
+    await page.waitForFunction(() => !!document.querySelector("kloud-consent-placeholder"));
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector("kloud-consent-placeholder");
+      const [once, always] = host.shadowRoot.querySelectorAll("button");
+      return {
+        lang: host.lang, dir: getComputedStyle(host.shadowRoot.querySelector(".text")).direction, once: once.textContent,
+        // Right to left, Allow once comes first from the right.
+        order: once.getBoundingClientRect().left > always.getBoundingClientRect().left ? "rtl" : "ltr",
+      };
+    });
+    assert.deepEqual(seen, { ...c.want, order: c.want.dir }, `page lang=${c.lang}, config ${JSON.stringify(c.config)}`);
+    await context.close();
+  }
 });
 
 /** Where every part of the banner is, at the current viewport. */

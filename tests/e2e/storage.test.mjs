@@ -81,9 +81,19 @@ test("with localStorage full of the page's data, Reject all after Accept all sti
   });
   await page.reload();
   await waitReady(page);
+  // Another tab of the site, open meanwhile: it learns the change of mind,
+  // which only the cookie could keep (stop 46's review: it took the old
+  // entry's removal for a reset(), forgot the decision and asked again).
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await waitReady(other);
   await page.evaluate(() => window.kloudconsent.rejectAll());
   for (let i = 0; i < 50 && !page.logs.some((l) => l.includes("could not write localStorage")); i++) await page.waitForTimeout(20);
   assert.ok(page.logs.some((l) => l.includes("could not write localStorage")), "the write did fail (the test is set up)");
+  await other.waitForFunction(() => window.kloudconsent.get()?.method !== "accept-all");
+  assert.equal((await other.evaluate(() => window.kloudconsent.get()))?.method, "reject-all", "the other tab adopts Reject all");
+  assert.equal(await banner(other).count(), 0, "and does not ask again");
+  assert.deepEqual((await events(other)).map((e) => e.detail?.method ?? null).slice(-1), ["reject-all"]);
   await page.reload();
   await waitReady(page);
   assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");

@@ -407,6 +407,18 @@ pub fn resolve(stored: Option<ConsentRecord>, signals: Signals) -> Consent {
     }
 }
 
+/// Another tab removed the stored decision from localStorage, and the
+/// cookie holds `cookie`: whether this tab is to count the decision as
+/// cleared. A removal is usually `reset()`, and a cookie can lag behind it
+/// (WebKit: the other tab's deletion not yet in this tab's jar), holding
+/// the decision this tab already has. But a tab whose localStorage is full
+/// removes its old entry too, keeping a newer decision in the cookie only:
+/// that one is adopted, not taken for a reset.
+pub fn removal_clears(cookie: Option<&ConsentRecord>, in_force: &Consent) -> bool {
+    !matches!((cookie, in_force),
+        (Some(new), Consent::Stored(old)) if new.decided_at_ms > old.decided_at_ms)
+}
+
 /// A visitor's (or the page's) choice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Choice {

@@ -154,6 +154,21 @@ fn resolve_order() {
     assert_eq!(resolve(None, Signals::default()), Consent::Undecided);
 }
 
+#[test]
+fn a_removal_clears_unless_the_cookie_holds_a_newer_decision() {
+    let in_force = Consent::Stored(record_at(NOW));
+    // reset() in another tab: no cookie left, or one lagging behind with
+    // the decision this tab already has (or an older one).
+    assert!(removal_clears(None, &in_force));
+    assert!(removal_clears(Some(&record_at(NOW)), &in_force));
+    assert!(removal_clears(Some(&record_at(NOW - DAY_MS)), &in_force));
+    // A full localStorage: that tab's newer decision lives in the cookie only.
+    assert!(!removal_clears(Some(&record_at(NOW + 1)), &in_force));
+    // Nothing here to keep: a removal leaves this tab as it was.
+    assert!(removal_clears(Some(&record_at(NOW)), &Consent::Undecided));
+    assert!(removal_clears(Some(&record_at(NOW)), &Consent::Signal));
+}
+
 // ---- decide ----
 
 #[test]
