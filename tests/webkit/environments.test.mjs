@@ -7,14 +7,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, fresh, clear, js, jsAsync, until, get, gatedRuns, eventNames, pageErrors, bannerShown, button,
+  launch, resizeWindow, fresh, clear, js, jsAsync, until, get, gatedRuns, eventNames, pageErrors, bannerShown, button,
   toolShown, toolGone, waitRuns, settle, hostPage, By,
 } from "./webkit.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => {
-  await env?.driver.manage().window().setRect({ width: 1024, height: 768 }).catch(() => {});
+  await env?.driver.manage().window().setRect({ x: 128, y: 128, width: 1024, height: 768 }).catch(() => {});
   await env?.close();
 });
 
@@ -139,7 +139,7 @@ test("the widget's frame follows window.visualViewport when the window is resize
     };
   });
   for (const [width, height] of [[1024, 768], [480, 600]]) {
-    await d.manage().window().setRect({ width, height });
+    await resizeWindow(d, width, height);
     await d.wait(async () => {
       const g = await geometry();
       return g.frame.join() === g.viewport.join();
@@ -156,7 +156,7 @@ test("the widget's frame follows window.visualViewport when the window is resize
 // click it).
 test("a page's zoom on <html> or <body> leaves the banner and the tool on the screen and clickable", async () => {
   const d = env.driver;
-  await d.manage().window().setRect({ width: 1024, height: 768 });
+  await resizeWindow(d, 1024, 768);
   for (const css of ["html { zoom: 1.25 }", "html { zoom: 0.8 }", "body { zoom: 2 }"]) {
     await fresh(env, hostPage(env, { head: `<style>${css}</style>`, body: "<p>text</p>".repeat(40) }));
     await until(d, () => !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-banner"), "the banner");

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  launch, fresh, open, clear, setCookies, js, until, get, gatedRuns, eventNames, pageErrors, storedLocal, pageCookies,
+  launch, resizeWindow, fresh, open, clear, setCookies, js, until, get, gatedRuns, eventNames, pageErrors, storedLocal, pageCookies,
   shadow, bannerShown, button, toolShown, toolGone, press, focused, focusedSoon, waitRuns, settle, hostPage, By, Key,
   consentCookie,
 } from "./webkit.mjs";
@@ -117,7 +117,7 @@ test("a double click on Manage preferences opens the tool and decides nothing (i
   const d = env.driver;
   // Narrow (the tool is a bottom sheet): Save preferences is where Manage
   // preferences was.
-  await d.manage().window().setRect({ width: 500, height: 800 });
+  await resizeWindow(d, 500, 800);
   try {
     await fresh(env, PAGE);
     // Loaded once, as after the idle prefetch: the tool then opens at once.
@@ -137,7 +137,7 @@ test("a double click on Manage preferences opens the tool and decides nothing (i
     assert.equal((await get(d)).method, "accept-all");
     assert.deepEqual(await pageErrors(d), []);
   } finally {
-    await d.manage().window().setRect({ width: 1024, height: 768 });
+    await resizeWindow(d, 1024, 768);
   }
 });
 

@@ -336,6 +336,20 @@ export async function toolShown(d) {
   return root;
 }
 
+/**
+ * Resizes the window, centred on the 1280×1024 display. Xvfb has no window
+ * manager: the window under the pointer (the display's centre) has the
+ * keyboard focus, and a window shrunk at 0,0 leaves it, so `:focus` and
+ * `document.hasFocus()` stop matching and focus checks pass for the wrong
+ * reason. Fails when the window has lost focus all the same.
+ */
+export async function resizeWindow(d, width, height) {
+  await d.manage().window().setRect({
+    x: Math.max(0, Math.round((1280 - width) / 2)), y: Math.max(0, Math.round((1024 - height) / 2)), width, height,
+  });
+  await d.wait(() => js(d, () => document.hasFocus()), 5000, `the window has focus at ${width}×${height}`);
+}
+
 /** Waits until no dialog is drawn. */
 export async function toolGone(d) {
   await until(d, () => !document.querySelector("kloud-consent")?.shadowRoot?.querySelector("[role=dialog]"),
