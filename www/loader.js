@@ -545,7 +545,7 @@ var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
 domReady().then(keepConsentDefaults);
 
 // ---- scripts fetched on demand: the preference tool, the embeds' work ------
-var CHANGED = " (unreachable, or its content does not match the SHA-384 built into kloudconsent.js)";
+var UNREACHABLE = ": unreachable, or its content does not match the SHA-384 built into kloudconsent.js";
 
 /**
  * Runs `file` (next to kloudconsent.js, pinned by its SHA-384 in PINNED) as a
@@ -576,12 +576,12 @@ function loadScript(file, key) {
       tag.crossOrigin = "anonymous";
       if (script && script.nonce) tag.nonce = script.nonce;
       tag.onerror = function () {
-        if (!again) return fail(" could not be loaded" + CHANGED);
+        if (!again) return fail(UNREACHABLE);
         var retry = function () { add(); };
         fetch(url, { __proto__: null, credentials: "same-origin", cache: "reload" }).then(retry, retry);
       };
       // It ran without handing anything over.
-      tag.onload = function () { if (window[slot]) fail(" did not start"); };
+      tag.onload = function () { if (window[slot]) fail(": did not start"); };
       (head.call(doc) || documentElement.call(doc)).appendChild(tag);
     };
     add(1);
@@ -684,6 +684,6 @@ Promise.all([
 }).then(null, function (e) {
   bootFailed = true;
   console.error("kloudconsent: " + (wasmFailed
-    ? "could not load " + wasmUrl + CHANGED
+    ? "could not load " + wasmUrl + UNREACHABLE
     : "the widget could not start (" + e + ")") + "; nothing gated will run.");
 });
