@@ -44,6 +44,13 @@ impl Page {
         if self.decided_meanwhile.take() {
             self.act(&at_boot);
         } else {
+            // A refused category's listed cookies go on every page with a
+            // decision, not only when it is refused: one a sibling host wrote
+            // (host-only: out of reach where the visitor refused) or a script
+            // the page did not gate.
+            if at_boot.is_decided() {
+                self.delete_cookies(&decision::refused(&at_boot, &self.config));
+            }
             self.hooks.gate("");
         }
         // Receipts an earlier page could not deliver: sent again, or

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { launch, openPage, waitReady, banner, button, hostPage, dialog } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, hostPage, dialog, consentCookie } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -134,6 +134,23 @@ test("a first Reject all, and a custom save, delete the listed cookies of every 
   await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
   assert.deepEqual(await names(), ["_ga", "_ga_ABC123", "kloudconsent", "session_pref"],
     "analytics granted keeps its cookies; marketing, still refused, loses _gcl_au");
+  await context.close();
+});
+
+// Stop 46's review: with `cookie.domain`, a refusal made on one subdomain
+// left the analytics cookies another subdomain had written host-only (out of
+// the first one's reach) for as long as the refusal held.
+test("a page loaded under a refusal deletes the refused categories' listed cookies it finds (a sibling host's, an ungated script's)", async () => {
+  const { context, page } = await openPage(env);
+  await context.addCookies(["_ga=GA1.1.123", "_ga_ABC123=GS1.1", "_gcl_au=1.1", "session_pref=keep"].map((c) => {
+    const [name, value] = c.split("=");
+    return { name, value, url: env.server.url };
+  }).concat([{ name: "kloudconsent", url: env.server.url,
+    value: consentCookie({ granted: "necessary.security.marketing", denied: "analytics.functionality", method: "c" }) }]));
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const names = (await context.cookies()).map((c) => c.name).sort();
+  assert.deepEqual(names, ["_gcl_au", "kloudconsent", "session_pref"], "analytics' _ga and _ga_* go; granted marketing's _gcl_au stays");
   await context.close();
 });
 
