@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, openPage, waitReady, banner, button, gatedRuns, hostPage, twoFrames, GATED_PAIR, widgetLogs } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, gatedRuns, hostPage, twoFrames, GATED_PAIR, widgetLogs, chromiumOnly } from "./helpers.mjs";
 import { minifyCss } from "../../www/minify-css.mjs";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -153,7 +153,7 @@ test("a tampered kloudconsent-embeds.js is refused by its pinned hash; the gated
 // tiny placeholder (under 128×64) scrolls only while the pointer is over it
 // or a button in it has focus; the keyboard reaches both buttons, each
 // scrolled into the box, and so does the wheel.
-test("hundreds of tiny gated images add no compositor layers; a tiny placeholder's buttons are reached with Tab and the wheel", async () => {
+test("hundreds of tiny gated images add no compositor layers; a tiny placeholder's buttons are reached with Tab and the wheel", chromiumOnly("counts compositor layers through Chromium's DevTools protocol"), async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
   const tiny = Array.from({ length: 300 }, (_, i) =>
     `<img data-consent="analytics" data-src="/demo/site.css?i${i}" width="60" height="30" alt="">`).join("");

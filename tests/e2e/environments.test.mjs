@@ -7,8 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies,
-  banner, dialog, button, widgetLogs, consentCookie, hostPage, GATED_PAIR,
-} from "./helpers.mjs";
+  banner, dialog, button, widgetLogs, consentCookie, hostPage, GATED_PAIR, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -153,7 +152,7 @@ test("injected after DOMContentLoaded (before load) and after load: works the sa
   await context.close();
 });
 
-test("aggressive host CSS on *, div and button does not change the widget (computed styles and boxes)", async () => {
+test("aggressive host CSS on *, div and button does not change the widget (computed styles and boxes)", chromiumOnly("the hostile page overflows, and Firefox's classic scrollbars narrow the viewport the banner is centred in (boxes move by half a scrollbar)"), async () => {
   const PROPS = [
     "display", "position", "visibility", "opacity", "transform", "color", "background-color",
     "font-family", "font-size", "font-style", "font-weight", "font-variant-caps", "line-height",
@@ -372,7 +371,7 @@ test("a page's focus listener on its opener that calls the API while the tool gi
   }
 });
 
-test("a page's focusout listener calling the API when Chromium removes a focused element of the widget: the call applies, nothing is left behind", async () => {
+test("a page's focusout listener calling the API when Chromium removes a focused element of the widget: the call applies, nothing is left behind", chromiumOnly("Firefox fires no focusout when a focused element is removed: the case is Chromium's"), async () => {
   const look = (page) => page.evaluate(() => {
     const root = document.querySelector("kloud-consent").shadowRoot;
     return { tool: !!root.querySelector("[role=dialog]"), banner: !!root.querySelector(".kc-banner"),

@@ -2,7 +2,7 @@
 // keeps working (the banner is not modal; only the preference tool is).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, hostPage } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, hostPage, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -47,7 +47,7 @@ test("the host element takes no space in the page flow", async () => {
 // setting, `medium`), never the page's own root font size: at the default
 // 16 px they are the designed pixel sizes, at 24 px one and a half times
 // them, and a page that sets `html { font-size: 10px }` changes nothing.
-test("text sizes: the designed px at the browser's default, scaled with the visitor's larger default, deaf to the page's root font size", async () => {
+test("text sizes: the designed px at the browser's default, scaled with the visitor's larger default, deaf to the page's root font size", chromiumOnly("sets the browser's default font size through Chromium's DevTools protocol"), async () => {
   const config = {
     categories: [
       { id: "necessary", required: true, label: "Necessary", description: "Needed.",
@@ -151,7 +151,7 @@ test("on an ordinary page the widget's element ends <body>, so a site's --kc-* p
   await context.close();
 });
 
-test("the banner is not printed over the page", async () => {
+test("the banner is not printed over the page", chromiumOnly("no print media emulation"), async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 800 } });
   await hostPage(env, page, {});
   await waitReady(page);

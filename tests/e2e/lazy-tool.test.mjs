@@ -5,7 +5,7 @@
 // message, one console.error naming the URL, and working Accept/Reject.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, consentCookie, widgetLogs } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, consentCookie, widgetLogs, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -135,7 +135,7 @@ async function clickManageSlowly(context, page, atDraw) {
   };
 }
 
-test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key pressed then reaches it", async () => {
+test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key pressed then reaches it", chromiumOnly("slows the CPU through Chromium's DevTools protocol"), async () => {
   const { context, page } = await toolPage();
   await page.goto(env.server.url + "/fixtures/basic.html");
   const drawn = await clickManageSlowly(context, page, (root, dialog) => root.activeElement === dialog);
@@ -147,7 +147,7 @@ test("on a slow CPU the tool's dialog has focus the moment it is drawn, so a key
   await context.close();
 });
 
-test("on a slow CPU a Tab pressed just after the dialog is drawn keeps its effect: focus is not pulled back", async () => {
+test("on a slow CPU a Tab pressed just after the dialog is drawn keeps its effect: focus is not pulled back", chromiumOnly("slows the CPU through Chromium's DevTools protocol"), async () => {
   const { context, page } = await toolPage();
   await page.goto(env.server.url + "/fixtures/basic.html");
   // Focus moves to the close button as a Tab would move it there, before

@@ -257,7 +257,8 @@ const embedState = (page) => page.evaluate((ids) => Object.fromEntries(ids.map((
   }];
 })), EMBEDS);
 const placeholderOf = (page, id) => page.locator(`#${id}`).locator("xpath=preceding-sibling::*[1]");
-const frameUrls = (page) => page.frames().slice(1).map((f) => f.url());
+// (Playwright's Firefox names a frame that never navigated "", not about:blank.)
+const frameUrls = (page) => page.frames().slice(1).map((f) => f.url() || "about:blank");
 const layoutShift = (page) => page.evaluate(() => window.__layoutShift);
 const MARKETING = "This content is blocked until you allow Marketing and communication cookies.Allow onceAllow always";
 

@@ -8,13 +8,15 @@
 // button is on the visible screen and a tap at its position hits it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, twoFrames, GATED_PAIR } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, twoFrames, GATED_PAIR, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env.close(); });
 
 const PHONES = [{ width: 390, height: 844 }, { width: 360, height: 740 }];
+/** What needs Chromium's mobile emulation (touch, a phone's viewport and scale): not in Firefox. */
+const TOUCH = chromiumOnly("no mobile emulation (isMobile, hasTouch), so no taps or phone viewport");
 const phone = (viewport) => ({ viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, reducedMotion: "reduce" });
 const VIEWPORT_META = `<meta name="viewport" content="width=device-width, initial-scale=1">`;
 /** A long page, so that the page behind could scroll. */
@@ -117,7 +119,7 @@ const loadTool = async (page) => {
 for (const viewport of PHONES) {
   const size = `${viewport.width}×${viewport.height}`;
 
-  test(`${size}: the banner and the tool fit the screen; every target is big enough; taps decide`, async () => {
+  test(`${size}: the banner and the tool fit the screen; every target is big enough; taps decide`, TOUCH, async () => {
     const { context, page } = await phonePage(viewport);
     assert.ok(await noHorizontalScroll(page), "no horizontal scroll");
     const screen = await visible(page);
@@ -187,7 +189,7 @@ async function dialogButtons(page) {
 
 for (const area of SAFE_AREAS) {
   const size = `${area.viewport.width}×${area.viewport.height}`;
-  test(`${size} drawn edge to edge: the banner (both layouts, both directions), the tool's buttons and the failure dialog stay clear of the notch and the home indicator`, async () => {
+  test(`${size} drawn edge to edge: the banner (both layouts, both directions), the tool's buttons and the failure dialog stay clear of the notch and the home indicator`, TOUCH, async () => {
     for (const [layout, dir] of [["bar", "ltr"], ["box", "ltr"], ["box", "rtl"]]) {
       const { context, page } = await openPage(env, phone(area.viewport));
       await (await context.newCDPSession(page)).send("Emulation.setSafeAreaInsetsOverride", { insets: area.insets });
@@ -244,7 +246,7 @@ const centre = (page, selector) => page.evaluate((selector) => {
   return { x: r.left + r.width / 2, y: r.top + r.height / 2, top: r.top, bottom: r.bottom };
 }, selector);
 
-test("a finger swiping on the banner (not modal, nothing of its own to scroll) scrolls the page behind it", async () => {
+test("a finger swiping on the banner (not modal, nothing of its own to scroll) scrolls the page behind it", TOUCH, async () => {
   for (const viewport of [PHONES[0], { width: 320, height: 568 }]) {
     const { context, page } = await phonePage(viewport);
     const cdp = await context.newCDPSession(page);
@@ -258,7 +260,7 @@ test("a finger swiping on the banner (not modal, nothing of its own to scroll) s
   }
 });
 
-test("a phone turned with the tool open keeps the focused switch on the screen", async () => {
+test("a phone turned with the tool open keeps the focused switch on the screen", TOUCH, async () => {
   const { context, page } = await phonePage(PHONES[0]);
   await openTool(page);
   const marketing = dialog(page).getByRole("switch", { name: "Marketing and communication" });
@@ -287,7 +289,7 @@ test("a phone turned with the tool open keeps the focused switch on the screen",
   await context.close();
 });
 
-test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", async () => {
+test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", TOUCH, async () => {
   const { context, page } = await phonePage(PHONES[0], { config: { reopenButton: true } });
   // The second tap lands in the tool the first opened (on a phone, on
   // Save preferences, where Manage preferences was).
@@ -329,7 +331,7 @@ test("a double tap on Manage preferences or on the reopen button opens the tool 
   await context.close();
 });
 
-test("automation's taps on Manage preferences and at once on Save preferences (2 px wide, which Chromium counts as a double tap) save", async () => {
+test("automation's taps on Manage preferences and at once on Save preferences (2 px wide, which Chromium counts as a double tap) save", TOUCH, async () => {
   const { context, page } = await phonePage(PHONES[0]);
   await loadTool(page);
   await button(banner(page), "Manage preferences").tap();
@@ -339,7 +341,7 @@ test("automation's taps on Manage preferences and at once on Save preferences (2
   await context.close();
 });
 
-test("the tool scrolls inside itself; the page behind does not move, whatever is swiped", async () => {
+test("the tool scrolls inside itself; the page behind does not move, whatever is swiped", TOUCH, async () => {
   const { context, page } = await phonePage({ width: 360, height: 740 });
   await page.evaluate(() => window.scrollTo(0, 300));
   await openTool(page);
@@ -377,7 +379,7 @@ test("the tool scrolls inside itself; the page behind does not move, whatever is
   await context.close();
 });
 
-test("a short screen (390×400, as with the on-screen keyboard up): the tool fits it and a finger brings Save on screen to tap", async () => {
+test("a short screen (390×400, as with the on-screen keyboard up): the tool fits it and a finger brings Save on screen to tap", TOUCH, async () => {
   const { context, page } = await phonePage({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 300));
   await openTool(page);
@@ -412,7 +414,7 @@ test("a short screen (390×400, as with the on-screen keyboard up): the tool fit
   await context.close();
 });
 
-test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's buttons stay on screen and tappable", async () => {
+test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's buttons stay on screen and tappable", TOUCH, async () => {
   const { context, page } = await phonePage({ width: 390, height: 844 });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2 });
@@ -432,7 +434,7 @@ test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's 
   await context.close();
 });
 
-test("pinch-zoomed to 2.5× with the tool open: the whole dialog scrolls, as on a short screen, instead of squeezing the list to a sliver", async () => {
+test("pinch-zoomed to 2.5× with the tool open: the whole dialog scrolls, as on a short screen, instead of squeezing the list to a sliver", TOUCH, async () => {
   const { context, page } = await phonePage({ width: 390, height: 844 });
   await openTool(page);
   const cdp = await context.newCDPSession(page);
@@ -456,7 +458,7 @@ test("pinch-zoomed to 2.5× with the tool open: the whole dialog scrolls, as on 
 });
 
 for (const viewport of PHONES) {
-  test(`${viewport.width} px, host page wider than the screen: every button of the banner and the tool is on the visible screen and takes taps`, async () => {
+  test(`${viewport.width} px, host page wider than the screen: every button of the banner and the tool is on the visible screen and takes taps`, TOUCH, async () => {
     const { context, page } = await phonePage(viewport, { body: WIDE + LONG });
     const screen = await visible(page);
     assert.ok(screen.innerWidth > viewport.width,
@@ -499,7 +501,7 @@ for (const viewport of PHONES) {
   });
 }
 
-test("a right-to-left host page wider than the screen: the banner and the tool are on the visible screen and take taps", async () => {
+test("a right-to-left host page wider than the screen: the banner and the tool are on the visible screen and take taps", TOUCH, async () => {
   // Chromium places `position: fixed` on such a page from a layout viewport
   // whose left edge is off the screen (offsetLeft still says 0): the widget
   // sat ~100 px off the left edge, its Close and Reject all unreachable.
@@ -524,7 +526,7 @@ test("a right-to-left host page wider than the screen: the banner and the tool a
   await context.close();
 });
 
-test("the demo page does not overflow sideways at 320, 360 and 390 px", async () => {
+test("the demo page does not overflow sideways at 320, 360 and 390 px", TOUCH, async () => {
   for (const width of [320, 360, 390]) {
     const { context, page } = await openPage(env, phone({ width, height: 700 }));
     await page.goto(env.server.url + "/");
@@ -569,7 +571,7 @@ for (const [language, viewport] of [["fi", { width: 280, height: 653 }], ["pl", 
   });
 }
 
-test("a tap leaves no hover look behind on a touch screen (Manage preferences, when the tool cannot load and the banner stays)", async () => {
+test("a tap leaves no hover look behind on a touch screen (Manage preferences, when the tool cannot load and the banner stays)", TOUCH, async () => {
   const { context, page } = await openPage(env, phone({ width: 390, height: 844 }));
   await page.route("**/kloudconsent-tool.js", (route) => route.fulfill({ status: 404, body: "" }));
   await hostPage(env, page, { head: VIEWPORT_META, body: LONG });

@@ -5,12 +5,14 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal,
-  banner, dialog, button,
-} from "./helpers.mjs";
+  banner, dialog, button, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env.close(); });
+
+/** Needs the second click of a double click to say so (event.detail 2): Playwright's Firefox sends both with 1. */
+const CLICK_COUNT = chromiumOnly("a double click arrives as two single clicks (event.detail 1), which a real Firefox sends as detail 1 and 2 (tests/firefox/ checks that through WebDriver Actions)");
 
 async function fresh(path = "/fixtures/basic.html") {
   const { context, page } = await openPage(env);
@@ -45,7 +47,7 @@ test("Manage preferences opens a modal listing every category with a switch name
   await context.close();
 });
 
-test("a double click on Manage preferences opens the tool and decides nothing (the second click lands on the tool)", async () => {
+test("a double click on Manage preferences opens the tool and decides nothing (the second click lands on the tool)", CLICK_COUNT, async () => {
   const { context, page } = await openPage(env, { viewport: { width: 800, height: 600 }, reducedMotion: "reduce" });
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);

@@ -9,8 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, events, banner, dialog, button, hostPage,
-  consentCookies, consentCookie,
-} from "./helpers.mjs";
+  consentCookies, consentCookie, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -66,7 +65,7 @@ async function openTool(page) {
   return d;
 }
 
-test("services have their own switches under their category, whose control shows and announces mixed", async () => {
+test("services have their own switches under their category, whose control shows and announces mixed", chromiumOnly("reads Chromium's accessibility tree (DevTools protocol)"), async () => {
   const { context, page } = await fresh();
   const d = await openTool(page);
   const insights = d.getByRole("switch", { name: "Microsoft Azure Application Insights", exact: true });
@@ -237,7 +236,7 @@ test("a config's own rows: a service's rows sit in its category's table with the
   await context.close();
 });
 
-test("on a phone the cookie table reflows into labelled lines without scrolling sideways", async () => {
+test("on a phone the cookie table reflows into labelled lines without scrolling sideways", chromiumOnly("no mobile emulation (isMobile, hasTouch)"), async () => {
   const { context, page } = await fresh({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, null);
   const d = await openTool(page);
   const table = await cookieTable(d, "Strictly necessary");

@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   launch, openPage, recordEvents, events, waitReady, gatedRuns, storedLocal, consentCookies,
-  banner, button, hostPage, GATED_PAIR, consentCookie,
-} from "./helpers.mjs";
+  banner, button, hostPage, GATED_PAIR, consentCookie, chromiumOnly } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -161,7 +160,7 @@ test("a tab that stays in view: set(), a gated script added later and the tool d
   await context.close();
 });
 
-test("tab switches keep a decision no store can hold, and do not repeat warnings about what the stores hold", async () => {
+test("tab switches keep a decision no store can hold, and do not repeat warnings about what the stores hold", chromiumOnly("turns cookies off through Chromium's DevTools protocol"), async () => {
   const { context, page } = await openPage(env);
   await context.addInitScript(() => {
     Object.defineProperty(window, "localStorage", { get() { throw new DOMException("blocked", "SecurityError"); } });
@@ -432,7 +431,7 @@ test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path
 // cached page missed when it is restored; WebKit does not, which the
 // widget's pageshow hook covers (tests/webkit/storage.test.mjs fails
 // without it). Its own browser: Playwright turns the cache off unless asked.
-test("Back to a page from the back/forward cache adopts a decision changed while it was away", async () => {
+test("Back to a page from the back/forward cache adopts a decision changed while it was away", chromiumOnly("Firefox under automation keeps no page in the back/forward cache"), async () => {
   const own = await launch({ bfcache: true });
   try {
     const { context, page } = await openPage(own);

@@ -3,12 +3,15 @@
 // leaking in), reflow at 320 px and 200% zoom, reduced motion, forced colours.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, banner, dialog, button, openPage, hostPage, waitReady } from "./helpers.mjs";
+import { launch, banner, dialog, button, openPage, hostPage, waitReady, chromiumOnly } from "./helpers.mjs";
 import { freshPage, settle, rect, style } from "./a11y-helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env.close(); });
+
+/** Needs the system's colour scheme, motion or contrast preference emulated: not in Firefox here. */
+const MEDIA = chromiumOnly("no emulation of the system's colour scheme, reduced motion or forced colours");
 
 const DARK_BG = "rgb(20, 28, 46)";
 const LIGHT_BG = "rgb(255, 255, 255)";
@@ -62,7 +65,7 @@ test("box layout: a card in the bottom corner, Accept and Reject side by side", 
   await phone.context.close();
 });
 
-test("themes: auto follows the system, config forces dark or light", async () => {
+test("themes: auto follows the system, config forces dark or light", MEDIA, async () => {
   for (const [path, colorScheme, bg] of [
     ["/fixtures/basic.html", "light", LIGHT_BG],
     ["/fixtures/basic.html", "dark", DARK_BG],
@@ -129,7 +132,7 @@ test("an embed's placeholder takes the page's --kc-radius and --kc-focus, as the
   await context.close();
 });
 
-test("an embed's placeholder follows the theme the config forces, as the banner does, whatever the system's", async () => {
+test("an embed's placeholder follows the theme the config forces, as the banner does, whatever the system's", MEDIA, async () => {
   const PH_LIGHT = "rgb(238, 242, 250)", PH_DARK = "rgb(36, 48, 73)";
   const cases = [
     { colorScheme: "dark", theme: "light", banner: LIGHT_BG, placeholder: PH_LIGHT },
@@ -209,7 +212,7 @@ test("reflow: at 320 px wide and at 200% zoom nothing is cut off; banner and dia
   }
 });
 
-test("prefers-reduced-motion: no entrance animation and no switch transition", async () => {
+test("prefers-reduced-motion: no entrance animation and no switch transition", MEDIA, async () => {
   for (const [reducedMotion, animated] of [["no-preference", true], ["reduce", false]]) {
     const { context, page } = await freshPage(env, "/fixtures/basic.html", { reducedMotion });
     assert.equal((await style(page, ".kc-banner", "animation-name")) !== "none", animated, `banner, ${reducedMotion}`);
@@ -221,7 +224,7 @@ test("prefers-reduced-motion: no entrance animation and no switch transition", a
   }
 });
 
-test("forced colours (Windows High Contrast): switches are drawn in system colours, on distinct from off", async () => {
+test("forced colours (Windows High Contrast): switches are drawn in system colours, on distinct from off", MEDIA, async () => {
   const { context, page } = await freshPage(env, "/fixtures/basic.html", { forcedColors: "active" });
   await button(banner(page), "Manage preferences").click();
   await dialog(page).waitFor();

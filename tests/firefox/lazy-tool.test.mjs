@@ -3,7 +3,8 @@
 // returning visit never fetches the tool; a click while it loads is
 // acknowledged, and a second click neither decides nor fetches twice; a tool
 // that cannot load says so in the banner, logs one console.error naming the
-// URL, keeps Accept/Reject working and loads on the next try. WebDriver has
+// URL, keeps Accept/Reject working and loads on the next try; a double
+// click on Manage preferences opens the tool and decides nothing. WebDriver has
 // no request interception: the server's `routes` hold back or fail the file.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -139,5 +140,34 @@ test("Firefox: the tool failing to load says so, logs one console.error naming t
     assert.deepEqual(await errors(), []);
   } finally {
     server.routes.delete(TOOL_SCRIPT);
+  }
+});
+
+// Playwright's Firefox sends a double click as two single clicks, so the
+// Chromium suite's double-click test is skipped there (preferences.test.mjs);
+// WebDriver's Actions send a real one (the second click's detail is 2).
+test("Firefox: a double click on Manage preferences opens the tool and decides nothing (its second click lands on the tool)", async () => {
+  await driver.manage().window().setRect({ width: 800, height: 600 });
+  try {
+    await clean();
+    await open();
+    // Loaded once, as after the idle prefetch: the tool then opens at once,
+    // and at 800×600 its Reject all lies where Manage preferences was.
+    await (await button(".kc-banner", "Manage preferences")).click();
+    await toolShown();
+    await driver.actions().sendKeys("\uE00C").perform(); // Escape
+    await toolGone();
+    await driver.actions().doubleClick(await button(".kc-banner", "Manage preferences")).perform();
+    await toolShown();
+    await driver.sleep(300);
+    assert.equal(await get(), null, "nothing decided");
+    assert.deepEqual(await gatedRunsNow(), []);
+    // A single click right after is the visitor's own.
+    await (await button("[role=dialog]", "Accept all")).click();
+    await toolGone();
+    assert.equal((await get()).method, "accept-all");
+    assert.deepEqual(await errors(), []);
+  } finally {
+    await driver.manage().window().setRect({ width: 1366, height: 768 });
   }
 });
