@@ -51,7 +51,13 @@ case "${1:-}" in
     ( flock 9; free_port > "$dir/port" ) 9>/tmp/kloudconsent-pg.lock
     as_owner "$BIN/initdb" -D "$dir/data" -U kloudconsent --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    server_start "$dir"
+    # A port free when chosen can be bound by then (another server of the
+    # tests, stopping or starting at that moment): another port, up to 5 tries.
+    for try in 1 2 3 4 5; do
+      server_start "$dir" && break
+      grep -q "Address already in use" "$dir/server.log" 2>/dev/null && [ "$try" -lt 5 ] || exit 1
+      ( flock 9; free_port > "$dir/port.next"; mv "$dir/port.next" "$dir/port" ) 9>/tmp/kloudconsent-pg.lock
+    done
     echo "export KLOUDCONSENT_POSTGRES_DIR=$dir"
     echo "export KLOUDCONSENT_TEST_POSTGRES_URL=postgres://kloudconsent@127.0.0.1:$(cat "$dir/port")/postgres"
     ;;
