@@ -13,7 +13,7 @@
 # changes. Tools that live outside cargo's home and npm's cache (rustup's
 # toolchains, Debian packages) are not reinstalled; cargo-installed tools
 # (Trunk, wasm-bindgen CLI, ...) are, because they live in the cargo home:
-# expect ~15 min for the default mode, ~35 min for `test` on 2 cores.
+# expect ~15 min for the default mode, ~40 min for `test` on 2 cores.
 set -euo pipefail
 MODE="${1:-demo}"
 case "$MODE" in demo|test) ;; *) echo "usage: fresh-check.sh [demo|test]" >&2; exit 2 ;; esac
