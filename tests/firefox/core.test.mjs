@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { By, Key } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
-import { startFirefox, js } from "./firefox.mjs";
+import { startFirefox, js, button } from "./firefox.mjs";
 import { focusedLinksSeen, shortScreenLinksSeen, swapBody } from "../e2e/focus-probe.mjs";
 
 const PAGE = "/fixtures/recorded.html";
@@ -52,31 +52,6 @@ async function bannerShown(d) {
   const hosts = await d.findElements(By.css("kloud-consent"));
   if (hosts.length === 0) return false;
   return (await (await hosts[0].getShadowRoot()).findElements(By.css(".kc-banner"))).length === 1;
-}
-
-/**
- * The button with exactly this text inside `scope` (the banner or dialog),
- * waiting for it: the preference tool is fetched on first need, and until
- * it is drawn the core's loading dialog (same role, no such button) stands
- * in for it; a button re-rendered meanwhile is looked up again.
- */
-async function button(d, scopeCss, name) {
-  let found = null;
-  await d.wait(async () => {
-    const root = await shadow(d);
-    for (const b of await root.findElements(By.css(`${scopeCss} button`))) {
-      try {
-        if ((await b.getText()).trim() === name || (await b.getAttribute("aria-label")) === name) {
-          found = b;
-          return true;
-        }
-      } catch {
-        // Stale: the dialog was redrawn; the next round finds the new one.
-      }
-    }
-    return false;
-  }, 15000, `button ${name} in ${scopeCss}`);
-  return found;
 }
 
 const waitRuns = (d, n) => d.wait(async () => (await gatedRuns(d)).length >= n, 5000, `${n} gated runs`);

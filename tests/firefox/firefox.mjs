@@ -2,7 +2,7 @@
 // geckodriver): a headless Firefox kept off the (closed) network, and a
 // helper to run a function in the page.
 import { homedir } from "node:os";
-import { Builder } from "selenium-webdriver";
+import { Builder, By } from "selenium-webdriver";
 import firefox from "selenium-webdriver/firefox.js";
 
 const PREFS = {
@@ -26,3 +26,28 @@ export function startFirefox(prefs = {}) {
 
 /** Runs `fn(...args)` in the page and returns its result. */
 export const js = (d, fn, ...args) => d.executeScript(`return (${fn}).apply(null, arguments)`, ...args);
+
+/**
+ * The button with exactly this text inside `scope` (the banner or dialog),
+ * waiting for it: the preference tool is fetched on first need, and until
+ * it is drawn the core's loading dialog (same role, no such button) stands
+ * in for it; a button re-rendered meanwhile is looked up again.
+ */
+export async function button(d, scopeCss, name) {
+  let found = null;
+  await d.wait(async () => {
+    const root = await (await d.findElement(By.css("kloud-consent"))).getShadowRoot();
+    for (const b of await root.findElements(By.css(`${scopeCss} button`))) {
+      try {
+        if ((await b.getText()).trim() === name || (await b.getAttribute("aria-label")) === name) {
+          found = b;
+          return true;
+        }
+      } catch {
+        // Stale: the dialog was redrawn; the next round finds the new one.
+      }
+    }
+    return false;
+  }, 15000, `button ${name} in ${scopeCss}`);
+  return found;
+}

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
 import { startServer } from "../e2e/server.mjs";
 import { consentCookie } from "../e2e/helpers.mjs";
-import { startFirefox, js } from "./firefox.mjs";
+import { startFirefox, js, button as buttonIn } from "./firefox.mjs";
 
 const PAGE = "/fixtures/recorded.html";
 const TOOL_SCRIPT = "/kloudconsent-tool.js";
@@ -46,25 +46,8 @@ async function open() {
   await driver.wait(() => js(driver, () => window.__events.some((e) => e.name === "ready")), 15000, "ready");
 }
 
-/** The banner's or dialog's button named `name` (by text or aria-label). */
-async function button(scopeCss, name) {
-  let found = null;
-  await driver.wait(async () => {
-    const root = await (await driver.findElement(By.css("kloud-consent"))).getShadowRoot();
-    for (const b of await root.findElements(By.css(`${scopeCss} button`))) {
-      try {
-        if ((await b.getText()).trim() === name || (await b.getAttribute("aria-label")) === name) {
-          found = b;
-          return true;
-        }
-      } catch {
-        // Redrawn meanwhile: looked up again on the next round.
-      }
-    }
-    return false;
-  }, 15000, `button ${name} in ${scopeCss}`);
-  return found;
-}
+/** The banner's or dialog's button named `name`, waited for. */
+const button = (scopeCss, name) => buttonIn(driver, scopeCss, name);
 
 const toolShown = () => driver.wait(() => js(driver, () =>
   !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector("[role=dialog] [role=switch]")), 15000, "the tool");
