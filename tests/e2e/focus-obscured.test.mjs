@@ -9,6 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, banner, button, hostPage, gatedRuns, twoFrames, GATED_PAIR, chromiumOnly } from "./helpers.mjs";
+import { settle as entranceDone } from "./a11y-helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -158,7 +159,7 @@ test("the page's last links, which no scroll can bring above the banner, move th
     const top = () => p.evaluate(() =>
       document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner").getBoundingClientRect().top);
     // (After its entrance: Firefox here has no reduced-motion emulation.)
-    await p.evaluate(() => Promise.all(document.querySelector("kloud-consent").shadowRoot.getAnimations().map((a) => a.finished)));
+    await entranceDone(p);
     const atBottom = await top();
     await p.evaluate(() => document.getElementById("l7").focus());
     await settle(p);
