@@ -113,8 +113,8 @@ test("a first visit after the upgrade, with the old wasm in the cache from an ea
     // The old page's idle prefetch of the tool done before the upgrade: one
     // still under way then meets the new files mid-deploy, which it refuses
     // (old pins) and says so, on the old page.
-    const tool = fetched("kloudconsent-tool_bg.wasm");
-    for (let i = 0; i < 100 && fetched("kloudconsent-tool_bg.wasm") === tool; i++) await page.waitForTimeout(100);
+    await page.waitForFunction(() => performance.getEntriesByType("resource")
+      .some((e) => e.name.endsWith("/kloudconsent-tool_bg.wasm")));
     await page.waitForTimeout(300);
   }, async (page) => {
     await page.goto(`${env.server.url}/site/page.html?after`);
