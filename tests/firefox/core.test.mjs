@@ -5,22 +5,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { By, Key } from "selenium-webdriver";
-import { startServer } from "../e2e/server.mjs";
-import { startFirefox, js, button } from "./firefox.mjs";
+import { launch, startFirefox, js, button } from "./firefox.mjs";
 import { focusedLinksSeen, shortScreenLinksSeen, swapBody } from "../e2e/focus-probe.mjs";
 
 const PAGE = "/fixtures/recorded.html";
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 const gatedRuns = (d) => js(d, () => window.__gatedRuns || []);
 const eventNames = (d) => js(d, () => window.__events.map((e) => e.name));

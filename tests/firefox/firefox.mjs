@@ -1,9 +1,11 @@
 // Shared set-up for Firefox ESR tests through WebDriver (selenium-webdriver +
-// geckodriver): a headless Firefox kept off the (closed) network, and a
-// helper to run a function in the page.
+// geckodriver): a headless Firefox kept off the (closed) network, the test
+// server with it for a test file, and helpers to run a function in the page
+// and find the widget's buttons.
 import { homedir } from "node:os";
 import { Builder, By } from "selenium-webdriver";
 import firefox from "selenium-webdriver/firefox.js";
+import { startServer } from "../e2e/server.mjs";
 
 const PREFS = {
   "app.update.disabledForTesting": true,
@@ -22,6 +24,29 @@ export function startFirefox(prefs = {}) {
   for (const [k, v] of Object.entries({ ...PREFS, ...prefs })) options.setPreference(k, v);
   const service = new firefox.ServiceBuilder(process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`);
   return new Builder().forBrowser("firefox").setFirefoxOptions(options).setFirefoxService(service).build();
+}
+
+/**
+ * The test server and a Firefox for one test file: call from `before`, and
+ * `close()` from `after` (as tests/webkit/webkit.mjs's `launch`). A Firefox
+ * that cannot start takes the server down with it.
+ */
+export async function launch(prefs) {
+  const server = await startServer();
+  try {
+    const driver = await startFirefox(prefs);
+    return {
+      server,
+      driver,
+      async close() {
+        await driver.quit().catch(() => {});
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
 }
 
 /** Runs `fn(...args)` in the page and returns its result. */

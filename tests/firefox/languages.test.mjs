@@ -6,22 +6,16 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { By } from "selenium-webdriver";
-import { startServer } from "../e2e/server.mjs";
-import { startFirefox, js } from "./firefox.mjs";
+import { launch, js } from "./firefox.mjs";
 
 const dist = new URL("../../dist/i18n/", import.meta.url);
 const file = (lang) => JSON.parse(readFileSync(new URL(lang + ".json", dist), "utf8"));
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 async function fresh(path) {
   await driver.get(server.url + "/fixtures/plain.html");

@@ -9,23 +9,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
-import { startServer } from "../e2e/server.mjs";
 import { consentCookie } from "../e2e/helpers.mjs";
-import { startFirefox, js, button as buttonIn } from "./firefox.mjs";
+import { launch, js, button as buttonIn } from "./firefox.mjs";
 
 const PAGE = "/fixtures/recorded.html";
 const TOOL_SCRIPT = "/kloudconsent-tool.js";
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 const toolRequests = () => server.requests.filter((p) => /kloudconsent-tool(\.js|_bg\.wasm)$/.test(p));
 const widgetConsole = () => js(driver, () => window.__console.filter((l) => l.includes("kloudconsent")));

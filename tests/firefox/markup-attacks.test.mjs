@@ -4,19 +4,14 @@
 // with innerHTML on DOMContentLoaded under a nonce CSP.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, NONCE, NONCE_CSP } from "../e2e/server.mjs";
-import { startFirefox } from "./firefox.mjs";
+import { NONCE, NONCE_CSP } from "../e2e/server.mjs";
+import { launch } from "./firefox.mjs";
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 const js = (fn, ...args) => driver.executeScript(`return (${fn}).apply(null, arguments)`, ...args);
 const until = (predicate, what, ms = 10000) => driver.wait(predicate, ms, what);

@@ -5,19 +5,14 @@
 // cases) are in tests/e2e/security-engine.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, NONCE } from "../e2e/server.mjs";
-import { startFirefox } from "./firefox.mjs";
+import { NONCE } from "../e2e/server.mjs";
+import { launch } from "./firefox.mjs";
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 const js = (fn, ...args) => driver.executeScript(`return (${fn}).apply(null, arguments)`, ...args);
 const gatedRuns = () => js(() => window.__gatedRuns || []);

@@ -7,20 +7,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
-import { startServer } from "../e2e/server.mjs";
 import { HOSTILE_PAGES } from "../e2e/hostile-pages.mjs";
-import { startFirefox, js } from "./firefox.mjs";
+import { launch, js } from "./firefox.mjs";
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 const DEFAULT_TITLE = "We value your privacy";
 const gatedRuns = () => js(driver, () => window.__gatedRuns || []);

@@ -5,23 +5,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { By } from "selenium-webdriver";
-import { startServer } from "../e2e/server.mjs";
 import { TWO_TOOLS } from "../e2e/services-config.mjs";
-import { startFirefox, js } from "./firefox.mjs";
+import { launch, js } from "./firefox.mjs";
 
 const CONFIG = JSON.stringify(TWO_TOOLS);
 const PAGE = `/fixtures/config.html?config=${encodeURIComponent(`/__config?body=${encodeURIComponent(CONFIG)}`)}`;
 
+let env;
 let server;
 let driver;
-before(async () => {
-  server = await startServer();
-  driver = await startFirefox();
-});
-after(async () => {
-  await driver?.quit();
-  await server?.close();
-});
+before(async () => { ({ server, driver } = env = await launch()); });
+after(async () => { await env?.close(); });
 
 const shadow = async () => (await driver.findElement(By.css("kloud-consent"))).getShadowRoot();
 const control = async (id) => (await shadow()).findElement(By.css(`[id="kc-switch-${id}"]`));
