@@ -45,11 +45,12 @@ impl Page {
             self.act(&at_boot);
         } else {
             // A refused category's listed cookies go on every page with a
-            // decision, not only when it is refused: one a sibling host wrote
-            // (host-only: out of reach where the visitor refused) or a script
-            // the page did not gate.
-            if at_boot.is_decided() {
-                self.delete_cookies(&decision::refused(&at_boot, &self.config));
+            // decision or a privacy signal, not only when it is refused: one
+            // a sibling host wrote (host-only: out of reach where the visitor
+            // refused) or a script the page did not gate. Before any
+            // decision nothing is refused yet.
+            if at_boot != Consent::Undecided {
+                self.delete_cookies(&at_boot);
             }
             self.hooks.gate("");
         }
@@ -241,7 +242,7 @@ impl Page {
     /// one was made meanwhile (none when a listener reset it).
     pub(super) fn act(&self, before: &Consent) {
         let now = self.consent();
-        self.delete_cookies(&decision::refused(&now, &self.config));
+        self.delete_cookies(&now);
         let revoked = decision::revoked(before, &now, &self.config);
         self.hooks.gate(&join(&revoked, " "));
         self.update_tool();
@@ -265,16 +266,16 @@ impl Page {
         delivering.set(delivering.get().saturating_sub(1));
     }
 
-    /// Deletes the cookies the config lists for the `refused` ids.
-    fn delete_cookies(&self, refused: &[String]) {
-        if refused.is_empty() {
+    /// Deletes the cookies the config lists for what `consent` refuses.
+    fn delete_cookies(&self, consent: &Consent) {
+        if decision::refused(consent, &self.config).is_empty() {
             return;
         }
         let mut present = Vec::new();
         for (name, _) in &cookie::all() {
             present.push(name.clone());
         }
-        for name in &decision::cookies_to_delete(refused, &self.config, &present) {
+        for name in &decision::cookies_to_delete(consent, &self.config, &present) {
             cookie::expire_everywhere(name, self.config.cookie_domain.as_deref());
         }
     }

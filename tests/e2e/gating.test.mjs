@@ -154,6 +154,53 @@ test("a page loaded under a refusal deletes the refused categories' listed cooki
   await context.close();
 });
 
+// Stop 47's review: a cookie two categories list (`_ga` under analytics and
+// marketing), or a required category's cookie under an optional pattern, went
+// on every page load once one of them was refused: analytics started a new
+// visitor on each page, a login cookie would log the visitor out.
+test("a listed cookie that a granted or required category lists too stays, page after page", async () => {
+  const { context, page } = await openPage(env);
+  const config = { categories: [
+    { id: "necessary", label: "Strictly necessary", required: true, cookies: ["sess"] },
+    { id: "analytics", label: "Analytics", cookies: ["_ga"] },
+    { id: "marketing", label: "Marketing", cookies: ["_ga", "_fbp", "sess*"] },
+  ] };
+  await context.addCookies(["_ga=GA1.1.123", "_fbp=fb.1", "sess=login", "session2=x"].map((c) => {
+    const [name, value] = c.split("=");
+    return { name, value, url: env.server.url };
+  }));
+  const url = await hostPage(env, page, { config });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true, marketing: false }));
+  const names = async () => (await context.cookies()).map((c) => c.name).sort();
+  assert.deepEqual(await names(), ["_ga", "kloudconsent", "sess"], "marketing's own _fbp and session2 go");
+  for (let i = 0; i < 2; i++) {
+    await page.goto(url);
+    await waitReady(page);
+  }
+  assert.deepEqual(await names(), ["_ga", "kloudconsent", "sess"]);
+  assert.equal((await context.cookies()).find((c) => c.name === "_ga").value, "GA1.1.123", "the same analytics visitor");
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  assert.deepEqual(await names(), ["kloudconsent", "sess"], "both refused: _ga goes; the required sess never does");
+  await context.close();
+});
+
+// Stop 47's review: under Global Privacy Control every optional category is
+// refused, but only a page with a stored refusal looked for their cookies.
+test("a page loaded under Global Privacy Control deletes the optional categories' listed cookies it finds", async () => {
+  const { context, page } = await openPage(env);
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+  await context.addCookies(["_ga=GA1.1.123", "_gcl_au=1.1", "session_pref=keep"].map((c) => {
+    const [name, value] = c.split("=");
+    return { name, value, url: env.server.url };
+  }));
+  await hostPage(env, page, {});
+  await waitReady(page);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "signal", "no decision is stored: the signal refuses");
+  assert.deepEqual((await context.cookies()).map((c) => c.name).sort(), ["session_pref"]);
+  await context.close();
+});
+
 test("revoking a category deletes the cookies its config lists (exact names and prefix*)", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});

@@ -17,8 +17,10 @@ pub fn parse_header(header: &str) -> Vec<(String, String)> {
 }
 
 /// `name=value; Path=/; Max-Age=…; SameSite=Lax`, with `Domain` when given
-/// and `Secure` when `secure` (https) or for a `__Host-` cookie, which the
-/// browser refuses without it.
+/// and `Secure` when `secure` (https) or for a `__Host-` or `__Secure-`
+/// cookie, which the browser refuses without it (on a secure context that
+/// is not https, such as `http://localhost`, such a cookie exists but can
+/// be written, and so deleted, only with `Secure`).
 pub fn line(name: &str, value: &str, max_age_s: i64, domain: Option<&str>, secure: bool) -> String {
     let mut cookie = cat(&[
         name,
@@ -32,7 +34,7 @@ pub fn line(name: &str, value: &str, max_age_s: i64, domain: Option<&str>, secur
         cookie.push_str("; Domain=");
         cookie.push_str(domain);
     }
-    if secure || name.starts_with("__Host-") {
+    if secure || name.starts_with("__Host-") || name.starts_with("__Secure-") {
         cookie.push_str("; Secure");
     }
     cookie
@@ -132,6 +134,8 @@ mod tests {
             "kloudconsent=; Path=/; Max-Age=0; SameSite=Lax; Domain=.example.com; Secure"
         );
         assert!(line("__Host-kloudconsent", "v", 1, None, false).ends_with("; Secure"));
+        assert!(line("__Secure-mk", "", 0, None, false).ends_with("; Secure"));
+        assert!(!line("__utma", "", 0, None, false).ends_with("; Secure"));
         assert!(line("x", "v", -5, None, false).contains("Max-Age=-5"));
     }
 

@@ -32,6 +32,8 @@ pub struct Category {
     pub providers: Vec<String>,
     /// Cookie names deleted when the category is revoked. A trailing `*` makes
     /// the entry a prefix (`_ga_*` matches `_ga_ABC123`); see [`cookie_matches`].
+    /// One starting with `=` (a cookie-table row with `delete: false`) is
+    /// never deleted, by this category or another's pattern.
     pub cookies: Vec<String>,
     /// The category's own rows of the cookie table, as the JSON array the
     /// tool model carries (see [`TABLE_ROW`]); empty when there are none.

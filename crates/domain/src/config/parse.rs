@@ -316,8 +316,9 @@ fn service<V: Value>(f: &Field<'_, V>, prefix: &str, optional: bool) -> Result<S
 
 /// A `cookies` list: strings (a cookie name or `prefix*`, deleted on
 /// revoke) and objects (rows of the cookie table, deleted on revoke when
-/// `delete` says so; by default when `optional`). The deletion patterns in
-/// order, and the rows as the table's JSON (`Category::table`).
+/// `delete` says so; by default when `optional`). The patterns in order
+/// (`=` before one that is kept), and the rows as the table's JSON
+/// (`Category::table`).
 fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, String)> {
     let expected = "a cookie name, optionally ending in `*` for a prefix";
     let (mut delete, mut rows) = (Vec::new(), Vec::new());
@@ -347,9 +348,12 @@ fn cookies<V: Value>(f: &Field<'_, V>, optional: bool) -> Result<(Vec<String>, S
             Some(d) => d.boolean()?,
             None => optional,
         };
-        if deleted {
-            delete.push(name);
-        }
+        // A row kept on refusal is listed as `=name`: no other category's
+        // pattern deletes it either (`decision::cookies_to_delete`).
+        delete.push(match deleted {
+            true => name,
+            false => cat(&["=", &name]),
+        });
         rows.push(row.finish());
         Ok(())
     })?;

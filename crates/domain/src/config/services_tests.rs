@@ -93,8 +93,8 @@ fn cookie_objects_are_table_rows_and_deleted_by_default_only_when_optional() {
     let (necessary, marketing) = (&c.categories[0], &c.categories[1]);
     assert_eq!(
         necessary.cookies,
-        ["forced"],
-        "required: only an explicit delete"
+        ["=session", "forced"],
+        "required: only an explicit delete; the rest listed as kept"
     );
     assert_eq!(
         rows(&necessary.table),
@@ -105,8 +105,8 @@ fn cookie_objects_are_table_rows_and_deleted_by_default_only_when_optional() {
     );
     assert_eq!(
         marketing.cookies,
-        ["_fbp", "_gcl_*"],
-        "strings and optional rows; not delete: false"
+        ["_fbp", "_gcl_*", "=keep"],
+        "strings and optional rows; delete: false listed as kept"
     );
     assert_eq!(
         rows(&marketing.table),
@@ -118,7 +118,7 @@ fn cookie_objects_are_table_rows_and_deleted_by_default_only_when_optional() {
     ));
     let cf = &service_in_required.categories[0].services[0];
     assert!(
-        cf.cookies.is_empty() && rows(&cf.table).len() == 1,
+        cf.cookies == ["=__cf_bm"] && rows(&cf.table).len() == 1,
         "a required category's service deletes nothing by default"
     );
 }

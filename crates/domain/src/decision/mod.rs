@@ -543,28 +543,37 @@ fn ids_where(config: &Config, keep: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// The cookie names among `present` (in that order) that the config lists
-/// for the categories and services `ids` (the refused ones, [`refused`]), as
-/// exact names or `prefix*` patterns. The consent cookies themselves are
-/// never among them, whatever a pattern says.
-pub fn cookies_to_delete(ids: &[String], config: &Config, present: &[String]) -> Vec<String> {
-    let mut patterns: Vec<&[String]> = Vec::new();
-    for id in ids {
-        match config.service(id) {
-            Some((_, s)) => patterns.push(&s.cookies),
-            None => {
-                if let Some(c) = config.category(id) {
-                    patterns.push(&c.cookies);
+/// for a category or service `consent` refuses, as exact names or `prefix*`
+/// patterns, and for none it grants: a cookie two categories share (`_ga`
+/// under analytics and marketing), or a required category's `sess` under an
+/// optional `sess*`, stays while any id that lists it is granted, and one
+/// listed as kept (`=name`, a row with `delete: false`) always does. The
+/// consent cookies themselves are never among them, whatever a pattern
+/// says.
+pub fn cookies_to_delete(consent: &Consent, config: &Config, present: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in present {
+        let (mut refused, mut granted) = (false, false);
+        for id in config.ids() {
+            let list = match config.service(id) {
+                Some((_, s)) => &s.cookies,
+                None => match config.category(id) {
+                    Some(c) => &c.cookies,
+                    None => continue,
+                },
+            };
+            for p in list {
+                let kept = p.starts_with('=');
+                if cookie_matches(&p[kept as usize..], name) {
+                    match kept || consent.granted(id, config) {
+                        true => granted = true,
+                        false => refused = true,
+                    }
                 }
             }
         }
-    }
-    let mut out: Vec<String> = Vec::new();
-    for name in present {
-        let listed = patterns
-            .iter()
-            .any(|list| list.iter().any(|p| cookie_matches(p, name)));
         let ours = name == STORAGE_KEY || name == HOST_COOKIE;
-        if listed && !ours && !out.contains(name) {
+        if refused && !granted && !ours && !out.contains(name) {
             out.push(name.clone());
         }
     }

@@ -915,12 +915,21 @@ fn state_json_lists_every_config_category_in_config_order() {
 
 // ---- cookies_to_delete ----
 
+/// `choice` decided under `c` (a config other than this file's `cfg()`).
+fn stored_under(c: &Config, choice: Choice) -> Consent {
+    Consent::Stored(decide(choice, &Consent::Undecided, c, NOW, ID.into()))
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
 #[test]
 fn cookie_deletion() {
     // The default policy with services: analytics' cookies belong to its
-    // services, which a revoke of analytics revokes too.
+    // services, which a refusal of analytics refuses too.
     let c = crate::test_support::cfg();
-    let present: Vec<String> = [
+    let present = names(&[
         "_ga",
         "_ga_ABC123",
         "_gid",
@@ -931,46 +940,93 @@ fn cookie_deletion() {
         "kloudconsent",
         "__Host-kloudconsent",
         "_ga",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let analytics = [
-        "analytics".into(),
-        "analytics.appinsights".into(),
-        "analytics.ga".into(),
-    ];
+    ]);
+    let everything_but_analytics = set(&[
+        ("analytics", false),
+        ("functionality", true),
+        ("marketing", true),
+    ]);
     assert_eq!(
-        cookies_to_delete(&analytics, &c, &present),
+        cookies_to_delete(&stored_under(&c, everything_but_analytics), &c, &present),
         ["_ga", "_ga_ABC123", "_gid", "ai_user"]
     );
+    let only_insights_off = set(&[
+        ("analytics", true),
+        ("analytics.appinsights", false),
+        ("functionality", true),
+        ("marketing", true),
+    ]);
     assert_eq!(
-        cookies_to_delete(&["analytics.appinsights".into()], &c, &present),
+        cookies_to_delete(&stored_under(&c, only_insights_off), &c, &present),
         ["ai_user"],
         "one service: its own cookies only"
     );
     assert_eq!(
-        cookies_to_delete(&["marketing".into()], &c, &present),
-        ["_fbp"]
+        cookies_to_delete(&stored_under(&c, Choice::RejectAll), &c, &present),
+        ["_ga", "_ga_ABC123", "_gid", "ai_user", "_fbp"]
     );
     assert_eq!(
-        cookies_to_delete(&["functionality".into(), "unknown".into()], &c, &present),
+        cookies_to_delete(&Consent::Signal, &c, &present),
+        ["_ga", "_ga_ABC123", "_gid", "ai_user", "_fbp"],
+        "a privacy signal refuses every optional id"
+    );
+    assert_eq!(
+        cookies_to_delete(&stored_under(&c, Choice::AcceptAll), &c, &present),
         Vec::<String>::new()
     );
-    assert_eq!(cookies_to_delete(&[], &c, &present), Vec::<String>::new());
     let greedy =
         config::parse(r#"{"categories":[{"id":"x","label":"X","cookies":["k*"]}]}"#).unwrap();
     assert_eq!(
-        cookies_to_delete(&["x".into()], &greedy, &present),
+        cookies_to_delete(&stored_under(&greedy, Choice::RejectAll), &greedy, &present),
         Vec::<String>::new(),
         "never our own cookie"
     );
     let underscores =
         config::parse(r#"{"categories":[{"id":"x","label":"X","cookies":["__*"]}]}"#).unwrap();
     assert_eq!(
-        cookies_to_delete(&["x".into()], &underscores, &present),
+        cookies_to_delete(
+            &stored_under(&underscores, Choice::RejectAll),
+            &underscores,
+            &present
+        ),
         Vec::<String>::new(),
         "never our own __Host- cookie"
+    );
+}
+
+#[test]
+fn cookie_deletion_spares_what_a_granted_id_lists() {
+    let c = config::parse(
+        r#"{"categories":[
+            {"id":"necessary","label":"N","required":true,"cookies":["sess"]},
+            {"id":"analytics","label":"A","cookies":["_ga","_gid"]},
+            {"id":"marketing","label":"M","cookies":["_ga","_fbp","sess*"]}]}"#,
+    )
+    .unwrap();
+    let present = names(&["_ga", "_gid", "_fbp", "sess", "session2"]);
+    let analytics_only = set(&[("analytics", true), ("marketing", false)]);
+    assert_eq!(
+        cookies_to_delete(&stored_under(&c, analytics_only), &c, &present),
+        ["_fbp", "session2"],
+        "_ga stays for analytics, sess for the required category"
+    );
+    assert_eq!(
+        cookies_to_delete(&stored_under(&c, Choice::RejectAll), &c, &present),
+        ["_ga", "_gid", "_fbp", "session2"],
+        "both refused: the shared _ga goes, the required sess stays"
+    );
+    // Rows of the cookie table kept on refusal (`delete: false`, the
+    // default in a required category): no pattern deletes them.
+    let rows = config::parse(
+        r#"{"categories":[
+            {"id":"necessary","label":"N","required":true,"cookies":[{"name":"sess"}]},
+            {"id":"marketing","label":"M","cookies":["sess*","_fbp",{"name":"_fbc","delete":false}]}]}"#,
+    )
+    .unwrap();
+    let present = names(&["sess", "session2", "_fbp", "_fbc"]);
+    assert_eq!(
+        cookies_to_delete(&stored_under(&rows, Choice::RejectAll), &rows, &present),
+        ["session2", "_fbp"]
     );
 }
 
