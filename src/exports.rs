@@ -294,17 +294,18 @@ pub mod act {
     /// loads from the banner.
     pub const MOVED_ON: u32 = 11;
     /// localStorage was cleared as a whole in another tab (a site's
-    /// logout), or the page came back from the back/forward cache: read the
-    /// stores again, an empty localStorage not meaning "forgotten".
+    /// logout): read the stores again, an empty localStorage not meaning
+    /// "forgotten".
     pub const REREAD: u32 = 12;
     /// `kloudconsent.acceptAll()`: as the banner's, but the receipt says the
     /// page's script decided (`via: "api"`).
     pub const API_ACCEPT_ALL: u32 = 13;
     /// `kloudconsent.rejectAll()`.
     pub const API_REJECT_ALL: u32 = 14;
-    /// The tab came back into view: a decision that expired meanwhile
-    /// counts no more ([`Page::expire_if_due`]).
-    pub const EXPIRE: u32 = 15;
+    /// The tab came back into view, or its window got the focus: the
+    /// stores are read again, and a decision that expired meanwhile counts
+    /// no more ([`Page::reread`]).
+    pub const BACK: u32 = 15;
 }
 
 /// Does one of the [`act`] entry points.
@@ -327,7 +328,7 @@ pub fn kc_do(what: u32) {
         act::MANAGE => p.on(Event::Open(Opener::Banner)),
         act::REOPEN => p.on(Event::Open(Opener::Reopen)),
         act::MOVED_ON => p.on(Event::MovedOn),
-        act::EXPIRE => p.expire_if_due(),
+        act::BACK => p.reread(),
         _ => {}
     }
 }

@@ -433,15 +433,19 @@ function wireDocument() {
   listen.call(window, "storage", function (e) {
     if (e.key === null || e.key === "kloudconsent") invoke("kc_do", [e.key ? DO_STORAGE : DO_REREAD]);
   });
-  // Back to a page kept in the back/forward cache: it heard no storage event
-  // while it was away, and the visitor may have changed their mind since.
+  // Back to this page: from the back/forward cache (it heard no storage
+  // event while it was away), to a tab left open (perhaps for days: a
+  // decision that expired meanwhile no longer counts, docs/stored-decision.md),
+  // or to its window. The stores are read again: another tab's change
+  // arrives as a storage event only when localStorage could carry it (not
+  // when full: the cookie alone keeps it then).
+  var back = function () { invoke("kc_do", [DO_BACK]); };
   listen.call(window, "pageshow", function (e) {
-    if (e.persisted) invoke("kc_do", [DO_REREAD]);
+    if (e.persisted) back();
   });
-  // Back to a tab left open, perhaps for days: a decision that expired
-  // meanwhile no longer counts (docs/stored-decision.md), and the banner asks.
+  listen.call(window, "focus", back);
   listen.call(doc, "visibilitychange", function () {
-    if (!hidden.call(doc)) invoke("kc_do", [DO_EXPIRE]);
+    if (!hidden.call(doc)) back();
   });
 }
 

@@ -182,7 +182,7 @@ var failed = false;
 // argument share one export (src/exports.rs, `act`, has the same numbers).
 var DO_DRAW = 0, DO_PREFETCH = 1, DO_STORAGE = 2, DO_ACCEPT_ALL = 3, DO_REJECT_ALL = 4,
   DO_SHOW = 5, DO_HIDE = 6, DO_RESET = 7, DO_TOOL_CLOSE = 8, DO_MANAGE = 9, DO_REOPEN = 10,
-  DO_MOVED_ON = 11, DO_REREAD = 12, DO_API_ACCEPT_ALL = 13, DO_API_REJECT_ALL = 14, DO_EXPIRE = 15;
+  DO_MOVED_ON = 11, DO_REREAD = 12, DO_API_ACCEPT_ALL = 13, DO_API_REJECT_ALL = 14, DO_BACK = 15;
 /** The widget's own controls (their `data-kc-action`), as `kc_do` codes. */
 var DO_ACTION = { __proto__: null, accept: DO_ACCEPT_ALL, reject: DO_REJECT_ALL, close: DO_TOOL_CLOSE,
   manage: DO_MANAGE, reopen: DO_REOPEN };

@@ -60,9 +60,12 @@ impl Page {
         self.hooks.receipt(url, "");
     }
 
+    /// The decision the stores hold (their reconciliation: `decision`'s
+    /// `load_decoded`), under the page's privacy signals.
     ///
-    /// `synced`: another tab has just written the stores, and it is their
-    /// writer. This tab then only adopts what they hold and writes nothing:
+    /// `synced`: read again after the start (another tab wrote the stores,
+    /// or the visitor came back to this one). This tab then only adopts
+    /// what they hold, writes nothing and warns about nothing:
     /// its cookie jar may not have seen that tab's change yet, and healing
     /// one store from the other here would bring back what that tab has
     /// just cleared (a `reset()` undone by a stale cookie). For the same
@@ -97,8 +100,13 @@ impl Page {
             self.cookie.name(),
             self.cookie.others_can_write(),
         );
-        for problem in &loaded.problems {
-            console::warn(&cat(&["ignored a stored decision: ", problem]));
+        // Said once, when the page starts: the stores are read again on
+        // every return to the tab, and the same value would be reported each
+        // time.
+        if !synced {
+            for problem in &loaded.problems {
+                console::warn(&cat(&["ignored a stored decision: ", problem]));
+            }
         }
         if removed && decision::removal_clears(loaded.record.as_ref(), &self.consent.borrow()) {
             self.revised.set(false);
@@ -163,6 +171,18 @@ impl Page {
     /// hold nor forgets a decision that only this page holds (no storage).
     pub fn expire_if_due(&self) {
         if self.expired() {
+            self.sync_from_storage(false);
+        }
+    }
+
+    /// The visitor came back to this tab or window: adopt what the stores
+    /// hold now. Another tab's change usually arrives as a `storage` event,
+    /// but none comes when localStorage could not carry it (full: the
+    /// decision is in the cookie only), or from a sibling host sharing the
+    /// cookie (`cookie.domain`). A decision the stores could not keep stays
+    /// (reading them would find none), unless it ran out.
+    pub fn reread(&self) {
+        if !self.unkept.get() || self.expired() {
             self.sync_from_storage(false);
         }
     }
@@ -297,6 +317,7 @@ impl Page {
             true => self.local.write(&record::encode_json(record), max_age_s),
             false => Ok(()),
         };
+        self.unkept.set(local.is_err() && cookie.is_err());
         let message = match (&local, &cookie) {
             (Ok(()), Ok(())) => return,
             (Err(e), Ok(())) => cat(&[

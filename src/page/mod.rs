@@ -58,6 +58,9 @@ pub struct Page {
     /// asked for meanwhile, which it does when it has finished.
     drawing: Cell<bool>,
     redraw: Cell<Option<kloudconsent_domain::screen::Focus>>,
+    /// The decision in force is held by neither store (the browser refused
+    /// both writes): reading them again would lose it ([`Page::reread`]).
+    unkept: Cell<bool>,
 }
 
 /// The preference tool's module and whether it is rendered.
@@ -107,6 +110,7 @@ impl Page {
             decided_meanwhile: Cell::new(false),
             receipt_due: Cell::new(None),
             revised: Cell::new(false),
+            unkept: Cell::new(false),
             drawing: Cell::new(false),
             redraw: Cell::new(None),
         })

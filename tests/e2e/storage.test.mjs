@@ -103,6 +103,67 @@ test("with localStorage full of the page's data, Reject all after Accept all sti
   await context.close();
 });
 
+/** Fills the page's localStorage to its quota, as a site's own data can. */
+const fillLocalStorage = (page) => page.evaluate(() => {
+  let i = 0;
+  for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 8, 16, 1]) {
+    try { for (;;) localStorage.setItem("filler" + i++, "x".repeat(size)); } catch { /* full */ }
+  }
+  try { for (;;) localStorage.setItem("filler0", localStorage.getItem("filler0") + "x"); } catch { /* full */ }
+});
+
+// Stop 47's review: with localStorage full before any decision, a decision
+// lives in the cookie only, no storage event tells the other tabs, and one
+// that had accepted went on running newly added gated scripts after a Reject
+// all elsewhere. A tab reads the stores again when the visitor comes back.
+test("with localStorage full before any decision, other tabs take up each decision, Reject all and reset() when the visitor comes back to them", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: GATED_PAIR });
+  await waitReady(page);
+  await fillLocalStorage(page);
+  const other = await context.newPage();
+  other.logs = [];
+  other.on("console", (m) => other.logs.push(m.text()));
+  await other.goto(page.url());
+  await waitReady(other);
+  const method = (p) => p.evaluate(() => window.kloudconsent.get()?.method ?? null);
+  // Headless tabs are all in view: the visitor's return is the event a
+  // browser fires then, a tab coming into view or a window getting focus.
+  const comeBack = async (p, how) => {
+    await p.bringToFront();
+    await p.evaluate((how) => (how === "focus" ? window : document).dispatchEvent(new Event(how)), how);
+  };
+
+  await other.evaluate(() => window.kloudconsent.acceptAll());
+  await other.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.ok(other.logs.some((l) => l.includes("could not write localStorage")), "the write did fail (the test is set up)");
+  await comeBack(page, "visibilitychange");
+  await page.waitForFunction(() => window.kloudconsent.get()?.method === "accept-all");
+  await banner(page).waitFor({ state: "detached" });
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await comeBack(other, "focus");
+  await other.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+  await other.evaluate(() => {
+    const s = document.createElement("script");
+    s.type = "text/plain";
+    s.setAttribute("data-consent", "analytics");
+    s.text = "window.__ranAfterReject = true;";
+    document.body.appendChild(s);
+  });
+  await other.waitForTimeout(300);
+  assert.equal(await other.evaluate(() => window.__ranAfterReject), undefined, "no gated script runs in the other tab after Reject all");
+
+  await comeBack(page, "focus");
+  await page.evaluate(() => window.kloudconsent.reset());
+  await comeBack(other, "visibilitychange");
+  await banner(other).waitFor();
+  assert.equal(await method(other), null, "reset() in one tab: the other asks again");
+  assert.deepEqual([...page.errors], []);
+  await context.close();
+});
+
 // Stop 41's review: a tab left open past the decision's expiry went on
 // treating it as in force. It is checked when the visitor comes back to the
 // tab and when the page's code asks; a switch does nothing else (a third
