@@ -95,15 +95,17 @@ pub fn kc_allow(attr: JsValue) {
 /// The placeholders' two button labels, in the widget's language, then the
 /// widget's theme (`auto`, `light` or `dark`), language and direction, one a
 /// line: a placeholder is coloured, marked and laid out as the banner is, a
-/// theme or direction the config forces included.
+/// theme or direction the config forces included. A line break in a label
+/// (the config allows one; a button shows it as a space) becomes a space,
+/// so that it cannot shift the fields after it.
 #[wasm_bindgen]
 pub fn kc_allow_texts() -> JsValue {
     JsValue::from_str(&page().map_or_else(String::new, |p| {
         let c = &p.config;
         cat(&[
-            c.texts.allow_once(),
+            &text::one_line(c.texts.allow_once()),
             "\n",
-            c.texts.allow_always(),
+            &text::one_line(c.texts.allow_always()),
             "\n",
             c.theme.as_str(),
             "\n",

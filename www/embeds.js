@@ -244,7 +244,7 @@
       var inPlace = e.el.previousSibling === e.placeholder;
       // An embed handed to a component's named <slot> takes its placeholder
       // into the same slot (else no slot shows it: an empty box).
-      if (e.el.slot) e.placeholder.slot = e.el.slot;
+      e.placeholder.slot = e.el.slot;
       if (!inPlace && e.el.parentNode) e.el.parentNode.insertBefore(e.placeholder, e.el);
       return !inPlace;
     }

@@ -255,6 +255,24 @@ test("an embed handed to a component's named slot: its placeholder is in the sam
     return { slot: ph.assignedSlot?.name ?? null, over: Math.abs(a.top - b.top) < 2 && Math.abs(a.left - b.left) < 2 && b.width > 100 };
   });
   assert.deepEqual(placed, { slot: "media", over: true });
+  // Stop 47's review: moved on to a component's default slot (its `slot`
+  // dropped), the placeholder kept the old name and no slot showed it.
+  await page.evaluate(() => {
+    customElements.define("x-box", class extends HTMLElement {
+      constructor() { super(); this.attachShadow({ mode: "open" }).appendChild(document.createElement("slot")); }
+    });
+    const video = document.getElementById("video");
+    const box = document.body.appendChild(document.createElement("x-box"));
+    video.removeAttribute("slot");
+    box.appendChild(video);
+  });
+  await page.waitForFunction(() => document.querySelector("kloud-consent-placeholder")?.parentElement?.localName === "x-box");
+  await twoFrames(page);
+  const moved = await page.evaluate(() => {
+    const ph = document.querySelector("kloud-consent-placeholder");
+    return { slot: ph.assignedSlot?.name ?? null, width: ph.shadowRoot.querySelector(".ph").getBoundingClientRect().width > 100 };
+  });
+  assert.deepEqual(moved, { slot: "", width: true }, "in the default slot, shown");
   await page.getByRole("button", { name: "Allow once" }).click();
   await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
   assert.deepEqual(await videoState(page), { src: "/fixtures/marketing/frame.html", placeholder: false });

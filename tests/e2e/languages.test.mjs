@@ -178,6 +178,10 @@ test("an embed's placeholder speaks the widget's language and direction, not the
     { lang: "ar", config: { language: "auto" }, want: { lang: "ar", dir: "rtl", once: file("ar").allowOnce } },
     { lang: "en", config: { language: "ar" }, want: { lang: "ar", dir: "rtl", once: file("ar").allowOnce } },
     { lang: "tr", config: { language: "auto" }, want: { lang: "en", dir: "ltr", once: "Allow once" } },
+    // Stop 47's review: a line break in a label (which a button shows as a
+    // space) shifted the fields after it: no name on Allow always, no lang,
+    // the page's direction.
+    { lang: "en", config: { dir: "rtl", texts: { allowOnce: "Allow\nonce" } }, want: { lang: "en-AU", dir: "rtl", once: "Allow once" } },
   ];
   for (const c of cases) {
     const { context, page } = await openPage(env);

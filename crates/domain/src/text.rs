@@ -107,6 +107,19 @@ pub fn split(s: &str, sep: u8) -> Split<'_> {
     Split { rest: Some(s), sep }
 }
 
+/// `s` with each line break (`\n`) as a space: for a text sent as one line
+/// of a line-separated answer.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in split(s, b'\n').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// The pieces of [`split`].
 pub struct Split<'a> {
     rest: Option<&'a str>,
@@ -162,6 +175,13 @@ mod tests {
                 "{s:?}"
             );
             assert_eq!(split_once(s, sep), s.split_once(c), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn one_line_is_std_replace(s in "[a\né\r ]{0,12}") {
+            prop_assert_eq!(one_line(&s), s.replace('\n', " "));
         }
     }
 
