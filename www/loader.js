@@ -545,7 +545,13 @@ var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
 domReady().then(keepConsentDefaults);
 
 // ---- scripts fetched on demand: the preference tool, the embeds' work ------
-var UNREACHABLE = ": unreachable, or its content does not match the SHA-384 built into kloudconsent.js";
+/**
+ * Why a pinned file did not load, as the browser lets us know it: a missing
+ * file (a 404 page) fails the integrity check like a changed one, and an
+ * unreachable one fails the fetch.
+ */
+var UNREACHABLE = "missing, unreachable, or not this build's (it must match the SHA-384 built into ";
+var UNREACHABLE_CORE = ": " + UNREACHABLE + "kloudconsent.js)";
 
 /**
  * Runs `file` (next to kloudconsent.js, pinned by its SHA-384 in PINNED) as a
@@ -576,7 +582,7 @@ function loadScript(file, key) {
       tag.crossOrigin = "anonymous";
       if (script && script.nonce) tag.nonce = script.nonce;
       tag.onerror = function () {
-        if (!again) return fail(UNREACHABLE);
+        if (!again) return fail(UNREACHABLE_CORE);
         var retry = function () { add(); };
         fetch(url, { __proto__: null, credentials: "same-origin", cache: "reload" }).then(retry, retry);
       };
@@ -603,11 +609,8 @@ function loadTool() {
   var jsFile = "kloudconsent-tool.js";
   var toolWasmUrl = fileUrl("kloudconsent-tool_bg.wasm");
   toolPromise = loadScript(jsFile, "kloudconsent.tool").then(function (args) {
-    var wasm = fetchHashed(toolWasmUrl, args[1]).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r;
-    }, function () {
-      throw new Error("unreachable, or its content does not match the SHA-384 built into " + jsFile);
+    var wasm = fetchHashed(toolWasmUrl, args[1]).then(null, function () {
+      throw new Error(UNREACHABLE + jsFile + ")");
     });
     return args[0](wasm).then(null, function (e) {
       throw new Error(toolWasmUrl + ": " + (e && e.message || e));
@@ -684,6 +687,6 @@ Promise.all([
 }).then(null, function (e) {
   bootFailed = true;
   console.error("kloudconsent: " + (wasmFailed
-    ? "could not load " + wasmUrl + UNREACHABLE
+    ? "could not load " + wasmUrl + UNREACHABLE_CORE
     : "the widget could not start (" + e + ")") + "; nothing gated will run.");
 });

@@ -206,7 +206,7 @@ test("the tool failing to load from the banner: a message, one console.error nam
   assert.equal(errors.length, 1, errors.join("\n"));
   // Said once, in the form security.md shows (it read "could not be loaded
   // (…kloudconsent-tool.js could not be loaded (unreachable…))" until stop 46).
-  assert.match(errors[0], /^error: kloudconsent: the preference tool could not be loaded \(http:\/\/[^ ]+\/kloudconsent-tool\.js: unreachable, or its content does not match the SHA-384 built into kloudconsent\.js\); Accept all and Reject all still work\.$/);
+  assert.match(errors[0], /^error: kloudconsent: the preference tool could not be loaded \(http:\/\/[^ ]+\/kloudconsent-tool\.js: missing, unreachable, or not this build's \(it must match the SHA-384 built into kloudconsent\.js\)\); Accept all and Reject all still work\.$/);
   // Manage preferences tries again.
   fail = false;
   await manage.click();
