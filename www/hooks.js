@@ -257,8 +257,14 @@ function gate(revoked) {
 /** The engine's first draw, deferred to a task of its own (nextTask). */
 function drawSoon() { nextTask().then(function () { invoke("kc_do", [DO_DRAW]); }); }
 
-/** Fetch the tool once the page is idle (at the latest after 3 s). */
+/**
+ * Fetch the tool once the page is idle (at the latest after 3 s). Not when
+ * the visitor asked their browser to save data (Save-Data, a phone's data
+ * saver): the pointer or focus on an opener still fetches it ahead.
+ */
 function prefetchWhenIdle() {
+  var connection = navigator.connection;
+  if (connection && connection.saveData) return;
   var run = function () { invoke("kc_do", [DO_PREFETCH]); };
   if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
   else setTimeout(run, 1500);

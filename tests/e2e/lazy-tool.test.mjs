@@ -66,6 +66,27 @@ test("a first visit fetches the tool once the banner has been idle; opening it i
   await context.close();
 });
 
+// Stop 47's review: the idle prefetch took 45 KB on every first visit, even
+// from a visitor whose browser asks sites to save data.
+test("with Save-Data on (a phone's data saver), no idle prefetch: the pointer on Manage preferences still fetches the tool ahead", async () => {
+  const { context, page } = await toolPage();
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "connection", {
+    configurable: true, get: () => ({ saveData: true, effectiveType: "4g" }),
+  }));
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await banner(page).waitFor();
+  await page.waitForTimeout(3500);
+  assert.deepEqual(page.toolRequests, [], "nothing fetched while idle");
+  await button(banner(page), "Manage preferences").hover();
+  await page.waitForFunction(() => performance.getEntriesByType("resource")
+    .some((e) => e.name.endsWith("kloudconsent-tool_bg.wasm")), null, { timeout: 8000 });
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.equal(page.toolRequests.length, 2);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("the pointer on a Manage Cookie Preferences link fetches the tool before the click", async () => {
   const { context, page } = await toolPage();
   await decided(context);

@@ -212,13 +212,39 @@ test("reflow: at 320 px wide and at 200% zoom nothing is cut off; banner and dia
   }
 });
 
-test("prefers-reduced-motion: no entrance animation and no switch transition", MEDIA, async () => {
+// Stop 47's review: the banner rose 8 px into place and the dialog slid in
+// with its fade, so both stood still only 160–200 ms after they appeared:
+// a test tool (Playwright's click) waits for that before it clicks, and a
+// grader's "clickable" figure carried it. Nothing moves in now.
+test("prefers-reduced-motion: no entrance animation and no switch transition; without it the dialog only fades in and nothing moves in", MEDIA, async () => {
   for (const [reducedMotion, animated] of [["no-preference", true], ["reduce", false]]) {
     const { context, page } = await freshPage(env, "/fixtures/basic.html", { reducedMotion });
-    assert.equal((await style(page, ".kc-banner", "animation-name")) !== "none", animated, `banner, ${reducedMotion}`);
+    assert.equal(await style(page, ".kc-banner", "animation-name"), "none", `banner, ${reducedMotion}`);
     await button(banner(page), "Manage preferences").click();
     await dialog(page).waitFor();
     assert.equal((await style(page, ".kc-dialog", "animation-name")) !== "none", animated, `dialog, ${reducedMotion}`);
+    // Every @keyframes of the widget's stylesheets (the core's and the
+    // tool's), wherever it is nested: none moves what it animates.
+    const moving = await page.evaluate(() => {
+      const root = document.querySelector("kloud-consent").shadowRoot;
+      const found = [];
+      const walk = (rules) => {
+        for (const r of rules) {
+          if (r instanceof CSSKeyframesRule) {
+            for (const k of r.cssRules) {
+              // (The busy spinner's rotation turns a circle in place.)
+              if (/translate|scale/.test(k.style.transform)) found.push(`${r.name} ${k.keyText} transform`);
+              for (const p of ["translate", "scale", "top", "bottom", "inset-block-start", "inset-block-end", "margin-top"]) {
+                if (k.style.getPropertyValue(p)) found.push(`${r.name} ${k.keyText} ${p}`);
+              }
+            }
+          } else if (r.cssRules) walk(r.cssRules);
+        }
+      };
+      for (const sheet of [...root.adoptedStyleSheets, ...root.styleSheets]) walk(sheet.cssRules);
+      return found;
+    });
+    assert.deepEqual(moving, [], `no entrance moves a part of the widget, ${reducedMotion}`);
     assert.equal((await style(page, ".kc-thumb", "transition-duration")) !== "0s", animated, `switch, ${reducedMotion}`);
     await context.close();
   }
