@@ -112,6 +112,12 @@ function follow(frame) {
   ["focusin", "focusout"].forEach(function (type) {
     listen.call(doc, type, function (e) { focused = e.target; check(); });
   });
+  // A control of the dialog that takes focus is brought wholly into view,
+  // ring included (scroll-margin): Firefox leaves one that is partly shown
+  // where it is, cut at the edge of a short screen.
+  listen.call(frame.getRootNode(), "focusin", function (e) {
+    if (closest(e.target, ".kc-dialog :is(a, button, input, summary)")) e.target.scrollIntoView({ block: "nearest" });
+  });
   // An element the page focused before the banner came (autofocus).
   focused = doc.activeElement;
   check();

@@ -75,9 +75,18 @@ test("text sizes: the designed px at the browser's default, scaled with the visi
     const { context, page } = await openPage(env, { viewport: { width: 1280, height: 900 } });
     const cdp = await context.newCDPSession(page);
     await cdp.send("Page.setFontSizes", { fontSizes: { standard } });
-    await hostPage(env, page, { config, head });
+    // Stop 47's review: an embed's placeholder kept 14 px whatever the
+    // visitor's default size (12 px on a small embed).
+    await hostPage(env, page, { config, head, body: `
+      <iframe data-consent="analytics" data-src="/fixtures/marketing/frame.html" width="480" height="270"></iframe>
+      <iframe data-consent="analytics" data-src="/fixtures/marketing/frame.html" width="240" height="135"></iframe>` });
     await waitReady(page);
     await banner(page).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
+    const placeholders = await page.evaluate(() => [...document.querySelectorAll("kloud-consent-placeholder")]
+      .map((p) => parseFloat(getComputedStyle(p.shadowRoot.querySelector(".ph")).fontSize)));
+    assert.deepEqual(placeholders.map((px) => Math.round(px * 10) / 10), [14, 12].map((px) => px * standard / 16),
+      `placeholders at ${standard} px ${head}`);
     const banner16 = await sizes(page);
     await page.evaluate(() => window.kloudconsent.show());
     await page.waitForFunction(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-table"));

@@ -192,3 +192,33 @@ test("a mouse wheel over the backdrop or the dialog's foot leaves the page behin
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+// Stop 47's review: on a short screen (a landscape phone) Firefox left a
+// control that Shift+Tab reached partly above the screen (it scrolls only a
+// control wholly hidden), and in both engines a control Tab scrolled flush
+// to an edge lost the outer part of its focus ring.
+test("on a short landscape screen, every control Tab and Shift+Tab reach in the tool is wholly on screen, its focus ring included", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 667, height: 375 } });
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  // The ring is 3 px wide, 2 px out; a switch draws it around its track.
+  const offScreen = () => page.evaluate(() => {
+    const active = document.querySelector("kloud-consent").shadowRoot.activeElement;
+    if (!active || active.matches(".kc-dialog")) return null;
+    const ringed = active.matches(".kc-switch input") ? active.nextElementSibling : active;
+    const r = ringed.getBoundingClientRect();
+    const name = active.getAttribute("aria-label") || active.labels?.[0]?.textContent || active.textContent;
+    return r.top - 5 < 0 || r.bottom + 5 > innerHeight ? `${name.trim()}: ${Math.round(r.top)}..${Math.round(r.bottom)} of ${innerHeight}` : null;
+  });
+  const seen = [];
+  for (const key of [...Array(24).fill("Tab"), ...Array(24).fill("Shift+Tab")]) {
+    await page.keyboard.press(key);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const off = await offScreen();
+    if (off) seen.push(`${key} → ${off}`);
+  }
+  assert.deepEqual(seen, []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

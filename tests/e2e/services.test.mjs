@@ -216,6 +216,16 @@ test("in a right-to-left tool an English cookie row keeps its own direction: eac
     assert.deepEqual([outer, tag, bidi, inner], ["rtl", "BDI", "isolate", "ltr"], text);
   }
   assert.equal(cells[2][0], "182 days");
+  // Stop 47's review: Firefox aligns a list item with its parent's side
+  // (`text-align: match-parent`), so the English descriptions went ragged
+  // left; they start where their own direction starts, as in Chromium.
+  const english = await d.locator(".kc-cat p[lang=en]").first().evaluate((p) => {
+    const r = p.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(p);
+    const text = range.getClientRects()[0];
+    return { direction: getComputedStyle(p).direction, gapLeft: Math.round(text.left - r.left) };
+  });
+  assert.deepEqual(english, { direction: "ltr", gapLeft: 0 }, "an English line starts at the left edge");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
