@@ -243,8 +243,10 @@
       if (p.textContent !== text) p.textContent = text;
       var inPlace = e.el.previousSibling === e.placeholder;
       // An embed handed to a component's named <slot> takes its placeholder
-      // into the same slot (else no slot shows it: an empty box).
-      e.placeholder.slot = e.el.slot;
+      // into the same slot (else no slot shows it: an empty box), and out
+      // of it again (no `slot` attribute where the embed has none).
+      if (e.el.slot) e.placeholder.slot = e.el.slot;
+      else e.placeholder.removeAttribute("slot");
       if (!inPlace && e.el.parentNode) e.el.parentNode.insertBefore(e.placeholder, e.el);
       return !inPlace;
     }

@@ -45,11 +45,12 @@ impl Page {
             self.act(&at_boot);
         } else {
             // A refused category's listed cookies go on every page with a
-            // decision or a privacy signal, not only when it is refused: one
-            // a sibling host wrote (host-only: out of reach where the visitor
-            // refused) or a script the page did not gate. Before any
-            // decision nothing is refused yet.
-            if at_boot != Consent::Undecided {
+            // decision, not only when it is refused: one a sibling host wrote
+            // (host-only: out of reach where the visitor refused) or a script
+            // the page did not gate. Not under a privacy signal alone: this
+            // host has no decision, and the visitor may have accepted on a
+            // sibling host whose parent-domain cookies this page sees.
+            if at_boot.is_decided() {
                 self.delete_cookies(&at_boot);
             }
             self.hooks.gate("");

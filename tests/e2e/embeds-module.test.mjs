@@ -273,6 +273,8 @@ test("an embed handed to a component's named slot: its placeholder is in the sam
     return { slot: ph.assignedSlot?.name ?? null, width: ph.shadowRoot.querySelector(".ph").getBoundingClientRect().width > 100 };
   });
   assert.deepEqual(moved, { slot: "", width: true }, "in the default slot, shown");
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent-placeholder").hasAttribute("slot")), false,
+    "no slot attribute where the embed has none (a page's [slot] rules would match it)");
   await page.getByRole("button", { name: "Allow once" }).click();
   await page.waitForFunction(() => document.getElementById("video").getAttribute("src") !== null);
   assert.deepEqual(await videoState(page), { src: "/fixtures/marketing/frame.html", placeholder: false });

@@ -555,19 +555,28 @@ pub fn cookies_to_delete(consent: &Consent, config: &Config, present: &[String])
     for name in present {
         let (mut refused, mut granted) = (false, false);
         for id in config.ids() {
-            let list = match config.service(id) {
-                Some((_, s)) => &s.cookies,
+            let given = consent.granted(id, config);
+            // A category with services lists what they share: it keeps a
+            // cookie only while all of them are granted (a refused one's
+            // `_ga` goes when another is allowed) and deletes it only when
+            // none is.
+            let (list, keeps) = match config.service(id) {
+                Some((_, s)) => (&s.cookies, given),
                 None => match config.category(id) {
-                    Some(c) => &c.cookies,
+                    Some(c) => (
+                        &c.cookies,
+                        given && c.services.iter().all(|s| consent.granted(&s.id, config)),
+                    ),
                     None => continue,
                 },
             };
             for p in list {
                 let kept = p.starts_with('=');
                 if cookie_matches(&p[kept as usize..], name) {
-                    match kept || consent.granted(id, config) {
-                        true => granted = true,
-                        false => refused = true,
+                    if kept || keeps {
+                        granted = true;
+                    } else if !given {
+                        refused = true;
                     }
                 }
             }

@@ -1030,6 +1030,34 @@ fn cookie_deletion_spares_what_a_granted_id_lists() {
     );
 }
 
+#[test]
+fn a_category_with_services_keeps_what_it_lists_only_while_all_are_granted() {
+    // The category lists what its services share; each service its own.
+    let c = config::parse(
+        r#"{"categories":[
+            {"id":"necessary","label":"N","required":true},
+            {"id":"analytics","label":"A","cookies":["_ga","ai_user","_shared"],"services":[
+                {"id":"ai","label":"AI","cookies":["ai_user"]},
+                {"id":"ga","label":"GA","cookies":["_ga"]}]}]}"#,
+    )
+    .unwrap();
+    let present = names(&["_ga", "ai_user", "_shared"]);
+    let only_ai = set(&[("analytics.ai", true), ("analytics.ga", false)]);
+    assert_eq!(
+        cookies_to_delete(&stored_under(&c, only_ai), &c, &present),
+        ["_ga"],
+        "GA refused: its _ga goes though the category lists it; what they share stays"
+    );
+    assert_eq!(
+        cookies_to_delete(&stored_under(&c, Choice::RejectAll), &c, &present),
+        ["_ga", "ai_user", "_shared"]
+    );
+    assert_eq!(
+        cookies_to_delete(&stored_under(&c, Choice::AcceptAll), &c, &present),
+        Vec::<String>::new()
+    );
+}
+
 // ---- receipt_json ----
 
 #[test]
