@@ -103,6 +103,15 @@ test("with localStorage full of the page's data, Reject all after Accept all sti
   await context.close();
 });
 
+/** Adds a gated inline script of `category` that sets `window[flag]` when it runs. */
+const addLateGated = (page, category, flag) => page.evaluate(([category, flag]) => {
+  const s = document.createElement("script");
+  s.type = "text/plain";
+  s.setAttribute("data-consent", category);
+  s.text = `window.${flag} = true;`;
+  document.body.appendChild(s);
+}, [category, flag]);
+
 /** Fills the page's localStorage to its quota, as a site's own data can. */
 const fillLocalStorage = (page) => page.evaluate(() => {
   let i = 0;
@@ -145,13 +154,7 @@ test("with localStorage full before any decision, other tabs take up each decisi
   await page.evaluate(() => window.kloudconsent.rejectAll());
   await comeBack(other, "focus");
   await other.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
-  await other.evaluate(() => {
-    const s = document.createElement("script");
-    s.type = "text/plain";
-    s.setAttribute("data-consent", "analytics");
-    s.text = "window.__ranAfterReject = true;";
-    document.body.appendChild(s);
-  });
+  await addLateGated(other, "analytics", "__ranAfterReject");
   await other.waitForTimeout(300);
   assert.equal(await other.evaluate(() => window.__ranAfterReject), undefined, "no gated script runs in the other tab after Reject all");
 
@@ -201,13 +204,7 @@ test("a tab that stays in view: get() and accepted() no longer count a decision 
 test("a tab that stays in view: set(), a gated script added later and the tool do not use a decision that has expired", async () => {
   const { context, page } = await expiredWhileOpen();
   // A late gated tag: the expired Accept all does not run it.
-  await page.evaluate(() => {
-    const s = document.createElement("script");
-    s.type = "text/plain";
-    s.setAttribute("data-consent", "marketing");
-    s.text = "window.__lateRan = true;";
-    document.body.appendChild(s);
-  });
+  await addLateGated(page, "marketing", "__lateRan");
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__lateRan), undefined, "not run under an expired decision");
   // set() amends what is in force: nothing optional, not the expired grants.
