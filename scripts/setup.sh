@@ -25,7 +25,8 @@ CARGO_FUZZ_VERSION=0.13.2
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-step() { printf '\n== setup: %s\n' "$*"; }
+# Each step says when it began (minutes since setup started), so a slow one shows.
+step() { printf '\n== setup: %s (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 step "Rust wasm32 target"

@@ -8,7 +8,8 @@
 #      (crates/json, against serde_json), the tool's draft rules
 #   2. the receipt service (cargo test -p kloudconsent-receipts) against
 #      SQLite and a throwaway PostgreSQL server (scripts/postgres.sh)
-#   3. fuzzing (cargo fuzz, 20 s per target; a longer run: scripts/fuzz.sh)
+#   3. fuzzing (cargo fuzz, 20 s per target, on one core beside level 2;
+#      a longer run: scripts/fuzz.sh)
 #   4. browser tests of the core's adapters and the preference tool's
 #      components (wasm-bindgen-test) in Chromium
 #   5. the same browser tests in Firefox ESR
@@ -25,26 +26,35 @@
 #      the suite starts and stops its own virtual display)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Minutes and seconds since the script started (bash's $SECONDS).
+clock() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }
 bash scripts/setup.sh test
+echo "setup done at $(clock)"
 source scripts/env.sh
 
 LOGS="$(mktemp -d)"
 KLOUDCONSENT_POSTGRES_DIR=""
 # Whatever happens, the log directory goes and the PostgreSQL server stops.
 cleanup() {
+  # A fuzz run still going (a level before it failed) is stopped.
+  if [ -n "${FUZZ_PID:-}" ]; then pkill -TERM -P "$FUZZ_PID" 2>/dev/null || true; kill "$FUZZ_PID" 2>/dev/null || true; fi
   rm -rf "$LOGS"
   if [ -n "$KLOUDCONSENT_POSTGRES_DIR" ]; then bash scripts/postgres.sh stop "$KLOUDCONSENT_POSTGRES_DIR"; fi
 }
 trap cleanup EXIT
 SUMMARY=()
+TIMES=()
 TOTAL_PASSED=0
 LEVELS=9
 
 # Runs one level, showing its output and keeping it to count from.
 level() {
   local n="$1" name="$2"; shift 2
-  echo; echo "== test $n/$LEVELS: $name"
+  local start=$SECONDS
+  echo; echo "== test $n/$LEVELS: $name (at $(clock))"
   "$@" 2>&1 | tee "$LOGS/$n.log"
+  local took=$((SECONDS - start))
+  TIMES+=("$(printf '%4dm%02ds  %s' $((took / 60)) $((took % 60)) "$n. ${name%% (*}")")
 }
 
 # Tests passed in a level's log: cargo's "test result" lines or node's "# pass".
@@ -70,6 +80,12 @@ level 1 "host tests (crates/domain, crates/json, the tool's rules, its panic hoo
   cargo test --quiet -p kloudconsent-domain -p kloudconsent-json -p kloudconsent-tool -p console_error_panic_hook
 count 1 "host (domain, JSON reader, tool rules)"
 
+# Fuzzing (level 3: one core, 20 s per target) runs beside the receipt
+# service's tests, which mostly wait out the timeouts of the faults they
+# provoke: about 2 minutes less in all. Its output is shown after level 2.
+bash scripts/fuzz.sh 20 > "$LOGS/3.fuzz.log" 2>&1 &
+FUZZ_PID=$!
+
 echo; echo "== PostgreSQL for the receipt service (scripts/postgres.sh start)"
 PG_ENV=$(bash scripts/postgres.sh start)
 eval "$PG_ENV"
@@ -79,7 +95,14 @@ count 2 "receipt service (SQLite and PostgreSQL)"
 bash scripts/postgres.sh stop "$KLOUDCONSENT_POSTGRES_DIR"
 KLOUDCONSENT_POSTGRES_DIR=""
 
-level 3 "fuzzing (cargo fuzz, 20 s per target)" bash scripts/fuzz.sh 20
+# Waited for here, in this shell (a level runs in a pipeline's subshell,
+# which cannot wait for it).
+waited=$SECONDS
+fuzz_status=0
+wait "$FUZZ_PID" || fuzz_status=$?
+FUZZ_PID=""
+level 3 "fuzzing (cargo fuzz, 20 s per target; beside level 2, then $((SECONDS - waited)) s more)" \
+  bash -c 'cat "$1"; exit "$2"' _ "$LOGS/3.fuzz.log" "$fuzz_status"
 SUMMARY+=("$(printf '%-52s %s' "fuzz (cargo fuzz, 20 s/target)" "$(tail -n1 "$LOGS/3.log")")")
 
 browser_tests() {
@@ -95,8 +118,11 @@ level 5 "browser tests (wasm-bindgen-test, headless Firefox ESR)" \
   env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" bash -c "set -euo pipefail; $(declare -f browser_tests); browser_tests"
 count 5 "browser, Firefox ESR (wasm-bindgen-test)"
 
-echo; echo "== build: trunk build --release (and the byte ratchet)"
+echo; echo "== build: trunk build --release (and the byte ratchet) (at $(clock))"
+build_start=$SECONDS
 bash scripts/build.sh
+build_took=$((SECONDS - build_start))
+TIMES+=("$(printf '%4dm%02ds  %s' $((build_took / 60)) $((build_took % 60)) "the release build")")
 
 level 6 "end-to-end (node --test, Chromium via playwright-core)" \
   node --test --test-concurrency=1 tests/e2e/
@@ -129,3 +155,6 @@ count 9 "end-to-end, WebKit (selenium-webdriver)"
 echo; echo "== summary"
 printf '%s\n' "${SUMMARY[@]}"
 echo "total: $TOTAL_PASSED passed, 0 failed"
+echo; echo "== time per level"
+printf '%s\n' "${TIMES[@]}"
+echo "whole run: $(clock)"
