@@ -43,12 +43,13 @@ pub fn page() -> Option<Rc<Page>> {
 /// `hooks` are the loader's hands (www/hooks.js). `page_lang` is the page's
 /// `<html lang>`, `browser_langs` the browser's languages (comma-separated),
 /// `builtin` the built-in translations there are (space-separated).
-/// `defaults_sent`: the loader has sent an inline config's Consent Mode
-/// defaults (www/loader.js, `sendConsentDefaults`) while the page was still
-/// parsing. Consent Mode then stays on even when the engine refuses that
-/// config and falls back to the built-in default: a default no `update`
-/// ever follows would keep the page's Google tags denied after the visitor
-/// accepted.
+/// `asked_consent_mode`: the config's text asks for Consent Mode (www/loader.js,
+/// `askedDefaults`), and for an inline config the loader has sent its
+/// defaults while the page was still parsing. Consent Mode then stays on
+/// even when the engine refuses that config and falls back to the built-in
+/// default: a default no `update` ever follows (the loader's, or one GTM
+/// sets for a `data-config` page) would keep the page's Google tags denied
+/// after the visitor accepted.
 ///
 /// Returns the built-in translation to fetch, `i18n/<answer>.json`, or `""`
 /// when none is needed: the loader waits for it and hands its text to
@@ -65,13 +66,13 @@ pub fn kc_config(
     page_lang: JsValue,
     browser_langs: JsValue,
     builtin: JsValue,
-    defaults_sent: bool,
+    asked_consent_mode: bool,
 ) -> JsValue {
     panic::install();
     let (origin, page_lang) = (string(origin), string(page_lang));
     let (browser_langs, builtin) = (string(browser_langs), string(builtin));
     let mut config = load_config(config_text.as_string(), config_error.as_string(), &origin);
-    if defaults_sent {
+    if asked_consent_mode {
         config.consent_mode.get_or_insert_with(Default::default);
     }
     // Before anything can read consent, and before waiting for a translation.

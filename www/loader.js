@@ -532,13 +532,20 @@ function consentDefaults(config) {
  * part the engine will reject sends only the all-denied defaults.
  */
 function sendConsentDefaults(text) {
+  var commands = askedDefaults(text);
+  if (commands) commands.forEach(function (c) { kcGtag("consent", "default", c); });
+  return !!commands;
+}
+
+/**
+ * The Consent Mode defaults a config's text asks for, or null when it asks
+ * for none (or is not JSON: the engine reports that at boot).
+ */
+function askedDefaults(text) {
   var config;
-  try { config = JSON.parse(text); } catch (e) { return false; } // the engine reports it at boot
-  var commands = isObject(config) ? consentDefaults(config) : [];
-  (commands || consentDefaults({ googleConsentMode: true })).forEach(function (c) {
-    kcGtag("consent", "default", c);
-  });
-  return !commands || commands.length > 0;
+  try { config = JSON.parse(text); } catch (e) { return null; }
+  var commands = (isObject(config) ? consentDefaults(config) : []) || consentDefaults({ googleConsentMode: true });
+  return commands.length ? commands : null;
 }
 
 var consentDefaultsSent = inlineText != null && sendConsentDefaults(inlineText);
@@ -668,8 +675,10 @@ Promise.all([
   // The engine reads the config and chooses the visitor's language. A
   // built-in translation it needs is waited for (it has been downloading
   // since the config was known), so nothing is ever drawn in English first.
+  // Consent Mode stays on when the engine refuses a config that asked for
+  // it: sent early (inline) or fetched (data-config).
   var lang = invoke("kc_config", [cfg.text == null ? null : cfg.text, cfg.error || null, cfg.origin, hooks,
-    pageLang(), browserLangs().join(","), LANGS, consentDefaultsSent], "");
+    pageLang(), browserLangs().join(","), LANGS, consentDefaultsSent || cfg.text != null && !!askedDefaults(cfg.text)], "");
   return lang && within(translation(lang), TRANSLATION_TIMEOUT_MS).then(function (t) {
     if (t.error) console.warn("kloudconsent: the translation " + fileUrl("i18n/" + lang + ".json") + " " + t.error +
       "; falling back to English.");

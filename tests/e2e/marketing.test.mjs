@@ -226,6 +226,28 @@ test("Consent Mode: a refused config that asked for it keeps it on, so Accept al
   }
 });
 
+test("Consent Mode: a refused data-config file that asked for it keeps it on too (GTM sets the defaults on such a page)", async () => {
+  for (const config of [
+    { googleConsentMode: { wait_for_update: 500 }, revision: "2" },
+    { googleConsentMode: { regions: "AU" } },
+  ]) {
+    const { context, page } = await openPage(env);
+    await context.route("**/site-consent.json", (route) => route.fulfill({ body: JSON.stringify(config), contentType: "application/json" }));
+    await hostPage(env, page, { scriptAttrs: 'data-config="/site-consent.json"' });
+    await waitReady(page);
+    await button(banner(page), "Accept all").click();
+    await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "kloudconsent_update"));
+    const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => e.args[1]);
+    assert.deepEqual(calls, ["default", "update"], JSON.stringify(config));
+    assert.deepEqual((await layer(page)).find((e) => e.args?.[1] === "update").args[2], GRANTED);
+    const errors = page.logs.filter((l) => l.startsWith("error:"));
+    assert.equal(errors.length, 1, JSON.stringify(config));
+    assert.match(errors[0], /using the built-in default\. \(config from data-config /);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
 test("Consent Mode: a page's own gtag and dataLayer keep working and carry our commands", async () => {
   const { context, page } = await fresh("gcm-own-gtag.html");
   const own = [{ site: "before-widget" }, { args: ["js", "2026-11-28"] }, { args: ["config", "G-TEST"] }];
