@@ -233,9 +233,18 @@ function fit(frame) {
   frame.getRootNode().host.toggleAttribute("data-kc-short", viewport.height < 481);
 }
 
+/**
+ * What the engine decided at start, held while the calls the page made
+ * before it started are replayed (loader.js): a stored Accept all followed
+ * by the page's `set({marketing: false})` runs no marketing tag and sends
+ * Google no grant. Then the last of each goes out.
+ */
+var held = null;
+
 /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
 function gtag(command, json) {
   if (command === "default" && consentDefaultsSent) return;
+  if (held && command === "update") return held.update = json;
   // Nothing the page's globals throw may unwind through the engine's frames.
   try {
     kcGtag("consent", command, JSON.parse(json));
@@ -246,6 +255,7 @@ function gtag(command, json) {
 
 /** The kloudconsent_update event, through whatever push dataLayer has now. */
 function push(json) {
+  if (held) return held.push = json;
   try {
     if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
     window.dataLayer.push(JSON.parse(json));
@@ -256,6 +266,7 @@ function push(json) {
 
 /** Gated scripts and embeds in line with the consent in force (gating.js). */
 function gate(revoked) {
+  if (held) return held.revoked += " " + revoked;
   releaseScripts();
   updateEmbeds(revoked);
 }

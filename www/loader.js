@@ -687,12 +687,19 @@ Promise.all([
 }).then(function (text) {
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
+  held = queue.length ? { revoked: "" } : null;
   invoke("kc_boot", [text || null, toolHost]);
   wireDocument();
   observePage();
-  var pending = queue;
+  var pending = queue, last = held;
   queue = [];
   pending.forEach(function (call) { call(); });
+  if (last) {
+    held = null;
+    if (last.update) gtag("update", last.update);
+    if (last.push) push(last.push);
+    gate(last.revoked);
+  }
 }).then(null, function (e) {
   bootFailed = true;
   console.error("kloudconsent: " + (wasmFailed

@@ -367,6 +367,34 @@ test("calls made before the engine has loaded are queued and applied in order", 
   await context.close();
 });
 
+test("calls queued before the engine started change a stored decision before anything runs on it", async () => {
+  // A page that passes the visitor's saved preferences from DOMContentLoaded
+  // (api.md): the stored Accept all never runs marketing, nor tells Google
+  // it is granted, when the page's queued call takes it back.
+  for (const [call, ran, adStorage] of [
+    ["kloudconsent.set({ marketing: false })", ["analytics"], "denied"],
+    ["kloudconsent.rejectAll()", ["!analytics"], "denied"],
+    ["kloudconsent.reset()", [], undefined],
+    ["kloudconsent.set({ marketing: true })", ["analytics", "marketing"], "granted"],
+  ]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { config: { googleConsentMode: true }, body: RECORDING_TAGS });
+    await waitReady(page);
+    await page.evaluate(() => window.kloudconsent.acceptAll());
+    await context.addInitScript((call) => addEventListener("DOMContentLoaded", () => (0, eval)(call)), call);
+    await page.reload();
+    await waitReady(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await page.evaluate(() => (window.__ran || []).sort()), ran, call);
+    const updates = await page.evaluate(() => window.dataLayer.filter((e) => e[0] === "consent" && e[1] === "update").map((e) => e[2].ad_storage));
+    assert.deepEqual(updates, adStorage ? [adStorage] : ["denied"], `${call}: only the decision in force reaches Google`);
+    const names = (await events(page)).map((e) => e.name);
+    assert.deepEqual(names.slice(0, 2), ["ready", "consent"], call);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
 test("ready fires once with the stored state; consent fires on each load with a decision", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
