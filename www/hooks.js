@@ -121,6 +121,17 @@ function follow(frame) {
   // An element the page focused before the banner came (autofocus).
   focused = doc.activeElement;
   check();
+  // The visitor's place in the tool's list, for fit() to keep: the first
+  // thing shown at its top, and how far below that top.
+  // (Paragraphs and what a category holds: a closed table's rows are not
+  // shown, yet have boxes in Chromium.)
+  listen.call(frame.getRootNode(), "scroll", function () {
+    var list = frame.querySelector(".kc-dialog-scroll"), top = list && shownTop(list, host.hasAttribute("data-kc-short"));
+    var anchor = list && [].find.call(list.querySelectorAll("p, li > *"), function (e) {
+      return e.getBoundingClientRect().top >= top;
+    });
+    frame.kcPlace = anchor && [anchor, anchor.getBoundingClientRect().top - top];
+  }, true);
   if (!viewport || typeof viewport.addEventListener !== "function") return;
   var refit = function () { fit(frame); check(); };
   refit();
@@ -211,6 +222,13 @@ function placeWidget(host, page) {
 function fit(frame) {
   var viewport = window.visualViewport;
   if (!viewport) return;
+  // A new width re-wraps the tool's text, and a short screen moves its
+  // scrolling from the list to the whole dialog (or back; style.css):
+  // either would lose the visitor's place (a phone turned, pinch zoom).
+  var host = frame.getRootNode().host, short = viewport.height < 481;
+  var list = frame.querySelector(".kc-dialog-scroll"), place = frame.kcPlace;
+  var moved = short !== host.hasAttribute("data-kc-short") || viewport.width !== frame.kcWidth;
+  frame.kcWidth = viewport.width;
   // A page's `zoom` on <html> scales everything under it, the widget's px
   // included (its frame, sized to the screen, ran past it). The frame undoes
   // it, so the widget is drawn at the visitor's own size, as without it.
@@ -230,7 +248,15 @@ function fit(frame) {
   var left = +viewport.offsetLeft, off = frame.getBoundingClientRect().left - left;
   if (off && isFinite(off)) frame.style.left = left - off + "px";
   // A short visible screen (style.css): also under pinch zoom.
-  frame.getRootNode().host.toggleAttribute("data-kc-short", viewport.height < 481);
+  host.toggleAttribute("data-kc-short", short);
+  if (moved && place && list && list.contains(place[0])) {
+    (short ? list.parentNode : list).scrollTop += place[0].getBoundingClientRect().top - shownTop(list, short) - place[1];
+  }
+}
+
+/** Where the tool's list is shown from: the top of what scrolls it (itself, or on a short screen its dialog), or of the screen. */
+function shownTop(list, short) {
+  return Math.max((short ? list.parentNode : list).getBoundingClientRect().top, 0);
 }
 
 /**

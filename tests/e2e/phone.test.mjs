@@ -289,6 +289,49 @@ test("a phone turned with the tool open keeps the focused switch on the screen",
   await context.close();
 });
 
+test("a phone turned, or pinch-zoomed, with the tool open keeps the visitor's place in the list (nothing focused in it)", TOUCH, async () => {
+  // The short-screen mode moves the scrolling from the list to the whole
+  // dialog and back (hooks.js fit): the category at the top of the view
+  // stays in view, and no wrapped label breaks after every letter.
+  const { context, page } = await phonePage(PHONES[0]);
+  await openTool(page);
+  const label = (name) => dialog(page).locator(".kc-cat-label", { hasText: name });
+  await label("Security").evaluate((el) => el.scrollIntoView({ block: "start" }));
+  /** Whether the label is drawn on the visible screen: a hit test at its middle finds it, inside the visible area. */
+  const shown = (name) => label(name).evaluate((el) => {
+    const r = el.getBoundingClientRect(), v = window.visualViewport;
+    const x = r.left + Math.min(r.width / 2, 20), y = r.top + r.height / 2;
+    const hit = el.getRootNode().elementFromPoint(x, y);
+    return y >= v.offsetTop && y <= v.offsetTop + v.height && (hit === el || el.contains(hit));
+  });
+  assert.ok(await shown("Security"), "precondition: Security scrolled to the top of the list");
+  assert.equal(await shown("Performance and analytics"), false, "precondition: the first categories scrolled away");
+  const short = () => page.evaluate(() => document.querySelector("kloud-consent").hasAttribute("data-kc-short"));
+  await page.setViewportSize({ width: 844, height: 390 });
+  await page.waitForFunction(() => window.visualViewport.width === 844);
+  await twoFrames(page);
+  assert.ok(await short(), "precondition: landscape is a short screen");
+  assert.ok(await shown("Security"), "in landscape, where the whole dialog scrolls");
+  await page.setViewportSize(PHONES[0]);
+  await page.waitForFunction(() => window.visualViewport.width === 390);
+  await twoFrames(page);
+  assert.ok(await shown("Security"), "back in portrait, where the list scrolls");
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 2 });
+  await page.waitForFunction(() => window.visualViewport.scale === 2);
+  await twoFrames(page);
+  assert.ok(await short(), "precondition: pinch zoom makes a short screen");
+  assert.ok(await shown("Security"), "pinch-zoomed to 2×");
+  const box = await label("Security").evaluate((el) => ({ height: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) }));
+  assert.ok(box.height < box.line * 1.5, `the label stays on one line, its switch goes below (${box.height} px at ${box.line} px a line)`);
+  await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 1 });
+  await page.waitForFunction(() => window.visualViewport.scale === 1);
+  await twoFrames(page);
+  assert.ok(await shown("Security"), "and back to 1×");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("a double tap on Manage preferences or on the reopen button opens the tool and decides nothing", TOUCH, async () => {
   const { context, page } = await phonePage(PHONES[0], { config: { reopenButton: true } });
   // The second tap lands in the tool the first opened (on a phone, on
