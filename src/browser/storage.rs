@@ -158,10 +158,21 @@ impl Store for CookieStore {
     }
 
     fn clear(&self) {
+        // Only a `__Host-` cookie that is there: Firefox logs an error for
+        // each one it refuses, which it does on plain http.
+        if self.read_named().iter().any(|(n, _)| n == HOST_COOKIE) {
+            cookie::expire(HOST_COOKIE, None);
+        }
         cookie::expire(KEY, None);
-        cookie::expire(HOST_COOKIE, None);
         if let Some(domain) = &self.domain {
             cookie::expire(KEY, Some(domain));
+        }
+        // A parent domain's cookie (a sibling host's shared decision) counts
+        // here once ours are gone (docs/stored-decision.md), and would bring
+        // the forgotten decision back on the next page: it goes too. Only
+        // when one is left, so no refused attempt is logged otherwise.
+        if self.read_named().iter().any(|(n, _)| n == KEY) {
+            cookie::expire_everywhere(KEY, None);
         }
     }
 }

@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, banner, button, storedLocal,
-  KLOUD_TEST_ARGS, widgetLogs, shadowSummary,
+  KLOUD_TEST_ARGS, widgetLogs, shadowSummary, consentCookie,
 } from "./helpers.mjs";
 import { CASES } from "./hostile-cases.mjs";
 
@@ -106,4 +106,25 @@ test(`hostile stored values (${CASES.length} cases): banner or decision as the c
       await context.close();
     });
   }
+});
+
+test("reset() also forgets a decision a sibling host shared on the parent domain, so it does not come back", async () => {
+  // www.kloud.localhost (a secure context: it writes __Host-kloudconsent)
+  // with no cookie.domain; a sibling wrote `kloudconsent` for
+  // .kloud.localhost, which counts here when nothing else does.
+  const { origin, parent } = site(true);
+  const { context, page } = await openPage(env);
+  await context.addCookies([{ name: "kloudconsent", domain: parent, path: "/", secure: true, sameSite: "Lax",
+    value: consentCookie({ method: "a", granted: "necessary.security.analytics.functionality.marketing", denied: "" }) }]);
+  await page.goto(origin + "/fixtures/basic.html");
+  await waitReady(page);
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all", "precondition: the shared decision counts");
+  await page.evaluate(() => window.kloudconsent.reset());
+  assert.deepEqual((await context.cookies()).filter((k) => k.name.includes("kloudconsent")), [], "every consent cookie gone");
+  await page.reload();
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "asked again");
+  assert.ok(await banner(page).isVisible());
+  assert.deepEqual(page.errors, []);
+  await context.close();
 });
