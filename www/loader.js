@@ -320,7 +320,11 @@ function choicesJson(choices, ours) {
   try {
     // The tool's own object needs no check, which a page's
     // Object.prototype[Symbol.toStringTag] would fail.
-    if (ours || objectTag.call(choices) == "[object Object]") {
+    // A plain object: its prototype is some window's Object.prototype (or
+    // none). An instance or an Object.create(...) is not one: what it
+    // inherits would be dropped without a word.
+    var proto = Object.getPrototypeOf(choices);
+    if (ours || objectTag.call(choices) == "[object Object]" && (!proto || !Object.getPrototypeOf(proto))) {
       var copy = Object.create(null);
       Object.keys(choices).forEach(function (k) {
         var v = choices[k];

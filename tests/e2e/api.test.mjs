@@ -74,13 +74,25 @@ test("set() with a bad argument logs an error and changes nothing", async () => 
     const cyclic = { analytics: true };
     cyclic.self = cyclic;
     const api = window.kloudconsent;
-    [undefined, null, new Map([["analytics", true]]), new Date(), cyclic].forEach((v) => api.set(v));
+    // An instance, or an object that inherits its choices: not plain (what
+    // it inherits would be dropped without a word).
+    const instance = new (class Prefs { constructor() { this.analytics = true; } })();
+    [undefined, null, new Map([["analytics", true]]), new Date(), cyclic, instance, Object.create({ analytics: true })]
+      .forEach((v) => api.set(v));
     api.set();
   });
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
   assert.equal(await storedLocal(page), null);
   assert.equal(await banner(page).count(), 1, "the banner still asks");
-  assert.equal(page.logs.filter((l) => l.startsWith("error:") && l.includes("set()")).length, 8);
+  assert.equal(page.logs.filter((l) => l.startsWith("error:") && l.includes("set()")).length, 10);
+  // A plain object from another window (an iframe's), or one without a
+  // prototype, is one.
+  await page.evaluate(() => {
+    const frame = document.body.appendChild(document.createElement("iframe"));
+    window.kloudconsent.set(new frame.contentWindow.Object());
+    window.kloudconsent.set(Object.assign(Object.create(null), { analytics: true }));
+  });
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).categories.analytics, true);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
