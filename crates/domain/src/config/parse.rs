@@ -132,7 +132,7 @@ fn url<V: Value>(f: &Field<'_, V>) -> Result<String> {
     checked(
         f,
         is_safe_url,
-        "a link starting with https://, http:// or / (a path on this site)",
+        "a link starting with https://, http:// or / (a path on this site), without spaces, at most 2048 bytes",
     )
 }
 
