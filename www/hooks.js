@@ -260,17 +260,22 @@ function shownTop(list, short) {
 }
 
 /**
- * What the engine decided at start, held while the calls the page made
- * before it started are replayed (loader.js): a stored Accept all followed
- * by the page's `set({marketing: false})` runs no marketing tag and sends
- * Google no grant. Then the last of each goes out.
+ * Held at start when the page queued a decision before the engine started
+ * (loader.js): a stored Accept all that its `set({marketing: false})` takes
+ * back runs no marketing tag and sends Google no grant. While the engine
+ * boots (`boot`), its Consent Mode update and dataLayer event wait (the
+ * first decision replayed after it sends its own, before its events);
+ * gated tags and embeds wait until the queue has been replayed.
  */
 var held = null;
 
 /** A Consent Mode command (loader.js's kcGtag): defaults only if not sent early. */
 function gtag(command, json) {
   if (command === "default" && consentDefaultsSent) return;
-  if (held && command === "update") return held.update = json;
+  if (held && command === "update") {
+    if (held.boot) return held.update = json;
+    held.update = 0;
+  }
   // Nothing the page's globals throw may unwind through the engine's frames.
   try {
     kcGtag("consent", command, JSON.parse(json));
@@ -281,7 +286,10 @@ function gtag(command, json) {
 
 /** The kloudconsent_update event, through whatever push dataLayer has now. */
 function push(json) {
-  if (held) return held.push = json;
+  if (held) {
+    if (held.boot) return held.push = json;
+    held.push = 0;
+  }
   try {
     if (!hasOwn.call(window, "dataLayer")) window.dataLayer = [];
     window.dataLayer.push(JSON.parse(json));

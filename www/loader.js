@@ -176,6 +176,7 @@ function domReady() {
 // ---- window.kloudconsent, usable before the engine has booted ----------
 var engine = null; // the wasm exports once booted
 var queue = [];    // calls made before boot, replayed in order
+var queuedDecision = false; // one of them decides (hooks.js `held`)
 var readyJson = null; // the ready detail as JSON, once the engine has sent it
 var failed = false;
 // What `kc_do` is asked to do: the engine's entry points that take no
@@ -253,6 +254,7 @@ function later(name, what) {
     var args = what === undefined ? arguments : [what];
     if (engine) return invoke(name, args);
     queue.push(function () { invoke(name, args); });
+    if (what !== DO_SHOW && what !== DO_HIDE) queuedDecision = true;
   };
 }
 
@@ -324,7 +326,8 @@ function choicesJson(choices, ours) {
     // none). An instance or an Object.create(...) is not one: what it
     // inherits would be dropped without a word.
     var proto = Object.getPrototypeOf(choices);
-    if (ours || objectTag.call(choices) == "[object Object]" && (!proto || !Object.getPrototypeOf(proto))) {
+    if (ours || objectTag.call(choices) == "[object Object]"
+        && (!proto || !Object.getPrototypeOf(proto) && hasOwn.call(proto, "isPrototypeOf"))) {
       var copy = Object.create(null);
       Object.keys(choices).forEach(function (k) {
         var v = choices[k];
@@ -691,18 +694,25 @@ Promise.all([
 }).then(function (text) {
   // Live before boot: ready/consent listeners (fired in boot) may call get().
   engine = wasm_bindgen;
-  held = queue.length ? { revoked: "" } : null;
-  invoke("kc_boot", [text || null, toolHost]);
-  wireDocument();
-  observePage();
-  var pending = queue, last = held;
-  queue = [];
-  pending.forEach(function (call) { call(); });
-  if (last) {
+  held = queuedDecision ? { revoked: "", boot: 1 } : null;
+  try {
+    invoke("kc_boot", [text || null, toolHost]);
+    if (held) held.boot = 0;
+    wireDocument();
+    observePage();
+    var pending = queue;
+    queue = [];
+    pending.forEach(function (call) { call(); });
+  } finally {
+    // Whatever happened, nothing stays held (a page that broke what
+    // wireDocument needs still gets its later decisions applied).
+    var last = held;
     held = null;
-    if (last.update) gtag("update", last.update);
-    if (last.push) push(last.push);
-    gate(last.revoked);
+    if (last) {
+      if (last.update) gtag("update", last.update);
+      if (last.push) push(last.push);
+      gate(last.revoked);
+    }
   }
 }).then(null, function (e) {
   bootFailed = true;

@@ -407,6 +407,33 @@ test("calls queued before the engine started change a stored decision before any
   }
 });
 
+test("calls queued before the engine started keep Consent Mode's order: each update reaches dataLayer before the events of its decision", async () => {
+  // A marketer's listener pushing to dataLayer (marketers.md's consent-rate
+  // recipe) must find the decision's update there first, queued call or not.
+  for (const [call, stored, expected] of [
+    ["kloudconsent.hide()", true, ["update:granted", "kloudconsent_update", "page_ready"]],
+    ["kloudconsent.set({ marketing: false })", true, ["page_ready", "update:denied", "kloudconsent_update", "page_change"]],
+    ["kloudconsent.acceptAll()", false, ["page_ready", "update:granted", "kloudconsent_update", "page_change"]],
+  ]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { config: { googleConsentMode: true } });
+    await waitReady(page);
+    if (stored) await page.evaluate(() => window.kloudconsent.acceptAll());
+    await context.addInitScript((call) => addEventListener("DOMContentLoaded", () => {
+      kloudconsent.on("ready", () => window.dataLayer.push({ event: "page_ready" }));
+      kloudconsent.on("change", () => window.dataLayer.push({ event: "page_change" }));
+      (0, eval)(call);
+    }), call);
+    await page.reload();
+    await waitReady(page);
+    await page.waitForTimeout(300);
+    const order = await page.evaluate(() => window.dataLayer.map((e) => e.event
+      || (e[0] === "consent" && e[1] === "update" ? "update:" + e[2].ad_storage : null)).filter((x) => x && !x.startsWith("gtm")));
+    assert.deepEqual(order, expected, call);
+    await context.close();
+  }
+});
+
 test("ready fires once with the stored state; consent fires on each load with a decision", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
