@@ -200,6 +200,23 @@ test("Consent Mode: a config without a security category keeps security_storage 
   await context.close();
 });
 
+/**
+ * Accept all on a page whose config the engine refused: Consent Mode stays
+ * on (one default, then a granted update) and one console.error says so.
+ */
+async function acceptAllUnderRefusedConfig(page, config, message) {
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "kloudconsent_update"));
+  const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => e.args[1]);
+  assert.deepEqual(calls, ["default", "update"], JSON.stringify(config));
+  assert.deepEqual((await layer(page)).find((e) => e.args?.[1] === "update").args[2], GRANTED);
+  const errors = page.logs.filter((l) => l.startsWith("error:"));
+  assert.equal(errors.length, 1, JSON.stringify(config));
+  assert.match(errors[0], message);
+  assert.deepEqual(page.errors, []);
+}
+
 test("Consent Mode: a refused config that asked for it keeps it on, so Accept all still sends the update", async () => {
   // The loader sends an inline config's defaults while the page parses, before
   // the engine refuses the config for another field (or for the Consent Mode
@@ -212,16 +229,7 @@ test("Consent Mode: a refused config that asked for it keeps it on, so Accept al
   ]) {
     const { context, page } = await openPage(env);
     await hostPage(env, page, { config });
-    await waitReady(page);
-    await button(banner(page), "Accept all").click();
-    await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "kloudconsent_update"));
-    const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => e.args[1]);
-    assert.deepEqual(calls, ["default", "update"], JSON.stringify(config));
-    assert.deepEqual((await layer(page)).find((e) => e.args?.[1] === "update").args[2], GRANTED);
-    const errors = page.logs.filter((l) => l.startsWith("error:"));
-    assert.equal(errors.length, 1, JSON.stringify(config));
-    assert.match(errors[0], /using the built-in default/);
-    assert.deepEqual(page.errors, []);
+    await acceptAllUnderRefusedConfig(page, config, /using the built-in default/);
     await context.close();
   }
 });
@@ -234,16 +242,7 @@ test("Consent Mode: a refused data-config file that asked for it keeps it on too
     const { context, page } = await openPage(env);
     await context.route("**/site-consent.json", (route) => route.fulfill({ body: JSON.stringify(config), contentType: "application/json" }));
     await hostPage(env, page, { scriptAttrs: 'data-config="/site-consent.json"' });
-    await waitReady(page);
-    await button(banner(page), "Accept all").click();
-    await page.waitForFunction(() => window.dataLayer.some((e) => e.event === "kloudconsent_update"));
-    const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => e.args[1]);
-    assert.deepEqual(calls, ["default", "update"], JSON.stringify(config));
-    assert.deepEqual((await layer(page)).find((e) => e.args?.[1] === "update").args[2], GRANTED);
-    const errors = page.logs.filter((l) => l.startsWith("error:"));
-    assert.equal(errors.length, 1, JSON.stringify(config));
-    assert.match(errors[0], /using the built-in default\. \(config from data-config /);
-    assert.deepEqual(page.errors, []);
+    await acceptAllUnderRefusedConfig(page, config, /using the built-in default\. \(config from data-config /);
     await context.close();
   }
 });
