@@ -215,8 +215,13 @@ test("the tool failing to load from the banner: a message, one console.error nam
   await page.route("**/kloudconsent-tool.js", (route) => fail ? route.fulfill({ status: 404, body: "" }) : route.continue());
   await page.goto(env.server.url + "/fixtures/basic.html");
   const manage = button(banner(page), "Manage preferences");
-  await manage.click();
+  // The live region is in the accessibility tree before it has anything
+  // to say: one that appears with its text is often not announced.
   const status = banner(page).getByRole("status");
+  await banner(page).waitFor();
+  assert.equal(await status.count(), 1, "an empty status region, exposed");
+  assert.equal(await status.evaluate((el) => el.getBoundingClientRect().height), 0, "and taking no room");
+  await manage.click();
   // The live region says "Loading your cookie preferences…" first, while the
   // 404 is on its way (a loaded machine once read that): wait for the outcome.
   await page.waitForFunction(() => !/Loading/.test(document.querySelector("kloud-consent").shadowRoot
