@@ -9,17 +9,20 @@ compile_error!(
 );
 
 use clap::Parser;
-use kloudconsent_receipts::{config::Args, server};
-use std::io::IsTerminal;
+use kloudconsent_receipts::{config::Args, log_writer, server};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| log_writer::Stderr)
         .with_ansi(std::io::stderr().is_terminal())
+        // sqlx's own warning for a slow statement is left out by default:
+        // every large export is one, by design (RUST_LOG brings it back).
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx::query=error".into()),
         )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -28,14 +31,17 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("kloudconsent-receipts: cannot start the async runtime: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "kloudconsent-receipts: cannot start the async runtime: {e}"
+            );
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(server::run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kloudconsent-receipts: {e}");
+            let _ = writeln!(std::io::stderr(), "kloudconsent-receipts: {e}");
             ExitCode::FAILURE
         }
     }

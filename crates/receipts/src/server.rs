@@ -93,8 +93,12 @@ pub async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     // On stdout, so scripts and tests can wait for it (logs go to stderr).
-    println!("kloudconsent-receipts: listening on http://{address}");
-    let _ = std::io::stdout().flush();
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
+        "kloudconsent-receipts: listening on http://{address}"
+    );
+    let _ = stdout.flush();
 
     let router = http::router(app);
     let signalled = Arc::new(tokio::sync::Notify::new());

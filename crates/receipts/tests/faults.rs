@@ -869,3 +869,68 @@ async fn until_healthy(service: &Service) {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
+
+/// The log's reader goes away (journald restarting, a log shipper that
+/// died, `... | head`): the service goes on answering, an erasure is
+/// answered (a review saw the connection dropped, the receipts deleted),
+/// and SIGTERM still stops it cleanly. tracing-subscriber reports a failed
+/// log write with `eprintln!`, which panicked on the same broken pipe.
+#[tokio::test]
+async fn a_log_reader_that_went_away_stops_nothing() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let db = Db::new(Kind::Sqlite).await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"))
+        .args(["--listen", "127.0.0.1:0", "--database-url", &db.url])
+        .args(["--allowed-origin", common::ORIGIN])
+        .env("KLOUDCONSENT_RECEIPTS_TOKEN", common::TOKEN)
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("kloudconsent-receipts: listening on ")
+        .expect("it started")
+        .to_owned();
+    drop(child.stderr.take()); // the reader goes: every log write now fails
+    let client = reqwest::Client::new();
+    let id = consent_id(7_000_001);
+    let sent = client
+        .post(format!("{url}/receipts"))
+        .header("origin", common::ORIGIN)
+        .header("content-type", "application/json")
+        .body(receipt(&id, 0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+    let erased = client
+        .delete(format!("{url}/receipts/{id}"))
+        .bearer_auth(common::TOKEN)
+        .send()
+        .await
+        .expect("the erasure is answered");
+    assert_eq!(erased.status(), 200);
+    let refused = client
+        .get(format!("{url}/receipts/{id}?token=x"))
+        .send()
+        .await
+        .expect("a bad request is answered");
+    assert_eq!(refused.status(), 400);
+    let stopping = Instant::now();
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        stopping.elapsed()
+    );
+}
