@@ -847,16 +847,20 @@ fn sigterm_during_start_up_is_a_clean_stop() {
         .spawn()
         .unwrap();
     let (_opening, _) = silent.accept().unwrap(); // it is opening the database
+    stops_cleanly_on_sigterm(&mut child, Duration::from_secs(5));
+}
+
+/// Sends SIGTERM to the service `child` and checks it exits 0 within `limit`.
+fn stops_cleanly_on_sigterm(child: &mut std::process::Child, limit: Duration) {
     let sent = Instant::now();
     let pid = child.id().to_string();
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{status}");
-    assert!(
-        sent.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        sent.elapsed()
-    );
+    assert!(sent.elapsed() < limit, "{:?}", sent.elapsed());
 }
 
 /// Waits (up to 20 s) until `/healthz` answers 200: with no receipt sent,
@@ -923,14 +927,5 @@ async fn a_log_reader_that_went_away_stops_nothing() {
         .await
         .expect("a bad request is answered");
     assert_eq!(refused.status(), 400);
-    let stopping = Instant::now();
-    let pid = child.id().to_string();
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{status}");
-    assert!(
-        stopping.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        stopping.elapsed()
-    );
+    stops_cleanly_on_sigterm(&mut child, Duration::from_secs(15));
 }
