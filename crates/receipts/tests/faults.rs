@@ -881,7 +881,6 @@ async fn until_healthy(service: &Service) {
 /// log write with `eprintln!`, which panicked on the same broken pipe.
 #[tokio::test]
 async fn a_log_reader_that_went_away_stops_nothing() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let db = Db::new(Kind::Sqlite).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts"))
@@ -893,15 +892,7 @@ async fn a_log_reader_that_went_away_stops_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("kloudconsent-receipts: listening on ")
-        .expect("it started")
-        .to_owned();
+    let url = common::listening_address(&mut child).expect("it started");
     drop(child.stderr.take()); // the reader goes: every log write now fails
     let client = reqwest::Client::new();
     let id = consent_id(7_000_001);

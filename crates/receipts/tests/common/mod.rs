@@ -142,6 +142,22 @@ pub struct Service {
     log: Option<std::sync::Arc<std::sync::Mutex<String>>>,
 }
 
+/// The address a service started with a piped stdout printed once it
+/// listens (its one stdout line), or the line it printed instead.
+pub fn listening_address(child: &mut Child) -> Result<String, String> {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    match line
+        .trim()
+        .strip_prefix("kloudconsent-receipts: listening on ")
+    {
+        Some(address) => Ok(address.to_owned()),
+        None => Err(line),
+    }
+}
+
 impl Service {
     /// Starts the binary on `db` with the test token, the test origin
     /// allowed, no rate limit (unless `extra` sets one), plus `extra` flags.
@@ -250,18 +266,10 @@ impl Service {
             });
             log
         });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .trim()
-            .strip_prefix("kloudconsent-receipts: listening on ")
-            .unwrap_or_else(|| {
-                let status = child.wait().unwrap();
-                panic!("the service did not start ({status}); it printed {line:?}")
-            })
-            .to_owned();
+        let address = listening_address(&mut child).unwrap_or_else(|line| {
+            let status = child.wait().unwrap();
+            panic!("the service did not start ({status}); it printed {line:?}")
+        });
         Service {
             child,
             url: address,
