@@ -47,14 +47,19 @@ TIMES=()
 TOTAL_PASSED=0
 LEVELS=9
 
+# Notes how long a step took since `$1` (a $SECONDS reading), as `$2`.
+took() {
+  local spent=$((SECONDS - $1))
+  TIMES+=("$(printf '%4dm%02ds  %s' $((spent / 60)) $((spent % 60)) "$2")")
+}
+
 # Runs one level, showing its output and keeping it to count from.
 level() {
   local n="$1" name="$2"; shift 2
   local start=$SECONDS
   echo; echo "== test $n/$LEVELS: $name (at $(clock))"
   "$@" 2>&1 | tee "$LOGS/$n.log"
-  local took=$((SECONDS - start))
-  TIMES+=("$(printf '%4dm%02ds  %s' $((took / 60)) $((took % 60)) "$n. ${name%% (*}")")
+  took "$start" "$n. ${name%% (*}"
 }
 
 # Tests passed in a level's log: cargo's "test result" lines or node's "# pass".
@@ -82,7 +87,7 @@ count 1 "host (domain, JSON reader, tool rules)"
 
 # Fuzzing (level 3: one core, 20 s per target) runs beside the receipt
 # service's tests, which mostly wait out the timeouts of the faults they
-# provoke: about 2 minutes less in all. Its output is shown after level 2.
+# provoke: about 1.5 minutes less in all. Its output is shown after level 2.
 bash scripts/fuzz.sh 20 > "$LOGS/3.fuzz.log" 2>&1 &
 FUZZ_PID=$!
 
@@ -121,8 +126,7 @@ count 5 "browser, Firefox ESR (wasm-bindgen-test)"
 echo; echo "== build: trunk build --release (and the byte ratchet) (at $(clock))"
 build_start=$SECONDS
 bash scripts/build.sh
-build_took=$((SECONDS - build_start))
-TIMES+=("$(printf '%4dm%02ds  %s' $((build_took / 60)) $((build_took % 60)) "the release build")")
+took "$build_start" "the release build"
 
 level 6 "end-to-end (node --test, Chromium via playwright-core)" \
   node --test --test-concurrency=1 tests/e2e/
