@@ -94,13 +94,16 @@ pub fn kc_config(
 /// text of the translation it asked for (`None` when none was needed, or it
 /// could not be fetched: the loader has said so). `tool_host` is what the
 /// lazily loaded preference tool calls with the visitor's choices.
+/// `base_origin` is the origin of the base URL the loader trusts (its
+/// `pageBase`): the policy links that are paths on the site are written
+/// with it, so that a `<base>` in user content cannot move them.
 ///
 /// The order is fail-closed: the widget exists, undecided with its banner
 /// due, before anything stored is read, and gated scripts are released last.
 /// An exception at any step leaves "banner up, nothing gated ran" (the
 /// loader catches it and logs it once).
 #[wasm_bindgen]
-pub fn kc_boot(translation: JsValue, tool_host: JsValue) {
+pub fn kc_boot(translation: JsValue, tool_host: JsValue, base_origin: JsValue) {
     if page().is_some() {
         return;
     }
@@ -112,6 +115,7 @@ pub fn kc_boot(translation: JsValue, tool_host: JsValue) {
         .as_string()
         .and_then(|text| read_translation(&text, file));
     language::localize(&mut config, &lang, builtin.as_ref());
+    config.texts.anchor_links(&string(base_origin));
     let page = Page::new(config, hooks, tool_host);
     PAGE.with(|p| *p.borrow_mut() = Some(page.clone()));
     // The first draw, in a task of its own after this one. Queued before

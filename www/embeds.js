@@ -21,7 +21,7 @@
   if (typeof register !== "function") return;
   register(function (core) {
     var invoke = core.invoke, doc = core.doc, querySelectorAll = core.querySelectorAll,
-      createElement = core.createElement, baseUri = core.baseUri, listen = core.listen;
+      createElement = core.createElement, baseUri = core.baseUri, baseFor = core.baseFor, listen = core.listen;
     var EMBEDS = core.EMBEDS, heldSrcdoc = core.heldSrcdoc, ours = core.ours;
     var SOURCES = ":scope>source[data-src],:scope>source[data-srcset]";
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
@@ -127,7 +127,10 @@
      * relative (checked right before copying: the page may change them).
      */
     function load(e) {
-      var els = urlElements(e), base = baseUri.call(doc), i, j, value, why;
+      // Relative URLs resolve against the base the browser would have used
+      // for the embed (gating.js's `baseFor`): under a later <base> in user
+      // content, they do not load.
+      var els = urlElements(e), base = baseFor(e.el), moved = base !== baseUri.call(doc), i, j, value, attr, why;
       // Loaded already, unless the page has changed a URL since (a framework
       // reusing the element for another route's video changes data-src).
       if (e.loaded && els.every(function (el) {
@@ -138,8 +141,12 @@
       }
       for (i = 0; i < els.length; i++) {
         for (j = 0; j < DATA_URLS.length; j++) {
-          value = els[i].getAttribute(DATA_URLS[j]);
-          why = value === null ? "" : invoke("kc_url_refusal", [DATA_URLS[j], value, base], "an embed's URL could not be checked");
+          attr = DATA_URLS[j];
+          value = els[i].getAttribute(attr);
+          why = value === null ? "" : invoke("kc_url_refusal", [attr, value, base], "an embed's URL could not be checked") ||
+            moved && invoke("kc_url_refusal", [attr, value, "x:"], "?") && "an embed's " + attr +
+              " is relative, and a <base> after the embed would send it to another site; it does not load" +
+              " while that <base> is there (make the URL absolute, or put the <base> in <head>).";
           if (why) return why;
         }
       }

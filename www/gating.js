@@ -132,15 +132,37 @@ function pumpScripts() {
   }
 }
 
+/**
+ * What a gated element's relative URLs resolve against: what the browser
+ * would have used had the element not been gated, when the page's HTML was
+ * parsed. The document's base URL counts only when its `<base>` is in
+ * `<head>` or comes before the element; else the document's own URL. A
+ * `<base>` in user content further down (script-free markup) would
+ * otherwise send the site's own gated script, when released, to another
+ * site, to run in this origin (docs/security.md). A srcdoc or about:blank
+ * frame inherits its parent's base, as for the loader's `pageBase`; the
+ * URL is read now, after any `pushState` of a single-page app.
+ */
+function baseFor(el) {
+  var first = querySelectorAll.call(doc, "base[href]").item(0), h = head.call(doc);
+  return /^about:/.test(pageUrl) || first && (first.compareDocumentPosition(el) & 4 /* FOLLOWING */ ||
+    h && h.compareDocumentPosition(first) & 16 /* CONTAINED_BY */) ? baseUri.call(doc) : location.href;
+}
+
 /** Replaces `tag` with a live copy; returns whether the queue must wait for it. */
 function activate(tag, nonce) {
-  var live = createElement.call(doc, "script");
+  var live = createElement.call(doc, "script"), base = baseFor(tag);
   // Every attribute but `type` (a `data-type` becomes the real type, e.g.
   // `module`), the nonce, our own mark, and `inert`, which the page behind
-  // an open tool wears only until it closes.
+  // an open tool wears only until it closes. A relative `src` is made
+  // absolute against `baseFor` when a later `<base>` would move it.
   [].forEach.call(tag.attributes, function (a) {
+    var value = a.value;
+    if (a.name === "src" && base !== baseUri.call(doc)) {
+      try { value = new URL(value, base).href; } catch (e) { /* unparsable: it fails to load, as it would have */ }
+    }
     if (a.name !== "type" && a.name !== MARK && a.name !== "nonce" && a.name !== "inert") {
-      live.setAttribute(a.name === "data-type" ? "type" : a.name, a.value);
+      live.setAttribute(a.name === "data-type" ? "type" : a.name, value);
     }
   });
   if (nonce) live.nonce = nonce;
@@ -221,7 +243,7 @@ earlyObserver.observe(doc, { childList: true, subtree: true, attributeFilter: ["
 function loadEmbeds() {
   return embedsLoading || (embedsLoading = loadScript("kloudconsent-embeds.js", "kloudconsent.embeds").then(function (args) {
     embedsUpdate = args[0]({ invoke: invoke, doc: doc, querySelectorAll: querySelectorAll,
-      createElement: createElement, baseUri: baseUri, listen: listen, EMBEDS: EMBEDS,
+      createElement: createElement, baseUri: baseUri, baseFor: baseFor, listen: listen, EMBEDS: EMBEDS,
       heldSrcdoc: heldSrcdoc, ours: ours, widget: function () { return widgetHost; } });
   }).then(null, function (e) {
     // The load, or the script's own set-up: either way the engine still starts.

@@ -575,7 +575,9 @@ var flying = [];
 function post(url, body) {
   flying.push(body);
   Promise.resolve().then(function () {
-    return fetch(url, { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit" });
+    // Against the base the loader trusts (a <base> in user content must
+    // not send proofs of consent elsewhere), as data-config is.
+    return fetch(new URL(url, pageBase), { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit" });
   }).then(function (r) {
     // 408: the body came too slowly (a lossy mobile link); 429: rate
     // limited. Both say "later", not "never".

@@ -696,7 +696,9 @@ Promise.all([
   engine = wasm_bindgen;
   held = queuedDecision ? { revoked: "", boot: 1 } : null;
   try {
-    invoke("kc_boot", [text || null, toolHost]);
+    // The origin the policy links (paths on the site) are written with: the
+    // base the loader trusts, as for data-config (docs/security.md).
+    invoke("kc_boot", [text || null, toolHost, new URL(pageBase).origin]);
     if (held) held.boot = 0;
     wireDocument();
     observePage();

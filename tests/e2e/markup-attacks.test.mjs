@@ -7,6 +7,8 @@
 //   2  an invisible or overlaid placeholder's "Allow" buttons ignore the press
 //   3  a gated iframe's srcdoc, added later, never renders before consent
 //   4  a <base> in user content does not redirect data-config past an absolute src
+//   8  a <base> in user content after the site's gated script, embed, policy
+//      links and receipt URL moves none of them to another site (stop 49)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, banner, button, widgetLogs } from "./helpers.mjs";
@@ -364,5 +366,70 @@ kloud-consent-placeholder::part(button)::first-line { color: transparent; }
   assert.notEqual(looks.boxBackground, "rgba(0, 0, 0, 0)");
   assert.equal(looks.boxOpacity, "1");
   assert.equal(looks.radius, "0px", "shape is still the page's to choose (control)");
+  await context.close();
+});
+
+// ---- 8: <base> in user content after the site's own gated URLs ---------------------
+
+/** A forum page: the site's gated script, embed and srcset image, policy links and receipts, then a posted <base>. */
+const forum = (other) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script type="application/json" id="kloudconsent-config">${JSON.stringify({
+    receiptUrl: "/__receipts", texts: { cookiePolicyUrl: "/cookie-policy", privacyPolicyUrl: "/privacy" },
+  })}</script>
+<script src="/kloudconsent.js" defer></script>
+<script type="text/plain" data-consent="analytics" src="/fixtures/marketing/tag.js"></script>
+</head><body><h1>Forum</h1>
+<iframe id="embed" data-consent="marketing" data-src="/fixtures/marketing/frame.html" title="Tour"></iframe>
+<img id="abs" data-consent="analytics" data-src="${env.server.url}/fixtures/marketing/pixel.svg" alt="chart">
+<div class="post">nice post<base href="${other}/"></div>
+</body></html>`;
+
+test("8: a <base> in user content after the site's gated script, embed, policy links and receipt URL sends none of them elsewhere", async () => {
+  const { context, page } = await openPage(env);
+  const other = env.server.url.replace("127.0.0.1", "localhost");
+  const elsewhere = [];
+  page.on("request", (r) => { if (r.url().startsWith(other)) elsewhere.push(r.method() + " " + r.url()); });
+  await page.goto(serve(forum(other)));
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => document.baseURI), other + "/", "the posted <base> is the document's (control)");
+  const links = await page.evaluate(() => [...document.querySelector("kloud-consent").shadowRoot.querySelectorAll(".kc-links a")].map((a) => a.href));
+  assert.deepEqual(links, [`${env.server.url}/cookie-policy`, `${env.server.url}/privacy`]);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.__tagSaw);
+  await page.waitForFunction(() => document.getElementById("abs").complete && document.getElementById("abs").naturalWidth > 0);
+  await page.waitForTimeout(500);
+  assert.deepEqual(elsewhere, [], "nothing was asked of the other origin");
+  const script = await page.evaluate(() => document.querySelector("script[src*='tag.js']").src);
+  assert.equal(script, `${env.server.url}/fixtures/marketing/tag.js`, "the released script is the site's");
+  assert.ok(env.server.requests.includes("/fixtures/marketing/tag.js"), "and it was fetched from the site");
+  assert.ok(env.server.requests.includes("/__receipts"), "the receipt went to the site");
+  // The relative embed does not load while the <base> would move it; an absolute one does.
+  assert.equal(await page.evaluate(() => document.getElementById("embed").getAttribute("src")), null);
+  assert.equal(warnings(page, "a <base> after the embed").length, 1, page.logs.join("\n"));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("8 (control): the site's own <base> in <head>, on another host, still applies to gated scripts, embeds and policy links", async () => {
+  const { context, page } = await openPage(env);
+  const other = env.server.url.replace("127.0.0.1", "localhost");
+  const fetched = [];
+  page.on("request", (r) => { if (/tag\.js|frame\.html/.test(r.url())) fetched.push(r.url()); });
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
+<base href="${other}/fixtures/">
+<script type="application/json" id="kloudconsent-config">{"texts": {"cookiePolicyUrl": "/cookies?x=1#t"}}</script>
+<script src="${env.server.url}/kloudconsent.js" defer></script>
+<script type="text/plain" data-consent="analytics" src="marketing/tag.js"></script></head>
+<body><iframe id="embed" data-consent="marketing" data-src="marketing/frame.html" title="Tour"></iframe></body></html>`));
+  await waitReady(page);
+  const link = await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-links a").href);
+  assert.equal(link, `${other}/cookies?x=1#t`);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => document.querySelectorAll("script[src*='tag.js']").length === 1 && document.getElementById("embed").getAttribute("src"));
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => document.querySelector("script[src*='tag.js']").getAttribute("src")), "marketing/tag.js",
+    "written as the site wrote it");
+  assert.deepEqual(fetched.sort(), [`${other}/fixtures/marketing/frame.html`, `${other}/fixtures/marketing/tag.js`]);
+  assert.deepEqual(widgetLogs(page, "warning"), []);
   await context.close();
 });

@@ -682,3 +682,25 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+#[test]
+fn policy_links_on_this_site_get_the_pages_origin_and_others_stay() {
+    let links = super::texts::LINKS.map(|i| TEXT_KEYS[i]);
+    assert_eq!(links, ["cookiePolicyUrl", "privacyPolicyUrl"]);
+    let mut t = Texts::default();
+    t.set("cookiePolicyUrl", "/cookies#table".into());
+    t.anchor_links("https://shop.example");
+    assert_eq!(t.cookie_policy_url(), "https://shop.example/cookies#table");
+    assert_eq!(
+        t.privacy_policy_url(),
+        "https://kloudstack.com.au/privacy-policy/",
+        "an absolute link stays"
+    );
+    t.set("privacyPolicyUrl", "/privacy".into());
+    t.anchor_links("null");
+    assert_eq!(
+        t.privacy_policy_url(),
+        "/privacy",
+        "an opaque origin adds nothing"
+    );
+}

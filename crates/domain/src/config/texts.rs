@@ -17,6 +17,10 @@ pub struct Texts {
 /// How many texts there are.
 const TEXT_COUNT: usize = 31;
 
+/// Where `cookiePolicyUrl` and `privacyPolicyUrl` are in [`TEXT_KEYS`]
+/// (a test keeps them so): looking them up by name costs every page bytes.
+pub(super) const LINKS: [usize; 2] = [12, 14];
+
 impl Default for Texts {
     /// KloudStack's own wording (en-AU).
     fn default() -> Texts {
@@ -35,6 +39,23 @@ impl Texts {
     /// The text stored under a config key of [`TEXT_KEYS`].
     pub fn get(&self, key: &str) -> Option<&str> {
         Some(self.all[key_index(key)?].as_str())
+    }
+
+    /// Writes the policy links that are paths on this site (`/cookies`)
+    /// with the page's `origin` in front, when it is an http(s) one. An
+    /// `href` in the widget resolves against the document's base URL, which
+    /// a `<base>` in user content can point at another site (a lookalike
+    /// policy page); the site meant its own. An opaque origin (a sandboxed
+    /// frame: `"null"`) leaves them as they are.
+    pub fn anchor_links(&mut self, origin: &str) {
+        if origin.starts_with("http") {
+            for i in LINKS {
+                let url = &mut self.all[i];
+                if url.starts_with('/') {
+                    url.insert_str(0, origin);
+                }
+            }
+        }
     }
 
     /// Replaces the text under a config key of [`TEXT_KEYS`]; `false` (and
