@@ -209,6 +209,7 @@ var createElement = native(Document.prototype, "createElement");
 var head = native(Document.prototype, "head");
 var documentElement = native(Document.prototype, "documentElement");
 var body = native(Document.prototype, "body");
+var activeElement = native(Document.prototype, "activeElement");
 var listen = native(EventTarget.prototype, "addEventListener");
 var dispatch = native(EventTarget.prototype, "dispatchEvent");
 var found = native(Document.prototype, "currentScript").call(doc);

@@ -119,7 +119,7 @@ function follow(frame) {
     if (closest(e.target, ".kc-dialog :is(a, button, input, summary)")) e.target.scrollIntoView({ block: "nearest" });
   });
   // An element the page focused before the banner came (autofocus).
-  focused = doc.activeElement;
+  focused = activeElement.call(doc);
   check();
   // The visitor's place in the tool's list, for fit() to keep: the first
   // thing shown at its top, and how far below that top.
@@ -182,7 +182,7 @@ function unobscure(frame, focused) {
   }
   if (f.bottom <= b.top || f.top >= b.bottom || f.right <= b.left || f.left >= b.right) return;
   // The banner sits at the bottom in both layouts (the stylesheet's).
-  var page = doc.scrollingElement, by = f.bottom - b.top + 8, sink = f.height + 16 > b.top - view.top;
+  var page = native(Document.prototype, "scrollingElement").call(doc), by = f.bottom - b.top + 8, sink = f.height + 16 > b.top - view.top;
   var scrollable = function () { return page.scrollHeight - page.clientHeight - page.scrollTop; };
   // Part of it shows above the banner (a container larger than the room).
   if (sink && f.top < b.top) return;
@@ -469,7 +469,7 @@ function opener(e) {
     var open = function () { invoke("kc_open", [el]); };
     if (engine) queueMicrotask(open);
     else queue.push(function () {
-      var now = doc.activeElement;
+      var now = activeElement.call(doc);
       if (!now || now === el || Node.prototype.contains.call(el, now) || now === body.call(doc)) open();
     });
   } else if (engine) {

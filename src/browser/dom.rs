@@ -22,6 +22,9 @@ extern "C" {
     #[wasm_bindgen(method, final, getter, js_class = "Document")]
     fn body(this: &NativeDocument) -> Option<HtmlElement>;
 
+    #[wasm_bindgen(method, final, getter, js_class = "Document", js_name = activeElement)]
+    fn active_element(this: &NativeDocument) -> Option<Element>;
+
     // HTMLDocument: the getter is looked up from its prototype upwards, and
     // engines define `cookie` on Document.prototype or HTMLDocument's.
     #[wasm_bindgen(method, final, getter, catch, js_class = "HTMLDocument")]
@@ -46,6 +49,12 @@ pub fn cookie(doc: &Document) -> Result<String, JsValue> {
 /// Sets `document.cookie = line`, whatever the page's markup is named.
 pub fn set_cookie(doc: &Document, line: &str) -> Result<(), JsValue> {
     doc.unchecked_ref::<NativeDocument>().set_cookie(line)
+}
+
+/// The focused element (or the host of a focused shadow element), whatever
+/// the page's markup is named (`<img name="activeElement">`).
+pub fn active_element(doc: &Document) -> Option<Element> {
+    doc.unchecked_ref::<NativeDocument>().active_element()
 }
 
 /// The page's `<body>` (or frameset), whatever the page's markup is named.

@@ -16,7 +16,7 @@ pub fn focus_if_connected(el: &Element) -> bool {
 /// The focused element, looking inside open shadow roots (the document's
 /// `activeElement` is only the host of a focused shadow element).
 pub fn deep_active_element() -> Option<HtmlElement> {
-    let mut active = dom::document()?.active_element()?;
+    let mut active = dom::active_element(&dom::document()?)?;
     while let Some(inner) = active.shadow_root().and_then(|r| r.active_element()) {
         active = inner;
     }

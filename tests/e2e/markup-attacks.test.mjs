@@ -9,6 +9,7 @@
 //   4  a <base> in user content does not redirect data-config past an absolute src
 //   8  a <base> in user content after the site's gated script, embed, policy
 //      links and receipt URL moves none of them to another site (stop 49)
+//   9  <img name="activeElement"> does not drop a click made before start-up (stop 49)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, banner, button, widgetLogs } from "./helpers.mjs";
@@ -432,4 +433,28 @@ test("8 (control): the site's own <base> in <head>, on another host, still appli
   assert.deepEqual(fetched.sort(), [`${other}/fixtures/marketing/frame.html`, `${other}/fixtures/marketing/tag.js`]);
   assert.deepEqual(widgetLogs(page, "warning"), []);
   await context.close();
+});
+
+// ---- 9: a clobbered document.activeElement -----------------------------------------
+
+test("9: with <img name=activeElement> posted on the page, a click on an opener before start-up still opens the tool", async () => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  env.server.routes.set("/kloudconsent_bg.wasm", async (req, res, url, next) => { await held; return next(); });
+  try {
+    const { context, page } = await openPage(env);
+    await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Page</h1>
+<a href="#" id="open" data-kloudconsent-open>Manage cookie preferences</a>
+<div class="post"><img name="activeElement" alt=""></div></body></html>`));
+    await page.click("#open");
+    release();
+    await waitReady(page);
+    await page.locator("kloud-consent [role=dialog]").waitFor({ timeout: 10000 });
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  } finally {
+    release();
+    env.server.routes.delete("/kloudconsent_bg.wasm");
+  }
 });
