@@ -24,6 +24,10 @@
       createElement = core.createElement, baseUri = core.baseUri, baseFor = core.baseFor, listen = core.listen;
     var EMBEDS = core.EMBEDS, heldSrcdoc = core.heldSrcdoc, ours = core.ours;
     var SOURCES = ":scope>source[data-src],:scope>source[data-srcset]";
+    // An embed's parent may be a <form> whose controls shadow its methods
+    // by name (<input name="insertBefore">): called through Node.prototype.
+    var insertBefore = Node.prototype.insertBefore;
+    var parentElement = Object.getOwnPropertyDescriptor(Node.prototype, "parentElement").get;
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
     // www/placeholder.css, minified (assemble.mjs fills it in).
     var sheetText = "__KC_PLACEHOLDER_CSS__";
@@ -83,7 +87,7 @@
       if (nodes) embeds.forEach(function (e) {
         var ph = e.placeholder;
         if (ph && e.el.previousSibling !== ph && e.el.parentNode && toPlace.indexOf(e) < 0) {
-          e.el.parentNode.insertBefore(ph, e.el);
+          insertBefore.call(e.el.parentNode, ph, e.el);
           toPlace.push(e);
         }
       });
@@ -254,7 +258,7 @@
       // of it again (no `slot` attribute where the embed has none).
       if (e.el.slot) e.placeholder.slot = e.el.slot;
       else e.placeholder.removeAttribute("slot");
-      if (!inPlace && e.el.parentNode) e.el.parentNode.insertBefore(e.placeholder, e.el);
+      if (!inPlace && e.el.parentNode) insertBefore.call(e.el.parentNode, e.placeholder, e.el);
       return !inPlace;
     }
 
@@ -332,7 +336,9 @@
      */
     function seen(button, covered) {
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;
-      for (; el; el = el.parentElement || el.getRootNode().host) opacity *= +getComputedStyle(el).opacity;
+      // Up through the page's elements by Node.prototype: a posted <form>
+      // with an <input name="parentElement"> would otherwise loop for ever.
+      for (; el; el = parentElement.call(el) || Node.prototype.getRootNode.call(el).host) opacity *= +getComputedStyle(el).opacity;
       if (opacity >= 0.5 && !covered) return true;
       console.warn("kloudconsent: ignored a press on an embed's Allow button that was " +
         (covered ? "laid over the consent banner." : "hidden or nearly transparent."));
