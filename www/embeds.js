@@ -173,28 +173,36 @@
     /** Takes the content away: on first sight, and when a category is revoked. */
     function unload(e) {
       e.loaded = false;
-      var changed = false;
-      urlElements(e).forEach(function (el) {
-        var media = el.hasAttribute("data-src") || el.hasAttribute("data-srcset");
-        [["src", media], ["srcset", media], ["poster", el.hasAttribute("data-poster")]].forEach(function (p) {
-          // Removing an iframe's src navigates it to about:blank, which unloads
-          // the third-party document.
-          if (p[1] && el.hasAttribute(p[0])) {
-            el.removeAttribute(p[0]);
+      var changed = false, el = e.el, parent = el.parentNode, next = el.nextSibling, frame = el.localName === "iframe";
+      var srcdoc = frame && el.hasAttribute("srcdoc");
+      // An iframe with content leaves the document while it loses its URL,
+      // and comes back at once, the same element: removing `src` from a
+      // frame in the page would navigate it to about:blank, a new entry in
+      // the tab's history, so that Back would load the refused content
+      // again and stay on the page. Out of the document, its content and
+      // its history go with it; back in, it is an empty frame.
+      if (frame && parent && (srcdoc || el.hasAttribute("src"))) Node.prototype.removeChild.call(parent, el);
+      else parent = null;
+      urlElements(e).forEach(function (u) {
+        var media = u.hasAttribute("data-src") || u.hasAttribute("data-srcset");
+        [["src", media], ["srcset", media], ["poster", u.hasAttribute("data-poster")]].forEach(function (p) {
+          if (p[1] && u.hasAttribute(p[0])) {
+            u.removeAttribute(p[0]);
             changed = true;
           }
         });
       });
-      if (e.el.localName === "iframe" && e.el.hasAttribute("srcdoc")) {
-        e.srcdoc = e.el.getAttribute("srcdoc");
-        e.el.removeAttribute("srcdoc");
+      if (srcdoc) {
+        e.srcdoc = el.getAttribute("srcdoc");
+        el.removeAttribute("srcdoc");
         if (!warnedSrcdoc) {
           warnedSrcdoc = true;
           console.warn("kloudconsent: a gated iframe's srcdoc is not gated; it is taken off until allowed (use data-src).");
         }
       }
+      if (parent) insertBefore.call(parent, el, next);
       // Without load() a media element keeps playing its old resource.
-      if (changed && e.el.load) e.el.load();
+      if (changed && el.load) el.load();
     }
 
     /**

@@ -381,6 +381,39 @@ test("revoking a category puts the placeholder back and unloads the content", as
   await context.close();
 });
 
+test("revoking a loaded iframe adds no history entry: one Back leaves the page, and the refused content is not fetched again", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(env.server.url + PAGES + "cleanup.html");
+  await waitReady(page);
+  const before = env.server.url + PAGES + "cleanup.html";
+  await page.goto(env.server.url + PAGES + "embeds.html");
+  await waitReady(page);
+  const length = await page.evaluate(() => history.length);
+  const loaded = () => page.waitForFunction(() => document.getElementById("video").contentDocument?.URL.endsWith("frame.html"));
+  const blank = () => page.waitForFunction(() => document.getElementById("video").contentDocument?.URL === "about:blank");
+  // Granted and refused twice: every way a decision can take it back.
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await loaded();
+  await page.evaluate(() => window.kloudconsent.set({ marketing: false }));
+  await blank();
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await loaded();
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await blank();
+  assert.equal(await page.evaluate(() => history.length), length, "no entry in the tab's history");
+  assert.equal(await page.evaluate(() => document.querySelectorAll("#video").length), 1, "the same element, once");
+  const fetched = env.server.requests.filter((r) => r === PAGES + "frame.html").length;
+  await page.evaluate(() => history.back());
+  // Asked of the page, and polled: Firefox over BiDi reports no navigation
+  // for a page it restores from its back/forward cache.
+  const here = () => page.evaluate(() => location.href).catch(() => "");
+  for (let i = 0; i < 100 && await here() !== before; i++) await page.waitForTimeout(100);
+  assert.equal(await here(), before, "one Back left the page");
+  assert.equal(env.server.requests.filter((r) => r === PAGES + "frame.html").length, fetched, "the refused frame was not loaded again");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("embeds added later are gated the same way; a removed embed takes its placeholder along", async () => {
   const { context, page } = await fresh("embeds.html");
   const add = (id) => page.evaluate((id) => {
