@@ -104,6 +104,21 @@ test("host-page custom properties theme the widget; the page's own CSS does not 
   await plain.context.close();
 });
 
+test("--kc-link colours the policy links and the reopen button's icon apart from the accent (a light brand accent); without it they take the accent", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { config: { reopenButton: true }, head: "<style>kloud-consent { --kc-accent: #ffd400; --kc-accent-fg: #1b2233; }</style>" });
+  await waitReady(page);
+  const link = () => style(page, ".kc-banner .kc-links a", "color");
+  assert.equal(await link(), "rgb(255, 212, 0)", "the accent by default");
+  await page.evaluate(() => document.querySelector("kloud-consent").style.setProperty("--kc-link", "#5c4a00"));
+  assert.equal(await link(), "rgb(92, 74, 0)");
+  assert.equal(await style(page, ".kc-banner .kc-primary", "background-color"), "rgb(255, 212, 0)", "buttons keep the accent");
+  await button(banner(page), "Accept all").click();
+  await page.locator("kloud-consent .kc-reopen").waitFor();
+  assert.equal(await style(page, ".kc-reopen", "color"), "rgb(92, 74, 0)");
+  await context.close();
+});
+
 test("an embed's placeholder takes the page's --kc-radius and --kc-focus, as the banner does", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {
