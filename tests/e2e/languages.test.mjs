@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, openPage, waitReady, button, widgetLogs } from "./helpers.mjs";
+import { launch, openPage, waitReady, button, widgetLogs, chromiumOnly } from "./helpers.mjs";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 const INDEX = JSON.parse(readFileSync(join(dist, "i18n", "index.json"), "utf8"));
@@ -172,6 +172,55 @@ test("a translation that does not match its pinned hash is refused: English, one
 // Stop 46's reviews: a placeholder took the page's lang and dir, so on an
 // Arabic page without dir its Arabic text was laid out left to right, and an
 // English fallback was marked as the page's language.
+test("Japanese button labels on a 320 px phone break between phrases, not inside a word", chromiumOnly("no word-break: auto-phrase"), async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 320, height: 568 }, isMobile: true, hasTouch: true });
+  await langPage(page, { lang: "ja", config: { language: "ja" } });
+  // The line each character of the label is drawn on (its top, rounded).
+  const lines = await page.evaluate(() => {
+    const b = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner .kc-primary");
+    const text = b.firstChild.nodeType === 3 ? b.firstChild : b.querySelector("*").firstChild;
+    const range = document.createRange();
+    return [...text.data].map((c, i) => {
+      range.setStart(text, i);
+      range.setEnd(text, i + 1);
+      return [c, Math.round(range.getBoundingClientRect().top)];
+    });
+  });
+  const label = lines.map(([c]) => c).join("");
+  assert.equal(label, file("ja").acceptAll);
+  const tops = new Set(lines.map(([, top]) => top));
+  assert.equal(tops.size, 2, "the label wraps at 320 px (control): " + JSON.stringify(lines));
+  // すべて | 受け入れる: the verb stays whole.
+  const verb = lines.slice(label.indexOf("受"));
+  assert.equal(new Set(verb.map(([, top]) => top)).size, 1, JSON.stringify(lines));
+  await context.close();
+});
+
+test("Korean text on a 320 px phone breaks between words, not between the syllables of one", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 320, height: 568 }, isMobile: true, hasTouch: true });
+  await langPage(page, { lang: "ko", config: { language: "ko" } });
+  // Each word of the banner's text: the lines its syllables are drawn on.
+  const words = await page.evaluate(() => {
+    const text = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner .kc-body").firstChild;
+    const range = document.createRange(), out = [];
+    let at = 0;
+    for (const word of text.data.split(" ")) {
+      const tops = new Set();
+      for (let i = 0; i < word.length; i++) {
+        range.setStart(text, at + i);
+        range.setEnd(text, at + i + 1);
+        tops.add(Math.round(range.getBoundingClientRect().top));
+      }
+      out.push([word, tops.size]);
+      at += word.length + 1;
+    }
+    return out;
+  });
+  assert.equal(words.map(([w]) => w).join(" "), file("ko").bannerBody);
+  assert.deepEqual(words.filter(([, lines]) => lines > 1), [], "no word split over two lines");
+  await context.close();
+});
+
 test("an embed's placeholder speaks the widget's language and direction, not the page's", async () => {
   const EMBED = `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="480" height="270"></iframe>`;
   const cases = [
