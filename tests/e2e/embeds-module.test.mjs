@@ -147,6 +147,38 @@ test("a tampered kloudconsent-embeds.js is refused by its pinned hash; the gated
   await context.close();
 });
 
+// A thumbnail-sized embed (200×120, docs/marketers.md's smallest box that
+// needs no scrolling): the text and both Allow buttons whole, side by side,
+// in languages whose labels have room for their longest word beside each
+// other. (Bulgarian, Greek and Hungarian stack them, and the box scrolls.)
+test("a 200×120 embed's placeholder shows its text and both Allow buttons whole, in English, German, Finnish, Arabic and Japanese", async () => {
+  for (const language of ["en", "de", "fi", "ar", "ja"]) {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, {
+      config: { language },
+      body: `<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="200" height="120"></iframe>`,
+    });
+    await waitReady(page);
+    await page.waitForFunction(() => document.querySelector("kloud-consent-placeholder")?.shadowRoot.querySelector("button.always"));
+    await twoFrames(page);
+    const look = await page.evaluate(() => {
+      const root = document.querySelector("kloud-consent-placeholder").shadowRoot, ph = root.querySelector(".ph");
+      const box = ph.getBoundingClientRect(), bottom = box.top + ph.clientTop + ph.clientHeight;
+      return {
+        fits: ph.scrollHeight <= ph.clientHeight,
+        buttons: [...root.querySelectorAll("button")].map((b) => {
+          const r = b.getBoundingClientRect();
+          return { whole: r.bottom <= bottom + 0.5 && r.top >= box.top, clipped: b.scrollWidth > b.clientWidth, top: Math.round(r.top) };
+        }),
+      };
+    });
+    assert.ok(look.fits, `${language}: nothing to scroll ${JSON.stringify(look)}`);
+    assert.deepEqual(look.buttons.map((b) => [b.whole, b.clipped]), [[true, false], [true, false]], `${language}: ${JSON.stringify(look)}`);
+    assert.equal(look.buttons[0].top, look.buttons[1].top, `${language}: side by side`);
+    await context.close();
+  }
+});
+
 // A box that scrolls is a compositor layer of its own in Chromium, and a
 // page's layers are sorted again on every frame that paints: 1,000 gated
 // 60×30 images spent over a second per frame while the banner came in. A
