@@ -172,7 +172,11 @@ function unobscure(frame, focused) {
   var style = banner.style;
   style.top = style.bottom = style.transform = "";
   // Focus in the widget is seen from the page as its host's.
-  if (!(focused instanceof Element) || focused === frame.getRootNode().host || !matches.call(focused, ":focus")) return;
+  // Nor the page itself: Firefox counts <body> as focused when a focused
+  // element goes (the banner's button after a decision), and the reopen
+  // button would then move out of sight from a short page's body.
+  if (!(focused instanceof Element) || focused === frame.getRootNode().host || focused === body.call(doc) ||
+    focused === documentElement.call(doc) || !matches.call(focused, ":focus")) return;
   var b = banner.getBoundingClientRect(), f = focused.getBoundingClientRect(), view = frame.getBoundingClientRect();
   // (Not for a field wholly above the banner: nothing hides it.)
   if (matches.call(focused, ":read-write") && b.height > view.height / 2 && f.bottom > b.top) {

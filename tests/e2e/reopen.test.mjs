@@ -113,6 +113,26 @@ test("keyboard: Tab reaches it, Enter opens the tool (the button hides), closing
   await context.close();
 });
 
+test("after Accept all on a short phone page with embeds it stays on the screen (Firefox then counts <body> as focused)", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 320, height: 568 } });
+  await hostPage(env, page, {
+    config: { reopenButton: true }, head: VIEWPORT_META,
+    body: `<style>body { margin: 0 }</style><p>Embeds:</p>
+<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="320" height="180"></iframe><br>
+<iframe data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="200" height="120"></iframe>`,
+  });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await reopen(page).waitFor();
+  await page.waitForTimeout(300);
+  const [box, height] = await page.evaluate(() => {
+    const r = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-reopen").getBoundingClientRect();
+    return [{ top: r.top, bottom: r.bottom }, document.documentElement.clientHeight];
+  });
+  assert.ok(box.top >= 0 && box.bottom <= height, `inside the screen: ${JSON.stringify(box)} of ${height}`);
+  await context.close();
+});
+
 test("a returning visitor sees it at once; its label is configurable", async () => {
   const { context, page } = await openPage(env);
   await decided(context);
