@@ -78,7 +78,11 @@ export interface KloudConsent {
   show(): void;
   /** Closes whatever is open without deciding. */
   hide(): void;
-  /** Forgets the decision (both stores) and shows the banner again. Fires no `change`. */
+  /**
+   * Forgets the decision (both stores) and shows the banner again. When a
+   * decision was in force, `change` fires with what is in force then
+   * (required on, optional off, `method` `null`); `get()` returns `null`.
+   */
   reset(): void;
   /**
    * Calls `callback` on every event `name` (with or without the

@@ -25,6 +25,10 @@ export function useGatedScript({ id, consent, src, code }) {
     tag.type = "text/plain";
     tag.id = id;
     tag.setAttribute("data-consent", consent);
+    // Under a nonce CSP, a tag added now runs only with the page's nonce
+    // (docs/security.md): the widget's own tag carries it.
+    const nonce = document.querySelector('script[src*="kloudconsent.js"]')?.nonce;
+    if (nonce) tag.nonce = nonce;
     if (src) tag.src = src;
     else tag.text = code;
     document.body.appendChild(tag);
