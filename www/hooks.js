@@ -581,7 +581,10 @@ function post(url, body) {
   Promise.resolve().then(function () {
     // Against the base the loader trusts (a <base> in user content must
     // not send proofs of consent elsewhere), as data-config is.
-    return fetch(new URL(url, pageBase), { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit" });
+    // No Referer: the receipt names the origin only (docs/security.md), and
+    // the page's path and query would reach the service's proxy's logs.
+    return fetch(new URL(url, pageBase), { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit",
+      referrerPolicy: "no-referrer" });
   }).then(function (r) {
     // 408: the body came too slowly (a lossy mobile link); 429: rate
     // limited. Both say "later", not "never".

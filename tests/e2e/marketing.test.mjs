@@ -441,7 +441,7 @@ test("embeds added later are gated the same way; a removed embed takes its place
 
 // ---- proof of consent -----------------------------------------------------------
 
-test("each decision is sent as a small JSON receipt with the page's origin only, and the tool shows the consent id", async () => {
+test("each decision is sent as a small JSON receipt with the page's origin only (no Referer either), and the tool shows the consent id", async () => {
   env.server.receipts.length = 0;
   const { context, page } = await fresh("receipts.html?email=someone%40example.com#top");
   await button(banner(page), "Accept all").click();
@@ -450,6 +450,7 @@ test("each decision is sent as a small JSON receipt with the page's origin only,
   const [first] = env.server.receipts;
   assert.equal(first.method, "POST");
   assert.equal(first.type, "text/plain;charset=UTF-8", "a CORS-safelisted type: no preflight");
+  assert.equal(first.referer, undefined, "no Referer: the page's path and query stay out of the service's (and its proxy's) logs");
   const body = JSON.parse(first.body);
   assert.deepEqual(Object.keys(body), ["id", "decidedAt", "expiresAt", "categories", "revision", "method", "url", "language", "via"]);
   assert.deepEqual(body, {

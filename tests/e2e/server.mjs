@@ -112,7 +112,7 @@ async function handle(req, res, receipts, receiptUrl, mounts) {
   if (url.pathname === "/__receipts") {
     let body = "";
     for await (const chunk of req) body += chunk;
-    receipts.push({ method: req.method, type: req.headers["content-type"] || "", body });
+    receipts.push({ method: req.method, type: req.headers["content-type"] || "", referer: req.headers.referer, body });
     res.writeHead(204, { "access-control-allow-origin": "*" });
     return res.end();
   }
