@@ -34,7 +34,7 @@ export interface KloudConsentState {
   decidedAt: string | null;
   /** ISO 8601 (UTC); after it the banner asks again. `null` for a `"signal"` state. */
   expiresAt: string | null;
-  /** A random consent id (22 characters, no personal data); `null` for a `"signal"` state. */
+  /** A random consent id (22 characters, derived from nothing about the visitor); `null` for a `"signal"` state. */
   id: string | null;
 }
 
