@@ -252,7 +252,11 @@
         e.text = panel.firstChild;
         ours.add(host);
         if (!resizeObserver && window.ResizeObserver) {
-          resizeObserver = new ResizeObserver(function () { placeAll(embeds); });
+          // Only the embeds whose size changed (each newly watched one is
+          // reported once): not every placeholder on the page.
+          resizeObserver = new ResizeObserver(function (entries) {
+            placeAll(entries.map(function (r) { return embedOf.get(r.target); }).filter(Boolean));
+          });
           listen.call(window, "resize", function () { placeAll(embeds); });
         }
         if (resizeObserver) resizeObserver.observe(e.el);
@@ -373,30 +377,50 @@
 
     /**
      * Lays each placeholder over its embed's border box. Every box is read
-     * before any style is written, in two rounds, so the browser lays the page
-     * out twice whatever the number of placeholders.
+     * before any style is written, so the browser lays the page out once for
+     * all of them, and a second time only for placeholders just made (their
+     * `display` decides where they start). A value already in place is not
+     * written again: on a page with thousands of placeholders, rewriting
+     * them all for one new embed cost seconds of style work (stop 49).
      */
     function placeAll(list) {
       list = list.filter(function (e) { return e.placeholder; });
-      var boxes = list.map(function (e) {
-        return [getComputedStyle(e.el).display.indexOf("inline") === 0, e.el.getBoundingClientRect()];
+      var reads = list.map(function (e) {
+        return [getComputedStyle(e.el).display.indexOf("inline") === 0 ? "inline-block" : "block",
+          e.el.getBoundingClientRect(), e.placeholder.getBoundingClientRect()];
       });
+      var fresh = [], before = list.map(function (e) { return e.placeholder.kcPlaced || {}; });
       list.forEach(function (e, i) {
-        var s = e.placeholder.style, b = boxes[i][1];
+        var ph = e.placeholder, b = reads[i][1], h = reads[i][2], was = before[i];
         // A block-level embed gets a block placeholder: both start on one line.
-        s.setProperty("display", boxes[i][0] ? "inline-block" : "block", "important");
-        s.setProperty("width", b.width + "px", "important");
-        s.setProperty("height", b.height + "px", "important");
-        s.setProperty("margin", "0px", "important");
-        s.setProperty("transform", "none", "important");
+        var now = { display: reads[i][0], width: b.width + "px", height: b.height + "px", margin: "0px" };
+        var changed = now.display !== was.display;
+        ["display", "width", "height", "margin"].forEach(function (k) {
+          if (now[k] !== was[k]) ph.style.setProperty(k, now[k], "important");
+        });
+        // Where it starts without our translation: measured again when its
+        // display changed, else what it shows less the translation given.
+        if (changed) {
+          ph.style.setProperty("transform", "none", "important");
+          fresh.push(i);
+        } else {
+          now.x = b.left - (h.left - was.x);
+          now.y = b.top - (h.top - was.y);
+        }
+        ph.kcPlaced = now;
       });
-      var moves = list.map(function (e, i) {
-        var h = e.placeholder.getBoundingClientRect(), b = boxes[i][1];
-        return [b.left - h.left, b.top - h.top];
+      fresh.forEach(function (i) {
+        var e = list[i], h = e.placeholder.getBoundingClientRect(), b = reads[i][1];
+        e.placeholder.kcPlaced.x = b.left - h.left;
+        e.placeholder.kcPlaced.y = b.top - h.top;
+        e.placeholder.kcPlaced.moved = 1;
       });
       // A transform, unlike a margin, moves the box the same way in RTL text.
       list.forEach(function (e, i) {
-        e.placeholder.style.setProperty("transform", "translate(" + moves[i][0] + "px, " + moves[i][1] + "px)", "important");
+        var now = e.placeholder.kcPlaced, was = before[i];
+        if (now.moved || now.x !== was.x || now.y !== was.y) {
+          e.placeholder.style.setProperty("transform", "translate(" + now.x + "px, " + now.y + "px)", "important");
+        }
       });
     }
 

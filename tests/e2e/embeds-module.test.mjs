@@ -147,6 +147,37 @@ test("a tampered kloudconsent-embeds.js is refused by its pinned hash; the gated
   await context.close();
 });
 
+// An infinite feed adds gated embeds to a page full of placeholders: each
+// addition lays out its own placeholder, and leaves the others' styles
+// alone (rewriting them all cost seconds of style work at 2,000).
+test("adding a gated embed to a page of 60 placeholders writes the style of its own placeholder only", async () => {
+  const { context, page } = await openPage(env);
+  const images = Array.from({ length: 60 }, (_, i) =>
+    `<img data-consent="marketing" data-src="/fixtures/marketing/pixel.svg?${i}" width="80" height="40" alt="">`).join("");
+  await hostPage(env, page, { body: `<div id="feed">${images}</div>` });
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 60);
+  await twoFrames(page);
+  await page.evaluate(() => {
+    window.__styled = new Set();
+    new MutationObserver((records) => records.forEach((r) => window.__styled.add(r.target))).observe(document.body,
+      { subtree: true, attributes: true, attributeFilter: ["style"] });
+    const img = document.createElement("img");
+    Object.assign(img, { width: 80, height: 40, alt: "", id: "late" });
+    img.setAttribute("data-consent", "marketing");
+    img.setAttribute("data-src", "/fixtures/marketing/pixel.svg?late");
+    document.getElementById("feed").append(img);
+  });
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 61);
+  await twoFrames(page);
+  await page.waitForTimeout(200);
+  const styled = await page.evaluate(() => [...window.__styled].map((el) =>
+    (el.localName === "kloud-consent-placeholder" ? "placeholder of " + el.nextElementSibling.id : el.localName + " " + el.id).trim()));
+  // The new image itself is hidden under its placeholder (visibility).
+  assert.deepEqual([...new Set(styled)].sort(), ["img late", "placeholder of late"]);
+  await context.close();
+});
+
 // A thumbnail-sized embed (200×120, docs/marketers.md's smallest box that
 // needs no scrolling): the text and both Allow buttons whole, side by side,
 // in languages whose labels have room for their longest word beside each
