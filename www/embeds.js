@@ -252,10 +252,14 @@
         e.text = panel.firstChild;
         ours.add(host);
         if (!resizeObserver && window.ResizeObserver) {
-          // Only the embeds whose size changed (each newly watched one is
-          // reported once): not every placeholder on the page.
+          // The embeds whose size changed (each newly watched one is
+          // reported once) and those beside them, not every placeholder on
+          // the page: in a flex or grid container a placeholder starts at
+          // the container's start, so a neighbour's new size moves an embed
+          // away from it.
           resizeObserver = new ResizeObserver(function (entries) {
-            placeAll(entries.map(function (r) { return embedOf.get(r.target); }).filter(Boolean));
+            var parents = entries.map(function (r) { return r.target.parentNode; });
+            placeAll(embeds.filter(function (e) { return parents.indexOf(e.el.parentNode) >= 0; }));
           });
           listen.call(window, "resize", function () { placeAll(embeds); });
         }

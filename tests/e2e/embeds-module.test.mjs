@@ -178,6 +178,26 @@ test("adding a gated embed to a page of 60 placeholders writes the style of its 
   await context.close();
 });
 
+test("in a flex row, an embed that grows moves its neighbour, and the neighbour's placeholder follows", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `<div style="display: flex; gap: 8px">
+<iframe id="a" data-consent="marketing" data-src="/fixtures/marketing/frame.html?a" width="200" height="120" title="a"></iframe>
+<iframe id="b" data-consent="marketing" data-src="/fixtures/marketing/frame.html?b" width="200" height="120" title="b"></iframe></div>` });
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
+  const over = () => page.evaluate(() => ["a", "b"].map((id) => {
+    const e = document.getElementById(id).getBoundingClientRect(), p = document.getElementById(id).previousElementSibling.getBoundingClientRect();
+    return [Math.round(p.left - e.left), Math.round(p.top - e.top), Math.round(p.width - e.width)];
+  }));
+  await twoFrames(page);
+  assert.deepEqual(await over(), [[0, 0, 0], [0, 0, 0]]);
+  await page.evaluate(() => { document.getElementById("a").width = "300"; });
+  await twoFrames(page);
+  await page.waitForTimeout(100);
+  assert.deepEqual(await over(), [[0, 0, 0], [0, 0, 0]], "each placeholder over its own embed");
+  await context.close();
+});
+
 // A thumbnail-sized embed (200×120, docs/marketers.md's smallest box that
 // needs no scrolling): the text and both Allow buttons whole, side by side,
 // in languages whose labels have room for their longest word beside each
