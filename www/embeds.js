@@ -253,13 +253,14 @@
         ours.add(host);
         if (!resizeObserver && window.ResizeObserver) {
           // The embeds whose size changed (each newly watched one is
-          // reported once) and those beside them, not every placeholder on
-          // the page: in a flex or grid container a placeholder starts at
-          // the container's start, so a neighbour's new size moves an embed
-          // away from it.
+          // reported once) and those whose parent holds one, not every
+          // placeholder on the page: in a flex or grid container a
+          // placeholder starts at the container's start, so a new size
+          // anywhere in it can move an embed away from it.
           resizeObserver = new ResizeObserver(function (entries) {
-            var parents = entries.map(function (r) { return r.target.parentNode; });
-            placeAll(embeds.filter(function (e) { return parents.indexOf(e.el.parentNode) >= 0; }));
+            placeAll(embeds.filter(function (e) {
+              return e.el.parentNode && entries.some(function (r) { return Node.prototype.contains.call(e.el.parentNode, r.target); });
+            }));
           });
           listen.call(window, "resize", function () { placeAll(embeds); });
         }
@@ -382,9 +383,9 @@
     /**
      * Lays each placeholder over its embed's border box. Every box is read
      * before any style is written, so the browser lays the page out once for
-     * all of them, and a second time only for placeholders just made (their
-     * `display` decides where they start). A value already in place is not
-     * written again: on a page with thousands of placeholders, rewriting
+     * all of them, and a second time only for placeholders just made or
+     * resized (their `display` and size can decide where they start). A
+     * value already in place is not written again: on a page with thousands of placeholders, rewriting
      * them all for one new embed cost seconds of style work (stop 49).
      */
     function placeAll(list) {
@@ -398,12 +399,14 @@
         var ph = e.placeholder, b = reads[i][1], h = reads[i][2], was = before[i];
         // A block-level embed gets a block placeholder: both start on one line.
         var now = { display: reads[i][0], width: b.width + "px", height: b.height + "px", margin: "0px" };
-        var changed = now.display !== was.display;
+        // A new display or size can move where it starts (right to left,
+        // centred in a flex box): measured again then.
+        var changed = now.display !== was.display || now.width !== was.width || now.height !== was.height;
         ["display", "width", "height", "margin"].forEach(function (k) {
           if (now[k] !== was[k]) ph.style.setProperty(k, now[k], "important");
         });
-        // Where it starts without our translation: measured again when its
-        // display changed, else what it shows less the translation given.
+        // Where it starts without our translation: measured again after a
+        // change, else what it shows less the translation given.
         if (changed) {
           ph.style.setProperty("transform", "none", "important");
           fresh.push(i);

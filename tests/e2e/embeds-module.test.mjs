@@ -178,25 +178,38 @@ test("adding a gated embed to a page of 60 placeholders writes the style of its 
   await context.close();
 });
 
-test("in a flex row, an embed that grows moves its neighbour, and the neighbour's placeholder follows", async () => {
-  const { context, page } = await openPage(env);
-  await hostPage(env, page, { body: `<div style="display: flex; gap: 8px">
-<iframe id="a" data-consent="marketing" data-src="/fixtures/marketing/frame.html?a" width="200" height="120" title="a"></iframe>
-<iframe id="b" data-consent="marketing" data-src="/fixtures/marketing/frame.html?b" width="200" height="120" title="b"></iframe></div>` });
-  await waitReady(page);
-  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
-  const over = () => page.evaluate(() => ["a", "b"].map((id) => {
-    const e = document.getElementById(id).getBoundingClientRect(), p = document.getElementById(id).previousElementSibling.getBoundingClientRect();
-    return [Math.round(p.left - e.left), Math.round(p.top - e.top), Math.round(p.width - e.width)];
-  }));
-  await twoFrames(page);
-  assert.deepEqual(await over(), [[0, 0, 0], [0, 0, 0]]);
-  await page.evaluate(() => { document.getElementById("a").width = "300"; });
-  await twoFrames(page);
-  await page.waitForTimeout(100);
-  assert.deepEqual(await over(), [[0, 0, 0], [0, 0, 0]], "each placeholder over its own embed");
-  await context.close();
-});
+// A placeholder starts where its layout puts an absolutely positioned box
+// (before its embed; at a flex container's start; at the right in right to
+// left), and is moved over its embed from there: a new size of the embed
+// or of something beside it must move it again, in every such layout.
+const FRAME = (id) => `<iframe id="${id}" data-consent="marketing" data-src="/fixtures/marketing/frame.html?${id}" width="200" height="120" title="${id}"></iframe>`;
+for (const [layout, body] of [
+  ["a flex row", `<div style="display: flex; gap: 8px">${FRAME("a")}${FRAME("b")}</div>`],
+  ["a flex row, the first embed in a wrapper", `<div style="display: flex; gap: 8px"><div>${FRAME("a")}</div>${FRAME("b")}</div>`],
+  ["a centred flex row", `<div style="display: flex; justify-content: center; gap: 8px">${FRAME("a")}${FRAME("b")}</div>`],
+  ["right to left", `<div dir="rtl">${FRAME("a")}<br>${FRAME("b")}</div>`],
+]) {
+  test(`${layout}: an embed that grows keeps every placeholder over its own embed`, async () => {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { body });
+    await waitReady(page);
+    await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
+    const over = () => page.evaluate(() => ["a", "b"].map((id) => {
+      const el = document.getElementById(id), e = el.getBoundingClientRect();
+      const p = el.previousElementSibling.getBoundingClientRect();
+      return [Math.round(p.left - e.left), Math.round(p.top - e.top), Math.round(p.width - e.width)];
+    }));
+    await twoFrames(page);
+    assert.deepEqual(await over(), [[0, 0, 0], [0, 0, 0]]);
+    for (const width of ["300", "150"]) {
+      await page.evaluate((w) => { document.getElementById("a").width = w; }, width);
+      await twoFrames(page);
+      await page.waitForTimeout(100);
+      assert.deepEqual(await over(), [[0, 0, 0], [0, 0, 0]], `after the first embed became ${width} px wide`);
+    }
+    await context.close();
+  });
+}
 
 // A thumbnail-sized embed (200×120, docs/marketers.md's smallest box that
 // needs no scrolling): the text and both Allow buttons whole, side by side,
