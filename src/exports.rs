@@ -210,7 +210,9 @@ pub fn kc_get() -> JsValue {
     js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
 }
 
-/// `kloudconsent.accepted(id)`.
+/// `kloudconsent.accepted(id)`: `false` for anything but one of the site's
+/// ids (a label, a wrong case, not a string). A warning for those measured
+/// 0.17 KB of every page's wasm; api.md says it instead.
 #[wasm_bindgen]
 pub fn kc_accepted(id: JsValue) -> bool {
     page().is_some_and(|p| {
@@ -232,6 +234,13 @@ pub fn kc_set(choices_json: JsValue) {
                     &unknown,
                     "`.",
                 ]));
+            }
+            // Nothing the site knows (`{}`, a label, a wrong case): before a
+            // first decision, going on would store one nobody made.
+            if choices.is_empty() {
+                return console::error(
+                    "set(): names no category of this site; nothing was changed.",
+                );
             }
             p.choose(Choice::Set(choices), decision::via::API, true);
         }

@@ -343,7 +343,7 @@ var api = {
   /** The consent state (contract section 4), or null while undecided. */
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
   /** Whether category `id` is granted now. */
-  accepted: function (id) { return engine ? invoke("kc_accepted", [String(id)], false) : false; },
+  accepted: function (id) { return engine ? invoke("kc_accepted", [id], false) : false; },
   acceptAll: later("kc_do", DO_API_ACCEPT_ALL),
   rejectAll: later("kc_do", DO_API_REJECT_ALL),
   set: function (choices) { later("kc_set")(choicesJson(choices)); },

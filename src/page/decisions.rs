@@ -142,11 +142,11 @@ impl Page {
         }
         self.store(&record, true, true);
         self.receipt_due.set(Some(via));
+        // The banner goes first, then the events: what a listener does about
+        // the decision (`show()`, `reset()`, another decision) comes after it
+        // and stands, as in `reset()`.
+        self.on(Event::Decided);
         self.apply(before, Consent::Stored(record));
-        // Unless a listener reset it meanwhile (and so asked for the banner).
-        if self.consent().is_decided() {
-            self.on(Event::Decided);
-        }
     }
 
     /// `kloudconsent.reset()`: forget the decision and ask again.

@@ -97,6 +97,42 @@ test("set() with a bad argument logs an error and changes nothing", async () => 
   await context.close();
 });
 
+test("set() naming no category of the site ({}, a label, a wrong case) stores nothing: an error naming them, and the banner still asks", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.evaluate(() => {
+    const api = window.kloudconsent;
+    api.set({});
+    api.set({ Analytics: true });
+    api.set({ "Performance and analytics": true });
+  });
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.equal(await storedLocal(page), null);
+  assert.equal(await banner(page).count(), 1, "the banner still asks");
+  const errors = page.logs.filter((l) => l.startsWith("error:") && l.includes("set(): names no category of this site; nothing was changed."));
+  assert.equal(errors.length, 3, page.logs.join("\n"));
+  assert.ok(page.logs.some((l) => l.includes("set(): ignored unknown categories `Analytics`.")), page.logs.join("\n"));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("accepted() answers false without throwing for anything but one of the site's ids", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  const answers = await page.evaluate(() => {
+    const api = window.kloudconsent;
+    return [Object.create(null), ["analytics"], { toString() { throw new Error("page's"); } }, Symbol("x"), "Analytics", "analytics"]
+      .map((id) => { try { return api.accepted(id); } catch (e) { return "threw " + e.message; } });
+  });
+  assert.deepEqual(answers, [false, false, false, false, false, true]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("set() refuses values JSON would drop or rewrite: undefined, a function, a Symbol, toJSON", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: GATED_PAIR });
@@ -297,6 +333,26 @@ test("a change listener that opens the tool when the decision is forgotten: the 
   });
   await dialog(page).getByRole("switch").first().waitFor();
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a change listener that opens the tool after a decision (Reject all on the banner, acceptAll()): the tool opens", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.evaluate(() => {
+    window.__shows = 0;
+    window.kloudconsent.on("change", () => { window.__shows++; window.kloudconsent.show(); });
+  });
+  await banner(page).getByRole("button", { name: "Reject all" }).click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all");
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await dialog(page).getByRole("switch").first().waitFor();
+  assert.equal(await page.evaluate(() => window.__shows), 2);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
