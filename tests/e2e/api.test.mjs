@@ -97,7 +97,7 @@ test("set() with a bad argument logs an error and changes nothing", async () => 
   await context.close();
 });
 
-test("set() naming no category of the site ({}, a label, a wrong case) stores nothing: an error naming them, and the banner still asks", async () => {
+test("set() naming no category of the site ({}, a label, a wrong case) stores nothing: an error, a warning naming the unknown ids, and the banner still asks", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
   await waitReady(page);

@@ -161,7 +161,13 @@ const embedState = (d) => js(d, () => Object.fromEntries(["video", "chart"].map(
 const placeholderButton = async (d, id, name) => {
   const host = await d.findElement(By.xpath(`//*[@id="${id}"]/preceding-sibling::*[1]`));
   for (const b of await (await host.getShadowRoot()).findElements(By.css("button"))) {
-    if ((await b.getText()).trim() === name) return b;
+    if ((await b.getText()).trim() === name) {
+      // A small placeholder scrolls: its buttons may sit below its edge, as
+      // a visitor sees them. WebKit's driver does not scroll the box for the
+      // click (it refuses one whose centre is outside); the visitor would.
+      await d.executeScript("arguments[0].scrollIntoView({ block: 'nearest' })", b);
+      return b;
+    }
   }
   throw new Error(`no ${name} on the placeholder of #${id}`);
 };
