@@ -539,6 +539,7 @@ function receiptId(body) {
  * Proof of consent: POSTs a decision's receipt (`body`) to the config's
  * `receiptUrl` and keeps it in localStorage (`kloudconsent-receipts`) until
  * the endpoint has answered: a service that is down, rate-limiting (429),
+ * redirecting (a trailing-slash 301: not followed, see `post`),
  * timing out a slow body (408) or
  * failing (5xx), or a visitor offline, would otherwise leave a decision in
  * force with no proof of it. Each page load (`body` empty) sends again what
@@ -583,9 +584,12 @@ function post(url, body) {
     // not send proofs of consent elsewhere), as data-config is.
     // No Referer: the receipt names the origin only (docs/security.md), and
     // the page's path and query would reach the service's proxy's logs.
+    // A redirect is not followed: fetch would follow a 301/302 with a GET
+    // and no body, and its 200 would end a receipt nobody stored.
     return fetch(new URL(url, pageBase), { __proto__: null, method: "POST", body: body, keepalive: true, credentials: "omit",
-      referrerPolicy: "no-referrer" });
+      referrerPolicy: "no-referrer", redirect: "manual" });
   }).then(function (r) {
+    if (r.type == "opaqueredirect") throw new Error("a redirect, not followed: receiptUrl must name the endpoint itself");
     // 408: the body came too slowly (a lossy mobile link); 429: rate
     // limited. Both say "later", not "never".
     if (r.status === 408 || r.status === 429 || r.status > 499) throw new Error("HTTP " + r.status);

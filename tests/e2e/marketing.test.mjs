@@ -634,6 +634,35 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   await context.close();
 });
 
+test("a receipt endpoint that redirects (a trailing-slash 301, a 302 to a page) does not end the receipt: it is kept, sent again, and the warning says why", async () => {
+  // The redirect's target answers 200, as a site's fallback page would:
+  // followed, that 200 would end a receipt that reached no service.
+  const got = [];
+  const answer = (status) => async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    got.push({ method: req.method, body });
+    res.writeHead(status, { "access-control-allow-origin": req.headers.origin || "*", location: "/__moved/page" });
+    res.end("ok");
+  };
+  env.server.routes.set("/__moved", answer(302));
+  env.server.routes.set("/__moved/page", answer(200));
+  const path = receiptsPage("receipts-redirect.html", { receiptUrl: `${env.server.url}/__moved` });
+  const { context, page } = await openPage(env);
+  await page.goto(env.server.url + path);
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await waitFor(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
+  await page.waitForTimeout(300);
+  const warning = page.logs.find((l) => l.includes("could not send the consent receipt"));
+  assert.ok(warning.includes("redirect") && warning.includes("it is kept and sent again"), warning);
+  assert.deepEqual(got.map((g) => g.method), ["POST"], "the redirect was not followed");
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts") || "[]").length);
+  assert.equal(kept, 1, "the receipt is kept for the next page load");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("a receipt neither sent nor kept (the service down, localStorage full) says it is lost, not kept", async () => {
   const got = [];
   env.server.routes.set("/__down-full", async (req, res) => {
