@@ -95,6 +95,17 @@ const toolWasmPath = join(staging, "kloudconsent-tool_bg.wasm");
 if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
   throw new Error("assemble.mjs: no preference tool in " + staging + ": " + readdirSync(staging).join(", "));
 }
+// The page's global `Document` is not trusted: a library may replace it
+// (MooTools sets `this.Document = new Type("Document", ...)`, whose prototype
+// has none of the DOM's getters), and the guard, the glue's `final`
+// bindings and the hooks read `Document.prototype`. Each script declares
+// its own `Document`, the constructor whose prototype owns the document's
+// methods, found from `document` itself (which no page can replace; its
+// prototypes, unlike the document, have no named properties for markup to
+// shadow `hasOwnProperty` with).
+const REAL_DOCUMENT = `for (var Document = Object.getPrototypeOf(document); !Document.hasOwnProperty("createElement");) Document = Object.getPrototypeOf(Document);
+Document = Document.constructor;`;
+
 // Yew creates the tool's nodes through web-sys, whose glue calls
 // `document.createElement(...)` on the document: markup such as
 // `<img name="createElement">` shadows that by name and the tool could not
@@ -113,6 +124,7 @@ function documentCallsThroughPrototype(js) {
 const toolOut = `/*! KloudConsent preference tool ${VERSION} | MIT OR Apache-2.0 */
 (function () {
 "use strict";
+${REAL_DOCUMENT}
 ${documentCallsThroughPrototype(leanGlue(readFileSync(toolGluePath, "utf8"), "kloudconsent-tool.js"))}
 // The dialog takes focus the moment it is drawn, here and nowhere else. Yew
 // draws it a microtask after mount(); a mutation observer's callback runs
@@ -175,7 +187,7 @@ writeFileSync(toolGluePath, pin(toolShort.js + "\n", ["kloudconsent-tool_bg.wasm
 const embedsSource = readFileSync(join(here, "embeds.js"), "utf8").replace('"__KC_PLACEHOLDER_CSS__"',
   () => JSON.stringify(minifyCss(readFileSync(join(here, "placeholder.css"), "utf8"))));
 if (embedsSource.includes("__KC_PLACEHOLDER_CSS__")) throw new Error("assemble.mjs: embeds.js's stylesheet was not filled in");
-const embedsMin = await minify(`/*! KloudConsent embeds ${VERSION} | MIT OR Apache-2.0 */\n${embedsSource}`,
+const embedsMin = await minify(`/*! KloudConsent embeds ${VERSION} | MIT OR Apache-2.0 */\n(function () {\n${REAL_DOCUMENT}\n${embedsSource}\n})();`,
   { compress: { passes: 2 }, mangle: true, format: { comments: /^!/ } });
 if (!embedsMin.code || embedsMin.code.length < 1000) throw new Error("assemble.mjs: terser produced no embeds output");
 writeFileSync(join(staging, "kloudconsent-embeds.js"), embedsMin.code + "\n");
@@ -197,6 +209,7 @@ if (window[LOADED] === true) { return; }
 window[LOADED] = true;
 var doc = document;
 var hasOwn = Object.prototype.hasOwnProperty, objectTag = Object.prototype.toString;
+${REAL_DOCUMENT}
 function native(proto, name) {
   var d = Object.getOwnPropertyDescriptor(proto, name);
   return d.get || d.value;

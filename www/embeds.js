@@ -27,6 +27,12 @@
     // An embed's parent may be a <form> whose controls shadow its methods
     // by name (<input name="insertBefore">): called through Node.prototype.
     var insertBefore = Node.prototype.insertBefore;
+    // Only a media element's own load(): MooTools gives every element a
+    // `load` that fetches the page and runs each of its scripts, gated
+    // ones included (their type does not stop it).
+    var reload = function (el) {
+      if (el instanceof HTMLMediaElement) HTMLMediaElement.prototype.load.call(el);
+    };
     var parentElement = Object.getOwnPropertyDescriptor(Node.prototype, "parentElement").get;
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
     // www/placeholder.css, minified (assemble.mjs fills it in).
@@ -166,7 +172,7 @@
         e.srcdoc = null;
       }
       // A media element does not notice a src set on a <source> it passed over.
-      if (els.length > 1 && e.el.load) e.el.load();
+      if (els.length > 1) reload(e.el);
       return "";
     }
 
@@ -202,7 +208,7 @@
       }
       if (parent) insertBefore.call(parent, el, next);
       // Without load() a media element keeps playing its old resource.
-      if (changed && el.load) el.load();
+      if (changed) reload(el);
     }
 
     /**

@@ -127,9 +127,10 @@ function follow(frame) {
   // shown, yet have boxes in Chromium.)
   listen.call(frame.getRootNode(), "scroll", function () {
     var list = frame.querySelector(".kc-dialog-scroll"), top = list && shownTop(list, host.hasAttribute("data-kc-short"));
-    var anchor = list && [].find.call(list.querySelectorAll("p, li > *"), function (e) {
-      return e.getBoundingClientRect().top >= top;
-    });
+    // A loop, not [].find: Prototype.js replaces Array.prototype.find with
+    // one that needs `this.each`, which a NodeList lacks.
+    var anchor, all = list ? list.querySelectorAll("p, li > *") : [];
+    for (var i = 0; !anchor && i < all.length; i++) if (all[i].getBoundingClientRect().top >= top) anchor = all[i];
     frame.kcPlace = anchor && [anchor, anchor.getBoundingClientRect().top - top];
   }, true);
   if (!viewport || typeof viewport.addEventListener !== "function") return;
@@ -525,7 +526,12 @@ function keptReceipts(url) {
 }
 function keepReceipts(kept) {
   try {
-    if (kept.length) localStorage.setItem(UNSENT, JSON.stringify(kept));
+    // Written by hand: Prototype.js 1.6's Array.prototype.toJSON makes
+    // JSON.stringify write each array as a string (the strings and
+    // numbers inside have no toJSON of their own to follow).
+    if (kept.length) localStorage.setItem(UNSENT, "[" + kept.map(function (k) {
+      return "[" + JSON.stringify(k[0]) + "," + JSON.stringify(k[1]) + "," + k[2] + "]";
+    }) + "]");
     else localStorage.removeItem(UNSENT);
   } catch (e) {}
 }

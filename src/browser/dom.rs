@@ -5,8 +5,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, Window};
 
 // `document.createElement` and `document.body` through Document.prototype
-// (`final`: the glue captures the prototype's function and getter when it
-// loads), not looked up on the document. Markup can shadow any property of
+// (`final`: the glue calls the prototype's function and getter, looked up
+// there at each call), not looked up on the document. `Document` in the
+// glue is the wrapper's own (www/assemble.mjs, REAL_DOCUMENT), not the
+// page's global, which a library may replace (MooTools does). Markup can shadow any property of
 // `document` by name (`<img name="createElement">`, `<form name="body">`):
 // web-sys's bindings would then call the image, or append the widget to a
 // hidden form. docs/security.md, "Markup that shadows document".
