@@ -81,6 +81,8 @@ function listenTo(root) {
       invoke("kc_do", [DO_TOOL_CLOSE]);
     } else if (dialog && e.key === "Tab") {
       trapTab(e, dialog, root.activeElement);
+    } else {
+      keepKeysInDialog(e);
     }
   });
   // Focus went to the page, or a press landed on it (Safari does not focus
@@ -96,6 +98,26 @@ function listenTo(root) {
   };
   root.addEventListener("pointerover", intent);
   root.addEventListener("focusin", intent);
+}
+
+/**
+ * Firefox and WebKit scroll the page behind an open dialog with the keys
+ * that scroll (PageDown, Space, the arrows, Home, End) when what has focus
+ * is in no box that scrolls: the dialog itself, its close button, the foot's
+ * buttons. The overlay's `overflow: hidden`, which stops Chromium, does not
+ * stop them. So the dialog's own scroller takes those keys: the list, or the
+ * whole dialog on a short screen. Space on a control stays its press; a key
+ * the tool handled stays handled.
+ */
+function keepKeysInDialog(e) {
+  var box = closest(e.target, ".kc-dialog"), key = e.key,
+    // px, or (under 1) a share of the scroller's height
+    step = { ArrowUp: -40, ArrowDown: 40, PageUp: -.9, PageDown: .9, Home: -1e6, End: 1e6, " ": e.shiftKey ? -.9 : .9 }[key];
+  if (!box || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || typeof step != "number"
+      || key == " " && closest(e.target, "a, button, input, summary")) return;
+  e.preventDefault();
+  var list = !widgetHost.hasAttribute("data-kc-short") && box.querySelector(".kc-dialog-scroll") || box;
+  list.scrollBy(0, step % 1 ? step * list.clientHeight : step);
 }
 
 /**
@@ -230,7 +252,10 @@ function fit(frame) {
   // A new width re-wraps the tool's text, and a short screen moves its
   // scrolling from the list to the whole dialog (or back; style.css):
   // either would lose the visitor's place (a phone turned, pinch zoom).
-  var host = frame.getRootNode().host, short = viewport.height < 481;
+  // Short in em: at a larger default font size (the host's `medium`) the
+  // head and foot grow with the text, and at 481 px the list between them
+  // was one line tall.
+  var host = frame.getRootNode().host, short = viewport.height < 481 * (parseFloat(getComputedStyle(host).fontSize) / 16 || 1);
   var list = frame.querySelector(".kc-dialog-scroll"), place = frame.kcPlace;
   var moved = short !== host.hasAttribute("data-kc-short") || viewport.width !== frame.kcWidth;
   frame.kcWidth = viewport.width;

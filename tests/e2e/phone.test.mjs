@@ -422,6 +422,69 @@ test("the tool scrolls inside itself; the page behind does not move, whatever is
   await context.close();
 });
 
+test("the keys that scroll move the tool's list, never the page behind it (Firefox and WebKit scrolled the page), whatever has focus", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 390, height: 844 } });
+  await hostPage(env, page, { head: VIEWPORT_META, body: LONG });
+  await waitReady(page);
+  await page.evaluate(() => window.scrollTo(0, 300));
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  const state = () => page.evaluate(() => ({
+    page: window.scrollY,
+    list: document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop,
+  }));
+  // Focus where the tool puts it (the dialog), then on its close button and on a foot button.
+  for (const [where, focus] of [["the dialog", null], ["Close", "Close"], ["a foot button", "Save preferences"]]) {
+    if (focus) await button(dialog(page), focus).focus();
+    for (const key of ["PageDown", "Space", "ArrowDown", "End"]) {
+      if (key === "Space" && focus) continue; // a press of the button
+      const before = await state();
+      await page.keyboard.press(key);
+      await twoFrames(page);
+      const after = await state();
+      assert.equal(after.page, 300, `${key} on ${where} leaves the page`);
+      if (before.list < 100) assert.ok(after.list > before.list, `${key} on ${where} scrolls the list (${before.list} → ${after.list})`);
+    }
+    await page.keyboard.press("Home");
+    await twoFrames(page);
+    assert.deepEqual(await state(), { page: 300, list: 0 }, `Home on ${where}: the list's top, the page where it was`);
+  }
+  // A switch's Space is still its toggle.
+  const first = dialog(page).getByRole("switch", { name: "Performance and analytics" });
+  await first.focus();
+  await page.keyboard.press("Space");
+  assert.equal(await first.isChecked(), true);
+  await button(dialog(page), "Close").click();
+  await dialog(page).waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => window.scrollY), 300, "closed, the page is where the visitor left it");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("at a large default font size (32 px) on a small phone, the whole tool scrolls rather than squeezing its list to a line", chromiumOnly("sets the browser's default font size through Chromium's DevTools protocol"), async () => {
+  for (const viewport of [{ width: 320, height: 568 }, { width: 360, height: 740 }]) {
+    const { context, page } = await openPage(env, { viewport });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
+    await hostPage(env, page, { head: VIEWPORT_META, body: LONG });
+    await waitReady(page);
+    await button(banner(page), "Manage preferences").click();
+    await dialog(page).getByRole("switch").first().waitFor();
+    await twoFrames(page);
+    const shape = await page.evaluate(() => {
+      const root = document.querySelector("kloud-consent").shadowRoot;
+      const list = root.querySelector(".kc-dialog-scroll"), box = root.querySelector(".kc-dialog");
+      return { short: root.host.hasAttribute("data-kc-short"), list: list.clientHeight, dialogScrolls: box.scrollHeight > box.clientHeight + 1 };
+    });
+    assert.ok(shape.short && shape.dialogScrolls, `${viewport.width}×${viewport.height}: the dialog scrolls as a whole (${JSON.stringify(shape)})`);
+    // Save is reached by scrolling the dialog, and works.
+    await button(dialog(page), "Save preferences").click();
+    await dialog(page).waitFor({ state: "hidden" });
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
 test("a short screen (390×400, as with the on-screen keyboard up): the tool fits it and a finger brings Save on screen to tap", TOUCH, async () => {
   const { context, page } = await phonePage({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 300));
