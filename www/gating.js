@@ -194,6 +194,10 @@ var embedsLoading = null;
 var embedsWarned = false;
 /** Gated iframes' srcdoc taken off before www/embeds.js has arrived (element -> srcdoc). */
 var heldSrcdoc = new WeakMap();
+// An added node's type through Node.prototype: an added <form> answers
+// `n.nodeType` with its control of that name (also one posted elsewhere
+// with form="id"), and all it holds would go unchecked.
+var nodeType = native(Node.prototype, "nodeType");
 var GATED_SRCDOC = "iframe[data-consent][srcdoc]";
 
 /**
@@ -228,7 +232,7 @@ function holdsEmbed(node) {
 function holdAdded(records) {
   records.forEach(function (r) {
     if (r.type === "attributes") holdSrcdoc(r.target);
-    [].forEach.call(r.addedNodes, function (n) { if (n.nodeType === 1) holdSrcdoc(n); });
+    [].forEach.call(r.addedNodes, function (n) { if (nodeType.call(n) === 1) holdSrcdoc(n); });
   });
 }
 var earlyObserver = new MutationObserver(holdAdded);
@@ -294,7 +298,7 @@ function observePage() {
       }
       [r.addedNodes, r.removedNodes].forEach(function (list, removed) {
         [].forEach.call(list, function (n) {
-          if (n.nodeType !== 1 || n.localName === "kloud-consent-placeholder") return;
+          if (nodeType.call(n) !== 1 || n.localName === "kloud-consent-placeholder") return;
           if (!removed) {
             dropCopies(n);
             holdSrcdoc(n);

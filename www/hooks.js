@@ -200,7 +200,8 @@ function unobscure(frame, focused) {
   // button would then move out of sight from a short page's body.
   if (!(focused instanceof Element) || focused === frame.getRootNode().host || focused === body.call(doc) ||
     focused === documentElement.call(doc) || !matches.call(focused, ":focus")) return;
-  var b = banner.getBoundingClientRect(), f = focused.getBoundingClientRect(), view = frame.getBoundingClientRect();
+  // (The page's focused element through Element.prototype: a <form> may hold a control of that name.)
+  var b = banner.getBoundingClientRect(), f = Element.prototype.getBoundingClientRect.call(focused), view = frame.getBoundingClientRect();
   // (Not for a field wholly above the banner: nothing hides it.)
   if (matches.call(focused, ":read-write") && b.height > view.height / 2 && f.bottom > b.top) {
     // Out of sight below the screen, not hidden: Tab still reaches it.

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, Window};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, Window};
 
 // `document.createElement` and `document.body` through Document.prototype
 // (`final`: the glue calls the prototype's function and getter, looked up
@@ -62,6 +62,51 @@ pub fn active_element(doc: &Document) -> Option<Element> {
 /// The page's `<body>` (or frameset), whatever the page's markup is named.
 pub fn body(doc: &Document) -> Option<HtmlElement> {
     doc.unchecked_ref::<NativeDocument>().body()
+}
+
+// A page's element, such as the opener the visitor clicked, may be a
+// `<form>`, whose controls shadow its members by name (`<input
+// name="contains">`, also one posted elsewhere with `form="id"`): its
+// methods are called through the prototypes too. (An exception thrown there
+// would unwind through the engine while it holds its state borrowed, and
+// leave it wedged for the rest of the page.)
+#[wasm_bindgen]
+extern "C" {
+    /// A node of the page, seen through its prototypes only.
+    #[wasm_bindgen(js_name = Node)]
+    type NativeNode;
+
+    #[wasm_bindgen(method, final, js_class = "Node", js_name = getRootNode)]
+    fn get_root_node(this: &NativeNode) -> JsValue;
+
+    #[wasm_bindgen(method, final, js_class = "Node")]
+    fn contains(this: &NativeNode, other: &Node) -> bool;
+
+    #[wasm_bindgen(method, final, getter, js_class = "Node", js_name = isConnected)]
+    fn is_connected(this: &NativeNode) -> bool;
+
+    #[wasm_bindgen(method, final, catch, js_class = "HTMLElement")]
+    fn focus(this: &NativeNode) -> Result<(), JsValue>;
+}
+
+/// The root of `node`'s tree (the document, or a shadow root).
+pub fn root_node(node: &Node) -> JsValue {
+    node.unchecked_ref::<NativeNode>().get_root_node()
+}
+
+/// Whether `other` is `node` or inside it.
+pub fn node_contains(node: &Node, other: &Node) -> bool {
+    node.unchecked_ref::<NativeNode>().contains(other)
+}
+
+/// Whether `node` is in a document.
+pub fn is_connected(node: &Node) -> bool {
+    node.unchecked_ref::<NativeNode>().is_connected()
+}
+
+/// Focuses `el`; says whether the browser took the call.
+pub fn focus(el: &HtmlElement) -> bool {
+    el.unchecked_ref::<NativeNode>().focus().is_ok()
 }
 
 #[wasm_bindgen]

@@ -150,7 +150,7 @@ impl Page {
             // The focused link inside a wrapper that cannot take focus
             // (`<li data-kloudconsent-open><a href=#>`): focus goes back to
             // it, not to the wrapper (which would drop it on the body).
-            Some(o) if active.as_ref().is_some_and(|a| o.contains(Some(a))) => active,
+            Some(o) if active.as_ref().is_some_and(|a| dom::node_contains(&o, a)) => active,
             Some(o) => Some(o),
             None => active,
         };

@@ -7,10 +7,10 @@ use web_sys::{Element, HtmlElement};
 
 /// Focuses `el` if it is an HTML element still in the page; says whether it did.
 pub fn focus_if_connected(el: &Element) -> bool {
-    let Some(el) = el.dyn_ref::<HtmlElement>().filter(|e| e.is_connected()) else {
+    let Some(el) = el.dyn_ref::<HtmlElement>().filter(|e| dom::is_connected(e)) else {
         return false;
     };
-    el.focus().is_ok()
+    dom::focus(el)
 }
 
 /// The focused element, looking inside open shadow roots (the document's

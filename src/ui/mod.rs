@@ -195,7 +195,8 @@ impl Ui {
 
     /// Whether `el` is inside the widget's shadow root.
     pub fn contains(&self, el: &Element) -> bool {
-        el.get_root_node() == **self.shadow
+        let shadow: &wasm_bindgen::JsValue = self.shadow.as_ref();
+        dom::root_node(el) == *shadow
     }
 
     /// The banner's Manage preferences button, for focus once the tool it

@@ -11,6 +11,9 @@
 //      links and receipt URL moves none of them to another site (stop 49)
 //   9  <img name="activeElement"> does not drop a click made before start-up (stop 49)
 //  10  a posted <form> whose controls shadow Node methods around a gated embed (stop 49)
+//  11  an added <form> whose control is named nodeType hides what it holds from gating (stop 50)
+//  12  a posted <form> opener whose controls shadow getRootNode, contains, focus,
+//      isConnected or getBoundingClientRect (stop 50)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, banner, button, widgetLogs } from "./helpers.mjs";
@@ -494,3 +497,86 @@ for (const name of ["removeChild", "insertBefore", "parentElement"]) {
     await context.close();
   });
 }
+
+// ---- 11: an added <form> with <input name="nodeType"> -------------------------------
+
+test("11: a block the site adds after start-up, holding a posted <input name=nodeType>, is still gated: its srcdoc held, its gated script run only with consent", async () => {
+  for (const decided of [false, true]) {
+    const { context, page } = await openPage(env);
+    if (decided) {
+      await context.addInitScript(() => {
+        if (!localStorage.getItem("kloudconsent-seeded")) {
+          localStorage.setItem("kloudconsent-seeded", "1");
+          window.addEventListener("kloudconsent:ready", () => window.kloudconsent.acceptAll());
+        }
+      });
+    }
+    await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Forum</h1><div id="thread"></div>
+<div class="post"><input type="hidden" form="f" name="nodeType"></div>
+<script>
+window.__g = [];
+window.addEventListener("kloudconsent:ready", function () {
+  document.getElementById("thread").innerHTML = '<form id="f"><input type="hidden" name="nodeType">' +
+    '<iframe data-consent="marketing" title="srcdoc" srcdoc="<script>parent.__g.push(\\'srcdoc\\')<\\/script>"></iframe>' +
+    '<script type="text/plain" data-consent="marketing">window.__g.push("inline")<\\/script></form>';
+});
+</script></body></html>`));
+    await waitReady(page);
+    if (decided) {
+      await page.reload();
+      await waitReady(page);
+    }
+    await page.waitForTimeout(500);
+    const runs = await page.evaluate(() => window.__g);
+    if (decided) assert.ok(runs.includes("inline"), `a returning visitor who accepted: the block's gated script ran (${runs})`);
+    else assert.deepEqual(runs, [], "undecided: neither the srcdoc nor the gated script ran");
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
+// ---- 12: a posted <form> opener ----------------------------------------------------
+
+for (const name of ["getRootNode", "contains", "focus", "isConnected"]) {
+  test(`12: a posted <form data-kloudconsent-open> with <input name="${name}">: it opens the tool, the tool's Reject all closes it, focus goes back to it, and the banner works after`, async () => {
+    const { context, page } = await openPage(env);
+    await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Forum</h1>
+<form id="opener" data-kloudconsent-open tabindex="0">Cookie settings<input type="hidden" name="${name}"></form>
+<script type="text/plain" data-consent="analytics">window.__analytics = true;</script></body></html>`));
+    await waitReady(page);
+    await page.click("#opener");
+    const tool = page.getByRole("dialog");
+    await tool.waitFor();
+    await button(tool, "Reject all").click();
+    await tool.waitFor({ state: "hidden" });
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "opener", "focus back on the opener");
+    assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+    // The engine is not wedged: show() opens the tool again, and a decision there applies.
+    await page.evaluate(() => window.kloudconsent.show());
+    await tool.waitFor();
+    await button(tool, "Accept all").click();
+    await tool.waitFor({ state: "hidden" });
+    await page.waitForFunction(() => window.__analytics === true);
+    assert.equal(await page.evaluate(() => window.kloudconsent.accepted("analytics")), true);
+    assert.deepEqual(widgetLogs(page, "error"), []);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
+test("12: a posted <form tabindex=0> with <input name=getBoundingClientRect>, focused while the banner is up, throws nothing", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Forum</h1>
+<form id="post" tabindex="0">A post<input type="hidden" name="getBoundingClientRect"></form></body></html>`));
+  await waitReady(page);
+  await banner(page).waitFor();
+  // (Playwright's own focus() measures the element with the shadowed method.)
+  await page.evaluate(() => HTMLElement.prototype.focus.call(document.getElementById("post")));
+  await page.waitForTimeout(300);
+  await button(banner(page), "Accept all").click();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
