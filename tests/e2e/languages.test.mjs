@@ -293,3 +293,21 @@ for (const lang of Object.keys(INDEX).filter((l) => l !== "en")) {
     await context.close();
   });
 }
+
+test("German on a 320 px phone at a 32 px default font size: the banner does not scroll sideways (a policy link's one long word breaks)", chromiumOnly("sets the browser's default font size through Chromium's DevTools protocol"), async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 320, height: 568 } });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
+  await langPage(page, { lang: "de" });
+  const fit = await page.evaluate(() => {
+    const banner = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner");
+    const right = banner.getBoundingClientRect().right;
+    return {
+      sideways: banner.scrollWidth - banner.clientWidth,
+      linksPastEdge: [...banner.querySelectorAll(".kc-links a")].filter((a) => a.getBoundingClientRect().right > right + 0.5).map((a) => a.textContent),
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+  });
+  assert.deepEqual(fit, { sideways: 0, linksPastEdge: [], page: 0 });
+  await context.close();
+});
