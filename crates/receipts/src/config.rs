@@ -146,7 +146,109 @@ pub fn normalize_origin(origin: &str) -> Result<String, String> {
             "allowed origin {origin:?} must be scheme://host[:port] only, like https://kloudstack.com.au"
         ));
     }
+    never_matches(origin, &o, rest)?;
     Ok(o)
+}
+
+/// Refuses an entry that no browser's `Origin` can ever equal, which would
+/// silently refuse every receipt of that site: a wildcard (an `Origin` is
+/// one site, and entries are compared whole), or a host not in ASCII
+/// (browsers send an internationalized name in its punycode form).
+fn never_matches(origin: &str, normalized: &str, host: &str) -> Result<(), String> {
+    if host.contains('*') {
+        return Err(format!(
+            "allowed origin {origin:?}: wildcards are not supported; list each origin, like --allowed-origin https://www.example.com --allowed-origin https://shop.example.com"
+        ));
+    }
+    if !host.is_ascii() {
+        let scheme = &normalized[..normalized.len() - host.len()];
+        let ascii: Vec<String> = host.split('.').map(punycode_label).collect();
+        return Err(format!(
+            "allowed origin {origin:?}: browsers send a host name that is not in ASCII in its punycode form; write {scheme}{}",
+            ascii.join(".")
+        ));
+    }
+    Ok(())
+}
+
+/// One label of a host name as browsers send it: `xn--` and its punycode
+/// (RFC 3492) when it is not ASCII. Lower-cased, not fully IDNA-mapped: a
+/// suggestion for an error message, which the operator checks.
+fn punycode_label(label: &str) -> String {
+    if label.is_ascii() {
+        return label.to_owned();
+    }
+    let label = label.to_lowercase();
+    let code_points: Vec<u32> = label.chars().map(u32::from).collect();
+    let mut out: String = label.chars().filter(char::is_ascii).collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut handled) = (128u32, 0u32, 72u32, basic);
+    while (handled as usize) < code_points.len() {
+        let next = code_points
+            .iter()
+            .copied()
+            .filter(|&c| c >= n)
+            .min()
+            .unwrap_or(n);
+        delta = delta.saturating_add((next - n).saturating_mul(handled + 1));
+        n = next;
+        for &c in &code_points {
+            if c < n {
+                delta += 1;
+            }
+            if c == n {
+                push_variable_length(&mut out, delta, bias);
+                bias = punycode_adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    format!("xn--{out}")
+}
+
+/// Punycode's parameters (RFC 3492, section 5).
+const BASE: u32 = 36;
+const T_MIN: u32 = 1;
+const T_MAX: u32 = 26;
+
+/// Appends `q` as a generalized variable-length integer.
+fn push_variable_length(out: &mut String, mut q: u32, bias: u32) {
+    let digit = |d: u32| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let mut k = BASE;
+    loop {
+        let t = k.saturating_sub(bias).clamp(T_MIN, T_MAX);
+        if q < t {
+            break;
+        }
+        out.push(digit(t + (q - t) % (BASE - t)));
+        q = (q - t) / (BASE - t);
+        k += BASE;
+    }
+    out.push(digit(q));
+}
+
+/// Punycode's bias adaptation (RFC 3492, section 6.1).
+fn punycode_adapt(delta: u32, points: u32, first: bool) -> u32 {
+    let mut delta = if first { delta / 700 } else { delta / 2 };
+    delta += delta / points;
+    let mut k = 0;
+    while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+        delta /= BASE - T_MIN;
+        k += BASE;
+    }
+    k + (BASE - T_MIN + 1) * delta / (delta + 38)
 }
 
 #[cfg(test)]
@@ -167,6 +269,20 @@ mod tests {
             assert_eq!(normalize_origin(written).unwrap(), sent, "{written}");
         }
         assert!(normalize_origin("kloudstack.com.au").is_err());
+        // Entries no `Origin` can equal are refused, saying what to write.
+        let wildcard = normalize_origin("https://*.example.com").unwrap_err();
+        assert!(wildcard.contains("list each origin"), "{wildcard}");
+        for (written, punycode) in [
+            ("https://bücher.example", "https://xn--bcher-kva.example"),
+            (
+                "https://www.München.de:8443/",
+                "https://www.xn--mnchen-3ya.de:8443",
+            ),
+            ("http://例え.テスト", "http://xn--r8jz45g.xn--zckzah"),
+        ] {
+            let refused = normalize_origin(written).unwrap_err();
+            assert!(refused.ends_with(&format!("write {punycode}")), "{refused}");
+        }
         assert!(normalize_origin("https://a.b/path").is_err());
     }
 

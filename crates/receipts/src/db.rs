@@ -7,7 +7,7 @@
 //! migration files in plain SQL both run. The differences are connection
 //! set-up, kept in [`Database::open`]: SQLite gets WAL journaling with
 //! `synchronous=FULL`, `secure_delete` and a single writing connection; a
-//! SQLite file can disappear under a running process, which [`SqliteFile`]
+//! SQLite file or its log can disappear under a running process, which `db/file.rs`
 //! detects; and SQLite's log is emptied after a deletion (`db/delete.rs`).
 //!
 //! Durability: a receipt is answered only after its transaction committed.
@@ -26,12 +26,14 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor, Row};
 use std::borrow::Cow;
 use std::fmt;
-use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
 mod delete;
+mod file;
+
+use file::SqliteFile;
 
 /// Longest an export waits for the database's next row before it is cut:
 /// rows follow each other in microseconds on an index scan, so a pause
@@ -69,6 +71,59 @@ impl Unavailable {
             unreadable_row: false,
             maybe_stored: false,
         }
+    }
+}
+
+/// How [`Database::health`] starts its reason when reads work and writes
+/// do not.
+pub const WRITES_FAIL: &str = "reads work but writes fail";
+
+/// The kinds of failure an answer to a client names, each with words found
+/// in the detailed reason (SQLite's, PostgreSQL's, or the service's own).
+/// The first that matches is the one.
+const SUMMARIES: [(&[&str], &str); 9] = [
+    (
+        &["write-ahead log"],
+        "the database's log file was removed; the service needs a restart",
+    ),
+    (
+        &["was replaced"],
+        "the database file was replaced; the service needs a restart",
+    ),
+    (&["is missing"], "the database file is missing"),
+    (&["read-only", "readonly"], "the database is read-only"),
+    (
+        &["locked", "lock timeout"],
+        "the database is locked by another process",
+    ),
+    (
+        &["disk is full", "no space", "file too large"],
+        "the disk is full",
+    ),
+    (&["i/o error"], "the disk failed a read or write (full?)"),
+    (&["shutting down"], "the service is shutting down"),
+    (
+        &[
+            "timed out",
+            "no answer",
+            "connection refused",
+            "communicating",
+            "closed",
+        ],
+        "no connection to the database",
+    ),
+];
+
+impl Unavailable {
+    /// What went wrong in a few words that name no file, host or database
+    /// error text: for answers to clients who need not be trusted (an
+    /// unauthenticated `/healthz` or receipt); the reason goes to the log.
+    pub fn summary(&self) -> &'static str {
+        let reason = self.reason.to_lowercase();
+        SUMMARIES
+            .iter()
+            .find(|(words, _)| words.iter().any(|w| reason.contains(w)))
+            .map_or("the database failed", |(_, summary)| summary)
     }
 }
 
@@ -164,32 +219,6 @@ const WRITE_PROBE_EVERY: Duration = Duration::from_secs(5);
 /// table page and three index pages).
 const PROBE_BYTES: usize = 16 * 1024;
 
-/// The SQLite file as it was when opened. If it is deleted or moved while the
-/// service runs, SQLite goes on writing into the now nameless file, and every
-/// receipt written after that is lost at the next restart. So writes and the
-/// health check first make sure the path still names the file that is open
-/// (same device and inode); if it does not, the database counts as
-/// unavailable until the file is back, or, if another file now stands at
-/// that path (a restored backup), until a restart opens it.
-struct SqliteFile {
-    path: PathBuf,
-    identity: (u64, u64),
-    /// The open file's write-ahead log and its index (`-wal`, `-shm`), as
-    /// last seen while the path still named the open file: when another
-    /// file replaces it, these are the old file's, and must not meet it.
-    log: std::sync::Mutex<[Option<(u64, u64)>; 2]>,
-}
-
-impl SqliteFile {
-    fn log_paths(&self) -> [PathBuf; 2] {
-        ["-wal", "-shm"].map(|suffix| {
-            let mut name = self.path.clone().into_os_string();
-            name.push(suffix);
-            PathBuf::from(name)
-        })
-    }
-}
-
 /// The migrations, compiled in: the binary needs no files beside it. Public
 /// so that tests can make a database as an older version left it (the
 /// first few of these).
@@ -232,8 +261,25 @@ pub fn migrator() -> Migrator {
     }
 }
 
-/// The database URL with any password replaced, for logs and messages.
+/// The database URL with any password replaced, for logs and messages:
+/// the one in `user:password@`, and the value of every query parameter
+/// whose name holds `password` (sqlx takes `?password=`; any case, and
+/// percent-encoded names too, so that a near miss is masked as well).
 pub fn redacted(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = redacted_userinfo(base);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&redacted_query(query));
+    }
+    out
+}
+
+/// `scheme://user:***@host...` for `scheme://user:password@host...`.
+fn redacted_userinfo(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
@@ -244,6 +290,48 @@ pub fn redacted(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// A URL's query with the values of password parameters replaced.
+fn redacted_query(query: &str) -> String {
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if percent_decoded(key).to_lowercase().contains("password") => {
+                format!("{key}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    pairs.join("&")
+}
+
+/// `text` with `%XX` escapes and `+` decoded, as a URL query's names are.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl Database {
@@ -265,6 +353,9 @@ impl Database {
                 redacted(url)
             ));
         };
+        if let Some(path) = &sqlite_file {
+            file::refuse_orphaned_log(path)?;
+        }
         let connect_url = match &sqlite_file {
             Some(path) => sqlite_url(path),
             None => url.to_owned(),
@@ -275,25 +366,28 @@ impl Database {
         let pools = connect(backend, url, sqlite_file.as_ref(), &options)
             .await
             .map_err(|e| format!("cannot open the database {}: {e}", redacted(url)))?;
+        // After the pools: the file exists and is in WAL mode by now.
         let sqlite_file = match sqlite_file {
-            Some(path) => {
-                let identity = file_identity(&path).ok_or_else(|| {
-                    format!("the database file {} did not appear", path.display())
-                })?;
-                Some(SqliteFile {
-                    path,
-                    identity,
-                    log: std::sync::Mutex::new([None; 2]),
-                })
-            }
+            Some(path) => Some(SqliteFile::open(path).await?),
             None => None,
         };
-        Ok(Database {
+        let db = Database {
             backend,
             pools,
             sqlite_file,
             writes: std::sync::Mutex::default(),
-        })
+        };
+        // Migrations write nothing to a database that is up to date, so a
+        // database that reads but cannot be written (a read-only file, a
+        // read-only PostgreSQL database) would start, answer /healthz, and
+        // refuse every receipt.
+        db.probe_write().await.map_err(|e| {
+            format!(
+                "the database {} can be read but not written: {e} (a read-only file or directory, a read-only database or role?)",
+                redacted(url)
+            )
+        })?;
+        Ok(db)
     }
 
     /// Which engine this database is.
@@ -301,51 +395,13 @@ impl Database {
         self.backend
     }
 
-    /// For SQLite: the path still names the open file (see [`SqliteFile`]).
-    ///
-    /// Another file at that path (a backup restored over it) is refused,
-    /// not opened: the running connections hold the old file's write-ahead
-    /// log (`-wal`, `-shm`, named after the path), and a connection opened
-    /// now would replay that log into the new file and corrupt it (a review
-    /// found `integrity_check` failing after every restore under load).
-    /// So that log is removed when the replacement is seen, and a restart
-    /// opens the new file as it was restored.
+    /// For SQLite: the path still names the open file, and its log the
+    /// open log (see `db/file.rs`).
     async fn check_file(&self) -> Result<()> {
-        let Some(file) = &self.sqlite_file else {
-            return Ok(());
-        };
-        let Some(now) = file_identity(&file.path) else {
-            return Err(Unavailable::new(format!(
-                "the database file {} is missing (moved or deleted?); receipts are refused until it is back",
-                file.path.display()
-            )));
-        };
-        let mut log = file.log.lock().unwrap_or_else(|e| e.into_inner());
-        if now == file.identity {
-            *log = file.log_paths().map(|p| file_identity(&p));
-            return Ok(());
+        match &self.sqlite_file {
+            Some(file) => file.check().await,
+            None => Ok(()),
         }
-        // The old file's log, still named after the path, would be replayed
-        // into the new file by the next connection to open it (the restart's):
-        // it goes now. A log that is not the one last seen (the operator
-        // restored one with the backup) is left alone.
-        for (path, seen) in file.log_paths().iter().zip(log.iter_mut()) {
-            if seen.is_some() && file_identity(path) == *seen {
-                match std::fs::remove_file(path) {
-                    Ok(()) => {
-                        tracing::warn!(path = %path.display(), "the replaced database file's log was removed")
-                    }
-                    Err(e) => {
-                        tracing::error!(path = %path.display(), error = %e, "could not remove the replaced database file's log; remove it before restarting")
-                    }
-                }
-                *seen = None;
-            }
-        }
-        Err(Unavailable::new(format!(
-            "the database file {} was replaced while the service runs (a restored backup?); receipts are refused until the service is restarted, which opens the new file (writing on would corrupt it)",
-            file.path.display()
-        )))
     }
 
     /// Stores a batch in one transaction and says what became of each
@@ -508,7 +564,7 @@ impl Database {
                 outcome
             }
         };
-        outcome.map_err(|e| Unavailable::new(format!("reads work but writes fail: {e}")))
+        outcome.map_err(|e| Unavailable::new(format!("{WRITES_FAIL}: {e}")))
     }
 
     /// A write of the kind a receipt needs, committed: a row of
@@ -559,10 +615,14 @@ impl Database {
         }
     }
 
-    /// Closes every connection (SQLite checkpoints its log on the last one).
+    /// Closes every connection (SQLite checkpoints its log on the last
+    /// one, the anchor of `db/file.rs`).
     pub async fn close(&self) {
         self.pools.writer.close().await;
         self.pools.reader.close().await;
+        if let Some(file) = &self.sqlite_file {
+            file.close().await;
+        }
     }
 }
 
@@ -726,10 +786,6 @@ fn decode(row: &AnyRow) -> Result<Stored> {
     })
 }
 
-fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
 /// `sqlite:` URL for `path`, created if missing: `%`, `?` and `#` are
 /// percent-encoded so that any file name survives sqlx's URL parsing.
 fn sqlite_url(path: &std::path::Path) -> String {
@@ -839,9 +895,43 @@ mod tests {
             "postgres://kc:***@db.internal:5432/consent"
         );
         assert_eq!(redacted("postgres://db/consent"), "postgres://db/consent");
+        // sqlx also takes the password as a query parameter.
+        assert_eq!(
+            redacted("postgres://kc@db/consent?sslmode=require&password=Hunter2"),
+            "postgres://kc@db/consent?sslmode=require&password=***"
+        );
+        for key in ["PASSWORD", "sslpassword", "pass%77ord"] {
+            let masked = redacted(&format!("postgres://db/c?{key}=Hunter2&x=1"));
+            assert_eq!(masked, format!("postgres://db/c?{key}=***&x=1"), "{key}");
+        }
+        assert_eq!(
+            redacted("postgres://kc:s3cret@db/c?password=Hunter2"),
+            "postgres://kc:***@db/c?password=***"
+        );
         assert_eq!(
             redacted("sqlite:receipts.sqlite3"),
             "sqlite:receipts.sqlite3"
+        );
+    }
+
+    #[test]
+    fn summaries_name_no_path_or_database_text() {
+        let summary = |reason: &str| Unavailable::new(reason).summary();
+        assert_eq!(
+            summary("the database file /srv/kc/r.sqlite3 is missing (moved or deleted?)"),
+            "the database file is missing"
+        );
+        assert_eq!(
+            summary("error returned from database: (code: 5) database is locked"),
+            "the database is locked by another process"
+        );
+        assert_eq!(
+            summary("cannot execute INSERT in a read-only transaction"),
+            "the database is read-only"
+        );
+        assert_eq!(
+            summary("relation \"receipts\" does not exist"),
+            "the database failed"
         );
     }
 

@@ -30,6 +30,8 @@ pub mod rate_limit;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "server")]
+pub mod write_deadline;
+#[cfg(feature = "server")]
 pub mod writer;
 
 #[cfg(all(test, feature = "server"))]

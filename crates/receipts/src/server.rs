@@ -7,6 +7,7 @@ use crate::http::{self, App};
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::time::DAY_MS;
+use crate::write_deadline::WriteDeadline;
 use crate::writer::Writer;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -30,6 +31,14 @@ const WRITERS_AT_MOST: Duration = Duration::from_secs(10);
 /// How long a client may take to send a request's headers (a beacon sends
 /// them at once); then its connection is closed.
 const HEADERS_AT_MOST: Duration = Duration::from_secs(10);
+/// How long a write to a client may make no progress before the
+/// connection is closed (see `write_deadline.rs`): a client that never
+/// reads its answers must not hold a connection, and its file descriptor,
+/// for ever.
+const WRITES_STALL_AT_MOST: Duration = Duration::from_secs(30);
+/// At most one warning this often while connections cannot be accepted
+/// (out of file descriptors, say), with how many were left out.
+const ACCEPT_WARNING_EVERY: Duration = Duration::from_secs(10);
 
 /// Runs the service until SIGTERM or Ctrl+C, then finishes the requests in
 /// flight, commits what is queued, and closes the database.
@@ -111,13 +120,16 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
     });
     let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut accept_warnings = Throttle::new(ACCEPT_WARNING_EVERY);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => serve_connection(stream, peer, router.clone(), &connections),
                 Err(e) => {
                     // Out of file descriptors, say: wait instead of spinning.
-                    tracing::warn!(error = %e, "cannot accept a connection");
+                    if let Some(left_out) = accept_warnings.allow(Instant::now()) {
+                        tracing::warn!(error = %e, same_errors_not_logged = left_out, "cannot accept a connection");
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
@@ -181,7 +193,8 @@ pub async fn run(args: Args) -> Result<(), String> {
 /// deadline for each request's headers: a client that opens a connection and
 /// sends its headers slowly or never (slowloris) is closed after
 /// [`HEADERS_AT_MOST`] instead of holding a task and a socket for ever.
-/// Bodies have their own deadline in the ingest handler.
+/// Bodies have their own deadline in the ingest handler; writes stalled
+/// for [`WRITES_STALL_AT_MOST`] close the connection ([`WriteDeadline`]).
 fn serve_connection(
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
@@ -203,6 +216,7 @@ fn serve_connection(
         // A client that sends its whole request and then shuts its side
         // (`nc -N`, some proxies) still gets its answer.
         .half_close(true);
+    let stream = WriteDeadline::new(stream, WRITES_STALL_AT_MOST);
     let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
     let connection = connections.watch(connection);
     tokio::spawn(async move {
@@ -210,6 +224,36 @@ fn serve_connection(
             tracing::debug!(error = %e, "connection ended with an error");
         }
     });
+}
+
+/// Lets a repeated message through at most once per `every`: a condition
+/// that lasts (no file descriptor left) must not fill the log ten lines a
+/// second.
+struct Throttle {
+    every: Duration,
+    last: Option<Instant>,
+    left_out: u64,
+}
+
+impl Throttle {
+    fn new(every: Duration) -> Throttle {
+        Throttle {
+            every,
+            last: None,
+            left_out: 0,
+        }
+    }
+
+    /// `Some(how many were left out since the last one)` when the message
+    /// may go out at `now`; `None` when it is left out.
+    fn allow(&mut self, now: Instant) -> Option<u64> {
+        if self.last.is_some_and(|last| now < last + self.every) {
+            self.left_out += 1;
+            return None;
+        }
+        self.last = Some(now);
+        Some(std::mem::take(&mut self.left_out))
+    }
 }
 
 /// SIGTERM and SIGINT (Ctrl+C), handled from the moment this exists.
@@ -282,5 +326,23 @@ async fn purge(db: &Database, metrics: &Metrics, days: u32) {
             tracing::info!(deleted = n, days, "retention purge");
         }
         Err(e) => tracing::error!(error = %e, "retention purge failed; retrying in an hour"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lasting_accept_error_is_logged_once_per_period_with_a_count() {
+        let mut throttle = Throttle::new(Duration::from_secs(10));
+        let start = Instant::now();
+        assert_eq!(throttle.allow(start), Some(0));
+        for tenth in 1..100 {
+            let at = start + Duration::from_millis(100 * tenth);
+            assert_eq!(throttle.allow(at), None, "{tenth}");
+        }
+        assert_eq!(throttle.allow(start + Duration::from_secs(10)), Some(99));
+        assert_eq!(throttle.allow(start + Duration::from_secs(25)), Some(0));
     }
 }

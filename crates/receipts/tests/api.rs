@@ -283,6 +283,34 @@ async fn only_allowed_origins_may_send(kind: Kind) {
     );
 }
 
+/// A site whose receiptUrl is wrong (a trailing slash) gets a 404 its page
+/// can read (CORS headers for an allowed origin), not a bare "Failed to
+/// fetch"; another origin gets no CORS headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_receipt_url_is_answered_readably() {
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &[]);
+    for (origin, readable) in [(ORIGIN, true), ("https://evil.example", false)] {
+        let response = service
+            .client
+            .post(format!("{}/receipts/", service.url))
+            .header("content-type", "text/plain")
+            .header("origin", origin)
+            .body(receipt(&consent_id(1), 0))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{origin}");
+        let allowed = response.headers().get("access-control-allow-origin");
+        assert_eq!(
+            allowed.is_some(),
+            readable,
+            "{origin}: {:?}",
+            response.headers()
+        );
+    }
+}
+
 async fn rate_limits_each_client(kind: Kind) {
     let db = Db::new(kind).await;
     let service = Service::start(
@@ -317,16 +345,23 @@ async fn rate_limits_each_client(kind: Kind) {
         "the proxy's entry (last) counts"
     );
     assert_eq!(from("203.0.113.8", 5).await.0, 201);
+    // Entries with a port (Azure Application Gateway writes them) are the
+    // client's address, not a fallback to the proxy's one bucket.
+    for n in 6..9 {
+        assert_eq!(from("198.51.100.9:4711", n).await.0, 201);
+    }
+    assert_eq!(from("198.51.100.9:4712", 9).await.0, 429, "the same client");
+    assert_eq!(from("[2001:db8::1]:443", 10).await.0, 201, "another one");
     assert_eq!(
         service.all().await.len(),
-        5,
-        "the refused one is not stored"
+        9,
+        "the refused ones are not stored"
     );
     assert_eq!(
         service
             .metric(r#"kloudconsent_receipts_rejected_total{reason="rate_limited"}"#)
             .await,
-        1.0
+        2.0
     );
 }
 
@@ -390,6 +425,8 @@ async fn lookup_and_export_need_the_token_in_the_header(kind: Kind) {
             format!("token={TOKEN}"),
             format!("access_token={TOKEN}"),
             format!("from={TOKEN}"),
+            TOKEN.to_owned(), // as a parameter's name
+            format!("{TOKEN}=1"),
         ] {
             let url = format!("{path}{separator}{leak}");
             let (status, body) = service.get_with(&url, None).await;
@@ -397,7 +434,13 @@ async fn lookup_and_export_need_the_token_in_the_header(kind: Kind) {
             let (status, body) = service.get_with(&url, Some(TOKEN)).await;
             assert_eq!(status, 400, "{url}, even with the right header: {body}");
             assert!(body.contains("never put the token in the URL"), "{body}");
+            assert!(!body.contains(TOKEN), "{body}");
         }
+        // A name that holds the token among other text is not echoed.
+        let url = format!("{path}{separator}x{TOKEN}y");
+        let (status, body) = service.get_with(&url, Some(TOKEN)).await;
+        assert_eq!(status, 400, "{url}: {body}");
+        assert!(!body.contains(TOKEN), "{body}");
         assert_eq!(service.get(&path).await.0, 200, "{path} with the token");
     }
     let (status, _) = service

@@ -187,6 +187,38 @@ async fn clients_that_never_finish_their_headers_are_closed() {
     assert!(took < Duration::from_secs(25), "closed after {took:?}");
 }
 
+/// Slow reads: a client that pipelines thousands of requests and never
+/// reads the answers is closed once writing to it made no progress for
+/// 30 s (before, it held its connection and file descriptor for as long as
+/// it liked); others are served meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_its_answers_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &[]);
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let requests = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3000);
+    // Its own task: the service stops reading once its answers back up.
+    let sending = tokio::spawn(async move {
+        let _ = writer.write_all(requests.as_bytes()).await;
+        writer // kept open: a shut sending side would end the connection
+    });
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(send_one(&service, 1).await, 201, "served beside it");
+    tokio::time::sleep(Duration::from_secs(40)).await;
+    let mut answers = Vec::new();
+    let read =
+        tokio::time::timeout(Duration::from_secs(20), reader.read_to_end(&mut answers)).await;
+    assert!(read.is_ok(), "still open after 65 s");
+    let answered = String::from_utf8_lossy(&answers)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(answered < 3000, "all {answered} answered: never cut");
+    drop(sending);
+}
+
 /// A database the service cannot use stops it at start with the cause in
 /// the message (not a pool's "timed out while waiting for an open
 /// connection"), the password kept out, and nothing written over the file.
@@ -261,8 +293,14 @@ async fn sqlite_file_moved_away_then_back() {
     let (status, reason) = service.send(receipt(&consent_id(2), 0)).await;
     assert_eq!(status, 503, "{reason}");
     assert!(reason.contains("missing"), "{reason}");
+    // Anyone may send a receipt or ask /healthz: the kind of failure, not
+    // where the file is (that is in the log).
+    let path = file.display().to_string();
+    assert!(!reason.contains(&path), "{reason}");
     let (status, reason) = service.get_with("/healthz", None).await;
     assert_eq!(status, 503, "{reason}");
+    assert!(reason.contains("file is missing"), "{reason}");
+    assert!(!reason.contains(&path), "{reason}");
     assert_eq!(
         service.get(&format!("/receipts/{}", consent_id(1))).await.0,
         503
@@ -323,6 +361,163 @@ async fn sqlite_file_moved_away_then_back() {
     );
     assert_eq!(check, "ok");
     conn.close().await.unwrap();
+}
+
+/// The SQLite log (`-wal`) or its index (`-shm`) deleted while the
+/// service runs (a clean-up script): receipts answered 201 before may be
+/// only in that log. The service checkpoints it into the database file at
+/// once and refuses everything until a restart; after SIGKILL and a restart
+/// every answered receipt is there and the file is intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_log_deleted_while_running_loses_no_answered_receipt() {
+    for suffix in ["-wal", "-shm"] {
+        let db = Db::new(Kind::Sqlite).await;
+        let mut service = Service::start(&db, &[]);
+        for n in 1..=5 {
+            assert_eq!(send_one(&service, n).await, 201);
+        }
+        let mut log = db.file.clone().unwrap().into_os_string();
+        log.push(suffix);
+        std::fs::remove_file(&log).unwrap();
+        assert_eq!(send_one(&service, 6).await, 503, "{suffix}");
+        assert_eq!(service.get_with("/healthz", None).await.0, 503, "{suffix}");
+        service.kill9();
+        let service = Service::start(&db, &[]);
+        let ids: Vec<String> = service.ids().await;
+        let answered: Vec<String> = (1..=5).map(consent_id).collect();
+        assert_eq!(ids, answered, "{suffix}");
+        assert_eq!(integrity(&db).await, "ok", "{suffix}");
+    }
+}
+
+/// The SQLite file moved away, then the service killed before it is back:
+/// the next start refuses (it would create an empty file, and SQLite would
+/// throw the orphaned log away), naming the file and its log; the moved
+/// file alone already holds every receipt answered 201 (checkpointed when
+/// the move was seen).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_file_moved_then_killed_keeps_every_answered_receipt() {
+    let db = Db::new(Kind::Sqlite).await;
+    let mut service = Service::start(&db, &[]);
+    for n in 1..=3 {
+        assert_eq!(send_one(&service, n).await, 201);
+    }
+    let file = db.file.clone().unwrap();
+    let aside = file.with_extension("moved");
+    std::fs::rename(&file, &aside).unwrap();
+    assert_eq!(send_one(&service, 4).await, 503);
+    service.kill9();
+
+    let refusal = refused_start(&db);
+    let wal = format!("{}-wal", file.display());
+    assert!(refusal.contains(&wal), "{refusal}");
+    assert!(refusal.contains("is missing"), "{refusal}");
+    assert!(!file.exists(), "no empty database was made");
+
+    // The moved file alone, without that log, is complete.
+    std::fs::remove_file(&wal).unwrap();
+    let _ = std::fs::remove_file(format!("{}-shm", file.display()));
+    std::fs::rename(&aside, &file).unwrap();
+    let service = Service::start(&db, &[]);
+    let ids: Vec<String> = service.ids().await;
+    assert_eq!(ids, [consent_id(1), consent_id(2), consent_id(3)]);
+    assert_eq!(integrity(&db).await, "ok");
+}
+
+/// What the service printed on refusing to start on `db`; panics if it
+/// is still running after 20 s (it started).
+fn refused_start(db: &Db) -> String {
+    refused(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kloudconsent-receipts")),
+        db,
+    )
+}
+
+/// Like [`refused_start`], with `command` as the program (the service
+/// itself, or a wrapper that runs it) and the service's flags after it.
+fn refused(mut command: std::process::Command, db: &Db) -> String {
+    use std::io::Read;
+    let mut child = command
+        .args(["--listen", "127.0.0.1:0", "--database-url", &db.url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("started");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+/// A SQLite file the service can read but not write (mode 0444, the
+/// service not root) stops it at start, before it listens, instead of
+/// answering /healthz 200 and every receipt 503. Root ignores file modes,
+/// so as root the service is run as `nobody` (with `setpriv`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_sqlite_file_is_refused_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = Db::new(Kind::Sqlite).await;
+    let mut service = Service::start(&db, &[]);
+    assert_eq!(send_one(&service, 1).await, 201);
+    assert_eq!(service.terminate().code(), Some(0));
+    let file = db.file.clone().unwrap();
+    let dir = file.parent().unwrap();
+    let service_binary = env!("CARGO_BIN_EXE_kloudconsent-receipts");
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    let command = if root {
+        for path in [dir, &file] {
+            std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+        }
+        let mut setpriv = std::process::Command::new("setpriv");
+        setpriv.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            service_binary,
+        ]);
+        setpriv
+    } else {
+        std::process::Command::new(service_binary)
+    };
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let refusal = refused(command, &db);
+    assert!(refusal.contains("can be read but not written"), "{refusal}");
+    assert!(refusal.contains("readonly"), "{refusal}");
+}
+
+/// SQLite's `PRAGMA integrity_check` on `db`, through a connection of the
+/// test's own.
+async fn integrity(db: &Db) -> String {
+    use sqlx::Connection;
+    let mut conn = db.connect().await;
+    let check: String = sqlx::Row::get(
+        &sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap(),
+        0,
+    );
+    conn.close().await.unwrap();
+    check
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -43,12 +43,14 @@ pub async fn erase(
             json_response(StatusCode::OK, "application/json", Body::from(body))
         }
         Err(e) => {
+            super::log_outage(&e);
             // Possibly committed into a file that was moved away: only a
             // successful answer says the receipts are gone.
             let mut response = text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!(
-                    "database unavailable, the receipts may not be erased; erase again later: {e}"
+                    "database unavailable, the receipts may not be erased; erase again later: {}",
+                    e.summary()
                 ),
             );
             response

@@ -181,13 +181,15 @@ async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
         )),
         Ok(Err(e)) if e.maybe_stored => {
             app.metrics.database_up.set(0);
-            Err(("database_unavailable", not_confirmed(&e.reason)))
+            Err(("database_unavailable", not_confirmed(e.summary())))
         }
         Ok(Err(e)) => {
             app.metrics.database_up.set(0);
+            // The detail (paths, the database's words) is the writer's to
+            // log; anyone may send a receipt.
             let message = format!(
                 "database unavailable, the receipt was not stored: {}",
-                e.reason
+                e.summary()
             );
             Err(("database_unavailable", retry_later(message)))
         }
@@ -239,7 +241,7 @@ fn origin_allowed(app: &App, origin: Option<&str>) -> bool {
 }
 
 /// Lets a page that used `fetch` read the answer; harmless for beacons.
-fn with_cors(app: &App, headers: &HeaderMap, mut response: Response) -> Response {
+pub(super) fn with_cors(app: &App, headers: &HeaderMap, mut response: Response) -> Response {
     let origin = headers.get(header::ORIGIN);
     if let Some(origin) = origin.filter(|o| origin_allowed(app, o.to_str().ok())) {
         let h = response.headers_mut();
@@ -264,12 +266,28 @@ fn client_ip(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
             .filter_map(|v| v.to_str().ok())
             .next_back()
             .and_then(|v| v.rsplit(',').next())
-            .and_then(|ip| ip.trim().parse().ok());
+            .and_then(forwarded_ip);
         if let Some(ip) = forwarded {
             return ip;
         }
     }
     peer.ip()
+}
+
+/// The address in one X-Forwarded-For entry: `IP`, `IP:port` (Azure
+/// Application Gateway writes the client's port), `[IPv6]` or
+/// `[IPv6]:port`. An entry that does not parse would put every visitor
+/// in the proxy's one rate-limit bucket.
+fn forwarded_ip(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            let inside = entry.strip_prefix('[')?.strip_suffix(']')?;
+            inside.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6)
+        })
 }
 
 /// `text/plain` or `application/json`, with no charset or UTF-8.
@@ -306,6 +324,28 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_str(t).unwrap());
         h
+    }
+
+    #[test]
+    fn forwarded_entries_with_ports_and_brackets() {
+        for (entry, ip) in [
+            (" 198.51.100.7", "198.51.100.7"),
+            ("198.51.100.7:4711", "198.51.100.7"),
+            ("2001:db8::1", "2001:db8::1"),
+            ("[2001:db8::1]", "2001:db8::1"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+        ] {
+            assert_eq!(forwarded_ip(entry), Some(ip.parse().unwrap()), "{entry}");
+        }
+        for bad in [
+            "",
+            "unknown",
+            "198.51.100.7:x",
+            "[198.51.100.7]",
+            "[2001:db8::1",
+        ] {
+            assert_eq!(forwarded_ip(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -21,8 +21,8 @@ use crate::db::Database;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 use crate::writer::Writer;
-use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -59,16 +59,31 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/export", get(privacy::export))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
-        .fallback(|| async { text(StatusCode::NOT_FOUND, "not found") })
+        .fallback(not_found)
         // The `Allow` header axum adds stays; the body says it in words.
-        .method_not_allowed_fallback(|| async {
-            text(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method not allowed here (the Allow header lists the ones that are)",
-            )
-        })
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(catch_panic))
         .with_state(app)
+}
+
+/// 404, readable by a page on an allowed origin: a site whose receiptUrl
+/// is wrong (`/receipts/` with a slash, say) then sees this answer in its
+/// console, not a bare "Failed to fetch" from a missing CORS header.
+async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let answer = text(
+        StatusCode::NOT_FOUND,
+        "not found (receipts go to POST /receipts, with no trailing slash)",
+    );
+    ingest::with_cors(&app, &headers, answer)
+}
+
+/// 405, readable by a page on an allowed origin, as [`not_found`] is.
+async fn method_not_allowed(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let answer = text(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed here (the Allow header lists the ones that are)",
+    );
+    ingest::with_cors(&app, &headers, answer)
 }
 
 /// A bug in one request's handling answers 500 to that request and leaves
@@ -115,14 +130,44 @@ pub fn read_failed(e: &crate::db::Unavailable) -> Response {
             ),
         );
     }
-    unavailable(&e.reason)
+    unavailable(e)
 }
 
-/// 503 for a read that the database could not answer.
-pub fn unavailable(reason: &str) -> Response {
+/// 503 for a read that the database could not answer: the kind of
+/// failure in the answer, the detail in the log (see [`log_outage`]).
+pub fn unavailable(e: &crate::db::Unavailable) -> Response {
+    log_outage(e);
     retry_later(format!(
-        "database unavailable, nothing was stored or read: {reason}"
+        "database unavailable, nothing was stored or read: {}",
+        e.summary()
     ))
+}
+
+/// The reason last logged by [`log_outage`], while the outage lasts.
+static OUTAGE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Logs why the database is unavailable, the full detail (paths, the
+/// database's own words) that answers leave out: once per outage and
+/// reason, not once per request (a load balancer asks every few seconds).
+pub fn log_outage(e: &crate::db::Unavailable) {
+    let mut last = OUTAGE.lock().unwrap_or_else(|e| e.into_inner());
+    if last.as_deref() != Some(e.reason.as_str()) {
+        // A warning: a failed write is the writer's error already.
+        tracing::warn!(reason = %e.reason, "database unavailable");
+        *last = Some(e.reason.clone());
+    }
+}
+
+/// The database works again: the next outage is logged anew.
+pub fn outage_over() {
+    if OUTAGE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .is_some()
+    {
+        tracing::info!("database available again");
+    }
 }
 
 /// 503 with `message` and `Retry-After: 5`.

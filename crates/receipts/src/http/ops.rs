@@ -1,25 +1,35 @@
 //! Health and metrics, for load balancers and Prometheus. Neither needs the
 //! token: they reveal no receipt.
 
-use super::{retry_later, text, App};
+use super::{log_outage, outage_over, retry_later, text, App};
+use crate::db::WRITES_FAIL;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 /// 200 when the database answers (and, on SQLite, its file is in place)
-/// and writes work (see `Database::health`); 503 with the reason otherwise.
-/// Its own wording, not a read's "nothing was stored or read": the reason
-/// may well be that reads work and writes do not.
+/// and writes work (see `Database::health`); 503 with the kind of failure
+/// otherwise (the detail, with paths and the database's own words, goes to
+/// the log: anyone may ask here). Its own wording, not a read's "nothing
+/// was stored or read": the reason may well be that reads work and writes
+/// do not.
 pub async fn healthz(State(app): State<Arc<App>>) -> Response {
     match app.db.health().await {
         Ok(()) => {
             app.metrics.database_up.set(1);
+            outage_over();
             text(StatusCode::OK, "ok")
         }
         Err(e) => {
             app.metrics.database_up.set(0);
-            retry_later(format!("unhealthy: {}", e.reason))
+            log_outage(&e);
+            let what = if e.reason.starts_with(WRITES_FAIL) {
+                WRITES_FAIL
+            } else {
+                "database unavailable"
+            };
+            retry_later(format!("unhealthy: {what}: {}", e.summary()))
         }
     }
 }

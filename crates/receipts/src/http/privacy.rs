@@ -287,6 +287,22 @@ pub(super) fn json_response(
     response
 }
 
+/// A query parameter's name as an answer may repeat it: only a short,
+/// plain one. A longer one may be (or hold) the token, sent as a name
+/// (`?<token>`), and an answer must not carry it back (into a proxy's or
+/// a browser's log). Shorter than the shortest token, so none fits.
+fn shown(name: &str) -> String {
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain && name.len() < crate::auth::MIN_TOKEN_LEN.min(20) {
+        format!("{name:?}")
+    } else {
+        "(a long or unusual name, not repeated here; the token goes in the Authorization header)"
+            .to_owned()
+    }
+}
+
 /// The query's parameters, refusing a token in the URL first, then any
 /// name not in `allowed` or given twice.
 #[allow(clippy::result_large_err)]
@@ -302,7 +318,7 @@ pub(super) fn query_params(
     let leaked = app
         .token
         .as_ref()
-        .is_some_and(|t| params.iter().any(|(_, v)| t.matches(v)));
+        .is_some_and(|t| params.iter().any(|(k, v)| t.matches(k) || t.matches(v)));
     if leaked {
         tracing::warn!(
             "a request carried the lookup token in its URL: it may be in logs now; rotate it"
@@ -328,13 +344,16 @@ pub(super) fn query_params(
             };
             return Err(text(
                 StatusCode::BAD_REQUEST,
-                format!("unknown query parameter {name:?} (expected: {expected})"),
+                format!(
+                    "unknown query parameter {} (expected: {expected})",
+                    shown(name)
+                ),
             ));
         }
         if params[..i].iter().any(|(k, _)| k == name) {
             return Err(text(
                 StatusCode::BAD_REQUEST,
-                format!("query parameter {name:?} given twice"),
+                format!("query parameter {} given twice", shown(name)),
             ));
         }
     }
