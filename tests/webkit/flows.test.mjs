@@ -367,3 +367,29 @@ test("WebKit: focused page links are clear of the banner; after a body swap the 
   await until(d, () => !!document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-cat"), "the tool");
   assert.deepEqual(await pageErrors(d), []);
 });
+
+test("the keys that scroll move the open tool's list, not the page behind it (WebKit scrolled the page from the dialog and its buttons)", async () => {
+  const d = env.driver;
+  const long = "<p>Some of the host page's own text, long enough to scroll.</p>".repeat(120);
+  await fresh(env, hostPage(env, { body: long }));
+  await bannerShown(d);
+  await js(d, () => window.scrollTo(0, 300));
+  await (await button(d, ".kc-banner", "Manage preferences")).click();
+  await toolShown(d);
+  assert.equal(await focusedSoon(d, "dialog"), "dialog");
+  const state = () => js(d, () => ({
+    page: window.scrollY,
+    list: document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop,
+  }));
+  for (const key of [Key.PAGE_DOWN, Key.SPACE, Key.END]) {
+    await press(d, key);
+    await settle(d);
+    assert.equal((await state()).page, 300, "the page stays where it was");
+  }
+  assert.ok((await state()).list > 0, "the list scrolled");
+  await press(d, Key.TAB); // Close
+  await press(d, Key.HOME);
+  await settle(d);
+  assert.deepEqual(await state(), { page: 300, list: 0 });
+  assert.deepEqual(await pageErrors(d), []);
+});
