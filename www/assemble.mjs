@@ -99,11 +99,13 @@ if (!existsSync(toolGluePath) || !existsSync(toolWasmPath)) {
 // (MooTools sets `this.Document = new Type("Document", ...)`, whose prototype
 // has none of the DOM's getters), and the guard, the glue's `final`
 // bindings and the hooks read `Document.prototype`. Each script declares
-// its own `Document`, the constructor whose prototype owns the document's
-// methods, found from `document` itself (which no page can replace; its
-// prototypes, unlike the document, have no named properties for markup to
-// shadow `hasOwnProperty` with).
-const REAL_DOCUMENT = `for (var Document = Object.getPrototypeOf(document); !Document.hasOwnProperty("createElement");) Document = Object.getPrototypeOf(Document);
+// its own `Document`: the interface just above `Node` in `document`'s
+// prototype chain (Node.prototype owns `nodeType`), found from `document`
+// itself, which no page can replace. Not the first prototype owning
+// `createElement`: a page (or an extension's script) may wrap that on
+// HTMLDocument.prototype. The prototypes, unlike the document, have no
+// named properties for markup to shadow `hasOwnProperty` with.
+const REAL_DOCUMENT = `for (var Document = Object.getPrototypeOf(document); !Object.getPrototypeOf(Document).hasOwnProperty("nodeType");) Document = Object.getPrototypeOf(Document);
 Document = Document.constructor;`;
 
 // Yew creates the tool's nodes through web-sys, whose glue calls

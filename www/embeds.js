@@ -30,8 +30,10 @@
     // Only a media element's own load(): MooTools gives every element a
     // `load` that fetches the page and runs each of its scripts, gated
     // ones included (their type does not stop it).
+    // (A brand check, not instanceof: a media element made in another
+    // frame is one too. Any other element makes the call throw.)
     var reload = function (el) {
-      if (el instanceof HTMLMediaElement) HTMLMediaElement.prototype.load.call(el);
+      try { HTMLMediaElement.prototype.load.call(el); } catch (e) {}
     };
     var parentElement = Object.getOwnPropertyDescriptor(Node.prototype, "parentElement").get;
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];

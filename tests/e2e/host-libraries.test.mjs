@@ -152,3 +152,19 @@ test("Prototype.js (Array#find needs this.each): scrolling the preference tool t
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("a page (or an extension's script) that wraps createElement on HTMLDocument.prototype: the widget starts, draws and gates as usual", async () => {
+  const { context, page } = await openPage(env);
+  await libPage(page, {
+    where: "before",
+    lib: `<script>HTMLDocument.prototype.createElement = function (t, o) { return Document.prototype.createElement.call(this, t, o); };</script>`,
+  });
+  await waitReady(page);
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).waitFor();
+  await button(dialog(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  assert.deepEqual(await gatedRuns(page), ["analytics", "marketing"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
