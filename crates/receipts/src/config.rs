@@ -162,9 +162,16 @@ fn never_matches(origin: &str, normalized: &str, host: &str) -> Result<(), Strin
     }
     if !host.is_ascii() {
         let scheme = &normalized[..normalized.len() - host.len()];
-        let ascii: Vec<String> = host.split('.').map(punycode_label).collect();
+        // The port is not part of the last label.
+        let (name, port) = match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                (name, &host[name.len()..])
+            }
+            _ => (host, ""),
+        };
+        let ascii: Vec<String> = name.split('.').map(punycode_label).collect();
         return Err(format!(
-            "allowed origin {origin:?}: browsers send a host name that is not in ASCII in its punycode form; write {scheme}{}",
+            "allowed origin {origin:?}: browsers send a host name that is not in ASCII in its punycode form; write {scheme}{}{port}",
             ascii.join(".")
         ));
     }
@@ -279,6 +286,12 @@ mod tests {
                 "https://www.xn--mnchen-3ya.de:8443",
             ),
             ("http://例え.テスト", "http://xn--r8jz45g.xn--zckzah"),
+            // A port after a non-ASCII last label (stop 50's second look).
+            (
+                "https://shop.example.рф:8080",
+                "https://shop.example.xn--p1ai:8080",
+            ),
+            ("https://bücher:8443", "https://xn--bcher-kva:8443"),
         ] {
             let refused = normalize_origin(written).unwrap_err();
             assert!(refused.ends_with(&format!("write {punycode}")), "{refused}");

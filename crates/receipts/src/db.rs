@@ -214,6 +214,10 @@ struct WriteHealth {
 /// find out that writes work again.
 const WRITE_PROBE_EVERY: Duration = Duration::from_secs(5);
 
+/// How often a SQLite database's file and log are checked without a
+/// request ([`Database::watch_file`]).
+const FILE_WATCH_EVERY: Duration = Duration::from_secs(2);
+
 /// The size of the write probe's row: four SQLite pages of overflow, so
 /// that the probe needs more room in the log than one receipt does (a
 /// table page and three index pages).
@@ -266,16 +270,19 @@ pub fn migrator() -> Migrator {
 /// whose name holds `password` (sqlx takes `?password=`; any case, and
 /// percent-encoded names too, so that a near miss is masked as well).
 pub fn redacted(url: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let mut out = redacted_userinfo(base);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(&redacted_query(query));
+    // The user info first, on the whole URL: a password may hold a `?` (an
+    // invalid URL, and so in the very error message that prints it). The
+    // query then starts at the first `?` after it.
+    let masked = redacted_userinfo(url);
+    let from = masked.find(":***@").map_or(0, |at| at + 5);
+    match masked[from..].find('?') {
+        Some(q) => format!(
+            "{}?{}",
+            &masked[..from + q],
+            redacted_query(&masked[from + q + 1..])
+        ),
+        None => masked,
     }
-    out
 }
 
 /// `scheme://user:***@host...` for `scheme://user:password@host...`.
@@ -401,6 +408,23 @@ impl Database {
         match &self.sqlite_file {
             Some(file) => file.check().await,
             None => Ok(()),
+        }
+    }
+
+    /// For SQLite, for the service's life: the same check every
+    /// [`FILE_WATCH_EVERY`], requests or not. A log deleted on a quiet
+    /// service (no visitor, no load balancer asking `/healthz`) is then
+    /// checkpointed into the file within seconds, not at the next request,
+    /// which a crash or a kill might never reach (a review lost every
+    /// receipt so). What it finds is logged by the check itself, once.
+    pub async fn watch_file(self: std::sync::Arc<Self>) {
+        if self.sqlite_file.is_none() {
+            return;
+        }
+        let mut every = tokio::time::interval(FILE_WATCH_EVERY);
+        loop {
+            every.tick().await;
+            let _ = self.check_file().await;
         }
     }
 
@@ -911,6 +935,15 @@ mod tests {
         assert_eq!(
             redacted("sqlite:receipts.sqlite3"),
             "sqlite:receipts.sqlite3"
+        );
+        // A `?` in the password itself (stop 50's second look).
+        assert_eq!(
+            redacted("postgres://kc:Pa?ss3cretB@127.0.0.1:1/consent"),
+            "postgres://kc:***@127.0.0.1:1/consent"
+        );
+        assert_eq!(
+            redacted("postgres://kc:Pa?ss@db/c?password=Hunter2&sslmode=require"),
+            "postgres://kc:***@db/c?password=***&sslmode=require"
         );
     }
 

@@ -221,9 +221,41 @@ fn serve_connection(
     let connection = connections.watch(connection);
     tokio::spawn(async move {
         if let Err(e) = connection.await {
-            tracing::debug!(error = %e, "connection ended with an error");
+            if stalled(&e) {
+                let allowed = STALLED
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .allow(Instant::now());
+                if let Some(left_out) = allowed {
+                    // Info, not a warning: a client may just be slow. An
+                    // export cut so is how an operator learns it was cut.
+                    tracing::info!(
+                        seconds = WRITES_STALL_AT_MOST.as_secs(),
+                        same_not_logged = left_out,
+                        "closed a connection whose client took no data (one not reading its answers, or an export read too slowly)"
+                    );
+                }
+            } else {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
         }
     });
+}
+
+/// Connections the write deadline closed: logged at most once per
+/// [`ACCEPT_WARNING_EVERY`] (a slow-read attack closes hundreds).
+static STALLED: std::sync::Mutex<Throttle> = std::sync::Mutex::new(Throttle {
+    every: ACCEPT_WARNING_EVERY,
+    last: None,
+    left_out: 0,
+});
+
+/// Whether a connection ended because [`WriteDeadline`] gave up on it.
+fn stalled(e: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(e), |e| e.source()).any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+    })
 }
 
 /// Lets a repeated message through at most once per `every`: a condition
@@ -291,6 +323,7 @@ async fn open_and_purge(
 ) -> Result<Arc<Database>, String> {
     let db = Arc::new(Database::open(&args.database_url, options).await?);
     tracing::info!(database = %redacted(&args.database_url), "database open and up to date");
+    tokio::spawn(db.clone().watch_file());
     if let Some(days) = args.retention_days {
         purge(&db, metrics, days).await;
     }

@@ -390,6 +390,27 @@ async fn sqlite_log_deleted_while_running_loses_no_answered_receipt() {
     }
 }
 
+/// The same on a quiet service: nothing is asked after the log is deleted,
+/// and the service's own watch saves it into the file within seconds (stop
+/// 50's second look lost every receipt so: the check ran only on requests).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_log_deleted_on_a_quiet_service_is_saved_without_a_request() {
+    let db = Db::new(Kind::Sqlite).await;
+    let mut service = Service::start(&db, &[]);
+    for n in 1..=5 {
+        assert_eq!(send_one(&service, n).await, 201);
+    }
+    let mut log = db.file.clone().unwrap().into_os_string();
+    log.push("-wal");
+    std::fs::remove_file(&log).unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    service.kill9();
+    let service = Service::start(&db, &[]);
+    let answered: Vec<String> = (1..=5).map(consent_id).collect();
+    assert_eq!(service.ids().await, answered);
+    assert_eq!(integrity(&db).await, "ok");
+}
+
 /// The SQLite file moved away, then the service killed before it is back:
 /// the next start refuses (it would create an empty file, and SQLite would
 /// throw the orphaned log away), naming the file and its log; the moved

@@ -151,7 +151,13 @@ static OUTAGE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 /// reason, not once per request (a load balancer asks every few seconds).
 pub fn log_outage(e: &crate::db::Unavailable) {
     let mut last = OUTAGE.lock().unwrap_or_else(|e| e.into_inner());
-    if last.as_deref() != Some(e.reason.as_str()) {
+    // `/healthz` words the same reason with a prefix: one outage, one line.
+    let reason = e.reason.trim_start_matches("database unavailable: ");
+    if last
+        .as_deref()
+        .map(|l| l.trim_start_matches("database unavailable: "))
+        != Some(reason)
+    {
         // A warning: a failed write is the writer's error already.
         tracing::warn!(reason = %e.reason, "database unavailable");
         *last = Some(e.reason.clone());
