@@ -23,7 +23,7 @@ use crate::receipt::{choices_json, parse_choices_json, Method, Receipt, Signal, 
 use futures_util::StreamExt;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
@@ -855,6 +855,21 @@ async fn first_contact(url: &str, timeout: Duration) -> std::result::Result<(), 
     }
 }
 
+/// What every SQLite connection of the service sets, the pools' and the
+/// log's anchor (`db/file.rs`) alike.
+pub(super) async fn sqlite_pragmas(
+    conn: &mut AnyConnection,
+) -> std::result::Result<(), sqlx::Error> {
+    // Commits and checkpoints reach the disk before they are answered.
+    conn.execute("PRAGMA synchronous = FULL").await?;
+    conn.execute(BUSY_TIMEOUT).await?;
+    // Deleted rows are overwritten with zeros, not just unlinked: an
+    // erased or purged receipt must not stay readable in the file (see
+    // `delete.rs`).
+    conn.execute("PRAGMA secure_delete = ON").await?;
+    Ok(())
+}
+
 async fn connect(
     backend: Backend,
     url: &str,
@@ -872,17 +887,7 @@ async fn connect(
         (Backend::Sqlite, Some(path)) => {
             let url = sqlite_url(path);
             let with_pragmas = |max: u32| {
-                pool_options(max).after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA synchronous = FULL").await?;
-                        conn.execute(BUSY_TIMEOUT).await?;
-                        // Deleted rows are overwritten with zeros, not just
-                        // unlinked: an erased or purged receipt must not stay
-                        // readable in the file (see `delete.rs`).
-                        conn.execute("PRAGMA secure_delete = ON").await?;
-                        Ok(())
-                    })
-                })
+                pool_options(max).after_connect(|conn, _| Box::pin(sqlite_pragmas(conn)))
             };
             let writer = with_pragmas(1).connect(&url).await?;
             // WAL is a property of the file: set once, kept across restarts.

@@ -350,17 +350,7 @@ async fn sqlite_file_moved_away_then_back() {
     let ids: Vec<String> = service.ids().await;
     assert_eq!(ids, [consent_id(1), consent_id(3)], "the backup, as it was");
     assert_eq!(send_one(&service, 41).await, 201);
-    use sqlx::Connection;
-    let mut conn = db.connect().await;
-    let check: String = sqlx::Row::get(
-        &sqlx::query("PRAGMA integrity_check")
-            .fetch_one(&mut conn)
-            .await
-            .unwrap(),
-        0,
-    );
-    assert_eq!(check, "ok");
-    conn.close().await.unwrap();
+    assert_eq!(integrity(&db).await, "ok");
 }
 
 /// The SQLite log (`-wal`) or its index (`-shm`) deleted while the
@@ -525,20 +515,22 @@ async fn a_read_only_sqlite_file_is_refused_at_start() {
     assert!(refusal.contains("readonly"), "{refusal}");
 }
 
-/// SQLite's `PRAGMA integrity_check` on `db`, through a connection of the
-/// test's own.
-async fn integrity(db: &Db) -> String {
+/// The first value `pragma` (a SQLite `PRAGMA ...`) answers on `db`,
+/// through a connection of the test's own.
+async fn pragma<T>(db: &Db, pragma: &str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
     use sqlx::Connection;
     let mut conn = db.connect().await;
-    let check: String = sqlx::Row::get(
-        &sqlx::query("PRAGMA integrity_check")
-            .fetch_one(&mut conn)
-            .await
-            .unwrap(),
-        0,
-    );
+    let value: T = sqlx::Row::get(&sqlx::query(pragma).fetch_one(&mut conn).await.unwrap(), 0);
     conn.close().await.unwrap();
-    check
+    value
+}
+
+/// SQLite's `PRAGMA integrity_check` on `db`.
+async fn integrity(db: &Db) -> String {
+    pragma(db, "PRAGMA integrity_check").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -949,20 +941,11 @@ async fn health_reflects_a_write_lock_held_elsewhere() {
 /// worked: a duplicate receipt (200) or the erasure of an unknown id (404).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_is_not_fooled_by_room_for_a_page() {
-    use sqlx::Connection;
     let db = Db::new(Kind::Sqlite).await;
     let service = Service::start_writes_can_fail(&db);
     let first = receipt(&consent_id(1), 0);
     assert_eq!(service.send(first.clone()).await.0, 201);
-    let mut conn = db.connect().await;
-    let page: i64 = sqlx::Row::get(
-        &sqlx::query("PRAGMA page_size")
-            .fetch_one(&mut conn)
-            .await
-            .unwrap(),
-        0,
-    );
-    conn.close().await.unwrap();
+    let page: i64 = pragma(&db, "PRAGMA page_size").await;
     let mut wal = db.file.clone().unwrap().into_os_string();
     wal.push("-wal");
     let frame = 24 + page as u64;

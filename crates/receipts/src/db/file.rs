@@ -29,7 +29,7 @@
 //! The anchor is also what checkpoints a lost log: it still holds it, and
 //! the pools must not open a new connection to do it.
 
-use super::{sqlite_url, Result, Unavailable, BUSY_TIMEOUT};
+use super::{sqlite_pragmas, sqlite_url, Result, Unavailable};
 use sqlx::{AnyConnection, Connection, Executor, Row};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -70,9 +70,7 @@ impl SqliteFile {
             .ok_or_else(|| format!("the database file {} did not appear", path.display()))?;
         let anchor = async {
             let mut conn = AnyConnection::connect(&sqlite_url(&path)).await?;
-            conn.execute(BUSY_TIMEOUT).await?;
-            // Its checkpoints must reach the disk like every commit does.
-            conn.execute("PRAGMA synchronous = FULL").await?;
+            sqlite_pragmas(&mut conn).await?;
             conn.execute("SELECT count(*) FROM sqlite_master").await?;
             Ok::<_, sqlx::Error>(conn)
         };
