@@ -27,6 +27,10 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # Each step says when it began (minutes since setup started), so a slow one shows.
 step() { printf '\n== setup: %s (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
+# `cargo install` without fat LTO and with 16 codegen units: tools run a few
+# times a day do not need a crate's slowest release settings (Trunk's install
+# took 6.6 min instead of 9.7 on 2 cores without them, measured 2026-12-01).
+quick_install() { CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 step "Rust wasm32 target"
@@ -62,23 +66,20 @@ cargo fetch --quiet
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   step "Trunk $TRUNK_VERSION (cargo install, ~6 min)"
-  # Trunk's own release profile asks for fat LTO and one codegen unit, which
-  # a build tool run a few times a day does not need: without them its
-  # install took 6.6 min instead of 9.7 on 2 cores (measured 2026-12-01).
-  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install --locked trunk --version "$TRUNK_VERSION"
+  # Trunk's own release profile asks for fat LTO and one codegen unit.
+  quick_install --locked trunk --version "$TRUNK_VERSION"
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   step "wasm-bindgen CLI $WASM_BINDGEN_VERSION (cargo install, ~2 min)"
   # Not --locked: the registry lacks one of its locked dependency versions.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  quick_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 if [ "$MODE" = test ]; then
   if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
     step "geckodriver $GECKODRIVER_VERSION (cargo install, ~4-8 min)"
-    cargo install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
+    quick_install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
   fi
   if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     step "nightly Rust (for cargo fuzz)"
@@ -86,7 +87,7 @@ if [ "$MODE" = test ]; then
   fi
   if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
     step "cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~1 min)"
-    cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
+    quick_install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
   fi
 
   APT_MISSING=()
