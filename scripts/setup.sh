@@ -7,10 +7,10 @@
 #   bash scripts/setup.sh test   (default) all of the above plus the browsers,
 #                                drivers and fuzzer the tests use
 #
-# First run on a fresh machine (2 cores): demo ~10 min (Trunk's cargo install
-# is most of it); test ~20 min (adds geckodriver, cargo-fuzz, Chromium,
-# Firefox ESR, PostgreSQL, WebKitGTK's driver and Xvfb). CONTRIBUTING.md has
-# the table.
+# First run on a fresh machine (2 cores): demo ~7 min (Trunk's cargo install
+# is most of it); test ~9 min (adds geckodriver, cargo-fuzz, Chromium,
+# Firefox ESR, PostgreSQL, WebKitGTK's driver and Xvfb; 9 min 6 s on
+# 2026-12-06). CONTRIBUTING.md has the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-test}"
@@ -65,7 +65,7 @@ step "the project's crates"
 cargo fetch --quiet
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-  step "Trunk $TRUNK_VERSION (cargo install, ~6 min)"
+  step "Trunk $TRUNK_VERSION (cargo install, ~5 min)"
   # Trunk's own release profile asks for fat LTO and one codegen unit.
   quick_install --locked trunk --version "$TRUNK_VERSION"
 fi
@@ -78,7 +78,7 @@ fi
 
 if [ "$MODE" = test ]; then
   if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
-    step "geckodriver $GECKODRIVER_VERSION (cargo install, ~4-8 min)"
+    step "geckodriver $GECKODRIVER_VERSION (cargo install, ~1.5 min)"
     quick_install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
   fi
   if ! rustup run nightly rustc --version >/dev/null 2>&1; then
