@@ -57,6 +57,11 @@ function listenTo(root) {
   root.addEventListener("pointerdown", function (e) {
     finger = e.pointerType != "touch" || e.width > 4;
   }, true);
+  // A press on the backdrop of the core's loading or failure dialog keeps
+  // focus in it, where Tab and Escape are heard (as the tool's does).
+  root.addEventListener("mousedown", function (e) {
+    if (closest(e.target, ".kc-overlay") == e.target) e.preventDefault();
+  });
   root.addEventListener("click", function (e) {
     var control = closest(e.target, "[data-kc-action]");
     var what = control && DO_ACTION[control.getAttribute("data-kc-action")];
@@ -497,6 +502,7 @@ function opener(e) {
   if (e.type === "click") {
     e.preventDefault();
     openedAt = e.timeStamp;
+    el = leaveTopLayer(e.composedPath()) || el;
     var open = function () { invoke("kc_open", [el]); };
     if (engine) queueMicrotask(open);
     else queue.push(function () {
@@ -508,6 +514,43 @@ function opener(e) {
   }
 }
 ["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener, true); });
+
+/**
+ * Closes the page's modal dialogs and popovers among `nodes` (an opener's
+ * composed path, or the focused element's ancestors): they sit in the
+ * browser's top layer, above any z-index, and a modal one makes the rest of
+ * the page, the widget included, inert, so the tool would open out of
+ * reach (a "Cookie settings" link in a menu built on `<dialog>`). A closed
+ * modal gives focus back to what opened it, which is returned: focus goes
+ * back there when the tool closes.
+ */
+function leaveTopLayer(nodes) {
+  var left = false;
+  for (var i = 0; i < nodes.length; i++) {
+    try {
+      if (Element.prototype.matches.call(nodes[i], "dialog:modal")) {
+        HTMLDialogElement.prototype.close.call(nodes[i]);
+        left = true;
+      } else if (Element.prototype.matches.call(nodes[i], ":popover-open")) {
+        HTMLElement.prototype.hidePopover.call(nodes[i]);
+      }
+    } catch (e) {}
+  }
+  return left && activeElement.call(doc);
+}
+
+/**
+ * The focused element and its ancestors, across shadow roots (through the
+ * prototypes' getters: a `<form>` answers `parentNode` with its control of
+ * that name).
+ */
+var parentOf = native(Node.prototype, "parentNode"), shadowOf = native(Element.prototype, "shadowRoot");
+function focusPath() {
+  var path = [], n = activeElement.call(doc), root;
+  while (n && (root = shadowOf.call(n)) && root.activeElement) n = root.activeElement;
+  for (; n; n = parentOf.call(n) || (n instanceof ShadowRoot ? n.host : null)) path.push(n);
+  return path;
+}
 
 /**
  * The page's own listeners, once the engine runs: a decision made in

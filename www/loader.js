@@ -347,7 +347,7 @@ var api = {
   acceptAll: later("kc_do", DO_API_ACCEPT_ALL),
   rejectAll: later("kc_do", DO_API_REJECT_ALL),
   set: function (choices) { later("kc_set")(choicesJson(choices)); },
-  show: later("kc_do", DO_SHOW),
+  show: function () { leaveTopLayer(focusPath()); later("kc_do", DO_SHOW)(); },
   hide: later("kc_do", DO_HIDE),
   reset: later("kc_do", DO_RESET),
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */

@@ -6,7 +6,7 @@ use super::Page;
 use crate::browser::{console, dom};
 use crate::tool::ToolModule;
 use crate::ui::{focus, Ui};
-use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene};
+use kloudconsent_domain::screen::{DialogState, Event, Focus, Opener, Scene, View};
 use kloudconsent_domain::text::cat;
 use kloudconsent_domain::tool_model::model_json;
 use wasm_bindgen::JsValue;
@@ -86,8 +86,14 @@ impl Page {
         };
         // Focus leaves a closing dialog while it is still in the page, so it
         // never sits on a removed node.
-        let focused = target.is_some_and(|t| focus::focus_if_connected(&t));
-        if matches!(focus, Focus::Page) || (focus == Focus::Opener && !focused) {
+        if let Some(t) = target {
+            focus::focus_if_connected(&t);
+        }
+        // Also after focusing the opener: one that is gone, or cannot take
+        // focus (a `<span>`, a link without `href`, a collapsed menu's item)
+        // left it in the dialog about to be removed, and the page then takes
+        // it (`focus_page` moves focus only when it is still in the widget).
+        if matches!(focus, Focus::Page | Focus::Opener) {
             self.hooks.focus_page(&shadow);
         }
         if self.screen.get() != screen {
@@ -169,7 +175,10 @@ impl Page {
                 Opener::Reopen
             }
             Some(el) if in_widget(&el) => Opener::Banner,
-            Some(el) if dom::tag_name(&el) != "BODY" => {
+            // Kept only for an open that will happen: a second request while
+            // the tool is up changes nothing, and must not change where focus
+            // goes back to either.
+            Some(el) if dom::tag_name(&el) != "BODY" && self.screen.get().view() != View::Tool => {
                 *self.opener.borrow_mut() = Some(el);
                 Opener::Page
             }

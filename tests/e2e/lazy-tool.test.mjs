@@ -266,3 +266,109 @@ test("the tool's wasm failing from a page link: a failure dialog whose Accept al
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+// Stop 51's review: the state machine kept the busy banner when another tab
+// decided, and moving on (or a failure) then put the banner back, asking a
+// visitor who had answered; a click there overwrote the other tab's choice.
+test("decided in another tab while the tool loads from the banner: moving on does not bring the banner back", async () => {
+  const { context, page } = await toolPage();
+  const release = await holdTool(page);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  const manage = button(banner(page), "Manage preferences");
+  await manage.click();
+  assert.equal(await manage.getAttribute("aria-busy"), "true");
+  const other = await context.newPage();
+  await other.goto(env.server.url + "/fixtures/basic.html");
+  await button(banner(other), "Reject all").click();
+  await banner(other).waitFor({ state: "detached" });
+  await page.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+  // The visitor moves on: a press on the page.
+  await page.click("h1");
+  await banner(page).waitFor({ state: "detached" });
+  release();
+  await page.waitForTimeout(1000);
+  assert.equal(await page.locator("kloud-consent").evaluate((h) => h.shadowRoot.querySelector(".kc-banner, [role=dialog]")), null, "nothing comes back");
+  assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "reject-all");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// Stop 51's review: a press on the loading dialog's backdrop sent focus to
+// the page's <body>, where the widget's keys are not heard: Escape no
+// longer closed the modal, and Tab left it.
+test("a press on the loading dialog's backdrop keeps focus in it: Escape still closes it", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  const release = await holdTool(page);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.click("#open-prefs");
+  const loading = dialog(page);
+  await loading.waitFor();
+  await page.mouse.click(4, 4);
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.activeElement?.getAttribute("role")), "dialog");
+  await page.keyboard.press("Escape");
+  await loading.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "open-prefs");
+  release();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// Stop 51's review: an opener that cannot take focus (a <span>, a link
+// without href, a menu item hidden when its menu collapsed) was "focused"
+// on close without focus moving; the dialog holding focus was then removed
+// and the visitor's next Tab started from the end of the page.
+test("an opener that cannot take focus: closing the tool puts focus on the page, so Tab starts at its top", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.evaluate(() => {
+    const top = document.createElement("a");
+    top.href = "#";
+    top.id = "first";
+    top.textContent = "Skip to content";
+    document.body.prepend(top);
+    const span = document.createElement("span");
+    span.id = "span-open";
+    span.setAttribute("data-kloudconsent-open", "");
+    span.textContent = "Cookie settings";
+    document.querySelector("p").append(" ", span);
+  });
+  await page.click("#span-open");
+  await dialog(page).getByRole("switch").first().waitFor();
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "first");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// Stop 51's review: a second open while the tool was up changed nothing on
+// screen but replaced the element focus goes back to.
+test("a second opener pressed while the tool is open does not change where focus returns", async () => {
+  const { context, page } = await toolPage();
+  await decided(context);
+  await page.goto(env.server.url + "/fixtures/basic.html");
+  await waitReady(page);
+  await page.evaluate(() => {
+    const other = document.createElement("a");
+    other.href = "#";
+    other.id = "other-open";
+    other.setAttribute("data-kloudconsent-open", "");
+    other.textContent = "Cookie settings";
+    document.body.append(other);
+  });
+  await page.click("#open-prefs");
+  await dialog(page).getByRole("switch").first().waitFor();
+  // A page script (or a non-modal <dialog> the widget leaves alone) clicks
+  // the other opener while the tool is up.
+  await page.evaluate(() => document.getElementById("other-open").click());
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "open-prefs");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

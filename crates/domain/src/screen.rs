@@ -357,9 +357,15 @@ impl Screen {
             Event::MovedOn => {
                 if self.view == View::Tool && self.busy_banner() && self.tool == ToolModule::Loading
                 {
-                    self.view = View::Banner;
                     self.banner_under = false;
                     self.opener = Opener::Nobody;
+                    // Decided in another tab meanwhile: the banner's
+                    // question is answered, so it goes too.
+                    if self.decided {
+                        self.view = View::Hidden;
+                        return Step::focus(Focus::Page);
+                    }
+                    self.view = View::Banner;
                 }
                 Step::NOTHING
             }
@@ -417,7 +423,12 @@ impl Screen {
         if self.view != View::Tool {
             return Step::NOTHING;
         }
-        if self.busy_banner() {
+        if self.busy_banner() && self.decided {
+            // Decided in another tab while it loaded: no banner to go back
+            // to; the failure dialog says so, with Close at hand.
+            self.banner_under = false;
+            Step::focus(Focus::Dialog)
+        } else if self.busy_banner() {
             // Back to the banner, which now says the tool could not load;
             // its Manage button, still focused, can try again.
             self.view = View::Banner;

@@ -343,6 +343,46 @@ fn another_tab_deciding_while_the_tool_loads_from_the_banner() {
     assert_eq!(s.scene(), NOTHING);
 }
 
+/// Decided in another tab while the tool loads from the banner: whatever
+/// ends the open (the visitor moving on, a failure, the wait's limit), the
+/// banner, whose question is answered, does not come back.
+#[test]
+fn another_tab_deciding_while_the_tool_loads_from_the_banner_never_brings_it_back() {
+    let decided_elsewhere = || {
+        let mut s = booted(true);
+        s.on(Event::Open(Opener::Banner));
+        s.on(Event::StoredChanged {
+            decided: true,
+            ask: false,
+        });
+        s
+    };
+    let mut s = decided_elsewhere();
+    assert_eq!(s.on(Event::MovedOn), step(false, Focus::Page));
+    assert_eq!(s.scene(), NOTHING);
+    // The tool arriving later opens nothing.
+    assert_eq!(s.on(Event::ToolLoaded), Step::NOTHING);
+    assert_eq!(s.scene(), NOTHING);
+
+    // A failure (or the wait's limit): the failure dialog, not the banner;
+    // closing it leaves nothing up.
+    let mut s = decided_elsewhere();
+    assert_eq!(s.on(Event::ToolFailed), step(false, Focus::Dialog));
+    assert_eq!(s.scene(), scene(None, Some(DialogState::Failed)));
+    assert_eq!(
+        s.on(Event::Close { decided: true }),
+        step(false, Focus::Page)
+    );
+    assert_eq!(s.scene(), NOTHING);
+    // Asking again (a page opener) retries, in the loading dialog.
+    assert_eq!(s.on(Event::Open(Opener::Page)), step(true, Focus::Dialog));
+
+    // Escape on the busy banner: nothing comes back either.
+    let mut s = decided_elsewhere();
+    s.on(Event::Close { decided: true });
+    assert_eq!(s.scene(), NOTHING);
+}
+
 #[test]
 fn another_tab_resetting_while_the_tool_is_open_brings_the_banner_back_on_close() {
     for opener in [Opener::Page, Opener::Nobody, Opener::Reopen] {
