@@ -515,6 +515,19 @@ test("a receipt says where the decision was made (banner, tool, the page's scrip
   await waitFor(() => env.server.receipts.length === 1);
   assert.deepEqual([bodies()[0].via, bodies()[0].signal], ["banner", "gpc"]);
   await gpc.context.close();
+
+  // The tool could not load: the dialog standing in for it decides as the
+  // tool (stop 51's review: it said "banner").
+  env.server.receipts.length = 0;
+  const failed = await openPage(env);
+  await failed.page.route("**/kloudconsent-tool.js", (route) => route.fulfill({ status: 404, body: "" }));
+  await failed.page.goto(env.server.url + path);
+  await waitReady(failed.page);
+  await failed.page.evaluate(() => window.kloudconsent.show());
+  await button(dialog(failed.page), "Reject all").click();
+  await waitFor(() => env.server.receipts.length === 1);
+  assert.deepEqual([bodies()[0].method, bodies()[0].via], ["reject-all", "tool"]);
+  await failed.context.close();
 });
 
 test("a receipt that cannot be sent only warns; the decision stands", async () => {
