@@ -260,13 +260,17 @@ function later(name, what) {
 
 /**
  * Calls one subscriber with its own copy of the detail (and the event about
- * to be dispatched on window). What it throws is reported as the page's
+ * to be dispatched on window; none for a late `ready`). What it throws is reported as the page's
  * error, as an event listener's would be, and does not stop the other
  * subscribers or the widget.
  */
 function notify(callback, json, event) {
   try {
-    callback(JSON.parse(json), event);
+    var state = JSON.parse(json);
+    // A callback written for the event (`e.detail.changed`) works too: the
+    // state is its own `detail`, out of sight of JSON and Object.keys.
+    if (state) Object.defineProperty(state, "detail", { value: state });
+    callback(state, event);
   } catch (e) {
     if (typeof reportError === "function") reportError(e);
     else setTimeout(function () { throw e; });

@@ -393,6 +393,31 @@ test("on() subscribes with or without the prefix, returns an unsubscribe functio
   await context.close();
 });
 
+// The contract gives on() a callback without saying its argument: one
+// written for the event's form (`e.detail`) must work as one written for
+// the state (docs/api.md).
+test("on()'s callback gets the state, which also answers as an event's detail, and the event itself", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const result = await page.evaluate(() => {
+    const seen = [];
+    window.kloudconsent.on("change", (state, event) => seen.push({
+      changed: state.changed, viaDetail: state.detail.changed, method: state.detail.method,
+      keys: Object.keys(state).sort().join(), json: JSON.stringify(state).includes("detail"),
+      eventType: event && event.type, sameAsEvent: event && event.detail.method === state.method,
+    }));
+    window.kloudconsent.set({ analytics: true });
+    return seen;
+  });
+  assert.deepEqual(result, [{
+    changed: ["analytics"], viaDetail: ["analytics"], method: "custom",
+    keys: "categories,changed,decidedAt,expiresAt,id,method,revision", json: false,
+    eventType: "kloudconsent:change", sameAsEvent: true,
+  }]);
+  await context.close();
+});
+
 test("on() with a name that is not an event, or no callback, logs which and never throws", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
