@@ -517,24 +517,31 @@ function opener(e) {
 
 /**
  * Closes the page's modal dialogs and popovers among `nodes` (an opener's
- * composed path, or the focused element's ancestors): they sit in the
- * browser's top layer, above any z-index, and a modal one makes the rest of
- * the page, the widget included, inert, so the tool would open out of
- * reach (a "Cookie settings" link in a menu built on `<dialog>`). A closed
- * modal gives focus back to what opened it, which is returned: focus goes
- * back there when the tool closes.
+ * composed path, or the focused element's ancestors), then those around
+ * where focus went back to (a menu's modal opened from another one), and
+ * so on: they sit in the browser's top layer, above any z-index, and a
+ * modal one makes the rest of the page, the widget included, inert, so the
+ * tool would open out of reach (a "Cookie settings" link in a menu built on
+ * `<dialog>`). Each closed one gives focus back to what opened it; the last
+ * such element is returned: focus goes back there when the tool closes.
  */
 function leaveTopLayer(nodes) {
   var left = false;
-  for (var i = 0; i < nodes.length; i++) {
-    try {
-      if (Element.prototype.matches.call(nodes[i], "dialog:modal")) {
-        HTMLDialogElement.prototype.close.call(nodes[i]);
-        left = true;
-      } else if (Element.prototype.matches.call(nodes[i], ":popover-open")) {
-        HTMLElement.prototype.hidePopover.call(nodes[i]);
-      }
-    } catch (e) {}
+  for (var round = 0; round < 9; round++, nodes = focusPath()) {
+    var closed = false;
+    for (var i = 0; i < nodes.length; i++) {
+      try {
+        if (Element.prototype.matches.call(nodes[i], "dialog:modal")) {
+          HTMLDialogElement.prototype.close.call(nodes[i]);
+          closed = true;
+        } else if (Element.prototype.matches.call(nodes[i], ":popover-open")) {
+          HTMLElement.prototype.hidePopover.call(nodes[i]);
+          closed = true;
+        }
+      } catch (e) {}
+    }
+    if (!closed) break;
+    left = true;
   }
   return left && activeElement.call(doc);
 }

@@ -54,34 +54,6 @@ test("a wrapper opener (<li data-kloudconsent-open> round a link): closing the t
   await context.close();
 });
 
-// Stop 51's review: a page's modal <dialog> (a phone menu) sits in the
-// browser's top layer and makes the rest of the page inert, the widget
-// included: the tool opened under it, out of reach, from a link in it or
-// from a button in it calling show().
-for (const how of ["link", "show()"]) {
-  test(`an opener in the page's modal <dialog> menu (${how}): the menu closes, the tool works, focus returns to the menu's button`, async () => {
-    const { context, page } = await openPage(env);
-    await decided(context);
-    await hostPage(env, page, {
-      body: `<button id="menu-button" onclick="document.getElementById('menu').showModal()">Menu</button>
-        <dialog id="menu"><a href="#" id="in-menu" data-kloudconsent-open>Cookie settings</a>
-        <button id="show-in-menu" onclick="kloudconsent.show()">Privacy settings</button></dialog>`,
-    });
-    await waitReady(page);
-    await page.click("#menu-button");
-    await page.click(how === "link" ? "#in-menu" : "#show-in-menu");
-    const analytics = dialog(page).getByRole("switch", { name: "Performance and analytics" });
-    await analytics.click({ timeout: 5000 });
-    assert.equal(await page.evaluate(() => document.getElementById("menu").open), false, "the menu closed");
-    await button(dialog(page), "Save preferences").click();
-    await dialog(page).waitFor({ state: "detached" });
-    assert.equal((await page.evaluate(() => window.kloudconsent.get())).categories.analytics, false);
-    assert.equal(await focused(page), "menu-button");
-    assert.deepEqual(page.errors, []);
-    await context.close();
-  });
-}
-
 test("moving on while the tool loads from the banner: it never opens over the page or takes focus later", async () => {
   const { context, page } = await openPage(env);
   const release = await holdTool(page);

@@ -1,0 +1,89 @@
+// The page's own top layer: a modal <dialog> or a popover sits above the
+// widget whatever its z-index, and a modal one makes the rest of the page
+// (the widget included) inert. An opener inside one, or a show() called
+// from inside one, must not open the tool out of reach (stop 51's reviews).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, waitReady, button, hostPage, consentCookie } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env.close(); });
+
+/** A stored decision (analytics granted) in the context's cookie. */
+async function decided(context) {
+  await context.addCookies([{
+    name: "kloudconsent", url: env.server.url,
+    value: consentCookie({ granted: "necessary.analytics.security", denied: "functionality.marketing", method: "c" }),
+  }]);
+}
+
+/** The focused element's id (or tag name), looking into shadow roots. */
+const focused = (page) => page.evaluate(() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el ? el.id || el.localName : null;
+});
+
+/** The widget's dialog (the page's own may be open too). */
+const tool = (page) => page.locator("kloud-consent").getByRole("dialog");
+
+/**
+ * Opens a page with `body`, clicks each of `clicks` in turn, then uses the
+ * tool (its analytics switch, then Save preferences) and says where focus
+ * went and which of `watch`'s elements are still open.
+ */
+async function useToolFrom(body, clicks, watch) {
+  const { context, page } = await openPage(env);
+  await decided(context);
+  await hostPage(env, page, { body });
+  await waitReady(page);
+  for (const c of clicks) await page.click(c);
+  await tool(page).getByRole("switch", { name: "Performance and analytics" }).click({ timeout: 5000 });
+  const open = await page.evaluate((ids) => ids.filter((id) => {
+    const el = document.getElementById(id);
+    return el.open || el.matches(":popover-open");
+  }), watch);
+  await button(tool(page), "Save preferences").click();
+  await tool(page).waitFor({ state: "detached" });
+  const result = { open, focus: await focused(page), analytics: (await page.evaluate(() => window.kloudconsent.get())).categories.analytics };
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  return result;
+}
+
+const MENU = `<button id="menu-button" onclick="document.getElementById('menu').showModal()">Menu</button>
+  <dialog id="menu"><a href="#" id="in-menu" data-kloudconsent-open>Cookie settings</a>
+  <button id="show-in-menu" onclick="kloudconsent.show()">Privacy settings</button></dialog>`;
+
+for (const [how, opener] of [["link", "#in-menu"], ["show()", "#show-in-menu"]]) {
+  test(`an opener in the page's modal <dialog> menu (${how}): the menu closes, the tool works, focus returns to the menu's button`, async () => {
+    assert.deepEqual(await useToolFrom(MENU, ["#menu-button", opener], ["menu"]),
+      { open: [], focus: "menu-button", analytics: false });
+  });
+}
+
+test("a submenu's modal opened from a menu's modal, side by side: both close, focus returns to the first menu's button", async () => {
+  const body = `<button id="menu-button" onclick="document.getElementById('a').showModal()">Menu</button>
+    <dialog id="a"><button id="more" onclick="document.getElementById('b').showModal()">More</button></dialog>
+    <dialog id="b"><a href="#" id="in-b" data-kloudconsent-open>Cookie settings</a></dialog>`;
+  assert.deepEqual(await useToolFrom(body, ["#menu-button", "#more", "#in-b"], ["a", "b"]),
+    { open: [], focus: "menu-button", analytics: false });
+});
+
+// A manual popover hands focus back to nothing (Chromium, Firefox): focus
+// then goes to the page, whose next Tab starts at its top.
+for (const [kind, back] of [["auto", "menu-button"], ["manual", "body"]]) {
+  test(`an opener in a popover="${kind}" menu: the popover closes, focus returns to ${back}`, async () => {
+    const body = `<button id="menu-button" popovertarget="pop">Menu</button>
+      <div id="pop" popover="${kind}"><a href="#" id="in-pop" data-kloudconsent-open>Cookie settings</a></div>`;
+    assert.deepEqual(await useToolFrom(body, ["#menu-button", "#in-pop"], ["pop"]),
+      { open: [], focus: back, analytics: false });
+  });
+}
+
+test("a non-modal <dialog> stays open: focus returns to its link", async () => {
+  const body = `<dialog id="panel" open><a href="#" id="in-panel" data-kloudconsent-open>Cookie settings</a></dialog>`;
+  assert.deepEqual(await useToolFrom(body, ["#in-panel"], ["panel"]),
+    { open: ["panel"], focus: "in-panel", analytics: false });
+});
