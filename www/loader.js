@@ -269,7 +269,7 @@ function notify(callback, json, event) {
     var state = JSON.parse(json);
     // A callback written for the event (`e.detail.changed`) works too: the
     // state is its own `detail`, out of sight of JSON and Object.keys.
-    if (state) Object.defineProperty(state, "detail", { value: state });
+    if (state) Object.defineProperty(state, "detail", { value: state, writable: true, configurable: true });
     callback(state, event);
   } catch (e) {
     if (typeof reportError === "function") reportError(e);

@@ -407,9 +407,13 @@ test("on()'s callback gets the state, which also answers as an event's detail, a
       keys: Object.keys(state).sort().join(), json: JSON.stringify(state).includes("detail"),
       eventType: event && event.type, sameAsEvent: event && event.detail.method === state.method,
     }));
+    // Page code in strict mode (a module, a class) may still assign it.
+    window.kloudconsent.on("change", function (state) { "use strict"; state.detail = 1; seen.push(state.detail); });
     window.kloudconsent.set({ analytics: true });
     return seen;
   });
+  assert.deepEqual(page.errors, []);
+  assert.equal(result.pop(), 1);
   assert.deepEqual(result, [{
     changed: ["analytics"], viaDetail: ["analytics"], method: "custom",
     keys: "categories,changed,decidedAt,expiresAt,id,method,revision", json: false,
