@@ -343,6 +343,7 @@ function choicesJson(choices, ours) {
   return "null";
 }
 
+var showLater = later("kc_do", DO_SHOW);
 var api = {
   /** The consent state (contract section 4), or null while undecided. */
   get: function () { return engine ? invoke("kc_get", [], null) : null; },
@@ -351,7 +352,7 @@ var api = {
   acceptAll: later("kc_do", DO_API_ACCEPT_ALL),
   rejectAll: later("kc_do", DO_API_REJECT_ALL),
   set: function (choices) { later("kc_set")(choicesJson(choices)); },
-  show: function () { leaveTopLayer(focusPath()); later("kc_do", DO_SHOW)(); },
+  show: function () { leaveTopLayer(focusPath()); showLater(); },
   hide: later("kc_do", DO_HIDE),
   reset: later("kc_do", DO_RESET),
   /** Subscribe to ready/consent/change; returns an unsubscribe function. */

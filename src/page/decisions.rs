@@ -5,7 +5,7 @@
 use super::Page;
 use crate::browser::storage::Store;
 use crate::browser::{clock, console, cookie, dom, json};
-use kloudconsent_domain::screen::{Event, ToolModule, View};
+use kloudconsent_domain::screen::{DialogState, Event};
 use kloudconsent_domain::text::{cat, join};
 use kloudconsent_domain::{decision, record, Choice, Config, Consent, ConsentRecord, RecordError};
 
@@ -124,10 +124,7 @@ impl Page {
     /// the receipt's `via`: the banner's, or the failure dialog's, which
     /// stands in for the preference tool that could not load.
     pub fn via_button(&self) -> &'static str {
-        // The busy banner is drawn while the view is the tool's too, but
-        // never once the tool has failed.
-        let screen = self.screen.get();
-        if screen.view() == View::Tool && screen.tool() == ToolModule::Failed {
+        if self.screen.get().scene().dialog == Some(DialogState::Failed) {
             decision::via::TOOL
         } else {
             decision::via::BANNER

@@ -5,12 +5,13 @@ use crate::browser::dom;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-/// Focuses `el` if it is an HTML element still in the page; says whether it did.
-pub fn focus_if_connected(el: &Element) -> bool {
-    let Some(el) = el.dyn_ref::<HtmlElement>().filter(|e| dom::is_connected(e)) else {
-        return false;
-    };
-    dom::focus(el)
+/// Focuses `el` if it is an HTML element still in the page. Whether focus
+/// moved is not known here (`focus()` succeeds on an element that cannot
+/// take it): the caller's `focus_page` checks where focus ended up.
+pub fn focus_if_connected(el: &Element) {
+    if let Some(el) = el.dyn_ref::<HtmlElement>().filter(|e| dom::is_connected(e)) {
+        dom::focus(el);
+    }
 }
 
 /// The focused element, looking inside open shadow roots (the document's

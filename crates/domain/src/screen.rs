@@ -423,22 +423,23 @@ impl Screen {
         if self.view != View::Tool {
             return Step::NOTHING;
         }
-        if self.busy_banner() && self.decided {
+        if !self.busy_banner() {
+            // The loading dialog turns into the failure dialog: focus is
+            // already in it, and it is redrawn in place.
+            return Step::focus(Focus::Dialog);
+        }
+        if self.decided {
             // Decided in another tab while it loaded: no banner to go back
             // to; the failure dialog says so, with Close at hand.
             self.banner_under = false;
             Step::focus(Focus::Dialog)
-        } else if self.busy_banner() {
+        } else {
             // Back to the banner, which now says the tool could not load;
             // its Manage button, still focused, can try again.
             self.view = View::Banner;
             self.banner_under = false;
             self.opener = Opener::Banner;
             Step::NOTHING
-        } else {
-            // The loading dialog turns into the failure dialog: focus is
-            // already in it, and it is redrawn in place.
-            Step::focus(Focus::Dialog)
         }
     }
 
