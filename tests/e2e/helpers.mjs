@@ -210,3 +210,18 @@ export function configTextKeys() {
   if (!list) throw new Error("the texts! list was not found in crates/domain/src/config");
   return [...list.split("\n}\n")[0].matchAll(/^\s*"(\w+)" => \w+ =/gm)].map((m) => m[1]);
 }
+
+/** The focused element's id (or tag name), looking into shadow roots. */
+export const focusedId = (page) => page.evaluate(() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el ? el.id || el.localName : null;
+});
+
+/** A stored custom decision, analytics granted, in the context's cookie for `url`. */
+export async function storeDecision(context, url) {
+  await context.addCookies([{
+    name: "kloudconsent", url,
+    value: consentCookie({ granted: "necessary.analytics.security", denied: "functionality.marketing", method: "c" }),
+  }]);
+}

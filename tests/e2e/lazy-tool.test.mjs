@@ -325,16 +325,8 @@ test("an opener that cannot take focus: closing the tool puts focus on the page,
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);
   await page.evaluate(() => {
-    const top = document.createElement("a");
-    top.href = "#";
-    top.id = "first";
-    top.textContent = "Skip to content";
-    document.body.prepend(top);
-    const span = document.createElement("span");
-    span.id = "span-open";
-    span.setAttribute("data-kloudconsent-open", "");
-    span.textContent = "Cookie settings";
-    document.querySelector("p").append(" ", span);
+    document.body.insertAdjacentHTML("afterbegin", '<a href="#" id="first">Skip to content</a>');
+    document.querySelector("p").insertAdjacentHTML("beforeend", ' <span id="span-open" data-kloudconsent-open>Cookie settings</span>');
   });
   await page.click("#span-open");
   await dialog(page).getByRole("switch").first().waitFor();
@@ -353,14 +345,8 @@ test("a second opener pressed while the tool is open does not change where focus
   await decided(context);
   await page.goto(env.server.url + "/fixtures/basic.html");
   await waitReady(page);
-  await page.evaluate(() => {
-    const other = document.createElement("a");
-    other.href = "#";
-    other.id = "other-open";
-    other.setAttribute("data-kloudconsent-open", "");
-    other.textContent = "Cookie settings";
-    document.body.append(other);
-  });
+  await page.evaluate(() => document.body.insertAdjacentHTML("beforeend",
+    '<a href="#" id="other-open" data-kloudconsent-open>Cookie settings</a>'));
   await page.click("#open-prefs");
   await dialog(page).getByRole("switch").first().waitFor();
   // A page script (or a non-modal <dialog> the widget leaves alone) clicks

@@ -5,7 +5,7 @@
 // (reset) or clearing localStorage (a site's logout) while the tool is open.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, hostPage, consentCookie, chromiumOnly } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, chromiumOnly, focusedId as focused, storeDecision } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -20,19 +20,8 @@ async function holdTool(page) {
 }
 
 /** A stored decision (analytics granted) in the context's cookie. */
-async function decided(context) {
-  await context.addCookies([{
-    name: "kloudconsent", url: env.server.url,
-    value: consentCookie({ granted: "necessary.analytics.security", denied: "functionality.marketing", method: "c" }),
-  }]);
-}
+const decided = (context) => storeDecision(context, env.server.url);
 
-/** The focused element's id (or tag name), looking into shadow roots. */
-const focused = (page) => page.evaluate(() => {
-  let el = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  return el ? el.id || el.localName : null;
-});
 
 test("a wrapper opener (<li data-kloudconsent-open> round a link): closing the tool puts focus back on the link", async () => {
   const { context, page } = await openPage(env);

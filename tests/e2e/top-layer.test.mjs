@@ -4,26 +4,15 @@
 // from inside one, must not open the tool out of reach (stop 51's reviews).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, button, hostPage, consentCookie } from "./helpers.mjs";
+import { launch, openPage, waitReady, button, hostPage, focusedId as focused, storeDecision } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env.close(); });
 
 /** A stored decision (analytics granted) in the context's cookie. */
-async function decided(context) {
-  await context.addCookies([{
-    name: "kloudconsent", url: env.server.url,
-    value: consentCookie({ granted: "necessary.analytics.security", denied: "functionality.marketing", method: "c" }),
-  }]);
-}
+const decided = (context) => storeDecision(context, env.server.url);
 
-/** The focused element's id (or tag name), looking into shadow roots. */
-const focused = (page) => page.evaluate(() => {
-  let el = document.activeElement;
-  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-  return el ? el.id || el.localName : null;
-});
 
 /** The widget's dialog (the page's own may be open too). */
 const tool = (page) => page.locator("kloud-consent").getByRole("dialog");
