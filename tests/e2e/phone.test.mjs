@@ -422,6 +422,33 @@ test("the tool scrolls inside itself; the page behind does not move, whatever is
   await context.close();
 });
 
+test("a cookie table's hidden head brought into view (a screen reader's cursor, find in page) scrolls the list, never the sheet off the screen", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 360, height: 640 } });
+  await hostPage(env, page, { head: VIEWPORT_META, body: LONG });
+  await waitReady(page);
+  await button(banner(page), "Manage preferences").click();
+  await dialog(page).getByRole("switch").first().waitFor();
+  // The last category's cookie table, opened as a visitor opens it.
+  const summary = dialog(page).locator("summary").last();
+  await summary.scrollIntoViewIfNeeded();
+  await summary.click();
+  const head = dialog(page).locator(".kc-table thead th").last();
+  await head.waitFor({ state: "attached" });
+  await head.evaluate((th) => th.scrollIntoView({ block: "nearest" }));
+  await twoFrames(page);
+  const sheet = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const overlay = root.querySelector(".kc-overlay"), box = root.querySelector(".kc-dialog").getBoundingClientRect();
+    return { scrolled: overlay.scrollTop, overflow: overlay.scrollHeight - overlay.clientHeight,
+      top: box.top, bottom: box.bottom, screen: innerHeight };
+  });
+  assert.equal(sheet.scrolled, 0, "the backdrop did not scroll");
+  assert.equal(sheet.overflow, 0, "nothing in the tool overflows the backdrop");
+  assert.ok(sheet.top >= 0 && Math.abs(sheet.bottom - sheet.screen) < 1, `the sheet stays on the bottom edge: ${JSON.stringify(sheet)}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("the keys that scroll move the tool's list, never the page behind it (Firefox and WebKit scrolled the page), whatever has focus", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 390, height: 844 } });
   await hostPage(env, page, { head: VIEWPORT_META, body: LONG });
