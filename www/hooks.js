@@ -524,9 +524,18 @@ function opener(e) {
  * tool would open out of reach (a "Cookie settings" link in a menu built on
  * `<dialog>`). Each closed one gives focus back to what opened it; the last
  * such element is returned: focus goes back there when the tool closes.
+ * Fullscreen is left as well.
  */
 function leaveTopLayer(nodes) {
   var left = false;
+  // A fullscreen element (a video player with a "Privacy settings" button)
+  // is in the top layer too, and would hide the tool.
+  try {
+    if (native(Document.prototype, "fullscreenElement").call(doc)) {
+      Document.prototype.exitFullscreen.call(doc).then(null, function () {});
+      left = true;
+    }
+  } catch (e) {}
   for (var round = 0; round < 9; round++, nodes = focusPath()) {
     var closed = false;
     for (var i = 0; i < nodes.length; i++) {
@@ -543,7 +552,9 @@ function leaveTopLayer(nodes) {
     if (!closed) break;
     left = true;
   }
-  return left && activeElement.call(doc);
+  // The focused element itself, not the host of the page component's
+  // shadow root it is in (which cannot take focus back).
+  return left && focusPath()[0];
 }
 
 /**

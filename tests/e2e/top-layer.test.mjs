@@ -1,7 +1,8 @@
 // The page's own top layer: a modal <dialog> or a popover sits above the
 // widget whatever its z-index, and a modal one makes the rest of the page
 // (the widget included) inert. An opener inside one, or a show() called
-// from inside one, must not open the tool out of reach (stop 51's reviews).
+// from inside one, must not open the tool out of reach (stop 51's reviews);
+// nor a fullscreen element, nor a menu in a page component's shadow root (stop 52's).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, button, hostPage, focusedId as focused, storeDecision } from "./helpers.mjs";
@@ -76,3 +77,60 @@ test("a non-modal <dialog> stays open: focus returns to its link", async () => {
   assert.deepEqual(await useToolFrom(body, ["#in-panel"], ["panel"]),
     { open: ["panel"], focus: "in-panel", analytics: false });
 });
+
+test("an opener in a modal <dialog> inside a page component's shadow root: the menu closes, focus returns to the component's menu button", async () => {
+  const body = `<x-nav></x-nav><script>
+    customElements.define("x-nav", class extends HTMLElement { connectedCallback() {
+      const root = this.attachShadow({ mode: "open" });
+      root.innerHTML = '<button id="menu-button">Menu</button>' +
+        '<dialog id="menu"><a href="#" id="in-menu" data-kloudconsent-open>Cookie settings</a></dialog>';
+      root.getElementById("menu-button").onclick = () => root.getElementById("menu").showModal();
+    } });</script>`;
+  assert.deepEqual(await useToolFrom(body, ["#menu-button", "#in-menu"], []),
+    { open: [], focus: "menu-button", analytics: false });
+});
+
+test("a page's modal opened while focus is on the banner, an opener in it: Escape in the tool gives focus back to the banner", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `<dialog id="news"><a href="#" id="in-news" data-kloudconsent-open>Cookie settings</a></dialog>` });
+  await waitReady(page);
+  await button(page.locator("kloud-consent .kc-banner"), "Accept all").focus();
+  await page.evaluate(() => document.getElementById("news").showModal());
+  await page.click("#in-news");
+  await tool(page).getByRole("switch").first().waitFor();
+  await page.keyboard.press("Escape");
+  await tool(page).waitFor({ state: "detached" });
+  const where = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    return { inBanner: !!root.activeElement?.closest(".kc-banner"), newsOpen: document.getElementById("news").open };
+  });
+  assert.deepEqual(where, { inBanner: true, newsOpen: false });
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing decided");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+const PLAYER = `<div id="player" style="background:#000;padding:40px">
+  <button id="full" onclick="document.getElementById('player').requestFullscreen()">Full screen</button>
+  <a href="#" id="in-player" data-kloudconsent-open>Cookie settings</a>
+  <button id="show-in-player" onclick="kloudconsent.show()">Privacy settings</button></div>`;
+
+for (const [how, opener] of [["link", "#in-player"], ["show()", "#show-in-player"]]) {
+  test(`an opener in a fullscreen video player (${how}): fullscreen ends, the tool works, focus returns to the opener`, async () => {
+    const { context, page } = await openPage(env);
+    await decided(context);
+    await hostPage(env, page, { body: PLAYER });
+    await waitReady(page);
+    await page.click("#full");
+    await page.waitForFunction(() => document.fullscreenElement?.id === "player");
+    await page.click(opener);
+    await tool(page).getByRole("switch", { name: "Performance and analytics" }).click({ timeout: 5000 });
+    assert.equal(await page.evaluate(() => document.fullscreenElement), null, "fullscreen left");
+    await button(tool(page), "Save preferences").click();
+    await tool(page).waitFor({ state: "detached" });
+    assert.equal(await focused(page), opener.slice(1));
+    assert.equal((await page.evaluate(() => window.kloudconsent.get())).categories.analytics, false);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
