@@ -402,6 +402,7 @@ function fetchTool() {
  * it), or releases exactly the ones it made inert.
  */
 function makeInert(host, on) {
+  topLayer(host, on);
   if (!on) {
     madeInert.forEach(function (el) { attr(el, "removeAttribute", "inert"); });
     madeInert = [];
@@ -412,6 +413,25 @@ function makeInert(host, on) {
     attr(el, "setAttribute", "inert", "");
     madeInert.push(el);
   });
+}
+
+/**
+ * While a dialog of the widget's is up, its element is in the browser's top
+ * layer, as a manual popover (a modal `<dialog>` of the page's would be
+ * there too): above what the page itself put there, a toast shown with
+ * `showPopover()` or a panel, which no `z-index` can cover. The `:host`
+ * rule's `all: initial !important` keeps a popover's default look off it.
+ * Shown again each time, so that it goes above what came since.
+ */
+function topLayer(host, on) {
+  try {
+    HTMLElement.prototype.hidePopover.call(host);
+  } catch (e) {}
+  if (!on) return attr(host, "removeAttribute", "popover");
+  try {
+    attr(host, "setAttribute", "popover", "manual");
+    HTMLElement.prototype.showPopover.call(host);
+  } catch (e) {}
 }
 
 /**

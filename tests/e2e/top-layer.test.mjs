@@ -134,3 +134,32 @@ for (const [how, opener] of [["link", "#in-player"], ["show()", "#show-in-player
     await context.close();
   });
 }
+
+test("a toast the page showed in the top layer (popover=\"manual\") is painted under the open tool, not over its buttons, and stays", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
+  await decided(context);
+  await hostPage(env, page, { body: `<style>#toast{position:fixed;inset:auto 0 0 0;margin:0;width:100%;height:45vh;border:0;background:#c0f;color:#fff}</style>
+    <div id="toast" popover="manual">We use a chat assistant.</div>
+    <a href="#" id="footer-link" data-kloudconsent-open>Cookie settings</a>
+    <script>document.getElementById("toast").showPopover();</script>` });
+  await waitReady(page);
+  await page.click("#footer-link");
+  const save = button(tool(page), "Save preferences");
+  await save.waitFor();
+  await page.waitForTimeout(300);
+  const box = await save.boundingBox();
+  assert.ok(box.y + box.height > 720 * 0.55, "precondition: Save sits where the toast is");
+  const clip = { x: box.x, y: box.y, width: box.width, height: box.height };
+  const withToast = await page.screenshot({ clip });
+  await page.evaluate(() => document.getElementById("toast").hidePopover());
+  await page.waitForTimeout(100);
+  assert.ok(withToast.equals(await page.screenshot({ clip })), "the toast did not cover Save preferences");
+  await page.evaluate(() => document.getElementById("toast").showPopover());
+  await button(tool(page), "Reject all").click();
+  await tool(page).waitFor({ state: "detached" });
+  assert.equal(await focused(page), "footer-link");
+  assert.equal(await page.evaluate(() => document.getElementById("toast").matches(":popover-open")), true, "the page's toast stays");
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").hasAttribute("popover")), false);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
