@@ -484,7 +484,7 @@ function keepConsentDefaults() {
     !Array.isArray(window.dataLayer)) return;
   consentLayer = window.dataLayer;
   console.warn("kloudconsent: window.dataLayer was replaced after Consent Mode's defaults went in; sent them again " +
-    "(write `dataLayer = dataLayer || []`).");
+    "(write `window.dataLayer = window.dataLayer || []`).");
   sentDefaults.forEach(function (d) { gtagSend("consent", "default", d); });
 }
 
