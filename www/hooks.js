@@ -402,7 +402,6 @@ function fetchTool() {
  * it), or releases exactly the ones it made inert.
  */
 function makeInert(host, on) {
-  topLayer(host, on);
   if (!on) {
     madeInert.forEach(function (el) { attr(el, "removeAttribute", "inert"); });
     madeInert = [];
@@ -413,25 +412,6 @@ function makeInert(host, on) {
     attr(el, "setAttribute", "inert", "");
     madeInert.push(el);
   });
-}
-
-/**
- * While a dialog of the widget's is up, its element is in the browser's top
- * layer, as a manual popover (a modal `<dialog>` of the page's would be
- * there too): above what the page itself put there, a toast shown with
- * `showPopover()` or a panel, which no `z-index` can cover. The `:host`
- * rule's `all: initial !important` keeps a popover's default look off it.
- * Shown again each time, so that it goes above what came since.
- */
-function topLayer(host, on) {
-  try {
-    HTMLElement.prototype.hidePopover.call(host);
-  } catch (e) {}
-  if (!on) return attr(host, "removeAttribute", "popover");
-  try {
-    attr(host, "setAttribute", "popover", "manual");
-    HTMLElement.prototype.showPopover.call(host);
-  } catch (e) {}
 }
 
 /**
@@ -549,11 +529,17 @@ function opener(e) {
 function leaveTopLayer(nodes) {
   var left = false;
   // A fullscreen element (a video player with a "Privacy settings" button)
-  // is in the top layer too, and would hide the tool.
+  // is in the top layer too, and would hide the tool. Leaving it takes a
+  // moment, during which the dialog that opens cannot take focus: it is
+  // given focus once fullscreen has ended. (Leaving fullscreen moves no
+  // focus: the opener stays what focus goes back to.)
   try {
     if (native(Document.prototype, "fullscreenElement").call(doc)) {
-      Document.prototype.exitFullscreen.call(doc).then(null, function () {});
-      left = true;
+      var refocus = function () {
+        var dialog = widgetRoot && widgetRoot.querySelector("[role=dialog]");
+        if (dialog && !widgetRoot.activeElement) dialog.focus();
+      };
+      Document.prototype.exitFullscreen.call(doc).then(refocus, refocus);
     }
   } catch (e) {}
   for (var round = 0; round < 9; round++, nodes = focusPath()) {
