@@ -354,6 +354,5 @@ function keepWidget() {
     makeInert(widgetHost, true);
   }
   // Taking the widget out took focus out of its dialog: back in it.
-  var dialog = gone && madeInert.length && widgetRoot.querySelector("[role=dialog]");
-  if (dialog) dialog.focus();
+  if (gone && madeInert.length) focusDialog();
 }

@@ -516,6 +516,17 @@ function opener(e) {
 ["click", "pointerover", "focusin"].forEach(function (type) { listen.call(doc, type, opener, true); });
 
 /**
+ * Gives the widget's open dialog focus, unless something in it has focus
+ * already: after fullscreen has ended (the dialog could not take it while
+ * the page was fullscreen) and after the page took the widget out of the
+ * document and it was put back (gating.js's `keepWidget`).
+ */
+function focusDialog() {
+  var dialog = widgetRoot && widgetRoot.querySelector("[role=dialog]");
+  if (dialog && !widgetRoot.activeElement) dialog.focus();
+}
+
+/**
  * Closes the page's modal dialogs and popovers among `nodes` (an opener's
  * composed path, or the focused element's ancestors), then those around
  * where focus went back to (a menu's modal opened from another one), and
@@ -535,11 +546,7 @@ function leaveTopLayer(nodes) {
   // focus: the opener stays what focus goes back to.)
   try {
     if (native(Document.prototype, "fullscreenElement").call(doc)) {
-      var refocus = function () {
-        var dialog = widgetRoot && widgetRoot.querySelector("[role=dialog]");
-        if (dialog && !widgetRoot.activeElement) dialog.focus();
-      };
-      Document.prototype.exitFullscreen.call(doc).then(refocus, refocus);
+      Document.prototype.exitFullscreen.call(doc).then(focusDialog, focusDialog);
     }
   } catch (e) {}
   for (var round = 0; round < 9; round++, nodes = focusPath()) {

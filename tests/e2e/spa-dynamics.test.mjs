@@ -70,21 +70,24 @@ test("a returning visitor keeps the reopen button across a body swap, and the to
   await context.close();
 });
 
-test("a body swapped while the tool is open: the tool stays, the new page behind it is inert until it closes", async () => {
-  const { context, page } = await openPage(env);
-  await hostPage(env, page, { body: GATED_PAIR });
-  await waitReady(page);
-  await button(banner(page), "Manage preferences").click();
-  await dialog(page).getByRole("switch").first().waitFor();
-  await page.evaluate(SWAPS["body.innerHTML (htmx, pjax)"]);
-  await page.waitForFunction(() => document.querySelector("main")?.inert === true);
-  assert.ok(await hostConnected(page));
-  await dialog(page).getByRole("switch").first().waitFor();
-  await page.keyboard.press("Escape");
-  await dialog(page).waitFor({ state: "detached" });
-  assert.equal(await page.evaluate(() => document.querySelector("main").inert), false);
-  await context.close();
-});
+for (const [name, swap] of Object.entries(SWAPS)) {
+  test(`${name} while the tool is open: the tool stays with focus in it, the new page behind it is inert until it closes`, async () => {
+    const { context, page } = await openPage(env);
+    await hostPage(env, page, { body: GATED_PAIR });
+    await waitReady(page);
+    await button(banner(page), "Manage preferences").click();
+    await dialog(page).getByRole("switch").first().waitFor();
+    await page.evaluate(swap);
+    await page.waitForFunction(() => document.querySelector("h1")?.closest("body > *")?.inert === true);
+    assert.ok(await hostConnected(page));
+    await dialog(page).getByRole("switch").first().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.localName), "kloud-consent", "focus stays in the tool");
+    await page.keyboard.press("Escape");
+    await dialog(page).waitFor({ state: "detached" });
+    assert.equal(await page.evaluate(() => document.querySelector("h1").closest("body > *").inert), false);
+    await context.close();
+  });
+}
 
 test("an opener inside a page component's shadow root opens the tool", async () => {
   const { context, page } = await openPage(env);
