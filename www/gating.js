@@ -41,6 +41,7 @@ var pageNonce = script && script.nonce || "";
 var bootTags = new WeakSet();
 var warnedNonce = false;
 var warnedRefused = false;
+var warnedType = false;
 
 /**
  * Which gated tags came with the page's HTML: those there once it is parsed,
@@ -149,6 +150,24 @@ function baseFor(el) {
     h && h.compareDocumentPosition(first) & 16 /* CONTAINED_BY */) ? baseUri.call(doc) : location.href;
 }
 
+/**
+ * Whether the browser runs `live` (and so fires `load` or `error` on one
+ * with a `src`): not a `nomodule` copy where modules run (the legacy half of
+ * a module/nomodule pair), nor one whose `data-type` it does not know (a
+ * typo, a MIME type with parameters such as "text/javascript;
+ * charset=utf-8"): it fires neither, and waiting for it would hold every
+ * gated script after it for good.
+ */
+function willRun(live) {
+  var type = (live.getAttribute("type") || "").trim().toLowerCase();
+  if (!type || /^((text|application)\/(x-)?(java|ecma)script|text\/(javascript1\.[0-5]|jscript|livescript))$/.test(type)) return !live.noModule;
+  if (type == "module") return true;
+  if (!/^(importmap|speculationrules)$/.test(type) && !warnedType) {
+    warnedType = true;
+    console.warn("kloudconsent: a gated script's data-type \"" + type + "\" is not one the browser runs (module, or a JavaScript MIME type without parameters).");
+  }
+}
+
 /** Replaces `tag` with a live copy; returns whether the queue must wait for it. */
 function activate(tag, nonce) {
   var live = createElement.call(doc, "script"), base = baseFor(tag);
@@ -172,7 +191,7 @@ function activate(tag, nonce) {
   var isAsync = tag.hasAttribute("async");
   live.async = isAsync;
   live.text = tag.textContent;
-  var waits = tag.hasAttribute("src") && !isAsync;
+  var waits = willRun(live) && tag.hasAttribute("src") && !isAsync;
   if (waits) live.onload = live.onerror = function () { scriptWaiting = false; pumpScripts(); };
   tag.replaceWith(live);
   // Not in the document (replaceWith on a detached node does nothing): no

@@ -33,6 +33,30 @@ test("gated scripts run in document order (external before the inline after it),
   await context.close();
 });
 
+test("a gated script the browser does not run (the nomodule half of a pair, an unknown data-type) holds up none after it", async () => {
+  const { context, page } = await openPage(env);
+  const push = (name) => `<script type="text/plain" data-consent="analytics">window.__order = (window.__order || []).concat("${name}");</script>`;
+  await hostPage(env, page, { body: `
+    <script type="text/plain" data-consent="analytics" data-type="module" src="/fixtures/gated/slow.js"></script>
+    <script type="text/plain" data-consent="analytics" nomodule src="/fixtures/gated/attrs.js"></script>
+    ${push("after-nomodule")}
+    <script type="text/plain" data-consent="analytics" data-type="text/javascript; charset=utf-8" src="/fixtures/gated/attrs.js"></script>
+    ${push("after-unknown-type")}
+    <script type="text/plain" data-consent="analytics" data-type=" TEXT/JavaScript " src="/fixtures/gated/named.js"></script>
+    ${push("after-classic")}` });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__order || []).includes("after-classic"), null, { timeout: 5000 });
+  assert.deepEqual(await page.evaluate(() => window.__order), ["external-1", "after-nomodule", "after-unknown-type", "after-classic"]);
+  assert.equal(await page.evaluate(() => window.__attrs), undefined, "neither the nomodule copy nor the unknown type ran");
+  assert.deepEqual(await page.evaluate(() => window.__gatedRuns), ["named"], "a known type in any case, with spaces, ran");
+  assert.equal(await page.evaluate(() => document.querySelectorAll("[data-kloudconsent=queued]").length), 0);
+  const warnings = page.logs.filter((l) => l.startsWith("warning:") && l.includes("data-type"));
+  assert.equal(warnings.length, 1, page.logs.join("\n"));
+  assert.match(warnings[0], /"text\/javascript; charset=utf-8"/);
+  await context.close();
+});
+
 test("an activated script keeps id, async, crossorigin, integrity and data attributes", async () => {
   const { context, page } = await openPage(env);
   const body = readFileSync(new URL("./pages/gated/attrs.js", import.meta.url));
