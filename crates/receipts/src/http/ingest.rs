@@ -76,11 +76,22 @@ fn check_before_body(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result
         .get(header::ORIGIN)
         .map(|v| v.to_str().unwrap_or("(not ASCII)"));
     if !origin_allowed(app, origin) {
-        let message = format!(
-            "origin {} may not send receipts here (see --allowed-origin)",
-            origin.unwrap_or("(none)")
-        );
-        return Err(("origin", text(StatusCode::FORBIDDEN, message)));
+        // Named as sent, up to a length a person reads (the header may be
+        // as long as the server takes headers).
+        let named = origin.unwrap_or("(none)");
+        let named = named.get(..200).unwrap_or(named);
+        let message = format!("origin {named} may not send receipts here (see --allowed-origin)");
+        let mut response = text(StatusCode::FORBIDDEN, message);
+        // The refused page may read this answer, which tells it nothing
+        // but the refusal: a browser hides an answer without CORS headers
+        // from `fetch`, and the widget would take the refusal for an
+        // outage and send the receipt again on every page load.
+        if let Some(sent) = headers.get(header::ORIGIN) {
+            let h = response.headers_mut();
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, sent.clone());
+            h.insert(header::VARY, HeaderValue::from_static("origin"));
+        }
+        return Err(("origin", response));
     }
     if let Err(wait) = app
         .limiter
