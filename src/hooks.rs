@@ -122,8 +122,10 @@ impl Hooks {
 
     /// Proof of consent: POSTs `body` (a decision's receipt) to the config's
     /// `receiptUrl`, and keeps it in localStorage until the endpoint has
-    /// taken it; an empty `body` sends again what earlier pages kept for
-    /// `url` (at boot; an empty `url` drops what they kept). www/hooks.js, `receipt`, has the rules of the retry:
+    /// taken it; a `body` that is not a receipt (at boot: the decision in
+    /// force, `decision::in_force_key`) sends again what earlier pages kept
+    /// for `url` and it has not superseded (an empty `url` drops what they
+    /// kept). www/hooks.js, `receipt`, has the rules of the retry:
     /// the transport is the loader's, like every other request.
     pub fn receipt(&self, url: &str, body: &str) {
         self.say(SAY_RECEIPT, url, body);

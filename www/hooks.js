@@ -637,8 +637,8 @@ function keepReceipts(kept) {
 }
 
 /** A receipt body's consent id. */
-function receiptId(body) {
-  try { return JSON.parse(body).id; } catch (e) {}
+function receiptOf(body) {
+  try { return JSON.parse(body) || {}; } catch (e) { return {}; }
 }
 
 /**
@@ -648,13 +648,16 @@ function receiptId(body) {
  * redirecting (a trailing-slash 301: not followed, see `post`),
  * timing out a slow body (408) or
  * failing (5xx), or a visitor offline, would otherwise leave a decision in
- * force with no proof of it. Each page load (`body` empty) sends again what
- * is kept for that URL: at most 10 receipts, each on at most 5 loads, then
+ * force with no proof of it. Each page load (`body` the decision in force,
+ * "<id> <decidedAt>", or empty) sends again what is kept for that URL: at
+ * most 10 receipts, each on at most 5 loads, then
  * dropped with a warning; kept ones for another URL, or on a page with no
  * `receiptUrl` (`url` empty), are dropped. A newer decision of the same
  * visitor replaces their receipt not yet delivered: sent again later, the
  * older one would arrive last, and the service takes the last to arrive as
- * the decision in force. A 2xx answer, or a refusal for good (another 4xx,
+ * the decision in force. So is one kept by a sibling host's page, whose
+ * decision a later one on another host (the shared consent cookie) has
+ * replaced: it is dropped at the next load. A 2xx answer, or a refusal for good (another 4xx,
  * with a warning), ends it. So the endpoint must answer with CORS headers
  * (the receipt service does) for the widget to see the answer; a receipt may
  * arrive twice (the page left before the answer), which its id and
@@ -664,12 +667,15 @@ function receiptId(body) {
  */
 function receipt(url, body) {
   var kept = keptReceipts(url), sending = kept;
-  if (body) {
-    var id = receiptId(body);
+  if (body[0] == "{") {
+    var id = receiptOf(body).id;
     sending = [[url, body, 1]];
-    kept = kept.filter(function (k) { return receiptId(k[1]) !== id; }).concat(sending);
+    kept = kept.filter(function (k) { return receiptOf(k[1]).id !== id; }).concat(sending);
   } else {
+    var now = body.split(" ");
     kept = kept.filter(function (k) {
+      var r = receiptOf(k[1]);
+      if (r.id === now[0] && r.decidedAt < now[1]) return false;
       if (k[2]++ < RECEIPT_TRIES) return true;
       console.warn("kloudconsent: gave up sending a consent receipt to " + url + " after " + RECEIPT_TRIES + " page loads.");
     });
@@ -706,7 +712,7 @@ function post(url, body) {
       warnedReceipt = true;
       // Kept only where localStorage took it (not when full or blocked), or
       // replaced there by a newer decision of the same visitor's.
-      var kept = keptReceipts(url).some(function (k) { return receiptId(k[1]) === receiptId(body); });
+      var kept = keptReceipts(url).some(function (k) { return receiptOf(k[1]).id === receiptOf(body).id; });
       console.warn("kloudconsent: could not send the consent receipt to " + url + " (" + (e && e.message || e) + "); " +
         (kept ? "it is kept and sent again on the next page load." : "localStorage could not keep it either, so it is lost."));
     }

@@ -56,9 +56,11 @@ impl Page {
             self.hooks.gate("");
         }
         // Receipts an earlier page could not deliver: sent again, or
-        // dropped when the config has no `receiptUrl` (any more).
+        // dropped when the config has no `receiptUrl` (any more), or when
+        // the decision in force has superseded them.
         let url = self.config.receipt_url.as_deref().unwrap_or_default();
-        self.hooks.receipt(url, "");
+        self.hooks
+            .receipt(url, &decision::in_force_key(&self.consent()));
     }
 
     /// The decision the stores hold (their reconciliation: `decision`'s

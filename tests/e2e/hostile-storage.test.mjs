@@ -128,3 +128,62 @@ test("reset() also forgets a decision a sibling host shared on the parent domain
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+// Sibling hosts share one decision through a `Domain` cookie, but each keeps
+// its undelivered receipts in its own localStorage: one kept on a.kloud.test
+// while the service was down must not be sent after the visitor changed
+// their mind on b.kloud.test, or it would arrive last and the service would
+// take it as the decision in force (docs/receipts.md).
+test("a receipt kept undelivered on one host is dropped, not sent, once a later decision made on a sibling host is in force", async () => {
+  const { context, page } = await openPage(env);
+  const port = new URL(env.server.url).port;
+  const [a, b] = ["a", "b"].map((h) => `http://${h}.kloud.test:${port}/sibling.html`);
+  const config = { cookie: { domain: ".kloud.test" }, receiptUrl: "/sibling-receipts" };
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sibling</title>
+    <script type="application/json" id="kloudconsent-config">${JSON.stringify(config)}</script>
+    <script src="/kloudconsent.js" defer></script></head><body><h1>Sibling</h1></body></html>`;
+  // Served by the test server itself (a page the browser sees come from
+  // this machine may load the widget from it).
+  env.server.routes.set("/sibling.html", (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(html);
+  });
+  let down = true;
+  const stored = [];
+  env.server.routes.set("/sibling-receipts", async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    if (!down) stored.push(JSON.parse(body).method);
+    res.writeHead(down ? 503 : 201, { "content-type": "text/plain" });
+    res.end(down ? "down" : "stored");
+  });
+  const kept = () => page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts") || "[]").length);
+
+  await page.goto(a);
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (localStorage.getItem("kloudconsent-receipts") || "").includes("accept-all"));
+  await expectLog(page, "could not send the consent receipt");
+
+  down = false;
+  await page.goto(b);
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "accept-all", "the shared decision");
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await page.waitForFunction(() => localStorage.getItem("kloudconsent-receipts") === null);
+  assert.deepEqual(stored, ["reject-all"]);
+
+  await page.goto(a);
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all");
+  await page.waitForTimeout(300);
+  assert.equal(await kept(), 0, "the superseded receipt is dropped");
+  assert.deepEqual(stored, ["reject-all"], "and never sent");
+  await context.close();
+});
+
+/** Waits for a console line of the page's that contains `text`. */
+async function expectLog(page, text) {
+  for (let i = 0; i < 50 && !page.logs.some((l) => l.includes(text)); i++) await page.waitForTimeout(100);
+  assert.ok(page.logs.some((l) => l.includes(text)), page.logs.join("\n"));
+}

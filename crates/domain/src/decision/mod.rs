@@ -10,7 +10,7 @@
 
 mod state;
 
-pub use state::{receipt_json, state_json, via};
+pub use state::{in_force_key, receipt_json, state_json, via};
 
 use crate::category::cookie_matches;
 use crate::config::Config;

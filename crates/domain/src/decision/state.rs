@@ -89,6 +89,19 @@ pub fn receipt_json(
     w.finish()
 }
 
+/// The decision in force as the loader's receipt queue needs it at start:
+/// `"<id> <decidedAt>"`, empty when none is stored. A receipt kept
+/// undelivered for the same id with an older `decidedAt` has been
+/// superseded (on a sibling host that shares the consent cookie), and is
+/// dropped rather than sent: arriving last, the service would take it as
+/// the decision in force (www/hooks.js, `receipt`).
+pub fn in_force_key(c: &Consent) -> String {
+    match c {
+        Consent::Stored(r) => crate::text::cat(&[&r.id, " ", &iso8601(r.decided_at_ms)]),
+        _ => String::new(),
+    }
+}
+
 /// `"categories"` (category ids only) and, when `services`, `"services"`
 /// (full service ids) from grants that hold both.
 pub(crate) fn grants_json(w: &mut ObjectWriter, grants: &Grants, services: bool) {

@@ -1089,6 +1089,19 @@ fn receipts() {
         .ends_with(r#""via":"tool","signal":"dnt"}"#));
 }
 
+#[test]
+fn the_decision_in_force_for_the_receipt_queue() {
+    let r = record_at(NOW);
+    let key = in_force_key(&Consent::Stored(r.clone()));
+    assert_eq!(key, "AAECAwQFBgcICQoLDA0ODw 2026-11-28T12:00:00.000Z");
+    // The loader compares it with a kept receipt's own fields.
+    let body = receipt_json(&r, "https://x.example", "en", via::API, Signals::default());
+    assert!(body
+        .starts_with(r#"{"id":"AAECAwQFBgcICQoLDA0ODw","decidedAt":"2026-11-28T12:00:00.000Z""#));
+    assert_eq!(in_force_key(&Consent::Undecided), "");
+    assert_eq!(in_force_key(&Consent::Signal), "");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
