@@ -62,6 +62,13 @@ export interface KloudConsentEventDetails {
 
 export type KloudConsentEventName = keyof KloudConsentEventDetails;
 
+/**
+ * What an `on()` callback is given: the event's detail, which (when not
+ * `null`) also answers as its own `.detail` (not enumerable, not in JSON), so
+ * a callback written for the DOM event, `e => e.detail.changed`, works too.
+ */
+export type KloudConsentCallbackDetail<T> = T extends null ? null : T & { detail: T };
+
 /** `window.kloudconsent`: defined as soon as kloudconsent.js has run. */
 export interface KloudConsent {
   /** The decision in force, or `null` while undecided (and before the engine is up). A fresh object on every call. */
@@ -86,12 +93,13 @@ export interface KloudConsent {
   reset(): void;
   /**
    * Calls `callback` on every event `name` (with or without the
-   * `kloudconsent:` prefix); `ready` after it fired is still called once.
+   * `kloudconsent:` prefix); `ready` after it fired is still called once,
+   * with the decision in force then (what `get()` returns).
    * Returns a function that unsubscribes.
    */
   on<N extends KloudConsentEventName>(
     name: N | `kloudconsent:${N}`,
-    callback: (detail: KloudConsentEventDetails[N], event?: CustomEvent<KloudConsentEventDetails[N]>) => void,
+    callback: (detail: KloudConsentCallbackDetail<KloudConsentEventDetails[N]>, event?: CustomEvent<KloudConsentEventDetails[N]>) => void,
   ): () => void;
   /** The widget's version, e.g. `"0.1.0"`. */
   readonly version: string;

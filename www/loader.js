@@ -371,9 +371,11 @@ var api = {
     var subscription = { callback: callback, on: true };
     var list = subscribers[short];
     list.push(subscription);
-    // `ready` fires once per page: a late subscriber still hears it.
+    // `ready` fires once per page: a late subscriber still hears it, with
+    // the decision in force then (not the one read at start, which a
+    // decision since would make the last thing it hears).
     if (short === "ready" && readyJson !== null) {
-      setTimeout(function () { if (subscription.on) notify(callback, readyJson); }, 0);
+      setTimeout(function () { if (subscription.on) notify(callback, JSON.stringify(invoke("kc_get", [], null))); }, 0);
     }
     return function () {
       subscription.on = false;

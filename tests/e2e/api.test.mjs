@@ -393,6 +393,27 @@ test("on() subscribes with or without the prefix, returns an unsubscribe functio
   await context.close();
 });
 
+test("a late on(\"ready\") hears the decision in force, not the one read at start, and after the change it was told", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {});
+  await waitReady(page);
+  const heard = await page.evaluate(async () => {
+    const heard = [];
+    window.kloudconsent.acceptAll();
+    // Lazily loaded code subscribing after a decision, with another one in
+    // the same task: what it hears last must be the decision in force, not
+    // the null read at start.
+    const apply = (d) => heard.push(d && d.method);
+    window.kloudconsent.on("ready", apply);
+    window.kloudconsent.on("change", apply);
+    window.kloudconsent.rejectAll();
+    await new Promise((r) => setTimeout(r, 50));
+    return heard;
+  });
+  assert.deepEqual(heard, ["reject-all", "reject-all"]);
+  await context.close();
+});
+
 // The contract gives on() a callback without saying its argument: one
 // written for the event's form (`e.detail`) must work as one written for
 // the state (docs/api.md).

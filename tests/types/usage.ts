@@ -38,6 +38,9 @@ kloudconsent.on("kloudconsent:ready", (detail) => {
   const maybe: KloudConsentState | null = detail;
   console.log(maybe?.method);
 });
+// A callback written for the DOM event reads `.detail` (api.md).
+kloudconsent.on("change", (e) => console.log(e.detail.changed.length));
+kloudconsent.on("ready", (e) => console.log(e === null ? "undecided" : e.detail.categories.analytics));
 kloudconsent.on("consent", (detail, event) => {
   const method: string = detail.method;
   console.log(method, event?.type);
