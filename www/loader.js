@@ -501,8 +501,9 @@ function isRegionDefault(r) {
   var codes = isObject(r) && given(r, "region");
   return Array.isArray(codes) && codes.length > 0 && codes.every(function (c) {
     return typeof c === "string" && /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(c);
-  }) && Object.keys(r).every(function (k) {
-    return k === "region" || r[k] === null || GCM_SIGNALS.indexOf(k) >= 0 && (r[k] === "granted" || r[k] === "denied");
+  }) && GCM_SIGNALS.every(function (k) {
+    var v = given(r, k);
+    return v === undefined || v === "granted" || v === "denied";
   });
 }
 

@@ -99,7 +99,6 @@ export const BAD = [
   ["a three-letter region code", region({ region: ["AUS"] }), "googleConsentMode.regions[0].region[0]"],
   ["a subdivision of four characters", region({ region: ["AU-NSWX"] }), "googleConsentMode.regions[0].region[0]"],
   ["a signal that is not granted or denied", region({ analytics_storage: "yes" }), "googleConsentMode.regions[0].analytics_storage"],
-  ["an unknown Consent Mode signal", region({ ads_storage: "granted" }), "googleConsentMode.regions[0].ads_storage"],
   ["a javascript: receipt URL", { receiptUrl: "javascript:alert(1)" }, "receiptUrl"],
   ["a receipt URL of only https://", { receiptUrl: "https://" }, "receiptUrl"],
   ["a receipt URL with a space", { receiptUrl: "https://example.net/a b" }, "receiptUrl"],
@@ -201,6 +200,7 @@ export const DIFFERENCES = [
   ["an unknown top-level key (a typo)", { expiresAfterDay: 30 }, true, false],
   ["an unknown key in a category", cats(cat({ requried: true })), true, false],
   ["an unknown text key", { texts: { acceptAl: "OK" } }, true, false],
+  ["an unknown key in a Consent Mode region", region({ ads_storage: "granted", wait_for_update: 500 }), true, false],
   // A translation's texts are checked by the widget as under `texts`; the
   // schema only asks for strings there (it cannot reuse the texts rules in
   // an object that also holds `categories`).

@@ -422,17 +422,9 @@ fn region<V: Value>(f: &Field<'_, V>) -> Result<RegionDefault> {
     if region.is_empty() {
         return Err(codes.fail("must list at least one region code".into()));
     }
-    for key in &f.keys() {
-        if key != "region" && !SIGNALS.contains(&key.as_str()) {
-            let problem = cat(&[
-                "not a Consent Mode signal; expected one of ",
-                &join(&SIGNALS, ", "),
-            ]);
-            if let Some(bad) = f.key(key) {
-                return Err(bad.fail(problem));
-            }
-        }
-    }
+    // Other keys are ignored, as everywhere in a config: Google's own
+    // region keys (`wait_for_update`) or a signal Consent Mode adds later
+    // must not cost the site its whole config (the schema flags typos).
     let mut signals = Vec::new();
     for signal in SIGNALS {
         if let Some(value) = f.key(signal) {

