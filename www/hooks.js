@@ -136,9 +136,27 @@ function follow(frame) {
   var viewport = window.visualViewport, focused = null, host = frame.getRootNode().host;
   placeWidget(host, host.parentNode);
   var check = function () { requestAnimationFrame(function () { unobscure(frame, focused); }); };
-  ["focusin", "focusout"].forEach(function (type) {
-    listen.call(doc, type, function (e) { focused = e.target; check(); });
-  });
+  // The element itself, inside a component's shadow root too (an app
+  // shell, an embed's placeholder): its host is a box the size of the whole
+  // component, which no scroll clears. Focus moving inside a shadow root is
+  // not told to the document (target and relatedTarget are the same host
+  // there): each root focus has entered is listened to as well.
+  var roots = new WeakSet(), track = function (node) {
+    if (!roots.has(node)) {
+      roots.add(node);
+      ["focusin", "focusout"].forEach(function (type) {
+        listen.call(node, type, function (e) {
+          focused = e.composedPath()[0];
+          // Focus in the widget is seen from the page as its host's.
+          var root = focused.getRootNode();
+          if (root == frame.getRootNode()) focused = host;
+          else if (root instanceof ShadowRoot) track(root);
+          check();
+        });
+      });
+    }
+  };
+  track(doc);
   // A control of the dialog that takes focus is brought wholly into view,
   // ring included (scroll-margin): Firefox leaves one that is partly shown
   // where it is, cut at the edge of a short screen.
@@ -146,7 +164,7 @@ function follow(frame) {
     if (closest(e.target, ".kc-dialog :is(a, button, input, summary)")) e.target.scrollIntoView({ block: "nearest" });
   });
   // An element the page focused before the banner came (autofocus).
-  focused = activeElement.call(doc);
+  focused = focusPath()[0];
   check();
   // The visitor's place in the tool's list, for fit() to keep: the first
   // thing shown at its top, and how far below that top.
@@ -199,8 +217,8 @@ function unobscure(frame, focused) {
   if (!banner) return;
   var style = banner.style;
   style.top = style.bottom = style.transform = "";
-  // Focus in the widget is seen from the page as its host's.
-  // Nor the page itself: Firefox counts <body> as focused when a focused
+  // Not for focus in the widget (seen from the page as its host's), nor
+  // the page itself: Firefox counts <body> as focused when a focused
   // element goes (the banner's button after a decision), and the reopen
   // button would then move out of sight from a short page's body.
   if (!(focused instanceof Element) || focused === frame.getRootNode().host || focused === body.call(doc) ||

@@ -67,6 +67,55 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 
   });
 }
 
+// A page built as a web component (an app shell holding the whole page in
+// its shadow root): the focused link is inside it, not the shell's box,
+// which is as tall as the page and which no scroll clears.
+test("390×844: every link reached by Tab inside an app shell's shadow root is clear of the banner", async () => {
+  const shell = `<app-shell></app-shell><script>
+    customElements.define("app-shell", class extends HTMLElement {
+      connectedCallback() { this.attachShadow({ mode: "open" }).innerHTML = ${JSON.stringify(LINKS)}; }
+    });</script>`;
+  const { context, page: p } = await page({ viewport: { width: 390, height: 844 } }, shell);
+  try {
+    await p.keyboard.press("Tab"); // the host page's own first link
+    for (let i = 0; i < 40; i++) {
+      await p.keyboard.press("Tab");
+      await settle(p);
+      const shown = await p.evaluate(() => {
+        const root = document.querySelector("app-shell").shadowRoot, el = root.activeElement;
+        const r = el.getBoundingClientRect();
+        return [el.id, root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el];
+      });
+      assert.deepEqual(shown, [`l${i}`, true], `link ${i} is behind the banner`);
+    }
+    assert.equal(await bannerVisibility(p), "visible", "the banner stays for links");
+  } finally {
+    await context.close();
+  }
+});
+
+test("844×390: a gated video's Allow buttons, reached by Tab, are clear of the banner", async () => {
+  const video = `<p>A video.</p><iframe data-consent="marketing" data-src="/fixtures/plain.html" width="560" height="315"
+    title="Product tour"></iframe><p><a href="#after" id="after">After</a></p>`;
+  const { context, page: p } = await page({ viewport: { width: 844, height: 390 } }, video);
+  try {
+    await p.locator("kloud-consent-placeholder").getByRole("button").first().waitFor();
+    await p.keyboard.press("Tab"); // the host page's own first link
+    for (const name of ["Allow once", "Allow always"]) {
+      await p.keyboard.press("Tab");
+      await settle(p);
+      const shown = await p.evaluate(() => {
+        const root = document.querySelector("kloud-consent-placeholder").shadowRoot, el = root.activeElement;
+        const r = el.getBoundingClientRect();
+        return [el.textContent.trim(), root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el];
+      });
+      assert.deepEqual(shown, [name, true], `${name} is behind the banner`);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 /** Whether any of five points of `selector` (corners and centre) hit it. */
 const partlySeen = (page, selector) => page.evaluate((selector) => {
   const el = document.querySelector(selector), r = el.getBoundingClientRect();
