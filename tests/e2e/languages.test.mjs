@@ -311,3 +311,38 @@ test("German on a 320 px phone at a 32 px default font size: the banner does not
   assert.deepEqual(fit, { sideways: 0, linksPastEdge: [], page: 0 });
   await context.close();
 });
+
+// The box's two button columns and a phone's button rows: a label longer
+// than its half wraps between words, and where two such words do not fit
+// side by side each button takes its own row; no label is cut or scrolls
+// the banner sideways (German, Irish and Polish at the default size and at
+// a large default font size).
+for (const [layout, width, height] of [["box", 1280, 800], ["bar", 360, 740]]) {
+  test(`${layout} at ${width} px, long languages at 16 and 32 px default font sizes: every button shows its whole label, Accept and Reject alike`, chromiumOnly("sets the browser's default font size through Chromium's DevTools protocol"), async () => {
+    const { context, page } = await openPage(env, { viewport: { width, height } });
+    const cdp = await context.newCDPSession(page);
+    for (const size of [16, 32]) {
+      await cdp.send("Page.setFontSizes", { fontSizes: { standard: size } });
+      for (const lang of ["de", "ga", "pl"]) {
+        await langPage(page, { lang, config: { language: "auto", layout } });
+        const fit = await page.evaluate(() => {
+          const banner = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner");
+          const buttons = [...banner.querySelectorAll(".kc-btn")];
+          return {
+            sideways: banner.scrollWidth - banner.clientWidth,
+            cut: buttons.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent),
+            // A label split inside a word shows as more lines than its words.
+            split: buttons.filter((b) => {
+              const range = document.createRange();
+              range.selectNodeContents(b);
+              const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+              return lines > b.textContent.trim().split(/\s+/).length;
+            }).map((b) => b.textContent),
+          };
+        });
+        assert.deepEqual(fit, { sideways: 0, cut: [], split: [] }, `${lang} at ${size} px`);
+      }
+    }
+    await context.close();
+  });
+}
