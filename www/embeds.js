@@ -240,14 +240,21 @@
         adoptSheet(root);
         var panel = element(root, "div", "ph");
         panel.setAttribute("part", "placeholder");
+        // Named after the embed's own title or alt, which its hidden
+        // element no longer gives a screen reader: with several embeds,
+        // the "Allow once" buttons are told apart by the group they are in.
+        var name = Element.prototype.getAttribute.call(e.el, "title") || Element.prototype.getAttribute.call(e.el, "alt");
+        if (name) {
+          panel.setAttribute("role", "group");
+          panel.setAttribute("aria-label", name);
+        }
         element(panel, "p", "text").id = "text";
         var acts = element(panel, "div", "acts");
         ["once", "always"].forEach(function (action, i) {
           var b = element(acts, "button", action);
           b.type = "button";
           b.setAttribute("part", "button allow-" + action);
-          // Several embeds mean several "Allow once" buttons: the description
-          // says which content each one is about.
+          // The description says which category the content needs.
           b.setAttribute("aria-describedby", "text");
           b.textContent = texts[i];
           // Where the press began: by the click, focus on the button may

@@ -310,6 +310,20 @@ for (const csp of ["", "?csp=strict"]) {
   });
 }
 
+test("several placeholders' Allow buttons are told apart: each group is named after its embed's title or alt", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const named = await page.evaluate(() => ["video", "map", "chart", "clip"].map((id) => {
+    const group = document.getElementById(id).previousElementSibling.shadowRoot.querySelector("[part=placeholder]");
+    return [id, group.getAttribute("role"), group.getAttribute("aria-label")];
+  }));
+  // The fixture's titles and the image's alt (held by the widget while the image is blocked).
+  assert.deepEqual(named, [["video", "group", "Product tour video"], ["map", "group", "Map"],
+    ["chart", "group", "Visitors chart"], ["clip", null, null]]);
+  await button(placeholderOf(page, "map").getByRole("group", { name: "Map" }), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("map").getAttribute("src"));
+  await context.close();
+});
+
 test("Allow once loads that embed for this page only, in the same box, and stores nothing", async () => {
   const { context, page } = await fresh("embeds.html");
   const before = await embedState(page);
