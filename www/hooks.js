@@ -148,7 +148,9 @@ function follow(frame) {
         listen.call(node, type, function (e) {
           focused = e.composedPath()[0];
           // Focus in the widget is seen from the page as its host's.
-          var root = focused.getRootNode();
+          // (Through Node.prototype: a <form> answers with its control of
+          // that name.)
+          var root = Node.prototype.getRootNode.call(focused);
           if (root == frame.getRootNode()) focused = host;
           else if (root instanceof ShadowRoot) track(root);
           check();
