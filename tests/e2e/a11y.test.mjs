@@ -4,7 +4,7 @@
 // trap, where focus goes on every way out of the tool, and the inert page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, hostPage, consentCookie, banner, dialog, button } from "./helpers.mjs";
+import { launch, openPage, waitReady, hostPage, consentCookie, banner, dialog, button, toolShown } from "./helpers.mjs";
 import { freshPage, settle, axeViolations, focused, focusedSoon, textContrast } from "./a11y-helpers.mjs";
 
 let env;
@@ -15,7 +15,7 @@ const SIZES = [[1280, 800], [360, 740]];
 
 async function openTool(page) {
   await button(banner(page), "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await settle(page);
 }
 
@@ -42,7 +42,7 @@ test("axe-core: no violations in the box layout, the forced dark theme and right
       const { context, page } = await freshPage(env, path, { viewport: { width, height } });
       assert.deepEqual(await axeViolations(page), [], `banner, ${path} ${width}px`);
       await page.locator(".kc-banner .kc-secondary").click();
-      await dialog(page).waitFor();
+      await toolShown(page);
       await settle(page);
       assert.deepEqual(await axeViolations(page), [], `preference tool, ${path} ${width}px`);
       await context.close();
@@ -171,7 +171,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice, focus
     await tab(stop);
   }
   await page.keyboard.press("Enter");
-  await dialog(page).waitFor();
+  await toolShown(page);
   assert.equal(await focusedSoon(page, "dialog"), "dialog", "focus moves into the dialog");
   // Each category with cookie rows has its table's disclosure after its switch.
   const table = "SUMMARY:Cookies and storage";
@@ -188,7 +188,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice, focus
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
   // Again, this time choosing: analytics on (Space), marketing on and off again, Save (Enter).
   await page.keyboard.press("Space");
-  await dialog(page).waitFor();
+  await toolShown(page);
   assert.equal(await focusedSoon(page, "dialog"), "dialog"); // Tab starts from the dialog
   for (const stop of stops.slice(0, 6)) await tab(stop); // to analytics
   await page.keyboard.press("Space");
@@ -208,7 +208,7 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice, focus
   // Later: the page's link reopens the tool by keyboard; Escape returns to it.
   await tab("page:a#open-prefs");
   await page.keyboard.press("Enter");
-  await dialog(page).waitFor();
+  await toolShown(page);
   assert.equal(await focusedSoon(page, "dialog"), "dialog");
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
@@ -284,7 +284,7 @@ test("focus returns to the opener, to the banner, or to the page when the opener
   assert.equal(await focused(page), "page:a#open-prefs");
   // The opener removed while the tool is open: focus lands on the page.
   await page.click("#open-prefs");
-  await dialog(page).waitFor();
+  await toolShown(page);
   await page.evaluate(() => document.getElementById("open-prefs").remove());
   await button(dialog(page), "Reject all").click();
   await dialog(page).waitFor({ state: "detached" });
@@ -303,7 +303,7 @@ test("focus returns to the opener, to the banner, or to the page when the opener
   });
   await page.focus("#settings");
   await page.keyboard.press("Enter");
-  await dialog(page).waitFor();
+  await toolShown(page);
   assert.equal(await focusedSoon(page, "dialog"), "dialog");
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
@@ -311,7 +311,7 @@ test("focus returns to the opener, to the banner, or to the page when the opener
   // kloudconsent.reset() while it is open: the banner asks again, focus is
   // back on the button, not lost to the page.
   await page.keyboard.press("Enter");
-  await dialog(page).waitFor();
+  await toolShown(page);
   await page.evaluate(() => window.kloudconsent.reset());
   await dialog(page).waitFor({ state: "detached" });
   await banner(page).waitFor();

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies, banner, dialog,
   hostPage, GATED_PAIR,
+  toolShown,
 } from "./helpers.mjs";
 
 let env;
@@ -574,7 +575,7 @@ test("a ready listener that decides: the banner is never drawn, and what it chos
   assert.deepEqual(await gatedRuns(page), []);
   // The page's own opener still brings up the preference tool.
   await page.click("#open-prefs");
-  await dialog(page).waitFor();
+  await toolShown(page);
   await context.close();
 });
 
@@ -593,7 +594,7 @@ test("api.md's recipes: hide() from a ready listener keeps the banner off the pa
   assert.deepEqual(await gatedRuns(page), []);
   // The page's opener still brings up the tool; a choice there applies.
   await page.click("#open-prefs");
-  await dialog(page).waitFor();
+  await toolShown(page);
   assert.equal(await page.locator("kloud-consent").getAttribute("data-nosnippet"), "", "kept out of search snippets");
   await dialog(page).getByRole("button", { name: "Accept all", exact: true }).click();
   await page.waitForFunction(() => window.__gatedRuns && window.__gatedRuns.length === 2);
@@ -645,6 +646,6 @@ test("an exception in a page listener does not break the widget", async () => {
   assert.equal(await banner(page).count(), 0);
   assert.equal(page.errors.length, 2, "the page's own errors are reported, ours are not");
   await page.click("#open-prefs");
-  await dialog(page).waitFor();
+  await toolShown(page);
   await context.close();
 });

@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, banner, dialog, button, widgetLogs, shadowSummary, configTextKeys, consentCookie,
+  toolShown,
 } from "./helpers.mjs";
 
 // Every text key, read from the config parser itself so the list cannot drift.
@@ -112,7 +113,7 @@ test("markup in every text field, label, description and provider is rendered as
   };
   await shownLiterally(["bannerTitle", "revisionNotice", "bannerBody", "acceptAll", "rejectAll", "manage", "cookiePolicyLabel", "privacyPolicyLabel"]);
   await host.locator(".kc-banner .kc-secondary").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   const shadow = await shownLiterally(["prefsTitle", "prefsBody", "save", "alwaysOn", "providersLabel", "acceptAll", "rejectAll"]);
   assert.equal(await dialog(page).getByRole("button", { name: texts.close }).count(), 1, "close label as its name");
   for (const what of ["label", "description", "provider", "service", "serviceDescription", "serviceProvider"]) {

@@ -2,7 +2,7 @@
 // and what happens when it is bad.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, hostPage, gatedRuns } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, gatedRuns, toolShown } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -84,7 +84,7 @@ test("every text from config is rendered as text, never as markup", async () => 
   const region = page.getByRole("region", { name: evil });
   await region.waitFor();
   await button(page, "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   const counts = await page.evaluate(() => {
     const root = document.querySelector("kloud-consent").shadowRoot;
     return { img: root.querySelectorAll("img").length, b: root.querySelectorAll("b").length };

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   launch, openPage, waitReady, gatedRuns, banner, dialog, button, widgetLogs,
+  toolShown,
 } from "./helpers.mjs";
 import { STRICT_CSP, NONCE } from "./server.mjs";
 
@@ -40,7 +41,7 @@ test("strict CSP: banner, styles, preference tool, decision and gated scripts al
   // the banner is placed in the widget's viewport frame).
   assert.equal(await b.evaluate((el) => getComputedStyle(el).position), "absolute");
   await button(b, "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await dialog(page).getByRole("switch", { name: "Performance and analytics" }).click();
   await button(dialog(page), "Save preferences").click();
   await page.waitForFunction(() => (window.__gatedRuns || []).length === 1);

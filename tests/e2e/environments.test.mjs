@@ -7,7 +7,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies,
-  banner, dialog, button, widgetLogs, consentCookie, hostPage, GATED_PAIR, chromiumOnly } from "./helpers.mjs";
+  banner, dialog, button, widgetLogs, consentCookie, hostPage, GATED_PAIR, chromiumOnly,
+  toolShown,
+} from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -184,7 +186,7 @@ test("aggressive host CSS on *, div and button does not change the widget (compu
     await settled(page);
     const bannerState = await snapshot(page);
     await button(banner(page), "Manage preferences").click();
-    await dialog(page).waitFor();
+    await toolShown(page);
     await settled(page);
     states[path] = { bannerState, dialogState: await snapshot(page) };
     // Still usable: the buttons take clicks.

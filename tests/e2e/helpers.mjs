@@ -132,6 +132,14 @@ export async function consentCookies(context) {
 export const banner = (page) => page.getByRole("region", { name: "We value your privacy" });
 export const dialog = (page) => page.getByRole("dialog");
 export const button = (scope, name) => scope.getByRole("button", { name, exact: true });
+/**
+ * Waits for the preference tool itself. While the tool's code is on its way
+ * (a busy machine, a slow network) the core shows a small loading dialog
+ * with the same role; reading the dialog before the tool replaces it reads
+ * "Loading your cookie preferences…". Every tool has a switch (strictly
+ * necessary's, always on), the loading dialog none.
+ */
+export const toolShown = (page) => dialog(page).getByRole("switch").first().waitFor();
 
 /**
  * Serves a generated host page at a unique path on the test server (via

@@ -7,7 +7,7 @@
 // globals the widget touches (their sources are not on npm as browser builds).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, gatedRuns, banner, dialog, button, widgetLogs } from "./helpers.mjs";
+import { launch, openPage, waitReady, gatedRuns, banner, dialog, button, widgetLogs, toolShown } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -71,7 +71,7 @@ for (const where of ["before", "after"]) {
     await banner(page).waitFor();
     assert.deepEqual(await gatedRuns(page), [], "nothing gated before a choice");
     await button(banner(page), "Manage preferences").click();
-    await dialog(page).waitFor();
+    await toolShown(page);
     await dialog(page).getByRole("switch", { name: "Performance and analytics" }).click();
     await button(dialog(page), "Save preferences").click();
     await dialog(page).waitFor({ state: "hidden" });
@@ -81,7 +81,7 @@ for (const where of ["before", "after"]) {
     await waitReady(page);
     assert.deepEqual(await gatedRuns(page), ["analytics"]);
     await page.getByRole("link", { name: "Manage Cookie Preferences" }).click();
-    await dialog(page).waitFor();
+    await toolShown(page);
     assert.equal(await page.evaluate(() => typeof window.kloudconsent.get().categories), "object");
     assert.deepEqual(page.errors, []);
     assert.deepEqual(widgetLogs(page), []);
@@ -147,7 +147,7 @@ test("Prototype.js (Array#find needs this.each): scrolling the preference tool t
   await libPage(page, { lib: PROTOTYPE, where: "before" });
   await waitReady(page);
   await button(banner(page), "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await page.evaluate(() => { document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop = 200; });
   await page.waitForTimeout(300);
   assert.ok(await page.evaluate(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-dialog-scroll").scrollTop) > 0,
@@ -164,7 +164,7 @@ test("a page (or an extension's script) that wraps createElement on HTMLDocument
   });
   await waitReady(page);
   await button(banner(page), "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await button(dialog(page), "Accept all").click();
   await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
   assert.deepEqual(await gatedRuns(page), ["analytics", "marketing"]);

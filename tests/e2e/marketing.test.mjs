@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, storedLocal, consentCookies,
   banner, dialog, button, hostPage,
+  toolShown,
 } from "./helpers.mjs";
 
 let env;
@@ -474,6 +475,7 @@ test("each decision is sent as a small JSON receipt with the page's origin only 
   assert.ok(first.body.length < 400, `small: ${first.body.length} bytes`);
 
   await page.evaluate(() => window.kloudconsent.show());
+  await toolShown(page);
   const text = await dialog(page).innerText();
   assert.ok(text.includes(`Your consent ID: ${state.id}`), text);
   assert.ok(text.includes(`Decided on: ${state.decidedAt.slice(0, 10)}`), text);

@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, openPage, waitReady, banner, button, dialog } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, dialog, toolShown } from "./helpers.mjs";
 import { ROOT } from "./docs-snippets-extract.mjs";
 import { VERSION } from "../../www/version.mjs";
 import { buildPackage, packagedDistFiles, unreleasedEntries } from "../../scripts/package.mjs";
@@ -147,7 +147,7 @@ test("the preference tool loads from the installed package and saves a choice", 
   assert.equal(state.categories.marketing, false);
   // The page's own opener works too.
   await page.click("#cookie-settings");
-  await dialog(page).waitFor();
+  await toolShown(page);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.logs.filter((l) => /^(error|warning):/.test(l)), []);
   await context.close();

@@ -5,7 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal,
-  banner, dialog, button, chromiumOnly } from "./helpers.mjs";
+  banner, dialog, button, chromiumOnly,
+  toolShown,
+} from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -25,7 +27,7 @@ test("Manage preferences opens a modal listing every category with a switch name
   const { context, page } = await fresh();
   await button(banner(page), "Manage preferences").click();
   const d = dialog(page);
-  await d.waitFor();
+  await toolShown(page);
   assert.equal(await d.getAttribute("aria-modal"), "true");
   assert.equal(await d.getAttribute("aria-labelledby"), "kc-prefs-title");
   const expected = {
@@ -55,7 +57,7 @@ test("a double click on Manage preferences opens the tool and decides nothing (t
   // under the pointer, and at 800×600 its Reject all is where Manage
   // preferences was.
   await button(banner(page), "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
   const b = await button(banner(page), "Manage preferences").boundingBox();
@@ -117,7 +119,7 @@ test("closing the tool without saving changes nothing and returns to the banner"
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
   // Escape closes too.
   await button(banner(page), "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await page.keyboard.press("Escape");
   await dialog(page).waitFor({ state: "detached" });
   assert.deepEqual(await gatedRuns(page), []);
@@ -144,14 +146,14 @@ test("a data-kloudconsent-open link and kloudconsent.show() open the tool after 
   await button(banner(page), "Reject all").click();
   await page.click("#open-prefs");
   const d = dialog(page);
-  await d.waitFor();
+  await toolShown(page);
   assert.equal(await d.getByRole("switch", { name: "Performance and analytics" }).isChecked(), false);
   assert.match(await d.innerText(), /Your consent ID/);
   await page.keyboard.press("Escape");
   await d.waitFor({ state: "detached" });
   assert.equal(await page.evaluate(() => document.activeElement.id), "open-prefs", "focus returned");
   await page.evaluate(() => window.kloudconsent.show());
-  await d.waitFor();
+  await toolShown(page);
   await page.evaluate(() => window.kloudconsent.hide());
   await d.waitFor({ state: "detached" });
   assert.equal(await banner(page).count(), 0);

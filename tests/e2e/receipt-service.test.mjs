@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { launch, openPage, waitReady, banner, dialog, button } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, toolShown } from "./helpers.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TOKEN = "e2e-token-" + "0123456789abcdef".repeat(2);
@@ -95,6 +95,7 @@ test("a decision made in Chromium is stored by the service and found by the cons
 
   // The visitor opens the preference tool from the page's own link and reads their id.
   await page.locator("[data-kloudconsent-open]").click();
+  await toolShown(page);
   const text = await dialog(page).innerText();
   const id = /Your consent ID: ([A-Za-z0-9_-]{22})/.exec(text)?.[1];
   assert.ok(id, text);

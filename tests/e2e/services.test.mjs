@@ -9,7 +9,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, events, banner, dialog, button, hostPage,
-  consentCookies, consentCookie, chromiumOnly } from "./helpers.mjs";
+  consentCookies, consentCookie, chromiumOnly,
+  toolShown,
+} from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -61,7 +63,7 @@ async function axChecked(page, name) {
 async function openTool(page) {
   await button(banner(page), "Manage preferences").click();
   const d = dialog(page);
-  await d.waitFor();
+  await toolShown(page);
   return d;
 }
 
@@ -289,7 +291,7 @@ test("the demo's services page (dist/demo/services.html): allowing Application I
   assert.deepEqual(await page.locator("output").allTextContents(), ["not run", "not run", "not run"]);
   await page.getByRole("link", { name: "Manage Cookie Preferences" }).first().click();
   const d = dialog(page);
-  await d.waitFor();
+  await toolShown(page);
   // KloudStack's texts and each tool's own cookie rows, from the page's config.
   assert.match(await d.textContent(), /Measures how fast pages load/);
   assert.equal(await d.getByText("ai_session", { exact: true }).count(), 1);

@@ -3,7 +3,7 @@
 // leaking in), reflow at 320 px and 200% zoom, reduced motion, forced colours.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, banner, dialog, button, openPage, hostPage, waitReady, chromiumOnly } from "./helpers.mjs";
+import { launch, banner, dialog, button, openPage, hostPage, waitReady, chromiumOnly, toolShown } from "./helpers.mjs";
 import { freshPage, settle, rect, style } from "./a11y-helpers.mjs";
 
 let env;
@@ -30,7 +30,7 @@ test("right-to-left: dir and lang reach the shadow content and the layout mirror
   assert.ok(b.right - title.right < 40, "title starts at the right edge");
   assert.ok(accept.right < title.left, "buttons on the left");
   await page.getByRole("button", { name: "إدارة التفضيلات" }).click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   await settle(page);
   // Close button on the left of the title; each switch on the left of its label.
   const [head, close] = [await rect(page, ".kc-dialog .kc-title"), await rect(page, ".kc-close")];
@@ -75,7 +75,7 @@ test("themes: auto follows the system, config forces dark or light", MEDIA, asyn
     const { context, page } = await freshPage(env, path, { colorScheme });
     assert.equal(await style(page, ".kc-banner", "background-color"), bg, `${path} under ${colorScheme}`);
     await button(banner(page), "Manage preferences").click();
-    await dialog(page).waitFor();
+    await toolShown(page);
     assert.equal(await style(page, ".kc-dialog", "background-color"), bg, `${path} dialog under ${colorScheme}`);
     assert.equal(await style(page, ".kc-dialog", "color-scheme"), bg === DARK_BG ? "dark" : "light");
     await context.close();
@@ -218,7 +218,7 @@ test("reflow: at 320 px wide and at 200% zoom nothing is cut off; banner and dia
     const { context, page } = await freshPage(env, path, { viewport: { width, height }, deviceScaleFactor: width === 640 ? 2 : 1 });
     assert.deepEqual(await everyControlReachable(page, ".kc-banner"), [], `banner ${at}`);
     await page.locator(".kc-banner .kc-secondary").click();
-    await dialog(page).waitFor();
+    await toolShown(page);
     await settle(page);
     assert.deepEqual(await everyControlReachable(page, ".kc-dialog"), [], `dialog ${at}`);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true, `page ${at}`);
@@ -236,7 +236,7 @@ test("prefers-reduced-motion: no entrance animation and no switch transition; wi
     const { context, page } = await freshPage(env, "/fixtures/basic.html", { reducedMotion });
     assert.equal(await style(page, ".kc-banner", "animation-name"), "none", `banner, ${reducedMotion}`);
     await button(banner(page), "Manage preferences").click();
-    await dialog(page).waitFor();
+    await toolShown(page);
     assert.equal((await style(page, ".kc-dialog", "animation-name")) !== "none", animated, `dialog, ${reducedMotion}`);
     // Every @keyframes of the widget's stylesheets (the core's and the
     // tool's), wherever it is nested: none moves what it animates.
@@ -268,7 +268,7 @@ test("prefers-reduced-motion: no entrance animation and no switch transition; wi
 test("forced colours (Windows High Contrast): switches are drawn in system colours, on distinct from off", MEDIA, async () => {
   const { context, page } = await freshPage(env, "/fixtures/basic.html", { forcedColors: "active" });
   await button(banner(page), "Manage preferences").click();
-  await dialog(page).waitFor();
+  await toolShown(page);
   const track = (n) => style(page, `.kc-cat:nth-child(${n}) .kc-track`, "background-color");
   const [on, off] = [await track(1), await track(2)];
   assert.notEqual(on, off, "on and off differ");
