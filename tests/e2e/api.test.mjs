@@ -222,6 +222,9 @@ test("a listener's decisions: each tells Consent Mode before its events; one rec
       : e[0] === "consent" && e[1] === "update" ? "update:" + e[2].ad_storage : null).filter(Boolean));
   assert.deepEqual(order, ["update:granted", "update:denied", "change:accept-all", "change:reject-all"]);
   const id = await page.evaluate(() => window.kloudconsent.get().id);
+  // The receipt travels over the network: wait for it, then a little for a second one.
+  await page.waitForFunction((id) => fetch("/__receipts/log").then((r) => r.json())
+    .then((l) => l.some((r) => r.body.includes(id))), id);
   await page.waitForTimeout(300);
   const receipts = await page.evaluate((id) => fetch("/__receipts/log").then((r) => r.json())
     .then((l) => l.filter((r) => r.body.includes(id)).map((r) => JSON.parse(r.body).method)), id);

@@ -9,6 +9,7 @@ import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies,
   banner, dialog, button, widgetLogs, consentCookie, hostPage, GATED_PAIR, chromiumOnly,
   toolShown,
+  bannerSoon,
 } from "./helpers.mjs";
 
 let env;
@@ -48,7 +49,7 @@ const NOOP_COOKIES = () => {
 
 test("localStorage throwing on access: the cookie alone keeps the decision", async () => {
   const { context, page } = await fresh("/fixtures/basic.html", NO_LOCAL_STORAGE);
-  assert.ok(await banner(page).isVisible());
+  assert.ok(await bannerSoon(page));
   await acceptAndExpectBothScripts(page);
   assert.equal((await consentCookies(context)).length, 1);
   await page.reload();
@@ -63,7 +64,7 @@ test("localStorage throwing on access: the cookie alone keeps the decision", asy
 for (const [name, init] of [["throwing", NO_COOKIES], ["silently ignoring writes", NOOP_COOKIES]]) {
   test(`document.cookie ${name}: localStorage alone keeps the decision`, async () => {
     const { context, page } = await fresh("/fixtures/basic.html", init);
-    assert.ok(await banner(page).isVisible());
+    assert.ok(await bannerSoon(page));
     await acceptAndExpectBothScripts(page);
     assert.equal(JSON.parse(await storedLocal(page)).method, "accept-all");
     assert.ok(widgetLogs(page, "warning").some((l) => l.includes("could not write the cookie")));
@@ -123,6 +124,7 @@ test("in a sandboxed iframe (opaque origin, storage and cookies refused, srcdoc,
 
 test("embedded twice (two defer tags and a classic one): one widget, each gated script runs once", async () => {
   const { context, page } = await fresh("/fixtures/twice.html");
+  await banner(page).waitFor();
   assert.equal(await page.locator("kloud-consent").count(), 1);
   assert.equal(await banner(page).count(), 1);
   await acceptAndExpectBothScripts(page);
@@ -503,7 +505,7 @@ test("a server that sends the wasm files without application/wasm: the widget st
   });
   await page.goto(url("/fixtures/basic.html"));
   await waitReady(page);
-  assert.ok(await banner(page).isVisible());
+  assert.ok(await bannerSoon(page));
   await button(banner(page), "Manage preferences").click();
   await dialog(page).getByRole("switch", { name: "Performance and analytics" }).waitFor();
   await button(dialog(page), "Accept all").click();

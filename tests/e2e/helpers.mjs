@@ -131,7 +131,26 @@ export async function consentCookies(context) {
 /** The banner region and the preference dialog, by role (inside the shadow root). */
 export const banner = (page) => page.getByRole("region", { name: "We value your privacy" });
 export const dialog = (page) => page.getByRole("dialog");
+/**
+ * Whether the banner shows within 5 s. The widget draws a task after its
+ * ready event, so reading the banner's visibility right after `waitReady`
+ * can read "not yet drawn" on a busy machine.
+ */
+export const bannerSoon = (page) => banner(page).waitFor({ timeout: 5000 }).then(() => true, () => false);
 export const button = (scope, name) => scope.getByRole("button", { name, exact: true });
+/**
+ * Polls a test-side condition (a log line, a request seen) every 50 ms until
+ * it holds; fails after `ms`. For what arrives over the network, where a
+ * fixed sleep passes on an idle machine and fails on a busy one.
+ */
+export async function until(predicate, ms = 10000) {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${predicate}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * Waits for the preference tool itself. While the tool's code is on its way
  * (a busy machine, a slow network) the core shows a small loading dialog

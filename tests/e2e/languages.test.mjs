@@ -41,6 +41,8 @@ async function langPage(page, { lang, config = { language: "auto" }, body = "" }
   await page.context().route(url, (route) => route.fulfill({ body: html, contentType: "text/html; charset=utf-8" }));
   await page.goto(url);
   await waitReady(page);
+  // Drawn a task after ready (its host element only then): every page here is undecided.
+  await page.locator("kloud-consent .kc-banner").waitFor();
 }
 
 /** The `lang` and `dir` of the widget's frame (inside its shadow root). */

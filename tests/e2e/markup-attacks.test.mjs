@@ -397,6 +397,7 @@ test("8: a <base> in user content after the site's gated script, embed, policy l
   await page.goto(serve(forum(other)));
   await waitReady(page);
   assert.equal(await page.evaluate(() => document.baseURI), other + "/", "the posted <base> is the document's (control)");
+  await banner(page).waitFor();
   const links = await page.evaluate(() => [...document.querySelector("kloud-consent").shadowRoot.querySelectorAll(".kc-links a")].map((a) => a.href));
   assert.deepEqual(links, [`${env.server.url}/cookie-policy`, `${env.server.url}/privacy`]);
   await button(banner(page), "Accept all").click();

@@ -134,6 +134,8 @@ test("Accept all and Reject all inside the tool decide and close everything", as
     await button(dialog(page), name).click();
     await dialog(page).waitFor({ state: "detached" });
     assert.equal(await banner(page).count(), 0);
+    // The gated scripts load one after another over the network.
+    await page.waitForFunction((n) => (window.__gatedRuns || []).length >= n, runs.length);
     await page.waitForTimeout(200);
     assert.deepEqual(await gatedRuns(page), runs, name);
     assert.deepEqual(page.errors, []);

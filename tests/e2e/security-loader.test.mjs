@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, hostPage, gatedRuns, button, widgetLogs, recordPageErrors, blankSafeInitScripts, chromiumOnly } from "./helpers.mjs";
+import { launch, hostPage, gatedRuns, button, widgetLogs, recordPageErrors, blankSafeInitScripts, chromiumOnly, until } from "./helpers.mjs";
 import { HOSTILE_PAGES } from "./hostile-pages.mjs";
 import { DIST } from "./server.mjs";
 
@@ -285,6 +285,8 @@ for (const csp of ["", "strict"]) {
   test(`a tampered wasm is refused${under}: one console.error naming it, nothing gated, the API still answers`, async () => {
     const { context, page } = await open(`/fixtures/copy.html?kind=tampered&csp=${csp}`);
     await page.waitForLoadState("load");
+    // The refusal follows the wasm's fetch, its check and one retry past the cache.
+    await until(() => widgetLogs(page, "error").length > 0);
     await page.waitForTimeout(1000);
     const errors = widgetLogs(page, "error");
     assert.equal(errors.length, 1, page.logs.join(" | "));
@@ -359,6 +361,7 @@ test("the tag with its integrity and the README's wasm preload hint: works, one 
 test("a preloaded tampered wasm is refused all the same", chromiumOnly("Firefox does not use a preloaded wasm for the loader's fetch, so the request count differs (the refusal itself: the tests above)"), async () => {
   const { context, page } = await open("/fixtures/preload.html?dir=/__copy/tampered");
   await page.waitForLoadState("load");
+  await until(() => widgetLogs(page, "error").length > 0);
   await page.waitForTimeout(1000);
   // The preload, used by the loader's fetch and refused; then the one
   // retry past the browser's cache (an in-place upgrade's stale copy),

@@ -5,7 +5,7 @@
 // the widget loads is kept, not lost.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, hostPage, waitReady, banner, dialog, button, gatedRuns, widgetLogs, GATED_PAIR } from "./helpers.mjs";
+import { launch, openPage, hostPage, waitReady, banner, dialog, button, gatedRuns, widgetLogs, GATED_PAIR, until } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -155,6 +155,7 @@ test("without WebAssembly: nothing gated runs, one console.error, and an opener'
     body: GATED_PAIR + '<a href="/fixtures/plain.html" id="policy" data-kloudconsent-open>Cookie settings</a>',
   });
   await page.waitForFunction(() => document.readyState === "complete");
+  await until(() => widgetLogs(page, "error").length > 0);
   await page.waitForTimeout(300);
   const errors = widgetLogs(page, "error");
   assert.equal(errors.length, 1, String(errors));

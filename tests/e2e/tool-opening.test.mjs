@@ -265,6 +265,9 @@ test("opening and closing the tool 30 times leaves no detached elements behind, 
   await d.locator(".kc-dialog-scroll").evaluate((e) => { e.scrollTop = 300; });
   await page.evaluate(() => { window.kloudconsent.hide(); window.kloudconsent.show(); });
   await page.waitForTimeout(200);
+  // The tool gives focus in an effect, which Yew may run a task later on a busy machine.
+  await page.waitForFunction(() => document.querySelector("kloud-consent").shadowRoot.activeElement?.getAttribute("role") === "dialog",
+    null, { timeout: 5000 }).catch(() => {});
   assert.equal(await d.getByRole("switch", { name: "Functionality" }).isChecked(), false, "hide();show(): the unsaved switch is gone");
   assert.equal(await d.locator("details.kc-cookies[open]").count(), 0, "hide();show(): the disclosures are closed");
   assert.equal(await d.locator(".kc-dialog-scroll").evaluate((e) => e.scrollTop), 0, "hide();show(): the list at the top");

@@ -123,6 +123,8 @@ for (const csp of ["", "strict"]) {
   const under = csp ? " under a strict CSP" : "";
   test(`a tampered wasm is refused${under}: one console.error naming it, nothing gated, the API answers`, async () => {
     await open(`/fixtures/copy.html?kind=tampered&csp=${csp}`, { ready: false });
+    // The refusal follows the wasm's fetch, its check and one retry past the cache.
+    await driver.wait(async () => (await widgetConsole()).length > 0, 10000, "the refusal's console.error");
     await driver.sleep(1000);
     const logged = await widgetConsole();
     assert.equal(logged.length, 1, logged.join(" | "));

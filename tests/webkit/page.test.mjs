@@ -308,6 +308,7 @@ test("strict CSP: banner, styles, the lazily loaded tool, a decision and gated s
   const d = env.driver;
   const path = hostPage(env, { body: GATED_PAIR });
   await fresh(env, path + "?csp=strict");
+  assert.ok(await bannerShown(d));
   assert.equal(await js(d, () => getComputedStyle(document.querySelector("kloud-consent").shadowRoot
     .querySelector(".kc-banner")).position), "absolute", "the adopted stylesheet applies");
   await (await button(d, ".kc-banner", "Manage preferences")).click();

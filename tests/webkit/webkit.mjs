@@ -308,8 +308,14 @@ export async function shadow(d) {
   return (await d.findElement(By.css("kloud-consent"))).getShadowRoot();
 }
 
-/** Whether the banner is drawn. */
+/**
+ * Whether the banner is drawn. The widget draws a task after its ready
+ * event (and its host element only then): 50 ms and a task are let pass
+ * first, so a slow machine does not read "not yet drawn" as "no banner".
+ * (Timers, not frames: a window out of sight may draw no frames.)
+ */
 export async function bannerShown(d) {
+  await jsAsync(d, () => new Promise((r) => setTimeout(() => setTimeout(r, 0), 50)));
   const hosts = await d.findElements(By.css("kloud-consent"));
   if (hosts.length === 0) return false;
   return (await (await hosts[0].getShadowRoot()).findElements(By.css(".kc-banner"))).length === 1;
