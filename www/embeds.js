@@ -391,8 +391,16 @@
       } else {
         invoke("kc_allow", [e.el.getAttribute("data-consent") || ""]);
       }
-      // The button that had focus is gone: focus the content it let in.
-      if (e.el.focus) e.el.focus();
+      // The button that had focus is gone: focus the content it let in. An
+      // image cannot take focus: made focusable by script alone (tabindex
+      // -1, out of the Tab order), or focus falls to the page's start.
+      var el = e.el;
+      if (!el.focus) return;
+      el.focus();
+      if (Node.prototype.getRootNode.call(el).activeElement !== el && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "-1");
+        el.focus();
+      }
     }
 
     /**

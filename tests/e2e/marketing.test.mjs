@@ -7,6 +7,7 @@ import {
   launch, openPage, waitReady, gatedRuns, storedLocal, consentCookies,
   banner, dialog, button, hostPage,
   toolShown,
+  bannerSoon,
 } from "./helpers.mjs";
 
 let env;
@@ -341,12 +342,42 @@ test("Allow once loads that embed for this page only, in the same box, and store
   assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
   assert.equal(await storedLocal(page), null);
   assert.deepEqual(await consentCookies(context), []);
-  assert.ok(await banner(page).isVisible(), "still undecided");
+  assert.ok(await bannerSoon(page), "still undecided");
   assert.equal(await layoutShift(page), 0);
   await reload(page);
   assert.deepEqual(await embedState(page), before, "blocked again on the next page");
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test("Allow once on an image or a video without controls: focus moves to it (tabindex -1, out of the Tab order) and Tab goes on from there", async () => {
+  const { context, page } = await fresh("embeds.html");
+  const focus = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a.localName === "kloud-consent-placeholder" ? "placeholder of " + a.nextElementSibling.id : a.id;
+  });
+  await button(placeholderOf(page, "chart"), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("chart").getAttribute("src"));
+  assert.equal(await focus(), "chart", "not the page's start");
+  assert.equal(await page.getAttribute("#chart", "tabindex"), "-1");
+  await page.keyboard.press("Tab");
+  assert.equal(await focus(), "placeholder of clip", "the next control after the image");
+  await page.keyboard.press("Enter"); // the clip's Allow once
+  await page.waitForFunction(() => document.getElementById("clip").getAttribute("src"));
+  assert.equal(await focus(), "clip");
+  // A frame takes focus as it is: no tabindex of ours.
+  await button(placeholderOf(page, "video"), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src"));
+  assert.equal(await focus(), "video");
+  assert.equal(await page.getAttribute("#video", "tabindex"), null);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  // Allow always too.
+  const again = await fresh("embeds.html");
+  await button(placeholderOf(again.page, "chart"), "Allow always").click();
+  await again.page.waitForFunction(() => document.getElementById("chart").getAttribute("src"));
+  assert.equal(await again.page.evaluate(() => document.activeElement.id), "chart");
+  await again.context.close();
 });
 
 test("Allow always stores the category as granted and loads every embed that needs it", async () => {
