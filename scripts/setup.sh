@@ -7,10 +7,11 @@
 #   bash scripts/setup.sh test   (default) all of the above plus the browsers,
 #                                drivers and fuzzer the tests use
 #
-# First run on a fresh machine (2 cores): demo ~7 min (Trunk's cargo install
-# is most of it); test ~9 min (adds geckodriver, cargo-fuzz, Chromium,
-# Firefox ESR, PostgreSQL, WebKitGTK's driver and Xvfb; 9 min 6 s on
-# 2026-12-06). CONTRIBUTING.md has the table.
+# First run on a fresh machine (2 cores): the four `cargo install`s are most
+# of it, run side by side (Trunk, the wasm-bindgen CLI; for tests
+# geckodriver and cargo-fuzz, beside Chromium, Firefox ESR, PostgreSQL,
+# WebKitGTK's driver and Xvfb from Debian). CONTRIBUTING.md has the table
+# and the times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-test}"
@@ -31,6 +32,14 @@ step() { printf '\n== setup: %s (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECON
 # times a day do not need a crate's slowest release settings (Trunk's install
 # took 6.6 min instead of 9.7 on 2 cores without them, measured 2026-12-01).
 quick_install() { CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"; }
+# And without optimisation for the tools whose own work is small next to what
+# they start (Trunk runs cargo and wasm-opt; geckodriver relays WebDriver
+# commands; cargo-fuzz runs cargo): Trunk's install 2 min 57 s instead of
+# 5 min 46 s at opt-level 1 and about 6 min 50 s at 3, and a build with it
+# took as long and wrote the same bytes (measured 2026-12-06). Not the
+# wasm-bindgen CLI: unoptimised it took 10 s instead of 2 on each browser
+# test's 28 MB wasm.
+unoptimised_install() { CARGO_PROFILE_RELEASE_OPT_LEVEL=0 quick_install "$@"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 step "Rust wasm32 target"
@@ -64,30 +73,50 @@ fi
 step "the project's crates"
 cargo fetch --quiet
 
+# The tools cargo installs build side by side, and beside the Debian
+# packages and npm (network and disk, not CPU): each build spends its last
+# minutes linking one crate on one core, so two cores stay busy. Each
+# install's output goes to its own log, shown if it fails.
+# (Measured on a fresh 2-core machine: see CONTRIBUTING.md's table.)
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/kloudconsent-setup.XXXXXX")
+# (A step that fails while installs run leaves them to finish: a finished
+# install is what the next run wants anyway.)
+trap 'rm -rf "$LOGS"' EXIT
+JOBS=()
+# background NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME,
+# which ends with when it finished.
+background() {
+  local name=$1; shift
+  step "$name (in the background)"
+  ( set +e; "$@"; rc=$?
+    printf 'finished at %dm%02ds\n' $((SECONDS / 60)) $((SECONDS % 60)); exit $rc ) >"$LOGS/$name" 2>&1 &
+  JOBS+=("$!:$name")
+}
+
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-  step "Trunk $TRUNK_VERSION (cargo install, ~5 min)"
   # Trunk's own release profile asks for fat LTO and one codegen unit.
-  quick_install --locked trunk --version "$TRUNK_VERSION"
+  background "Trunk $TRUNK_VERSION (cargo install, ~3 min)" \
+    unoptimised_install --locked trunk --version "$TRUNK_VERSION"
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  step "wasm-bindgen CLI $WASM_BINDGEN_VERSION (cargo install, ~2 min)"
   # Not --locked: the registry lacks one of its locked dependency versions.
-  quick_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  background "wasm-bindgen CLI $WASM_BINDGEN_VERSION (cargo install, ~2 min)" \
+    quick_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 if [ "$MODE" = test ]; then
   if [ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION" ]; then
-    step "geckodriver $GECKODRIVER_VERSION (cargo install, ~1.5 min)"
-    quick_install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
+    background "geckodriver $GECKODRIVER_VERSION (cargo install, ~1 min)" \
+      unoptimised_install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
   fi
   if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     step "nightly Rust (for cargo fuzz)"
     rustup toolchain install nightly --profile minimal
   fi
   if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
-    step "cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~1 min)"
-    quick_install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
+    background "cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~1 min)" \
+      unoptimised_install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION" --force
   fi
 
   APT_MISSING=()
@@ -114,4 +143,18 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, selenium-webdriver, typescript, ajv, esbuild, react)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# Every background install must have succeeded.
+failed=0
+for job in "${JOBS[@]}"; do
+  name=${job#*:}
+  if wait "${job%%:*}"; then
+    echo "== setup: $name: $(tail -n 1 "$LOGS/$name")"
+  else
+    echo "setup: $name failed:" >&2
+    tail -n 60 "$LOGS/$name" >&2
+    failed=1
+  fi
+done
+[ "$failed" = 0 ] || exit 1
 step "ready ($MODE)"

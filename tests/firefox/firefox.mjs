@@ -3,6 +3,7 @@
 // server with it for a test file, and helpers to run a function in the page
 // and find the widget's buttons.
 import { homedir } from "node:os";
+import { join } from "node:path";
 import { Builder, By } from "selenium-webdriver";
 import firefox from "selenium-webdriver/firefox.js";
 import { startServer } from "../e2e/server.mjs";
@@ -22,7 +23,9 @@ export function startFirefox(prefs = {}) {
     .addArguments("-headless")
     .setBinary(process.env.FIREFOX || "/usr/bin/firefox-esr");
   for (const [k, v] of Object.entries({ ...PREFS, ...prefs })) options.setPreference(k, v);
-  const service = new firefox.ServiceBuilder(process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`);
+  const service = new firefox.ServiceBuilder(process.env.GECKODRIVER
+    // Where setup.sh's `cargo install` put it (a fresh-machine rehearsal has its own cargo home).
+    || join(process.env.CARGO_HOME || join(homedir(), ".cargo"), "bin", "geckodriver"));
   return new Builder().forBrowser("firefox").setFirefoxOptions(options).setFirefoxService(service).build();
 }
 
