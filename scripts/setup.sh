@@ -74,10 +74,11 @@ step "the project's crates"
 cargo fetch --quiet
 
 # The tools cargo installs build side by side, and beside the Debian
-# packages and npm (network and disk, not CPU): each build spends its last
-# minutes linking one crate on one core, so two cores stay busy. Each
-# install's output goes to its own log, shown if it fails.
-# (Measured on a fresh 2-core machine: see CONTRIBUTING.md's table.)
+# packages and npm, which wait on the network and the disk, not the CPU.
+# The builds themselves keep 2 cores busy either way (side by side they
+# took about as long as one after another would), so the gain is the
+# overlap with apt and npm. Each install's output goes to its own log,
+# shown if it fails. (Times: CONTRIBUTING.md's table.)
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/kloudconsent-setup.XXXXXX")
 # (A step that fails while installs run leaves them to finish: a finished
 # install is what the next run wants anyway.)

@@ -140,10 +140,10 @@ export const bannerSoon = (page) => banner(page).waitFor({ timeout: 5000 }).then
 export const button = (scope, name) => scope.getByRole("button", { name, exact: true });
 /**
  * Polls a test-side condition (a log line, a request seen) every 50 ms until
- * it holds; fails after `ms`. For what arrives over the network, where a
+ * it holds; fails after `ms` (5 s unless told). For what arrives over the network, where a
  * fixed sleep passes on an idle machine and fails on a busy one.
  */
-export async function until(predicate, ms = 10000) {
+export async function until(predicate, ms = 5000) {
   const end = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${predicate}`);

@@ -8,6 +8,7 @@ import {
   banner, dialog, button, hostPage,
   toolShown,
   bannerSoon,
+  until,
 } from "./helpers.mjs";
 
 let env;
@@ -491,7 +492,7 @@ test("each decision is sent as a small JSON receipt with the page's origin only 
   env.server.receipts.length = 0;
   const { context, page } = await fresh("receipts.html?email=someone%40example.com#top");
   await button(banner(page), "Accept all").click();
-  await waitFor(() => env.server.receipts.length === 1);
+  await until(() => env.server.receipts.length === 1);
   const state = await page.evaluate(() => window.kloudconsent.get());
   const [first] = env.server.receipts;
   assert.equal(first.method, "POST");
@@ -512,7 +513,7 @@ test("each decision is sent as a small JSON receipt with the page's origin only 
   assert.ok(text.includes(`Decided on: ${state.decidedAt.slice(0, 10)}`), text);
   await dialog(page).getByRole("switch", { name: "Marketing and communication" }).click();
   await button(dialog(page), "Save preferences").click();
-  await waitFor(() => env.server.receipts.length === 2);
+  await until(() => env.server.receipts.length === 2);
   const second = JSON.parse(env.server.receipts[1].body);
   assert.equal(second.id, state.id, "one visitor, one consent id");
   assert.equal(second.method, "custom");
@@ -548,9 +549,9 @@ test("a receipt says where the decision was made (banner, tool, the page's scrip
   await page.evaluate(() => window.kloudconsent.acceptAll());
   await page.evaluate(() => window.kloudconsent.rejectAll());
   await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
-  await waitFor(() => env.server.receipts.length === 3);
+  await until(() => env.server.receipts.length === 3);
   await page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" }).click();
-  await waitFor(() => env.server.receipts.length === 4);
+  await until(() => env.server.receipts.length === 4);
   assert.deepEqual(bodies().map((b) => [b.method, b.via, b.signal]),
     [["accept-all", "api", undefined], ["reject-all", "api", undefined], ["custom", "api", undefined], ["custom", "embed", undefined]]);
   await context.close();
@@ -559,7 +560,7 @@ test("a receipt says where the decision was made (banner, tool, the page's scrip
   env.server.receipts.length = 0;
   const gpc = await fresh(path.slice(PAGES.length), { init: withGpc });
   await button(banner(gpc.page), "Reject all").click();
-  await waitFor(() => env.server.receipts.length === 1);
+  await until(() => env.server.receipts.length === 1);
   assert.deepEqual([bodies()[0].via, bodies()[0].signal], ["banner", "gpc"]);
   await gpc.context.close();
 
@@ -572,7 +573,7 @@ test("a receipt says where the decision was made (banner, tool, the page's scrip
   await waitReady(failed.page);
   await failed.page.evaluate(() => window.kloudconsent.show());
   await button(dialog(failed.page), "Reject all").click();
-  await waitFor(() => env.server.receipts.length === 1);
+  await until(() => env.server.receipts.length === 1);
   assert.deepEqual([bodies()[0].method, bodies()[0].via], ["reject-all", "tool"]);
   await failed.context.close();
 });
@@ -603,7 +604,7 @@ test("a receipt answered 408 (its body came too slowly) or 429 (rate limited) is
     await page.goto(env.server.url + path);
     await waitReady(page);
     await button(banner(page), "Reject all").click();
-    await waitFor(() => got.length === 1);
+    await until(() => got.length === 1);
     await page.waitForTimeout(200);
     const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts") || "[]").length);
     assert.equal(kept, 1, `a ${answer} keeps it`);
@@ -630,7 +631,7 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   await waitReady(page);
   const kept = () => page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts") || "[]").length);
   await button(banner(page), "Accept all").click();
-  await waitFor(() => got.length === 1);
+  await until(() => got.length === 1);
   await page.waitForTimeout(200);
   assert.equal(await kept(), 1, "a 503 keeps it");
   assert.ok(page.logs.some((l) => l.includes("could not send the consent receipt") && l.includes("HTTP 503")), page.logs.join("\n"));
@@ -639,14 +640,14 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   answer = 0;
   await page.reload();
   await waitReady(page);
-  await waitFor(() => got.length >= 2);
+  await until(() => got.length >= 2);
   await page.waitForTimeout(300);
   assert.equal(await kept(), 1, "still kept while the service is down");
   answer = 201;
   const before = got.length;
   await page.reload();
   await waitReady(page);
-  await waitFor(() => got.length === before + 1);
+  await until(() => got.length === before + 1);
   await page.waitForFunction(() => localStorage.getItem("kloudconsent-receipts") === null);
   assert.equal(got[before].body, got[0].body, "the same receipt, sent again");
   const state = await page.evaluate(() => window.kloudconsent.get());
@@ -659,7 +660,7 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   // A refusal for good (400) is not kept, and says so.
   answer = 400;
   await page.evaluate(() => window.kloudconsent.rejectAll());
-  await waitFor(() => got.length === before + 2);
+  await until(() => got.length === before + 2);
   await page.waitForTimeout(200);
   assert.equal(await kept(), 0);
   assert.ok(page.logs.some((l) => l.includes("refused a consent receipt (HTTP 400)")), page.logs.join("\n"));
@@ -671,9 +672,9 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   answer = 503;
   const start = got.length;
   await page.evaluate(() => window.kloudconsent.acceptAll());
-  await waitFor(() => got.length === start + 1);
+  await until(() => got.length === start + 1);
   await page.evaluate(() => window.kloudconsent.rejectAll());
-  await waitFor(() => got.length === start + 2);
+  await until(() => got.length === start + 2);
   await page.waitForTimeout(300);
   assert.equal(got.length, start + 2, "one request per decision, no resends on the same page");
   const keptBodies = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts")).map((k) => JSON.parse(k[1]).method));
@@ -681,7 +682,7 @@ test("a receipt the service could not take (503, down) is kept and sent on the n
   answer = 201;
   await page.reload();
   await waitReady(page);
-  await waitFor(() => got.length === start + 3);
+  await until(() => got.length === start + 3);
   assert.equal(JSON.parse(got[start + 2].body).method, "reject-all", "only the decision in force is sent again");
   await page.waitForFunction(() => localStorage.getItem("kloudconsent-receipts") === null);
 
@@ -712,7 +713,7 @@ test("a receipt endpoint that redirects (a trailing-slash 301, a 302 to a page) 
   await page.goto(env.server.url + path);
   await waitReady(page);
   await button(banner(page), "Accept all").click();
-  await waitFor(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
+  await until(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
   await page.waitForTimeout(300);
   const warning = page.logs.find((l) => l.includes("could not send the consent receipt"));
   assert.ok(warning.includes("redirect") && warning.includes("it is kept and sent again"), warning);
@@ -739,8 +740,8 @@ test("a receipt neither sent nor kept (the service down, localStorage full) says
   await page.goto(env.server.url + path);
   await waitReady(page);
   await button(banner(page), "Accept all").click();
-  await waitFor(() => got.length === 1);
-  await waitFor(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
+  await until(() => got.length === 1);
+  await until(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
   const warning = page.logs.find((l) => l.includes("could not send the consent receipt"));
   assert.ok(warning.includes("HTTP 503") && warning.includes("so it is lost") && !warning.includes("it is kept"), warning);
   assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all", "the decision stands (the cookie)");
@@ -763,23 +764,15 @@ test("a receipt replaced by the visitor's newer decision while the service fails
   await page.goto(env.server.url + path);
   await waitReady(page);
   await page.evaluate(() => window.kloudconsent.acceptAll());
-  await waitFor(() => got.length === 1);
+  await until(() => got.length === 1);
   await page.evaluate(() => window.kloudconsent.rejectAll());
-  await waitFor(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
+  await until(() => page.logs.some((l) => l.includes("could not send the consent receipt")));
   const warning = page.logs.find((l) => l.includes("could not send the consent receipt"));
   assert.ok(warning.includes("it is kept and sent again") && !warning.includes("lost"), warning);
   const kept = await page.evaluate(() => JSON.parse(localStorage.getItem("kloudconsent-receipts")).map((k) => JSON.parse(k[1]).method));
   assert.deepEqual(kept, ["reject-all"]);
   await context.close();
 });
-
-async function waitFor(predicate, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error("timed out waiting for " + predicate);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 // ---- clean-up scripts ----------------------------------------------------------
 

@@ -286,7 +286,7 @@ for (const csp of ["", "strict"]) {
     const { context, page } = await open(`/fixtures/copy.html?kind=tampered&csp=${csp}`);
     await page.waitForLoadState("load");
     // The refusal follows the wasm's fetch, its check and one retry past the cache.
-    await until(() => widgetLogs(page, "error").length > 0);
+    await until(() => widgetLogs(page, "error").length > 0, 10000);
     await page.waitForTimeout(1000);
     const errors = widgetLogs(page, "error");
     assert.equal(errors.length, 1, page.logs.join(" | "));
@@ -361,7 +361,7 @@ test("the tag with its integrity and the README's wasm preload hint: works, one 
 test("a preloaded tampered wasm is refused all the same", chromiumOnly("Firefox does not use a preloaded wasm for the loader's fetch, so the request count differs (the refusal itself: the tests above)"), async () => {
   const { context, page } = await open("/fixtures/preload.html?dir=/__copy/tampered");
   await page.waitForLoadState("load");
-  await until(() => widgetLogs(page, "error").length > 0);
+  await until(() => widgetLogs(page, "error").length > 0, 10000);
   await page.waitForTimeout(1000);
   // The preload, used by the loader's fetch and refused; then the one
   // retry past the browser's cache (an in-place upgrade's stale copy),

@@ -155,7 +155,7 @@ test("without WebAssembly: nothing gated runs, one console.error, and an opener'
     body: GATED_PAIR + '<a href="/fixtures/plain.html" id="policy" data-kloudconsent-open>Cookie settings</a>',
   });
   await page.waitForFunction(() => document.readyState === "complete");
-  await until(() => widgetLogs(page, "error").length > 0);
+  await until(() => widgetLogs(page, "error").length > 0, 10000);
   await page.waitForTimeout(300);
   const errors = widgetLogs(page, "error");
   assert.equal(errors.length, 1, String(errors));
