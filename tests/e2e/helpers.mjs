@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: one Chromium per test file, a fresh
 // context per test, a page that records page errors and console messages,
-// and the local server in front of dist/. With KLOUDCONSENT_E2E_BROWSER=firefox
+// and the local server in front of dist/. The Chromium is Debian's headless
+// shell unless a file needs the full browser (see `launch`). With KLOUDCONSENT_E2E_BROWSER=firefox
 // the same tests drive Firefox ESR instead, through Playwright's WebDriver
 // BiDi support (`channel: "moz-firefox"`); what that cannot do (Chromium's
 // DevTools protocol, device emulation, media emulation) is skipped there by
@@ -32,20 +33,40 @@ export const chromiumOnly = (why) => ({ skip: ENGINE === "firefox" && `Firefox o
 export const KLOUD_TEST_ARGS = ["--host-resolver-rules=MAP *.kloud.test 127.0.0.1"];
 
 /**
+ * The Chromium most files drive: Debian's `chromium-headless-shell`, the same
+ * engine (Blink, V8) and version as the `chromium` package, built without
+ * the browser's window and profile layer; it is what Playwright itself runs
+ * for headless Chromium. On the 2-core machines here a file needs less than
+ * half the CPU there, so the Chromium level takes about 9 minutes instead of
+ * 17 (CONTRIBUTING.md, "Tests"). What only the full browser has (the
+ * back/forward cache) runs in `chromium`: `launch({ fullChromium: true })`,
+ * or KLOUDCONSENT_E2E_CHROMIUM=full for every file.
+ */
+export const HEADLESS_SHELL = process.env.CHROMIUM_HEADLESS_SHELL || "/usr/bin/chromium-headless-shell";
+
+/**
  * Starts the server and the browser; call from `before`. `args` are extra
  * Chromium flags, or a function of the server's URL returning them; `root`
  * serves that directory instead of dist/ (server.mjs). `bfcache` keeps the
- * back/forward cache on (Playwright turns it off by default).
+ * back/forward cache on (Playwright turns it off by default), which only the
+ * full browser has, so it implies `fullChromium`.
  */
-export async function launch({ args = [], root, bfcache = false } = {}) {
+export async function launch({ args = [], root, bfcache = false, fullChromium = bfcache } = {}) {
+  const full = fullChromium || process.env.KLOUDCONSENT_E2E_CHROMIUM === "full";
+  if (ENGINE === "chromium" && !full && !existsSync(HEADLESS_SHELL)) {
+    throw new Error(`no Chromium headless shell at ${HEADLESS_SHELL}: run scripts/setup.sh ` +
+      "(it installs Debian's chromium-headless-shell), or set KLOUDCONSENT_E2E_CHROMIUM=full to use the full browser");
+  }
   const server = await startServer({ root });
+  const extra = typeof args === "function" ? args(server.url) : args;
   const browser = ENGINE === "firefox" ? await firefox.launch({
     channel: "moz-firefox", executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr", headless: true,
     // Every host name reaches the local server, as Chromium's resolver rule does.
     firefoxUserPrefs: { "network.dns.forceResolve": "127.0.0.1" },
   }) : await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, ...(typeof args === "function" ? args(server.url) : args)],
+    executablePath: full ? process.env.CHROMIUM || "/usr/bin/chromium" : HEADLESS_SHELL,
+    // The shell is headless by construction: it takes no --headless=new.
+    args: [...(full ? CHROMIUM_ARGS : CHROMIUM_ARGS.filter((a) => a !== "--headless=new")), ...extra],
     ignoreDefaultArgs: bfcache ? ["--disable-back-forward-cache"] : [],
   });
   return {
