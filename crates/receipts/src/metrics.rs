@@ -14,9 +14,10 @@ use prometheus_client::registry::Registry;
 type Labels = Vec<(&'static str, &'static str)>;
 
 /// Reasons a receipt is refused besides its body's [`Problem`]s.
-pub const OTHER_REASONS: [&str; 7] = [
+pub const OTHER_REASONS: [&str; 8] = [
     "body_incomplete",
     "origin",
+    "url_origin",
     "rate_limited",
     "content_type",
     "conflict",

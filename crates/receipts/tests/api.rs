@@ -253,7 +253,10 @@ async fn only_allowed_origins_may_send(kind: Kind) {
         .post(format!("{}/receipts", service.url))
         .header("content-type", "text/plain;charset=UTF-8")
         .header("origin", "https://shop.kloudstack.com.au")
-        .body(body())
+        .body(body().replace(
+            "https://kloudstack.com.au/",
+            "https://shop.kloudstack.com.au/",
+        ))
         .send()
         .await
         .unwrap();
@@ -302,6 +305,69 @@ async fn only_allowed_origins_may_send(kind: Kind) {
             .await,
         6.0
     );
+}
+
+/// A page files receipts for its own site only: a receipt whose `url` is
+/// not on the `Origin` its browser sent is refused with the reason and
+/// counted, and nothing is stored. Without an allow-list any page may send,
+/// so this is what keeps another site from writing into this consent log.
+/// Requests without an `Origin` (not a browser) or with `null` (a sandboxed
+/// frame) have nothing to compare with and are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_sends_receipts_for_its_own_site_only() {
+    let db = Db::new(Kind::Sqlite).await;
+    // No allow-list: any origin may send, for its own pages.
+    let args = ["--listen", "127.0.0.1:0", "--database-url", &db.url];
+    let args = [&args[..], &["--rate-limit-per-minute", "0"]].concat();
+    let service = Service::start_with(&args, &[("KLOUDCONSENT_RECEIPTS_TOKEN", TOKEN)]);
+    let plain = ("content-type", "text/plain;charset=UTF-8");
+    // The common receipt's url is https://kloudstack.com.au/pricing.
+    for (n, origin) in [
+        (1, "https://evil.example"),
+        (2, "https://shop.kloudstack.com.au"),
+        (3, "http://kloudstack.com.au"),
+        (4, "https://kloudstack.com.au.evil.example"),
+        (5, "https://kloudstack.com.au:8443"),
+    ] {
+        let (status, text) = service
+            .post(receipt(&consent_id(n), 0), &[plain, ("origin", origin)])
+            .await;
+        assert_eq!(status, 400, "{origin}: {text}");
+        assert_eq!(
+            text.trim(),
+            format!("the receipt's url https://kloudstack.com.au/pricing is not on the origin that sent it ({origin}): a page may send receipts only for its own site")
+        );
+    }
+    assert!(service.all().await.is_empty(), "nothing stored");
+    assert_eq!(
+        service
+            .metric(r#"kloudconsent_receipts_rejected_total{reason="url_origin"}"#)
+            .await,
+        5.0
+    );
+    // Its own origin (also as a hand-made client writes it), no Origin, null.
+    for (n, headers) in [
+        (10, vec![plain, ("origin", ORIGIN)]),
+        (11, vec![plain, ("origin", "https://KLOUDSTACK.com.au:443")]),
+        (12, vec![plain]),
+        (13, vec![plain, ("origin", "null")]),
+    ] {
+        let (status, text) = service.post(receipt(&consent_id(n), 0), &headers).await;
+        assert_eq!(status, 201, "{headers:?}: {text}");
+    }
+    assert_eq!(service.ids().await.len(), 4);
+
+    // With an allow-list, a listed origin is held to its own pages too.
+    let db = Db::new(Kind::Sqlite).await;
+    let service = Service::start(&db, &["--allowed-origin", "https://shop.kloudstack.com.au"]);
+    let shop = ("origin", "https://shop.kloudstack.com.au");
+    let (status, text) = service
+        .post(receipt(&consent_id(20), 0), &[plain, shop])
+        .await;
+    assert_eq!(status, 400, "{text}");
+    let own = receipt(&consent_id(21), 0).replace("//kloudstack", "//shop.kloudstack");
+    assert_eq!(service.post(own, &[plain, shop]).await.0, 201);
+    assert_eq!(service.ids().await, [consent_id(21)]);
 }
 
 /// A site whose receiptUrl is wrong (a trailing slash) gets a 404 its page

@@ -59,7 +59,7 @@ async fn handle(
     let close = |(reason, response): Refusal| (reason, closing(response));
     check_before_body(app, peer, headers).map_err(close)?;
     let bytes = read_body(headers, body).await.map_err(close)?;
-    store(app, &bytes).await
+    store(app, headers, &bytes).await
 }
 
 /// `Connection: close` on a response.
@@ -78,8 +78,7 @@ fn check_before_body(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result
     if !origin_allowed(app, origin) {
         // Named as sent, up to a length a person reads (the header may be
         // as long as the server takes headers).
-        let named = origin.unwrap_or("(none)");
-        let named = named.get(..200).unwrap_or(named);
+        let named = shortened(origin.unwrap_or("(none)"));
         let message = format!("origin {named} may not send receipts here (see --allowed-origin)");
         let mut response = text(StatusCode::FORBIDDEN, message);
         // The refused page may read this answer, which tells it nothing
@@ -160,10 +159,11 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     }
 }
 
-async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
+async fn store(app: &App, headers: &HeaderMap, bytes: &[u8]) -> Result<Response, Refusal> {
     let now = now_ms();
     let receipt = receipt::parse(bytes, now)
         .map_err(|e| (e.problem.label(), text(StatusCode::BAD_REQUEST, e.message)))?;
+    check_url_origin(headers, &receipt.url)?;
     let id = receipt.id.clone();
     match tokio::time::timeout(STORE_TIMEOUT, app.writer.store(receipt, now)).await {
         Ok(Ok(Outcome::Stored)) => {
@@ -210,6 +210,33 @@ async fn store(app: &App, bytes: &[u8]) -> Result<Response, Refusal> {
             not_confirmed("the database did not confirm the commit within 10 s"),
         )),
     }
+}
+
+/// A page files receipts for its own site only: the receipt's `url` must
+/// be on the `Origin` its browser sent. Without this, any page (with no
+/// `--allowed-origin`, any site at all) could fill a site's consent log
+/// with decisions said to be made on that site's pages. A request without
+/// an `Origin` (not a browser: a script, a migration) or with `null` (an
+/// opaque origin, such as a sandboxed frame) has none to compare with.
+#[allow(clippy::result_large_err)]
+fn check_url_origin(headers: &HeaderMap, url: &str) -> Result<(), Refusal> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let origin = origin.to_str().unwrap_or("(not ASCII)");
+    if origin == "null" || receipt::url_on_origin(url, origin) {
+        return Ok(());
+    }
+    let (url, origin) = (shortened(url), shortened(origin));
+    let message = format!(
+        "the receipt's url {url} is not on the origin that sent it ({origin}): a page may send receipts only for its own site"
+    );
+    Err(("url_origin", text(StatusCode::BAD_REQUEST, message)))
+}
+
+/// At most 200 characters of what a client sent, for a line a person reads.
+fn shortened(s: &str) -> &str {
+    s.get(..200).unwrap_or(s)
 }
 
 /// 503 for a receipt whose commit may have landed unseen: the widget keeps
