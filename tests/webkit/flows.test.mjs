@@ -253,11 +253,12 @@ test("keyboard only: Tab, Space/Enter and Escape complete a custom choice; focus
   await press(d, Key.ENTER);
   await toolShown(d);
   assert.equal(await focusedSoon(d, "dialog"), "dialog", "focus moves into the dialog");
-  // Each category with cookie rows has its table's disclosure after its switch.
-  const table = "SUMMARY:Cookies and storage";
-  const stops = ["button:Close", "link:Cookie Policy", "link:Privacy Policy", "switch:Strictly necessary", table,
-    "switch:Performance and analytics", table, "switch:Functionality", "switch:Security", table,
-    "switch:Marketing and communication", table, "button:Accept all", "button:Reject all", "button:Save preferences"];
+  // Each category with cookie rows has its table's disclosure after its switch,
+  // named by its table's caption: four "Cookies and storage" told apart.
+  const table = (category) => `SUMMARY:Cookies and storage used by ${category}`;
+  const stops = ["button:Close", "link:Cookie Policy", "link:Privacy Policy", "switch:Strictly necessary", table("Strictly necessary"),
+    "switch:Performance and analytics", table("Performance and analytics"), "switch:Functionality", "switch:Security", table("Security"),
+    "switch:Marketing and communication", table("Marketing and communication"), "button:Accept all", "button:Reject all", "button:Save preferences"];
   for (const stop of stops) await tab(stop);
   await tab("button:Close"); // wraps: the focus trap
   await tab("button:Save preferences", true);

@@ -87,11 +87,18 @@ fn providers(t: &ToolTexts, names: &str, en: Option<&'static str>) -> Html {
 /// The cookie table in a disclosure (closed: the list stays short). Each
 /// cell carries its column's name in `data-label`, which the stylesheet
 /// shows beside the value when a narrow screen stacks the cells.
+///
+/// Every category has one, and all read "Cookies and storage": the summary
+/// is named by the caption ("Cookies and storage used by Marketing"), so a
+/// screen reader's list of buttons or a Tab through them tells them apart.
+/// The caption holds the visible words in every built-in language (a few
+/// put the category first or the words in lower case), as WCAG 2.5.3
+/// (label in name) asks: a voice user says what they see.
 fn table(t: &ToolTexts, label: &str, en: Option<&'static str>, rows: Vec<Html>) -> Html {
     let caption = kloudconsent_domain::text::fill(t.cookie_table_caption(), "{category}", label);
     html! {
         <details class="kc-cookies">
-            <summary>{ t.cookies_summary() }</summary>
+            <summary aria-label={caption.clone()}>{ t.cookies_summary() }</summary>
             <table class="kc-table">
                 <caption>{ caption }</caption>
                 <thead><tr>
