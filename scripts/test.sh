@@ -16,7 +16,9 @@
 #   then the release build (trunk build --release), whose byte ratchet
 #   (scripts/size.mjs --check) fails when the core or the tool outgrows
 #   its committed budget
-#   6. end-to-end in Chromium (playwright-core) against the built dist/
+#   6. end-to-end in Chromium (playwright-core) against the built dist/:
+#      Debian's chromium-headless-shell, the full browser where a file asks
+#      (tests/e2e/helpers.mjs `launch`)
 #   7. the engine-sensitive files of the same end-to-end suite in Firefox ESR
 #      (playwright-core over WebDriver BiDi); what only Chromium's
 #      automation can do is skipped, with why
@@ -141,13 +143,13 @@ build_start=$SECONDS
 bash scripts/build.sh
 took "$build_start" "the release build"
 
-level 6 "end-to-end (node --test, Chromium via playwright-core)" \
+level 6 "end-to-end (node --test, Chromium's headless shell via playwright-core)" \
   node --test --test-concurrency=1 tests/e2e/
 count 6 "end-to-end, Chromium (playwright-core)"
 
 # In Firefox, the files where engines differ: focus, layout, the tool and
 # its loading, gating and embeds, storage, signals, CSP, hostile markup
-# (about 7 minutes). The rest (the API's and Consent Mode's rules, config
+# (about 9.5 minutes). The rest (the API's and Consent Mode's rules, config
 # and stored-value parsing, languages, the loader's integrity checks,
 # stalled networks, the npm package, the docs' snippets) runs our own code
 # the same way in any engine; the whole suite passes in Firefox too, in
