@@ -7,6 +7,7 @@
 //! already stored, 4xx with the reason, 503 when the database is down.
 
 use super::{retry_later, text, App};
+use crate::config;
 use crate::db::Outcome;
 use crate::receipt::{self, MAX_BODY_BYTES};
 use axum::body::Body;
@@ -224,7 +225,7 @@ fn check_url_origin(headers: &HeaderMap, url: &str) -> Result<(), Refusal> {
         return Ok(());
     };
     let origin = origin.to_str().unwrap_or("(not ASCII)");
-    if origin == "null" || receipt::url_on_origin(url, origin) {
+    if origin == "null" || url_on_origin(url, origin) {
         return Ok(());
     }
     let (url, origin) = (shortened(url), shortened(origin));
@@ -232,6 +233,25 @@ fn check_url_origin(headers: &HeaderMap, url: &str) -> Result<(), Refusal> {
         "the receipt's url {url} is not on the origin that sent it ({origin}): a page may send receipts only for its own site"
     );
     Err(("url_origin", text(StatusCode::BAD_REQUEST, message)))
+}
+
+/// Whether a receipt's `url` lies on `origin`, the `Origin` header a
+/// browser sent with it: the same scheme, host and port. Both are read as
+/// an allow-list entry is (`config::normalize_origin`), so case and a
+/// written-out default port, which a receipt made by hand may have, are no
+/// difference; anything that is not `scheme://host[:port]` is not on it.
+fn url_on_origin(url: &str, origin: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let url_origin = &url[..scheme.len() + "://".len() + rest.find('/').unwrap_or(rest.len())];
+    match (
+        config::normalize_origin(url_origin),
+        config::normalize_origin(origin),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// At most 200 characters of what a client sent, for a line a person reads.
@@ -405,5 +425,55 @@ mod tests {
             assert!(!content_type_ok(&with_type(bad)), "{bad}");
         }
         assert!(!content_type_ok(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_url_is_on_its_own_origin_only() {
+        let on = |url, origin| url_on_origin(url, origin);
+        assert!(on("https://kloudstack.com.au", "https://kloudstack.com.au"));
+        assert!(on(
+            "https://kloudstack.com.au/pricing",
+            "https://kloudstack.com.au"
+        ));
+        assert!(on(
+            "https://kloudstack.com.au:8443/a",
+            "https://kloudstack.com.au:8443"
+        ));
+        assert!(on("http://127.0.0.1:8080", "http://127.0.0.1:8080"));
+        assert!(on("http://[::1]:8080/x", "http://[::1]:8080"));
+        // Written by hand: a default port, upper case.
+        assert!(on(
+            "https://kloudstack.com.au:443/pricing",
+            "https://kloudstack.com.au"
+        ));
+        assert!(on("https://KloudStack.com.au", "https://kloudstack.com.au"));
+        assert!(on("http://a.example:80", "http://a.example"));
+        for (url, origin) in [
+            ("https://kloudstack.com.au", "https://evil.example"),
+            (
+                "https://kloudstack.com.au",
+                "https://shop.kloudstack.com.au",
+            ),
+            (
+                "https://kloudstack.com.au.evil.example",
+                "https://kloudstack.com.au",
+            ),
+            (
+                "https://kloudstack.com.au",
+                "https://kloudstack.com.au.evil.example",
+            ),
+            ("https://kloudstack.com.au", "http://kloudstack.com.au"),
+            (
+                "https://kloudstack.com.au",
+                "https://kloudstack.com.au:8443",
+            ),
+            ("https://kloudstack.com.au:80", "https://kloudstack.com.au"),
+            ("https://kloudstack.com.au", "null"),
+            ("https://kloudstack.com.au", "(not ASCII)"),
+            ("https://kloudstack.com.au", "https://"),
+            ("https://kloudstack.com.au", "ftp://kloudstack.com.au"),
+        ] {
+            assert!(!on(url, origin), "{url} on {origin}");
+        }
     }
 }
