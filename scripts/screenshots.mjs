@@ -36,6 +36,9 @@ const shots = [
   ["narrow-320-preferences", 320, 568, "light", "/", "manage"],
   ["phone-390-banner", 390, 844, "light", "/", null, 2, "phone"],
   ["phone-390-preferences", 390, 844, "light", "/", "manage", 2, "phone"],
+  // A phone turned sideways: the buttons stand beside the text, the box becomes the bar.
+  ["phone-844-landscape-banner", 844, 390, "light", "/", null, 2, "phone"],
+  ["phone-844-landscape-box", 844, 390, "dark", "/fixtures/box.html", null, 2, "phone"],
   // A host page 492 px wide on a 390 px phone: the widget stays on the visible screen.
   ["phone-390-wide-page-banner", 390, 844, "light", "/fixtures/wide.html", null, 2, "phone"],
   ["phone-390-wide-page-preferences", 390, 844, "light", "/fixtures/wide.html", "manage", 2, "phone"],

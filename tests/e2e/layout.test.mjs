@@ -2,7 +2,7 @@
 // keeps working (the banner is not modal; only the preference tool is).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, hostPage, chromiumOnly } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, hostPage, chromiumOnly, GATED_PAIR, gatedRuns } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -171,3 +171,39 @@ test("the banner is not printed over the page", chromiumOnly("no print media emu
   await banner(page).waitFor();
   await context.close();
 });
+
+// A short, wide screen (a landscape phone, 1280×800 at 200%): the buttons
+// stack beside the text in equal widths, and the box layout becomes the
+// bar, so that the banner leaves most of the page in sight. Before, on
+// 844×390 the bar covered 59% of the screen and the box 85%.
+for (const [layout, viewport, most] of [
+  ["bar", { width: 844, height: 390 }, 0.5], ["box", { width: 844, height: 390 }, 0.5],
+  ["bar", { width: 667, height: 375 }, 0.56], ["bar", { width: 640, height: 400 }, 0.58],
+]) {
+  test(`${viewport.width}×${viewport.height}, ${layout}: the buttons beside the text, in equal widths, the banner under ${Math.round(most * 100)}% of the screen`, async () => {
+    const { context, page } = await openPage(env, { viewport });
+    await hostPage(env, page, { config: layout === "box" ? { layout } : undefined, body: GATED_PAIR });
+    await waitReady(page);
+    await banner(page).waitFor();
+    const shape = await page.evaluate(() => {
+      const root = document.querySelector("kloud-consent").shadowRoot, box = (el) => el.getBoundingClientRect();
+      const bar = box(root.querySelector(".kc-banner")), text = box(root.querySelector(".kc-banner-text"));
+      const buttons = [...root.querySelectorAll(".kc-banner button")].map((b) => {
+        const r = box(b);
+        return { left: Math.round(r.left), width: Math.round(r.width), hit: root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b };
+      });
+      return { share: bar.height / innerHeight, onScreen: bar.top >= 0 && bar.bottom <= innerHeight, besideText: buttons.every((b) => b.left >= text.right), buttons };
+    });
+    assert.equal(shape.buttons.length, 3);
+    assert.ok(shape.share < most, `the banner covers ${Math.round(shape.share * 100)}% of the screen`);
+    assert.ok(shape.onScreen, "the whole banner is on the screen");
+    assert.ok(shape.besideText, "the buttons stand beside the text");
+    assert.ok(shape.buttons.every((b) => b.hit), "every button is there to be clicked");
+    assert.deepEqual(new Set(shape.buttons.map((b) => `${b.left} ${b.width}`)).size, 1, "one column, equal widths (equal prominence)");
+    await button(banner(page), "Reject all").click();
+    await page.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+    assert.deepEqual(await gatedRuns(page), [], "Reject all released nothing");
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
