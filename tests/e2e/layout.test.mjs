@@ -207,3 +207,23 @@ for (const [layout, viewport, most] of [
     await context.close();
   });
 }
+
+// Narrower than 40em (640 px at the default font size), the text beside the
+// buttons would be a tall, thin column: an old small phone turned sideways
+// keeps the row of buttons below the text.
+test("568×320: the buttons stay in a row below the text", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 568, height: 320 } });
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await banner(page).waitFor();
+  const tops = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const text = root.querySelector(".kc-banner-text").getBoundingClientRect();
+    return [...root.querySelectorAll(".kc-banner button")].map((b) => Math.round(b.getBoundingClientRect().top) >= Math.round(text.bottom) && Math.round(b.getBoundingClientRect().top));
+  });
+  assert.equal(tops.length, 3);
+  assert.ok(tops.every((t) => t !== false), "below the text");
+  assert.equal(new Set(tops).size, 1, "in one row");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
