@@ -149,6 +149,36 @@ test("the widget's frame follows window.visualViewport when the window is resize
   assert.deepEqual(await pageErrors(d), []);
 });
 
+// A short, wide window (a phone turned sideways): the banner's buttons stand
+// in one column beside the text, so it leaves most of the window in sight.
+test("a short, wide window: the buttons beside the text in equal widths, the banner under half the window", async () => {
+  const d = env.driver;
+  await resizeWindow(d, 900, 440);
+  await fresh(env, hostPage(env, { body: "<p>text</p>".repeat(40) }));
+  await until(d, () => !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-banner"), "the banner");
+  await settle(d);
+  const shape = await js(d, () => {
+    const host = document.querySelector("kloud-consent"), root = host.shadowRoot;
+    const bar = root.querySelector(".kc-banner").getBoundingClientRect();
+    const text = root.querySelector(".kc-banner-text").getBoundingClientRect();
+    const buttons = [...root.querySelectorAll(".kc-banner button")].map((b) => b.getBoundingClientRect());
+    return {
+      short: host.hasAttribute("data-kc-short") && innerHeight < 481 && innerWidth >= 640,
+      share: bar.height / innerHeight,
+      beside: buttons.every((r) => r.left >= text.right),
+      columns: new Set(buttons.map((r) => `${Math.round(r.left)} ${Math.round(r.width)}`)).size,
+    };
+  });
+  assert.ok(shape.short, "precondition: a short, wide window");
+  assert.ok(shape.share < 0.5, `the banner covers ${Math.round(shape.share * 100)}% of the window`);
+  assert.deepEqual([shape.beside, shape.columns], [true, 1]);
+  await (await button(d, ".kc-banner", "Reject all")).click();
+  await until(d, () => window.kloudconsent.get()?.method === "reject-all", "Reject all");
+  assert.deepEqual(await gatedRuns(d), []);
+  assert.deepEqual(await pageErrors(d), []);
+  await resizeWindow(d, 1024, 768);
+});
+
 // WebKit reports the unzoomed boxes from getBoundingClientRect under a page's
 // zoom, so this test asks what a visitor meets: what is drawn at the bottom
 // of the window, and whether Accept all and the tool's Save take a click
