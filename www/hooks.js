@@ -281,7 +281,7 @@ function fit(frame) {
   // Short in em: at a larger default font size (the host's `medium`) the
   // head and foot grow with the text, and at 481 px the list between them
   // was one line tall.
-  var host = frame.getRootNode().host, short = viewport.height < 481 * (parseFloat(getComputedStyle(host).fontSize) / 16 || 1);
+  var host = frame.getRootNode().host, em = parseFloat(getComputedStyle(host).fontSize) / 16 || 1, short = viewport.height < 481 * em;
   var list = frame.querySelector(".kc-dialog-scroll"), place = frame.kcPlace;
   var moved = short !== host.hasAttribute("data-kc-short") || viewport.width !== frame.kcWidth;
   frame.kcWidth = viewport.width;
@@ -305,6 +305,12 @@ function fit(frame) {
   if (off && isFinite(off)) frame.style.left = left - off + "px";
   // A short visible screen (style.css): also under pinch zoom.
   host.toggleAttribute("data-kc-short", short);
+  // Short and wide enough for the banner's buttons beside its text
+  // (style.css), in what the visitor sees: a page zoomed in on a phone
+  // turned sideways shows less than its layout width, which a media query
+  // measures (the buttons' column fell below the text, Accept all on the
+  // screen and Reject all under it).
+  host.toggleAttribute("data-kc-wide", short && viewport.width >= 640 * em);
   if (moved && place && list && list.contains(place[0])) {
     (short ? list.parentNode : list).scrollTop += place[0].getBoundingClientRect().top - shownTop(list, short) - place[1];
   }

@@ -227,3 +227,44 @@ test("568×320: the buttons stay in a row below the text", async () => {
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+// The box is the bar on every short screen: at 568×320 its 400 px card
+// filled the screen top to bottom with Manage preferences below its fold.
+test("568×320, box: the bar, with all three buttons in sight without scrolling it", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 568, height: 320 } });
+  await hostPage(env, page, { config: { layout: "box" } });
+  await waitReady(page);
+  await banner(page).waitFor();
+  const shape = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot, bar = root.querySelector(".kc-banner");
+    return {
+      fullWidth: Math.round(bar.getBoundingClientRect().width) >= innerWidth - 40,
+      scrolls: bar.scrollHeight > bar.clientHeight + 1,
+      hit: [...root.querySelectorAll(".kc-banner button")].map((b) => {
+        const r = b.getBoundingClientRect();
+        return r.bottom <= innerHeight && root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
+      }),
+    };
+  });
+  assert.deepEqual(shape, { fullWidth: true, scrolls: false, hit: [true, true, true] });
+  await context.close();
+});
+
+// What counts as wide is what the visitor sees, not the layout width a
+// media query reads: a page wider than a phone, turned sideways, is zoomed
+// in (740 px of layout shown in 508), and there the buttons' column had
+// fallen below the text, Accept all on the screen and Reject all under it.
+test("a wide page on a phone turned sideways: Accept all and Reject all side by side, as shown", chromiumOnly("no mobile emulation (isMobile)"), async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  await page.goto(env.server.url + "/fixtures/wide.html");
+  await waitReady(page);
+  await banner(page).waitFor();
+  await page.setViewportSize({ width: 740, height: 360 });
+  await page.waitForFunction(() => visualViewport.width < 640 && document.querySelector("kloud-consent").hasAttribute("data-kc-short"));
+  const tops = await page.evaluate(() => [...document.querySelector("kloud-consent").shadowRoot.querySelectorAll(".kc-banner .kc-primary")]
+    .map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.equal(tops.length, 2);
+  assert.equal(tops[0], tops[1], "Accept all and Reject all in one row");
+  assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").hasAttribute("data-kc-wide")), false);
+  await context.close();
+});
