@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import {
   launch, openPage, waitReady, gatedRuns, banner, button, storedLocal,
   KLOUD_TEST_ARGS, widgetLogs, shadowSummary, consentCookie,
-  bannerSoon,
+  bannerSoon, until,
 } from "./helpers.mjs";
 import { CASES } from "./hostile-cases.mjs";
 
