@@ -183,8 +183,6 @@ test("a receipt kept undelivered on one host is dropped, not sent, once a later 
   await context.close();
 });
 
-/** Waits for a console line of the page's that contains `text`. */
-async function expectLog(page, text) {
-  for (let i = 0; i < 50 && !page.logs.some((l) => l.includes(text)); i++) await page.waitForTimeout(100);
-  assert.ok(page.logs.some((l) => l.includes(text)), page.logs.join("\n"));
-}
+/** Waits for a console line of the page's that contains `text`; on failure lists the page's lines. */
+const expectLog = (page, text) => until(() => page.logs.some((l) => l.includes(text)))
+  .catch(() => assert.fail(`no console line with "${text}" among:\n${page.logs.join("\n")}`));
