@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, openPage, waitReady, button, widgetLogs, chromiumOnly } from "./helpers.mjs";
+import { launch, openPage, waitReady, button, widgetLogs, chromiumOnly, toolShown } from "./helpers.mjs";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 const INDEX = JSON.parse(readFileSync(join(dist, "i18n", "index.json"), "utf8"));
@@ -348,3 +348,45 @@ for (const [layout, width, height] of [["box", 1280, 800], ["bar", 360, 740]]) {
     await context.close();
   });
 }
+
+// A word wider than a whole button row (a site's "Datenschutzeinstellungen"
+// at 200% zoom on a 360 px phone: 180 CSS px; the built-in German
+// "Einstellungen" on a 280 px fold phone at a 32 px default font size)
+// where the browser cannot hyphenate (Chromium and WebKit on Linux): the
+// button stays in its row and the word breaks. It had been as wide as the
+// word, past the banner's edge (tapped there, it missed), and in the tool's
+// foot past the screen's left edge, where no scrolling reaches (stop 57's
+// review of small screens).
+const onScreen = (page) => page.evaluate(() => {
+  const root = document.querySelector("kloud-consent").shadowRoot;
+  const within = (scope, box) => [...scope.querySelectorAll(".kc-btn")]
+    .filter((b) => { const r = b.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+    .map((b) => b.textContent);
+  const bar = root.querySelector(".kc-banner");
+  const foot = root.querySelector(".kc-dialog-foot");
+  return {
+    sideways: bar ? bar.scrollWidth - bar.clientWidth : 0,
+    bannerPastEdge: bar ? within(bar, bar.getBoundingClientRect()) : [],
+    toolPastScreen: foot ? within(foot, { left: 0, right: innerWidth }) : [],
+  };
+});
+const LONG_WORDS = { language: "de", texts: { manage: "Datenschutzeinstellungen verwalten", save: "Datenschutzeinstellungen speichern" } };
+test("a site's word wider than a button row, 180 px wide: the banner's and the tool's buttons stay on the screen", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 180, height: 370 } });
+  await langPage(page, { lang: "de", config: LONG_WORDS });
+  assert.deepEqual(await onScreen(page), { sideways: 0, bannerPastEdge: [], toolPastScreen: [] });
+  await button(page, "Datenschutzeinstellungen verwalten").click();
+  await toolShown(page);
+  assert.deepEqual(await onScreen(page), { sideways: 0, bannerPastEdge: [], toolPastScreen: [] });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("German on a 280 px phone at a 32 px default font size: Einstellungen verwalten stays inside the banner", chromiumOnly("sets the browser's default font size through Chromium's DevTools protocol"), async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 280, height: 653 } });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
+  await langPage(page, { lang: "de" });
+  assert.deepEqual(await onScreen(page), { sideways: 0, bannerPastEdge: [], toolPastScreen: [] });
+  await context.close();
+});
