@@ -3,7 +3,8 @@
 // CSS styles *, div and button with !important (WebKit's cascade across the
 // shadow boundary), the tag embedded twice or injected late, the widget's
 // frame following window.visualViewport when the window changes size, and a
-// page's CSS zoom (WebKit has no currentCSSZoom).
+// page's CSS zoom (WebKit has no currentCSSZoom), and a word wider than a
+// button row (no hyphenation for it here).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -177,6 +178,51 @@ test("a short, wide window: the buttons beside the text in equal widths, the ban
   assert.deepEqual(await gatedRuns(d), []);
   assert.deepEqual(await pageErrors(d), []);
   await resizeWindow(d, 1024, 768);
+});
+
+// A word wider than a whole button row, where WebKit on Linux has no
+// hyphenation for it: the button stays in its row and the word breaks. It
+// had been as wide as the word, past the banner's edge, and in the tool's
+// foot past the screen's left edge. 180 CSS px is a 360 px phone at 200%
+// zoom; the page is an iframe of that size (MiniBrowser's window cannot be
+// that narrow).
+test("a site's word wider than a button row, 180 px wide: the banner's and the tool's buttons stay on the screen", async () => {
+  const d = env.driver;
+  const config = { language: "de", texts: { manage: "Datenschutzeinstellungen verwalten", save: "Datenschutzeinstellungen speichern" } };
+  const inner = hostPage(env, { config, head: '<meta name="viewport" content="width=device-width, initial-scale=1">' });
+  const outer = "/fixtures/webkit-narrow-frame.html";
+  env.server.routes.set(outer, async (req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(`<!doctype html><body style="margin:0"><iframe id="f" src="${inner}" style="border:0;width:180px;height:370px"></iframe>`);
+  });
+  await clear(env);
+  await d.get(env.server.url + outer);
+  await d.switchTo().frame(await d.findElement(By.id("f")));
+  try {
+    await until(d, () => !!document.querySelector("kloud-consent")?.shadowRoot?.querySelector(".kc-banner .kc-actions button"), "the banner", 20000);
+    await settle(d);
+    const onScreen = () => js(d, () => {
+      const root = document.querySelector("kloud-consent").shadowRoot;
+      const outside = (scope, box) => [...scope.querySelectorAll(".kc-btn")]
+        .filter((b) => { const r = b.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+        .map((b) => b.textContent);
+      const bar = root.querySelector(".kc-banner"), foot = root.querySelector(".kc-dialog-foot");
+      return {
+        sideways: bar ? bar.scrollWidth - bar.clientWidth : 0,
+        bannerPastEdge: bar ? outside(bar, bar.getBoundingClientRect()) : [],
+        toolPastScreen: foot ? outside(foot, { left: 0, right: innerWidth }) : [],
+      };
+    });
+    const fits = { sideways: 0, bannerPastEdge: [], toolPastScreen: [] };
+    assert.deepEqual(await onScreen(), fits);
+    await js(d, () => window.kloudconsent.show());
+    await until(d, () => !!document.querySelector("kloud-consent").shadowRoot.querySelector("[role=dialog] [role=switch]"), "the tool", 20000);
+    await settle(d);
+    assert.deepEqual(await onScreen(), fits);
+    assert.deepEqual(await pageErrors(d), []);
+  } finally {
+    await d.switchTo().defaultContent();
+  }
 });
 
 // WebKit reports the unzoomed boxes from getBoundingClientRect under a page's
