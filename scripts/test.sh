@@ -155,7 +155,7 @@ count 6 "end-to-end, Chromium (playwright-core)"
 # the same way in any engine; the whole suite passes in Firefox too, in
 # about 16 minutes, run by hand (CONTRIBUTING.md, "Tests").
 FIREFOX_E2E=()
-for f in a11y csp embeds-module environments focus-obscured gating layout lazy-tool markup-attacks phone \
+for f in a11y csp dom-tampering embeds-module environments focus-obscured gating layout lazy-tool markup-attacks phone \
   preferences reopen security-engine services signals skeleton spa-dynamics storage theming tool-opening top-layer; do
   FIREFOX_E2E+=("tests/e2e/$f.test.mjs")
 done

@@ -359,19 +359,35 @@ function dropCopies(node) {
  * the tool and the reopen button. A dialog that was up keeps the page
  * behind it inert, the new page included, and gets focus back.
  */
+var putBack = 0, putBackFrom = 0, putBackLater = 0;
 function keepWidget() {
   var page = body.call(doc);
   if (!widgetHost || !page) return;
   var gone = !widgetHost.isConnected;
-  if (gone) placeWidget(widgetHost, page);
-  // A dialog is up and the page has new content (a swapped `<body>`, or
-  // elements put in it or after it): that is inert behind the dialog too.
-  var fresh = false;
-  if (madeInert.length && !gone) eachBehind(widgetHost, function () { fresh = true; });
-  if (madeInert.length && (gone || fresh)) {
+  if (gone) {
+    // A banner blocker that takes the widget out each time it comes back
+    // (its own observer) would have the two of them take turns for ever,
+    // and the page never get a turn (stop 57's review froze the tab): five
+    // times a second at most, then once more when the second is over (an
+    // app that swapped its <body> more often than that still gets the
+    // widget back). Left out, the page behind is not inert.
+    var now = Date.now();
+    if (now - putBackFrom > 1000) putBackFrom = now, putBack = 0;
+    if (++putBack > 5) {
+      putBackLater = putBackLater || setTimeout(function () { putBackLater = 0; keepWidget(); }, 1001 - now + putBackFrom);
+      return madeInert.length && makeInert(widgetHost, false);
+    }
+    placeWidget(widgetHost, page);
+  }
+  // A dialog is up (or was, when the widget was last left out) and the page
+  // has new content (a swapped `<body>`, or elements put in it or after
+  // it): that is inert behind the dialog too.
+  var modal = madeInert.length || gone && widgetRoot.querySelector("[aria-modal]"), fresh = false;
+  if (modal && !gone) eachBehind(widgetHost, function () { fresh = true; });
+  if (modal && (gone || fresh)) {
     makeInert(widgetHost, false);
     makeInert(widgetHost, true);
   }
   // Taking the widget out took focus out of its dialog: back in it.
-  if (gone && madeInert.length) focusDialog();
+  if (gone && modal) focusDialog();
 }

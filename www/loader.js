@@ -652,8 +652,21 @@ function loadTool() {
  */
 var toolHost = {
   choose: function (kind, grants) {
-    var json = choicesJson(grants, 1);
-    queueMicrotask(function () { invoke("kc_tool_choose", [String(kind), json]); });
+    // Save must store what the switches show. The tool is a Yew app: a
+    // script or browser extension that moves or removes an element it drew
+    // can make its next redraw fail (a trap); its checkboxes then still flip
+    // on screen, but its draft no longer follows them, and saving the draft
+    // would store, and release, what the visitor turned off (stop 57's
+    // review). Then nothing is saved, the engine says the tool failed, and
+    // the next opening loads a fresh copy. (A category over services is read
+    // through its services while it shows mixed.)
+    var json = choicesJson(grants, 1), stale = kind == "custom" && [].some.call(
+      widgetRoot.querySelectorAll("input[id^=kc-switch-]:not([aria-disabled])"),
+      function (box) { return !box.indeterminate && box.checked !== (grants[box.id.slice(10)] === true); });
+    queueMicrotask(function () {
+      if (stale) toolPromise = null;
+      invoke(stale ? "kc_tool_failed" : "kc_tool_choose", stale ? ["a script or extension changed it; nothing was saved"] : [String(kind), json]);
+    });
   },
   close: function () { queueMicrotask(function () { invoke("kc_do", [DO_TOOL_CLOSE]); }); }
 };
