@@ -58,6 +58,21 @@ fn check(lang: &str, text: &str) {
         1,
         "i18n/{lang}.json: placeholderBody names {{category}} once"
     );
+    // The cookie table's disclosure is named by the caption (four
+    // "Cookies and storage" told apart), so the caption must hold the
+    // visible words (WCAG 2.5.3, label in name), and name the category
+    // once.
+    let text_of = |key: &str| &t.texts.iter().find(|(k, _)| *k == key).unwrap().1;
+    let (caption, summary) = (text_of("cookieTableCaption"), text_of("cookiesSummary"));
+    assert_eq!(
+        caption.matches("{category}").count(),
+        1,
+        "i18n/{lang}.json: cookieTableCaption names {{category}} once"
+    );
+    assert!(
+        caption.to_lowercase().contains(&summary.to_lowercase()),
+        "i18n/{lang}.json: cookieTableCaption holds cookiesSummary's words"
+    );
     let accept = &t.texts.iter().find(|(k, _)| *k == "acceptAll").unwrap().1;
     let reject = &t.texts.iter().find(|(k, _)| *k == "rejectAll").unwrap().1;
     assert_ne!(
