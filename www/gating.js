@@ -370,9 +370,10 @@ function keepWidget() {
     // and the page never get a turn (stop 57's review froze the tab): five
     // times a second at most, then once more when the second is over (an
     // app that swapped its <body> more often than that still gets the
-    // widget back). Left out, the page behind is not inert.
+    // widget back; a clock set back starts the count again). Left out, the
+    // page behind is not inert.
     var now = Date.now();
-    if (now - putBackFrom > 1000) putBackFrom = now, putBack = 0;
+    if (now - putBackFrom > 1000 || now < putBackFrom) putBackFrom = now, putBack = 0;
     if (++putBack > 5) {
       putBackLater = putBackLater || setTimeout(function () { putBackLater = 0; keepWidget(); }, 1001 - now + putBackFrom);
       return madeInert.length && makeInert(widgetHost, false);

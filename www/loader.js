@@ -658,12 +658,14 @@ var toolHost = {
     // on screen, but its draft no longer follows them, and saving the draft
     // would store, and release, what the visitor turned off (stop 57's
     // review). Then nothing is saved, the engine says the tool failed, and
-    // the next opening loads a fresh copy. (A category over services is read
-    // through its services while it shows mixed.)
-    var json = choicesJson(grants, 1), stale = kind == "custom" && [].some.call(
-      widgetRoot.querySelectorAll("input[id^=kc-switch-]:not([aria-disabled])"),
-      function (box) { return !box.indeterminate && box.checked !== (grants[box.id.slice(10)] === true); });
+    // the next opening loads a fresh copy. Read in the microtask, after the
+    // redraw Yew has queued for a switch flipped in the same task. (A
+    // category over services is read through its services while mixed.)
+    var json = choicesJson(grants, 1);
     queueMicrotask(function () {
+      var stale = kind == "custom" && [].some.call(
+        widgetRoot.querySelectorAll("input[id^=kc-switch-]:not([aria-disabled])"),
+        function (box) { return !box.indeterminate && box.checked !== (grants[box.id.slice(10)] === true); });
       if (stale) toolPromise = null;
       invoke(stale ? "kc_tool_failed" : "kc_tool_choose", stale ? ["a script or extension changed it; nothing was saved"] : [String(kind), json]);
     });

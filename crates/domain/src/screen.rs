@@ -419,6 +419,9 @@ impl Screen {
     }
 
     fn tool_failed(&mut self) -> Step {
+        // Ready: the tool itself was up, and failed there (the core refused
+        // a Save whose switches and draft differed), not while loading.
+        let was_up = self.tool == ToolModule::Ready;
         self.tool = ToolModule::Failed;
         if self.view != View::Tool {
             return Step::NOTHING;
@@ -435,11 +438,17 @@ impl Screen {
             Step::focus(Focus::Dialog)
         } else {
             // Back to the banner, which now says the tool could not load;
-            // its Manage button, still focused, can try again.
+            // its Manage button can try again: still focused while the tool
+            // was loading, focused again when the tool was up (focus was in
+            // the dialog that is gone).
             self.view = View::Banner;
             self.banner_under = false;
             self.opener = Opener::Banner;
-            Step::NOTHING
+            Step::focus(if was_up {
+                Focus::BannerManage
+            } else {
+                Focus::Stay
+            })
         }
     }
 

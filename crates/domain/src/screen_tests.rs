@@ -208,6 +208,19 @@ fn failure_from_the_banner_shows_a_message_on_the_banner_and_retries() {
 }
 
 #[test]
+fn a_tool_that_fails_once_up_gives_focus_back_to_the_banners_manage_button() {
+    let mut s = booted(true);
+    s.on(Event::Open(Opener::Banner));
+    assert_eq!(s.on(Event::ToolLoaded), step(false, Focus::Dialog));
+    assert_eq!(s.scene(), TOOL);
+    // The core refused its Save (its switches and draft differed): focus
+    // was in the dialog, which is gone.
+    assert_eq!(s.on(Event::ToolFailed), step(false, Focus::BannerManage));
+    assert_eq!(s.scene(), scene(Some(BannerState::ToolFailed), None));
+    assert_eq!(s.on(Event::Open(Opener::Banner)), step(true, Focus::Stay));
+}
+
+#[test]
 fn failure_from_a_page_opener_shows_the_failure_dialog_until_closed() {
     let mut s = booted(false);
     s.on(Event::Open(Opener::Page));
