@@ -1,7 +1,8 @@
 // In-page probes shared by the Firefox ESR and WebKit suites (each runs them
 // through its WebDriver `js(driver, fn)`, which sends the function's source
 // to the page): what tests/e2e/focus-obscured.test.mjs and
-// spa-dynamics.test.mjs check in Chromium with Playwright.
+// spa-dynamics.test.mjs check in Chromium with Playwright. Playwright's
+// `page.evaluate(fn)` sends a probe the same way (buttonsOnScreen).
 
 /**
  * Puts 40 links at the top of the page, focuses every third one as Tab
@@ -53,4 +54,30 @@ export async function shortScreenLinksSeen() {
       [(r.left + r.right) / 2, (r.top + r.bottom) / 2]].some(([x, y]) => document.elementFromPoint(x, y) === el));
   }
   return seen;
+}
+
+/** What {@link buttonsOnScreen} answers when everything fits. */
+export const ON_SCREEN = { sideways: 0, page: 0, linksPastEdge: [], buttonsPastEdge: [], toolPastScreen: [] };
+
+/**
+ * The widget's links and buttons that stand outside where they belong: the
+ * banner's past its edges, the tool's foot buttons past the screen's; and
+ * how far the banner and the page scroll sideways. A word wider than its
+ * button row, where the browser cannot hyphenate it, pushed its button out
+ * (stop 57). Names the texts of those outside; {@link ON_SCREEN} when all fit.
+ */
+export function buttonsOnScreen() {
+  const root = document.querySelector("kloud-consent").shadowRoot;
+  const bar = root.querySelector(".kc-banner"), foot = root.querySelector(".kc-dialog-foot");
+  const outside = (scope, selector, box) => (scope ? [...scope.querySelectorAll(selector)] : [])
+    .filter((el) => { const r = el.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+    .map((el) => el.textContent);
+  const edges = bar ? bar.getBoundingClientRect() : null;
+  return {
+    sideways: bar ? bar.scrollWidth - bar.clientWidth : 0,
+    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    linksPastEdge: outside(bar, ".kc-links a", edges),
+    buttonsPastEdge: outside(bar, ".kc-btn", edges),
+    toolPastScreen: outside(foot, ".kc-btn", { left: 0, right: innerWidth }),
+  };
 }

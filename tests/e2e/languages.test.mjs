@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, openPage, waitReady, button, widgetLogs, chromiumOnly, toolShown } from "./helpers.mjs";
+import { buttonsOnScreen, ON_SCREEN } from "./focus-probe.mjs";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist");
 const INDEX = JSON.parse(readFileSync(join(dist, "i18n", "index.json"), "utf8"));
@@ -305,20 +306,7 @@ for (const [width, height] of [[320, 568], [280, 653]]) {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
     await langPage(page, { lang: "de" });
-    const fit = await page.evaluate(() => {
-      const banner = document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-banner");
-      const { left, right } = banner.getBoundingClientRect();
-      const past = (selector) => [...banner.querySelectorAll(selector)]
-        .filter((el) => el.getBoundingClientRect().left < left - 0.5 || el.getBoundingClientRect().right > right + 0.5)
-        .map((el) => el.textContent);
-      return {
-        sideways: banner.scrollWidth - banner.clientWidth,
-        linksPastEdge: past(".kc-links a"),
-        buttonsPastEdge: past(".kc-btn"),
-        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      };
-    });
-    assert.deepEqual(fit, { sideways: 0, linksPastEdge: [], buttonsPastEdge: [], page: 0 });
+    assert.deepEqual(await page.evaluate(buttonsOnScreen), ON_SCREEN);
     await context.close();
   });
 }
@@ -366,27 +354,14 @@ for (const [layout, width, height] of [["box", 1280, 800], ["bar", 360, 740]]) {
 // word, past the banner's edge (tapped there, it missed), and in the tool's
 // foot past the screen's left edge, where no scrolling reaches (stop 57's
 // review of small screens).
-const onScreen = (page) => page.evaluate(() => {
-  const root = document.querySelector("kloud-consent").shadowRoot;
-  const within = (scope, box) => [...scope.querySelectorAll(".kc-btn")]
-    .filter((b) => { const r = b.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
-    .map((b) => b.textContent);
-  const bar = root.querySelector(".kc-banner");
-  const foot = root.querySelector(".kc-dialog-foot");
-  return {
-    sideways: bar ? bar.scrollWidth - bar.clientWidth : 0,
-    bannerPastEdge: bar ? within(bar, bar.getBoundingClientRect()) : [],
-    toolPastScreen: foot ? within(foot, { left: 0, right: innerWidth }) : [],
-  };
-});
 const LONG_WORDS = { language: "de", texts: { manage: "Datenschutzeinstellungen verwalten", save: "Datenschutzeinstellungen speichern" } };
 test("a site's word wider than a button row, 180 px wide: the banner's and the tool's buttons stay on the screen", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 180, height: 370 } });
   await langPage(page, { lang: "de", config: LONG_WORDS });
-  assert.deepEqual(await onScreen(page), { sideways: 0, bannerPastEdge: [], toolPastScreen: [] });
+  assert.deepEqual(await page.evaluate(buttonsOnScreen), ON_SCREEN);
   await button(page, "Datenschutzeinstellungen verwalten").click();
   await toolShown(page);
-  assert.deepEqual(await onScreen(page), { sideways: 0, bannerPastEdge: [], toolPastScreen: [] });
+  assert.deepEqual(await page.evaluate(buttonsOnScreen), ON_SCREEN);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

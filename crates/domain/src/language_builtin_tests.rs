@@ -47,34 +47,25 @@ fn check(lang: &str, text: &str) {
             "i18n/{lang}.json: `{key}` has spaces around it"
         );
     }
-    let placeholder = &t
-        .texts
-        .iter()
-        .find(|(k, _)| *k == "placeholderBody")
-        .unwrap()
-        .1;
-    assert_eq!(
-        placeholder.matches("{category}").count(),
-        1,
-        "i18n/{lang}.json: placeholderBody names {{category}} once"
-    );
-    // The cookie table's disclosure is named by the caption (four
-    // "Cookies and storage" told apart), so the caption must hold the
-    // visible words (WCAG 2.5.3, label in name), and name the category
-    // once.
     let text_of = |key: &str| &t.texts.iter().find(|(k, _)| *k == key).unwrap().1;
+    // The cookie table's caption as well as the placeholder: its
+    // disclosure is named by the caption (four "Cookies and storage" told
+    // apart).
+    for key in ["placeholderBody", "cookieTableCaption"] {
+        assert_eq!(
+            text_of(key).matches("{category}").count(),
+            1,
+            "i18n/{lang}.json: {key} names {{category}} once"
+        );
+    }
+    // So the caption must hold the disclosure's visible words (WCAG 2.5.3,
+    // label in name).
     let (caption, summary) = (text_of("cookieTableCaption"), text_of("cookiesSummary"));
-    assert_eq!(
-        caption.matches("{category}").count(),
-        1,
-        "i18n/{lang}.json: cookieTableCaption names {{category}} once"
-    );
     assert!(
         caption.to_lowercase().contains(&summary.to_lowercase()),
         "i18n/{lang}.json: cookieTableCaption holds cookiesSummary's words"
     );
-    let accept = &t.texts.iter().find(|(k, _)| *k == "acceptAll").unwrap().1;
-    let reject = &t.texts.iter().find(|(k, _)| *k == "rejectAll").unwrap().1;
+    let (accept, reject) = (text_of("acceptAll"), text_of("rejectAll"));
     assert_ne!(
         accept, reject,
         "i18n/{lang}.json: Accept all and Reject all must differ"
