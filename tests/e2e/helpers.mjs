@@ -173,6 +173,20 @@ export async function until(predicate, ms = 5000) {
 }
 
 /**
+ * Back, by the page's own `history.back()` (Firefox over BiDi reports no
+ * navigation for a page restored from its back/forward cache), called from
+ * a timer so that the evaluate has answered before the page goes away (a
+ * context destroyed mid-answer failed a fresh-machine run); then the URL
+ * the page reports, once it is `url` or after 10 s.
+ */
+export async function backTo(page, url) {
+  await page.evaluate(() => { setTimeout(() => history.back()); });
+  const here = () => page.evaluate(() => location.href).catch(() => "");
+  for (let i = 0; i < 100 && await here() !== url; i++) await page.waitForTimeout(100);
+  return here();
+}
+
+/**
  * Waits for the preference tool itself. While the tool's code is on its way
  * (a busy machine, a slow network) the core shows a small loading dialog
  * with the same role; reading the dialog before the tool replaces it reads

@@ -9,6 +9,7 @@ import {
   toolShown,
   bannerSoon,
   until,
+  backTo,
 } from "./helpers.mjs";
 
 let env;
@@ -450,12 +451,7 @@ test("revoking a loaded iframe adds no history entry: one Back leaves the page, 
   assert.equal(await page.evaluate(() => history.length), length, "no entry in the tab's history");
   assert.equal(await page.evaluate(() => document.querySelectorAll("#video").length), 1, "the same element, once");
   const fetched = env.server.requests.filter((r) => r === PAGES + "frame.html").length;
-  await page.evaluate(() => history.back());
-  // Asked of the page, and polled: Firefox over BiDi reports no navigation
-  // for a page it restores from its back/forward cache.
-  const here = () => page.evaluate(() => location.href).catch(() => "");
-  for (let i = 0; i < 100 && await here() !== before; i++) await page.waitForTimeout(100);
-  assert.equal(await here(), before, "one Back left the page");
+  assert.equal(await backTo(page, before), before, "one Back left the page");
   assert.equal(env.server.requests.filter((r) => r === PAGES + "frame.html").length, fetched, "the refused frame was not loaded again");
   assert.deepEqual(page.errors, []);
   await context.close();

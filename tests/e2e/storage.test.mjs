@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
   launch, openPage, recordEvents, events, waitReady, gatedRuns, storedLocal, consentCookies,
-  banner, button, hostPage, GATED_PAIR, consentCookie, chromiumOnly } from "./helpers.mjs";
+  banner, button, hostPage, GATED_PAIR, consentCookie, chromiumOnly, backTo } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -505,10 +505,7 @@ test("Back to a page from the back/forward cache adopts a decision changed while
     await hostPage(own, page, { body: GATED_PAIR }); // another page of the site
     await waitReady(page);
     await page.evaluate(() => window.kloudconsent.rejectAll());
-    await page.evaluate(() => history.back()); // a restored page fires no load event
-    const here = () => page.evaluate(() => location.href).catch(() => "");
-    for (let i = 0; i < 100 && await here() !== first; i++) await page.waitForTimeout(50);
-    assert.equal(await here(), first);
+    assert.equal(await backTo(page, first), first); // a restored page fires no load event
     await page.waitForFunction(() => window.__marker === "kept", null, { timeout: 5000 })
       .catch(() => assert.fail("this Chromium did not restore the page from its back/forward cache"));
     await page.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
