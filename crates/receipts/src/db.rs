@@ -713,7 +713,18 @@ async fn insert_batch(
         .bind(r.decided_at_ms)
         .fetch_one(&mut *tx)
         .await?;
-        let same = decode(&row)?.receipt.same_decision(r);
+        // A stored row that does not decode (edited by hand) is no outage:
+        // this receipt conflicts with it, and the rest of the batch, other
+        // visitors' receipts, is stored (a review saw the whole batch
+        // answered 503 for one resent receipt).
+        let same = match decode(&row) {
+            Ok(stored) => stored.receipt.same_decision(r),
+            Err(e) if e.unreadable_row => {
+                tracing::warn!(reason = %e.reason, "a receipt sent again matches a stored row that cannot be read: answered as a conflict");
+                false
+            }
+            Err(e) => return Err(e),
+        };
         outcomes.push(if same {
             Outcome::Duplicate
         } else {
@@ -763,32 +774,52 @@ fn insert_sql(rows: usize) -> String {
 /// receipts, so a row that does not decode means the table was edited by
 /// hand; it is reported, not guessed at.
 fn decode(row: &AnyRow) -> Result<Stored> {
-    let id: String = row.try_get(0)?;
-    let decided_at_ms: i64 = row.try_get(1)?;
+    // Every column goes through `corrupt`: a value of the wrong type (text
+    // in an integer column) is a row edited by hand, not an outage, and a
+    // time out of the range a receipt can have is never shown as another.
+    let id: String = row.try_get(0).map_err(|_| {
+        unreadable("a stored receipt has an unreadable consent_id (edited by hand?)".into())
+    })?;
+    let decided_at_ms: i64 = row.try_get(1).map_err(|_| {
+        unreadable(format!(
+            "the stored receipt {id} has an unreadable decided_at (edited by hand?)"
+        ))
+    })?;
     // Names the row, so that whoever edited the table can find and mend it.
-    let corrupt = |what: &str| Unavailable {
-        reason: format!(
-            "the stored receipt {id} decided at {} has an unreadable {what} (edited by hand?)",
-            crate::time::iso8601(decided_at_ms)
-        ),
-        unreadable_row: true,
-        maybe_stored: false,
+    let corrupt = |what: &str| {
+        let when = if crate::time::in_range(decided_at_ms) {
+            format!("decided at {}", crate::time::iso8601(decided_at_ms))
+        } else {
+            format!("with decided_at {decided_at_ms}")
+        };
+        unreadable(format!(
+            "the stored receipt {id} {when} has an unreadable {what} (edited by hand?)"
+        ))
     };
-    let method: String = row.try_get(5)?;
-    let categories: String = row.try_get(6)?;
-    let services: Option<String> = row.try_get(7)?;
-    let services = match services {
+    let time = |i: usize, what: &str| -> Result<i64> {
+        match row.try_get::<i64, _>(i) {
+            Ok(ms) if crate::time::in_range(ms) => Ok(ms),
+            _ => Err(corrupt(what)),
+        }
+    };
+    let text =
+        |i: usize, what: &str| -> Result<String> { row.try_get(i).map_err(|_| corrupt(what)) };
+    let optional = |i: usize, what: &str| -> Result<Option<String>> {
+        row.try_get(i).map_err(|_| corrupt(what))
+    };
+    time(1, "decided_at")?;
+    let method = text(5, "method")?;
+    let categories = text(6, "categories")?;
+    let services = match optional(7, "services")? {
         Some(text) => Some(parse_choices_json(&text).ok_or_else(|| corrupt("services"))?),
         None => None,
     };
-    let revision: i64 = row.try_get(4)?;
-    let via: Option<String> = row.try_get(10)?;
-    let via = match via {
+    let revision: i64 = row.try_get(4).map_err(|_| corrupt("revision"))?;
+    let via = match optional(10, "via")? {
         Some(text) => Some(Via::parse(&text).ok_or_else(|| corrupt("via"))?),
         None => None,
     };
-    let signal: Option<String> = row.try_get(11)?;
-    let signal = match signal {
+    let signal = match optional(11, "signal")? {
         Some(text) => Some(Signal::parse(&text).ok_or_else(|| corrupt("signal"))?),
         None => None,
     };
@@ -796,18 +827,28 @@ fn decode(row: &AnyRow) -> Result<Stored> {
         receipt: Receipt {
             id: id.clone(),
             decided_at_ms,
-            expires_at_ms: row.try_get(2)?,
+            expires_at_ms: time(2, "expires_at")?,
             categories: parse_choices_json(&categories).ok_or_else(|| corrupt("categories"))?,
             services,
             revision: u32::try_from(revision).map_err(|_| corrupt("revision"))?,
             method: Method::parse(&method).ok_or_else(|| corrupt("method"))?,
-            url: row.try_get(8)?,
-            language: row.try_get(9)?,
+            url: text(8, "url")?,
+            language: optional(9, "language")?,
             via,
             signal,
         },
-        received_at_ms: row.try_get(3)?,
+        received_at_ms: time(3, "received_at")?,
     })
+}
+
+/// A stored row that does not decode: answered 500 naming it, never 503
+/// (trying again cannot help).
+fn unreadable(reason: String) -> Unavailable {
+    Unavailable {
+        reason,
+        unreadable_row: true,
+        maybe_stored: false,
+    }
 }
 
 /// `sqlite:` URL for `path`, created if missing: `%`, `?` and `#` are

@@ -120,11 +120,18 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
     });
     let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    // Each connection's task, so that those still open when the drain's
+    // limit is reached can be ended (finished ones are reaped as new ones
+    // come).
+    let mut open = tokio::task::JoinSet::new();
     let mut accept_warnings = Throttle::new(ACCEPT_WARNING_EVERY);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => serve_connection(stream, peer, router.clone(), &connections),
+                Ok((stream, peer)) => {
+                    while open.try_join_next().is_some() {}
+                    serve_connection(stream, peer, router.clone(), &connections, &mut open);
+                }
                 Err(e) => {
                     // Out of file descriptors, say: wait instead of spinning.
                     if let Some(left_out) = accept_warnings.allow(Instant::now()) {
@@ -179,9 +186,27 @@ pub async fn run(args: Args) -> Result<(), String> {
         // A stalled connection's task still holds a Writer, so the queue
         // never closes. Every receipt answered 201 is committed already
         // (`Writer::store` answers after the commit); what is still queued
-        // belongs to requests that get no answer. Stop the writers.
+        // belongs to requests that get no answer. Stop the writers, and end
+        // the connections still open: an export among them holds a reader
+        // on the write-ahead log, and the database must still be closed,
+        // which checkpoints that log and with it scrubs an erasure made
+        // during the export (a review found the erased id left in the
+        // stopped file, and in any copy of it, until the next start).
         for writer in writers {
             writer.abort();
+        }
+        open.abort_all();
+        let close = async {
+            while open.join_next().await.is_some() {}
+            db.close().await;
+        };
+        if tokio::time::timeout(WRITERS_AT_MOST, close).await.is_err() {
+            tracing::warn!(
+                seconds = WRITERS_AT_MOST.as_secs(),
+                "the database did not close within the limit after SIGTERM: stopped without it \
+                 (every receipt answered as stored is committed; a deletion's scrub is finished at the next start)"
+            );
+            return Ok(());
         }
     }
     tracing::info!("stopped cleanly");
@@ -200,6 +225,7 @@ fn serve_connection(
     peer: SocketAddr,
     router: axum::Router,
     connections: &hyper_util::server::graceful::GracefulShutdown,
+    open: &mut tokio::task::JoinSet<()>,
 ) {
     let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
         request
@@ -219,7 +245,7 @@ fn serve_connection(
     let stream = WriteDeadline::new(stream, WRITES_STALL_AT_MOST);
     let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
     let connection = connections.watch(connection);
-    tokio::spawn(async move {
+    open.spawn(async move {
         if let Err(e) = connection.await {
             if stalled(&e) {
                 let allowed = STALLED

@@ -8,6 +8,13 @@
 
 pub use kloudconsent_domain::time::{iso8601, parse_iso8601, DAY_MS, MAX_MS};
 
+/// Whether `ms` is an instant a receipt can hold (1970 to 9999, what
+/// [`iso8601`] prints as itself): a stored time outside it was edited by
+/// hand, and is reported as such instead of printed as another.
+pub fn in_range(ms: i64) -> bool {
+    (0..=MAX_MS).contains(&ms)
+}
+
 /// Parses a plain date `YYYY-MM-DD` (years 1970..=9999) to its UTC midnight
 /// in Unix ms; an impossible date such as `2026-11-31` is `None`. Read as
 /// that day's midnight through the widget's own parser (which checks the

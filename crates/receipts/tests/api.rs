@@ -636,13 +636,15 @@ async fn purges_receipts_past_retention(kind: Kind) {
 /// A row whose categories were edited into something unreadable: its lookup
 /// and an export that reaches it answer 500 naming the row (no Retry-After:
 /// retrying cannot help), while other visitors' lookups, new receipts and
-/// the health check go on working.
+/// the health check go on working; the same receipt sent again conflicts
+/// with it without failing the receipts written beside it.
 async fn a_row_edited_by_hand_is_named_not_retried(kind: Kind) {
     use sqlx::Connection;
     let db = Db::new(kind).await;
-    let service = Service::start(&db, &[]);
+    let service = std::sync::Arc::new(Service::start(&db, &[]));
     let (broken, fine) = (consent_id(90), consent_id(91));
-    assert_eq!(service.send(receipt(&broken, 0)).await.0, 201);
+    let broken_body = receipt(&broken, 0);
+    assert_eq!(service.send(broken_body.clone()).await.0, 201);
     assert_eq!(service.send(receipt(&fine, 0)).await.0, 201);
     let mut conn = db.connect().await;
     sqlx::query("UPDATE receipts SET categories = 'not json' WHERE consent_id = $1")
@@ -674,6 +676,55 @@ async fn a_row_edited_by_hand_is_named_not_retried(kind: Kind) {
     assert_eq!(read(format!("/receipts/{fine}")).await.0, 200);
     assert_eq!(service.send(receipt(&consent_id(92), 0)).await.0, 201);
     assert_eq!(service.get_with("/healthz", None).await.0, 200);
+
+    // The broken receipt sent again (the widget resends one whose answer it
+    // missed) at the same time as other visitors' new ones: it conflicts
+    // with the unreadable row; the others, written in the same batches,
+    // are stored (a review saw most of them answered 503).
+    let mut sends = vec![tokio::spawn({
+        let (service, body) = (service.clone(), broken_body.clone());
+        async move { service.send(body).await }
+    })];
+    for n in 0..40 {
+        let (service, body) = (service.clone(), receipt(&consent_id(9300 + n), 0));
+        sends.push(tokio::spawn(async move { service.send(body).await }));
+    }
+    let mut answers = Vec::new();
+    for send in sends {
+        answers.push(send.await.unwrap().0);
+    }
+    assert_eq!(answers[0], 409, "the resent receipt");
+    assert!(answers[1..].iter().all(|&s| s == 201), "{answers:?}");
+
+    // A time or a number edited into something out of range or of
+    // another type is named as well, never answered as an outage (503,
+    // Retry-After) nor shown as another time.
+    let mut edits = vec![(
+        consent_id(93),
+        "UPDATE receipts SET expires_at = -5 WHERE consent_id = $1",
+        "unreadable expires_at",
+    )];
+    if matches!(kind, Kind::Sqlite) {
+        // Only SQLite lets a column hold a value of another type.
+        edits.push((
+            consent_id(94),
+            "UPDATE receipts SET revision = 'abc' WHERE consent_id = $1",
+            "unreadable revision",
+        ));
+    }
+    for (id, edit, named) in edits {
+        assert_eq!(service.send(receipt(&id, 0)).await.0, 201);
+        let mut conn = db.connect().await;
+        sqlx::query(edit)
+            .bind(id.clone())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        let (status, retry, body) = read(format!("/receipts/{id}")).await;
+        assert_eq!((status, retry), (500, None), "{edit}: {body}");
+        assert!(body.contains(&id) && body.contains(named), "{edit}: {body}");
+    }
 }
 
 /// Moves the arrival time of `ids` back by `days`, straight in the database.

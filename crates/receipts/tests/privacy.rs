@@ -272,6 +272,57 @@ async fn an_erased_id_leaves_no_trace_in_the_file() {
     assert_eq!(traces(&db, &id), Vec::<PathBuf>::new(), "after stopping");
 }
 
+/// An erasure answered while an export is still being read, then SIGTERM
+/// before that export is done (its client stopped reading): the service
+/// ends the export after its drain limit and still closes the database,
+/// which empties the log. The stopped file holds no trace of the erased id
+/// (a review found it there, and in any copy of the file, in half the runs:
+/// the database was left unclosed whenever a request outlived the drain).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_during_an_export_cut_by_sigterm_leaves_no_trace() {
+    use sqlx::Connection;
+    use std::io::Write;
+    let db = Db::new(Kind::Sqlite).await;
+    let mut service = Service::start(&db, &[]);
+    let id = consent_id(150);
+    assert_eq!(service.send(receipt(&id, 0)).await.0, 201);
+    // Enough receipts that the export fills the sockets' buffers and waits
+    // for its reader: 60,000 copies under other ids, straight into the table.
+    let mut conn = db.connect().await;
+    sqlx::query(
+        "INSERT INTO receipts (consent_id, decided_at, expires_at, received_at, revision, method, categories, url) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) \
+         SELECT printf('bulk%018d', i), decided_at, expires_at, received_at + i, revision, method, categories, url \
+         FROM n, receipts WHERE consent_id = $1",
+    )
+    .bind(id.clone())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    // The export, asked for by a client that then reads nothing.
+    let address = service.url.trim_start_matches("http://").to_owned();
+    let mut export = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        export,
+        "GET /export HTTP/1.1\r\nHost: receipts\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
+    )
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+
+    let (status, body) = service
+        .delete_with(&format!("/receipts/{id}"), Some(TOKEN))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !traces(&db, &id).is_empty(),
+        "the export's snapshot still needs the old pages"
+    );
+    assert_eq!(service.terminate().code(), Some(0));
+    assert_eq!(traces(&db, &id), Vec::<PathBuf>::new(), "after stopping");
+    drop(export);
+}
+
 /// A reader still on the old log (here the test's own, standing for a long
 /// export) keeps SQLite from emptying it: the erasure is answered all the
 /// same, without waiting for the reader, and the log is emptied once the
