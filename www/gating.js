@@ -389,6 +389,8 @@ function keepWidget() {
     makeInert(widgetHost, false);
     makeInert(widgetHost, true);
   }
-  // Taking the widget out took focus out of its dialog: back in it.
-  if (gone && modal) focusDialog();
+  // Taking the widget out, or moving it (a page that appends it elsewhere),
+  // took focus out of its dialog: back in it. Focus on a page's own dialog,
+  // which may come above the tool (eachBehind), stays there.
+  if (modal && (gone || page == doc.activeElement)) focusDialog();
 }

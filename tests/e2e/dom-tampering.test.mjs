@@ -4,7 +4,8 @@
 // widget out of the page each time it comes back. A stopped tool never
 // saves what its switches do not show, and a blocker never freezes the
 // page. (Stop 57's review; translation tools that wrap every text node in
-// <font>, and styles put into the shadow root, broke nothing there.)
+// <font>, and styles put into the shadow root, broke nothing there.) And
+// a page that moves the widget while the tool is open.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -98,6 +99,41 @@ test("a banner blocker that takes the widget out each time it comes back: the pa
   await banner(page).waitFor({ timeout: 3000 });
   await button(banner(page), "Reject all").click();
   await page.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a page that moves the widget while the tool is open (a framework's portal): focus stays in the tool; a page's own dialog above it keeps its focus", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `<main><p>An article.</p><button id="page-button">page button</button></main>` });
+  await waitReady(page);
+  await button(banner(page), "Manage preferences").click();
+  await toolShown(page);
+  const focusInTool = () => document.querySelector("kloud-consent").shadowRoot.activeElement?.closest("[role=dialog]") != null;
+  await page.waitForFunction(focusInTool);
+  // Moving an element takes focus out of it: it fell to <body>, and Tab
+  // went on from the top of the page behind the dialog.
+  await page.evaluate(() => {
+    const portal = document.createElement("div");
+    portal.id = "portal";
+    document.body.append(portal);
+    portal.append(document.querySelector("kloud-consent"));
+  });
+  await page.waitForFunction(focusInTool, null, { timeout: 2000 });
+  assert.equal(await page.evaluate(() => document.querySelector("main").inert), true);
+  // A newsletter popup the page opens above the tool (a non-modal
+  // <dialog>, never made inert) keeps focus in its field while the page
+  // goes on changing.
+  await page.evaluate(() => {
+    const popup = document.createElement("dialog");
+    popup.innerHTML = `<input id="email" aria-label="Email">`;
+    document.body.append(popup);
+    popup.show();
+    popup.querySelector("input").focus();
+    setTimeout(() => popup.append(document.createElement("p")), 50);
+  });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "email");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
