@@ -176,7 +176,7 @@ export interface KloudConsentConsentModeConfig {
   regions?: KloudConsentRegionDefault[] | null;
 }
 
-/** Every visible text (plain text). Titles, labels and buttons must not be blank; the two bodies may be empty. */
+/** Every visible text (plain text). Titles, labels and buttons must not be blank; the three bodies (`bannerBody`, `prefsBody`, `revisionNotice`) may be empty. */
 export interface KloudConsentTexts {
   bannerTitle?: string | null;
   bannerBody?: string | null;

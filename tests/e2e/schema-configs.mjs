@@ -209,6 +209,11 @@ export const DIFFERENCES = [
   ["a translation naming a category the config does not have", { translations: { de: { categories: { ads: { label: "Werbung" } } } } }, false, true],
   // JSON Schema cannot compare one array item's field with another's.
   ["two categories with the same id", cats(cat(), cat()), false, true],
+  ["two services of a category with the same id", cats(cat({ services: [{ id: "ga", label: "GA" }, { id: "ga", label: "GA 4" }] })), false, true],
+  // The stored decision's ids share a byte budget (they go into the
+  // cookie); the schema caps each id and the number of categories, not
+  // their sum.
+  ["64 categories whose 40-character ids take more than 3,072 bytes", { categories: Array.from({ length: 64 }, (_, i) => cat({ id: `category-${String(i).padStart(2, "0")}-${"x".repeat(28)}` })) }, false, true],
   // JSON Schema counts characters; the parser counts UTF-8 bytes.
   ["a link of 2048 characters but more bytes", { receiptUrl: "https://example.net/" + "é".repeat(2028) }, false, true],
 ];

@@ -141,7 +141,7 @@ test("where the schema differs from the parser, it differs exactly as docs/confi
     assert.equal(validate(config), schemaAccepts, `${name}: the schema`);
   }
   const docs = readFileSync(join(ROOT, "docs", "configuration.md"), "utf8");
-  for (const said of ["unknown keys", "duplicate", "bytes"]) {
+  for (const said of ["unknown keys", "duplicate", "bytes", "services", "3,072"]) {
     assert.match(docs, new RegExp(`schema[\\s\\S]{0,120}${said}|${said}[\\s\\S]{0,120}schema`, "i"), `docs/configuration.md explains the schema's ${said} difference`);
   }
 });
