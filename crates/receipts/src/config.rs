@@ -155,6 +155,23 @@ pub fn normalize_origin(origin: &str) -> Result<String, String> {
 /// one site, and entries are compared whole), or a host not in ASCII
 /// (browsers send an internationalized name in its punycode form).
 fn never_matches(origin: &str, normalized: &str, host: &str) -> Result<(), String> {
+    // A browser's `Origin` has a port only when it is not the scheme's
+    // default, written as the number alone (`:08080` and `:99999` are
+    // never sent). An IPv6 host's own colons are inside its brackets.
+    let port = host
+        .rfind(':')
+        .map(|i| &host[i + 1..])
+        .filter(|p| !p.contains(']'));
+    if let Some(port) = port {
+        let sent = !port.starts_with('0')
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok_and(|p| p > 0);
+        if !sent {
+            return Err(format!(
+                "allowed origin {origin:?}: the port {port:?} is never sent by a browser (a number from 1 to 65535, without leading zeros)"
+            ));
+        }
+    }
     if host.contains('*') {
         return Err(format!(
             "allowed origin {origin:?}: wildcards are not supported; list each origin, like --allowed-origin https://www.example.com --allowed-origin https://shop.example.com"
@@ -297,6 +314,27 @@ mod tests {
             assert!(refused.ends_with(&format!("write {punycode}")), "{refused}");
         }
         assert!(normalize_origin("https://a.b/path").is_err());
+        // A port no browser sends (a review's `:99999` was accepted and
+        // never matched); an IPv6 host's colons are not a port.
+        for written in [
+            "https://a.example:99999",
+            "https://a.example:08443",
+            "https://a.example:",
+            "https://a.example:0",
+            "https://a.example:8x",
+        ] {
+            let refused = normalize_origin(written).unwrap_err();
+            assert!(refused.contains("never sent by a browser"), "{refused}");
+        }
+        assert_eq!(
+            normalize_origin("http://[::1]:8080").unwrap(),
+            "http://[::1]:8080"
+        );
+        assert_eq!(normalize_origin("http://[::1]").unwrap(), "http://[::1]");
+        assert_eq!(
+            normalize_origin("https://a.example:65535").unwrap(),
+            "https://a.example:65535"
+        );
     }
 
     #[test]
