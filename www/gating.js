@@ -384,7 +384,12 @@ function keepWidget() {
   // has new content (a swapped `<body>`, or elements put in it or after
   // it): that is inert behind the dialog too.
   var modal = madeInert.length || gone && widgetRoot.querySelector("[aria-modal]"), fresh = false;
-  if (modal && !gone) eachBehind(widgetHost, function () { fresh = true; });
+  if (modal && !gone) {
+    eachBehind(widgetHost, function () { fresh = true; });
+    // Moved into an element it made inert (a page's portal root that was
+    // there when the dialog opened): the dialog itself was inert then.
+    fresh = fresh || madeInert.some(function (el) { return Node.prototype.contains.call(el, widgetHost); });
+  }
   if (modal && (gone || fresh)) {
     makeInert(widgetHost, false);
     makeInert(widgetHost, true);
@@ -392,5 +397,5 @@ function keepWidget() {
   // Taking the widget out, or moving it (a page that appends it elsewhere),
   // took focus out of its dialog: back in it. Focus on a page's own dialog,
   // which may come above the tool (eachBehind), stays there.
-  if (modal && (gone || page == doc.activeElement)) focusDialog();
+  if (modal && (gone || page == doc.activeElement)) focusDialog(lastFocus);
 }

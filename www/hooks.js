@@ -24,7 +24,9 @@ var hooks = {
   run: function (what) { [drawSoon, prefetchWhenIdle, fetchTool][what](); },
   /** 0 listen, 1 follow, 2 fit, 3 focusPage, 4 inert off, 5 inert on. */
   node: function (what, node) {
-    if (what > 3) makeInert(node, what === 5);
+    // A dialog opens or closes: where focus last was in the widget is
+    // forgotten (kept, it would hold a closed tool's elements in memory).
+    if (what > 3) makeInert(node, what === 5), lastFocus = null;
     else [listenTo, follow, fit, focusPage][what](node);
   },
   /** 0 gate, 1 push, 2 gtag, 3 emit, 4 receipt. */
@@ -38,6 +40,8 @@ var widgetHost = null, widgetRoot = null;
 var ours = new WeakSet();
 /** When the last click came, if it was on one of the widget's controls or a page's opener. */
 var openedAt = -1e9;
+/** The element of the widget that last had focus. */
+var lastFocus = null;
 
 /** The widget's shadow root was made: its controls now reach the engine. */
 function listenTo(root) {
@@ -57,6 +61,9 @@ function listenTo(root) {
   root.addEventListener("pointerdown", function (e) {
     finger = e.pointerType != "touch" || e.width > 4;
   }, true);
+  // Where focus was in the widget: given back there when the page moved
+  // the widget (a portal re-rendering), which took focus out of it.
+  root.addEventListener("focusin", function (e) { lastFocus = e.target; });
   // A press on the backdrop of the core's loading or failure dialog keeps
   // focus in it, where Tab and Escape are heard (as the tool's does).
   root.addEventListener("mousedown", function (e) {
@@ -547,9 +554,9 @@ function opener(e) {
  * the page was fullscreen) and after the page took the widget out of the
  * document and it was put back (gating.js's `keepWidget`).
  */
-function focusDialog() {
+function focusDialog(last) {
   var dialog = widgetRoot && widgetRoot.querySelector("[role=dialog]");
-  if (dialog && !widgetRoot.activeElement) dialog.focus();
+  if (dialog && !widgetRoot.activeElement) (last instanceof Node && dialog.contains(last) ? last : dialog).focus();
 }
 
 /**
