@@ -694,6 +694,12 @@ async fn a_row_edited_by_hand_is_named_not_retried(kind: Kind) {
         answers.push(send.await.unwrap().0);
     }
     assert_eq!(answers[0], 409, "the resent receipt");
+    let (status, text) = service.send(broken_body.clone()).await;
+    assert_eq!(status, 409);
+    assert!(
+        text.contains(&broken) && text.contains("cannot be read"),
+        "{text}"
+    );
     assert!(answers[1..].iter().all(|&s| s == 201), "{answers:?}");
 
     // A time or a number edited into something out of range or of

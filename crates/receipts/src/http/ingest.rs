@@ -182,6 +182,15 @@ async fn store(app: &App, headers: &HeaderMap, bytes: &[u8]) -> Result<Response,
                 format!("already stored: receipt for consent id {id}"),
             ))
         }
+        Ok(Ok(Outcome::ConflictUnreadable)) => Err((
+            "conflict",
+            text(
+                StatusCode::CONFLICT,
+                format!(
+                    "the stored receipt for consent id {id} with this decidedAt cannot be read (edited by hand?); it stands until it is mended, and the service's log names it"
+                ),
+            ),
+        )),
         Ok(Ok(Outcome::Conflict)) => Err((
             "conflict",
             text(
