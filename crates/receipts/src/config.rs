@@ -179,13 +179,9 @@ fn never_matches(origin: &str, normalized: &str, host: &str) -> Result<(), Strin
     }
     if !host.is_ascii() {
         let scheme = &normalized[..normalized.len() - host.len()];
-        // The port is not part of the last label.
-        let (name, port) = match host.rsplit_once(':') {
-            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
-                (name, &host[name.len()..])
-            }
-            _ => (host, ""),
-        };
+        // The port (checked above) is not part of the last label.
+        let name = port.map_or(host, |p| &host[..host.len() - p.len() - 1]);
+        let port = &host[name.len()..];
         let ascii: Vec<String> = name.split('.').map(punycode_label).collect();
         return Err(format!(
             "allowed origin {origin:?}: browsers send a host name that is not in ASCII in its punycode form; write {scheme}{}{port}",

@@ -821,7 +821,9 @@ fn decode(row: &AnyRow) -> Result<Stored> {
     let optional = |i: usize, what: &str| -> Result<Option<String>> {
         row.try_get(i).map_err(|_| corrupt(what))
     };
-    time(1, "decided_at")?;
+    if !crate::time::in_range(decided_at_ms) {
+        return Err(corrupt("decided_at"));
+    }
     let method = text(5, "method")?;
     let categories = text(6, "categories")?;
     let services = match optional(7, "services")? {
