@@ -168,9 +168,48 @@ function willRun(live) {
   }
 }
 
+// ---- document.write from a released script ---------------------------------
+/**
+ * Released copies, and the scripts their markup brought. A released tag
+ * runs once the page is parsed, usually after `load`, where
+ * `document.write` replaces the whole page: an old ad or conversion tag
+ * writing its pixel blanked the page of every visitor who had accepted. So
+ * while one of these runs (`currentScript`), `write` and `writeln` put the
+ * markup after it instead, in call order, and scripts in that markup run as
+ * any added script does. Every other caller gets the browser's own, and a
+ * page with no released script keeps the document's methods untouched.
+ */
+var released = new WeakSet(), writeEnds = new WeakMap(), writeTaken = false;
+var currentScript = native(Document.prototype, "currentScript");
+function writeAfterReleased(own, newline) {
+  return function () {
+    var at = currentScript.call(doc), end = writeEnds.get(at);
+    if (!released.has(at)) return own.apply(this, arguments);
+    try {
+      if (!end) writeEnds.set(at, end = new Text()), at.after(end);
+      var range = new Range();
+      range.selectNode(end); // throws where the script is no longer in the page
+      var markup = range.createContextualFragment([].join.call(arguments, "") + newline);
+      [].forEach.call(markup.querySelectorAll("script"), function (s) { released.add(s); });
+      end.before(markup);
+    } catch (e) {
+      console.warn("kloudconsent: a released script's document.write was dropped (" + e + ").");
+    }
+  };
+}
+
 /** Replaces `tag` with a live copy; returns whether the queue must wait for it. */
 function activate(tag, nonce) {
   var live = createElement.call(doc, "script"), base = baseFor(tag);
+  released.add(live);
+  if (!writeTaken) {
+    writeTaken = true;
+    // Markup that shadows the name (`<form name="write">`) makes this throw.
+    try {
+      doc.write = writeAfterReleased(Document.prototype.write, "");
+      doc.writeln = writeAfterReleased(Document.prototype.writeln, "\n");
+    } catch (e) {}
+  }
   // Every attribute but `type` (a `data-type` becomes the real type, e.g.
   // `module`), the nonce, our own mark, and `inert`, which the page behind
   // an open tool wears only until it closes. A relative `src` is made

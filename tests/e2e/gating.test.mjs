@@ -265,3 +265,24 @@ test("scripts released by a choice made in the open tool do not keep the page's 
   assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll("[inert]")].map((el) => el.outerHTML.slice(0, 80))), []);
   await context.close();
 });
+
+test("a released tag's document.write puts its markup after the tag (the page stays), and the scripts it writes run", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+<p id="article">The article</p>
+<script type="text/plain" data-consent="marketing" id="old-tag">
+  document.write('<img id="pixel" alt="">');
+  document.writeln('<span id="second"></span><script>window.__written = true; document.write("<b id=nested></b>");<\\/script>');
+</script>
+<script type="text/plain" data-consent="marketing" src="/fixtures/gated/writes.js" id="old-external"></script>
+<p id="after">After</p>` });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => document.getElementById("external-written"));
+  const order = await page.evaluate(() => [...document.body.querySelectorAll("[id]")].map((el) => el.id));
+  assert.deepEqual(order.slice(order.indexOf("article")),
+    ["article", "old-tag", "pixel", "second", "nested", "old-external", "external-written", "after"], order.join(" "));
+  assert.equal(await page.evaluate(() => window.__written), true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
