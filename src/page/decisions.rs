@@ -7,7 +7,9 @@ use crate::browser::storage::Store;
 use crate::browser::{clock, console, cookie, dom, json};
 use kloudconsent_domain::screen::{DialogState, Event};
 use kloudconsent_domain::text::{cat, join};
-use kloudconsent_domain::{decision, record, Choice, Config, Consent, ConsentRecord, RecordError};
+use kloudconsent_domain::{
+    consent_mode, decision, record, Choice, Config, Consent, ConsentRecord, RecordError,
+};
 
 impl Page {
     /// Reads both stores and decides what is in force (and so what shows).
@@ -26,9 +28,14 @@ impl Page {
     /// decided) and releases what is allowed.
     pub fn start(&self) {
         let at_boot = self.consent();
-        // Undecided: the defaults already say everything optional is denied.
+        // Undecided: the defaults already say everything optional is
+        // denied; only what this config's categories change is sent.
         if at_boot != Consent::Undecided {
             self.announce(&at_boot);
+        } else if self.config.consent_mode.is_some() {
+            if let Some(json) = consent_mode::undecided_update_json(&self.config) {
+                self.hooks.gtag("update", &json);
+            }
         }
         self.emit("ready", &decision::state_json(&at_boot, &self.config, None));
         // A ready listener may already have decided through the API (which

@@ -204,6 +204,34 @@ test("Consent Mode: a config without a security category keeps security_storage 
   await context.close();
 });
 
+test("Consent Mode: a config whose categories differ from the defaults' assumption tells Google at start, while undecided, only those signals", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { config: {
+    googleConsentMode: { regions: [{ region: ["NZ"], ad_storage: "granted" }] },
+    categories: [{ id: "necessary", label: "Necessary", required: true },
+      { id: "analytics", label: "Analytics", required: true },
+      { id: "marketing", label: "Marketing" }, { id: "security", label: "Security" }],
+  }, body: `<script type="text/plain" data-consent="analytics">window.__analyticsRan = true;</script>` });
+  await waitReady(page);
+  await page.waitForFunction(() => window.__analyticsRan, null, { timeout: 5000 });
+  const calls = (await layer(page)).filter((e) => e.args?.[0] === "consent").map((e) => [e.args[1], e.args[2]]);
+  assert.deepEqual(calls, [
+    ["default", DENIED],
+    ["default", { ad_storage: "granted", region: ["NZ"] }],
+    // A required analytics runs its gated scripts without a choice; an
+    // optional security is not granted before one. The region's ad_storage
+    // stands.
+    ["update", { analytics_storage: "granted", security_storage: "denied" }],
+  ]);
+  assert.equal((await layer(page)).filter((e) => e.event === "kloudconsent_update").length, 0, "no decision: no event");
+  await page.evaluate(() => window.kloudconsent.acceptAll());
+  await page.evaluate(() => window.kloudconsent.reset());
+  const last = (await layer(page)).filter((e) => e.args?.[1] === "update").at(-1).args[2];
+  assert.deepEqual(last, { ...DENIED, analytics_storage: "granted", security_storage: "denied" }, "reset() says the same");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 /**
  * Accept all on a page whose config the engine refused: Consent Mode stays
  * on (one default, then a granted update) and one console.error says so.

@@ -83,7 +83,7 @@ pub fn region_defaults_json(cfg: &ConsentModeConfig) -> Vec<String> {
     out
 }
 
-/// The object for `gtag('consent', 'update', ...)` from the consent in force.
+/// Whether `signal` is granted under `c`.
 ///
 /// A signal that services claim (their `googleConsentMode`) is granted
 /// exactly when every service claiming it is granted: a tag that reads it
@@ -93,29 +93,54 @@ pub fn region_defaults_json(cfg: &ConsentModeConfig) -> Vec<String> {
 /// granted, the rest denied), so that Accept all never takes back what the
 /// default granted. Undecided and signal states thus grant only what
 /// required categories map to (security, by default).
+fn granted(signal: &str, c: &Consent, config: &Config) -> bool {
+    let mut claimed = false;
+    let mut all = true;
+    for category in &config.categories {
+        for s in &category.services {
+            if s.signals.iter().any(|claimed| claimed == signal) {
+                claimed = true;
+                all &= c.granted(&s.id, config);
+            }
+        }
+    }
+    match claimed {
+        true => all,
+        false => match category_for(signal) {
+            Some(cat) if config.category(cat).is_some() => c.granted(cat, config),
+            _ => granted_by_default(signal),
+        },
+    }
+}
+
+/// The object for `gtag('consent', 'update', ...)` from the consent in force.
 pub fn update_json(c: &Consent, config: &Config) -> String {
     let mut w = ObjectWriter::new();
     for signal in SIGNALS {
-        let mut claimed = false;
-        let mut all = true;
-        for category in &config.categories {
-            for s in &category.services {
-                if s.signals.iter().any(|claimed| claimed == signal) {
-                    claimed = true;
-                    all &= c.granted(&s.id, config);
-                }
-            }
-        }
-        let granted = match claimed {
-            true => all,
-            false => match category_for(signal) {
-                Some(cat) if config.category(cat).is_some() => c.granted(cat, config),
-                _ => granted_by_default(signal),
-            },
-        };
-        w.str(signal, state(granted));
+        w.str(signal, state(granted(signal, c, config)));
     }
     w.finish()
+}
+
+/// The `update` sent at start-up to a visitor who has not decided, or
+/// `None` when the defaults already say what is in force (the built-in
+/// policy). The defaults are sent before the config is read (from an inline
+/// config, while the page is still parsed), and assume that only `security`
+/// is required. A config that makes another mapped category required has
+/// those granted without a choice, gated scripts included, and one that
+/// makes `security` optional has it denied: Google's tags must be told the
+/// same. Only those signals, so a region's default stands for the rest.
+pub fn undecided_update_json(config: &Config) -> Option<String> {
+    let mut w = ObjectWriter::new();
+    let mut differs = false;
+    for signal in SIGNALS {
+        let granted = granted(signal, &Consent::Undecided, config);
+        if granted != granted_by_default(signal) {
+            differs = true;
+            w.str(signal, state(granted));
+        }
+    }
+    differs.then(|| w.finish())
 }
 
 /// The `dataLayer.push` object, so tag managers can trigger on our decision:
@@ -259,6 +284,36 @@ mod tests {
         assert_eq!(
             update_json(&rejected, &c),
             default_json(&Default::default())
+        );
+    }
+
+    #[test]
+    fn an_undecided_visitor_is_told_only_what_differs_from_the_defaults() {
+        assert_eq!(undecided_update_json(&cfg()), None, "the built-in policy");
+        let required_analytics = config::parse(
+            r#"{"categories":[{"id":"necessary","label":"N","required":true},
+                {"id":"analytics","label":"A","required":true},{"id":"marketing","label":"M"},
+                {"id":"security","label":"S"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            undecided_update_json(&required_analytics).as_deref(),
+            Some(r#"{"analytics_storage":"granted","security_storage":"denied"}"#)
+        );
+        // The same answer as the full update after reset() for those signals.
+        let full = update_json(&Consent::Undecided, &required_analytics);
+        assert!(
+            full.contains(r#""analytics_storage":"granted""#)
+                && full.contains(r#""security_storage":"denied""#)
+        );
+        let no_security = config::parse(
+            r#"{"categories":[{"id":"necessary","label":"N","required":true},{"id":"analytics","label":"A"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            undecided_update_json(&no_security),
+            None,
+            "a signal without its category keeps its default"
         );
     }
 
