@@ -96,6 +96,11 @@ function listenTo(root) {
     } else {
       keepKeysInDialog(e);
     }
+    // A key pressed in an open dialog is the dialog's: the page's own
+    // keydown listeners (a menu's focus trap cancelling every Tab that is
+    // not in its menu, a modal's Escape) would otherwise freeze Tab in the
+    // tool or close the page's menu too.
+    if (closest(e.target, ".kc-dialog, .kc-shell")) e.stopPropagation();
   });
   // Focus went to the page, or a press landed on it (Safari does not focus
   // what is clicked), while the tool loads from the banner: the visitor

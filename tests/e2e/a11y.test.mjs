@@ -239,6 +239,41 @@ test("focus is trapped in the open dialog, forwards and backwards, and a press o
   await context.close();
 });
 
+test("a page's own keydown focus trap (cancelling every Tab outside its menu) and its Escape listener never hear the keys pressed in the open tool", async () => {
+  const { page, context } = await openPage(env);
+  await hostPage(env, page, { body: `
+<div id="menu"><button id="m1">Menu item</button><a href="#" id="prefs" data-kloudconsent-open>Cookie settings</a></div>
+<script>
+  window.__pageEscapes = 0;
+  document.addEventListener("keydown", (e) => {
+    const menu = document.getElementById("menu");
+    if (e.key === "Escape") window.__pageEscapes++;
+    if (e.key === "Tab" && !menu.contains(document.activeElement)) { e.preventDefault(); document.getElementById("m1").focus(); }
+  });
+</script>` });
+  await waitReady(page);
+  await page.focus("#prefs");
+  await page.keyboard.press("Enter");
+  await toolShown(page);
+  await settle(page);
+  const inTool = () => page.evaluate(() => {
+    const el = document.querySelector("kloud-consent").shadowRoot.activeElement;
+    return el && el.closest(".kc-dialog") ? el.localName + ":" + (el.getAttribute("aria-label") || el.textContent.trim().slice(0, 20)) : null;
+  });
+  const seen = [];
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press("Tab");
+    seen.push(await inTool());
+  }
+  assert.ok(seen.every(Boolean), seen.join(" | "));
+  assert.equal(new Set(seen).size, 5, "Tab moves through the tool: " + seen.join(" | "));
+  await page.keyboard.press("Escape");
+  await dialog(page).waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => window.__pageEscapes), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("behind the open tool, what a page put after <body> is inert too; a page's own dialog opened meanwhile can be used and closed", async () => {
   const { page, context } = await freshPage(env);
   await page.evaluate(() => {
