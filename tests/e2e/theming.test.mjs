@@ -274,5 +274,23 @@ test("forced colours (Windows High Contrast): switches are drawn in system colou
   assert.notEqual(on, off, "on and off differ");
   assert.equal(await style(page, ".kc-track", "border-top-width"), "2px");
   assert.equal(await style(page, ".kc-dialog", "border-top-width"), "2px");
+  // The focused switch's ring in a system colour, not the site's --kc-focus
+  // (a dark brand colour vanishes on a black high-contrast palette).
+  await page.evaluate(() => document.querySelector("kloud-consent").style.setProperty("--kc-focus", "#1b2233"));
+  await dialog(page).getByRole("switch").nth(1).focus();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Tab");
+  const ring = await page.evaluate(() => {
+    const root = document.querySelector("kloud-consent").shadowRoot;
+    const probe = document.createElement("i");
+    probe.style.cssText = "color: Highlight; forced-color-adjust: none";
+    root.append(probe);
+    const highlight = getComputedStyle(probe).color;
+    probe.remove();
+    const track = root.activeElement.nextElementSibling;
+    return { outline: getComputedStyle(track).outlineColor, style: getComputedStyle(track).outlineStyle, highlight };
+  });
+  assert.equal(ring.style, "solid", JSON.stringify(ring));
+  assert.equal(ring.outline, ring.highlight, JSON.stringify(ring));
   await context.close();
 });
