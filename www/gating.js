@@ -170,28 +170,42 @@ function willRun(live) {
 
 // ---- document.write from a released script ---------------------------------
 /**
- * Released copies, and the scripts their markup brought. A released tag
- * runs once the page is parsed, usually after `load`, where
- * `document.write` replaces the whole page: an old ad or conversion tag
- * writing its pixel blanked the page of every visitor who had accepted. So
- * while one of these runs (`currentScript`), `write` and `writeln` put the
- * markup after it instead, in call order, and scripts in that markup run as
- * any added script does. Every other caller gets the browser's own, and a
- * page with no released script keeps the document's methods untouched.
+ * Released copies. A released tag runs once the page is parsed, usually
+ * after `load`, where `document.write` replaces the whole page: an old ad
+ * or conversion tag writing its pixel blanked the page of every visitor who
+ * had accepted. So while one of these runs (`currentScript`), `write` and
+ * `writeln` on this document put the markup after it instead, in call
+ * order (at the top of `<body>` for a tag in `<head>`, where the parser
+ * would have put it). Scripts in that markup do not run: run as added
+ * scripts, they would overtake the external ones before them and escape a
+ * CSP's 'strict-dynamic', which refuses written scripts. Every other
+ * caller gets the browser's own, and a page that has its own `write` (a
+ * library's, or markup's named `<form name="write">`) keeps it.
  */
-var released = new WeakSet(), writeEnds = new WeakMap(), writeTaken = false;
+var released = new WeakSet(), writeEnds = new WeakMap(), headEnd = null, writeTaken = false, warnedWrite = false;
 var currentScript = native(Document.prototype, "currentScript");
 function writeAfterReleased(own, newline) {
   return function () {
-    var at = currentScript.call(doc), end = writeEnds.get(at);
-    if (!released.has(at)) return own.apply(this, arguments);
+    var at = currentScript.call(doc), end = writeEnds.get(at), markup = createElement.call(doc, "template");
+    if (this !== doc || !released.has(at)) return own.apply(this, arguments);
     try {
-      if (!end) writeEnds.set(at, end = new Text()), at.after(end);
-      var range = new Range();
-      range.selectNode(end); // throws where the script is no longer in the page
-      var markup = range.createContextualFragment([].join.call(arguments, "") + newline);
-      [].forEach.call(markup.querySelectorAll("script"), function (s) { released.add(s); });
-      end.before(markup);
+      if (!end) {
+        var h = head.call(doc);
+        if (h && Node.prototype.contains.call(h, at)) {
+          end = headEnd || (headEnd = new Text());
+          if (!headEnd.isConnected) body.call(doc).prepend(headEnd);
+        } else {
+          at.after(end = new Text());
+        }
+        writeEnds.set(at, end);
+      }
+      // A template's parser leaves scripts unrun wherever they are moved.
+      markup.innerHTML = [].join.call(arguments, "") + newline;
+      if (!warnedWrite && markup.content.querySelector("script:not([data-consent])")) {
+        warnedWrite = true;
+        console.warn("kloudconsent: a released script wrote a <script> with document.write; it does not run (use the tag's async version).");
+      }
+      end.before(markup.content);
     } catch (e) {
       console.warn("kloudconsent: a released script's document.write was dropped (" + e + ").");
     }
@@ -204,8 +218,8 @@ function activate(tag, nonce) {
   released.add(live);
   if (!writeTaken) {
     writeTaken = true;
-    // Markup that shadows the name (`<form name="write">`) makes this throw.
-    try {
+    // `<form name="writeln">` makes the assignment throw.
+    if (!hasOwn.call(doc, "write")) try {
       doc.write = writeAfterReleased(Document.prototype.write, "");
       doc.writeln = writeAfterReleased(Document.prototype.writeln, "\n");
     } catch (e) {}
