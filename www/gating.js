@@ -186,9 +186,10 @@ var released = new WeakSet(), writeEnds = new WeakMap(), headEnd = null, writeTa
 var currentScript = native(Document.prototype, "currentScript");
 function writeAfterReleased(own, newline) {
   return function () {
-    var at = currentScript.call(doc), end = writeEnds.get(at), markup = createElement.call(doc, "template");
+    var at = currentScript.call(doc), end = writeEnds.get(at), markup;
     if (this !== doc || !released.has(at)) return own.apply(this, arguments);
     try {
+      markup = createElement.call(doc, "template");
       if (!end) {
         var h = head.call(doc);
         if (h && Node.prototype.contains.call(h, at)) {
@@ -205,6 +206,7 @@ function writeAfterReleased(own, newline) {
         warnedWrite = true;
         console.warn("kloudconsent: a released script wrote a <script> with document.write; it does not run (use the tag's async version).");
       }
+      if (!end.isConnected) throw "the script is no longer in the page";
       end.before(markup.content);
     } catch (e) {
       console.warn("kloudconsent: a released script's document.write was dropped (" + e + ").");

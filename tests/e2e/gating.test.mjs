@@ -277,10 +277,13 @@ test("a released tag's document.write puts its markup after the tag (at the top 
   document.writeln('<span id="second"></span><script>window.__written = true;<\\/script><b id="third"></b>');
 </script>
 <script type="text/plain" data-consent="marketing" src="/fixtures/gated/writes.js" id="old-external"></script>
-<p id="after">After</p>` });
+<p id="after">After</p>
+<script type="text/plain" data-consent="marketing">document.currentScript.remove(); document.write('<i id="lost"></i>');</script>` });
   await waitReady(page);
   await button(banner(page), "Accept all").click();
   await page.waitForFunction(() => document.getElementById("external-written"));
+  // A script that left the page has nowhere to write: said, not guessed.
+  assert.equal(widgetLogs(page, "warning").filter((l) => l.includes("no longer in the page")).length, 1, page.logs.join("\n"));
   const order = await page.evaluate(() => [...document.body.querySelectorAll("[id]")].map((el) => el.id));
   assert.equal(order[0], "from-head", order.join(" "));
   assert.deepEqual(order.slice(order.indexOf("article")),
@@ -290,7 +293,7 @@ test("a released tag's document.write puts its markup after the tag (at the top 
   // a CSP's 'strict-dynamic': it stays unrun, and the console says so once.
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => window.__written), undefined);
-  assert.equal(widgetLogs(page, "warning").filter((l) => l.includes("document.write")).length, 1, page.logs.join("\n"));
+  assert.equal(widgetLogs(page, "warning").filter((l) => l.includes("with document.write; it does not run")).length, 1, page.logs.join("\n"));
   assert.deepEqual(page.errors, []);
   await context.close();
 });

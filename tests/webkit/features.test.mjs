@@ -54,3 +54,15 @@ test("WebKit: language auto picks the page's German and Arabic (right to left) f
   assert.equal((await get(d)).method, "accept-all");
   assert.deepEqual(await pageErrors(d), []);
 });
+
+test("WebKit: a released tag's document.write puts its markup after the tag, and the page stays", async () => {
+  const d = env.driver;
+  await fresh(env, hostPage(env, { body: `<p id="article">The article</p>
+<script type="text/plain" data-consent="marketing" id="old-tag">document.write('<img id="pixel" alt="">');</script>
+<p id="after">After</p>` }));
+  await (await button(d, ".kc-banner", "Accept all")).click();
+  await until(d, () => !!document.getElementById("pixel"), "the written pixel");
+  const ids = await js(d, () => [...document.body.querySelectorAll("[id]")].map((el) => el.id));
+  assert.deepEqual(ids.slice(ids.indexOf("article")), ["article", "old-tag", "pixel", "after"], ids.join(" "));
+  assert.deepEqual(await pageErrors(d), []);
+});
