@@ -390,6 +390,9 @@ function observePage() {
   }).observe(doc, {
     childList: true, subtree: true, attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent", "srcdoc"],
   });
+  // An inline tag released at start-up may have added gated tags before
+  // this observer was there to see them (held: the pending calls' gate does).
+  if (!held) releaseScripts();
 }
 
 /**

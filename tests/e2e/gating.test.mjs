@@ -178,6 +178,29 @@ test("a page loaded under a refusal deletes the refused categories' listed cooki
   await context.close();
 });
 
+test("on a returning visit, a gated tag that a tag released at start-up adds runs too (the page's watcher was not there yet)", async () => {
+  const { context, page } = await openPage(env);
+  await context.addCookies([{ name: "kloudconsent", url: env.server.url,
+    value: consentCookie({ granted: "necessary.security.marketing", denied: "analytics.functionality", method: "c" }) }]);
+  await hostPage(env, page, { body: `
+<script type="text/plain" data-consent="marketing">
+  const added = document.createElement("script");
+  added.type = "text/plain";
+  added.setAttribute("data-consent", "marketing");
+  added.text = "window.__addedRan = true;";
+  document.body.append(added);
+  const refused = added.cloneNode(true);
+  refused.setAttribute("data-consent", "analytics");
+  refused.text = "window.__refusedRan = true;";
+  document.body.append(refused);
+</script>` });
+  await waitReady(page);
+  await page.waitForFunction(() => window.__addedRan, null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.__refusedRan), undefined);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 // Stop 47's review: a cookie two categories list (`_ga` under analytics and
 // marketing), or a required category's cookie under an optional pattern, went
 // on every page load once one of them was refused: analytics started a new
