@@ -476,14 +476,15 @@ pub fn decide(
     // behind the decision in force) amends that decision: stamped with the
     // config's revision, the site's current pages would ask again; and what
     // only the newer revision knows (a category added since) stays as the
-    // visitor left it, not silently refused.
+    // visitor left it, not silently refused; except after "Reject all",
+    // which refuses those too: a record saying reject-all grants nothing.
     let mut revision = config.revision;
     if let Consent::Stored(r) = current {
         if r.revision > revision {
             revision = r.revision;
             for (id, granted) in r.categories.iter() {
                 if categories.get(id).is_none() {
-                    categories.set(id, granted);
+                    categories.set(id, granted && method != Method::RejectAll);
                 }
             }
         }

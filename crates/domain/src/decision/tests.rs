@@ -726,6 +726,15 @@ fn a_change_on_a_stale_page_keeps_the_newer_revision() {
         "a category only the newer revision has keeps the visitor's answer"
     );
     assert_eq!(amended.categories.get("analytics"), Some(false));
+    let mut with_chat = under(2);
+    with_chat.categories.set("chat", true);
+    let rejected = on(Choice::RejectAll, Consent::Stored(with_chat), &stale_page);
+    assert_eq!(
+        rejected.categories.get("chat"),
+        Some(false),
+        "Reject all refuses what only the newer revision has, too"
+    );
+    assert_eq!(rejected.revision, 2);
     let first = on(Choice::RejectAll, Consent::Undecided, &current);
     assert_eq!(first.revision, 2);
     let after_bump = on(Choice::AcceptAll, Consent::Stored(under(1)), &current);
