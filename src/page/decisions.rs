@@ -147,9 +147,11 @@ impl Page {
     /// it is when it changes no category (a site setting the visitor's
     /// saved preferences on every page): no new record, receipt or event.
     pub fn choose(&self, choice: Choice, via: &'static str, unless_same: bool) {
-        // A decision that ran out while the page stayed open is none to
-        // amend: `set()` keeps only what is in force, and a new one starts.
-        self.expire_if_due();
+        // The decision to amend is the one in force now: one that ran out
+        // while the page stayed open is none, and one a sibling host made
+        // in the shared cookie since (no event tells this tab) replaces
+        // this tab's, so that `set()` cannot bring back what it withdrew.
+        self.reread();
         let before = self.consent();
         let id = match &before {
             // One visitor keeps one consent id across changes of mind.

@@ -446,6 +446,41 @@ test("the cookie carries the configured Domain so subdomains share one decision"
   }
 });
 
+test("a tab deciding after a sibling subdomain withdrew amends the withdrawal, not its own stale decision", async () => {
+  // A sibling host's tab hears nothing of the shared cookie's change; the
+  // page's own set() there must not write back what the sibling withdrew.
+  const { chromium } = await import("playwright-core");
+  const { CHROMIUM_ARGS } = await import("./helpers.mjs");
+  const b = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.kloud.test 127.0.0.1"],
+  });
+  try {
+    const port = new URL(env.server.url).port;
+    const context = await b.newContext();
+    const www = await context.newPage();
+    await www.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
+    await www.getByRole("button", { name: "Accept all" }).click();
+    await www.waitForFunction(() => window.kloudconsent.get() !== null);
+    const app = await context.newPage();
+    await app.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
+    await app.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    assert.equal(await app.evaluate(() => window.kloudconsent.get().method), "accept-all");
+    await app.evaluate(() => window.kloudconsent.rejectAll());
+    // Back on www's tab, unfocused since: the page's own code decides.
+    await www.evaluate(() => window.kloudconsent.set({ marketing: false }));
+    const state = await www.evaluate(() => window.kloudconsent.get());
+    assert.equal(state.method, "reject-all", JSON.stringify(state));
+    assert.equal(state.categories.analytics, false, JSON.stringify(state));
+    const later = await context.newPage();
+    await later.goto(`http://docs.kloud.test:${port}/fixtures/domain.html`);
+    await later.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    assert.equal(await later.evaluate(() => window.kloudconsent.accepted("analytics")), false);
+  } finally {
+    await b.close();
+  }
+});
+
 test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path=/, SameSite=Lax), and an older __Host- one moves to it", async () => {
   // Secure contexts over plain http: `__Host-` would keep no one out there
   // (cookies are not kept apart by port), so the contract's name is used.
