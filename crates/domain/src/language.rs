@@ -176,11 +176,12 @@ pub fn same_language(a: &str, b: &str) -> bool {
 }
 
 /// A Chinese tag in traditional characters (by script, or by the regions
-/// that write them).
+/// that write them unless the script says simplified: `zh-Hans-TW`).
 fn traditional(tag: &str) -> bool {
     let tag = tag.to_ascii_lowercase();
     let mut subtags = crate::text::split(&tag, b'-');
-    subtags.next() == Some("zh") && subtags.any(|s| matches!(s, "hant" | "tw" | "hk" | "mo"))
+    subtags.next() == Some("zh")
+        && (subtags.take_while(|s| *s != "hans")).any(|s| matches!(s, "hant" | "tw" | "hk" | "mo"))
 }
 
 fn primary(tag: &str) -> &str {

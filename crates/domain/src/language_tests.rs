@@ -312,7 +312,15 @@ fn traditional_chinese_is_not_served_the_simplified_translation() {
         let n = negotiate(&c, tag, &[], &builtin);
         assert_eq!((n.lang.as_str(), n.builtin), ("en", None), "{tag}");
     }
-    for tag in ["zh", "zh-CN", "zh-Hans-CN", "zh-SG"] {
+    // The script, when given, decides: simplified in Taiwan is simplified.
+    for tag in [
+        "zh",
+        "zh-CN",
+        "zh-Hans-CN",
+        "zh-SG",
+        "zh-Hans-TW",
+        "zh-hans-hk",
+    ] {
         let n = negotiate(&c, tag, &[], &builtin);
         assert_eq!(n.builtin.as_deref(), Some("zh"), "{tag}");
     }
