@@ -147,19 +147,31 @@ impl Page {
     /// it is when it changes no category (a site setting the visitor's
     /// saved preferences on every page): no new record, receipt or event.
     pub fn choose(&self, choice: Choice, via: &'static str, unless_same: bool) {
-        // The decision to amend is the one in force now: one that ran out
-        // while the page stayed open is none, and one a sibling host made
-        // in the shared cookie since (no event tells this tab) replaces
-        // this tab's, so that `set()` cannot bring back what it withdrew.
-        self.reread();
+        // A decision that ran out while the page stayed open is none to
+        // amend: `set()` keeps only what is in force, and a new one starts.
+        self.expire_if_due();
         let before = self.consent();
-        let id = match &before {
+        // The decision to amend is the one the stores hold: a sibling host
+        // may have changed the shared cookie since (no event tells this
+        // tab), and amending this tab's copy would bring back what it
+        // withdrew. Read, not applied: applying it first would run what
+        // this decision may refuse (its scripts, a Consent Mode grant).
+        // Stores holding none (a sibling's `reset()`, which does not
+        // spread) leave this tab's own decision to amend.
+        let stored = match self.unkept.get() {
+            true => Consent::Undecided,
+            false => self.load_stored(true, false),
+        };
+        let base = if stored.is_decided() { &stored } else { &before };
+        let id = match base {
             // One visitor keeps one consent id across changes of mind.
             Consent::Stored(record) => record.id.clone(),
             _ => record::consent_id(&clock::random_bytes()),
         };
-        let record = decision::decide(choice, &before, &self.config, clock::now_ms(), id);
-        if unless_same && !decision::grants_differ(&before, &record) {
+        let record = decision::decide(choice, base, &self.config, clock::now_ms(), id);
+        if unless_same && !decision::grants_differ(base, &record) {
+            // Nothing to change in what the stores hold: take it up.
+            self.sync_from_storage(false);
             return;
         }
         self.store(&record, true, true);

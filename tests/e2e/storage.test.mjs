@@ -481,6 +481,42 @@ test("a tab deciding after a sibling subdomain withdrew amends the withdrawal, n
   }
 });
 
+test("a Reject all in a tab that missed a sibling subdomain's Accept all runs nothing of that Accept all", async () => {
+  // The sibling's decision is what the Reject all amends, but it is never
+  // applied here on the way: no script, no granting event.
+  const { chromium } = await import("playwright-core");
+  const { CHROMIUM_ARGS, recordEvents } = await import("./helpers.mjs");
+  const b = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.kloud.test 127.0.0.1"],
+  });
+  try {
+    const port = new URL(env.server.url).port;
+    const context = await b.newContext();
+    await recordEvents(context);
+    const www = await context.newPage();
+    await www.goto(`http://www.kloud.test:${port}/fixtures/domain-gated.html`);
+    await www.getByRole("button", { name: "Reject all" }).waitFor();
+    const app = await context.newPage();
+    await app.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
+    await app.waitForFunction(() => window.kloudconsent);
+    await app.evaluate(() => window.kloudconsent.acceptAll());
+    await www.getByRole("button", { name: "Reject all" }).click();
+    await www.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+    await www.waitForTimeout(300);
+    assert.deepEqual(await www.evaluate(() => window.__gatedRuns || []), []);
+    const seen = await www.evaluate(() => window.__events.filter((e) => e.name !== "ready")
+      .map((e) => e.name + ":" + e.detail.method));
+    assert.deepEqual(seen, ["change:reject-all", "consent:reject-all"]);
+    const later = await context.newPage();
+    await later.goto(`http://docs.kloud.test:${port}/fixtures/domain.html`);
+    await later.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    assert.equal(await later.evaluate(() => window.kloudconsent.get().method), "reject-all");
+  } finally {
+    await b.close();
+  }
+});
+
 test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path=/, SameSite=Lax), and an older __Host- one moves to it", async () => {
   // Secure contexts over plain http: `__Host-` would keep no one out there
   // (cookies are not kept apart by port), so the contract's name is used.
