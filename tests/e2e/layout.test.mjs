@@ -270,3 +270,38 @@ test("a wide page on a phone turned sideways: Accept all and Reject all side by 
   assert.equal(await page.evaluate(() => document.querySelector("kloud-consent").hasAttribute("data-kc-wide")), false);
   await context.close();
 });
+
+test("a long word in an embed placeholder's text wraps inside it; its buttons keep their words whole", async () => {
+  // Stop 60's languages review: a German compound in a site's placeholder
+  // text was cut off on both sides of a 300 px embed.
+  const word = "Datenschutzgrundverordnungsdurchführungsbestimmungsänderungsverordnung";
+  const { context, page } = await openPage(env, { viewport: { width: 800, height: 600 } });
+  await hostPage(env, page, {
+    config: { texts: { placeholderBody: `Blockiert: ${word} {category}` } },
+    body: `<iframe data-consent="analytics" data-src="/fixtures/marketing/frame.html" width="300" height="200"></iframe>
+      <iframe data-consent="analytics" data-src="/fixtures/marketing/frame.html" width="134" height="204"></iframe>`,
+  });
+  await waitReady(page);
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 2);
+  const boxes = await page.evaluate(() => [...document.querySelectorAll("kloud-consent-placeholder")].map((host) => {
+    const root = host.shadowRoot;
+    const p = root.querySelector("p");
+    return {
+      text: p.textContent.slice(0, 12),
+      overflows: p.scrollWidth > p.clientWidth + 1,
+      // Each button's label breaks only between words: no line is a piece of one.
+      buttons: [...root.querySelectorAll("button")].map((b) => {
+        const range = document.createRange();
+        range.selectNodeContents(b);
+        return { lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size,
+          words: b.textContent.trim().split(/\s+/).length };
+      }),
+    };
+  }));
+  for (const box of boxes) {
+    assert.equal(box.text, "Blockiert: D");
+    assert.equal(box.overflows, false, JSON.stringify(box));
+    for (const b of box.buttons) assert.ok(b.lines <= b.words, JSON.stringify(box));
+  }
+  await context.close();
+});
