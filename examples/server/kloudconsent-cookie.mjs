@@ -5,20 +5,25 @@
 //   import { readConsent } from "./kloudconsent-cookie.mjs";
 //   const consent = readConsent(req.headers.cookie, {
 //     revision: 1,                       // your config's `revision`
-//     categories: ["necessary", "performance", "functionality", "security", "marketing"],
+//     categories: ["necessary", "analytics", "functionality", "security", "marketing"],
 //     required: ["necessary", "security"],
-//     sharedCookie: false,               // true with `cookie.domain`, or on plain http
+//     services: { analytics: ["ga", "appinsights"] }, // if your categories have services
+//     sharedCookie: false,               // see readConsent below
 //   });
-//   if (consent?.granted("performance")) { ... }   // null: no decision: refuse
+//   if (consent?.granted("analytics")) { ... }   // null: no decision: refuse
 //
-// It never throws: a missing, malformed, expired, stale or tampered value is
-// `null`, which means no consent, exactly as the widget treats it.
+// It never throws on what the request carries: a missing, malformed,
+// expired, stale or tampered value is `null`, which means no consent,
+// exactly as the widget treats it. Options that make no sense (your code's
+// mistake, not the visitor's) throw a TypeError at once.
 
 const DAY_MS = 86_400_000;
 const MAX_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 const ID = /^[A-Za-z0-9_-]{1,40}$/;
 const CONSENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
-const METHODS = { a: "accept-all", r: "reject-all", c: "custom" };
+const METHODS = new Map([["a", "accept-all"], ["r", "reject-all"], ["c", "custom"]]);
+// The widget trims ASCII whitespace only (not JavaScript's wider `trim()`).
+const trim = (s) => s.replace(/^[ \t\n\f\r]+|[ \t\n\f\r]+$/g, "");
 
 /** A whole number written as the widget writes it (no sign, no leading 0). */
 function whole(text, max) {
@@ -27,12 +32,33 @@ function whole(text, max) {
   return n <= max ? n : null;
 }
 
+/** Your options, checked once: a wrong one would silently count or refuse everything. */
+function checked({ revision, categories, required = [], services = {}, now = Date.now() } = {}) {
+  const ids = (list, what) => {
+    if (!Array.isArray(list) || !list.every((id) => typeof id === "string" && ID.test(id))) {
+      throw new TypeError(`kloudconsent-cookie: ${what} must be an array of ids`);
+    }
+    return list;
+  };
+  if (!Number.isInteger(revision) || revision < 0 || revision > 4294967295) {
+    throw new TypeError("kloudconsent-cookie: revision must be your config's revision, a whole number");
+  }
+  if (!Number.isFinite(now)) throw new TypeError("kloudconsent-cookie: now must be Unix milliseconds");
+  if (typeof services !== "object" || services === null) {
+    throw new TypeError("kloudconsent-cookie: services must be {category: [service ids]}");
+  }
+  const byCategory = new Map(Object.entries(services).map(([c, s]) => [c, ids(s, `services.${c}`)]));
+  return { revision, categories: ids(categories, "categories"), required: ids(required, "required"),
+    services: byCategory, now };
+}
+
 /**
  * One cookie value, checked; `null` when it does not count. A revision one
  * above yours counts (a page from a stale cache amends the newer decision);
  * two or more above, the value is not from your site.
  */
-export function parseValue(value, { revision, categories, required = [], now = Date.now() }) {
+export function parseValue(value, options) {
+  const { revision, categories, required, services, now } = checked(options);
   if (typeof value !== "string" || value.length > 4096) return null;
   const fields = value.split("|");
   if (fields.length !== 8 || fields[0] !== "1") return null;
@@ -41,10 +67,10 @@ export function parseValue(value, { revision, categories, required = [], now = D
     revision: whole(rev, 4294967295),
     decidedAt: whole(decided, MAX_MS),
     expiresAt: whole(expires, MAX_MS),
-    method: METHODS[method],
+    method: METHODS.get(method) ?? null,
     id,
   };
-  if (Object.values(stored).includes(null) || !stored.method || !CONSENT_ID.test(id)) return null;
+  if (Object.values(stored).includes(null) || !CONSENT_ID.test(id)) return null;
   const grants = new Map();
   let count = 0;
   for (const [list, on] of [[granted, true], [denied, false]]) {
@@ -67,46 +93,57 @@ export function parseValue(value, { revision, categories, required = [], now = D
   if (stored.revision < revision) return null; // made under an older policy
   if (stored.revision > revision + 1) return null; // not from this site
   if (!categories.some((c) => grants.has(c))) return null;
-  return {
-    ...stored,
-    /** Whether category (or service, `analytics.ga`) `id` is granted. */
-    granted(id) {
-      const category = String(id).split(".")[0];
-      if (!categories.includes(category)) return false;
-      return required.includes(category) || grants.get(String(id)) === true;
-    },
+  /** As the widget's `accepted(id)`: a category, or a service as `analytics.ga`. */
+  const isGranted = (id) => {
+    const [category, service, ...rest] = String(id).split(".");
+    const known = services.get(category) || [];
+    if (!categories.includes(category) || rest.length) return false;
+    if (service !== undefined && !known.includes(service)) return false; // not your service
+    if (required.includes(category)) return true;
+    // A category with services is granted exactly when one of them is.
+    if (service === undefined && known.length) return known.some((s) => grants.get(`${category}.${s}`) === true);
+    return grants.get(String(id)) === true;
   };
+  return { ...stored, granted: isGranted };
 }
 
 /** Every value of cookie `name` in a raw Cookie header, in header order. */
 function values(header, name) {
+  const text = Array.isArray(header) ? header.join("; ") : typeof header === "string" ? header : "";
   const found = [];
-  for (const pair of String(header || "").split(";")) {
+  for (const pair of text.split(";")) {
     const eq = pair.indexOf("=");
-    if (eq > 0 && pair.slice(0, eq).trim() === name) found.push(pair.slice(eq + 1).trim());
+    if (eq > 0 && trim(pair.slice(0, eq)) === name) found.push(trim(pair.slice(eq + 1)));
   }
   return found;
 }
 
 /**
  * The decision in force for this request, or `null` (no consent). Reads the
- * raw header, not a framework's parsed cookies: several `kloudconsent`
- * cookies can arrive (a host-only one beside a parent-domain one) and
- * frameworks keep either the first or the last; the newest valid one counts.
+ * raw header (`req.headers.cookie`), not a framework's parsed cookies: several
+ * `kloudconsent` cookies can arrive (a host-only one beside a parent-domain
+ * one) and frameworks keep either the first or the last; the newest valid
+ * one counts, as in the widget (one dated in the future counts as older than
+ * any other).
  *
  * `sharedCookie`: whether a plain `kloudconsent` cookie is yours to trust.
- * True when your config sets `cookie.domain` (every subdomain writes it) or
- * the site is plain http (no `__Host-` cookie there). Otherwise, on https,
- * only `__Host-kloudconsent` counts: a sibling subdomain can plant a plain
- * `kloudconsent` for the parent domain.
+ * True when your config sets `cookie.domain` (every subdomain writes it), on
+ * plain http, and on hosts with no parent domain (`localhost`, an IP
+ * address, a one-label intranet name), where the widget writes that name
+ * even on https. False on an https site without `cookie.domain`: only
+ * `__Host-kloudconsent` counts there, since a sibling subdomain can plant a
+ * plain `kloudconsent` for the parent domain.
  */
 export function readConsent(header, options) {
+  const { now } = checked(options);
+  const at = { ...options, now };
   const names = options.sharedCookie ? ["__Host-kloudconsent", "kloudconsent"] : ["__Host-kloudconsent"];
+  const when = (r) => (r.decidedAt > now ? -Infinity : r.decidedAt);
   let best = null;
   for (const name of names) {
     for (const value of values(header, name)) {
-      const read = parseValue(value, options);
-      if (read && (!best || read.decidedAt > best.decidedAt)) best = read;
+      const read = parseValue(value, at);
+      if (read && (!best || when(read) > when(best))) best = read;
     }
   }
   return best;

@@ -29,11 +29,12 @@ const CONFIG = {
   ],
 };
 const IDS = ["necessary", "analytics", "analytics.appinsights", "analytics.ga", "functionality",
-  "security", "marketing", "unknown"];
+  "security", "marketing", "unknown", "necessary.x", "analytics.unknown", "analytics.ga.x"];
 const OPTIONS = {
   revision: 3,
   categories: ["necessary", "analytics", "functionality", "security", "marketing"],
   required: ["necessary", "security"],
+  services: { analytics: ["appinsights", "ga"] },
   sharedCookie: true, // plain http on 127.0.0.1: the cookie is `kloudconsent`
 };
 
@@ -51,7 +52,8 @@ from kloudconsent_cookie import read_consent
 ids, opts, headers = json.loads(sys.stdin.read())
 out = []
 for header in headers:
-    c = read_consent(header, opts["revision"], opts["categories"], opts["required"], opts["sharedCookie"])
+    c = read_consent(header, revision=opts["revision"], categories=opts["categories"],
+        required=opts["required"], services=opts["services"], shared_cookie=opts["sharedCookie"])
     out.append(None if c is None else {"method": c.method, "id": c.id, "revision": c.revision,
         "grants": {i: c.granted(i) for i in ids}})
 print(json.dumps(out))
@@ -123,6 +125,13 @@ test("the reference readers refuse exactly the cookie values the widget refuses"
     "expiring in the year 5000": c({ expires: 95617584000000 }),
     "no category shared": c({ granted: "other", denied: "" }),
     "an unknown method": c({ method: "x" }),
+    "a method named constructor": c({ method: "constructor" }),
+    "a method named __proto__": c({ method: "__proto__" }),
+    "a category granted, its services refused": c({ granted: "necessary.security.analytics",
+      denied: "analytics:ga.analytics:appinsights.functionality.marketing" }),
+    "a service granted, its category refused": c({ granted: "necessary.security.analytics:ga",
+      denied: "analytics.analytics:appinsights.functionality.marketing" }),
+    "a service the site does not have": c({ granted: "necessary.security.analytics.analytics:unknown" }),
     "an id with a !": c({ id: "abc!defgh" }),
     "a short id": c({ id: "abc" }),
     "seven fields": c().split("|").slice(0, 7).join("|"),
@@ -184,4 +193,15 @@ test("of several consent cookies the newest valid one counts, and on https a pla
   assert.equal(readConsent(`kloudconsent=${newer}`, https), null);
   assert.equal(readConsent(undefined, https), null);
   assert.equal(readConsent("", OPTIONS), null);
+  // One dated in the future counts as older than any other, as in the widget.
+  const ahead = consentCookie({ revision: 3, decided: now + DAY / 2, method: "a",
+    granted: "necessary.security.analytics.functionality.marketing", denied: "" });
+  const h = `kloudconsent=${older}; kloudconsent=${ahead}`;
+  assert.equal(readConsent(h, OPTIONS).method, "reject-all");
+  assert.equal(python([h])[0].method, "reject-all");
+  // A mistake in the options is the server's own: said at once, not read as "no consent".
+  for (const bad of [{ ...OPTIONS, revision: "3" }, { ...OPTIONS, revision: undefined },
+    { ...OPTIONS, categories: undefined }, { ...OPTIONS, required: "necessary" }, { ...OPTIONS, now: new Date() }]) {
+    assert.throws(() => readConsent(h, bad), TypeError, JSON.stringify(bad));
+  }
 });
