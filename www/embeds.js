@@ -421,7 +421,10 @@
       list.forEach(function (e, i) {
         var ph = e.placeholder, b = reads[i][1], h = reads[i][2], was = before[i];
         // A block-level embed gets a block placeholder: both start on one line.
-        var now = { display: reads[i][0], width: b.width + "px", height: b.height + "px", margin: "0px" };
+        // None over a box too small for a 24 px button (a tracking pixel, a
+        // hidden image): there it would only be focus stops no one sees.
+        var tiny = b.width < 24 || b.height < 24;
+        var now = { display: tiny ? "none" : reads[i][0], width: b.width + "px", height: b.height + "px", margin: "0px" };
         // A new display or size can move where it starts (right to left,
         // centred in a flex box): measured again then.
         var changed = now.display !== was.display || now.width !== was.width || now.height !== was.height;
