@@ -162,7 +162,11 @@ impl Page {
             true => Consent::Undecided,
             false => self.load_stored(true, false),
         };
-        let base = if stored.is_decided() { &stored } else { &before };
+        let base = if stored.is_decided() {
+            &stored
+        } else {
+            &before
+        };
         let id = match base {
             // One visitor keeps one consent id across changes of mind.
             Consent::Stored(record) => record.id.clone(),

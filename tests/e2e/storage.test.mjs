@@ -417,8 +417,12 @@ test("a decision made in one tab applies in the site's other open tabs", async (
   await context.close();
 });
 
-test("the cookie carries the configured Domain so subdomains share one decision", async () => {
-  // *.kloud.test resolves to the test server in this browser only.
+/**
+ * Runs `fn(context, port)` in a Chromium of its own where `*.kloud.test`
+ * resolves to the test server (www, app, docs: sibling hosts sharing
+ * `cookie.domain` in `fixtures/domain*.html`), the widget's events recorded.
+ */
+async function onSubdomains(fn) {
   const { chromium } = await import("playwright-core");
   const { CHROMIUM_ARGS } = await import("./helpers.mjs");
   const b = await chromium.launch({
@@ -426,8 +430,17 @@ test("the cookie carries the configured Domain so subdomains share one decision"
     args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.kloud.test 127.0.0.1"],
   });
   try {
-    const port = new URL(env.server.url).port;
     const context = await b.newContext();
+    await recordEvents(context);
+    await fn(context, new URL(env.server.url).port);
+  } finally {
+    await b.close();
+  }
+}
+
+test("the cookie carries the configured Domain so subdomains share one decision", async () => {
+  // *.kloud.test resolves to the test server in this browser only.
+  await onSubdomains(async (context, port) => {
     const page = await context.newPage();
     await page.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
     await page.getByRole("button", { name: "Reject all" }).click();
@@ -441,23 +454,13 @@ test("the cookie carries the configured Domain so subdomains share one decision"
     await page2.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
     assert.equal(await page2.evaluate(() => window.kloudconsent.get().method), "reject-all");
     assert.equal(await page2.getByRole("button", { name: "Reject all" }).count(), 0);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("a tab deciding after a sibling subdomain withdrew amends the withdrawal, not its own stale decision", async () => {
   // A sibling host's tab hears nothing of the shared cookie's change; the
   // page's own set() there must not write back what the sibling withdrew.
-  const { chromium } = await import("playwright-core");
-  const { CHROMIUM_ARGS } = await import("./helpers.mjs");
-  const b = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.kloud.test 127.0.0.1"],
-  });
-  try {
-    const port = new URL(env.server.url).port;
-    const context = await b.newContext();
+  await onSubdomains(async (context, port) => {
     const www = await context.newPage();
     await www.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
     await www.getByRole("button", { name: "Accept all" }).click();
@@ -476,24 +479,13 @@ test("a tab deciding after a sibling subdomain withdrew amends the withdrawal, n
     await later.goto(`http://docs.kloud.test:${port}/fixtures/domain.html`);
     await later.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
     assert.equal(await later.evaluate(() => window.kloudconsent.accepted("analytics")), false);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("a Reject all in a tab that missed a sibling subdomain's Accept all runs nothing of that Accept all", async () => {
   // The sibling's decision is what the Reject all amends, but it is never
   // applied here on the way: no script, no granting event.
-  const { chromium } = await import("playwright-core");
-  const { CHROMIUM_ARGS, recordEvents } = await import("./helpers.mjs");
-  const b = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.kloud.test 127.0.0.1"],
-  });
-  try {
-    const port = new URL(env.server.url).port;
-    const context = await b.newContext();
-    await recordEvents(context);
+  await onSubdomains(async (context, port) => {
     const www = await context.newPage();
     await www.goto(`http://www.kloud.test:${port}/fixtures/domain-gated.html`);
     await www.getByRole("button", { name: "Reject all" }).waitFor();
@@ -512,9 +504,7 @@ test("a Reject all in a tab that missed a sibling subdomain's Accept all runs no
     await later.goto(`http://docs.kloud.test:${port}/fixtures/domain.html`);
     await later.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
     assert.equal(await later.evaluate(() => window.kloudconsent.get().method), "reject-all");
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path=/, SameSite=Lax), and an older __Host- one moves to it", async () => {
