@@ -149,8 +149,10 @@ impl Page {
     /// whatever has focus now when `None` (`kloudconsent.show()` from a
     /// page button's handler).
     pub fn open_tool(&self, opener: Option<HtmlElement>) {
-        // The tool shows what is in force: not a decision that ran out.
-        self.expire_if_due();
+        // The tool shows what is in force: not a decision that ran out, and
+        // the stores' decision where a sibling host changed it since (no
+        // event tells this tab), or its Save would write back this tab's.
+        self.reread();
         let active = focus::deep_active_element();
         let opener = match opener {
             // The focused link inside a wrapper that cannot take focus

@@ -507,6 +507,32 @@ test("a Reject all in a tab that missed a sibling subdomain's Accept all runs no
   });
 });
 
+test("the preference tool opened in a tab that missed a sibling subdomain's withdrawal shows it, and Save keeps it", async () => {
+  await onSubdomains(async (context, port) => {
+    const www = await context.newPage();
+    await www.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
+    await www.getByRole("button", { name: "Accept all" }).click();
+    await www.waitForFunction(() => window.kloudconsent.get() !== null);
+    const app = await context.newPage();
+    await app.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
+    await app.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    await app.evaluate(() => window.kloudconsent.set({ marketing: false }));
+    // www's tab, not brought back: its page's button opens the tool.
+    await www.evaluate(() => window.kloudconsent.show());
+    const marketing = www.getByRole("dialog").getByRole("switch", { name: "Marketing and communication" });
+    await marketing.waitFor();
+    assert.equal(await marketing.isChecked(), false, "the tool shows the stores' decision");
+    await www.getByRole("dialog").getByRole("button", { name: "Save preferences" }).click();
+    await www.waitForFunction(() => !document.querySelector("kloud-consent").shadowRoot.querySelector("[role=dialog]"));
+    assert.equal(await www.evaluate(() => window.kloudconsent.accepted("marketing")), false);
+    assert.equal(await www.evaluate(() => window.kloudconsent.accepted("analytics")), true);
+    const later = await context.newPage();
+    await later.goto(`http://docs.kloud.test:${port}/fixtures/domain.html`);
+    await later.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    assert.equal(await later.evaluate(() => window.kloudconsent.accepted("marketing")), false);
+  });
+});
+
 test("on 127.0.0.1 and localhost the cookie is the contract's kloudconsent (Path=/, SameSite=Lax), and an older __Host- one moves to it", async () => {
   // Secure contexts over plain http: `__Host-` would keep no one out there
   // (cookies are not kept apart by port), so the contract's name is used.

@@ -234,8 +234,10 @@ test("opening and closing the tool 30 times leaves no detached elements behind, 
   const before = await census();
   for (let i = 0; i < 30; i++) await cycle();
   const after = await census();
-  // The last closed dialog may still be held for a moment (at either
-  // census): a leak would be 30 dialogs' worth, not one.
+  // The last closed dialogs may still be held for a moment (at either
+  // census; on 2026-12-07 runs of this test alone left 11 divs over 9 on
+  // the builds before and after that day's changes alike): a leak would be
+  // 30 dialogs' worth, not two.
   const perDialog = await page.evaluate(async () => {
     window.kloudconsent.show();
     const root = document.querySelector("kloud-consent").shadowRoot;
@@ -244,7 +246,7 @@ test("opening and closing the tool 30 times leaves no detached elements behind, 
     window.kloudconsent.hide();
     return n;
   });
-  assert.ok(after - before <= perDialog,
+  assert.ok(after - before <= 2 * perDialog,
     `detached <div>s: ${before} before, ${after} after 30 openings (one dialog has ${perDialog})`);
   // Each opening starts from the stored decision, not from what the last one left.
   await page.evaluate(() => window.kloudconsent.show());
