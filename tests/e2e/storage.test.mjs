@@ -438,6 +438,18 @@ async function onSubdomains(fn) {
   }
 }
 
+/** Accept all on www, then app opened: it adopts that decision from the shared cookie. */
+async function acceptedOnWwwThenApp(context, port) {
+  const www = await context.newPage();
+  await www.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
+  await www.getByRole("button", { name: "Accept all" }).click();
+  await www.waitForFunction(() => window.kloudconsent.get() !== null);
+  const app = await context.newPage();
+  await app.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
+  await app.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+  return { www, app };
+}
+
 test("the cookie carries the configured Domain so subdomains share one decision", async () => {
   // *.kloud.test resolves to the test server in this browser only.
   await onSubdomains(async (context, port) => {
@@ -461,13 +473,7 @@ test("a tab deciding after a sibling subdomain withdrew amends the withdrawal, n
   // A sibling host's tab hears nothing of the shared cookie's change; the
   // page's own set() there must not write back what the sibling withdrew.
   await onSubdomains(async (context, port) => {
-    const www = await context.newPage();
-    await www.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
-    await www.getByRole("button", { name: "Accept all" }).click();
-    await www.waitForFunction(() => window.kloudconsent.get() !== null);
-    const app = await context.newPage();
-    await app.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
-    await app.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    const { www, app } = await acceptedOnWwwThenApp(context, port);
     assert.equal(await app.evaluate(() => window.kloudconsent.get().method), "accept-all");
     await app.evaluate(() => window.kloudconsent.rejectAll());
     // Back on www's tab, unfocused since: the page's own code decides.
@@ -509,13 +515,7 @@ test("a Reject all in a tab that missed a sibling subdomain's Accept all runs no
 
 test("the preference tool opened in a tab that missed a sibling subdomain's withdrawal shows it, and Save keeps it", async () => {
   await onSubdomains(async (context, port) => {
-    const www = await context.newPage();
-    await www.goto(`http://www.kloud.test:${port}/fixtures/domain.html`);
-    await www.getByRole("button", { name: "Accept all" }).click();
-    await www.waitForFunction(() => window.kloudconsent.get() !== null);
-    const app = await context.newPage();
-    await app.goto(`http://app.kloud.test:${port}/fixtures/domain.html`);
-    await app.waitForFunction(() => window.kloudconsent && window.kloudconsent.get() !== null);
+    const { www, app } = await acceptedOnWwwThenApp(context, port);
     await app.evaluate(() => window.kloudconsent.set({ marketing: false }));
     // www's tab, not brought back: its page's button opens the tool.
     await www.evaluate(() => window.kloudconsent.show());
