@@ -91,6 +91,11 @@ test("neither localStorage nor cookies: the decision holds for the page, asked a
   const warnings = widgetLogs(page, "warning");
   assert.equal(warnings.length, 1, warnings.join(" | "));
   assert.match(warnings[0], /could not store the decision \(localStorage: .*; cookie: .*\); it holds on this page only/);
+  // The page's own set() that changes nothing (a site passing the saved
+  // preferences on every load) keeps the decision the page holds.
+  await page.evaluate(() => window.kloudconsent.set({ marketing: true }));
+  assert.equal((await page.evaluate(() => window.kloudconsent.get()))?.method, "accept-all");
+  assert.equal(await banner(page).count(), 0);
   await page.reload();
   await waitReady(page);
   await banner(page).waitFor();
