@@ -162,6 +162,14 @@
           if (why) return why;
         }
       }
+      // A frame the page's HTML made is given, on Back (and, in Firefox, on
+      // a reload of a page that is itself in a frame), the URL it last had,
+      // before any script runs, whatever the visitor decided since: an embed
+      // allowed once would load again. Taken out and put back before it
+      // gets its URL, it is a frame made by script, which neither browser
+      // restores; a page that comes back parses a new, empty one.
+      var parent = e.el.localName === "iframe" && e.el.parentNode;
+      if (parent) insertBefore.call(parent, e.el, e.el.nextSibling);
       els.forEach(function (el) {
         DATA_URLS.forEach(function (a) {
           if (el.hasAttribute(a)) el.setAttribute(a.slice(5), el.getAttribute(a));

@@ -862,3 +862,51 @@ test("clean-up scripts run when a granted category is revoked, or a custom save 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("an embed allowed once does not come back on Back after Reject all (the browser gives a frame from the page's HTML its last URL); one allowed always loads once", async () => {
+  const { context, page } = await openPage(env);
+  const loads = [];
+  page.on("request", (r) => { if (r.url().includes("/fixtures/marketing/frame.html")) loads.push(new URL(r.url()).search); });
+  // An unload listener keeps the page out of the back/forward cache, so
+  // Back parses it anew, as it does for most pages in Firefox and for
+  // pages sent with `Cache-Control: no-store`.
+  const body = `<iframe id="once" data-consent="marketing" data-src="/fixtures/marketing/frame.html?once" width="300" height="170" title="Once"></iframe>
+    <a id="next" href="/fixtures/plain.html">Next page</a>
+    <script>addEventListener("unload", function () {});</script>`;
+  await hostPage(env, page, { body });
+  await waitReady(page);
+  await page.getByRole("button", { name: "Allow once" }).click();
+  await page.waitForFunction(() => document.getElementById("once").getAttribute("src"));
+  await button(banner(page), "Reject all").click();
+  await page.waitForFunction(() => window.kloudconsent.get()?.method === "reject-all");
+  await page.waitForTimeout(300);
+  assert.deepEqual(loads, ["?once"]);
+  const frameUrl = () => page.evaluate(() => {
+    const f = document.getElementById("once");
+    try { return f.contentWindow.location.href; } catch { return "cross-origin"; }
+  });
+  await page.click("#next");
+  await page.waitForURL(/plain\.html/);
+  await page.goBack();
+  await waitReady(page);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation")[0].type), "back_forward",
+    "the page was parsed anew on Back (not from the back/forward cache)");
+  assert.deepEqual(loads, ["?once"], "not fetched again on Back");
+  assert.equal(await frameUrl(), "about:blank");
+  assert.equal(await page.evaluate(() => document.getElementById("once").hasAttribute("src")), false);
+
+  // Allowed always: Back loads it, once.
+  await page.getByRole("button", { name: "Allow always" }).click();
+  await page.waitForFunction(() => document.getElementById("once").getAttribute("src"));
+  await page.click("#next");
+  await page.waitForURL(/plain\.html/);
+  loads.length = 0;
+  await page.goBack();
+  await waitReady(page);
+  await page.waitForFunction(() => document.getElementById("once").getAttribute("src"));
+  await page.waitForTimeout(800);
+  assert.deepEqual(loads, ["?once"], "loaded once");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
