@@ -240,9 +240,11 @@ function activate(tag, nonce) {
     }
   });
   if (nonce) live.nonce = nonce;
-  // Astro's view transitions run, after each navigation, every script in the
-  // document not marked as run: a released copy would run twice.
+  // Astro's view transitions and Swup's scripts plugin run, after each
+  // navigation, every script in the document not marked as run or to be
+  // left alone: a released copy would run twice.
   live.setAttribute("data-astro-exec", "");
+  live.setAttribute("data-swup-ignore-script", "");
   var isAsync = tag.hasAttribute("async");
   live.async = isAsync;
   live.text = tag.textContent;

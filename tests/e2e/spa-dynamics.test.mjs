@@ -180,3 +180,36 @@ test("a page that replaces its whole <html> element: scripts it adds later are s
   await page.waitForFunction(() => (window.__gatedRuns || []).includes("analytics"));
   await context.close();
 });
+
+test("a page transition library that runs the page's scripts again after each navigation (Swup's scripts plugin) runs no released script twice, and none before consent", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `<main><h1>One</h1></main><footer>${GATED_PAIR}</footer>` });
+  await waitReady(page);
+  // @swup/scripts-plugin's default: after the new content is in, every
+  // script in <head> and <body> without data-swup-ignore-script is
+  // re-created, attributes and text copied, so that it runs again.
+  await page.evaluate(() => {
+    window.swupNavigate = (html) => {
+      document.querySelector("main").innerHTML = html;
+      for (const old of document.querySelectorAll("script:not([data-swup-ignore-script])")) {
+        const copy = document.createElement("script");
+        for (const a of old.attributes) copy.setAttribute(a.name, a.value);
+        copy.textContent = old.textContent;
+        old.replaceWith(copy);
+      }
+    };
+  });
+  await page.evaluate(() => window.swupNavigate("<h1>Two</h1>"));
+  await page.waitForTimeout(300);
+  assert.deepEqual(await gatedRuns(page), [], "nothing before a choice");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  const analytics = `<script type="text/plain" data-consent="analytics" src="/demo/analytics.js"></script>`;
+  await page.evaluate((html) => window.swupNavigate(html), analytics);
+  await page.waitForFunction(() => (window.__gatedRuns || []).length >= 3);
+  await page.evaluate(() => window.swupNavigate("<h1>Four</h1>"));
+  await page.waitForTimeout(500);
+  assert.deepEqual((await gatedRuns(page)).sort(), ["analytics", "analytics", "marketing"],
+    "each released script once: the footer's pair, then the new page's own");
+  await context.close();
+});
