@@ -674,8 +674,12 @@ var toolHost = {
 };
 
 // ---- boot ----------------------------------------------------------------
-if (!script) {
-  console.warn("kloudconsent: no <script> tag of its own (document.currentScript); no data-config or inline config is read.");
+// A module has no currentScript; jQuery's .html() or $.getScript() runs our
+// file as the text of a script without src. Either way the files are looked
+// for next to the page, which this says before the wasm's 404 does.
+if (!script || !script.src) {
+  console.warn("kloudconsent: no <script src> tag of its own (document.currentScript): its files are looked for next to the page" +
+    (script ? "." : "; no data-config or inline config is read."));
 }
 var wasmFailed = false;
 var bootFailed = false;

@@ -161,6 +161,23 @@ test("injected after DOMContentLoaded (before load) and after load: works the sa
   await context.close();
 });
 
+test("run as the text of a script without src (jQuery's .html() or $.getScript on the same site) in another folder: a warning says why its files are looked for next to the page", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(url("/fixtures/plain.html"), { waitUntil: "load" });
+  await page.evaluate(async () => {
+    const text = await (await fetch("/kloudconsent.js")).text();
+    const s = document.createElement("script");
+    s.text = text;
+    document.head.appendChild(s);
+  });
+  await page.waitForFunction(() => window.kloudconsent);
+  const warning = widgetLogs(page, "warning").find((l) => l.includes("no <script src> tag of its own"));
+  assert.ok(warning, `a warning names the cause; logged: ${page.logs.join(" | ")}`);
+  assert.match(warning, /looked for next to the page/);
+  assert.doesNotMatch(warning, /no data-config/, "its own tag, without src: an inline config and data-config are still read");
+  await context.close();
+});
+
 test("aggressive host CSS on *, div and button does not change the widget (computed styles and boxes)", chromiumOnly("the hostile page overflows, and Firefox's classic scrollbars narrow the viewport the banner is centred in (boxes move by half a scrollbar)"), async () => {
   const PROPS = [
     "display", "position", "visibility", "opacity", "transform", "color", "background-color",
