@@ -57,9 +57,10 @@ export function useConsent() {
     else {
       // The app started before the widget's script ran (an async or module
       // bundle, as Next.js and SvelteKit load theirs): its `ready` comes on window.
-      const late = () => { offs[0](); subscribe(); };
+      const stopWaiting = () => window.removeEventListener("kloudconsent:ready", late);
+      const late = () => { stopWaiting(); subscribe(); };
       window.addEventListener("kloudconsent:ready", late);
-      offs = [() => window.removeEventListener("kloudconsent:ready", late)];
+      offs = [stopWaiting];
     }
     return () => offs.forEach((off) => off());
   }, []);
