@@ -149,8 +149,12 @@ test("an embed the app reuses for another route (only data-src changes) loads th
   assert.equal(await page.evaluate(() => document.getElementById("video").getAttribute("src")), null, "blocked: no URL");
   await page.evaluate(() => window.kloudconsent.acceptAll());
   await page.waitForFunction(() => document.getElementById("video").getAttribute("src")?.endsWith("v=2"));
-  await page.evaluate(() => document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?v=3"));
+  await page.evaluate(() => {
+    document.getElementById("video").focus();
+    document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?v=3");
+  });
   await page.waitForFunction(() => document.getElementById("video").getAttribute("src")?.endsWith("v=3"));
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "video", "a loaded frame given a new URL keeps its focus");
   await page.evaluate(() => window.kloudconsent.rejectAll());
   await page.waitForFunction(() => !document.getElementById("video").getAttribute("src"));
   await page.evaluate(() => document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?v=4"));
