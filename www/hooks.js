@@ -406,7 +406,7 @@ function prefetchWhenIdle() {
 var TOOL_WAIT_MS = 10000;
 var toolWatch = 0, toolAsked = null, toolSettled = false;
 function fetchTool() {
-  var pending = loadTool(), busySince = 0;
+  var pending = loadTool(), busyTicks = 0;
   // Asked again while the same download is still on its way (the visitor
   // tried again after the limit): its outcome is delivered once.
   if (pending !== toolAsked || toolSettled) {
@@ -420,13 +420,14 @@ function fetchTool() {
       invoke("kc_tool_failed", [String(e && e.message || e)]);
     });
   }
+  // Seconds are counted in ticks, not read from the clock: a clock set back
+  // meanwhile, or a page's fake `Date.now`, kept the busy state up for ever.
   clearInterval(toolWatch);
   toolWatch = setInterval(function () {
     if (toolSettled) return clearInterval(toolWatch);
-    if (!(widgetRoot && widgetRoot.querySelector("[aria-busy]"))) busySince = 0;
-    else if (!busySince) busySince = Date.now();
-    else if (Date.now() - busySince >= TOOL_WAIT_MS) {
-      busySince = 0;
+    if (!(widgetRoot && widgetRoot.querySelector("[aria-busy]"))) busyTicks = 0;
+    else if (++busyTicks > TOOL_WAIT_MS / 1e3) {
+      busyTicks = 0;
       invoke("kc_tool_failed", [fileUrl("kloudconsent-tool.js") + " or its wasm did not arrive within " +
         TOOL_WAIT_MS / 1e3 + " s"]);
     }
