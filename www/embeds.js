@@ -167,10 +167,12 @@
       // before any script runs, whatever the visitor decided since: an embed
       // allowed once would load again. Taken out and put back before it
       // gets its URL, it is a frame made by script, which neither browser
-      // restores; a page that comes back parses a new, empty one. (Once is
-      // enough: a loaded one the page gives a new data-src is one already,
-      // and keeps its focus.)
-      var parent = !e.loaded && e.el.localName === "iframe" && e.el.parentNode;
+      // restores; a page that comes back parses a new, empty one. Only for
+      // Allow once: a new frame costs some 10 ms, which Accept all on a page
+      // of many embeds would pay for each (a review of busy pages), and a
+      // stored decision's URL is one the visitor allowed. (Once is enough:
+      // a loaded one the page gives a new data-src keeps its focus.)
+      var parent = e.once && !e.loaded && e.el.localName === "iframe" && e.el.parentNode;
       if (parent) insertBefore.call(parent, e.el, e.el.nextSibling);
       els.forEach(function (el) {
         DATA_URLS.forEach(function (a) {
