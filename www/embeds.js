@@ -290,6 +290,14 @@
             }));
           });
           listen.call(window, "resize", function () { placeAll(embeds); });
+          // A box of the page that scrolls (a carousel, a panel) and does
+          // not position its content: the placeholder's containing block is
+          // outside it, so it neither scrolls with the embed nor is clipped
+          // by it. Scroll events come once a frame, before it is drawn.
+          listen.call(doc, "scroll", function (ev) {
+            var box = ev.target;
+            if (box !== doc) placeAll(embeds.filter(function (e) { return Node.prototype.contains.call(box, e.el); }));
+          }, true);
         }
         if (resizeObserver) resizeObserver.observe(e.el);
       }
@@ -416,6 +424,27 @@
     }
 
     /**
+     * The part of the embed's box that the boxes around it which clip their
+     * content show (no width or height when none): a carousel or a panel
+     * that scrolls and does not position its content is outside the
+     * placeholder's containing block, so it neither scrolls nor clips the
+     * placeholder.
+     * Those at or above that block clip the placeholder themselves, and
+     * <body>'s `overflow` is the window's.
+     */
+    function shown(e) {
+      var r = e.el.getBoundingClientRect(), c = [r.left, r.top, r.right, r.bottom], stop = e.placeholder.offsetParent, a, cs, k;
+      for (a = parentElement.call(e.el); a && a !== stop && a.localName !== "body"; a = parentElement.call(a)) {
+        cs = getComputedStyle(a);
+        if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
+          k = a.getBoundingClientRect();
+          c = [Math.max(c[0], k.left), Math.max(c[1], k.top), Math.min(c[2], k.right), Math.min(c[3], k.bottom)];
+        }
+      }
+      return { left: c[0], top: c[1], width: Math.max(c[2] - c[0], 0), height: Math.max(c[3] - c[1], 0) };
+    }
+
+    /**
      * Lays each placeholder over its embed's border box. Every box is read
      * before any style is written, so the browser lays the page out once for
      * all of them, and a second time only for placeholders just made or
@@ -427,7 +456,7 @@
       list = list.filter(function (e) { return e.placeholder; });
       var reads = list.map(function (e) {
         return [getComputedStyle(e.el).display.indexOf("inline") === 0 ? "inline-block" : "block",
-          e.el.getBoundingClientRect(), e.placeholder.getBoundingClientRect()];
+          shown(e), e.placeholder.getBoundingClientRect()];
       });
       var fresh = [], before = list.map(function (e) { return e.placeholder.kcPlaced || {}; });
       list.forEach(function (e, i) {
@@ -435,6 +464,8 @@
         // A block-level embed gets a block placeholder: both start on one line.
         // None over a box too small for a 24 px button (a tracking pixel, a
         // hidden image): there it would only be focus stops no one sees.
+        // It covers the part of the embed shown (a box that scrolls it may
+        // show only part), none when that is too small for it.
         var tiny = b.width < 24 || b.height < 24;
         var now = { display: tiny ? "none" : reads[i][0], width: b.width + "px", height: b.height + "px", margin: "0px" };
         // A new display or size can move where it starts (right to left,

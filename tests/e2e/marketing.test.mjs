@@ -910,3 +910,56 @@ test("an embed allowed once does not come back on Back after Reject all (the bro
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("placeholders in boxes that scroll and clip (a carousel, a panel): each stays over its embed as the box scrolls, and none shows outside the box", async () => {
+  const { context, page } = await openPage(env);
+  const frame = (id) => `<div><iframe id="${id}" data-consent="marketing" data-src="/fixtures/marketing/frame.html?${id}" title="${id}"></iframe></div>`;
+  await hostPage(env, page, {
+    head: `<style>
+      #car { display: flex; overflow-x: auto; scroll-snap-type: x mandatory; width: 660px; gap: 10px; }
+      #car > div { flex: 0 0 640px; scroll-snap-align: start; }
+      #panel { height: 300px; width: 660px; overflow: auto; }
+      iframe { width: 640px; height: 240px; border: 0; display: block; }
+    </style>`,
+    body: `<div id="car">${frame("c0")}${frame("c1")}${frame("c2")}</div><div id="panel">${frame("p0")}${frame("p1")}${frame("p2")}</div>`,
+  });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.hide());
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 6);
+  const check = () => page.evaluate(() => {
+    const out = [];
+    for (const box of [document.getElementById("car"), document.getElementById("panel")]) {
+      const k = box.getBoundingClientRect();
+      for (const f of box.querySelectorAll("iframe")) {
+        const r = f.getBoundingClientRect(), ph = f.previousElementSibling;
+        const p = ph.getBoundingClientRect();
+        // Over the part of the embed the box shows: all of it, or none
+        // where too little is shown for its buttons.
+        const v = [Math.max(r.left, k.left), Math.max(r.top, k.top), Math.min(r.right, k.right), Math.min(r.bottom, k.bottom)];
+        const shown = v[2] - v[0] >= 24 && v[3] - v[1] >= 24;
+        if (!shown && p.width > 0) out.push(`${f.id}'s placeholder is drawn, with ${Math.max(v[2] - v[0], 0)} px of its embed shown`);
+        if (shown && [p.left, p.top, p.right, p.bottom].some((x, i) => Math.abs(x - v[i]) > 1)) {
+          out.push(`${f.id}'s placeholder is at ${[p.left, p.top, p.right, p.bottom].map(Math.round)}, its embed's shown part at ${v.map(Math.round)}`);
+        }
+        // Points of the embed's box outside the scrolling box show the page.
+        for (const [x, y] of [[r.left + 20, r.top + 20], [r.right - 20, r.bottom - 20]]) {
+          const inside = x > k.left && x < k.right && y > k.top && y < k.bottom;
+          const hit = document.elementFromPoint(x, y);
+          if (!inside && hit === ph) out.push(`${f.id}'s placeholder shows at ${Math.round(x)},${Math.round(y)}, outside its box`);
+          if (inside && x < innerWidth && y < innerHeight && hit !== ph) out.push(`${f.id}'s placeholder missing at ${Math.round(x)},${Math.round(y)}`);
+        }
+      }
+    }
+    if (document.documentElement.scrollWidth > document.documentElement.clientWidth) out.push("the page scrolls sideways");
+    return out;
+  });
+  assert.deepEqual(await check(), [], "before scrolling");
+  await page.evaluate(() => { document.getElementById("car").scrollLeft = 650; document.getElementById("panel").scrollTop = 200; });
+  await page.waitForTimeout(400);
+  assert.deepEqual(await check(), [], "after scrolling both boxes");
+  await page.getByRole("group", { name: "c1" }).getByRole("button", { name: "Allow once" }).click();
+  await page.waitForFunction(() => document.getElementById("c1").getAttribute("src"));
+  assert.equal(await page.evaluate(() => document.getElementById("c0").getAttribute("src")), null);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
