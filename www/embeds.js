@@ -294,9 +294,12 @@
           // not position its content: the placeholder's containing block is
           // outside it, so it neither scrolls with the embed nor is clipped
           // by it. Scroll events come once a frame, before it is drawn.
+          // (One whose containing block is in the box scrolls with it.)
           listen.call(doc, "scroll", function (ev) {
-            var box = ev.target;
-            if (box !== doc) placeAll(embeds.filter(function (e) { return Node.prototype.contains.call(box, e.el); }));
+            var box = ev.target, within = Node.prototype.contains;
+            if (box !== doc) placeAll(embeds.filter(function (e) {
+              return e.placeholder && within.call(box, e.el) && !within.call(box, e.placeholder.offsetParent);
+            }));
           }, true);
         }
         if (resizeObserver) resizeObserver.observe(e.el);

@@ -918,24 +918,30 @@ test("placeholders in boxes that scroll and clip (a carousel, a panel): each sta
     head: `<style>
       #car { display: flex; overflow-x: auto; scroll-snap-type: x mandatory; width: 660px; gap: 10px; }
       #car > div { flex: 0 0 640px; scroll-snap-align: start; }
-      #panel { height: 300px; width: 660px; overflow: auto; }
+      #panel, #rel { height: 300px; width: 660px; overflow: auto; }
+      #rel { position: relative; }
       iframe { width: 640px; height: 240px; border: 0; display: block; }
     </style>`,
-    body: `<div id="car">${frame("c0")}${frame("c1")}${frame("c2")}</div><div id="panel">${frame("p0")}${frame("p1")}${frame("p2")}</div>`,
+    body: `<div id="car">${frame("c0")}${frame("c1")}${frame("c2")}</div><div id="panel">${frame("p0")}${frame("p1")}${frame("p2")}</div>
+      <div id="rel">${frame("r0")}${frame("r1")}</div>`,
   });
   await waitReady(page);
   await page.evaluate(() => window.kloudconsent.hide());
-  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 6);
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 8);
   const check = () => page.evaluate(() => {
     const out = [];
-    for (const box of [document.getElementById("car"), document.getElementById("panel")]) {
+    for (const box of [document.getElementById("car"), document.getElementById("panel"), document.getElementById("rel")]) {
+      // A box that positions its content scrolls and clips the placeholder
+      // itself: there it covers the whole embed.
+      const whole = box.id === "rel";
       const k = box.getBoundingClientRect();
       for (const f of box.querySelectorAll("iframe")) {
         const r = f.getBoundingClientRect(), ph = f.previousElementSibling;
         const p = ph.getBoundingClientRect();
         // Over the part of the embed the box shows: all of it, or none
         // where too little is shown for its buttons.
-        const v = [Math.max(r.left, k.left), Math.max(r.top, k.top), Math.min(r.right, k.right), Math.min(r.bottom, k.bottom)];
+        const v = whole ? [r.left, r.top, r.right, r.bottom]
+          : [Math.max(r.left, k.left), Math.max(r.top, k.top), Math.min(r.right, k.right), Math.min(r.bottom, k.bottom)];
         const shown = v[2] - v[0] >= 24 && v[3] - v[1] >= 24;
         if (!shown && p.width > 0) out.push(`${f.id}'s placeholder is drawn, with ${Math.max(v[2] - v[0], 0)} px of its embed shown`);
         if (shown && [p.left, p.top, p.right, p.bottom].some((x, i) => Math.abs(x - v[i]) > 1)) {
@@ -954,7 +960,11 @@ test("placeholders in boxes that scroll and clip (a carousel, a panel): each sta
     return out;
   });
   assert.deepEqual(await check(), [], "before scrolling");
-  await page.evaluate(() => { document.getElementById("car").scrollLeft = 650; document.getElementById("panel").scrollTop = 200; });
+  await page.evaluate(() => {
+    document.getElementById("car").scrollLeft = 650;
+    document.getElementById("panel").scrollTop = 200;
+    document.getElementById("rel").scrollTop = 150;
+  });
   await page.waitForTimeout(400);
   assert.deepEqual(await check(), [], "after scrolling both boxes");
   await page.getByRole("group", { name: "c1" }).getByRole("button", { name: "Allow once" }).click();
