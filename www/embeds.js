@@ -436,12 +436,15 @@
      * <body>'s `overflow` is the window's.
      */
     function shown(e) {
-      var r = e.el.getBoundingClientRect(), c = [r.left, r.top, r.right, r.bottom], stop = e.placeholder.offsetParent, a, cs, k;
+      var r = e.el.getBoundingClientRect(), c = [r.left, r.top, r.right, r.bottom], stop = e.placeholder.offsetParent, a, cs, k, x, y;
       for (a = parentElement.call(e.el); a && a !== stop && a.localName !== "body"; a = parentElement.call(a)) {
         cs = getComputedStyle(a);
         if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
+          // Inside its borders and scrollbars: its padding box.
           k = a.getBoundingClientRect();
-          c = [Math.max(c[0], k.left), Math.max(c[1], k.top), Math.min(c[2], k.right), Math.min(c[3], k.bottom)];
+          x = k.left + a.clientLeft;
+          y = k.top + a.clientTop;
+          c = [Math.max(c[0], x), Math.max(c[1], y), Math.min(c[2], x + a.clientWidth), Math.min(c[3], y + a.clientHeight)];
         }
       }
       return { left: c[0], top: c[1], width: Math.max(c[2] - c[0], 0), height: Math.max(c[3] - c[1], 0) };

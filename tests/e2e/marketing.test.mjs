@@ -919,6 +919,7 @@ test("placeholders in boxes that scroll and clip (a carousel, a panel): each sta
       #car { display: flex; overflow-x: auto; scroll-snap-type: x mandatory; width: 660px; gap: 10px; }
       #car > div { flex: 0 0 640px; scroll-snap-align: start; }
       #panel, #rel { height: 300px; width: 660px; overflow: auto; }
+      #car, #panel { border: 6px solid #333; }
       #rel { position: relative; }
       iframe { width: 640px; height: 240px; border: 0; display: block; }
     </style>`,
@@ -934,7 +935,9 @@ test("placeholders in boxes that scroll and clip (a carousel, a panel): each sta
       // A box that positions its content scrolls and clips the placeholder
       // itself: there it covers the whole embed.
       const whole = box.id === "rel";
-      const k = box.getBoundingClientRect();
+      // What it shows: inside its borders and scrollbar.
+      const b = box.getBoundingClientRect(), left = b.left + box.clientLeft, top = b.top + box.clientTop;
+      const k = { left, top, right: left + box.clientWidth, bottom: top + box.clientHeight };
       for (const f of box.querySelectorAll("iframe")) {
         const r = f.getBoundingClientRect(), ph = f.previousElementSibling;
         const p = ph.getBoundingClientRect();
