@@ -431,21 +431,27 @@
      * content show (no width or height when none): a carousel or a panel
      * that scrolls and does not position its content is outside the
      * placeholder's containing block, so it neither scrolls nor clips the
-     * placeholder.
-     * Those at or above that block clip the placeholder themselves, and
-     * <body>'s `overflow` is the window's.
+     * placeholder. Those at or above that block clip the placeholder
+     * themselves, and <body>'s `overflow` is the window's. What each box
+     * clips to is read once per placing (`clips`: embeds share boxes).
      */
-    function shown(e) {
-      var r = e.el.getBoundingClientRect(), c = [r.left, r.top, r.right, r.bottom], stop = e.placeholder.offsetParent, a, cs, k, x, y;
+    function shown(e, clips) {
+      var r = e.el.getBoundingClientRect(), c = [r.left, r.top, r.right, r.bottom], stop = e.placeholder.offsetParent, a, k;
       for (a = parentElement.call(e.el); a && a !== stop && a.localName !== "body"; a = parentElement.call(a)) {
-        cs = getComputedStyle(a);
-        if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
-          // Inside its borders and scrollbars: its padding box.
-          k = a.getBoundingClientRect();
-          x = k.left + a.clientLeft;
-          y = k.top + a.clientTop;
-          c = [Math.max(c[0], x), Math.max(c[1], y), Math.min(c[2], x + a.clientWidth), Math.min(c[3], y + a.clientHeight)];
+        k = clips.get(a);
+        if (k === undefined) {
+          var cs = getComputedStyle(a), b, x, y;
+          k = 0;
+          if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
+            // Inside its borders and scrollbars: its padding box.
+            b = a.getBoundingClientRect();
+            x = b.left + a.clientLeft;
+            y = b.top + a.clientTop;
+            k = [x, y, x + a.clientWidth, y + a.clientHeight];
+          }
+          clips.set(a, k);
         }
+        if (k) c = [Math.max(c[0], k[0]), Math.max(c[1], k[1]), Math.min(c[2], k[2]), Math.min(c[3], k[3])];
       }
       return { left: c[0], top: c[1], width: Math.max(c[2] - c[0], 0), height: Math.max(c[3] - c[1], 0) };
     }
@@ -460,9 +466,9 @@
      */
     function placeAll(list) {
       list = list.filter(function (e) { return e.placeholder; });
-      var reads = list.map(function (e) {
+      var clips = new Map(), reads = list.map(function (e) {
         return [getComputedStyle(e.el).display.indexOf("inline") === 0 ? "inline-block" : "block",
-          shown(e), e.placeholder.getBoundingClientRect()];
+          shown(e, clips), e.placeholder.getBoundingClientRect()];
       });
       var fresh = [], before = list.map(function (e) { return e.placeholder.kcPlaced || {}; });
       list.forEach(function (e, i) {
