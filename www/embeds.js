@@ -48,7 +48,7 @@
     /** Every embed seen, and its state; element -> entry for a lookup per node. */
     var embeds = [];
     var embedOf = new WeakMap();
-    var warnedSrcdoc = false;
+    var warnedSrcdoc = false, warnedBox = false;
     var sheet = null;
     var resizeObserver = null;
 
@@ -278,6 +278,22 @@
         e.placeholder = host;
         e.text = panel.firstChild;
         ours.add(host);
+        // The placeholder lies over the embed from the box that positions
+        // it (its containing block). A box between the two that scrolls or
+        // clips its content (a carousel, a panel) moves and cuts the embed
+        // but not the placeholder, which stays where it was drawn, shows
+        // outside the box and takes the wheel and swipes that should scroll
+        // it. Following the box from script was tried (stop 61) and broke
+        // more than it mended; the page can mend it with one declaration.
+        for (var a = parentElement.call(e.el), cs; !warnedBox && a && a.localName !== "body"; a = parentElement.call(a)) {
+          cs = getComputedStyle(a);
+          if (cs.position !== "static" || cs.transform !== "none") break;
+          if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
+            warnedBox = true;
+            console.warn("kloudconsent: a gated embed is in a box that scrolls or clips its content, with no position of its own: " +
+              "the embed's placeholder can neither scroll with it nor be cut off by it. Give that box position: relative.", a);
+          }
+        }
         if (!resizeObserver && window.ResizeObserver) {
           // The embeds whose size changed (each newly watched one is
           // reported once) and those whose parent holds one, not every
@@ -290,17 +306,6 @@
             }));
           });
           listen.call(window, "resize", function () { placeAll(embeds); });
-          // A box of the page that scrolls (a carousel, a panel) and does
-          // not position its content: the placeholder's containing block is
-          // outside it, so it neither scrolls with the embed nor is clipped
-          // by it. Scroll events come once a frame, before it is drawn.
-          // (One whose containing block is in the box scrolls with it.)
-          listen.call(doc, "scroll", function (ev) {
-            var box = ev.target, within = Node.prototype.contains;
-            if (box !== doc) placeAll(embeds.filter(function (e) {
-              return e.placeholder && within.call(box, e.el) && !within.call(box, e.placeholder.offsetParent);
-            }));
-          }, true);
         }
         if (resizeObserver) resizeObserver.observe(e.el);
       }
@@ -427,36 +432,6 @@
     }
 
     /**
-     * The part of the embed's box that the boxes around it which clip their
-     * content show (no width or height when none): a carousel or a panel
-     * that scrolls and does not position its content is outside the
-     * placeholder's containing block, so it neither scrolls nor clips the
-     * placeholder. Those at or above that block clip the placeholder
-     * themselves, and <body>'s `overflow` is the window's. What each box
-     * clips to is read once per placing (`clips`: embeds share boxes).
-     */
-    function shown(e, clips) {
-      var r = e.el.getBoundingClientRect(), c = [r.left, r.top, r.right, r.bottom], stop = e.placeholder.offsetParent, a, k;
-      for (a = parentElement.call(e.el); a && a !== stop && a.localName !== "body"; a = parentElement.call(a)) {
-        k = clips.get(a);
-        if (k === undefined) {
-          var cs = getComputedStyle(a), b, x, y;
-          k = 0;
-          if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
-            // Inside its borders and scrollbars: its padding box.
-            b = a.getBoundingClientRect();
-            x = b.left + a.clientLeft;
-            y = b.top + a.clientTop;
-            k = [x, y, x + a.clientWidth, y + a.clientHeight];
-          }
-          clips.set(a, k);
-        }
-        if (k) c = [Math.max(c[0], k[0]), Math.max(c[1], k[1]), Math.min(c[2], k[2]), Math.min(c[3], k[3])];
-      }
-      return { left: c[0], top: c[1], width: Math.max(c[2] - c[0], 0), height: Math.max(c[3] - c[1], 0) };
-    }
-
-    /**
      * Lays each placeholder over its embed's border box. Every box is read
      * before any style is written, so the browser lays the page out once for
      * all of them, and a second time only for placeholders just made or
@@ -466,9 +441,9 @@
      */
     function placeAll(list) {
       list = list.filter(function (e) { return e.placeholder; });
-      var clips = new Map(), reads = list.map(function (e) {
+      var reads = list.map(function (e) {
         return [getComputedStyle(e.el).display.indexOf("inline") === 0 ? "inline-block" : "block",
-          shown(e, clips), e.placeholder.getBoundingClientRect()];
+          e.el.getBoundingClientRect(), e.placeholder.getBoundingClientRect()];
       });
       var fresh = [], before = list.map(function (e) { return e.placeholder.kcPlaced || {}; });
       list.forEach(function (e, i) {
@@ -476,8 +451,6 @@
         // A block-level embed gets a block placeholder: both start on one line.
         // None over a box too small for a 24 px button (a tracking pixel, a
         // hidden image): there it would only be focus stops no one sees.
-        // It covers the part of the embed shown (a box that scrolls it may
-        // show only part), none when that is too small for it.
         var tiny = b.width < 24 || b.height < 24;
         var now = { display: tiny ? "none" : reads[i][0], width: b.width + "px", height: b.height + "px", margin: "0px" };
         // A new display or size can move where it starts (right to left,
