@@ -279,18 +279,21 @@
         e.text = panel.firstChild;
         ours.add(host);
         // The placeholder lies over the embed from the box that positions
-        // it (its containing block). A box between the two that scrolls or
-        // clips its content (a carousel, a panel) moves and cuts the embed
-        // but not the placeholder, which stays where it was drawn, shows
+        // it (its containing block). A box between the two that scrolls its
+        // content (a carousel, a panel) moves and cuts the embed but not the
+        // placeholder, which stays where it was drawn, shows
         // outside the box and takes the wheel and swipes that should scroll
         // it. Following the box from script was tried (stop 61) and broke
         // more than it mended; the page can mend it with one declaration.
         for (var a = parentElement.call(e.el), cs; !warnedBox && a && a.localName !== "body"; a = parentElement.call(a)) {
           cs = getComputedStyle(a);
           if (cs.position !== "static" || cs.transform !== "none") break;
-          if (cs.overflowX !== "visible" || cs.overflowY !== "visible") {
+          // One that scrolls: not a wrapper that only clips (a clearfix,
+          // `overflow-x: hidden`, whose other axis computes to auto).
+          if (/auto|scroll/.test(cs.overflowX) && a.scrollWidth > a.clientWidth ||
+            /auto|scroll/.test(cs.overflowY) && a.scrollHeight > a.clientHeight) {
             warnedBox = true;
-            console.warn("kloudconsent: a gated embed is in a box that scrolls or clips its content, with no position of its own: " +
+            console.warn("kloudconsent: a gated embed is in a box that scrolls, with no position of its own: " +
               "the embed's placeholder can neither scroll with it nor be cut off by it. Give that box position: relative.", a);
           }
         }
