@@ -315,6 +315,14 @@
       hide(e);
       var p = e.text;
       if (p.textContent !== text) p.textContent = text;
+      // A slide a carousel hides (Splide, Slick: `aria-hidden` on it,
+      // `tabindex="-1"` on what is in it) keeps its Allow buttons out of
+      // Tab's order as well: reached, they scroll the carousel's clipping
+      // box to them behind the carousel's back, and its slides stay out of
+      // line. Looked at again when those attributes change.
+      var away = Element.prototype.getAttribute.call(e.el, "tabindex") < 0 ||
+        !!Element.prototype.closest.call(e.el, "[aria-hidden=true]");
+      [].forEach.call(p.nextSibling.children, function (b) { b.tabIndex = away ? -1 : 0; });
       var inPlace = e.el.previousSibling === e.placeholder;
       // An embed handed to a component's named <slot> takes its placeholder
       // into the same slot (else no slot shows it: an empty box), and out

@@ -367,7 +367,8 @@ function observePage() {
   new MutationObserver(function (records) {
     var nodes = [], scripts = false;
     records.forEach(function (r) {
-      // An embed's URL, srcdoc or category changed in place (the element reused).
+      // An embed's URL, srcdoc or category changed in place (the element
+      // reused), or what hides it from Tab (a carousel's slide).
       if (r.type === "attributes") {
         holdSrcdoc(r.target);
         nodes.push(r.target);
@@ -390,7 +391,8 @@ function observePage() {
     if (nodes.length) updateEmbeds("", nodes);
     keepWidget();
   }).observe(doc, {
-    childList: true, subtree: true, attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent", "srcdoc"],
+    childList: true, subtree: true,
+    attributeFilter: ["data-src", "data-srcset", "data-poster", "data-consent", "srcdoc", "aria-hidden", "tabindex"],
   });
   // An inline tag released at start-up may have added gated tags before
   // this observer was there to see them (held: the pending calls' gate does).

@@ -988,3 +988,48 @@ test("placeholders in boxes that scroll (a carousel, a panel) with a position of
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("a carousel's hidden slides (aria-hidden, as Splide and Slick mark them) keep their placeholders' buttons out of Tab's order, and back in when shown", async () => {
+  const { context, page } = await openPage(env);
+  const slide = (id, hidden) => `<li class="slide"${hidden ? ' aria-hidden="true"' : ""}><iframe id="${id}" data-consent="marketing"
+    data-src="/fixtures/marketing/frame.html?${id}" title="${id}"${hidden ? ' tabindex="-1"' : ""}></iframe></li>`;
+  await hostPage(env, page, {
+    head: `<style>
+      .track { position: relative; overflow: hidden; width: 420px; }
+      .list { display: flex; margin: 0; padding: 0; list-style: none; transition: none; }
+      .slide { flex: 0 0 420px; }
+      iframe { width: 400px; height: 225px; border: 0; display: block; }
+    </style>`,
+    body: `<div class="track"><ul class="list">${slide("s0", false)}${slide("s1", true)}${slide("s2", true)}</ul></div><a id="after" href="#x">After</a>`,
+  });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.hide());
+  await page.waitForFunction(() => document.querySelectorAll("kloud-consent-placeholder").length === 3);
+  const focusedName = () => page.evaluate(() => {
+    const a = document.activeElement;
+    if (a.localName !== "kloud-consent-placeholder") return a.id || a.localName;
+    return a.nextElementSibling.id + ":" + a.shadowRoot.activeElement.textContent;
+  });
+  await page.getByRole("group", { name: "s0" }).getByRole("button", { name: "Allow always" }).focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedName(), "after", "past the hidden slides");
+  assert.equal(await page.evaluate(() => document.querySelector(".track").scrollLeft), 0, "the carousel's box did not scroll");
+  // The carousel moves on: slide 1 shown, slide 0 hidden.
+  await page.evaluate(() => {
+    const [a, b] = document.querySelectorAll(".slide");
+    a.setAttribute("aria-hidden", "true");
+    a.querySelector("iframe").setAttribute("tabindex", "-1");
+    b.removeAttribute("aria-hidden");
+    b.querySelector("iframe").removeAttribute("tabindex");
+    document.querySelector(".list").style.transform = "translateX(-420px)";
+  });
+  await page.waitForTimeout(200);
+  await page.focus("#after");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedName(), "s1:Allow always");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await focusedName(), "s1:Allow once");
+  await page.keyboard.press("Shift+Tab");
+  assert.notEqual(await focusedName(), "s0:Allow always", "the slide now hidden is left out");
+  await context.close();
+});
