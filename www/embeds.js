@@ -48,7 +48,7 @@
     /** Every embed seen, and its state; element -> entry for a lookup per node. */
     var embeds = [];
     var embedOf = new WeakMap();
-    var warnedSrcdoc = false, warnedBox = false;
+    var warnedSrcdoc = false;
     var sheet = null;
     var resizeObserver = null;
 
@@ -278,25 +278,6 @@
         e.placeholder = host;
         e.text = panel.firstChild;
         ours.add(host);
-        // The placeholder lies over the embed from the box that positions
-        // it (its containing block). A box between the two that scrolls its
-        // content (a carousel, a panel) moves and cuts the embed but not the
-        // placeholder, which stays where it was drawn, shows
-        // outside the box and takes the wheel and swipes that should scroll
-        // it. Following the box from script was tried (stop 61) and broke
-        // more than it mended; the page can mend it with one declaration.
-        for (var a = parentElement.call(e.el), cs; !warnedBox && a && a.localName !== "body"; a = parentElement.call(a)) {
-          cs = getComputedStyle(a);
-          if (cs.position !== "static" || cs.transform !== "none") break;
-          // One that scrolls: not a wrapper that only clips (a clearfix,
-          // `overflow-x: hidden`, whose other axis computes to auto).
-          if (/auto|scroll/.test(cs.overflowX) && a.scrollWidth > a.clientWidth ||
-            /auto|scroll/.test(cs.overflowY) && a.scrollHeight > a.clientHeight) {
-            warnedBox = true;
-            console.warn("kloudconsent: a gated embed is in a box that scrolls, with no position of its own: " +
-              "the embed's placeholder can neither scroll with it nor be cut off by it. Give that box position: relative.", a);
-          }
-        }
         if (!resizeObserver && window.ResizeObserver) {
           // The embeds whose size changed (each newly watched one is
           // reported once) and those whose parent holds one, not every
