@@ -128,7 +128,11 @@ var translationIndex = null;
  */
 function translation(lang) {
   var url = fileUrl("i18n/" + lang + ".json");
-  translationIndex = translationIndex || fetchPinned("i18n/index.json").then(okText).then(JSON.parse);
+  // A refused index names itself: a cached old loader meeting a new index
+  // (a service worker's precache without .json) is what usually refuses it.
+  translationIndex = translationIndex || fetchPinned("i18n/index.json").then(okText).then(JSON.parse).then(null, function () {
+    throw new Error(fileUrl("i18n/index.json") + UNREACHABLE_CORE);
+  });
   return translations[lang] || (translations[lang] = fetchText(function () {
     return translationIndex.then(function (index) {
       if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
@@ -748,4 +752,8 @@ Promise.all([
   console.error("kloudconsent: " + (wasmFailed
     ? "could not load " + wasmUrl + UNREACHABLE_CORE
     : "the widget could not start (" + e + ")") + "; nothing gated will run.");
+  // Refused twice, the wasm is most likely newer than this kloudconsent.js,
+  // a copy the browser keeps from an earlier release (cached by heuristics,
+  // reloads included, for days): refreshing that copy mends the next page.
+  if (wasmFailed) fetch(loaderUrl, { __proto__: null, cache: "reload" }).then(null, function () {});
 });

@@ -172,6 +172,26 @@ test("a translation that does not match its pinned hash is refused: English, one
   await context.close();
 });
 
+// Stop 62's review of upgrades: a service worker's precache of the widget's
+// files without .json left the old loader meeting a new index after each
+// deploy, and the warning named de.json and "Failed to fetch".
+test("a translations index that does not match its pinned hash is named in the one warning: English, no error", async () => {
+  const { context, page } = await openPage(env, { locale: "de-DE" });
+  await context.route("**/i18n/index.json", (route) => route.fulfill({
+    body: JSON.stringify({ ...INDEX, xx: INDEX.de }),
+    contentType: "application/json",
+  }));
+  await langPage(page, { lang: "de" });
+  const region = page.getByRole("region", { name: "We value your privacy" });
+  await button(region, "Accept all").waitFor();
+  const warnings = widgetLogs(page, "warning");
+  assert.equal(warnings.length, 1, warnings.join("\n"));
+  assert.match(warnings[0], /i18n\/index\.json: missing, unreachable, or not this build's/);
+  assert.ok(!page.i18n.includes("/i18n/de.json"), "de.json is not asked for");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 // Stop 46's reviews: a placeholder took the page's lang and dir, so on an
 // Arabic page without dir its Arabic text was laid out left to right, and an
 // English fallback was marked as the page's language.

@@ -70,9 +70,10 @@ const fetched = (file) => env.server.requests.filter((r) => r.startsWith(`/site/
  * and the wasm and the tool cached for a day; `visit(page)` does what the
  * visitor did there, then the site is upgraded and `afterUpgrade(page)` runs.
  */
-async function acrossUpgrade(visit, afterUpgrade) {
+async function acrossUpgrade(visit, afterUpgrade,
+  caching = (file) => (file === "kloudconsent.js" ? "no-cache" : "public, max-age=86400")) {
   live = "old";
-  cacheControl = (file) => (file === "kloudconsent.js" ? "no-cache" : "public, max-age=86400");
+  cacheControl = caching;
   const { context, page } = await openPage(env);
   try {
     await page.goto(`${env.server.url}/site/page.html`);
@@ -125,3 +126,36 @@ test("a first visit after the upgrade, with the old wasm in the cache from an ea
     assert.deepEqual(await widgetLogs(page), []);
   });
 });
+
+// Stop 62's review of upgrades: a loader the browser keeps (here for a day;
+// heuristics keep one without Cache-Control for days, reloads included)
+// refused every new wasm, page after page, until that copy expired.
+test("a returning visitor whose browser keeps the old loader meets the new wasm: that page says so and runs nothing; the next page has the new loader and applies the decision", async () => {
+  await acrossUpgrade(async (page) => {
+    await button(banner(page), "Accept all").click();
+    await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+  }, async (page) => {
+    const loaders = fetched("kloudconsent.js");
+    await page.goto(`${env.server.url}/site/page.html?stale`);
+    await expectLog(page, /could not load .*kloudconsent_bg\.wasm/);
+    assert.deepEqual(await gatedRuns(page), []);
+    // The refused wasm has the loader fetched again, past the cache.
+    await waitFor(() => fetched("kloudconsent.js") > loaders, "kloudconsent.js fetched again");
+    await page.goto(`${env.server.url}/site/page.html?mended`);
+    await waitReady(page);
+    assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
+    await page.waitForFunction(() => (window.__gatedRuns || []).length === 2);
+    assert.deepEqual(page.errors, []);
+  }, (file) => (file === "kloudconsent.js" ? "public, max-age=86400" : "no-store"));
+});
+
+/** Waits until `page` has logged a widget error matching `pattern`. */
+async function expectLog(page, pattern) {
+  await waitFor(() => widgetLogs(page).some((l) => pattern.test(l)), `an error matching ${pattern}`);
+}
+
+/** Polls `check` for up to 10 s. */
+async function waitFor(check, what) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(check(), `waited for ${what}`);
+}
