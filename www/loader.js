@@ -124,21 +124,20 @@ var translationIndex = null;
 
 /**
  * i18n/<lang>.json as {text} or {error}, fetched once per page; how long it
- * is waited for is the boot's to say (`within`).
+ * is waited for is the boot's to say (`within`). Each error completes "the
+ * translation <url> …" and names the file that was refused: a refused index
+ * is usually a cached old loader meeting a new one (a service worker's
+ * precache without .json).
  */
 function translation(lang) {
   var url = fileUrl("i18n/" + lang + ".json");
-  // A refused index names itself: a cached old loader meeting a new index
-  // (a service worker's precache without .json) is what usually refuses it.
   translationIndex = translationIndex || fetchPinned("i18n/index.json").then(okText).then(JSON.parse).then(null, function () {
-    throw new Error(fileUrl("i18n/index.json") + UNREACHABLE_CORE);
+    throw "was not fetched: " + fileUrl("i18n/index.json") + " is " + UNREACHABLE + "kloudconsent.js)";
   });
-  return translations[lang] || (translations[lang] = fetchText(function () {
-    return translationIndex.then(function (index) {
-      if (!hasOwn.call(index, lang)) throw new Error("not in i18n/index.json");
-      return fetchHashed(url, index[lang]);
-    });
-  }));
+  return translations[lang] || (translations[lang] = translationIndex.then(function (index) {
+    if (!hasOwn.call(index, lang)) throw "is not in i18n/index.json";
+    return fetchHashed(url, index[lang]).then(okText, function () { throw "is " + UNREACHABLE + "i18n/index.json)"; });
+  }).then(function (text) { return { text: text }; }, function (e) { return { error: "" + e }; }));
 }
 
 /** The page's `<html lang>` and the browser's languages, for the engine. */
