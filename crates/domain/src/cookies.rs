@@ -43,7 +43,11 @@ pub fn line(name: &str, value: &str, max_age_s: i64, domain: Option<&str>, secur
 /// `a.b.example.com` → `a.b.example.com`, `b.example.com`, `example.com`:
 /// every suffix that starts at a label and is not the last label alone (an
 /// analytics tool sets its cookies on the registrable domain; a revoke
-/// deletes them on each). None for an IP address.
+/// deletes them on each). None for an IP address. A host written with its
+/// trailing dot (`shop.example.com.`, the fully qualified form) keeps it on
+/// each suffix, the form browsers accept as its `Domain`, and that dot ends
+/// the last label rather than starting another: `localhost.` has no parent,
+/// so it is not given a `__Host-` cookie that plain http would refuse.
 pub fn parent_domains(host: &str) -> Vec<String> {
     if host.is_empty() || is_ip_address(host) {
         return Vec::new();
@@ -51,6 +55,9 @@ pub fn parent_domains(host: &str) -> Vec<String> {
     let mut domains = Vec::new();
     let mut rest = host;
     while let Some(dot) = crate::text::find_byte(rest, b'.') {
+        if dot + 1 == rest.len() {
+            break;
+        }
         domains.push(rest.to_owned());
         rest = &rest[dot + 1..];
     }
@@ -107,6 +114,9 @@ mod tests {
             ("[::1]", false),
             ("10.0.0.7", false),
             ("intranet", false),
+            ("localhost.", false),
+            ("intranet.", false),
+            ("www.kloud.test.", true),
             ("", false),
         ] {
             assert_eq!(host_prefix_guards(host), guards, "{host:?}");
@@ -145,7 +155,12 @@ mod tests {
             parent_domains("a.b.example.com"),
             ["a.b.example.com", "b.example.com", "example.com"]
         );
+        assert_eq!(
+            parent_domains("shop.kloud.test."),
+            ["shop.kloud.test.", "kloud.test."]
+        );
         assert_eq!(parent_domains("localhost"), Vec::<String>::new());
+        assert_eq!(parent_domains("localhost."), Vec::<String>::new());
         assert_eq!(parent_domains("127.0.0.1"), Vec::<String>::new());
         assert_eq!(parent_domains("[::1]"), Vec::<String>::new());
         assert_eq!(parent_domains(""), Vec::<String>::new());
@@ -180,9 +195,14 @@ mod tests {
             let expected: Vec<String> = if s.is_empty() || ip {
                 Vec::new()
             } else {
-                let labels: Vec<&str> = s.split('.').collect();
+                // A trailing dot belongs to the last label, not a new one.
+                let (body, tail) = match s.strip_suffix('.') {
+                    Some(body) => (body, "."),
+                    None => (s.as_str(), ""),
+                };
+                let labels: Vec<&str> = body.split('.').collect();
                 (0..labels.len() - 1)
-                    .map(|i| labels[i..].join("."))
+                    .map(|i| labels[i..].join(".") + tail)
                     .collect()
             };
             assert_eq!(parent_domains(s), expected, "{s:?}");
