@@ -230,7 +230,7 @@ function unobscure(frame, focused) {
   var banner = frame.querySelector(".kc-banner,.kc-reopen:not([hidden])"), matches = Element.prototype.matches;
   if (!banner) return;
   var style = banner.style;
-  style.top = style.bottom = style.transform = "";
+  style.transform = "";
   // Not for focus in the widget (seen from the page as its host's), nor
   // the page itself: Firefox counts <body> as focused when a focused
   // element goes (the banner's button after a decision), and the reopen
@@ -252,10 +252,11 @@ function unobscure(frame, focused) {
   // Part of it shows above the banner (a container larger than the room).
   if (sink && f.top < b.top) return;
   if (!sink && by > scrollable()) {
-    // At the top, unless the banner would cover it there too.
+    // At the top, unless the banner would cover it there too; moved by a
+    // transform, as every move here: a move of its layout box counts as a
+    // layout shift when the page's own script gave the focus.
     if (f.top - view.top > b.height + 24) {
-      style.top = view.bottom - b.bottom + "px";
-      style.bottom = "auto";
+      style.transform = "translateY(" + (view.top + view.bottom - b.top - b.bottom) + "px)";
       return;
     }
     sink = 1;
