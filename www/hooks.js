@@ -229,13 +229,18 @@ function unobscure(frame, focused) {
   // The banner, or else the reopen button (over a footer's last link).
   var banner = frame.querySelector(".kc-banner,.kc-reopen:not([hidden])"), matches = Element.prototype.matches;
   if (!banner) return;
-  var style = banner.style;
+  var style = banner.style, host = frame.getRootNode().host;
+  // Focus come into the banner (or reopen button) where it was moved up to:
+  // a mouse press focuses a button before its release, and moving the
+  // banner back then would take the button from under the pointer, and
+  // the click with it. Sunk or stepped aside (down), it comes back.
+  if (focused === host && /\(-/.test(style.transform)) return;
   style.transform = "";
   // Not for focus in the widget (seen from the page as its host's), nor
   // the page itself: Firefox counts <body> as focused when a focused
   // element goes (the banner's button after a decision), and the reopen
   // button would then move out of sight from a short page's body.
-  if (!(focused instanceof Element) || focused === frame.getRootNode().host || focused === body.call(doc) ||
+  if (!(focused instanceof Element) || focused === host || focused === body.call(doc) ||
     focused === documentElement.call(doc) || !matches.call(focused, ":focus")) return;
   // (The page's focused element through Element.prototype: a <form> may hold a control of that name.)
   var b = banner.getBoundingClientRect(), f = Element.prototype.getBoundingClientRect.call(focused), view = frame.getBoundingClientRect();
