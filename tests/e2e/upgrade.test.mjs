@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, widgetLogs, GATED_PAIR } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, widgetLogs, until, GATED_PAIR } from "./helpers.mjs";
 import { DIST } from "./server.mjs";
 
 const FILES = ["kloudconsent.js", "kloudconsent_bg.wasm", "kloudconsent-tool.js", "kloudconsent-tool_bg.wasm"];
@@ -137,10 +137,10 @@ test("a returning visitor whose browser keeps the old loader meets the new wasm:
   }, async (page) => {
     const loaders = fetched("kloudconsent.js");
     await page.goto(`${env.server.url}/site/page.html?stale`);
-    await expectLog(page, /could not load .*kloudconsent_bg\.wasm/);
+    await until(() => widgetLogs(page).some((l) => /could not load .*kloudconsent_bg\.wasm/.test(l)), 10000);
     assert.deepEqual(await gatedRuns(page), []);
     // The refused wasm has the loader fetched again, past the cache.
-    await waitFor(() => fetched("kloudconsent.js") > loaders, "kloudconsent.js fetched again");
+    await until(() => fetched("kloudconsent.js") > loaders, 10000);
     await page.goto(`${env.server.url}/site/page.html?mended`);
     await waitReady(page);
     assert.equal((await page.evaluate(() => window.kloudconsent.get())).method, "accept-all");
@@ -149,13 +149,3 @@ test("a returning visitor whose browser keeps the old loader meets the new wasm:
   }, (file) => (file === "kloudconsent.js" ? "public, max-age=86400" : "no-store"));
 });
 
-/** Waits until `page` has logged a widget error matching `pattern`. */
-async function expectLog(page, pattern) {
-  await waitFor(() => widgetLogs(page).some((l) => pattern.test(l)), `an error matching ${pattern}`);
-}
-
-/** Polls `check` for up to 10 s. */
-async function waitFor(check, what) {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(check(), `waited for ${what}`);
-}
