@@ -311,16 +311,20 @@ function fit(frame) {
   var parent = frame.getRootNode().host.parentNode, zoom = +parent.currentCSSZoom;
   if (!(zoom > 0)) for (zoom = 1; parent; parent = parent.parentElement) zoom *= +getComputedStyle(parent).zoom || 1;
   if (zoom > 0 && isFinite(zoom)) frame.style.zoom = 1 / zoom;
-  var geometry = { left: "offsetLeft", top: "offsetTop", width: "width", height: "height" };
-  for (var property in geometry) {
-    var value = +viewport[geometry[property]];
-    if (isFinite(value)) frame.style.setProperty(property, value + "px");
-  }
+  var width = +viewport.width, height = +viewport.height;
+  if (isFinite(width)) frame.style.width = width + "px";
+  if (isFinite(height)) frame.style.height = height + "px";
+  // Moved onto the visual viewport by a transform, not left/top: a move of
+  // its layout box counts as a layout shift (CLS) when the page's script
+  // pans a pinch-zoomed screen (focus()), and a transform's does not.
+  var left = +viewport.offsetLeft || 0, top = +viewport.offsetTop || 0;
+  var move = function (off) { frame.style.transform = "translate(" + (left - off) + "px," + top + "px)"; };
+  move(0);
   // A right-to-left page wider than a phone's screen: Chromium places
   // `position: fixed` from a layout viewport whose left edge is off the
   // screen, while offsetLeft says 0. Measured, and moved by what is off.
-  var left = +viewport.offsetLeft, off = frame.getBoundingClientRect().left - left;
-  if (off && isFinite(off)) frame.style.left = left - off + "px";
+  var off = frame.getBoundingClientRect().left - left;
+  if (off && isFinite(off)) move(off);
   // A short visible screen (style.css): also under pinch zoom.
   host.toggleAttribute("data-kc-short", short);
   // Short and wide enough for the banner's buttons beside its text

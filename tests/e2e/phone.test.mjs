@@ -567,6 +567,29 @@ test("pinch-zoomed to 2× (visible area half the layout viewport): the banner's 
   await context.close();
 });
 
+test("pinch-zoomed, a page's script moving focus pans the screen: the banner follows it and counts no layout shift", TOUCH, async () => {
+  const links = Array.from({ length: 60 }, (_, i) => `<p><a href="#l${i}" id="l${i}">Link ${i}</a></p>`).join("");
+  const { context, page } = await phonePage({ width: 390, height: 844 }, { body: links });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 1.3 });
+  await page.waitForFunction(() => Math.abs(window.visualViewport.scale - 1.3) < 0.01);
+  await twoFrames(page);
+  await page.evaluate(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => { window.__shifts.push(...list.getEntries().map((e) => e.value)); })
+      .observe({ type: "layout-shift" });
+  });
+  // (No input from the visitor: a shift now would count in the page's CLS,
+  // 0.30 here while the frame followed the screen by its left and top.)
+  await page.evaluate(() => document.getElementById("l30").focus());
+  await page.waitForFunction(() => window.visualViewport.offsetTop > 100, undefined, { timeout: 5000 });
+  await twoFrames(page);
+  const [t] = (await targets(page, ".kc-banner")).filter((x) => x.name === "Accept all");
+  assertOnScreen([t], await visible(page), "after the pan");
+  assert.deepEqual(await page.evaluate(() => window.__shifts), [], "no layout shift");
+  await context.close();
+});
+
 test("pinch-zoomed to 2.5× with the tool open: the whole dialog scrolls, as on a short screen, instead of squeezing the list to a sliver", TOUCH, async () => {
   const { context, page } = await phonePage({ width: 390, height: 844 });
   await openTool(page);
