@@ -259,9 +259,11 @@ function unobscure(frame, focused) {
   if (!sink && by > scrollable()) {
     // At the top, unless the banner would cover it there too; moved by a
     // transform, as every move here: a move of its layout box counts as a
-    // layout shift when the page's own script gave the focus.
+    // layout shift when the page's own script gave the focus. (A reopen
+    // button at the middle of a side, whose mirror image is where it is:
+    // just above the element.)
     if (f.top - view.top > b.height + 24) {
-      style.transform = "translateY(" + (view.top + view.bottom - b.top - b.bottom) + "px)";
+      style.transform = "translateY(" + Math.min(view.top + view.bottom - b.top - b.bottom, f.top - 8 - b.bottom) + "px)";
       return;
     }
     sink = 1;

@@ -304,6 +304,31 @@ test("the reopen button never hides a focused link in the page's bottom corner",
   }
 });
 
+test("the reopen button at the middle of a side moves off a focused link under it on a page that cannot scroll", async () => {
+  for (const side of ["left", "right"]) {
+    const { context, page: p } = await openPage(env, { viewport: { width: 800, height: 600 }, reducedMotion: "reduce" });
+    // The link where the button sits: 16 px from the side, half-way down.
+    await hostPage(env, p, {
+      config: { reopenButton: { position: side } },
+      body: `<p>A page shorter than the screen.</p><a href="#" id="t" style="position:absolute;${side}:14px;top:285px;padding:8px">Next</a>`,
+    });
+    try {
+      await waitReady(p);
+      await button(banner(p), "Accept all").click();
+      await p.getByRole("button", { name: "Cookie settings" }).waitFor();
+      await settle(p);
+      await p.evaluate(() => document.getElementById("t").focus());
+      await settle(p);
+      assert.ok(await seen(p, "#t"), "the link is not behind the reopen button");
+      await p.evaluate(() => document.activeElement.blur());
+      await settle(p);
+      assert.equal(await p.evaluate(() => document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-reopen").style.transform), "");
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test("a focused container larger than the room beside the banner neither hides it nor scrolls", async () => {
   const body = `<main id="main" tabindex="-1" style="min-height:1500px">${"<p>Article text.</p>".repeat(40)}</main>`;
   const { context, page: p } = await page({ viewport: { width: 390, height: 844 } }, body);
