@@ -114,6 +114,9 @@
       }
       // The engine's answer: "L" load, "O" load as allowed once, "P<text>" a
       // placeholder, "N<message>" never (warned once per embed).
+      // Allowed once for what it showed: given a new URL (an app's next
+      // route reusing the element), it asks again.
+      if (e.loaded && !shows(e)) e.once = false;
       var answer = invoke("kc_embed", [e.el.getAttribute("data-consent") || "", e.once, revoked], "N");
       e.once = answer[0] === "O";
       if (answer[0] === "L" || answer[0] === "O") {
@@ -145,9 +148,7 @@
       var els = urlElements(e), base = baseFor(e.el), moved = base !== baseUri.call(doc), i, j, value, attr, why;
       // Loaded already, unless the page has changed a URL since (a framework
       // reusing the element for another route's video changes data-src).
-      if (e.loaded && els.every(function (el) {
-        return DATA_URLS.every(function (a) { return el.getAttribute(a) === el.getAttribute(a.slice(5)); });
-      })) {
+      if (e.loaded && shows(e)) {
         removePlaceholder(e);
         return "";
       }
@@ -188,6 +189,13 @@
       // A media element does not notice a src set on a <source> it passed over.
       if (els.length > 1) reload(e.el);
       return "";
+    }
+
+    /** Whether a loaded embed shows what its `data-` URLs say. */
+    function shows(e) {
+      return urlElements(e).every(function (el) {
+        return DATA_URLS.every(function (a) { return el.getAttribute(a) === el.getAttribute(a.slice(5)); });
+      });
     }
 
     /** Takes the content away: on first sight, and when a category is revoked. */
@@ -390,7 +398,10 @@
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;
       // Up through the page's elements by Node.prototype: a posted <form>
       // with an <input name="parentElement"> would otherwise loop for ever.
-      for (; el; el = parentElement.call(el) || Node.prototype.getRootNode.call(el).host) opacity *= +getComputedStyle(el).opacity;
+      // Inside SVG (a <foreignObject>) nothing counts as seen: SVG's own
+      // attributes (filter, mask) hide what they hold, with no `style` or
+      // `class` for a sanitiser to strip.
+      for (; el; el = parentElement.call(el) || Node.prototype.getRootNode.call(el).host) opacity *= el instanceof SVGElement ? 0 : +getComputedStyle(el).opacity;
       if (opacity >= 0.5 && !covered) return true;
       console.warn("kloudconsent: ignored a press on an embed's Allow button that was " +
         (covered ? "laid over the consent banner." : "hidden or nearly transparent."));

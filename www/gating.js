@@ -53,16 +53,23 @@ var warnedType = false;
  * would otherwise have its `<script type="text/plain">` counted as the
  * page's own and given the nonce.
  */
-function takeBootTags() {
-  [].forEach.call(querySelectorAll.call(doc, PENDING), function (tag) { bootTags.add(tag); });
+function takeBootTags(own) {
+  if (own) [].forEach.call(querySelectorAll.call(doc, PENDING), function (tag) { bootTags.add(tag); });
   // A site owner's likeliest mistake, and a consent bypass when the type is
   // missing: said once, when the page's own tags are known.
   if (querySelectorAll.call(doc, "script[data-consent]:not([type='text/plain'])").length) {
     console.warn('kloudconsent: a <script data-consent> not of type "text/plain" is not gated: it runs at once, or never.');
   }
 }
-if (readyState.call(doc) !== "loading") takeBootTags();
-else listen.call(doc, "DOMContentLoaded", takeBootTags, { once: true });
+// (The listener's argument, an event, is true.) Started once the page is
+// parsed, only a `defer` tag the parser inserted knows the page's HTML from
+// what script wrote since: an `async` tag or one a tag manager added may run
+// after `load` handlers wrote markup, which would then get the nonce. Such a
+// tag runs before DOMContentLoaded; one made by script with `async = false`
+// and `defer` (Turbo's, some tag managers') is told apart by running after.
+var navigation = (performance.getEntriesByType && performance.getEntriesByType("navigation") || [])[0];
+if (readyState.call(doc) === "loading") listen.call(doc, "DOMContentLoaded", takeBootTags, { once: true });
+else takeBootTags(script && script.defer && !script.async && !(navigation && navigation.domContentLoadedEventStart));
 
 /** The nonce `tag` runs with; `false` when it may not run under the page's. */
 function nonceFor(tag) {
@@ -375,7 +382,7 @@ function observePage() {
       }
       [r.addedNodes, r.removedNodes].forEach(function (list, removed) {
         [].forEach.call(list, function (n) {
-          if (nodeType.call(n) !== 1 || n.localName === "kloud-consent-placeholder") return;
+          if (nodeType.call(n) !== 1 || ours.has(n)) return;
           if (!removed) {
             dropCopies(n);
             holdSrcdoc(n);
@@ -459,5 +466,5 @@ function keepWidget() {
   // Taking the widget out, or moving it (a page that appends it elsewhere),
   // took focus out of its dialog: back in it. Focus on a page's own dialog,
   // which may come above the tool (eachBehind), stays there.
-  if (modal && (gone || page == doc.activeElement)) focusDialog(lastFocus);
+  if (modal && (gone || page == activeElement.call(doc))) focusDialog(lastFocus);
 }

@@ -14,6 +14,8 @@
 //  11  an added <form> whose control is named nodeType hides what it holds from gating (stop 50)
 //  12  a posted <form> opener whose controls shadow getRootNode, contains, focus,
 //      isConnected or getBoundingClientRect (stop 50)
+//  Stop 63: a widget tag added on load (1), a placeholder inside SVG (2), a
+//      posted <kloud-consent-placeholder> wrapper (3)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, banner, button, widgetLogs } from "./helpers.mjs";
@@ -65,6 +67,30 @@ for (const [name, csp] of [["nonce", NONCE_CSP], ["'strict-dynamic'", DYNAMIC_CS
     assert.equal(await page.evaluate(() => window.__pwned), undefined, "no injected tag ran");
     assert.equal(warnings(page, "lacks the page's nonce").length, 1, page.logs.join("\n"));
     assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
+// Stop 63's adversarial review: a tag a tag manager adds once the page is
+// parsed cannot tell the page's HTML from what a load handler wrote with
+// innerHTML; it gave both the nonce (the injected tag ran before any choice).
+// (Made with `async = false` and `defer`, as Turbo and some tag managers
+// make scripts, it looked like the parser's own `defer` tag.)
+for (const [how, extra] of [["as a tag manager adds it", ""], ["with async = false and defer", "s.async = false; s.defer = true;"]]) {
+  test(`1: under a nonce CSP, a widget tag added on load (${how}) gives its nonce to no gated tag the page wrote; a tag with the nonce of its own runs`, async () => {
+    const { context, page } = await openPage(env);
+    await page.goto(serve(COMMENTS.replace(`<script src="/kloudconsent.js" nonce="${NONCE}" defer></script>`, "").replace(
+      "</body>", `<script nonce="${NONCE}">addEventListener("load", function () {
+    var s = document.createElement("script"); s.src = "/kloudconsent.js"; s.nonce = "${NONCE}"; ${extra} document.head.append(s);
+  });</script></body>`), NONCE_CSP));
+    await waitReady(page);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__own), true, "the page's own gated tag ran with its nonce (control)");
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, "no injected tag ran");
+    await page.evaluate(() => window.kloudconsent.acceptAll());
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, "nor after Accept all");
+    assert.equal(warnings(page, "lacks the page's nonce").length, 1, page.logs.join("\n"));
     await context.close();
   });
 }
@@ -145,6 +171,34 @@ test("2: a click anywhere on a page with an invisible full-page placeholder allo
   await context.close();
 });
 
+// Stop 63's adversarial review: SVG's presentation attributes hide what a
+// <foreignObject> holds with no `style` or `class` to strip.
+for (const hide of ['filter="url(#gone)"', 'mask="url(#m)"']) {
+  test(`2: a placeholder inside SVG (a <g ${hide}> round a <foreignObject>) ignores the press`, async () => {
+    const { context, page } = await openPage(env, { viewport: { width: 1000, height: 720 } });
+    await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>post</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Post</h1>
+<script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
+<svg width="600" height="320"><defs><filter id="gone"><feComponentTransfer><feFuncA type="linear" slope="0"/></feComponentTransfer></filter>
+<mask id="m"><rect width="600" height="320" fill="black"/></mask></defs>
+<rect width="600" height="320" fill="#222"/><text x="300" y="170" font-size="40" fill="#fff" text-anchor="middle">Play video</text>
+<g ${hide}><foreignObject width="600" height="320">
+<iframe id="trap" data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="600" height="320" title="video"></iframe>
+</foreignObject></g></svg></body></html>`));
+    await waitReady(page);
+    const always = page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" });
+    await always.waitFor();
+    const box = await always.boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing was decided");
+    assert.equal(await page.evaluate(() => window.__marketing), undefined);
+    assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
+    assert.equal(warnings(page, "hidden or nearly transparent").length, 1, page.logs.join("\n"));
+    await context.close();
+  });
+}
+
 test("2 (control): a placeholder in a dimmed card (opacity 0.7) can still be allowed", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
   await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cards</title>
@@ -206,6 +260,24 @@ ${embedAtStart ? '<img data-consent="marketing" data-src="/fixtures/marketing/pi
     await context.close();
   });
 }
+
+// Stop 63's adversarial review: the page observer passed over every added
+// element named like a placeholder, so a posted one round a srcdoc iframe
+// rendered it before any choice.
+test("3: a gated srcdoc iframe added after start-up inside a posted <kloud-consent-placeholder> renders only once allowed", async () => {
+  const { context, page } = await openPage(env);
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>App</h1><div id="slot"></div></body></html>`));
+  await waitReady(page);
+  await page.evaluate((html) => { document.getElementById("slot").innerHTML = html; },
+    `<kloud-consent-placeholder>${SRCDOC}</kloud-consent-placeholder>`);
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "the srcdoc's script did not run");
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__srcdoc), undefined, "nor after Reject all");
+  await context.close();
+});
 
 /** `html` holds a gated srcdoc iframe: its script runs only after Accept all, and once. */
 async function srcdocWaitsForConsent(html) {
