@@ -307,6 +307,8 @@ function emit(name, json) {
     var event = new CustomEvent("kloudconsent:" + name, { detail: JSON.parse(json) });
     if (name === "ready") readyJson = json;
     subscribers[name].slice().forEach(function (s) { if (s.on) notify(s.callback, json, event); });
+    // Heard once per page: its callbacks are let go (a page's closures).
+    if (name === "ready") subscribers.ready = [];
     dispatch.call(window, event);
     emitting.shift();
   }
@@ -373,13 +375,12 @@ var api = {
     }
     var subscription = { callback: callback, on: true };
     var list = subscribers[short];
-    list.push(subscription);
     // `ready` fires once per page: a late subscriber still hears it, with
     // the decision in force then (not the one read at start, which a
-    // decision since would make the last thing it hears).
+    // decision since would make the last thing it hears), and is not kept.
     if (short === "ready" && readyJson !== null) {
       setTimeout(function () { if (subscription.on) notify(callback, JSON.stringify(invoke("kc_get", [], null))); }, 0);
-    }
+    } else list.push(subscription);
     return function () {
       subscription.on = false;
       var at = list.indexOf(subscription);

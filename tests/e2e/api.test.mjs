@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import {
   launch, openPage, waitReady, gatedRuns, events, storedLocal, consentCookies, banner, dialog,
   hostPage, GATED_PAIR,
-  toolShown,
+  toolShown, chromiumOnly,
 } from "./helpers.mjs";
 
 let env;
@@ -394,6 +394,31 @@ test("on() subscribes with or without the prefix, returns an unsubscribe functio
   assert.equal(result.typeofOff, "function");
   assert.equal(result.late, null);
   assert.deepEqual(result.seen, [["change", "reject-all", []], ["consent", "reject-all"]]);
+  await context.close();
+});
+
+// Stop 63's review of long-lived pages: `ready` is heard once, yet its
+// callbacks (and all their closures hold) were kept for the page's life:
+// an app subscribing per route without unsubscribing grew by each one.
+test("on(\"ready\") callbacks, early or late, are let go once called", chromiumOnly("collects garbage through Chromium's DevTools protocol"), async () => {
+  const { context, page } = await openPage(env);
+  await page.addInitScript(() => {
+    window.__refs = [];
+    const hold = () => { const big = { payload: new Array(1000).fill(1) }; window.__refs.push(new WeakRef(big)); return () => big.payload.length; };
+    addEventListener("DOMContentLoaded", () => window.kloudconsent.on("ready", hold()));
+  });
+  await hostPage(env, page, {});
+  await waitReady(page);
+  await page.evaluate(async () => {
+    const big = { payload: new Array(1000).fill(1) };
+    window.__refs.push(new WeakRef(big));
+    await new Promise((r) => window.kloudconsent.on("ready", () => r(big.payload.length)));
+  });
+  await page.waitForTimeout(50);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  assert.deepEqual(await page.evaluate(() => window.__refs.map((r) => r.deref() === undefined)), [true, true]);
   await context.close();
 });
 
