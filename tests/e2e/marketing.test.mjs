@@ -380,6 +380,27 @@ test("Allow once loads that embed for this page only, in the same box, and store
   await context.close();
 });
 
+// Stop 63's review of long-lived pages: an app that reuses the element for
+// its next route's video (a new data-src) loaded the new URL on the old
+// Allow once.
+test("an embed allowed once and given a new data-src by the page (an app's next route) asks again; the same URL stays loaded", async () => {
+  const { context, page } = await fresh("embeds.html");
+  await button(placeholderOf(page, "video"), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src"));
+  // Something else on the element changes: it stays loaded.
+  await page.evaluate(() => document.getElementById("video").setAttribute("tabindex", "0"));
+  await page.waitForTimeout(200);
+  assert.equal(await page.getAttribute("#video", "src"), "/fixtures/marketing/frame.html");
+  await page.evaluate(() => document.getElementById("video").setAttribute("data-src", "/fixtures/marketing/frame.html?next"));
+  await placeholderOf(page, "video").getByRole("button", { name: "Allow once" }).waitFor();
+  assert.equal(await page.getAttribute("#video", "src"), null, "the new URL waits for its own Allow");
+  await button(placeholderOf(page, "video"), "Allow once").click();
+  await page.waitForFunction(() => document.getElementById("video").getAttribute("src") === "/fixtures/marketing/frame.html?next");
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()), null);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("Allow once on an image or a video without controls: focus moves to it (tabindex -1, out of the Tab order) and Tab goes on from there", async () => {
   const { context, page } = await fresh("embeds.html");
   const focus = () => page.evaluate(() => {
