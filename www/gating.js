@@ -101,7 +101,7 @@ function releaseScripts() {
       tag.setAttribute(MARK, "no-nonce");
       if (!warnedNonce) {
         warnedNonce = true;
-        console.warn("kloudconsent: a gated script added after the page was parsed lacks the page's nonce; it never runs.");
+        console.warn("kloudconsent: a gated script added after the page was parsed (or any, when this tag started after that) lacks the page's nonce; it never runs.");
       }
     } else if (v === 1) {
       tag.setAttribute(MARK, "queued");
