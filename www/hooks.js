@@ -244,6 +244,11 @@ function unobscure(frame, focused) {
     focused === documentElement.call(doc) || !matches.call(focused, ":focus")) return;
   // (The page's focused element through Element.prototype: a <form> may hold a control of that name.)
   var b = banner.getBoundingClientRect(), f = Element.prototype.getBoundingClientRect.call(focused), view = frame.getBoundingClientRect();
+  // WebKit (no currentCSSZoom) gives a box under a page's `zoom` divided by
+  // it, where the widget's (its zoom undone by fit(): the page's zoom) are
+  // as drawn.
+  var z = "currentCSSZoom" in focused ? 1 : 1 / (frame.style.zoom || 1);
+  f = new DOMRect(f.x * z, f.y * z, f.width * z, f.height * z);
   // (Not for a field wholly above the banner: nothing hides it.)
   if (matches.call(focused, ":read-write") && b.height > view.height / 2 && f.bottom > b.top) {
     // Out of sight below the screen, not hidden: Tab still reaches it.

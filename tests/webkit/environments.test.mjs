@@ -245,3 +245,35 @@ test("a page's zoom on <html> or <body> leaves the banner and the tool on the sc
   }
   assert.deepEqual(await pageErrors(d), []);
 });
+
+// Stop 63's WebKit review: WebKit (no currentCSSZoom) reports a box under
+// the page's `zoom` divided by it, so a focused link under the banner or
+// the reopen button looked clear of it and stayed hidden (WCAG 2.4.11).
+test("a page's zoom (1.5 on <html>): a focused link under the banner, or under a reopen button at the middle of a side, is moved clear of", async () => {
+  const d = env.driver;
+  await resizeWindow(d, 1024, 700);
+  const fixed = "<style>html, body { margin: 0; height: 100%; overflow: hidden } html { zoom: 1.5 }</style>";
+  for (const [config, where] of [[undefined, "bottom: 20px"], [{ reopenButton: { position: "left" } }, "top: calc(50% - 6px)"]]) {
+    await fresh(env, hostPage(env, { config, head: fixed,
+      body: `<a id="t" href="#t" style="position: absolute; left: 6px; ${where}; font-size: 14px">A link</a>` }));
+    if (config) {
+      await (await button(d, ".kc-banner", "Reject all")).click();
+      await until(d, () => !!document.querySelector("kloud-consent").shadowRoot.querySelector(".kc-reopen:not([hidden])"), "the reopen button");
+    }
+    await settle(d);
+    await js(d, () => document.getElementById("t").focus());
+    await settle(d);
+    // Where the link is drawn (its reported box is 1.5 times too small):
+    // a line through it, under the widget's left end, meets it.
+    const hits = await js(d, () => {
+      const link = document.getElementById("t"), seen = [];
+      for (let y = 0; y < innerHeight; y += 2) {
+        const hit = document.elementFromPoint(30, y);
+        if (hit === link || hit?.localName === "kloud-consent") seen.push(hit.localName);
+      }
+      return seen;
+    });
+    assert.ok(hits.includes("a"), `${JSON.stringify(config)}: the focused link is seen (${hits.length} points, all on the widget)`);
+  }
+  assert.deepEqual(await pageErrors(d), []);
+});
