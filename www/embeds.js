@@ -37,6 +37,15 @@
     };
     var parentElement = Object.getOwnPropertyDescriptor(Node.prototype, "parentElement").get;
     var DATA_URLS = ["data-src", "data-srcset", "data-poster"];
+    // The page's last two presses (time, place, what was pressed), for an
+    // Allow button to tell a double click's second press, which landed on it
+    // because the first opened or moved something (a posted <details> whose
+    // embed takes its summary's place), from a press of its own. Firefox
+    // counts such a click as a first (`detail` 1): its target changed.
+    var presses = [];
+    listen.call(window, "pointerdown", function (ev) {
+      presses = [presses[1], [ev.timeStamp, ev.clientX, ev.clientY, ev.composedPath()[0]]];
+    }, true);
     // www/placeholder.css, minified (assemble.mjs fills it in).
     var sheetText = "__KC_PLACEHOLDER_CSS__";
 
@@ -279,9 +288,19 @@
           b.textContent = texts[i];
           // Where the press began: by the click, focus on the button may
           // have moved the banner aside (it never hides the focused element).
-          var over = false;
-          b.onpointerdown = function (ev) { over = widgetUnder(ev); };
-          b.onclick = function (ev) { if (seen(b, ev.detail > 0 && over)) placeholderClick(e, action); };
+          var over = false, second = false;
+          b.onpointerdown = function (ev) {
+            // (After a press on a placeholder, this one or another that took
+            // its place, it is the visitor's own; after the banner's, not:
+            // a Reject all that takes the banner away can uncover one.)
+            var p = presses[0], host = p && Node.prototype.getRootNode.call(p[3]).host;
+            over = widgetUnder(ev);
+            second = !!p && !(ours.has(host) && host !== core.widget()) && ev.timeStamp - p[0] < 500 &&
+              Math.abs(ev.clientX - p[1]) + Math.abs(ev.clientY - p[2]) < 10;
+          };
+          b.onclick = function (ev) {
+            if (!(ev.detail > 1 || ev.detail && second) && seen(b, ev.detail > 0 && over)) placeholderClick(e, action);
+          };
         });
         e.placeholder = host;
         e.text = panel.firstChild;

@@ -14,8 +14,9 @@
 //  11  an added <form> whose control is named nodeType hides what it holds from gating (stop 50)
 //  12  a posted <form> opener whose controls shadow getRootNode, contains, focus,
 //      isConnected or getBoundingClientRect (stop 50)
-//  Stop 63: a widget tag added on load (1), a placeholder inside SVG (2), a
-//      posted <kloud-consent-placeholder> wrapper (3)
+//  Stop 63: a widget tag added on load (1), a placeholder inside SVG and a
+//      double click through a posted <details> (2), a posted
+//      <kloud-consent-placeholder> wrapper (3)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, waitReady, banner, button, widgetLogs } from "./helpers.mjs";
@@ -198,6 +199,76 @@ for (const hide of ['filter="url(#gone)"', 'mask="url(#m)"']) {
     await context.close();
   });
 }
+
+// Stop 63's review of embeds: the first click of a double click opens a
+// posted <details> in a bottom-aligned cell, and its embed's placeholder
+// takes the summary's place, so the second click lands on Allow always
+// (no script, style or class).
+test("2: a double click whose first click opens a <details> that moves Allow always under the pointer allows nothing", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1000, height: 720 } });
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>forum</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Forum post</h1>
+<script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
+<table><tr><td height="320" width="420" valign="bottom" align="center"><details><summary>${"&nbsp;".repeat(32)}&#9829; Like</summary>
+<iframe id="trap" data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="300" height="70" title="cat video"></iframe>
+</details></td></tr></table></body></html>`));
+  await waitReady(page);
+  await button(banner(page), "Reject all").click();
+  const heart = await page.evaluate(() => {
+    const text = document.querySelector("summary").lastChild, at = text.data.indexOf("\u2665"), range = document.createRange();
+    range.setStart(text, at);
+    range.setEnd(text, at + 1);
+    const r = range.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  await page.mouse.move(heart.x, heart.y);
+  await page.mouse.down();
+  await page.mouse.up();
+  // (Within the double-click interval: Firefox counts the clicks itself.)
+  await page.waitForTimeout(150);
+  await page.mouse.down({ clickCount: 2 });
+  await page.mouse.up({ clickCount: 2 });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all", "the visitor's Reject all stands");
+  assert.equal(await page.evaluate(() => window.__marketing), undefined);
+  assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
+  await context.close();
+});
+
+test("2: a double click on Reject all, whose first click takes the banner away, does not land on an Allow always it uncovers", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blog</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Blog</h1>
+<script type="text/plain" data-consent="marketing">window.__marketing = true;</script>
+<iframe id="trap" data-consent="marketing" data-src="/fixtures/marketing/frame.html"
+  style="position:fixed;left:0;top:0;width:400px;height:200px;border:0;z-index:5"></iframe>
+</body></html>`));
+  await waitReady(page);
+  const reject = button(banner(page), "Reject all"), box = await reject.boundingBox();
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const allow = page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" });
+  await allow.waitFor({ state: "attached" });
+  const own = await allow.boundingBox(), frame = await page.locator("#trap").boundingBox();
+  await page.evaluate(([left, top]) => {
+    const trap = document.getElementById("trap");
+    trap.style.left = left + "px";
+    trap.style.top = top + "px";
+    window.dispatchEvent(new Event("resize"));
+  }, [at.x - (own.x - frame.x) - own.width / 2, at.y - (own.y - frame.y) - own.height / 2]);
+  await page.waitForTimeout(200);
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+  assert.equal(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.localName, [at.x, at.y]),
+    "kloud-consent-placeholder", "Allow always is under the pointer once the banner has gone (the attack is set up)");
+  await page.mouse.down({ clickCount: 2 });
+  await page.mouse.up({ clickCount: 2 });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all", "the visitor's Reject all stands");
+  assert.equal(await page.evaluate(() => window.__marketing), undefined);
+  await context.close();
+});
 
 test("2 (control): a placeholder in a dimmed card (opacity 0.7) can still be allowed", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
