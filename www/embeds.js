@@ -290,16 +290,18 @@
           // have moved the banner aside (it never hides the focused element).
           var over = false, second = false;
           b.onpointerdown = function (ev) {
-            // (After a press on a placeholder, this one or another that took
-            // its place, it is the visitor's own; after the banner's, not:
-            // a Reject all that takes the banner away can uncover one.)
+            // (After a press on an Allow button, this one or another that
+            // took its place, it is the visitor's own; after one on the
+            // banner, not: a Reject all that takes the banner away can
+            // uncover one; nor on a placeholder's text, which a posted
+            // <summary> can hold.)
             var p = presses[0], host = p && Node.prototype.getRootNode.call(p[3]).host;
             over = widgetUnder(ev);
-            second = !!p && !(ours.has(host) && host !== core.widget()) && ev.timeStamp - p[0] < 500 &&
-              Math.abs(ev.clientX - p[1]) + Math.abs(ev.clientY - p[2]) < 10;
+            second = !!p && !(ours.has(host) && host !== core.widget() && p[3].localName === "button") &&
+              ev.timeStamp - p[0] < 500 && Math.abs(ev.clientX - p[1]) + Math.abs(ev.clientY - p[2]) < 10;
           };
           b.onclick = function (ev) {
-            if (!(ev.detail > 1 || ev.detail && second) && seen(b, ev.detail > 0 && over)) placeholderClick(e, action);
+            if (seen(b, ev.detail > 1 || ev.detail && second ? 2 : ev.detail > 0 && over)) placeholderClick(e, action);
           };
         });
         e.placeholder = host;
@@ -413,7 +415,7 @@
      * when the widget (banner, tool, reopen button) lay under the point
      * pressed (`covered`; a key press has no point).
      */
-    function seen(button, covered) {
+    function seen(button, why) {
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;
       // Up through the page's elements by Node.prototype: a posted <form>
       // with an <input name="parentElement"> would otherwise loop for ever.
@@ -421,9 +423,9 @@
       // attributes (filter, mask) hide what they hold, with no `style` or
       // `class` for a sanitiser to strip.
       for (; el; el = parentElement.call(el) || Node.prototype.getRootNode.call(el).host) opacity *= el instanceof SVGElement ? 0 : +getComputedStyle(el).opacity;
-      if (opacity >= 0.5 && !covered) return true;
-      console.warn("kloudconsent: ignored a press on an embed's Allow button that was " +
-        (covered ? "laid over the consent banner." : "hidden or nearly transparent."));
+      if (opacity >= 0.5 && !why) return true;
+      console.warn("kloudconsent: ignored a press on an embed's Allow button that was " + (why > 1
+        ? "a double click's second, its first elsewhere." : why ? "laid over the consent banner." : "hidden or nearly transparent."));
       return false;
     }
 

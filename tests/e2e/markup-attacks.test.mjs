@@ -270,6 +270,41 @@ test("2: a double click on Reject all, whose first click takes the banner away, 
   await context.close();
 });
 
+// The second look: a first press on a placeholder's text (which a posted
+// <summary> can hold, opening an accordion that moves another embed's
+// Allow always under the pointer) was taken for the visitor's own.
+test("2: a press on one placeholder's text, then at once on an Allow always moved under the pointer, allows nothing, and says why", async () => {
+  const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
+  await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>post</title>
+<script src="/kloudconsent.js" defer></script></head><body><h1>Post</h1>
+<iframe id="x" data-consent="marketing" data-src="/fixtures/marketing/frame.html" width="400" height="200" title="first"></iframe>
+<iframe id="trap" data-consent="marketing" data-src="/fixtures/marketing/frame.html"
+  style="position:fixed;left:700px;top:300px;width:400px;height:200px;border:0"></iframe></body></html>`));
+  await waitReady(page);
+  await button(banner(page), "Reject all").click();
+  const text = await page.locator("kloud-consent-placeholder").first().locator("p").boundingBox();
+  const at = { x: text.x + text.width / 2, y: text.y + text.height / 2 };
+  const allow = page.locator("kloud-consent-placeholder").nth(1).getByRole("button", { name: "Allow always" });
+  const own = await allow.boundingBox(), frame = await page.locator("#trap").boundingBox();
+  const to = [at.x - (own.x - frame.x) - own.width / 2, at.y - (own.y - frame.y) - own.height / 2];
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.evaluate(([left, top]) => {
+    const trap = document.getElementById("trap");
+    trap.style.left = left + "px";
+    trap.style.top = top + "px";
+    window.dispatchEvent(new Event("resize"));
+  }, to);
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all", "the visitor's Reject all stands");
+  assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
+  assert.equal(warnings(page, "a double click's second").length, 1, page.logs.join("\n"));
+  await context.close();
+});
+
 test("2 (control): a placeholder in a dimmed card (opacity 0.7) can still be allowed", async () => {
   const { context, page } = await openPage(env, { viewport: { width: 1280, height: 720 } });
   await page.goto(serve(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cards</title>
