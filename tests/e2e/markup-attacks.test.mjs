@@ -120,22 +120,25 @@ const CLICKJACK = (opacity) => serve(`<!doctype html><html lang="en"><head><meta
 async function layTrap(page, target) {
   const box = await target.boundingBox();
   const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  const allow = page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" });
-  await allow.waitFor({ state: "attached" });
-  const own = await allow.boundingBox();
-  const frame = await page.locator("#trap").boundingBox();
-  await page.evaluate(([left, top]) => {
-    const trap = document.getElementById("trap");
-    trap.style.left = left + "px";
-    trap.style.top = top + "px";
-    window.dispatchEvent(new Event("resize")); // the placeholder follows its embed
-  }, [at.x - (own.x - frame.x) - own.width / 2, at.y - (own.y - frame.y) - own.height / 2]);
+  await moveTrap(page, at);
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(([x, y]) => {
     const hit = document.elementFromPoint(x, y);
     return hit && hit.localName;
   }, [at.x, at.y]), "kloud-consent-placeholder", "the trap lies over the button (the attack is set up)");
   return at;
+}
+
+/** Moves the page's #trap so that `allow`, its placeholder's Allow always, is centred on `at`. */
+async function moveTrap(page, at, allow = page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" })) {
+  await allow.waitFor({ state: "attached" });
+  const own = await allow.boundingBox(), frame = await page.locator("#trap").boundingBox();
+  await page.evaluate(([left, top]) => {
+    const trap = document.getElementById("trap");
+    trap.style.left = left + "px";
+    trap.style.top = top + "px";
+    window.dispatchEvent(new Event("resize")); // the placeholder follows its embed
+  }, [at.x - (own.x - frame.x) - own.width / 2, at.y - (own.y - frame.y) - own.height / 2]);
 }
 
 for (const [what, opacity, why] of [["an invisible", 0, "laid over the consent banner"], ["a half-transparent", 0.6, "laid over the consent banner"]]) {
@@ -172,6 +175,19 @@ test("2: a click anywhere on a page with an invisible full-page placeholder allo
   await context.close();
 });
 
+/**
+ * Nothing was allowed: the decision in force (`null`, or its method) stands,
+ * no marketing script ran, the trap did not load, and the console said why
+ * once (`why`, when given).
+ */
+async function nothingAllowed(page, method, why) {
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.kloudconsent.get()?.method ?? null), method, "the decision stands");
+  assert.equal(await page.evaluate(() => window.__marketing), undefined);
+  assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
+  if (why) assert.equal(warnings(page, why).length, 1, page.logs.join("\n"));
+}
+
 // Stop 63's adversarial review: SVG's presentation attributes hide what a
 // <foreignObject> holds with no `style` or `class` to strip.
 for (const hide of ['filter="url(#gone)"', 'mask="url(#m)"']) {
@@ -191,11 +207,7 @@ for (const hide of ['filter="url(#gone)"', 'mask="url(#m)"']) {
     await always.waitFor();
     const box = await always.boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(300);
-    assert.equal(await page.evaluate(() => window.kloudconsent.get()), null, "nothing was decided");
-    assert.equal(await page.evaluate(() => window.__marketing), undefined);
-    assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
-    assert.equal(warnings(page, "hidden or nearly transparent").length, 1, page.logs.join("\n"));
+    await nothingAllowed(page, null, "hidden or nearly transparent");
     await context.close();
   });
 }
@@ -228,10 +240,7 @@ test("2: a double click whose first click opens a <details> that moves Allow alw
   await page.waitForTimeout(150);
   await page.mouse.down({ clickCount: 2 });
   await page.mouse.up({ clickCount: 2 });
-  await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all", "the visitor's Reject all stands");
-  assert.equal(await page.evaluate(() => window.__marketing), undefined);
-  assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
+  await nothingAllowed(page, "reject-all", "a double click's second");
   await context.close();
 });
 
@@ -244,17 +253,9 @@ test("2: a double click on Reject all, whose first click takes the banner away, 
   style="position:fixed;left:0;top:0;width:400px;height:200px;border:0;z-index:5"></iframe>
 </body></html>`));
   await waitReady(page);
-  const reject = button(banner(page), "Reject all"), box = await reject.boundingBox();
+  const box = await button(banner(page), "Reject all").boundingBox();
   const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  const allow = page.locator("kloud-consent-placeholder").getByRole("button", { name: "Allow always" });
-  await allow.waitFor({ state: "attached" });
-  const own = await allow.boundingBox(), frame = await page.locator("#trap").boundingBox();
-  await page.evaluate(([left, top]) => {
-    const trap = document.getElementById("trap");
-    trap.style.left = left + "px";
-    trap.style.top = top + "px";
-    window.dispatchEvent(new Event("resize"));
-  }, [at.x - (own.x - frame.x) - own.width / 2, at.y - (own.y - frame.y) - own.height / 2]);
+  await moveTrap(page, at);
   await page.waitForTimeout(200);
   await page.mouse.move(at.x, at.y);
   await page.mouse.down();
@@ -264,9 +265,7 @@ test("2: a double click on Reject all, whose first click takes the banner away, 
     "kloud-consent-placeholder", "Allow always is under the pointer once the banner has gone (the attack is set up)");
   await page.mouse.down({ clickCount: 2 });
   await page.mouse.up({ clickCount: 2 });
-  await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all", "the visitor's Reject all stands");
-  assert.equal(await page.evaluate(() => window.__marketing), undefined);
+  await nothingAllowed(page, "reject-all", "a double click's second");
   await context.close();
 });
 
@@ -284,24 +283,13 @@ test("2: a press on one placeholder's text, then at once on an Allow always move
   await button(banner(page), "Reject all").click();
   const text = await page.locator("kloud-consent-placeholder").first().locator("p").boundingBox();
   const at = { x: text.x + text.width / 2, y: text.y + text.height / 2 };
-  const allow = page.locator("kloud-consent-placeholder").nth(1).getByRole("button", { name: "Allow always" });
-  const own = await allow.boundingBox(), frame = await page.locator("#trap").boundingBox();
-  const to = [at.x - (own.x - frame.x) - own.width / 2, at.y - (own.y - frame.y) - own.height / 2];
   await page.mouse.move(at.x, at.y);
   await page.mouse.down();
   await page.mouse.up();
-  await page.evaluate(([left, top]) => {
-    const trap = document.getElementById("trap");
-    trap.style.left = left + "px";
-    trap.style.top = top + "px";
-    window.dispatchEvent(new Event("resize"));
-  }, to);
+  await moveTrap(page, at, page.locator("kloud-consent-placeholder").nth(1).getByRole("button", { name: "Allow always" }));
   await page.mouse.down();
   await page.mouse.up();
-  await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.kloudconsent.get().method), "reject-all", "the visitor's Reject all stands");
-  assert.equal(await page.locator("#trap").getAttribute("src"), null, "the embed did not load");
-  assert.equal(warnings(page, "a double click's second").length, 1, page.logs.join("\n"));
+  await nothingAllowed(page, "reject-all", "a double click's second");
   await context.close();
 });
 
