@@ -412,8 +412,10 @@
      * lands on "Allow always". So the press is ignored, with a warning, when
      * the button or what holds it is hidden or less than half opaque (a
      * dimmed card at 0.7 is still seen; an invisible trap is far below), or
-     * when the widget (banner, tool, reopen button) lay under the point
-     * pressed (`covered`; a key press has no point).
+     * inside SVG, or for the reason `why` its caller found: true when the
+     * widget (banner, tool, reopen button) lay under the point pressed (a
+     * key press has no point), 2 when the press was a double click's second
+     * whose first landed elsewhere.
      */
     function seen(button, why) {
       var opacity = getComputedStyle(button).visibility === "visible" ? 1 : 0, el = button;

@@ -67,9 +67,11 @@ function takeBootTags(own) {
 // after `load` handlers wrote markup, which would then get the nonce. Such a
 // tag runs before DOMContentLoaded; one made by script with `async = false`
 // and `defer` (Turbo's, some tag managers') is told apart by running after.
-var navigation = (performance.getEntriesByType && performance.getEntriesByType("navigation") || [])[0];
 if (readyState.call(doc) === "loading") listen.call(doc, "DOMContentLoaded", takeBootTags, { once: true });
-else takeBootTags(script && script.defer && !script.async && !(navigation && navigation.domContentLoadedEventStart));
+else {
+  var navigation = (performance.getEntriesByType && performance.getEntriesByType("navigation") || [])[0];
+  takeBootTags(script && script.defer && !script.async && !(navigation && navigation.domContentLoadedEventStart));
+}
 
 /** The nonce `tag` runs with; `false` when it may not run under the page's. */
 function nonceFor(tag) {
