@@ -8,7 +8,7 @@
 // what a visitor sees there.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, button, hostPage, gatedRuns, twoFrames, GATED_PAIR, chromiumOnly } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, button, hostPage, gatedRuns, twoFrames, GATED_PAIR, chromiumOnly, watchShifts, shiftsSince } from "./helpers.mjs";
 import { settle as entranceDone } from "./a11y-helpers.mjs";
 
 let env;
@@ -220,18 +220,12 @@ test("the page's last links, which no scroll can bring above the banner, move th
     // A move of the banner's layout box counts as a layout shift when the
     // page's own script gave the focus (no recent input): CLS 0.56 here
     // before the move became a transform (stop 62's black-box review).
-    await p.evaluate(() => {
-      window.__shifts = [];
-      if (PerformanceObserver.supportedEntryTypes.includes("layout-shift")) {
-        new PerformanceObserver((list) => { window.__shifts.push(...list.getEntries().map((e) => e.value)); })
-          .observe({ type: "layout-shift" });
-      }
-    });
+    await watchShifts(p);
     await p.evaluate(() => document.getElementById("l7").focus());
     await settle(p);
     assert.ok(await seen(p, "#l7"));
     assert.ok(await top() < 50, `the banner moved to the top (${await top()} px)`);
-    assert.deepEqual(await p.evaluate(() => window.__shifts), [], "no layout shift");
+    assert.deepEqual(await shiftsSince(p), [], "no layout shift");
     await p.evaluate(() => document.getElementById("l7").blur());
     await settle(p);
     // (Firefox lays it out again a fraction of a pixel apart.)

@@ -136,6 +136,18 @@ export async function waitReady(page) {
 }
 
 /** Resolves after the page has drawn two more frames (what a resize or a scroll set off has been laid out). */
+/**
+ * Records the values of the page's layout shifts from now on (none where
+ * the engine has no such entries: Firefox); `shiftsSince` reads them.
+ */
+export const watchShifts = (page) => page.evaluate(() => {
+  window.__shifts = [];
+  if (PerformanceObserver.supportedEntryTypes.includes("layout-shift")) {
+    new PerformanceObserver((list) => { window.__shifts.push(...list.getEntries().map((e) => e.value)); })
+      .observe({ type: "layout-shift" });
+  }
+});
+export const shiftsSince = (page) => page.evaluate(() => window.__shifts);
 export const twoFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 export const gatedRuns = (page) => page.evaluate(() => window.__gatedRuns || []);
 export const events = (page) => page.evaluate(() => window.__events || []);

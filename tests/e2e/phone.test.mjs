@@ -8,7 +8,7 @@
 // button is on the visible screen and a tap at its position hits it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, twoFrames, GATED_PAIR, chromiumOnly, bannerSoon } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, hostPage, events, twoFrames, GATED_PAIR, chromiumOnly, bannerSoon, watchShifts, shiftsSince } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -574,11 +574,7 @@ test("pinch-zoomed, a page's script moving focus pans the screen: the banner fol
   await cdp.send("Emulation.setPageScaleFactor", { pageScaleFactor: 1.3 });
   await page.waitForFunction(() => Math.abs(window.visualViewport.scale - 1.3) < 0.01);
   await twoFrames(page);
-  await page.evaluate(() => {
-    window.__shifts = [];
-    new PerformanceObserver((list) => { window.__shifts.push(...list.getEntries().map((e) => e.value)); })
-      .observe({ type: "layout-shift" });
-  });
+  await watchShifts(page);
   // (No input from the visitor: a shift now would count in the page's CLS,
   // 0.30 here while the frame followed the screen by its left and top.)
   await page.evaluate(() => document.getElementById("l30").focus());
@@ -586,7 +582,7 @@ test("pinch-zoomed, a page's script moving focus pans the screen: the banner fol
   await twoFrames(page);
   const [t] = (await targets(page, ".kc-banner")).filter((x) => x.name === "Accept all");
   assertOnScreen([t], await visible(page), "after the pan");
-  assert.deepEqual(await page.evaluate(() => window.__shifts), [], "no layout shift");
+  assert.deepEqual(await shiftsSince(page), [], "no layout shift");
   await context.close();
 });
 
