@@ -257,12 +257,33 @@ function activate(tag, nonce) {
   var isAsync = tag.hasAttribute("async");
   live.async = isAsync;
   live.text = tag.textContent;
-  var waits = willRun(live) && tag.hasAttribute("src") && !isAsync;
-  if (waits) live.onload = live.onerror = function () { scriptWaiting = false; pumpScripts(); };
+  // An inline one has been prepared (its type read) once in the page. One
+  // the browser does not run keeps its type (a page's own script type).
+  var runs = willRun(live), later = runs && tag.hasAttribute("src"), waits = later && !isAsync;
+  // Once it has run, a type no browser runs: see `spent`. Listeners, not
+  // `onload`: a site's own `onload` attribute stays.
+  function ran() {
+    spent(live);
+    if (waits) scriptWaiting = false, pumpScripts();
+  }
+  if (later) listen.call(live, "load", ran), listen.call(live, "error", ran);
   tag.replaceWith(live);
+  if (runs && !later) spent(live);
   // Not in the document (replaceWith on a detached node does nothing): no
   // load event will come.
   return waits && live.isConnected;
+}
+
+/**
+ * A released copy that has run is given a type no browser runs. A page
+ * that copies its region's HTML (jQuery's `.html()` and `.append()` run
+ * every script of a JavaScript type in what they insert; a snapshot's
+ * re-runner) would otherwise run it again, also after **Reject all**. Not
+ * `text/plain`: it is no gated tag waiting, and a copy of it never runs
+ * (each gated script at most once per page).
+ */
+function spent(live) {
+  live.setAttribute("type", "kloudconsent/ran");
 }
 
 // ---- gated embeds ----------------------------------------------------------

@@ -77,6 +77,41 @@ test("an activated script keeps id, async, crossorigin, integrity and data attri
   await context.close();
 });
 
+test("a page that copies a region's HTML with its scripts (jQuery's .html()) runs no released script again, also after Reject all; a site's onload attribute on a gated tag still fires", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+    <div id="region">
+      <script type="text/plain" data-consent="analytics" src="/fixtures/gated/named.js?name=external" onload="window.__onload = true"></script>
+      <script type="text/plain" data-consent="analytics">(window.__gatedRuns = window.__gatedRuns || []).push("inline")</script>
+      <script type="text/plain" data-consent="analytics" data-type="module">(window.__gatedRuns = window.__gatedRuns || []).push("module")</script>
+    </div>
+    <div id="copy"></div>` });
+  await waitReady(page);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 3 && window.__onload === true);
+  // What jQuery's .html(string) does with the scripts in what it inserts
+  // (jquery/src/manipulation.js, domManip): each of a JavaScript type (or
+  // none) is run again, an external one by its URL, an inline one by its text.
+  const copyRegion = () => page.evaluate(() => {
+    const to = document.getElementById("copy");
+    to.innerHTML = document.getElementById("region").innerHTML;
+    for (const s of to.querySelectorAll("script")) {
+      if (!/^$|^module$|\/(?:java|ecma)script/i.test(s.type || "")) continue;
+      const run = document.createElement("script");
+      if (s.src) run.src = s.src; else run.text = s.textContent;
+      document.head.appendChild(run);
+    }
+  });
+  await copyRegion();
+  await page.evaluate(() => window.kloudconsent.rejectAll());
+  await copyRegion();
+  await page.waitForTimeout(500);
+  assert.deepEqual((await page.evaluate(() => window.__gatedRuns)).sort(), ["external", "inline", "module"], "each ran once");
+  assert.equal(await page.locator("script[type='text/plain'][data-consent]").count(), 0, "no copy waits as a gated tag");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("gated tags added to the page later wait for consent, or run at once when already granted", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
