@@ -269,6 +269,9 @@
         adoptSheet(root);
         var panel = element(root, "div", "ph");
         panel.setAttribute("part", "placeholder");
+        // Firefox makes a box whose text overflows (it scrolls) a Tab stop
+        // of its own, with nothing to operate; Tab goes to its buttons.
+        panel.tabIndex = -1;
         // Named after the embed's own title or alt, which its hidden
         // element no longer gives a screen reader: with several embeds,
         // the "Allow once" buttons are told apart by the group they are in.

@@ -983,6 +983,35 @@ test("placeholders in boxes that scroll (a carousel, a panel) with a position of
   await context.close();
 });
 
+test("a placeholder whose text overflows its box is no Tab stop of its own (Firefox made the scrolling box one): Tab goes from the page to its two buttons and on", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, {
+    body: `<a id="before" href="#x">Before</a>
+      <img id="map" data-consent="marketing" data-src="/fixtures/marketing/pixel.svg" alt="Office map" width="200" height="100">
+      <a id="after" href="#y">After</a>`,
+  });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.hide());
+  await page.waitForFunction(() => document.querySelector("kloud-consent-placeholder"));
+  const overflows = await page.evaluate(() => {
+    const ph = document.querySelector("kloud-consent-placeholder").shadowRoot.querySelector(".ph");
+    return ph.scrollHeight > ph.clientHeight;
+  });
+  assert.ok(overflows, "the text overflows the 200x100 box (the case that made a Tab stop)");
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a.localName === "kloud-consent-placeholder" ? a.shadowRoot.activeElement.textContent || a.shadowRoot.activeElement.className : a.id;
+  });
+  await page.focus("#before");
+  const order = [];
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await focused());
+  }
+  assert.deepEqual(order, ["Allow once", "Allow always", "after"]);
+  await context.close();
+});
+
 test("a carousel's hidden slides (aria-hidden, as Splide and Slick mark them) keep their placeholders' buttons out of Tab's order, and back in when shown", async () => {
   const { context, page } = await openPage(env);
   const slide = (id, hidden) => `<li class="slide"${hidden ? ' aria-hidden="true"' : ""}><iframe id="${id}" data-consent="marketing"
