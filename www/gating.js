@@ -257,33 +257,27 @@ function activate(tag, nonce) {
   var isAsync = tag.hasAttribute("async");
   live.async = isAsync;
   live.text = tag.textContent;
-  // An inline one has been prepared (its type read) once in the page. One
-  // the browser does not run keeps its type (a page's own script type).
-  var runs = willRun(live), later = runs && tag.hasAttribute("src"), waits = later && !isAsync;
-  // Once it has run, a type no browser runs: see `spent`. Listeners, not
-  // `onload`: a site's own `onload` attribute stays.
-  function ran() {
-    spent(live);
-    if (waits) scriptWaiting = false, pumpScripts();
-  }
-  if (later) listen.call(live, "load", ran), listen.call(live, "error", ran);
+  var waits = willRun(live) && tag.hasAttribute("src") && !isAsync;
+  // A listener, not `onload`, which would replace a site's own `onload`
+  // attribute; capturing, so that attribute cannot stop it.
+  if (waits) ["load", "error"].forEach(function (type) {
+    listen.call(live, type, function () { scriptWaiting = false; pumpScripts(); }, true);
+  });
   tag.replaceWith(live);
-  if (runs && !later) spent(live);
+  // Now started (its type read), it runs or loads on whatever its type
+  // becomes, so it gets one no browser runs. A page that copies its
+  // region's HTML (jQuery's `.html()` and `.append()` run every script of
+  // a JavaScript type in what they insert, also ones the browser would not
+  // run; a snapshot's re-runner) would otherwise run it again, also after
+  // **Reject all**. At once, not once it has loaded: a copy taken while it
+  // loads would keep a type that runs (so an external one reads this type
+  // as its `document.currentScript.type`). Not `text/plain`: it is no gated
+  // tag waiting, and a copy of it never runs (each at most once per page).
+  // A page's own kind of script (a template, an import map) keeps its type.
+  if (/^$|script|module/i.test(live.type)) live.setAttribute("type", "kloudconsent/ran");
   // Not in the document (replaceWith on a detached node does nothing): no
   // load event will come.
   return waits && live.isConnected;
-}
-
-/**
- * A released copy that has run is given a type no browser runs. A page
- * that copies its region's HTML (jQuery's `.html()` and `.append()` run
- * every script of a JavaScript type in what they insert; a snapshot's
- * re-runner) would otherwise run it again, also after **Reject all**. Not
- * `text/plain`: it is no gated tag waiting, and a copy of it never runs
- * (each gated script at most once per page).
- */
-function spent(live) {
-  live.setAttribute("type", "kloudconsent/ran");
 }
 
 // ---- gated embeds ----------------------------------------------------------

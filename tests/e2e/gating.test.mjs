@@ -77,36 +77,43 @@ test("an activated script keeps id, async, crossorigin, integrity and data attri
   await context.close();
 });
 
-test("a page that copies a region's HTML with its scripts (jQuery's .html()) runs no released script again, also after Reject all; a site's onload attribute on a gated tag still fires", async () => {
+test("a page that copies a region's HTML with its scripts (jQuery's .html()) runs no released script again, also after Reject all, nor one the browser would not run; a site's onload attribute on a gated tag still fires", async () => {
   const { context, page } = await openPage(env);
+  const slow = "/__config?delay=1000&type=text/javascript&body=" + encodeURIComponent("(window.__gatedRuns = window.__gatedRuns || []).push('slow')");
   await hostPage(env, page, { body: `
     <div id="region">
       <script type="text/plain" data-consent="analytics" src="/fixtures/gated/named.js?name=external" onload="window.__onload = true"></script>
       <script type="text/plain" data-consent="analytics">(window.__gatedRuns = window.__gatedRuns || []).push("inline")</script>
       <script type="text/plain" data-consent="analytics" data-type="module">(window.__gatedRuns = window.__gatedRuns || []).push("module")</script>
+      <script type="text/plain" data-consent="analytics" data-type="text/javascript; charset=utf-8">(window.__gatedRuns = window.__gatedRuns || []).push("never")</script>
+      <script type="text/plain" data-consent="analytics" async src="${slow}"></script>
     </div>
     <div id="copy"></div>` });
   await waitReady(page);
-  await button(banner(page), "Accept all").click();
-  await page.waitForFunction(() => (window.__gatedRuns || []).length === 3 && window.__onload === true);
   // What jQuery's .html(string) does with the scripts in what it inserts
   // (jquery/src/manipulation.js, domManip): each of a JavaScript type (or
   // none) is run again, an external one by its URL, an inline one by its text.
-  const copyRegion = () => page.evaluate(() => {
+  const insert = (html) => page.evaluate((html) => {
     const to = document.getElementById("copy");
-    to.innerHTML = document.getElementById("region").innerHTML;
+    to.innerHTML = html;
     for (const s of to.querySelectorAll("script")) {
       if (!/^$|^module$|\/(?:java|ecma)script/i.test(s.type || "")) continue;
       const run = document.createElement("script");
       if (s.src) run.src = s.src; else run.text = s.textContent;
       document.head.appendChild(run);
     }
-  });
-  await copyRegion();
+  }, html);
+  const region = () => page.evaluate(() => document.getElementById("region").innerHTML);
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => (window.__gatedRuns || []).length === 3 && window.__onload === true);
+  const whileLoading = await region(); // the slow script is still on its way
+  await page.waitForFunction(() => window.__gatedRuns.includes("slow"));
+  await insert(await region());
   await page.evaluate(() => window.kloudconsent.rejectAll());
-  await copyRegion();
-  await page.waitForTimeout(500);
-  assert.deepEqual((await page.evaluate(() => window.__gatedRuns)).sort(), ["external", "inline", "module"], "each ran once");
+  await insert(whileLoading);
+  await insert(await region());
+  await page.waitForTimeout(1500);
+  assert.deepEqual((await page.evaluate(() => window.__gatedRuns)).sort(), ["external", "inline", "module", "slow"], "each ran once");
   assert.equal(await page.locator("script[type='text/plain'][data-consent]").count(), 0, "no copy waits as a gated tag");
   assert.deepEqual(page.errors, []);
   await context.close();

@@ -118,6 +118,47 @@ test("an activated script keeps id, async, crossorigin, integrity and data attri
   assert.notEqual(attrs.type, "text/plain");
 });
 
+test("released scripts (inline, external with and without async, modules) each run once, in order, with the site's onload; a copy of their HTML run as jQuery's .html() does runs none, also after Reject all", async () => {
+  const d = env.driver;
+  env.server.routes.set("/fixtures/gated/slow.js", async (req, res, url, next) => {
+    await new Promise((r) => setTimeout(r, 400));
+    return next();
+  });
+  try {
+    await fresh(env, hostPage(env, { body: `
+      <div id="region">
+        <script type="text/plain" data-consent="analytics" src="/fixtures/gated/slow.js" onload="window.__onload = true"></script>
+        <script type="text/plain" data-consent="analytics">window.__order = (window.__order || []).concat("inline-2");</script>
+        <script type="text/plain" data-consent="analytics" async src="/fixtures/gated/named.js?name=async"></script>
+        <script type="text/plain" data-consent="analytics" data-type="module">window.__order = (window.__order || []).concat("module");</script>
+        <script type="text/plain" data-consent="analytics" data-type="module" src="/fixtures/gated/named.js?name=module-src"></script>
+      </div>
+      <div id="copy"></div>` }));
+    await (await button(d, ".kc-banner", "Accept all")).click();
+    await until(d, () => (window.__order || []).length === 3 && (window.__gatedRuns || []).length === 2 && window.__onload, "every script");
+    const copy = () => js(d, () => {
+      const to = document.getElementById("copy");
+      to.innerHTML = document.getElementById("region").innerHTML;
+      for (const s of to.querySelectorAll("script")) {
+        if (!/^$|^module$|\/(?:java|ecma)script/i.test(s.type || "")) continue;
+        const run = document.createElement("script");
+        if (s.src) run.src = s.src; else run.text = s.textContent;
+        document.head.appendChild(run);
+      }
+    });
+    await copy();
+    await js(d, () => window.kloudconsent.rejectAll());
+    await copy();
+    await settle(d);
+    assert.deepEqual(await js(d, () => window.__order.slice(0, 2)), ["external-1", "inline-2"]);
+    assert.deepEqual((await js(d, () => window.__order)).sort(), ["external-1", "inline-2", "module"]);
+    assert.deepEqual((await gatedRuns(d)).sort(), ["async", "named"], "a module has no currentScript: named.js records \"named\"");
+    assert.deepEqual(await pageErrors(d), []);
+  } finally {
+    env.server.routes.delete("/fixtures/gated/slow.js");
+  }
+});
+
 test("gated tags added later wait for consent or run at once; an unknown category never runs and warns", async () => {
   const d = env.driver;
   await fresh(env, hostPage(env, {}));
