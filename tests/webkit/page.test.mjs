@@ -73,14 +73,25 @@ for (const [name, setSignal] of Object.entries(SIGNALS)) {
 
 // ---- gated scripts --------------------------------------------------------------
 
-test("gated scripts run in document order (a slow external one before the inline one after it), each once", async () => {
-  const d = env.driver;
-  // Held back a little, so that an inline script that did not wait for it would overtake it.
+/**
+ * Runs `fn` with /fixtures/gated/slow.js held back 400 ms, so that a gated
+ * script released after it that did not wait for it would overtake it.
+ */
+async function withSlowScript(fn) {
   env.server.routes.set("/fixtures/gated/slow.js", async (req, res, url, next) => {
     await new Promise((r) => setTimeout(r, 400));
     return next();
   });
   try {
+    await fn();
+  } finally {
+    env.server.routes.delete("/fixtures/gated/slow.js");
+  }
+}
+
+test("gated scripts run in document order (a slow external one before the inline one after it), each once", async () => {
+  const d = env.driver;
+  await withSlowScript(async () => {
     await fresh(env, hostPage(env, { body: `
       <script type="text/plain" data-consent="analytics" src="/fixtures/gated/slow.js"></script>
       <script type="text/plain" data-consent="analytics">window.__order = (window.__order || []).concat("inline-2");</script>
@@ -96,9 +107,7 @@ test("gated scripts run in document order (a slow external one before the inline
     await settle(d);
     assert.deepEqual(await js(d, () => window.__order), ["external-1", "inline-2", "marketing-3", "both-4"]);
     assert.deepEqual(await pageErrors(d), []);
-  } finally {
-    env.server.routes.delete("/fixtures/gated/slow.js");
-  }
+  });
 });
 
 test("an activated script keeps id, async, crossorigin, integrity and data attributes", async () => {
@@ -120,11 +129,7 @@ test("an activated script keeps id, async, crossorigin, integrity and data attri
 
 test("released scripts (inline, external with and without async, modules) each run once, in order, with the site's onload; a copy of their HTML run as jQuery's .html() does runs none, also after Reject all", async () => {
   const d = env.driver;
-  env.server.routes.set("/fixtures/gated/slow.js", async (req, res, url, next) => {
-    await new Promise((r) => setTimeout(r, 400));
-    return next();
-  });
-  try {
+  await withSlowScript(async () => {
     await fresh(env, hostPage(env, { body: `
       <div id="region">
         <script type="text/plain" data-consent="analytics" src="/fixtures/gated/slow.js" onload="window.__onload = true"></script>
@@ -154,9 +159,7 @@ test("released scripts (inline, external with and without async, modules) each r
     assert.deepEqual((await js(d, () => window.__order)).sort(), ["external-1", "inline-2", "module"]);
     assert.deepEqual((await gatedRuns(d)).sort(), ["async", "named"], "a module has no currentScript: named.js records \"named\"");
     assert.deepEqual(await pageErrors(d), []);
-  } finally {
-    env.server.routes.delete("/fixtures/gated/slow.js");
-  }
+  });
 });
 
 test("gated tags added later wait for consent or run at once; an unknown category never runs and warns", async () => {
