@@ -229,22 +229,26 @@ function activate(tag, nonce) {
   released.add(live);
   if (!writeTaken) {
     writeTaken = true;
-    // `<form name="writeln">` makes the assignment throw.
-    if (!hasOwn.call(doc, "write")) try {
+    // `<form name="writeln">` makes the assignment throw. A tag manager
+    // that put the browser's own back by assignment (postscribe, GTM's
+    // document.write support) leaves it an own property: still the
+    // browser's, which would replace the whole page.
+    if (!hasOwn.call(doc, "write") || doc.write === Document.prototype.write) try {
       doc.write = writeAfterReleased(Document.prototype.write, "");
       doc.writeln = writeAfterReleased(Document.prototype.writeln, "\n");
     } catch (e) {}
   }
   // Every attribute but `type` (a `data-type` becomes the real type, e.g.
-  // `module`), the nonce, our own mark, and `inert`, which the page behind
-  // an open tool wears only until it closes. A relative `src` is made
-  // absolute against `baseFor` when a later `<base>` would move it.
+  // `module`), the nonce, our own mark, `inert`, which the page behind an
+  // open tool wears only until it closes, and `onload` and `onerror`,
+  // which stay with the tag (below). A relative `src` is made absolute
+  // against `baseFor` when a later `<base>` would move it.
   [].forEach.call(tag.attributes, function (a) {
     var value = a.value;
     if (a.name === "src" && base !== baseUri.call(doc)) {
       try { value = new URL(value, base).href; } catch (e) { /* unparsable: it fails to load, as it would have */ }
     }
-    if (a.name !== "type" && a.name !== MARK && a.name !== "nonce" && a.name !== "inert") {
+    if (!/^(type|nonce|inert|onload|onerror|data-kloudconsent)$/.test(a.name)) {
       live.setAttribute(a.name === "data-type" ? "type" : a.name, value);
     }
   });
@@ -258,10 +262,15 @@ function activate(tag, nonce) {
   live.async = isAsync;
   live.text = tag.textContent;
   var waits = willRun(live) && tag.hasAttribute("src") && !isAsync;
-  // A listener, not `onload`, which would replace a site's own `onload`
-  // attribute; capturing, so that attribute cannot stop it.
-  if (waits) ["load", "error"].forEach(function (type) {
-    listen.call(live, type, function () { scriptWaiting = false; pumpScripts(); }, true);
+  // The copy's `load` or `error` is passed on to the tag: what waits for it
+  // (its `onload` attribute, a tag manager's or a loader's callback on the
+  // element it made) is there. Then the queue goes on, as the browser runs
+  // a script's `load` handlers before the next script.
+  ["load", "error"].forEach(function (type) {
+    listen.call(live, type, function () {
+      dispatch.call(tag, new Event(type));
+      if (waits) scriptWaiting = false, pumpScripts();
+    });
   });
   tag.replaceWith(live);
   // Now started (its type read), it runs or loads on whatever its type

@@ -363,6 +363,54 @@ test("a released tag's document.write puts its markup after the tag (at the top 
   await context.close();
 });
 
+test("a tag manager that put the browser's document.write back by assignment (postscribe, GTM's write support) does not let a released tag's write replace the page", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+<p id="article">The article</p>
+<script>
+  // What postscribe does around a tag it writes: keep, replace, put back.
+  var saved = document.write;
+  document.write = function () {};
+  document.write = saved;
+</script>
+<script type="text/plain" data-consent="marketing" id="old-tag">document.write('<img id="pixel" alt="">');</script>
+<script type="text/plain" data-consent="marketing">window.__after = true;</script>` });
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => Object.prototype.hasOwnProperty.call(document, "write")), true, "an own property, the browser's");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.__after === true);
+  const order = await page.evaluate(() => [...document.body.querySelectorAll("[id]")].map((el) => el.id));
+  assert.deepEqual(order.slice(order.indexOf("article"), order.indexOf("pixel") + 1), ["article", "old-tag", "pixel"], order.join(" "));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a loader's callbacks on the gated tag it made (onload, addEventListener: a tag manager's vendor set-up) run once the widget's copy has loaded or failed", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+<script>
+  window.__calls = [];
+  for (const [name, src] of [["ok", "/fixtures/gated/named.js?name=lib"], ["missing", "/fixtures/gated/missing.js"]]) {
+    const s = document.createElement("script");
+    s.type = "text/plain";
+    s.setAttribute("data-consent", "analytics");
+    s.src = src;
+    s.onload = () => window.__calls.push(name + ":onload");
+    s.onerror = () => window.__calls.push(name + ":onerror");
+    s.addEventListener("load", () => window.__calls.push(name + ":load:" + (window.__gatedRuns || []).join()));
+    document.head.appendChild(s);
+  }
+</script>` });
+  await waitReady(page);
+  await page.waitForTimeout(200);
+  assert.deepEqual(await page.evaluate(() => window.__calls), [], "nothing before the choice");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => window.__calls.length === 3);
+  await page.waitForTimeout(200);
+  assert.deepEqual((await page.evaluate(() => window.__calls)).sort(), ["missing:onerror", "ok:load:lib", "ok:onload"]);
+  await context.close();
+});
+
 test("a page's own document.write (a library's) is kept when gated tags are released", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `
