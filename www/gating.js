@@ -191,7 +191,9 @@ function willRun(live) {
  * caller gets the browser's own, and a page that has its own `write` (a
  * library's, or markup's named `<form name="write">`) keeps it.
  */
-var released = new WeakSet(), writeEnds = new WeakMap(), headEnd = null, writeTaken = false, warnedWrite = false;
+var released = new WeakSet(), writeEnds = new WeakMap(), headEnd = null, warnedWrite = false;
+/** The widget's `write` and `writeln`, once put on the document. */
+var writers = [];
 var currentScript = native(Document.prototype, "currentScript");
 function writeAfterReleased(own, newline) {
   return function () {
@@ -227,17 +229,17 @@ function writeAfterReleased(own, newline) {
 function activate(tag, nonce) {
   var live = createElement.call(doc, "script"), base = baseFor(tag);
   released.add(live);
-  if (!writeTaken) {
-    writeTaken = true;
-    // `<form name="writeln">` makes the assignment throw. A tag manager
-    // that put the browser's own back by assignment (postscribe, GTM's
-    // document.write support) leaves it an own property: still the
-    // browser's, which would replace the whole page.
-    if (!hasOwn.call(doc, "write") || doc.write === Document.prototype.write) try {
-      doc.write = writeAfterReleased(Document.prototype.write, "");
-      doc.writeln = writeAfterReleased(Document.prototype.writeln, "\n");
+  // Checked at each release: a tag manager that put the browser's own
+  // back by assignment (postscribe, GTM's document.write support), before
+  // or after the widget's, leaves it an own property, still the browser's,
+  // which would replace the whole page. `<form name="writeln">` makes the
+  // assignment throw.
+  ["write", "writeln"].forEach(function (name, i) {
+    var own = Document.prototype[name];
+    if (doc[name] !== writers[i] && (!hasOwn.call(doc, name) || doc[name] === own)) try {
+      doc[name] = writers[i] = writeAfterReleased(own, i ? "\n" : "");
     } catch (e) {}
-  }
+  });
   // Every attribute but `type` (a `data-type` becomes the real type, e.g.
   // `module`), the nonce, our own mark, `inert`, which the page behind an
   // open tool wears only until it closes, and `onload` and `onerror`,
@@ -264,12 +266,20 @@ function activate(tag, nonce) {
   var waits = willRun(live) && tag.hasAttribute("src") && !isAsync;
   // The copy's `load` or `error` is passed on to the tag: what waits for it
   // (its `onload` attribute, a tag manager's or a loader's callback on the
-  // element it made) is there. Then the queue goes on, as the browser runs
-  // a script's `load` handlers before the next script.
+  // element it made) is there. The tag stands in the copy's place while it
+  // is told (a loader's `s.parentNode.removeChild(s)`); it stays unrun
+  // (marked). Then the queue goes on, as the browser runs a script's `load`
+  // handlers before the next script, also when telling the tag failed (a
+  // page's own `Event`).
   ["load", "error"].forEach(function (type) {
     listen.call(live, type, function () {
-      dispatch.call(tag, new Event(type));
-      if (waits) scriptWaiting = false, pumpScripts();
+      try {
+        if (live.isConnected) live.replaceWith(tag);
+        dispatch.call(tag, new Event(type));
+      } finally {
+        if (tag.isConnected) tag.replaceWith(live);
+        if (waits) scriptWaiting = false, pumpScripts();
+      }
     });
   });
   tag.replaceWith(live);

@@ -363,29 +363,30 @@ test("a released tag's document.write puts its markup after the tag (at the top 
   await context.close();
 });
 
-test("a tag manager that put the browser's document.write back by assignment (postscribe, GTM's write support) does not let a released tag's write replace the page", async () => {
+test("a tag manager that put the browser's document.write back by assignment (postscribe, GTM's write support), before or after the widget's first release, does not let a released tag's write replace the page", async () => {
+  // What postscribe does around a tag it writes: keep, replace, put back.
+  const putBack = () => { const saved = Document.prototype.write; document.write = function () {}; document.write = saved; };
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `
 <p id="article">The article</p>
-<script>
-  // What postscribe does around a tag it writes: keep, replace, put back.
-  var saved = document.write;
-  document.write = function () {};
-  document.write = saved;
-</script>
+<script>(${putBack})();</script>
+<script type="text/plain" data-consent="analytics" id="first">document.write('<b id="first-written"></b>');</script>
 <script type="text/plain" data-consent="marketing" id="old-tag">document.write('<img id="pixel" alt="">');</script>
 <script type="text/plain" data-consent="marketing">window.__after = true;</script>` });
   await waitReady(page);
   assert.equal(await page.evaluate(() => Object.prototype.hasOwnProperty.call(document, "write")), true, "an own property, the browser's");
-  await button(banner(page), "Accept all").click();
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  await page.waitForFunction(() => document.getElementById("first-written"));
+  await page.evaluate(putBack); // a tag manager's tag fired after the widget's first release
+  await page.evaluate(() => window.kloudconsent.acceptAll());
   await page.waitForFunction(() => window.__after === true);
   const order = await page.evaluate(() => [...document.body.querySelectorAll("[id]")].map((el) => el.id));
-  assert.deepEqual(order.slice(order.indexOf("article"), order.indexOf("pixel") + 1), ["article", "old-tag", "pixel"], order.join(" "));
+  assert.deepEqual(order.slice(order.indexOf("article")), ["article", "first", "first-written", "old-tag", "pixel"], order.join(" "));
   assert.deepEqual(page.errors, []);
   await context.close();
 });
 
-test("a loader's callbacks on the gated tag it made (onload, addEventListener: a tag manager's vendor set-up) run once the widget's copy has loaded or failed", async () => {
+test("a loader's callbacks on the gated tag it made (onload, addEventListener: a tag manager's vendor set-up) run once the widget's copy has loaded or failed, with the tag in the copy's place; a page's own Event does not stop the scripts after it", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `
 <script>
@@ -395,7 +396,8 @@ test("a loader's callbacks on the gated tag it made (onload, addEventListener: a
     s.type = "text/plain";
     s.setAttribute("data-consent", "analytics");
     s.src = src;
-    s.onload = () => window.__calls.push(name + ":onload");
+    // A classic loader's clean-up: the script out of the page once loaded.
+    s.onload = function () { this.parentNode.removeChild(this); window.__calls.push(name + ":onload"); };
     s.onerror = () => window.__calls.push(name + ":onerror");
     s.addEventListener("load", () => window.__calls.push(name + ":load:" + (window.__gatedRuns || []).join()));
     document.head.appendChild(s);
@@ -408,7 +410,19 @@ test("a loader's callbacks on the gated tag it made (onload, addEventListener: a
   await page.waitForFunction(() => window.__calls.length === 3);
   await page.waitForTimeout(200);
   assert.deepEqual((await page.evaluate(() => window.__calls)).sort(), ["missing:onerror", "ok:load:lib", "ok:onload"]);
+  assert.deepEqual(page.errors, []);
   await context.close();
+  // An old library's own Event, which dispatchEvent refuses: the queue goes on.
+  const again = await openPage(env);
+  await hostPage(env, again.page, { body: `
+<script>window.Event = function () {};</script>
+<script type="text/plain" data-consent="analytics" src="/fixtures/gated/slow.js"></script>
+<script type="text/plain" data-consent="analytics">window.__order = (window.__order || []).concat("inline-2");</script>` });
+  await waitReady(again.page);
+  await button(banner(again.page), "Accept all").click();
+  await again.page.waitForFunction(() => (window.__order || []).length === 2);
+  assert.deepEqual(await again.page.evaluate(() => window.__order), ["external-1", "inline-2"]);
+  await again.context.close();
 });
 
 test("a page's own document.write (a library's) is kept when gated tags are released", async () => {
