@@ -189,7 +189,9 @@ function willRun(live) {
  * scripts, they would overtake the external ones before them and escape a
  * CSP's 'strict-dynamic', which refuses written scripts. Every other
  * caller gets the browser's own, and a page that has its own `write` (a
- * library's, or markup's named `<form name="write">`) keeps it.
+ * library's, or markup's named `<form name="write">`) keeps it; the
+ * browser's own, put back as an own property by a tag manager, is not the
+ * page's (`activate`).
  */
 var released = new WeakSet(), writeEnds = new WeakMap(), headEnd = null, warnedWrite = false;
 /** The widget's `write` and `writeln`, once put on the document. */
@@ -250,7 +252,7 @@ function activate(tag, nonce) {
     if (a.name === "src" && base !== baseUri.call(doc)) {
       try { value = new URL(value, base).href; } catch (e) { /* unparsable: it fails to load, as it would have */ }
     }
-    if (!/^(type|nonce|inert|onload|onerror|data-kloudconsent)$/.test(a.name)) {
+    if (a.name !== MARK && !/^(type|nonce|inert|onload|onerror)$/.test(a.name)) {
       live.setAttribute(a.name === "data-type" ? "type" : a.name, value);
     }
   });
