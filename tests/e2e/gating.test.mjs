@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { insertLikeJqueryHtml } from "./page-copies.mjs";
 import { launch, openPage, waitReady, banner, button, hostPage, dialog, consentCookie, widgetLogs } from "./helpers.mjs";
 
 let env;
@@ -90,19 +91,7 @@ test("a page that copies a region's HTML with its scripts (jQuery's .html()) run
     </div>
     <div id="copy"></div>` });
   await waitReady(page);
-  // What jQuery's .html(string) does with the scripts in what it inserts
-  // (jquery/src/manipulation.js, domManip): each of a JavaScript type (or
-  // none) is run again, an external one by its URL, an inline one by its text.
-  const insert = (html) => page.evaluate((html) => {
-    const to = document.getElementById("copy");
-    to.innerHTML = html;
-    for (const s of to.querySelectorAll("script")) {
-      if (!/^$|^module$|\/(?:java|ecma)script/i.test(s.type || "")) continue;
-      const run = document.createElement("script");
-      if (s.src) run.src = s.src; else run.text = s.textContent;
-      document.head.appendChild(run);
-    }
-  }, html);
+  const insert = (html) => page.evaluate(insertLikeJqueryHtml, html);
   const region = () => page.evaluate(() => document.getElementById("region").innerHTML);
   await button(banner(page), "Accept all").click();
   await page.waitForFunction(() => (window.__gatedRuns || []).length === 3 && window.__onload === true);

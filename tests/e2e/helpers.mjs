@@ -135,7 +135,6 @@ export async function waitReady(page) {
   await page.waitForFunction(() => (window.__events || []).some((e) => e.name === "ready"), null, { timeout: 15000 });
 }
 
-/** Resolves after the page has drawn two more frames (what a resize or a scroll set off has been laid out). */
 /**
  * Records the values of the page's layout shifts from now on (none where
  * the engine has no such entries: Firefox); `shiftsSince` reads them.
@@ -148,6 +147,7 @@ export const watchShifts = (page) => page.evaluate(() => {
   }
 });
 export const shiftsSince = (page) => page.evaluate(() => window.__shifts);
+/** Resolves after the page has drawn two more frames (what a resize or a scroll set off has been laid out). */
 export const twoFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 export const gatedRuns = (page) => page.evaluate(() => window.__gatedRuns || []);
 export const events = (page) => page.evaluate(() => window.__events || []);

@@ -14,6 +14,7 @@ import {
   bannerShown, button, toolShown, toolGone, waitRuns, settle, hostPage, By,
 } from "./webkit.mjs";
 import { NONCE } from "../e2e/server.mjs";
+import { insertLikeJqueryHtml } from "../e2e/page-copies.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -141,16 +142,7 @@ test("released scripts (inline, external with and without async, modules) each r
       <div id="copy"></div>` }));
     await (await button(d, ".kc-banner", "Accept all")).click();
     await until(d, () => (window.__order || []).length === 3 && (window.__gatedRuns || []).length === 2 && window.__onload, "every script");
-    const copy = () => js(d, () => {
-      const to = document.getElementById("copy");
-      to.innerHTML = document.getElementById("region").innerHTML;
-      for (const s of to.querySelectorAll("script")) {
-        if (!/^$|^module$|\/(?:java|ecma)script/i.test(s.type || "")) continue;
-        const run = document.createElement("script");
-        if (s.src) run.src = s.src; else run.text = s.textContent;
-        document.head.appendChild(run);
-      }
-    });
+    const copy = async () => js(d, insertLikeJqueryHtml, await js(d, () => document.getElementById("region").innerHTML));
     await copy();
     await js(d, () => window.kloudconsent.rejectAll());
     await copy();
