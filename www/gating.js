@@ -28,6 +28,13 @@ var EMBEDS = "iframe[data-consent],img[data-consent],video[data-consent],audio[d
 var scriptQueue = [];
 var scriptWaiting = false;
 /**
+ * A released script that decides (`kloudconsent.set()` while it runs)
+ * queues more: the loop already running picks them up, in order, after it
+ * (a second loop inside it would run the next while the first still held
+ * the queue for an external script, which then ran after scripts behind it).
+ */
+var pumping = false;
+/**
  * The embed tag's nonce. Under a nonce Content-Security-Policy the widget
  * must not become a way around it: markup injected later (a CMS field, an
  * innerHTML the page did not sanitise) is not trusted with the page's nonce.
@@ -121,24 +128,30 @@ function releaseScripts() {
  * never waits for a script that cannot load.
  */
 function pumpScripts() {
-  while (!scriptWaiting && scriptQueue.length) {
-    var tag = scriptQueue.shift();
-    var nonce = nonceFor(tag);
-    if (!tag.isConnected || nonce === false) {
-      tag.removeAttribute(MARK);
-      continue;
-    }
-    try {
-      scriptWaiting = activate(tag, nonce);
-    } catch (e) {
-      // The page refused a script made from markup (Trusted Types): the
-      // tag stays unrun, and the decision stands.
-      tag.setAttribute(MARK, "refused");
-      if (!warnedRefused) {
-        warnedRefused = true;
-        console.error("kloudconsent: the page refused to run a gated script (" + e + ").");
+  if (pumping) return;
+  pumping = true;
+  try {
+    while (!scriptWaiting && scriptQueue.length) {
+      var tag = scriptQueue.shift();
+      var nonce = nonceFor(tag);
+      if (!tag.isConnected || nonce === false) {
+        tag.removeAttribute(MARK);
+        continue;
+      }
+      try {
+        scriptWaiting = activate(tag, nonce);
+      } catch (e) {
+        // The page refused a script made from markup (Trusted Types): the
+        // tag stays unrun, and the decision stands.
+        tag.setAttribute(MARK, "refused");
+        if (!warnedRefused) {
+          warnedRefused = true;
+          console.error("kloudconsent: the page refused to run a gated script (" + e + ").");
+        }
       }
     }
+  } finally {
+    pumping = false;
   }
 }
 

@@ -34,6 +34,29 @@ test("gated scripts run in document order (external before the inline after it),
   await context.close();
 });
 
+// Stop 65's second look on WebKit: a released script that decided while it
+// ran (kloudconsent.set()) started a second run of the queue inside the
+// first; the first then took the queue as free, and an inline script ran
+// before the external one above it (in Chromium, Firefox and WebKit).
+test("a released script that grants more while it runs: each runs once, after it, and an external one still holds up the inline one below it", async () => {
+  const log = (name) => `(window.__order = window.__order || []).push(${JSON.stringify(name)})`;
+  const slow = (name, delay) => `/__config?delay=${delay}&type=text/javascript&body=` + encodeURIComponent(log(name));
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+    <script type="text/plain" data-consent="analytics" src="${slow("A", 100)}"></script>
+    <script type="text/plain" data-consent="analytics">${log("B")}; window.kloudconsent.set({ marketing: true }); ${log("B-end")}</script>
+    <script type="text/plain" data-consent="marketing" src="${slow("C", 800)}"></script>
+    <script type="text/plain" data-consent="marketing">${log("D")}</script>
+    <script type="text/plain" data-consent="analytics">${log("E")}</script>` });
+  await waitReady(page);
+  await page.evaluate(() => window.kloudconsent.set({ analytics: true }));
+  await page.waitForFunction(() => (window.__order || []).length === 6, null, { timeout: 5000 });
+  await page.waitForTimeout(200);
+  assert.deepEqual(await page.evaluate(() => window.__order), ["A", "B", "B-end", "E", "C", "D"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("a gated script the browser does not run (the nomodule half of a pair, an unknown data-type) holds up none after it", async () => {
   const { context, page } = await openPage(env);
   const push = (name) => `<script type="text/plain" data-consent="analytics">window.__order = (window.__order || []).concat("${name}");</script>`;
