@@ -145,9 +145,19 @@ function keepKeysInDialog(e) {
  * CSP allows (a style attribute it would block).
  */
 function follow(frame) {
-  var viewport = window.visualViewport, focused = null, host = frame.getRootNode().host;
+  var viewport = window.visualViewport, host = frame.getRootNode().host;
   placeWidget(host, host.parentNode);
-  var check = function () { requestAnimationFrame(function () { unobscure(frame, focused); }); };
+  // What has focus when the frame is drawn, not what an event named: focus
+  // gone into a frame (a payment form's card field) is told to the page
+  // only as the focusout of what had it. Focus in the widget is seen from
+  // the page as its host's. (Through Node.prototype: a <form> answers with
+  // its control of that name.)
+  var check = function () {
+    requestAnimationFrame(function () {
+      var focused = focusPath()[0];
+      unobscure(frame, focused && Node.prototype.getRootNode.call(focused) == frame.getRootNode() ? host : focused);
+    });
+  };
   // The element itself, inside a component's shadow root too (an app
   // shell, an embed's placeholder): its host is a box the size of the whole
   // component, which no scroll clears. Focus moving inside a shadow root is
@@ -158,13 +168,8 @@ function follow(frame) {
       roots.add(node);
       ["focusin", "focusout"].forEach(function (type) {
         listen.call(node, type, function (e) {
-          focused = e.composedPath()[0];
-          // Focus in the widget is seen from the page as its host's.
-          // (Through Node.prototype: a <form> answers with its control of
-          // that name.)
-          var root = Node.prototype.getRootNode.call(focused);
-          if (root == frame.getRootNode()) focused = host;
-          else if (root instanceof ShadowRoot) track(root);
+          var root = Node.prototype.getRootNode.call(e.composedPath()[0]);
+          if (root instanceof ShadowRoot && root != frame.getRootNode()) track(root);
           check();
         });
       });
@@ -178,7 +183,6 @@ function follow(frame) {
     if (closest(e.target, ".kc-dialog :is(a, button, input, summary)")) e.target.scrollIntoView({ block: "nearest" });
   });
   // An element the page focused before the banner came (autofocus).
-  focused = focusPath()[0];
   check();
   // The visitor's place in the tool's list, for fit() to keep: the first
   // thing shown at its top, and how far below that top.
@@ -241,7 +245,7 @@ function unobscure(frame, focused) {
   // element goes (the banner's button after a decision), and the reopen
   // button would then move out of sight from a short page's body.
   if (!(focused instanceof Element) || focused === host || focused === body.call(doc) ||
-    focused === documentElement.call(doc) || !matches.call(focused, ":focus")) return;
+    focused === documentElement.call(doc)) return;
   // (The page's focused element through Element.prototype: a <form> may hold a control of that name.)
   var b = banner.getBoundingClientRect(), f = Element.prototype.getBoundingClientRect.call(focused), view = frame.getBoundingClientRect();
   // WebKit (no currentCSSZoom) gives a box under a page's `zoom` divided by

@@ -272,6 +272,31 @@ test("an element the page focused before the banner came is not left behind it",
   }
 });
 
+// Stop 65's review of shop pages: Tab from a checkout's last field into its
+// payment provider's card frame left the frame behind the banner (the page
+// hears only the field's focusout, and a frame never matches :focus), so a
+// shopper typed a card number out of sight.
+test("a frame that takes focus by Tab (a payment form's card field) is not left behind the banner", async () => {
+  const card = `<iframe id="card" title="Card number" style="display:block;width:300px;height:50px;border:1px solid"
+    srcdoc="<input aria-label='Card number' autocomplete='cc-number'>"></iframe>`;
+  // The field and the frame last on the page: no scroll lifts them.
+  const body = `${"<p>Your order.</p>".repeat(8)}<div style="height:300px"></div><p><label>Postcode <input id="post"></label></p>${card}`;
+  const { context, page: p } = await page({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" }, body);
+  try {
+    await entranceDone(p);
+    await p.evaluate(() => document.getElementById("post").focus());
+    await settle(p);
+    await p.keyboard.press("Tab");
+    await p.waitForFunction(() => document.activeElement.id === "card");
+    await settle(p);
+    assert.ok(await seen(p, "#card"), "the card frame is clear of the banner");
+    await p.keyboard.type("4242");
+    assert.equal(await p.frameLocator("#card").locator("input").inputValue(), "4242");
+  } finally {
+    await context.close();
+  }
+});
+
 test("the reopen button never hides a focused link in the page's bottom corner", async () => {
   const { context, page: p } = await openPage(env, { viewport: { width: 800, height: 600 }, reducedMotion: "reduce" });
   await hostPage(env, p, {
