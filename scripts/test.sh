@@ -156,7 +156,7 @@ count 6 "end-to-end, Chromium (playwright-core)"
 # about 16 minutes, run by hand (CONTRIBUTING.md, "Tests").
 FIREFOX_E2E=()
 for f in a11y csp dom-tampering embeds-module environments focus-obscured gating layout lazy-tool markup-attacks phone \
-  preferences reopen security-engine services signals skeleton spa-dynamics storage theming tool-opening top-layer; do
+  partytown preferences reopen security-engine services signals skeleton spa-dynamics storage theming tool-opening top-layer; do
   FIREFOX_E2E+=("tests/e2e/$f.test.mjs")
 done
 level 7 "end-to-end, the engine-sensitive files of the same suite (node --test, Firefox ESR via playwright-core over WebDriver BiDi)" \

@@ -184,7 +184,7 @@ function willRun(live) {
   var type = (live.getAttribute("type") || "").trim().toLowerCase();
   if (!type || /^((text|application)\/(x-)?(java|ecma)script|text\/(javascript1\.[0-5]|jscript|livescript))$/.test(type)) return !live.noModule;
   if (type == "module") return true;
-  if (!/^(importmap|speculationrules)$/.test(type) && !warnedType) {
+  if (!/^(importmap|speculationrules|text\/partytown)$/.test(type) && !warnedType) {
     warnedType = true;
     console.warn("kloudconsent: a gated script's data-type \"" + type + "\" is not one the browser runs (module, or a JavaScript MIME type without parameters).");
   }
@@ -309,6 +309,9 @@ function activate(tag, nonce) {
   // tag waiting, and a copy of it never runs (each at most once per page).
   // A page's own kind of script (a template, an import map) keeps its type.
   if (/^$|script|module/i.test(live.type)) live.setAttribute("type", "kloudconsent/ran");
+  // Partytown (third-party scripts run in a web worker) looks for new ones
+  // of its type when told.
+  else if (live.type == "text/partytown") dispatch.call(window, new Event("ptupdate"));
   // Not in the document (replaceWith on a detached node does nothing): no
   // load event will come.
   return waits && live.isConnected;
