@@ -151,11 +151,19 @@ function follow(frame) {
   // gone into a frame (a payment form's card field) is told to the page
   // only as the focusout of what had it. Focus in the widget is seen from
   // the page as its host's. (Through Node.prototype: a <form> answers with
-  // its control of that name.)
-  var check = function () {
+  // its control of that name.) Focus moving on from one frame to the next
+  // (a payment form's card number, expiry and code, each a frame) is told
+  // to the page not at all: while a frame has focus, the page looks again
+  // every 300 ms.
+  var framed, timer, check = function () {
     requestAnimationFrame(function () {
       var focused = focusPath()[0];
       unobscure(frame, focused && Node.prototype.getRootNode.call(focused) == frame.getRootNode() ? host : focused);
+      framed = focused instanceof HTMLIFrameElement && focused;
+      if (framed && !timer) timer = setInterval(function () {
+        if (!framed) timer = clearInterval(timer);
+        else if (framed !== focusPath()[0]) check();
+      }, 300);
     });
   };
   // The element itself, inside a component's shadow root too (an app
@@ -278,7 +286,9 @@ function unobscure(frame, focused) {
     sink = 1;
   }
   if (sink) {
-    by -= b.height - 48;
+    // Never the element's top off the screen: a frame taller than it (its
+    // first field is where focus went).
+    by = Math.min(by - b.height + 48, f.top - view.top - 8);
     style.transform = "translateY(" + (by > scrollable() ? b.height + 24 : b.height - 48) + "px)";
   }
   if (by > 0) window.scrollBy(0, by);

@@ -297,6 +297,53 @@ test("a frame that takes focus by Tab (a payment form's card field) is not left 
   }
 });
 
+// Stop 65's second look at that fix: a payment form with a frame per field
+// (card number, expiry, code): focus moving from frame to frame is told to
+// the page not at all, and the code's frame stayed behind the banner; and a
+// frame taller than the screen, starting under the banner, was scrolled by
+// its bottom, its first field (where focus went) far above the screen.
+test("Tab from one card frame to the next (number, expiry, code) clears each of the banner; a frame taller than the screen keeps its top in sight", async () => {
+  const field = (id) => `<iframe id="${id}" title="${id}" style="display:block;width:300px;height:40px;border:1px solid"
+    srcdoc="<input aria-label='${id}'>"></iframe><div style="height:220px"></div>`;
+  const split = `${"<p>Your order.</p>".repeat(10)}<p><label>Postcode <input id="post"></label></p>${field("number")}${field("expiry")}${field("code")}
+    <p><button>Pay</button></p>${"<p>Footer.</p>".repeat(20)}`;
+  const { context, page: p } = await page({ viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" }, split);
+  try {
+    await entranceDone(p);
+    // The number's frame just above the banner, the others under it.
+    await p.evaluate(() => { document.getElementById("post").focus(); scrollBy(0, document.getElementById("number").getBoundingClientRect().top - 560); });
+    await settle(p);
+    for (const id of ["number", "expiry", "code"]) {
+      await p.keyboard.press("Tab");
+      await p.waitForFunction((id) => document.activeElement.id === id, id);
+      // (The page looks again every 300 ms while a frame has focus.)
+      await p.waitForTimeout(400);
+      await settle(p);
+      assert.ok(await seen(p, `#${id}`), `the ${id} frame is clear of the banner`);
+    }
+  } finally {
+    await context.close();
+  }
+  const tall = `${"<p>Your order.</p>".repeat(10)}<p><label>Postcode <input id="post"></label></p><div style="height:80px"></div>
+    <iframe id="card" title="Payment" style="display:block;width:600px;height:1500px" srcdoc="<input aria-label='Card number'>"></iframe>${"<p>Footer.</p>".repeat(30)}`;
+  const second = await page({ viewport: { width: 1280, height: 720 }, reducedMotion: "reduce" }, tall);
+  try {
+    await entranceDone(second.page);
+    // The frame's top (its card field) under the banner.
+    await second.page.evaluate(() => { document.getElementById("post").focus(); scrollBy(0, document.getElementById("card").getBoundingClientRect().top - 600); });
+    await settle(second.page);
+    await second.page.keyboard.press("Tab");
+    await second.page.waitForFunction(() => document.activeElement.id === "card");
+    await settle(second.page);
+    const top = await second.page.evaluate(() => document.getElementById("card").getBoundingClientRect().top);
+    assert.ok(top >= 0, `the frame's top (its card field) is on the screen (${top} px)`);
+    // Its field, at the frame's top left, is what a hit test there finds.
+    assert.equal(await second.page.evaluate((top) => document.elementFromPoint(20, top + 10)?.id, top), "card");
+  } finally {
+    await second.context.close();
+  }
+});
+
 test("the reopen button never hides a focused link in the page's bottom corner", async () => {
   const { context, page: p } = await openPage(env, { viewport: { width: 800, height: 600 }, reducedMotion: "reduce" });
   await hostPage(env, p, {
