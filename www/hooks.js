@@ -416,14 +416,21 @@ function drawSoon() { nextTask().then(function () { invoke("kc_do", [DO_DRAW]); 
 /**
  * Fetch the tool once the page is idle (at the latest after 3 s). Not when
  * the visitor asked their browser to save data (Save-Data, a phone's data
- * saver): the pointer or focus on an opener still fetches it ahead.
+ * saver): the pointer or focus on an opener still fetches it ahead. Not
+ * while the tab is hidden (articles opened in background tabs: the visitor
+ * decides in one, and the others never show their banner), and not once
+ * the banner has gone.
  */
 function prefetchWhenIdle() {
   var connection = navigator.connection;
   if (connection && connection.saveData) return;
-  var run = function () { invoke("kc_do", [DO_PREFETCH]); };
-  if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
-  else setTimeout(run, 1500);
+  var run = function () { if (widgetRoot.querySelector(".kc-banner")) invoke("kc_do", [DO_PREFETCH]); };
+  var idle = function () {
+    if (hidden.call(doc)) listen.call(doc, "visibilitychange", idle, { once: true });
+    else if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 3000 });
+    else setTimeout(run, 1500);
+  };
+  idle();
 }
 
 /**
