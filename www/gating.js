@@ -49,6 +49,7 @@ var bootTags = new WeakSet();
 var warnedNonce = false;
 var warnedRefused = false;
 var warnedType = false;
+var warnedSrc = false;
 
 /**
  * Which gated tags came with the page's HTML: those there once it is parsed,
@@ -270,6 +271,12 @@ function activate(tag, nonce) {
     }
   });
   if (nonce) live.nonce = nonce;
+  // Its URL in `data-src` (how Klaro gates a script; here only embeds'
+  // URLs wait there): nothing would load, and nothing would say why.
+  if (!live.src && live.hasAttribute("data-src") && !warnedSrc) {
+    warnedSrc = true;
+    console.warn("kloudconsent: a gated script with data-src and no src loads nothing: write its URL in src.");
+  }
   // Astro's view transitions and Swup's scripts plugin run, after each
   // navigation, every script in the document not marked as run or to be
   // left alone: a released copy would run twice.

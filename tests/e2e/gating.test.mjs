@@ -192,6 +192,26 @@ test("a <script data-consent> whose type is not text/plain (so not gated) is nam
   await clean.context.close();
 });
 
+// Stop 65's migration guide (docs/migrating.md): Klaro writes a gated
+// script's URL in data-src; such a tag, half converted, loaded nothing and
+// nothing said why.
+test("a gated script with its URL in data-src (Klaro's way) and no src is named once on the console when released; one with src runs and is not named", async () => {
+  const { context, page } = await openPage(env);
+  await hostPage(env, page, { body: `
+    <script type="text/plain" data-consent="analytics" data-src="/demo/analytics.js"></script>
+    <script type="text/plain" data-consent="analytics" data-src="/demo/marketing.js"></script>
+    <script type="text/plain" data-consent="analytics" src="/demo/analytics.js" data-src="/unused.js"></script>` });
+  await waitReady(page);
+  const warned = () => page.logs.filter((l) => l.startsWith("warning:") && l.includes("data-src and no src"));
+  assert.deepEqual(warned(), [], "nothing before a release");
+  await button(banner(page), "Accept all").click();
+  await page.waitForFunction(() => document.querySelectorAll('script[type="kloudconsent/ran"]').length === 3);
+  await page.waitForTimeout(200);
+  assert.equal(warned().length, 1, page.logs.join("\n"));
+  assert.ok(!env.server.requests.some((r) => r.startsWith("/unused.js")), "data-src is not a URL the widget loads");
+  await context.close();
+});
+
 test("a first Reject all, and a custom save, delete the listed cookies of every refused category", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, {});
