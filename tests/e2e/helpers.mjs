@@ -47,17 +47,18 @@ export const HEADLESS_SHELL = process.env.CHROMIUM_HEADLESS_SHELL || "/usr/bin/c
 /**
  * Starts the server and the browser; call from `before`. `args` are extra
  * Chromium flags, or a function of the server's URL returning them; `root`
- * serves that directory instead of dist/ (server.mjs). `bfcache` keeps the
+ * serves that directory instead of dist/, `mounts` more directories beside
+ * it (server.mjs). `bfcache` keeps the
  * back/forward cache on (Playwright turns it off by default), which only the
  * full browser has, so it implies `fullChromium`.
  */
-export async function launch({ args = [], root, bfcache = false, fullChromium = bfcache } = {}) {
+export async function launch({ args = [], root, mounts, bfcache = false, fullChromium = bfcache } = {}) {
   const full = fullChromium || process.env.KLOUDCONSENT_E2E_CHROMIUM === "full";
   if (ENGINE === "chromium" && !full && !existsSync(HEADLESS_SHELL)) {
     throw new Error(`no Chromium headless shell at ${HEADLESS_SHELL}: run scripts/setup.sh ` +
       "(it installs Debian's chromium-headless-shell), or set KLOUDCONSENT_E2E_CHROMIUM=full to use the full browser");
   }
-  const server = await startServer({ root });
+  const server = await startServer({ root, mounts });
   const extra = typeof args === "function" ? args(server.url) : args;
   const browser = ENGINE === "firefox" ? await firefox.launch({
     channel: "moz-firefox", executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr", headless: true,

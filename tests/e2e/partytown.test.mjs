@@ -8,7 +8,7 @@
 // console called its type one no browser runs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, openPage, waitReady, widgetLogs } from "./helpers.mjs";
@@ -18,19 +18,8 @@ const SNIPPET = readFileSync(join(LIB, "partytown.js"), "utf8");
 
 let env;
 before(async () => {
-  env = await launch();
   // Partytown's files where its snippet looks for them (its service worker among them).
-  const serve = (dir, prefix) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) serve(path, `${prefix}${name}/`);
-      else env.server.routes.set(prefix + name, (req, res) => {
-        res.writeHead(200, { "content-type": "text/javascript", "cache-control": "no-store" });
-        res.end(readFileSync(path));
-      });
-    }
-  };
-  serve(LIB, "/~partytown/");
+  env = await launch({ mounts: [["/~partytown/", LIB]] });
   // What the worker's scripts report to: the server hears them whichever thread runs them.
   env.server.routes.set("/__pt-hit", (req, res) => { res.writeHead(204); res.end(); });
   env.server.routes.set("/__pt-ext.js", (req, res) => {

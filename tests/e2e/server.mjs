@@ -72,11 +72,13 @@ const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Starts the server. `root`: serve that directory at `/` instead of dist/
- * and the fixtures (an installed package, a built example app).
+ * and the fixtures (an installed package, a built example app). `mounts`:
+ * more [prefix, directory] pairs, served before those (a library's files
+ * where its page looks for them).
  */
-export function startServer({ port = 0, host = "127.0.0.1", receiptUrl, root } = {}) {
+export function startServer({ port = 0, host = "127.0.0.1", receiptUrl, root, mounts: extra = [] } = {}) {
   const receipts = [];
-  const mounts = root ? [["/", root]] : MOUNTS;
+  const mounts = [...extra, ...(root ? [["/", root]] : MOUNTS)];
   const routes = new Map();
   const requests = [];
   const server = createServer(async (req, res) => {
