@@ -5,7 +5,7 @@
 // message, one console.error naming the URL, and working Accept/Reject.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, consentCookie, widgetLogs, chromiumOnly } from "./helpers.mjs";
+import { launch, openPage, waitReady, banner, dialog, button, gatedRuns, consentCookie, widgetLogs, chromiumOnly, recordPageErrors } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await launch(); });
@@ -13,11 +13,16 @@ after(async () => { await env.close(); });
 
 const TOOL = /kloudconsent-tool(_bg\.wasm|\.js)$/;
 
+/** Records every request `page` makes for the tool's files (`page.toolRequests`). */
+function recordToolRequests(page) {
+  page.toolRequests = [];
+  page.on("request", (r) => { if (TOOL.test(r.url())) page.toolRequests.push(r.url()); });
+}
+
 /** A page that records every request for the tool's files. */
 async function toolPage(options) {
   const { context, page } = await openPage(env, options);
-  page.toolRequests = [];
-  page.on("request", (r) => { if (TOOL.test(r.url())) page.toolRequests.push(r.url()); });
+  recordToolRequests(page);
   return { context, page };
 }
 
@@ -112,8 +117,9 @@ test("a first visit in a background tab fetches the tool only once the tab is sh
 
     // Two background tabs; the visitor decides in the first when shown.
     const second = await context.newPage();
-    second.toolRequests = [];
-    second.on("request", (r) => { if (TOOL.test(r.url())) second.toolRequests.push(r.url()); });
+    second.errors = [];
+    recordPageErrors(second);
+    recordToolRequests(second);
     await second.goto(env.server.url + "/fixtures/basic.html");
     await banner(second).waitFor();
     await page.evaluate(() => window.kloudconsent.acceptAll());
@@ -122,7 +128,7 @@ test("a first visit in a background tab fetches the tool only once the tab is sh
     await second.waitForTimeout(3500);
     assert.deepEqual(second.toolRequests, [], "no banner left to open the tool from: nothing fetched");
     assert.deepEqual(page.errors, []);
-    assert.deepEqual(second.errors ?? [], []);
+    assert.deepEqual(second.errors, []);
   } finally {
     await context.close();
   }
