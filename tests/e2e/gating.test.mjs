@@ -12,6 +12,9 @@ let env;
 before(async () => { env = await launch(); });
 after(async () => { await env.close(); });
 
+/** The URL of a script with `body` that the test server answers `delay` ms late. */
+const slowScript = (body, delay) => `/__config?delay=${delay}&type=text/javascript&body=` + encodeURIComponent(body);
+
 test("gated scripts run in document order (external before the inline after it), each once", async () => {
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `
@@ -40,7 +43,7 @@ test("gated scripts run in document order (external before the inline after it),
 // before the external one above it (in Chromium, Firefox and WebKit).
 test("a released script that grants more while it runs: each runs once, after it, and an external one still holds up the inline one below it", async () => {
   const log = (name) => `(window.__order = window.__order || []).push(${JSON.stringify(name)})`;
-  const slow = (name, delay) => `/__config?delay=${delay}&type=text/javascript&body=` + encodeURIComponent(log(name));
+  const slow = (name, delay) => slowScript(log(name), delay);
   const { context, page } = await openPage(env);
   await hostPage(env, page, { body: `
     <script type="text/plain" data-consent="analytics" src="${slow("A", 100)}"></script>
@@ -103,7 +106,7 @@ test("an activated script keeps id, async, crossorigin, integrity and data attri
 
 test("a page that copies a region's HTML with its scripts (jQuery's .html()) runs no released script again, also after Reject all, nor one the browser would not run; a site's onload attribute on a gated tag still fires", async () => {
   const { context, page } = await openPage(env);
-  const slow = "/__config?delay=1000&type=text/javascript&body=" + encodeURIComponent("(window.__gatedRuns = window.__gatedRuns || []).push('slow')");
+  const slow = slowScript("(window.__gatedRuns = window.__gatedRuns || []).push('slow')", 1000);
   await hostPage(env, page, { body: `
     <div id="region">
       <script type="text/plain" data-consent="analytics" src="/fixtures/gated/named.js?name=external" onload="window.__onload = true"></script>
